@@ -1,0 +1,27 @@
+import { PrismaClient } from "./generated/sqlite/client";
+import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
+import { createAdapter } from "./config/database-adapter";
+import { resolveDatabaseTarget, type DatabaseTarget } from "./config/database-url";
+
+export type Db = PrismaClient;
+
+/**
+ * Builds a Prisma client for a target. Two generated clients exist because Prisma binds
+ * a client to its schema's provider; both come from one schema, so their model APIs are
+ * identical and the app types everything against `Db`.
+ */
+export function createDb(target: DatabaseTarget = resolveDatabaseTarget()): Db {
+  const adapter = createAdapter(target);
+  if (target.provider === "sqlite") return new PrismaClient({ adapter });
+  return new PostgresPrismaClient({ adapter }) as unknown as Db;
+}
+
+declare global {
+  var __db: Db | undefined;
+}
+
+// One client per process (kept across dev-server reloads).
+const db: Db = globalThis.__db ?? createDb();
+if (process.env.NODE_ENV !== "production") globalThis.__db = db;
+
+export default db;

@@ -1,0 +1,67 @@
+import type { Db } from "../db.server";
+import type { EnqueueOptions, JobHandler, JobQueue } from "./queue.server";
+
+/**
+ * A durable queue on the app's own `Job` table: jobs survive restarts, are claimed with a
+ * lease (a crashed worker's job is picked up again after LEASE_MS), and retried with backoff.
+ */
+const LEASE_MS = 60_000;
+const MAX_ATTEMPTS = 8;
+
+export class TableJobQueue implements JobQueue {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async enqueue(queue: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
+    const data = { queue, payload: payload as object, runAt: options.runAt ?? this.now(), dedupeKey: options.dedupeKey };
+    if (!options.dedupeKey) {
+      await this.db.job.create({ data });
+      return;
+    }
+    await this.db.job.upsert({ where: { dedupeKey: options.dedupeKey }, create: data, update: {} });
+  }
+
+  /** Claims and runs up to `limit` due jobs; returns how many ran. */
+  async runDue(handlers: Record<string, JobHandler>, workerId: string, limit = 50): Promise<number> {
+    const now = this.now();
+    const due = await this.db.job.findMany({
+      where: {
+        queue: { in: Object.keys(handlers) },
+        runAt: { lte: now },
+        OR: [{ lockedAt: null }, { lockedAt: { lt: new Date(now.getTime() - LEASE_MS) } }],
+      },
+      orderBy: { runAt: "asc" },
+      take: limit,
+    });
+    let ran = 0;
+    for (const job of due) {
+      // Claim: only one worker wins the conditional update.
+      const claimed = await this.db.job.updateMany({
+        where: { id: job.id, lockedAt: job.lockedAt },
+        data: { lockedAt: now, lockedBy: workerId, attempts: { increment: 1 } },
+      });
+      if (claimed.count === 0) continue;
+      const handler = handlers[job.queue]!;
+      try {
+        await handler(job.payload as Record<string, unknown>);
+        await this.db.job.delete({ where: { id: job.id } });
+      } catch (error) {
+        const attempts = job.attempts + 1;
+        const message = error instanceof Error ? error.message : String(error);
+        if (attempts >= MAX_ATTEMPTS) {
+          await this.db.job.update({ where: { id: job.id }, data: { lastError: message, runAt: new Date(8.64e15), lockedAt: null } });
+        } else {
+          const backoff = Math.min(2 ** attempts * 1000, 15 * 60_000);
+          await this.db.job.update({
+            where: { id: job.id },
+            data: { lastError: message, lockedAt: null, runAt: new Date(now.getTime() + backoff) },
+          });
+        }
+      }
+      ran++;
+    }
+    return ran;
+  }
+}

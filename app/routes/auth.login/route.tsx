@@ -1,0 +1,58 @@
+import { useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { AppProvider as PolarisAppProvider, Button, Card, FormLayout, Page, Text, TextField } from "@shopify/polaris";
+import polarisTranslations from "@shopify/polaris/locales/en.json";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import { login } from "../../shopify.server";
+
+export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+function loginErrorMessage(errors: { shop?: string } | null | undefined) {
+  if (errors?.shop === "MISSING_SHOP") return "Please enter your shop domain to log in";
+  if (errors?.shop === "INVALID_SHOP") return "Please enter a valid shop domain to log in";
+  return undefined;
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const errors = await login(request);
+  return { errors: loginErrorMessage(errors as { shop?: string }), polarisTranslations };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const errors = await login(request);
+  return { errors: loginErrorMessage(errors as { shop?: string }) };
+};
+
+export default function Auth() {
+  const loaderData = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [shop, setShop] = useState("");
+  const errors = actionData?.errors ?? loaderData.errors;
+  return (
+    <PolarisAppProvider i18n={loaderData.polarisTranslations}>
+      <Page>
+        <Card>
+          <Form method="post">
+            <FormLayout>
+              <Text variant="headingMd" as="h2">
+                Log in
+              </Text>
+              <TextField
+                type="text"
+                name="shop"
+                label="Shop domain"
+                helpText="example.myshopify.com"
+                value={shop}
+                onChange={setShop}
+                autoComplete="on"
+                error={errors}
+              />
+              <Button submit>Log in</Button>
+            </FormLayout>
+          </Form>
+        </Card>
+      </Page>
+    </PolarisAppProvider>
+  );
+}

@@ -1,0 +1,9 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import db from "../db.server";
+import { queue } from "../jobs/queue-instance.server";
+import { authenticate } from "../shopify.server";
+import { ingestWebhook } from "./ingest.server";
+
+/** Every webhook route's action: the routes differ only in the URL Shopify posts to. */
+export const webhookAction = ({ request }: ActionFunctionArgs) =>
+  ingestWebhook(request, { authenticate: authenticate.webhook, db, queue });

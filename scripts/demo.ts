@@ -1,0 +1,19 @@
+// The embedded default: the app on SQLite with development credentials, at
+// http://localhost:$PORT. Never used in production (`npm run start` is).
+import { spawn } from "node:child_process";
+
+const port = process.env.PORT ?? "3000";
+const env = {
+  ...process.env,
+  PORT: port,
+  NODE_ENV: "development",
+  SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY ?? "demo-api-key",
+  SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET ?? "demo-api-secret",
+  SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`,
+  SCOPES: process.env.SCOPES ?? "read_customers,write_customers,read_orders,read_checkouts,read_products,read_inventory,read_discounts,write_discounts",
+};
+
+console.log(`Segmented SMS (embedded default: SQLite, local outbox) on http://localhost:${port}  health: /healthz`);
+const app = spawn("npx", ["remix", "vite:dev", "--port", port, "--strictPort"], { env, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => app.kill(signal));
+app.on("exit", (code) => process.exit(code ?? 0));

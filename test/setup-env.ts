@@ -1,0 +1,9 @@
+import { API_KEY, API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
+
+// The app is configured exactly as in production, with Shopify's test credentials, so
+// requests built by @shopify/shopify-api/test-helpers verify against it.
+process.env.NODE_ENV = "test";
+process.env.SHOPIFY_API_KEY = API_KEY;
+process.env.SHOPIFY_API_SECRET = API_SECRET_KEY;
+process.env.SHOPIFY_APP_URL = APP_URL;
+process.env.SCOPES = "read_customers,write_customers,read_orders,read_products,read_inventory";

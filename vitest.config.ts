@@ -1,0 +1,19 @@
+import { defineConfig } from "vitest/config";
+import tsconfigPaths from "vite-tsconfig-paths";
+
+// TEST_DATABASE=sqlite (default) or postgresql selects the profile; test/global-setup.ts
+// creates a fresh database for the run, migrates it, and drops it afterwards.
+export default defineConfig({
+  plugins: [tsconfigPaths()],
+  test: {
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/setup-env.ts"],
+    // One database per run, shared by files that each use their own shops; files run
+    // one after another so SQLite never sees two writer processes.
+    fileParallelism: false,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ["default"],
+  },
+});
