@@ -6,7 +6,7 @@ const port = process.env.PORT ?? "3000";
 const env = {
   ...process.env,
   PORT: port,
-  NODE_ENV: "development",
+  NODE_ENV: "development" as const,
   SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY ?? "demo-api-key",
   SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET ?? "demo-api-secret",
   SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`,
