@@ -15,5 +15,14 @@ const env = {
 
 console.log(`Segmented SMS (embedded default: SQLite, local outbox) on http://localhost:${port}  health: /healthz`);
 const app = spawn("npx", ["remix", "vite:dev", "--port", port, "--strictPort"], { env, stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => app.kill(signal));
-app.on("exit", (code) => process.exit(code ?? 0));
+const worker = spawn("npx", ["tsx", "scripts/worker.ts"], { env, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    app.kill(signal);
+    worker.kill(signal);
+  });
+}
+app.on("exit", (code: number | null) => {
+  worker.kill("SIGTERM");
+  process.exit(code ?? 0);
+});

@@ -2,6 +2,7 @@
 // `tsx scripts/prisma-profiles.ts` writes it; `--check` fails when the committed copy differs.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 const root = path.resolve(import.meta.dirname, "..");
 const source = path.join(root, "prisma/schema.prisma");
@@ -18,6 +19,10 @@ export function postgresSchemaFrom(sqliteSchema: string): string {
   return header + replaced;
 }
 
+// Run as a script (not when imported for postgresSchemaFrom).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) main();
+
+function main() {
 const expected = postgresSchemaFrom(readFileSync(source, "utf8"));
 if (process.argv.includes("--check")) {
   let actual = "";
@@ -35,4 +40,5 @@ if (process.argv.includes("--check")) {
   mkdirSync(path.dirname(target), { recursive: true });
   writeFileSync(target, expected);
   console.log(`wrote ${path.relative(root, target)}`);
+}
 }

@@ -1,0 +1,56 @@
+import type { Db } from "../db.server";
+import type { CheckoutPayload } from "../webhooks/payloads";
+import { syncCustomer, type Provenance } from "./customers.server";
+import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
+
+/**
+ * checkouts/create|update. A checkout is "abandoned" later, by time (the segment sweep);
+ * it is completed by its completed_at or by an order carrying its token. Items that were
+ * out of stock make the shopper a restock watcher for those variants.
+ */
+export async function syncCheckout(db: Db, shopId: string, payload: CheckoutPayload, from: Provenance): Promise<string | null> {
+  const customerId = payload.customer?.id ? await syncCustomer(db, shopId, payload.customer, from) : null;
+  const order = await db.order.findFirst({ where: { shopId, checkoutToken: payload.token }, select: { processedAt: true } });
+  const fields = {
+    shopifyId: payload.id ?? null,
+    customerId,
+    email: payload.email ?? null,
+    phone: payload.phone ?? null,
+    recoveryUrl: payload.abandoned_checkout_url ?? null,
+    totalPrice: payload.total_price,
+    currency: payload.currency,
+    lineItems: payload.line_items.map((l) => ({
+      productId: l.product_id ?? null,
+      variantId: l.variant_id ?? null,
+      title: l.title ?? null,
+      quantity: l.quantity,
+      price: l.price,
+    })),
+    completedAt: payload.completed_at ?? order?.processedAt ?? null,
+  };
+  const { applied } = await guardedUpsert(
+    db.checkout as unknown as GuardedModel<unknown>,
+    { shopId_token: { shopId, token: payload.token } },
+    payload.updated_at,
+    { shopId, token: payload.token, ...fields },
+    fields,
+  );
+  if (applied && customerId) await watchSoldOutItems(db, shopId, customerId, payload);
+  return customerId;
+}
+
+async function watchSoldOutItems(db: Db, shopId: string, customerId: string, payload: CheckoutPayload) {
+  const variantIds = payload.line_items.map((l) => l.variant_id).filter((v): v is string => !!v);
+  if (!variantIds.length) return;
+  const soldOut = await db.variant.findMany({
+    where: { shopId, shopifyId: { in: variantIds }, inventoryQuantity: { lte: 0 }, deletedAt: null },
+    select: { shopifyId: true },
+  });
+  for (const v of soldOut) {
+    await db.restockWatch.upsert({
+      where: { shopId_variantShopifyId_customerId: { shopId, variantShopifyId: v.shopifyId, customerId } },
+      create: { shopId, customerId, variantShopifyId: v.shopifyId, source: "checkout" },
+      update: {},
+    });
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Upsert by a unique key where the newer `shopifyUpdatedAt` wins: an older or repeated
+ * event never overwrites newer state, whatever order webhooks arrive in.
+ * Returns the row's id and whether this event's data was applied.
+ */
+export interface GuardedModel<Where> {
+  findUnique(args: { where: Where; select: { id: true; shopifyUpdatedAt: true } }): Promise<{ id: string; shopifyUpdatedAt: Date | null } | null>;
+  create(args: { data: never; select: { id: true } }): Promise<{ id: string }>;
+  updateMany(args: { where: never; data: never }): Promise<{ count: number }>;
+}
+
+export async function guardedUpsert<Where>(
+  model: GuardedModel<Where>,
+  where: Where,
+  updatedAt: Date | null,
+  create: Record<string, unknown>,
+  update: Record<string, unknown>,
+): Promise<{ id: string; applied: boolean }> {
+  const existing = await model.findUnique({ where, select: { id: true, shopifyUpdatedAt: true } });
+  if (!existing) {
+    try {
+      const row = await model.create({ data: { ...create, shopifyUpdatedAt: updatedAt } as never, select: { id: true } });
+      return { id: row.id, applied: true };
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error;
+      return guardedUpsert(model, where, updatedAt, create, update); // lost a race with a concurrent create
+    }
+  }
+  if (existing.shopifyUpdatedAt && (!updatedAt || updatedAt < existing.shopifyUpdatedAt)) {
+    return { id: existing.id, applied: false };
+  }
+  // Conditional write: a concurrent newer event between read and write wins.
+  const guard = existing.shopifyUpdatedAt
+    ? { id: existing.id, OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lte: updatedAt } }] }
+    : { id: existing.id };
+  const result = await model.updateMany({ where: guard as never, data: { ...update, shopifyUpdatedAt: updatedAt } as never });
+  return { id: existing.id, applied: result.count > 0 };
+}

@@ -1,0 +1,63 @@
+import type { Db } from "../db.server";
+import type { OrderPayload } from "../webhooks/payloads";
+import { refreshOrderStats, syncCustomer, type Provenance } from "./customers.server";
+import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
+
+/** orders/create|updated|paid|cancelled. Returns the customer whose facts changed, if any. */
+export async function syncOrder(db: Db, shopId: string, payload: OrderPayload, from: Provenance): Promise<string | null> {
+  const customerId = payload.customer ? await syncCustomer(db, shopId, payload.customer, from) : null;
+  const processedAt = payload.processed_at ?? payload.created_at;
+  const fields = {
+    customerId,
+    name: payload.name ?? null,
+    checkoutToken: payload.checkout_token ?? null,
+    totalPrice: payload.total_price,
+    currency: payload.currency,
+    financialStatus: payload.financial_status ?? null,
+    discountCodes: payload.discount_codes.map((d) => d.code).join(",") || null,
+    processedAt,
+    cancelledAt: payload.cancelled_at ?? null,
+  };
+  const { id, applied } = await guardedUpsert(
+    db.order as unknown as GuardedModel<unknown>,
+    { shopId_shopifyId: { shopId, shopifyId: payload.id } },
+    payload.updated_at ?? payload.created_at,
+    { shopId, shopifyId: payload.id, ...fields },
+    fields,
+  );
+  if (applied) await replaceLines(db, shopId, id, customerId, payload);
+  if (payload.checkout_token) {
+    await db.checkout.updateMany({
+      where: { shopId, token: payload.checkout_token, completedAt: null },
+      data: { completedAt: processedAt },
+    });
+  }
+  if (customerId) await refreshOrderStats(db, shopId, customerId);
+  return customerId;
+}
+
+async function replaceLines(db: Db, shopId: string, orderId: string, customerId: string | null, payload: OrderPayload) {
+  // Product type and vendor as known when the order is mirrored ("purchased a <type>").
+  const productIds = [...new Set(payload.line_items.map((l) => l.product_id).filter((v): v is string => !!v))];
+  const products = productIds.length
+    ? await db.product.findMany({ where: { shopId, shopifyId: { in: productIds } }, select: { shopifyId: true, productType: true, vendor: true } })
+    : [];
+  const byId = new Map(products.map((p) => [p.shopifyId, p]));
+  await db.$transaction([
+    db.orderLine.deleteMany({ where: { orderId } }),
+    db.orderLine.createMany({
+      data: payload.line_items.map((line) => ({
+        shopId,
+        orderId,
+        customerId,
+        productShopifyId: line.product_id ?? null,
+        variantShopifyId: line.variant_id ?? null,
+        title: line.title ?? null,
+        productType: (line.product_id && byId.get(line.product_id)?.productType) || null,
+        vendor: line.vendor ?? ((line.product_id && byId.get(line.product_id)?.vendor) || null),
+        quantity: line.quantity,
+        price: line.price,
+      })),
+    }),
+  ]);
+}

@@ -1,0 +1,82 @@
+import type { Db } from "../db.server";
+import type { InventoryLevelPayload, ProductPayload } from "../webhooks/payloads";
+import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
+
+/** products/create|update: the product and its variants, newest `updated_at` winning. */
+export async function syncProduct(db: Db, shopId: string, payload: ProductPayload): Promise<void> {
+  const fields = {
+    title: payload.title,
+    handle: payload.handle ?? null,
+    productType: payload.product_type || null,
+    vendor: payload.vendor || null,
+    status: payload.status ?? null,
+    imageUrl: payload.image?.src ?? null,
+    deletedAt: null,
+  };
+  const product = await guardedUpsert(
+    db.product as unknown as GuardedModel<unknown>,
+    { shopId_shopifyId: { shopId, shopifyId: payload.id } },
+    payload.updated_at ?? null,
+    { shopId, shopifyId: payload.id, ...fields },
+    fields,
+  );
+  if (!product.applied) return;
+  for (const v of payload.variants) {
+    const tracked = v.inventory_item_id
+      ? await db.inventoryLevel.count({ where: { shopId, inventoryItemId: v.inventory_item_id } })
+      : 0;
+    const variantFields = {
+      productId: product.id,
+      title: v.title ?? null,
+      sku: v.sku ?? null,
+      price: v.price,
+      inventoryItemId: v.inventory_item_id ?? null,
+      inventoryPolicy: v.inventory_policy ?? null,
+      deletedAt: null,
+      // Per-location levels (inventory_levels/update) are more precise once we have them.
+      ...(tracked ? {} : { inventoryQuantity: v.inventory_quantity }),
+    };
+    await guardedUpsert(
+      db.variant as unknown as GuardedModel<unknown>,
+      { shopId_shopifyId: { shopId, shopifyId: v.id } },
+      v.updated_at ?? payload.updated_at ?? null,
+      { shopId, shopifyId: v.id, inventoryQuantity: v.inventory_quantity, ...variantFields },
+      variantFields,
+    );
+  }
+}
+
+export async function markProductDeleted(db: Db, shopId: string, shopifyId: string, at: Date): Promise<void> {
+  const product = await db.product.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
+  if (!product) return;
+  await db.product.update({ where: { id: product.id }, data: { deletedAt: at } });
+  await db.variant.updateMany({ where: { productId: product.id }, data: { deletedAt: at } });
+}
+
+/**
+ * inventory_levels/update: one location's level, newest wins; the variant's quantity is the
+ * sum over locations. Returns variants that went from sold out (≤ 0) to available (> 0),
+ * which the back-in-stock flow notifies restock watchers about.
+ */
+export async function syncInventoryLevel(db: Db, shopId: string, payload: InventoryLevelPayload): Promise<string[]> {
+  const { applied } = await guardedUpsert(
+    db.inventoryLevel as unknown as GuardedModel<unknown>,
+    { shopId_inventoryItemId_locationId: { shopId, inventoryItemId: payload.inventory_item_id, locationId: payload.location_id } },
+    payload.updated_at,
+    { shopId, inventoryItemId: payload.inventory_item_id, locationId: payload.location_id, available: payload.available ?? 0 },
+    { available: payload.available ?? 0 },
+  );
+  if (!applied) return [];
+  const total = await db.inventoryLevel.aggregate({ where: { shopId, inventoryItemId: payload.inventory_item_id }, _sum: { available: true } });
+  const quantity = total._sum.available ?? 0;
+  const variants = await db.variant.findMany({
+    where: { shopId, inventoryItemId: payload.inventory_item_id },
+    select: { id: true, shopifyId: true, inventoryQuantity: true },
+  });
+  const restocked: string[] = [];
+  for (const v of variants) {
+    if (v.inventoryQuantity <= 0 && quantity > 0) restocked.push(v.shopifyId);
+    await db.variant.update({ where: { id: v.id }, data: { inventoryQuantity: quantity } });
+  }
+  return restocked;
+}

@@ -1,0 +1,22 @@
+import type { Db } from "../db.server";
+import type { Clock } from "../clock";
+import { processWebhook } from "../webhooks/process.server";
+import { sweepShop } from "../segments/sweep.server";
+import { QUEUES, type JobHandler } from "./queue.server";
+
+/** What each queue does; shared by every job runner. */
+export function jobHandlers(db: Db, clock: Clock): Record<string, JobHandler> {
+  return {
+    [QUEUES.processWebhook]: async (payload) => {
+      await processWebhook(db, String(payload.inboxId), clock);
+    },
+  };
+}
+
+/** The recurring time sweep over installed shops. */
+export async function sweepAllShops(db: Db, clock: Clock): Promise<number> {
+  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { id: true } });
+  let changes = 0;
+  for (const s of shops) changes += (await sweepShop(db, s.id, clock.now())).changes.length;
+  return changes;
+}

@@ -1,0 +1,60 @@
+import type { Db } from "../db.server";
+import { CustomerEvaluation } from "./evaluate.server";
+import { SegmentNodeSchema } from "./definition";
+
+export interface MembershipCause {
+  cause: "webhook" | "time" | "definition" | "consent" | "click" | "privacy";
+  ref?: string;
+}
+
+export interface MembershipChange {
+  segmentId: string;
+  customerId: string;
+  change: "ENTERED" | "LEFT";
+}
+
+/**
+ * Re-evaluates every live segment of the shop for one customer and records each change:
+ * the membership row, a SegmentMembershipEvent (what flows trigger on) and the member count.
+ */
+export async function refreshCustomerSegments(
+  db: Db,
+  shopId: string,
+  customerId: string,
+  now: Date,
+  cause: MembershipCause,
+): Promise<MembershipChange[]> {
+  const evaluation = await CustomerEvaluation.load(db, customerId, now);
+  if (!evaluation) return [];
+  const [segments, current] = await Promise.all([
+    db.segment.findMany({ where: { shopId, archivedAt: null }, select: { id: true, definition: true } }),
+    db.segmentMembership.findMany({ where: { shopId, customerId }, select: { segmentId: true } }),
+  ]);
+  const isMember = new Set(current.map((m) => m.segmentId));
+  const changes: MembershipChange[] = [];
+  for (const segment of segments) {
+    const should = await evaluation.matches(SegmentNodeSchema.parse(segment.definition));
+    if (should !== isMember.has(segment.id)) {
+      changes.push({ segmentId: segment.id, customerId, change: should ? "ENTERED" : "LEFT" });
+    }
+  }
+  for (const c of changes) await applyChange(db, shopId, c, now, cause);
+  return changes;
+}
+
+async function applyChange(db: Db, shopId: string, c: MembershipChange, at: Date, cause: MembershipCause) {
+  const event = { shopId, segmentId: c.segmentId, customerId: c.customerId, change: c.change, at, cause: cause.cause, causeRef: cause.ref ?? null };
+  if (c.change === "ENTERED") {
+    await db.$transaction([
+      db.segmentMembership.create({ data: { segmentId: c.segmentId, customerId: c.customerId, shopId, enteredAt: at } }),
+      db.segmentMembershipEvent.create({ data: event }),
+      db.segment.update({ where: { id: c.segmentId }, data: { memberCount: { increment: 1 } } }),
+    ]);
+  } else {
+    await db.$transaction([
+      db.segmentMembership.delete({ where: { segmentId_customerId: { segmentId: c.segmentId, customerId: c.customerId } } }),
+      db.segmentMembershipEvent.create({ data: event }),
+      db.segment.update({ where: { id: c.segmentId }, data: { memberCount: { decrement: 1 } } }),
+    ]);
+  }
+}

@@ -1,0 +1,139 @@
+import { z } from "zod";
+
+// The parts of Shopify's webhook payloads (Admin API 2026-10) that processing uses.
+// Unknown fields pass through; ids arrive as JSON numbers and are kept as strings.
+const sid = z.union([z.number(), z.string()]).transform((v) => String(v));
+const money = z.union([z.string(), z.number()]).transform((v) => String(v));
+const date = z.string().transform((v, ctx) => {
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) {
+    ctx.addIssue({ code: "custom", message: `invalid date ${v}` });
+    return z.NEVER;
+  }
+  return d;
+});
+const opt = <T extends z.ZodType>(t: T) => t.nullish();
+
+export const AddressSchema = z.looseObject({
+  country_code: opt(z.string()),
+  province_code: opt(z.string()),
+  city: opt(z.string()),
+  phone: opt(z.string()),
+});
+
+export const SmsConsentSchema = z.looseObject({
+  state: z.string(), // subscribed | not_subscribed | unsubscribed | pending | redacted | invalid
+  opt_in_level: opt(z.string()),
+  consent_updated_at: opt(date),
+  consent_collected_from: opt(z.string()),
+});
+
+export const CustomerPayload = z.looseObject({
+  id: sid,
+  email: opt(z.string()),
+  phone: opt(z.string()),
+  first_name: opt(z.string()),
+  last_name: opt(z.string()),
+  locale: opt(z.string()),
+  tags: opt(z.string()),
+  created_at: opt(date),
+  updated_at: opt(date),
+  default_address: opt(AddressSchema),
+  sms_marketing_consent: opt(SmsConsentSchema),
+});
+export type CustomerPayload = z.infer<typeof CustomerPayload>;
+
+export const LineItemPayload = z.looseObject({
+  product_id: opt(sid),
+  variant_id: opt(sid),
+  title: opt(z.string()),
+  vendor: opt(z.string()),
+  quantity: z.number().int().default(1),
+  price: money.default("0"),
+});
+
+export const OrderPayload = z.looseObject({
+  id: sid,
+  name: opt(z.string()),
+  email: opt(z.string()),
+  phone: opt(z.string()),
+  created_at: date,
+  updated_at: opt(date),
+  processed_at: opt(date),
+  cancelled_at: opt(date),
+  currency: z.string().default("USD"),
+  total_price: money.default("0"),
+  financial_status: opt(z.string()),
+  checkout_token: opt(z.string()),
+  discount_codes: z.array(z.looseObject({ code: z.string() })).default([]),
+  customer: opt(CustomerPayload),
+  line_items: z.array(LineItemPayload).default([]),
+  shipping_address: opt(AddressSchema),
+  billing_address: opt(AddressSchema),
+});
+export type OrderPayload = z.infer<typeof OrderPayload>;
+
+export const CheckoutPayload = z.looseObject({
+  id: opt(sid),
+  token: z.string(),
+  email: opt(z.string()),
+  phone: opt(z.string()),
+  created_at: opt(date),
+  updated_at: date,
+  completed_at: opt(date),
+  abandoned_checkout_url: opt(z.string()),
+  currency: z.string().default("USD"),
+  total_price: money.default("0"),
+  customer: opt(CustomerPayload),
+  line_items: z.array(LineItemPayload).default([]),
+  shipping_address: opt(AddressSchema),
+});
+export type CheckoutPayload = z.infer<typeof CheckoutPayload>;
+
+export const ProductPayload = z.looseObject({
+  id: sid,
+  title: z.string().default(""),
+  handle: opt(z.string()),
+  product_type: opt(z.string()),
+  vendor: opt(z.string()),
+  status: opt(z.string()),
+  updated_at: opt(date),
+  image: opt(z.looseObject({ src: opt(z.string()) })),
+  variants: z
+    .array(
+      z.looseObject({
+        id: sid,
+        title: opt(z.string()),
+        sku: opt(z.string()),
+        price: money.default("0"),
+        inventory_item_id: opt(sid),
+        inventory_quantity: z.number().int().default(0),
+        inventory_policy: opt(z.string()),
+        updated_at: opt(date),
+      }),
+    )
+    .default([]),
+});
+export type ProductPayload = z.infer<typeof ProductPayload>;
+
+export const DeletePayload = z.looseObject({ id: sid });
+
+export const InventoryLevelPayload = z.looseObject({
+  inventory_item_id: sid,
+  location_id: sid,
+  available: z.number().int().nullable(),
+  updated_at: date,
+});
+export type InventoryLevelPayload = z.infer<typeof InventoryLevelPayload>;
+
+export const CustomersRedactPayload = z.looseObject({
+  shop_domain: z.string(),
+  customer: z.looseObject({ id: opt(sid), email: opt(z.string()), phone: opt(z.string()) }),
+  orders_to_redact: z.array(sid).default([]),
+});
+export const DataRequestPayload = z.looseObject({
+  shop_domain: z.string(),
+  customer: z.looseObject({ id: opt(sid), email: opt(z.string()), phone: opt(z.string()) }),
+  orders_requested: z.array(sid).default([]),
+  data_request: opt(z.looseObject({ id: sid })),
+});

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import type { Db } from "../db.server";
+import type { Clock } from "../clock";
+import { ensureShop } from "../commerce/shops.server";
+import { markCustomerDeleted, syncCustomer } from "../commerce/customers.server";
+import { syncOrder } from "../commerce/orders.server";
+import { syncCheckout } from "../commerce/checkouts.server";
+import { markProductDeleted, syncInventoryLevel, syncProduct } from "../commerce/products.server";
+import { exportCustomerData, redactCustomer, redactShop, uninstallShop } from "../privacy/gdpr.server";
+import { refreshCustomerSegments } from "../segments/membership.server";
+import {
+  CheckoutPayload,
+  CustomerPayload,
+  CustomersRedactPayload,
+  DataRequestPayload,
+  DeletePayload,
+  InventoryLevelPayload,
+  OrderPayload,
+  ProductPayload,
+} from "./payloads";
+
+export type ProcessOutcome = "processed" | "skipped" | "rejected";
+
+/**
+ * The worker side of a webhook: mirror the state, then re-evaluate the segments of the one
+ * customer it touched. Idempotent: reprocessing an inbox row (after a crash) converges to
+ * the same state. A payload that fails its schema is marked REJECTED and not retried.
+ */
+export async function processWebhook(db: Db, inboxId: string, clock: Clock): Promise<ProcessOutcome> {
+  const row = await db.webhookInbox.findUnique({ where: { id: inboxId } });
+  if (!row || row.status === "PROCESSED" || row.status === "REJECTED") return "skipped";
+  const now = clock.now();
+  const from = { topic: row.topic, inboxId: row.id };
+  try {
+    const body: unknown = JSON.parse(row.payload);
+    let customerId: string | null = null;
+    if (row.topic === "shop/redact") {
+      await redactShop(db, row.shopDomain);
+    } else if (row.topic === "app/uninstalled") {
+      await uninstallShop(db, row.shopDomain, now);
+    } else {
+      const shop = await ensureShop(db, row.shopDomain);
+      switch (row.topic) {
+        case "customers/create":
+        case "customers/update":
+          customerId = await syncCustomer(db, shop.id, CustomerPayload.parse(body), from);
+          break;
+        case "customers/delete":
+          customerId = await markCustomerDeleted(db, shop.id, DeletePayload.parse(body).id, row.triggeredAt ?? now);
+          break;
+        case "orders/create":
+        case "orders/updated":
+        case "orders/paid":
+        case "orders/cancelled":
+          customerId = await syncOrder(db, shop.id, OrderPayload.parse(body), from);
+          break;
+        case "checkouts/create":
+        case "checkouts/update":
+          customerId = await syncCheckout(db, shop.id, CheckoutPayload.parse(body), from);
+          break;
+        case "products/create":
+        case "products/update":
+          await syncProduct(db, shop.id, ProductPayload.parse(body));
+          break;
+        case "products/delete":
+          await markProductDeleted(db, shop.id, DeletePayload.parse(body).id, row.triggeredAt ?? now);
+          break;
+        case "inventory_levels/update":
+          await syncInventoryLevel(db, shop.id, InventoryLevelPayload.parse(body));
+          break;
+        case "customers/redact":
+          await redactCustomer(db, shop.id, CustomersRedactPayload.parse(body), now);
+          break;
+        case "customers/data_request":
+          await exportCustomerData(db, shop.id, DataRequestPayload.parse(body));
+          break;
+        default:
+          throw new z.ZodError([{ code: "custom", path: ["topic"], message: `unsupported topic ${row.topic}`, input: row.topic }]);
+      }
+      if (customerId) await refreshCustomerSegments(db, shop.id, customerId, now, { cause: "webhook", ref: row.id });
+    }
+    await db.webhookInbox.update({ where: { id: row.id }, data: { status: "PROCESSED", processedAt: now, error: null, attempts: { increment: 1 } } });
+    return "processed";
+  } catch (error) {
+    if (error instanceof z.ZodError || error instanceof SyntaxError) {
+      const reason = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : error.message;
+      await db.webhookInbox.update({ where: { id: row.id }, data: { status: "REJECTED", error: reason.slice(0, 2000), attempts: { increment: 1 } } });
+      return "rejected";
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    await db.webhookInbox.update({ where: { id: row.id }, data: { status: "FAILED", error: message.slice(0, 2000), attempts: { increment: 1 } } });
+    throw error; // the job queue retries with backoff
+  }
+}

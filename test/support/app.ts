@@ -1,0 +1,76 @@
+import db from "../../app/db.server";
+import { FakeClock } from "../../app/clock";
+import { jobHandlers } from "../../app/jobs/handlers.server";
+import { TableJobQueue } from "../../app/jobs/table-queue.server";
+import { sweepShop } from "../../app/segments/sweep.server";
+import { action as orders } from "../../app/routes/webhooks.orders";
+import { action as checkouts } from "../../app/routes/webhooks.checkouts";
+import { action as customers } from "../../app/routes/webhooks.customers";
+import { action as products } from "../../app/routes/webhooks.products";
+import { action as inventory } from "../../app/routes/webhooks.inventory_levels";
+import { action as compliance } from "../../app/routes/webhooks.compliance";
+import { action as uninstalled } from "../../app/routes/webhooks.app.uninstalled";
+import { actionArgs, signedWebhook } from "./webhooks";
+
+const ROUTES: Record<string, typeof orders> = { orders, checkouts, customers, products, inventory_levels: inventory };
+
+/** A shop as Shopify sees our app: signed webhooks into the real routes, then a worker tick. */
+export class TestShop {
+  readonly clock: FakeClock;
+  constructor(
+    readonly domain: string,
+    start = new Date("2026-06-01T12:00:00Z"),
+  ) {
+    this.clock = new FakeClock(start);
+  }
+
+  async send(topic: string, payload: unknown, webhookId?: string): Promise<Response> {
+    const request = signedWebhook(topic, payload, { shop: this.domain, webhookId });
+    const resource = topic.split("/")[0]!;
+    const route =
+      topic === "app/uninstalled" ? uninstalled : ["customers/redact", "customers/data_request", "shop/redact"].includes(topic) ? compliance : ROUTES[resource]!;
+    const response = await route(actionArgs(request));
+    if (response.status !== 200) throw new Error(`${topic} answered ${response.status}: ${await response.text()}`);
+    return response;
+  }
+
+  /** Run queued jobs (what the worker process does). */
+  async work(): Promise<void> {
+    const queue = new TableJobQueue(db);
+    while ((await queue.runDue(jobHandlers(db, this.clock), "test-worker", 200)) > 0) {
+      /* drain */
+    }
+  }
+
+  async deliver(topic: string, payload: unknown, webhookId?: string) {
+    await this.send(topic, payload, webhookId);
+    await this.work();
+  }
+
+  async sweep() {
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: this.domain } });
+    return sweepShop(db, shop.id, this.clock.now());
+  }
+
+  /** segment key → sorted customer Shopify ids */
+  async memberships(): Promise<Record<string, string[]>> {
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: this.domain } });
+    const segments = await db.segment.findMany({
+      where: { shopId: shop.id },
+      include: { memberships: { include: { customer: { select: { shopifyId: true } } } } },
+      orderBy: { key: "asc" },
+    });
+    return Object.fromEntries(segments.map((s) => [s.key, s.memberships.map((m) => m.customer.shopifyId).sort()]));
+  }
+
+  async segmentsOf(customerShopifyId: number | string): Promise<string[]> {
+    const all = await this.memberships();
+    return Object.entries(all)
+      .filter(([, ids]) => ids.includes(String(customerShopifyId)))
+      .map(([k]) => k)
+      .sort();
+  }
+}
+
+let n = 0;
+export const uniqueShop = (label: string) => `${label}-${process.pid}-${Date.now().toString(36)}-${++n}.myshopify.com`;
