@@ -6,11 +6,8 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { DatabaseProvider } from "../app/config/database-url";
-import { listMigrations, migrate } from "../app/db/migrations.server";
-import { describeCatalog, diffCatalogs } from "../app/db/schema-catalog.server";
-import { schemaSqlFromEmpty } from "../app/db/schema-sql.server";
-import { openSqlDriver } from "../app/db/sql-driver.server";
-import { createScratchDatabase } from "../app/db/test-databases.server";
+import { migrationDrift } from "../app/db/drift.server";
+import { listMigrations } from "../app/db/migrations.server";
 
 const root = path.resolve(import.meta.dirname, "..");
 let failed = false;
@@ -27,28 +24,13 @@ if (names("sqlite") !== names("postgresql")) {
 
 const providers: DatabaseProvider[] = process.argv.includes("--sqlite-only") ? ["sqlite"] : ["sqlite", "postgresql"];
 for (const provider of providers) {
-  const migrated = await createScratchDatabase(provider, "drift_m");
-  const direct = await createScratchDatabase(provider, "drift_s");
-  try {
-    await migrate(migrated.target);
-    const directSql = await openSqlDriver(direct.target);
-    await directSql.exec(schemaSqlFromEmpty(provider));
-    const expected = await describeCatalog(directSql);
-    await directSql.close();
-    const migratedSql = await openSqlDriver(migrated.target);
-    const actual = await describeCatalog(migratedSql);
-    await migratedSql.close();
-    const diff = diffCatalogs(expected, actual);
-    if (diff.length) {
-      failed = true;
-      console.error(`${provider}: migrations drift from schema.prisma (run \`npm run db:new-migration -- <name>\`):`);
-      for (const line of diff) console.error(`  ${line}`);
-    } else {
-      console.log(`${provider}: migrations match schema.prisma (${expected.length} catalog entries)`);
-    }
-  } finally {
-    await migrated.drop();
-    await direct.drop();
+  const { differences, catalogEntries } = await migrationDrift(provider);
+  if (differences.length) {
+    failed = true;
+    console.error(`${provider}: migrations drift from schema.prisma (run \`npm run db:new-migration -- <name>\`):`);
+    for (const line of differences) console.error(`  ${line}`);
+  } else {
+    console.log(`${provider}: migrations match schema.prisma (${catalogEntries} catalog entries)`);
   }
 }
 process.exit(failed ? 1 : 0);
