@@ -6,7 +6,8 @@ import { normalisePhone } from "../contacts/phone";
 type Who = z.infer<typeof CustomersRedactPayload>["customer"];
 
 async function findCustomers(db: Db, shopId: string, who: Who) {
-  const phone = normalisePhone(who.phone).ok ? (normalisePhone(who.phone) as { e164: string }).e164 : null;
+  const normalised = normalisePhone(who.phone);
+  const phone = normalised.ok ? normalised.e164 : null;
   const or = [
     ...(who.id ? [{ shopifyId: who.id }] : []),
     ...(who.email ? [{ email: who.email }] : []),

@@ -5,7 +5,6 @@ import { refreshCustomerSegments, type MembershipChange } from "./membership.ser
 
 /** The first sweep of a shop looks back this far for boundaries crossed before it. */
 const FIRST_SWEEP_LOOKBACK = 3650 * DAY;
-const BATCH = 500;
 
 /**
  * Applies time-based rules ("lapsed" after N days, "abandoned" after N minutes, ...) that
@@ -27,14 +26,11 @@ export async function sweepShop(db: Db, shopId: string, now: Date): Promise<{ ev
     for (const id of await window.customersCrossing(db, shopId, lo, hi)) candidates.add(id);
   }
   const changes: MembershipChange[] = [];
-  const ids = [...candidates];
-  for (let i = 0; i < ids.length; i += BATCH) {
-    for (const id of ids.slice(i, i + BATCH)) {
-      changes.push(...(await refreshCustomerSegments(db, shopId, id, now, { cause: "time", ref: "sweep" })));
-    }
+  for (const id of candidates) {
+    changes.push(...(await refreshCustomerSegments(db, shopId, id, now, { cause: "time", ref: "sweep" })));
   }
   await db.shop.update({ where: { id: shopId }, data: { segmentsSweptAt: now } });
-  return { evaluated: ids.length, changes };
+  return { evaluated: candidates.size, changes };
 }
 
 interface BoundaryWindow {
