@@ -1,7 +1,7 @@
 // Writes a new migration for both profiles from the change to prisma/schema.prisma since
 // the last commit: `npm run db:new-migration -- add_widget`. Review the SQL, then commit.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { DatabaseProvider } from "../app/config/database-url";
@@ -23,6 +23,10 @@ const previousFor: Record<DatabaseProvider, string> = {
 };
 writeFileSync(previousFor.sqlite, previous);
 writeFileSync(previousFor.postgresql, postgresSchemaFrom(previous));
+
+// The PostgreSQL profile must reflect the edited canonical schema before it is diffed.
+const profile = path.join(root, "prisma/postgresql/schema.prisma");
+writeFileSync(profile, postgresSchemaFrom(readFileSync(path.join(root, "prisma/schema.prisma"), "utf8")));
 
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 for (const provider of ["sqlite", "postgresql"] as const) {

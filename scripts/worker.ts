@@ -4,10 +4,9 @@ import { hostname } from "node:os";
 import db from "../app/db.server";
 import { systemClock } from "../app/clock";
 import { jobHandlers, sweepAllShops } from "../app/jobs/handlers.server";
-import { TableJobQueue } from "../app/jobs/table-queue.server";
+import { queue } from "../app/jobs/queue-instance.server";
 
-const queue = new TableJobQueue(db);
-const handlers = jobHandlers(db, systemClock);
+const handlers = jobHandlers(db, systemClock, queue);
 const workerId = `${hostname()}:${process.pid}`;
 const SWEEP_EVERY_MS = Number(process.env.SEGMENT_SWEEP_INTERVAL_MS ?? 60_000);
 let stopping = false;

@@ -2,13 +2,19 @@ import type { Db } from "../db.server";
 import type { Clock } from "../clock";
 import { processWebhook } from "../webhooks/process.server";
 import { sweepShop } from "../segments/sweep.server";
-import { QUEUES, type JobHandler } from "./queue.server";
+import { backfillSegmentBatch } from "../segments/backfill.server";
+import { QUEUES, type JobHandler, type JobQueue } from "./queue.server";
 
 /** What each queue does; shared by every job runner. */
-export function jobHandlers(db: Db, clock: Clock): Record<string, JobHandler> {
+export function jobHandlers(db: Db, clock: Clock, queue: JobQueue): Record<string, JobHandler> {
   return {
     [QUEUES.processWebhook]: async (payload) => {
       await processWebhook(db, String(payload.inboxId), clock);
+    },
+    // One batch per job, then the next batch as a new job: progress survives a crash.
+    [QUEUES.backfillSegment]: async (payload) => {
+      const step = await backfillSegmentBatch(db, String(payload.segmentId), String(payload.startedAt), clock.now(), Number(payload.batchSize) || undefined);
+      if (step === "more") await queue.enqueue(QUEUES.backfillSegment, payload);
     },
   };
 }

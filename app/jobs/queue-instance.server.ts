@@ -1,6 +1,5 @@
 import db from "../db.server";
-import type { JobQueue } from "./queue.server";
 import { TableJobQueue } from "./table-queue.server";
 
 /** The process's job queue (the table-backed queue until the PostgreSQL engine lands). */
-export const queue: JobQueue = new TableJobQueue(db);
+export const queue = new TableJobQueue(db);

@@ -1,6 +1,6 @@
 /**
  * The job interface every producer uses (webhook ingestion, flows, campaigns).
- * Embedded default: a durable table-backed queue run in-process (sqlite-queue.server.ts).
+ * Embedded default: a durable table-backed queue run in-process (table-queue.server.ts).
  * Production (PostgreSQL): an established PostgreSQL job engine behind the same interface.
  */
 export interface EnqueueOptions {
@@ -18,4 +18,5 @@ export type JobHandler = (payload: Record<string, unknown>) => Promise<void>;
 
 export const QUEUES = {
   processWebhook: "webhooks.process",
+  backfillSegment: "segments.backfill",
 } as const;

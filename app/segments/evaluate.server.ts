@@ -2,7 +2,7 @@ import type { Db } from "../db.server";
 import { DAY, MINUTE } from "../clock";
 import { ABANDONED_MAX_DAYS, type Condition, type SegmentNode } from "./definition";
 
-type CustomerRow = NonNullable<Awaited<ReturnType<typeof loadCustomer>>>;
+export type CustomerRow = NonNullable<Awaited<ReturnType<typeof loadCustomer>>>;
 
 const loadCustomer = (db: Db, customerId: string) => db.customer.findUnique({ where: { id: customerId } });
 
@@ -23,6 +23,11 @@ export class CustomerEvaluation {
   static async load(db: Db, customerId: string, now: Date): Promise<CustomerEvaluation | null> {
     const customer = await loadCustomer(db, customerId);
     return customer ? new CustomerEvaluation(db, customer, now) : null;
+  }
+
+  /** For callers that already hold the customer row (a backfill batch). */
+  static of(db: Db, customer: CustomerRow, now: Date): CustomerEvaluation {
+    return new CustomerEvaluation(db, customer, now);
   }
 
   /** Deleted and redacted customers belong to no segment. */

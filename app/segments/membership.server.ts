@@ -38,11 +38,12 @@ export async function refreshCustomerSegments(
       changes.push({ segmentId: segment.id, customerId, change: should ? "ENTERED" : "LEFT" });
     }
   }
-  for (const c of changes) await applyChange(db, shopId, c, now, cause);
+  for (const c of changes) await recordMembershipChange(db, shopId, c, now, cause);
   return changes;
 }
 
-async function applyChange(db: Db, shopId: string, c: MembershipChange, at: Date, cause: MembershipCause) {
+/** One membership change, its event and the member count, atomically. */
+export async function recordMembershipChange(db: Db, shopId: string, c: MembershipChange, at: Date, cause: MembershipCause) {
   const event = { shopId, segmentId: c.segmentId, customerId: c.customerId, change: c.change, at, cause: cause.cause, causeRef: cause.ref ?? null };
   if (c.change === "ENTERED") {
     await db.$transaction([

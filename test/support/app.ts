@@ -37,7 +37,7 @@ export class TestShop {
   /** Run queued jobs (what the worker process does). */
   async work(): Promise<void> {
     const queue = new TableJobQueue(db);
-    while ((await queue.runDue(jobHandlers(db, this.clock), "test-worker", 200)) > 0) {
+    while ((await queue.runDue(jobHandlers(db, this.clock, queue), "test-worker", 200)) > 0) {
       /* drain */
     }
   }

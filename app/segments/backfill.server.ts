@@ -1,0 +1,68 @@
+import type { Db } from "../db.server";
+import { QUEUES, type JobQueue } from "../jobs/queue.server";
+import { CustomerEvaluation } from "./evaluate.server";
+import { SegmentNodeSchema } from "./definition";
+import { recordMembershipChange, type MembershipChange } from "./membership.server";
+
+/** Customers evaluated per job: a crash repeats at most one batch, and repeating it is harmless. */
+export const BACKFILL_BATCH = 500;
+
+/**
+ * Evaluates a new or changed segment definition over the customers already mirrored.
+ * Events keep a segment current from then on; the backfill brings in everyone who matched
+ * before it existed. It runs as a chain of jobs, one batch each, in customer-id order, with
+ * its progress on the Segment row (the admin shows it). A newer definition restarts it: the
+ * older chain notices its start stamp is stale and stops.
+ */
+export async function startSegmentBackfill(db: Db, queue: JobQueue, segmentId: string, now: Date, batchSize = BACKFILL_BATCH): Promise<void> {
+  const segment = await db.segment.findUniqueOrThrow({ where: { id: segmentId }, select: { shopId: true } });
+  const total = await db.customer.count({ where: { shopId: segment.shopId, deletedAt: null, redactedAt: null } });
+  await db.segment.update({
+    where: { id: segmentId },
+    data: { backfillStartedAt: now, backfillCompletedAt: null, backfillCursor: null, backfillEvaluated: 0, backfillTotal: total },
+  });
+  await queue.enqueue(QUEUES.backfillSegment, { segmentId, startedAt: now.toISOString(), batchSize });
+}
+
+export type BackfillStep = "more" | "done" | "stale";
+
+/** One batch. Membership changes it makes are recorded with cause "definition". */
+export async function backfillSegmentBatch(db: Db, segmentId: string, startedAt: string, now: Date, batchSize = BACKFILL_BATCH): Promise<BackfillStep> {
+  const segment = await db.segment.findUnique({ where: { id: segmentId } });
+  if (!segment || segment.archivedAt || segment.backfillStartedAt?.toISOString() !== startedAt) return "stale";
+  if (segment.backfillCompletedAt) return "done";
+
+  const customers = await db.customer.findMany({
+    where: { shopId: segment.shopId, ...(segment.backfillCursor ? { id: { gt: segment.backfillCursor } } : {}) },
+    orderBy: { id: "asc" },
+    take: batchSize,
+  });
+  const definition = SegmentNodeSchema.parse(segment.definition);
+  const members = new Set(
+    (
+      await db.segmentMembership.findMany({
+        where: { segmentId, customerId: { in: customers.map((c) => c.id) } },
+        select: { customerId: true },
+      })
+    ).map((m) => m.customerId),
+  );
+  let evaluated = 0;
+  for (const customer of customers) {
+    const evaluation = CustomerEvaluation.of(db, customer, now);
+    if (evaluation.eligible) evaluated++;
+    const should = await evaluation.matches(definition);
+    if (should === members.has(customer.id)) continue;
+    const change: MembershipChange = { segmentId, customerId: customer.id, change: should ? "ENTERED" : "LEFT" };
+    await recordMembershipChange(db, segment.shopId, change, now, { cause: "definition", ref: segmentId });
+  }
+  const done = customers.length < batchSize;
+  await db.segment.update({
+    where: { id: segmentId },
+    data: {
+      backfillCursor: customers.at(-1)?.id ?? segment.backfillCursor,
+      backfillEvaluated: { increment: evaluated },
+      ...(done ? { backfillCompletedAt: now } : {}),
+    },
+  });
+  return done ? "done" : "more";
+}
