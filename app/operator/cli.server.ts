@@ -1,0 +1,122 @@
+import { parseArgs } from "node:util";
+import type { Db } from "../db.server";
+import { explainCustomer, inboxReport, memberReport, segmentReport, UnknownCustomer, UnknownSegment, UnknownShop } from "./reports.server";
+import { table } from "./table";
+
+export const USAGE = `usage: npm run cli -- <command> --shop <domain> [options] [--json]
+
+commands:
+  segments --shop S                    segments with member counts and backfill progress
+  members <segment-key> --shop S       the newest members of a segment  [--limit N, default 100]
+  explain --shop S --customer C        a customer's segments, since when, and why (C: Shopify customer id)
+  inbox --shop S                       recent webhooks and the failed or rejected ones  [--limit N, default 50]
+
+--json prints the same report as JSON, for scripts.`;
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** The operator CLI (scripts/cli.ts). Returns the process exit code: 0 ok, 2 usage or lookup error. */
+export async function runCli(db: Db, argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { shop: { type: "string" }, customer: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, arg] = positionals;
+  if (values.help || !command) {
+    (values.help ? io.out : io.err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (!values.shop) {
+    io.err(`--shop is required\n\n${USAGE}`);
+    return 2;
+  }
+  const limit = values.limit ? Number(values.limit) : undefined;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+    io.err(`--limit must be a positive integer, got ${values.limit}`);
+    return 2;
+  }
+  const print = (report: unknown, text: () => string) => io.out(values.json ? JSON.stringify(report, null, 2) : text());
+  try {
+    switch (command) {
+      case "segments": {
+        const report = await segmentReport(db, values.shop);
+        print(report, () =>
+          table(
+            ["key", "name", "kind", "members", "backfill"],
+            report.map((s) => [s.key, s.name, s.kind, String(s.members), s.backfill ? (s.backfill.done ? "done" : `${s.backfill.evaluated}/${s.backfill.total}`) : ""]),
+          ),
+        );
+        return 0;
+      }
+      case "members": {
+        if (!arg) throw new UsageError("members needs a segment key (see the segments command)");
+        const report = await memberReport(db, values.shop, arg, limit);
+        print(report, () =>
+          [
+            `${report.segment.name} (${report.segment.key}): ${report.segment.members} members, newest ${report.shown} shown`,
+            table(["customer", "phone", "consent", "country", "since"], report.members.map((m) => [m.customer, m.phone ?? "", m.consent, m.country ?? "", m.since])),
+          ].join("\n"),
+        );
+        return 0;
+      }
+      case "explain": {
+        if (!values.customer) throw new UsageError("explain needs --customer <Shopify customer id>");
+        const report = await explainCustomer(db, values.shop, values.customer);
+        print(report, () => {
+          const c = report.customer;
+          return [
+            `customer ${c.id}  phone ${c.phone ?? "-"}  consent ${c.consent}  orders ${c.ordersCount}  last order ${c.lastOrderAt ?? "-"}  time zone ${c.timeZone ?? "-"}${c.redacted ? "  (redacted)" : c.deleted ? "  (deleted)" : ""}`,
+            "",
+            "segments now:",
+            report.segments.length ? table(["segment", "since", "because"], report.segments.map((s) => [s.key, s.since, s.because])) : "  (none)",
+            "",
+            "history:",
+            report.history.length ? table(["at", "segment", "change", "because"], report.history.map((h) => [h.at, h.segment, h.change, h.because])) : "  (none)",
+          ].join("\n");
+        });
+        return 0;
+      }
+      case "inbox": {
+        const report = await inboxReport(db, values.shop, limit);
+        const rows = (list: typeof report.recent) => table(["received", "topic", "status", "attempts", "webhook id", "error"], list.map((w) => [w.receivedAt, w.topic, w.status, String(w.attempts), w.webhookId, w.error ?? ""]));
+        print(report, () =>
+          [
+            `counts: ${Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`,
+            "",
+            "needing attention:",
+            report.problems.length ? rows(report.problems) : "  (none)",
+            "",
+            "recent:",
+            report.recent.length ? rows(report.recent) : "  (none)",
+          ].join("\n"),
+        );
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof UnknownShop || error instanceof UnknownSegment || error instanceof UnknownCustomer) {
+      io.err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+class UsageError extends Error {}

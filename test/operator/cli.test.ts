@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { runCli } from "../../app/operator/cli.server";
+import { MINUTE } from "../../app/clock";
+import { TestShop, uniqueShop } from "../support/app";
+import { checkoutPayload, customerPayload, orderPayload } from "../support/fixtures";
+import { signedWebhook, actionArgs } from "../support/webhooks";
+import { action as orders } from "../../app/routes/webhooks.orders";
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(db, argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+async function storeWithHistory() {
+  const shop = new TestShop(uniqueShop("cli"));
+  const customer = customerPayload({ updatedAt: shop.clock.now(), phone: "+14155550123", smsState: "subscribed" });
+  await shop.deliver("customers/create", customer);
+  await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now() }));
+  shop.clock.advance(61 * MINUTE);
+  await shop.sweep();
+  await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now() }));
+  return { shop, customer };
+}
+
+describe("operator CLI", () => {
+  it("segments: member counts, as a table and as JSON", async () => {
+    const { shop } = await storeWithHistory();
+    const json = await cli("segments", "--shop", shop.domain, "--json");
+    expect(json.code).toBe(0);
+    const rows = JSON.parse(json.out) as { key: string; members: number }[];
+    expect(rows.find((r) => r.key === "sms-subscribers")?.members).toBe(1);
+    expect(rows.find((r) => r.key === "abandoned-checkout")?.members).toBe(0);
+    const text = await cli("segments", "--shop", shop.domain);
+    expect(text.out).toMatch(/^key\s+name\s+kind\s+members/);
+    expect(text.out).toMatch(/one-time-buyers\s+One-time buyers\s+BUILT_IN\s+1/);
+  });
+
+  it("members: lists members with masked phone numbers", async () => {
+    const { shop, customer } = await storeWithHistory();
+    const { code, out } = await cli("members", "one-time-buyers", "--shop", shop.domain, "--json");
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.members).toEqual([expect.objectContaining({ customer: String(customer.id), phone: "+1415•••0123", consent: "SUBSCRIBED" })]);
+    expect(out).not.toContain("+14155550123");
+  });
+
+  it("explain: which segments, since when, because of which event or rule", async () => {
+    const { shop, customer } = await storeWithHistory();
+    const { code, out } = await cli("explain", "--shop", shop.domain, "--customer", String(customer.id), "--json");
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.segments.find((s: { key: string }) => s.key === "one-time-buyers").because).toMatch(/^orders\/create \(webhook /);
+    expect(report.history.map((h: { segment: string; change: string; because: string }) => [h.segment, h.change, h.because.split(" ")[0]])).toEqual(
+      expect.arrayContaining([
+        ["abandoned-checkout", "ENTERED", "time:"],
+        ["abandoned-checkout", "LEFT", "orders/create"],
+      ]),
+    );
+    const text = await cli("explain", "--shop", shop.domain, "--customer", String(customer.id));
+    expect(text.out).toContain("segments now:");
+    expect(text.out).not.toContain("+14155550123");
+  });
+
+  it("inbox: recent webhooks and rejected ones with their reason", async () => {
+    const { shop } = await storeWithHistory();
+    const bad = await orders(actionArgs(signedWebhook("orders/create", null, { shop: shop.domain, rawBody: "{not json" })));
+    expect(bad.status).toBe(400);
+    const { code, out } = await cli("inbox", "--shop", shop.domain, "--json");
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.counts).toEqual({ PROCESSED: 3, REJECTED: 1 });
+    expect(report.problems).toEqual([expect.objectContaining({ topic: "orders/create", status: "REJECTED", error: expect.stringMatching(/malformed JSON/) })]);
+  });
+
+  it("clear errors: missing --shop, unknown shop, unknown segment, unknown command", async () => {
+    expect(await cli("segments")).toMatchObject({ code: 2, err: expect.stringContaining("--shop is required") });
+    expect(await cli("segments", "--shop", "nobody.myshopify.com")).toMatchObject({ code: 2, err: expect.stringContaining("no shop nobody.myshopify.com") });
+    const { shop } = await storeWithHistory();
+    expect(await cli("members", "nope", "--shop", shop.domain)).toMatchObject({ code: 2, err: expect.stringContaining("no segment nope") });
+    expect(await cli("explain", "--shop", shop.domain, "--customer", "42")).toMatchObject({ code: 2, err: expect.stringContaining("no customer 42") });
+    expect(await cli("frobnicate", "--shop", shop.domain)).toMatchObject({ code: 2, err: expect.stringContaining("unknown command frobnicate") });
+    expect(await cli("--help")).toMatchObject({ code: 0, out: expect.stringContaining("usage:") });
+  });
+
+  it("one shop's report never shows another shop's data", async () => {
+    const a = await storeWithHistory();
+    const b = new TestShop(uniqueShop("cli-other"));
+    await b.deliver("customers/create", customerPayload({ updatedAt: b.clock.now() }));
+    expect(await cli("explain", "--shop", b.domain, "--customer", String(a.customer.id))).toMatchObject({ code: 2 });
+    const inbox = JSON.parse((await cli("inbox", "--shop", b.domain, "--json")).out);
+    expect(inbox.counts).toEqual({ PROCESSED: 1 });
+  });
+});
