@@ -1,6 +1,6 @@
 import { PrismaClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
-import { createAdapter } from "./config/database-adapter";
+import { createAppAdapter } from "./config/database-adapter";
 import { resolveDatabaseTarget, type DatabaseTarget } from "./config/database-url";
 
 export type Db = PrismaClient;
@@ -11,7 +11,7 @@ export type Db = PrismaClient;
  * identical and the app types everything against `Db`.
  */
 export function createDb(target: DatabaseTarget = resolveDatabaseTarget()): Db {
-  const adapter = createAdapter(target);
+  const adapter = createAppAdapter(target);
   if (target.provider === "sqlite") return new PrismaClient({ adapter });
   return new PostgresPrismaClient({ adapter }) as unknown as Db;
 }

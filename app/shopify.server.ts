@@ -1,11 +1,11 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
 import { loadEnv } from "./config/env.server";
+import { API_VERSION } from "./api-version";
 
-/** Pinned Admin API version; shopify.app.toml's [webhooks] api_version must match. */
-export const API_VERSION = ApiVersion.October26;
+export { API_VERSION };
 
 const env = loadEnv();
 

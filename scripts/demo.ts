@@ -14,15 +14,16 @@ const env = {
 };
 
 console.log(`Segmented SMS (embedded default: SQLite, local outbox) on http://localhost:${port}  health: /healthz`);
+console.log(`Simulated store: demo-store.myshopify.com (SIMULATOR=off to disable). Watch it: npm run cli -- segments --shop demo-store.myshopify.com`);
 const app = spawn("npx", ["remix", "vite:dev", "--port", port, "--strictPort"], { env, stdio: "inherit" });
 const worker = spawn("npx", ["tsx", "scripts/worker.ts"], { env, stdio: "inherit" });
+// A simulated store posting signed webhooks to this app, so segments fill and change.
+const store = process.env.SIMULATOR === "off" ? null : spawn("npx", ["tsx", "scripts/simulate-store.ts"], { env, stdio: "inherit" });
+const children = [app, worker, ...(store ? [store] : [])];
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    app.kill(signal);
-    worker.kill(signal);
-  });
+  process.on(signal, () => children.forEach((c) => c.kill(signal)));
 }
 app.on("exit", (code: number | null) => {
-  worker.kill("SIGTERM");
+  children.forEach((c) => c !== app && c.kill("SIGTERM"));
   process.exit(code ?? 0);
 });

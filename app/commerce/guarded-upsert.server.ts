@@ -29,10 +29,10 @@ export async function guardedUpsert<Where>(
   if (existing.shopifyUpdatedAt && (!updatedAt || updatedAt < existing.shopifyUpdatedAt)) {
     return { id: existing.id, applied: false };
   }
-  // Conditional write: a concurrent newer event between read and write wins.
-  const guard = existing.shopifyUpdatedAt
-    ? { id: existing.id, OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lte: updatedAt } }] }
-    : { id: existing.id };
+  // Conditional write: a concurrent newer event between read and write wins. (No
+  // `shopifyUpdatedAt: null` alternative: the column is required on some models, and a
+  // stamp once set is never cleared.)
+  const guard = existing.shopifyUpdatedAt ? { id: existing.id, shopifyUpdatedAt: { lte: updatedAt } } : { id: existing.id };
   const result = await model.updateMany({ where: guard as never, data: { ...update, shopifyUpdatedAt: updatedAt } as never });
   return { id: existing.id, applied: result.count > 0 };
 }

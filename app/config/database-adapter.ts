@@ -2,11 +2,34 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { DatabaseTarget } from "./database-url";
 
-/** The Prisma driver adapter for a target; shared by the app's client and the Prisma CLI. */
+/** The Prisma driver adapter for a target, as the Prisma CLI needs it (prisma.config.ts). */
 export function createAdapter(target: DatabaseTarget) {
   if (target.provider === "sqlite") {
-    // busy timeout: the web process and the in-process worker write concurrently.
+    // busy timeout: the web process and the worker take turns writing.
     return new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 });
   }
   return new PrismaPg({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+}
+
+/**
+ * SQLite settings for an app database: WAL lets the web process read while the worker
+ * writes (with the default rollback journal a reader blocks the writer), and
+ * synchronous=NORMAL is the durable-enough pairing for WAL (a power cut can lose the last
+ * commits, never consistency).
+ */
+const SQLITE_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+
+/** The adapter for the app's own client (web, worker, CLI, tests). */
+export function createAppAdapter(target: DatabaseTarget) {
+  if (target.provider !== "sqlite") return createAdapter(target);
+  const factory = new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 });
+  return {
+    provider: "sqlite" as const,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      await adapter.executeScript(SQLITE_PRAGMAS);
+      return adapter;
+    },
+  };
 }

@@ -20,7 +20,11 @@ export class TableJobQueue implements JobQueue {
       await this.db.job.create({ data });
       return;
     }
-    await this.db.job.upsert({ where: { dedupeKey: options.dedupeKey }, create: data, update: {} });
+    // A plain INSERT rather than an upsert: on SQLite an upsert is a read that upgrades to a
+    // write, which fails at once (SQLITE_BUSY_SNAPSHOT) when another process wrote between.
+    await this.db.job.create({ data }).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== "P2002") throw error; // already queued
+    });
   }
 
   /** Claims and runs up to `limit` due jobs; returns how many ran. */

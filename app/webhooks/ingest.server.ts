@@ -57,11 +57,23 @@ export async function ingestWebhook(request: Request, deps: IngestDeps): Promise
       select: { id: true },
     })
     .catch(duplicateAsNull);
-  if (!row) return new Response(null, { status: 200, headers: { "X-Webhook-Duplicate": "1" } });
-
-  await deps.queue.enqueue(QUEUES.processWebhook, { inboxId: row.id }, { dedupeKey: `webhook:${row.id}` });
-  return new Response(null, { status: 200 });
+  if (row) {
+    await enqueueProcessing(deps, row.id);
+    return new Response(null, { status: 200 });
+  }
+  // A redelivery. If the first delivery was stored but its job never got queued (the
+  // request failed in between and Shopify retried), queue it now; the dedupe key makes
+  // this a no-op otherwise.
+  const first = await deps.db.webhookInbox.findUnique({
+    where: { shopDomain_webhookId: { shopDomain: context.shop, webhookId: context.webhookId } },
+    select: { id: true, status: true },
+  });
+  if (first?.status === "RECEIVED") await enqueueProcessing(deps, first.id);
+  return new Response(null, { status: 200, headers: { "X-Webhook-Duplicate": "1" } });
 }
+
+const enqueueProcessing = (deps: IngestDeps, inboxId: string) =>
+  deps.queue.enqueue(QUEUES.processWebhook, { inboxId }, { dedupeKey: `webhook:${inboxId}` });
 
 async function reject(db: Db, request: Request, raw: string, reason: string): Promise<Response> {
   const h = request.headers;

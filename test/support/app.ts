@@ -3,16 +3,9 @@ import { FakeClock } from "../../app/clock";
 import { jobHandlers } from "../../app/jobs/handlers.server";
 import { TableJobQueue } from "../../app/jobs/table-queue.server";
 import { sweepShop } from "../../app/segments/sweep.server";
-import { action as orders } from "../../app/routes/webhooks.orders";
-import { action as checkouts } from "../../app/routes/webhooks.checkouts";
-import { action as customers } from "../../app/routes/webhooks.customers";
-import { action as products } from "../../app/routes/webhooks.products";
-import { action as inventory } from "../../app/routes/webhooks.inventory_levels";
-import { action as compliance } from "../../app/routes/webhooks.compliance";
-import { action as uninstalled } from "../../app/routes/webhooks.app.uninstalled";
-import { actionArgs, signedWebhook } from "./webhooks";
-
-const ROUTES: Record<string, typeof orders> = { orders, checkouts, customers, products, inventory_levels: inventory };
+import { webhookPath } from "../../app/simulator/webhook-sender";
+import { signedWebhook } from "./webhooks";
+import { actionArgs, WEBHOOK_ROUTES } from "./routes";
 
 /** A shop as Shopify sees our app: signed webhooks into the real routes, then a worker tick. */
 export class TestShop {
@@ -26,10 +19,7 @@ export class TestShop {
 
   async send(topic: string, payload: unknown, webhookId?: string): Promise<Response> {
     const request = signedWebhook(topic, payload, { shop: this.domain, webhookId });
-    const resource = topic.split("/")[0]!;
-    const route =
-      topic === "app/uninstalled" ? uninstalled : ["customers/redact", "customers/data_request", "shop/redact"].includes(topic) ? compliance : ROUTES[resource]!;
-    const response = await route(actionArgs(request));
+    const response = await WEBHOOK_ROUTES[webhookPath(topic)]!(actionArgs(request));
     if (response.status !== 200) throw new Error(`${topic} answered ${response.status}: ${await response.text()}`);
     return response;
   }

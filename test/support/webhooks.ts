@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { API_SECRET_KEY, getHmac } from "@shopify/shopify-api/test-helpers";
-import { API_VERSION } from "../../app/shopify.server";
+import { API_VERSION } from "../../app/api-version";
+import { webhookPath } from "../../app/simulator/webhook-sender";
 
 export interface SignedWebhookOptions {
   shop?: string;
@@ -14,7 +15,7 @@ export interface SignedWebhookOptions {
 /** A webhook request exactly as Shopify sends it: JSON body, X-Shopify-* headers, HMAC-SHA256. */
 export function signedWebhook(topic: string, payload: unknown, options: SignedWebhookOptions = {}): Request {
   const body = options.rawBody ?? JSON.stringify(payload);
-  const path = routeFor(topic);
+  const path = webhookPath(topic);
   return new Request(`https://my-test-app.myshopify.io${path}`, {
     method: "POST",
     body,
@@ -31,10 +32,4 @@ export function signedWebhook(topic: string, payload: unknown, options: SignedWe
   });
 }
 
-export function routeFor(topic: string): string {
-  if (topic === "app/uninstalled") return "/webhooks/app/uninstalled";
-  if (["customers/data_request", "customers/redact", "shop/redact"].includes(topic)) return "/webhooks/compliance";
-  return `/webhooks/${topic.split("/")[0]}`;
-}
-
-export const actionArgs = (request: Request) => ({ request, params: {}, context: {} });
+export { actionArgs } from "./routes";

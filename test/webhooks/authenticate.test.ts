@@ -45,6 +45,15 @@ describe("webhook authentication (real routes, Shopify-signed requests)", () => 
     expect(await db.webhookInbox.count({ where: { shopDomain: shop, webhookId: "wh-dup" } })).toBe(1);
   });
 
+  it("a stored delivery whose job was lost (the request failed after storing) is queued by Shopify's retry", async () => {
+    await ordersAction(actionArgs(signedWebhook("orders/create", order, { shop, webhookId: "wh-lost-job" })));
+    const row = await db.webhookInbox.findFirstOrThrow({ where: { shopDomain: shop, webhookId: "wh-lost-job" } });
+    await db.job.deleteMany({ where: { dedupeKey: `webhook:${row.id}` } }); // the crash
+    const retry = await ordersAction(actionArgs(signedWebhook("orders/create", order, { shop, webhookId: "wh-lost-job" })));
+    expect(retry.status).toBe(200);
+    expect(await db.job.count({ where: { dedupeKey: `webhook:${row.id}` } })).toBe(1);
+  });
+
   it("answers a signed but malformed body with 400 and the reason, and keeps it for inspection", async () => {
     const request = signedWebhook("orders/create", null, { shop, webhookId: "wh-malformed", rawBody: '{"id": 1,' });
     const response = await ordersAction(actionArgs(request));

@@ -1,0 +1,39 @@
+// The simulated store of the embedded default (started by `npm run demo`): waits for the
+// app to answer /healthz, delivers a history of signed webhooks to its own endpoints, then
+// keeps a live trickle of shoppers going. See app/simulator/. Stops on SIGINT / SIGTERM.
+import { runSimulator } from "../app/simulator/run.server";
+
+const appUrl = process.env.SHOPIFY_APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+const secret = process.env.SHOPIFY_API_SECRET;
+if (!secret) {
+  console.error("simulate-store: SHOPIFY_API_SECRET is required (webhooks are signed with it)");
+  process.exit(2);
+}
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const controller = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => controller.abort());
+
+for (let waited = 0; ; waited += 500) {
+  const ok = await fetch(new URL("/healthz", appUrl)).then((r) => r.ok).catch(() => false);
+  if (ok) break;
+  if (controller.signal.aborted) process.exit(0);
+  if (waited > 120_000) {
+    console.error(`simulate-store: ${appUrl}/healthz did not answer in 2 minutes`);
+    process.exit(1);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+}
+
+await runSimulator({
+  appUrl,
+  secret,
+  shop: process.env.SIMULATOR_SHOP ?? "demo-store.myshopify.com",
+  historyDays: num("SIMULATOR_HISTORY_DAYS", 120),
+  historyActionsPerDay: num("SIMULATOR_HISTORY_ACTIONS_PER_DAY", 6),
+  liveActionsPerMinute: num("SIMULATOR_ACTIONS_PER_MINUTE", 3),
+  redeliveryRate: 0.02,
+  live: true,
+  seed: num("SIMULATOR_SEED", 1),
+  signal: controller.signal,
+  log: (line) => console.log(`[store] ${line}`),
+});

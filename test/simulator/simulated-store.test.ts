@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
+import db from "../../app/db.server";
+import { runSimulator } from "../../app/simulator/run.server";
+import { signWebhook, deliver } from "../../app/simulator/webhook-sender";
+import { TestShop, uniqueShop } from "../support/app";
+import { startWebhookServer } from "../support/routes";
+
+let server: Awaited<ReturnType<typeof startWebhookServer>>;
+beforeAll(async () => {
+  server = await startWebhookServer();
+});
+afterAll(() => server.close());
+
+describe("the simulated store", () => {
+  it("delivers signed Shopify-shaped webhooks over HTTP that the app accepts, and segments fill", async () => {
+    const shop = new TestShop(uniqueShop("sim"), new Date("2026-11-20T15:00:00Z"));
+    const stats = await runSimulator({
+      appUrl: server.url,
+      secret: API_SECRET_KEY,
+      shop: shop.domain,
+      historyDays: 100,
+      historyActionsPerDay: 2.5,
+      liveActionsPerMinute: 0,
+      redeliveryRate: 0.05,
+      live: false,
+      seed: 7,
+      now: () => shop.clock.now(),
+    });
+    expect(stats.failed).toBe(0);
+    expect(stats.delivered).toBeGreaterThan(300);
+    expect(stats.redelivered).toBeGreaterThan(0);
+
+    await shop.work();
+    await shop.sweep();
+    const inbox = await db.webhookInbox.groupBy({ by: ["status"], where: { shopDomain: shop.domain }, _count: { _all: true } });
+    // Every delivery was stored once (redeliveries are no-ops) and processed without a rejection.
+    expect(Object.fromEntries(inbox.map((g) => [g.status, g._count._all]))).toEqual({ PROCESSED: stats.delivered });
+
+    const sizes = Object.fromEntries(Object.entries(await shop.memberships()).map(([k, v]) => [k, v.length]));
+    for (const key of ["sms-subscribers", "one-time-buyers", "repeat-buyers", "active-customers", "lapsed-customers", "new-customers", "never-purchased", "abandoned-checkout", "opted-out", "restock-watchers"]) {
+      expect(sizes[key], key).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  it("its signatures are Shopify's: a delivery signed with another secret is refused", async () => {
+    const delivery = signWebhook(server.url, "not-the-app-secret", uniqueShop("sim-bad"), "orders/create", { id: 1 });
+    expect(await deliver(delivery, 1)).toBe(401);
+  });
+});
