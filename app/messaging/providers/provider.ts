@@ -1,0 +1,41 @@
+/**
+ * The one interface every SMS provider implements (Twilio-protocol HTTP adapter, local
+ * outbox). The dispatcher records SENDING before calling `send` and SENT / FAILED after.
+ */
+export interface OutgoingSms {
+  /** E.164 */
+  to: string;
+  body: string;
+  /** Our Message id; the provider echoes it in status callbacks. */
+  messageId: string;
+  statusCallbackUrl?: string;
+}
+
+export interface SendAccepted {
+  providerMessageId: string;
+  /** Provider's initial status, e.g. "queued" / "accepted". */
+  status: string;
+}
+
+export interface SmsProvider {
+  readonly name: string;
+  send(sms: OutgoingSms): Promise<SendAccepted>;
+}
+
+/**
+ * A failed send, classified: "retryable" (rate limited, provider down: try again with
+ * backoff) or "permanent" (never retry). `reason` says why a permanent failure happened;
+ * "opted_out" and "invalid_number" also mark the number so nothing is sent to it again.
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly kind: "retryable" | "permanent",
+    readonly reason: "rate_limited" | "unavailable" | "opted_out" | "invalid_number" | "rejected" | "auth",
+    readonly providerCode?: string | number,
+    /** Seconds the provider asked us to wait (Retry-After), when given. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}

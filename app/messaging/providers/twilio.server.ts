@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { ProviderError, type OutgoingSms, type SendAccepted, type SmsProvider } from "./provider";
+
+/** Per-shop Twilio settings; stored encrypted (app/security/secrets.server.ts). */
+export const TwilioCredentials = z
+  .object({
+    accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "an Account SID starts with AC and has 32 hex digits"),
+    authToken: z.string().min(16),
+    from: z.string().regex(/^\+[1-9]\d{6,14}$/, "an E.164 number").optional(),
+    messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
+    /** Twilio's API origin; a local Twilio-protocol server in tests and development. */
+    baseUrl: z.url().default("https://api.twilio.com"),
+  })
+  .refine((c) => c.from || c.messagingServiceSid, "a From number or a Messaging Service SID is required");
+export type TwilioCredentials = z.infer<typeof TwilioCredentials>;
+
+const TwilioMessage = z.looseObject({ sid: z.string(), status: z.string() });
+const TwilioError = z.looseObject({ code: z.number().optional(), message: z.string().optional(), status: z.number().optional() });
+
+// Twilio error codes that mean "never send this number again" / "this number cannot get SMS".
+const OPTED_OUT = new Set([21610]);
+const INVALID_NUMBER = new Set([21211, 21614, 21265, 21612]);
+
+/** Twilio's Messages API over HTTP (form-encoded POST, basic auth, JSON answers). */
+export class TwilioProvider implements SmsProvider {
+  readonly name = "twilio";
+
+  constructor(
+    private readonly credentials: TwilioCredentials,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  async send(sms: OutgoingSms): Promise<SendAccepted> {
+    const c = this.credentials;
+    const form = new URLSearchParams({ To: sms.to, Body: sms.body });
+    if (c.messagingServiceSid) form.set("MessagingServiceSid", c.messagingServiceSid);
+    else form.set("From", c.from!);
+    if (sms.statusCallbackUrl) form.set("StatusCallback", sms.statusCallbackUrl);
+
+    let response: Response;
+    try {
+      response = await this.fetchImpl(new URL(`/2010-04-01/Accounts/${c.accountSid}/Messages.json`, c.baseUrl), {
+        method: "POST",
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString("base64")}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+          Accept: "application/json",
+        },
+        body: form,
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (error) {
+      // Nothing reached Twilio, or we can't tell: retry (the idempotency key guards our side).
+      throw new ProviderError(`twilio unreachable: ${(error as Error).message}`, "retryable", "unavailable");
+    }
+    const text = await response.text();
+    if (response.ok) {
+      const parsed = TwilioMessage.safeParse(safeJson(text));
+      if (!parsed.success) throw new ProviderError("twilio answered without a message sid", "retryable", "unavailable");
+      return { providerMessageId: parsed.data.sid, status: parsed.data.status };
+    }
+    throw classify(response, TwilioError.safeParse(safeJson(text)).data ?? {});
+  }
+}
+
+function classify(response: Response, body: z.infer<typeof TwilioError>): ProviderError {
+  const code = body.code;
+  const message = `twilio ${response.status}${code ? ` (${code})` : ""}: ${body.message ?? response.statusText}`;
+  if (response.status === 429 || code === 20429) {
+    return new ProviderError(message, "retryable", "rate_limited", code, Number(response.headers.get("retry-after")) || undefined);
+  }
+  if (response.status >= 500) return new ProviderError(message, "retryable", "unavailable", code);
+  if (response.status === 401 || response.status === 403) return new ProviderError(message, "permanent", "auth", code);
+  if (code && OPTED_OUT.has(code)) return new ProviderError(message, "permanent", "opted_out", code);
+  if (code && INVALID_NUMBER.has(code)) return new ProviderError(message, "permanent", "invalid_number", code);
+  return new ProviderError(message, "permanent", "rejected", code);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,92 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { createServer, Agent, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { signWebhook } from "../app/simulator/webhook-sender";
+import { customerPayload, orderPayload } from "../app/simulator/shopify-payloads";
+import { startWebhookServer } from "../test/support/routes";
+import { printTable, ms, ratio, summarize } from "./stats";
+
+/**
+ * Webhook acknowledgement over HTTP on 127.0.0.1: the app's real route (authenticate.webhook,
+ * payload check, inbox insert, job enqueue) against a bare handler that only verifies the
+ * HMAC and answers 200, both behind the same node:http server, loaded the same way in the
+ * same run. The worker is not running: this is what Shopify waits for.
+ */
+export async function benchIngestion(o: { secret: string; requests: number; concurrency: number }) {
+  const bare = await startBareServer(o.secret);
+  const app = await startWebhookServer();
+  try {
+    const results = [];
+    for (const [name, url] of [["bare HMAC handler", bare.url], ["app webhook route", app.url]] as const) {
+      await load(url, o.secret, Math.min(300, o.requests), o.concurrency); // warm-up (JIT, connections, caches)
+      results.push({ name, ...(await load(url, o.secret, o.requests, o.concurrency)) });
+    }
+    const [base, ours] = results as [(typeof results)[0], (typeof results)[0]];
+    printTable(
+      `Ingestion: ${o.requests} signed orders/create webhooks, ${o.concurrency} in flight`,
+      ["handler", "webhooks/s", "p50 ack", "p99 ack", "non-200"],
+      results.map((r) => [r.name, r.perSecond.toFixed(0), ms(r.p50), ms(r.p99), r.errors]),
+    );
+    console.log(
+      `ratio app/bare: throughput ${ratio(ours.perSecond / base.perSecond)}, p50 ${ratio(ours.p50 / base.p50)}, p99 ${ratio(ours.p99 / base.p99)}`,
+    );
+  } finally {
+    await Promise.all([bare.close(), app.close()]);
+  }
+}
+
+async function load(baseUrl: string, secret: string, total: number, concurrency: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const shop = `bench-${Date.now().toString(36)}.myshopify.com`;
+  const customer = customerPayload({ updatedAt: new Date() });
+  const deliveries = Array.from({ length: total }, () => signWebhook(baseUrl, secret, shop, "orders/create", orderPayload({ customer, at: new Date() })));
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < deliveries.length) {
+        const d = deliveries[next++]!;
+        const t = performance.now();
+        const status = await post(agent, d.url, d.headers, d.body);
+        latencies.push(performance.now() - t);
+        if (status !== 200) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  const s = summarize(latencies);
+  return { perSecond: total / elapsed, p50: s.p50, p99: s.p99, errors };
+}
+
+function post(agent: Agent, url: string, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", agent, headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function startBareServer(secret: string) {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const expected = createHmac("sha256", secret).update(Buffer.concat(chunks)).digest();
+      const given = Buffer.from(String(req.headers["x-shopify-hmac-sha256"] ?? ""), "base64");
+      const ok = given.length === expected.length && timingSafeEqual(given, expected);
+      res.writeHead(ok ? 200 : 401).end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+  };
+}

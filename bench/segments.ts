@@ -1,0 +1,108 @@
+import db from "../app/db.server";
+import { DAY, MINUTE, HOUR } from "../app/clock";
+import type { DatabaseTarget } from "../app/config/database-url";
+import { openSqlDriver, type SqlDriver } from "../app/db/sql-driver.server";
+import { ensureShop } from "../app/commerce/shops.server";
+import { customerPayload, orderPayload } from "../app/simulator/shopify-payloads";
+import { processWebhook } from "../app/webhooks/process.server";
+import { sweepShop } from "../app/segments/sweep.server";
+import { printTable, ms, ratio, summarize } from "./stats";
+
+/**
+ * Segment maintenance against shops of growing size: the worker-side cost of one
+ * orders/create event for an existing customer (mirror + re-evaluating every segment for
+ * that customer), and the time sweep. Shops are seeded in bulk with SQL: customers with a
+ * spread of order histories, consent and click dates, and the memberships that follow.
+ */
+export async function benchSegments(target: DatabaseTarget, o: { sizes: number[]; events: number }) {
+  const driver = await openSqlDriver(target);
+  const now = new Date();
+  const clock = { now: () => now };
+  const rows: (string | number)[][] = [];
+  const sweeps: (string | number)[][] = [];
+  let baseline = 0;
+  try {
+    for (const size of o.sizes) {
+      const shop = await ensureShop(db, `bench-seg-${size}-${Date.now().toString(36)}.myshopify.com`);
+      const seedStart = performance.now();
+      await seedCustomers(driver, target.provider, shop.id, size, now);
+      const seeded = (performance.now() - seedStart) / 1000;
+
+      const samples: number[] = [];
+      for (let i = 0; i < o.events; i++) {
+        const n = 1 + Math.floor(((i * 2654435761) % 2 ** 32) / 2 ** 32 * size);
+        const customer = customerPayload({ id: shopifyIdOf(n), updatedAt: now, phone: `+1${2_000_000_000 + n}`, smsState: "subscribed", consentAt: new Date(now.getTime() - DAY) });
+        const inbox = await db.webhookInbox.create({
+          data: { shopDomain: shop.domain, topic: "orders/create", webhookId: `bench-${size}-${i}`, payload: JSON.stringify(orderPayload({ customer, at: now })) },
+        });
+        const t = performance.now();
+        await processWebhook(db, inbox.id, clock);
+        samples.push(performance.now() - t);
+      }
+      const s = summarize(samples);
+      if (!baseline) baseline = s.mean;
+      rows.push([size.toLocaleString("en"), `${seeded.toFixed(1)} s`, ms(s.mean), ms(s.p50), ms(s.p99), ratio(s.mean / baseline)]);
+
+      for (const [label, since] of [["1 min", MINUTE], ["1 h", HOUR]] as const) {
+        await db.shop.update({ where: { id: shop.id }, data: { segmentsSweptAt: new Date(now.getTime() - since) } });
+        const t = performance.now();
+        const result = await sweepShop(db, shop.id, now);
+        sweeps.push([size.toLocaleString("en"), label, result.evaluated, result.changes.length, ms(performance.now() - t)]);
+      }
+    }
+  } finally {
+    await driver.close();
+  }
+  printTable(`Segment maintenance: worker cost of one orders/create for an existing customer (${o.events} events per size)`, ["customers", "seeded in", "mean", "p50", "p99", "mean vs first"], rows);
+  printTable("Time sweep (only customers whose time boundary fell in the window are evaluated)", ["customers", "window since last sweep", "evaluated", "changes", "time"], sweeps);
+}
+
+const shopifyIdOf = (n: number) => 9_000_000_000 + n;
+
+/** Bulk-inserts `size` customers and their memberships in the shop's built-in segments. */
+async function seedCustomers(driver: SqlDriver, provider: "sqlite" | "postgresql", shopId: string, size: number, now: Date) {
+  const nowSec = Math.floor(now.getTime() / 1000);
+  const pg = provider === "postgresql";
+  const series = pg ? `generate_series(1::bigint, ${size}) AS s(n)` : `seq`;
+  const prefix = pg ? "" : `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${size}) `;
+  const ts = (secondsExpr: string) =>
+    pg ? `(to_timestamp(${secondsExpr}) AT TIME ZONE 'UTC')` : `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', ${secondsExpr}, 'unixepoch')`;
+  const text = (expr: string) => (pg ? `(${expr})::text` : `CAST(${expr} AS TEXT)`);
+  const consent = (v: string) => (pg ? `'${v}'::"SmsConsentState"` : `'${v}'`);
+  // 40% never ordered, 30% once, 30% repeat; last order spread over two years; some clicks.
+  const orders = `(CASE WHEN n % 10 < 4 THEN 0 WHEN n % 10 < 7 THEN 1 ELSE 2 + n % 5 END)`;
+  const lastOrderAgo = `((n * 7919) % ${730 * 86400})`;
+  await driver.exec(`${prefix}
+    INSERT INTO "Customer" ("id", "shopId", "shopifyId", "phone", "countryCode", "provinceCode", "timeZone", "smsConsent", "smsConsentAt",
+      "ordersCount", "totalSpent", "firstOrderAt", "lastOrderAt", "lastClickAt", "createdAt", "updatedAt", "shopifyUpdatedAt")
+    SELECT '${shopId}-' || ${text("n")}, '${shopId}', ${text(`${shopifyIdOf(0)} + n`)}, '+1' || ${text("2000000000 + n")}, 'US', 'CA', 'America/Los_Angeles',
+      CASE WHEN n % 3 = 0 THEN ${consent("NOT_SUBSCRIBED")} WHEN n % 17 = 0 THEN ${consent("UNSUBSCRIBED")} ELSE ${consent("SUBSCRIBED")} END,
+      ${ts(`${nowSec} - 800 * 86400`)},
+      ${orders}, ${orders} * 45,
+      CASE WHEN ${orders} = 0 THEN NULL ELSE ${ts(`${nowSec} - ${lastOrderAgo} - (n % 200) * 86400`)} END,
+      CASE WHEN ${orders} = 0 THEN NULL ELSE ${ts(`${nowSec} - ${lastOrderAgo}`)} END,
+      CASE WHEN n % 5 = 0 THEN ${ts(`${nowSec} - ((n * 104729) % ${120 * 86400})`)} ELSE NULL END,
+      ${ts(`${nowSec} - 800 * 86400`)}, ${ts(`${nowSec}`)}, ${ts(`${nowSec} - 86400`)}
+    FROM ${series}`);
+  const agoTs = (days: number) => ts(`${nowSec} - ${days} * 86400`);
+  const member: Record<string, string> = {
+    "sms-subscribers": `"smsConsent" = ${consent("SUBSCRIBED")}`,
+    "opted-out": `"smsConsent" = ${consent("UNSUBSCRIBED")}`,
+    "never-purchased": `"ordersCount" = 0`,
+    "one-time-buyers": `"ordersCount" = 1`,
+    "repeat-buyers": `"ordersCount" >= 2`,
+    "active-customers": `"lastOrderAt" > ${agoTs(30)}`,
+    "lapsed-customers": `"lastOrderAt" <= ${agoTs(90)}`,
+    "new-customers": `"firstOrderAt" > ${agoTs(30)}`,
+    "never-clicked": `"lastClickAt" IS NULL`,
+    "clicked-recently": `"lastClickAt" > ${agoTs(30)}`,
+  };
+  for (const [key, where] of Object.entries(member)) {
+    await driver.exec(`
+      INSERT INTO "SegmentMembership" ("segmentId", "customerId", "shopId", "enteredAt")
+      SELECT seg."id", c."id", c."shopId", c."createdAt" FROM "Customer" c JOIN "Segment" seg ON seg."shopId" = c."shopId" AND seg."key" = '${key}'
+      WHERE c."shopId" = '${shopId}' AND ${where.replace(/"(\w+)" /g, 'c."$1" ').replace(/^"(\w+)"/, 'c."$1"')}`);
+  }
+  await driver.exec(`UPDATE "Segment" SET "memberCount" = (SELECT COUNT(*) FROM "SegmentMembership" m WHERE m."segmentId" = "Segment"."id") WHERE "shopId" = '${shopId}'`);
+  await driver.exec(pg ? `ANALYZE` : `ANALYZE`);
+}

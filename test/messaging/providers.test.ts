@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TwilioCredentials, TwilioProvider } from "../../app/messaging/providers/twilio.server";
+import { ProviderError } from "../../app/messaging/providers/provider";
+import { OutboxProvider } from "../../app/messaging/providers/outbox.server";
+import { isValidTwilioSignature, twilioSignature } from "../../app/messaging/providers/twilio-signature";
+import { startTwilioServer, twilioCallback, twilioError } from "../support/twilio-server";
+
+const accountSid = `AC${"a1".repeat(16)}`;
+const authToken = "f".repeat(32);
+let twilio: Awaited<ReturnType<typeof startTwilioServer>>;
+let provider: TwilioProvider;
+
+beforeAll(async () => {
+  twilio = await startTwilioServer({ [accountSid]: authToken });
+  provider = new TwilioProvider(TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }));
+});
+afterAll(() => twilio.close());
+
+const sms = { to: "+14155550123", body: "Your cart is waiting", messageId: "msg_1", statusCallbackUrl: "https://app.example/twilio/status?m=msg_1" };
+
+describe("Twilio-protocol adapter (against a local Twilio-protocol server)", () => {
+  it("sends with basic auth and form fields and returns Twilio's message sid", async () => {
+    const accepted = await provider.send(sms);
+    expect(accepted.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
+    expect(accepted.status).toBe("queued");
+    expect(twilio.received.at(-1)?.params).toEqual({ To: sms.to, From: "+14155550100", Body: sms.body, StatusCallback: sms.statusCallbackUrl });
+  });
+
+  it("uses a Messaging Service when configured", async () => {
+    const viaService = new TwilioProvider(TwilioCredentials.parse({ accountSid, authToken, messagingServiceSid: `MG${"b2".repeat(16)}`, baseUrl: twilio.url }));
+    await viaService.send(sms);
+    expect(twilio.received.at(-1)?.params).toMatchObject({ MessagingServiceSid: `MG${"b2".repeat(16)}` });
+    expect(twilio.received.at(-1)?.params.From).toBeUndefined();
+  });
+
+  it.each([
+    [twilioError(429, 20429, "Too Many Requests", { "Retry-After": "3" }), "retryable", "rate_limited"],
+    [twilioError(503, 20503, "Service Unavailable"), "retryable", "unavailable"],
+    [twilioError(400, 21610, "Attempt to send to unsubscribed recipient"), "permanent", "opted_out"],
+    [twilioError(400, 21211, "The 'To' number is not a valid phone number."), "permanent", "invalid_number"],
+    [twilioError(400, 21408, "Permission to send an SMS has not been enabled for the region"), "permanent", "rejected"],
+  ] as const)("classifies Twilio's error %#: %s / %s", async (response, kind, reason) => {
+    twilio.failNext(response);
+    const error = await provider.send(sms).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind, reason, providerCode: response.body.code });
+    if (reason === "rate_limited") expect((error as ProviderError).retryAfter).toBe(3);
+  });
+
+  it("wrong credentials are a permanent auth failure; an unreachable server is retryable", async () => {
+    const wrong = new TwilioProvider(TwilioCredentials.parse({ accountSid, authToken: "0".repeat(32), from: "+14155550100", baseUrl: twilio.url }));
+    await expect(wrong.send(sms)).rejects.toMatchObject({ kind: "permanent", reason: "auth" });
+    const down = new TwilioProvider(TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: "http://127.0.0.1:9" }));
+    await expect(down.send(sms)).rejects.toMatchObject({ kind: "retryable", reason: "unavailable" });
+  });
+
+  it("rejects credentials that cannot work, naming the field", () => {
+    const result = TwilioCredentials.safeParse({ accountSid: "nope", authToken, baseUrl: twilio.url });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.message).join(" ")).toMatch(/Account SID/);
+  });
+});
+
+describe("Twilio request signatures", () => {
+  // The example from Twilio's security documentation.
+  it("matches Twilio's documented example", () => {
+    const params = { CallSid: "CA1234567890ABCDE", Caller: "+12349013030", Digits: "1234", From: "+12349013030", To: "+18005551212" };
+    expect(twilioSignature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params)).toBe("0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
+  });
+
+  it("validates a signed callback and refuses a changed one", async () => {
+    const url = "https://app.example/twilio/status";
+    const params = { MessageSid: "SM1", MessageStatus: "delivered", AccountSid: accountSid };
+    const request = twilioCallback(url, authToken, params);
+    const signature = request.headers.get("X-Twilio-Signature");
+    expect(isValidTwilioSignature(authToken, url, params, signature)).toBe(true);
+    expect(isValidTwilioSignature(authToken, url, { ...params, MessageStatus: "failed" }, signature)).toBe(false);
+    expect(isValidTwilioSignature("another-token-entirely", url, params, signature)).toBe(false);
+    expect(isValidTwilioSignature(authToken, url, params, null)).toBe(false);
+  });
+});
+
+describe("outbox provider (embedded default)", () => {
+  it("keeps what it was asked to send and never leaves the machine", async () => {
+    const outbox = new OutboxProvider();
+    const accepted = await outbox.send(sms);
+    expect(accepted.providerMessageId).toMatch(/^OB/);
+    expect(outbox.sent).toEqual([expect.objectContaining({ to: sms.to, body: sms.body, messageId: "msg_1" })]);
+  });
+});

@@ -1,0 +1,80 @@
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { twilioSignature } from "../../app/messaging/providers/twilio-signature";
+
+export interface ReceivedSms {
+  accountSid: string;
+  params: Record<string, string>;
+  sid: string;
+}
+
+type Scripted = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+
+/**
+ * A local server speaking Twilio's Messages API (2010-04-01): basic auth against the
+ * account's auth token, form-encoded sends, 201 with a Twilio-shaped message resource, and
+ * Twilio's JSON error bodies. Failures can be scripted for the next sends. It signs the
+ * callbacks it makes (status, inbound) the way Twilio does.
+ */
+export async function startTwilioServer(accounts: Record<string, string>) {
+  const received: ReceivedSms[] = [];
+  const script: Scripted[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { "Content-Type": "application/json", ...headers }).end(JSON.stringify(body));
+      };
+      const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/i.exec(req.url ?? "");
+      if (!match || req.method !== "POST") return reply(404, { code: 20404, message: "The requested resource was not found", status: 404 });
+      const accountSid = match[1]!;
+      const [user, pass] = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString().split(":");
+      if (user !== accountSid || !accounts[accountSid] || pass !== accounts[accountSid]) {
+        return reply(401, { code: 20003, message: "Authenticate", more_info: "https://www.twilio.com/docs/errors/20003", status: 401 });
+      }
+      const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
+      if (!params.To || !params.Body || !(params.From || params.MessagingServiceSid)) {
+        return reply(400, { code: 21604, message: "A 'To' phone number, a 'Body' and a 'From' are required.", status: 400 });
+      }
+      const scripted = script.shift();
+      if (scripted) return reply(scripted.status, scripted.body, scripted.headers);
+      const sid = `SM${randomBytes(16).toString("hex")}`;
+      received.push({ accountSid, params, sid });
+      const now = new Date().toUTCString();
+      reply(201, {
+        sid, account_sid: accountSid, to: params.To, from: params.From ?? null, messaging_service_sid: params.MessagingServiceSid ?? null,
+        body: params.Body, status: "queued", direction: "outbound-api", num_segments: "1", api_version: "2010-04-01",
+        date_created: now, date_updated: now, date_sent: null, error_code: null, error_message: null, price: null, price_unit: "USD",
+        uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
+      });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    /** The next sends answer with these instead of accepting. */
+    failNext(...responses: Scripted[]) {
+      script.push(...responses);
+    },
+    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+  };
+}
+
+export const twilioError = (status: number, code: number, message: string, headers?: Record<string, string>): Scripted => ({
+  status,
+  body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
+  headers,
+});
+
+/** A callback request (status or inbound) as Twilio makes it: form-encoded, signed. */
+export function twilioCallback(url: string, authToken: string, params: Record<string, string>): Request {
+  return new Request(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilioSignature(authToken, url, params) },
+    body: new URLSearchParams(params),
+  });
+}
