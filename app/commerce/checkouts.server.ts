@@ -2,6 +2,7 @@ import type { Db } from "../db.server";
 import type { CheckoutPayload } from "../webhooks/payloads";
 import { syncCustomer, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
+import { watchVariants } from "./restock-watches.server";
 
 /**
  * checkouts/create|update. A checkout is "abandoned" later, by time (the segment sweep);
@@ -46,11 +47,5 @@ async function watchSoldOutItems(db: Db, shopId: string, customerId: string, pay
     where: { shopId, shopifyId: { in: variantIds }, inventoryQuantity: { lte: 0 }, deletedAt: null },
     select: { shopifyId: true },
   });
-  for (const v of soldOut) {
-    await db.restockWatch.upsert({
-      where: { shopId_variantShopifyId_customerId: { shopId, variantShopifyId: v.shopifyId, customerId } },
-      create: { shopId, customerId, variantShopifyId: v.shopifyId, source: "checkout" },
-      update: {},
-    });
-  }
+  await watchVariants(db, shopId, customerId, soldOut.map((v) => v.shopifyId), "checkout");
 }

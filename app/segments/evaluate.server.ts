@@ -99,7 +99,7 @@ export class CustomerEvaluation {
       case "restock_watcher":
         return this.once(`restock:${c.variantId ?? "*"}`, async () =>
           !!(await this.db.restockWatch.findFirst({
-            where: { shopId: cu.shopId, customerId: cu.id, notifiedAt: null, cancelledAt: null, ...(c.variantId ? { variantShopifyId: c.variantId } : {}) },
+            where: { shopId: cu.shopId, customerId: cu.id, restockedAt: null, notifiedAt: null, cancelledAt: null, ...(c.variantId ? { variantShopifyId: c.variantId } : {}) },
             select: { id: true },
           })),
         );

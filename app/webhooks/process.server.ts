@@ -6,6 +6,7 @@ import { markCustomerDeleted, syncCustomer } from "../commerce/customers.server"
 import { syncOrder } from "../commerce/orders.server";
 import { syncCheckout } from "../commerce/checkouts.server";
 import { markProductDeleted, syncInventoryLevel, syncProduct } from "../commerce/products.server";
+import { markWatchesRestocked } from "../commerce/restock-watches.server";
 import { exportCustomerData, redactCustomer, redactShop, uninstallShop } from "../privacy/gdpr.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import {
@@ -34,6 +35,7 @@ export async function processWebhook(db: Db, inboxId: string, clock: Clock): Pro
   try {
     const body: unknown = JSON.parse(row.payload);
     let customerId: string | null = null;
+    let alsoAffected: string[] = [];
     if (row.topic === "shop/redact") {
       await redactShop(db, row.shopDomain);
     } else if (row.topic === "app/uninstalled") {
@@ -66,7 +68,7 @@ export async function processWebhook(db: Db, inboxId: string, clock: Clock): Pro
           await markProductDeleted(db, shop.id, DeletePayload.parse(body).id, row.triggeredAt ?? now);
           break;
         case "inventory_levels/update":
-          await syncInventoryLevel(db, shop.id, InventoryLevelPayload.parse(body));
+          alsoAffected = await markWatchesRestocked(db, shop.id, await syncInventoryLevel(db, shop.id, InventoryLevelPayload.parse(body)), now);
           break;
         case "customers/redact":
           await redactCustomer(db, shop.id, CustomersRedactPayload.parse(body), now);
@@ -77,7 +79,9 @@ export async function processWebhook(db: Db, inboxId: string, clock: Clock): Pro
         default:
           throw new z.ZodError([{ code: "custom", path: ["topic"], message: `unsupported topic ${row.topic}`, input: row.topic }]);
       }
-      if (customerId) await refreshCustomerSegments(db, shop.id, customerId, now, { cause: "webhook", ref: row.id });
+      for (const id of new Set([...(customerId ? [customerId] : []), ...alsoAffected])) {
+        await refreshCustomerSegments(db, shop.id, id, now, { cause: "webhook", ref: row.id });
+      }
     }
     await db.webhookInbox.update({ where: { id: row.id }, data: { status: "PROCESSED", processedAt: now, error: null, attempts: { increment: 1 } } });
     return "processed";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY, MINUTE } from "../../app/clock";
 import { TestShop, uniqueShop } from "../support/app";
-import { checkoutPayload, customerPayload, orderPayload, productPayload } from "../support/fixtures";
+import { checkoutPayload, customerPayload, inventoryLevelPayload, orderPayload, productPayload } from "../support/fixtures";
 
 describe("built-in segments follow events and time", () => {
   it("one-time → repeat buyer; new and active; lapsed after 90 days with no event; back to active on a new order", async () => {
@@ -74,6 +74,7 @@ describe("built-in segments follow events and time", () => {
 
     await shop.deliver("customers/update", customerPayload({ id: 5001, smsState: "subscribed", updatedAt: new Date(t1.getTime() + DAY) }));
     expect(await shop.segmentsOf(5001)).toContain("sms-subscribers");
+    expect(await shop.segmentsOf(5001)).not.toContain("opted-out");
   });
 
   it("a shopper whose checkout held a sold-out variant becomes a restock watcher", async () => {
@@ -82,6 +83,13 @@ describe("built-in segments follow events and time", () => {
     const customer = customerPayload({ updatedAt: shop.clock.now() });
     await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now(), variantId: 7701 }));
     expect(await shop.segmentsOf(customer.id)).toContain("restock-watchers");
+
+    // Back in stock: the watch closes (the back-in-stock flow takes it from here) and they leave.
+    shop.clock.advance(DAY);
+    await shop.deliver("inventory_levels/update", inventoryLevelPayload({ inventoryItemId: 9901, locationId: 1, available: 5, updatedAt: shop.clock.now() }));
+    expect(await shop.segmentsOf(customer.id)).not.toContain("restock-watchers");
+    const watch = await db.restockWatch.findFirstOrThrow({ where: { variantShopifyId: "7701", shop: { domain: shop.domain } } });
+    expect(watch.restockedAt).toEqual(shop.clock.now());
   });
 
   it("invalid phone numbers are kept aside and never make a subscriber", async () => {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "RestockWatch" ADD COLUMN     "restockedAt" TIMESTAMP(3);
+
