@@ -5,8 +5,9 @@ import db from "../app/db.server";
 import { systemClock } from "../app/clock";
 import { jobHandlers, sweepAllShops } from "../app/jobs/handlers.server";
 import { queue } from "../app/jobs/queue-instance.server";
+import { appUrl, pacer, providers } from "../app/messaging/instance.server";
 
-const handlers = jobHandlers(db, systemClock, queue);
+const handlers = jobHandlers({ db, clock: systemClock, queue, providers, pacer, appUrl: appUrl() });
 const workerId = `${hostname()}:${process.pid}`;
 const SWEEP_EVERY_MS = Number(process.env.SEGMENT_SWEEP_INTERVAL_MS ?? 60_000);
 let stopping = false;

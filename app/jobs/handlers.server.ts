@@ -3,10 +3,15 @@ import type { Clock } from "../clock";
 import { processWebhook } from "../webhooks/process.server";
 import { sweepShop } from "../segments/sweep.server";
 import { backfillSegmentBatch } from "../segments/backfill.server";
-import { QUEUES, type JobHandler, type JobQueue } from "./queue.server";
+import { sendMessage, type DispatchDeps } from "../messaging/dispatch.server";
+import { QUEUES, type JobHandler } from "./queue.server";
+
+/** Everything a job may need; built once per worker process (or per test shop). */
+export type WorkerDeps = DispatchDeps;
 
 /** What each queue does; shared by every job runner. */
-export function jobHandlers(db: Db, clock: Clock, queue: JobQueue): Record<string, JobHandler> {
+export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
+  const { db, clock, queue } = deps;
   return {
     [QUEUES.processWebhook]: async (payload) => {
       await processWebhook(db, String(payload.inboxId), clock);
@@ -15,6 +20,9 @@ export function jobHandlers(db: Db, clock: Clock, queue: JobQueue): Record<strin
     [QUEUES.backfillSegment]: async (payload) => {
       const step = await backfillSegmentBatch(db, String(payload.segmentId), String(payload.startedAt), clock.now(), Number(payload.batchSize) || undefined);
       if (step === "more") await queue.enqueue(QUEUES.backfillSegment, payload);
+    },
+    [QUEUES.sendMessage]: async (payload) => {
+      await sendMessage(deps, String(payload.messageId));
     },
   };
 }

@@ -19,4 +19,5 @@ export type JobHandler = (payload: Record<string, unknown>) => Promise<void>;
 export const QUEUES = {
   processWebhook: "webhooks.process",
   backfillSegment: "segments.backfill",
+  sendMessage: "messages.send",
 } as const;

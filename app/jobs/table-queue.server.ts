@@ -7,6 +7,8 @@ import type { EnqueueOptions, JobHandler, JobQueue } from "./queue.server";
  */
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 8;
+/** A job out of attempts is parked here (kept for inspection, never due). */
+const PARKED = new Date("9999-12-31T00:00:00Z");
 
 export class TableJobQueue implements JobQueue {
   constructor(
@@ -27,9 +29,8 @@ export class TableJobQueue implements JobQueue {
     });
   }
 
-  /** Claims and runs up to `limit` due jobs; returns how many ran. */
-  async runDue(handlers: Record<string, JobHandler>, workerId: string, limit = 50): Promise<number> {
-    const now = this.now();
+  /** Claims and runs up to `limit` jobs due at `now`; returns how many ran. */
+  async runDue(handlers: Record<string, JobHandler>, workerId: string, limit = 50, now = this.now()): Promise<number> {
     const due = await this.db.job.findMany({
       where: {
         queue: { in: Object.keys(handlers) },
@@ -55,7 +56,7 @@ export class TableJobQueue implements JobQueue {
         const attempts = job.attempts + 1;
         const message = error instanceof Error ? error.message : String(error);
         if (attempts >= MAX_ATTEMPTS) {
-          await this.db.job.update({ where: { id: job.id }, data: { lastError: message, runAt: new Date(8.64e15), lockedAt: null } });
+          await this.db.job.update({ where: { id: job.id }, data: { lastError: message, runAt: PARKED, lockedAt: null } });
         } else {
           const backoff = Math.min(2 ** attempts * 1000, 15 * 60_000);
           await this.db.job.update({

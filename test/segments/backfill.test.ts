@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
-import { TableJobQueue } from "../../app/jobs/table-queue.server";
 import { archiveSegment, createSegment, SegmentInput, updateSegment } from "../../app/segments/manage.server";
 import { startSegmentBackfill } from "../../app/segments/backfill.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, orderPayload } from "../support/fixtures";
-
-const queue = new TableJobQueue(db);
 
 async function shopWithCustomers(label: string) {
   const shop = new TestShop(uniqueShop(label));
@@ -22,7 +19,7 @@ async function shopWithCustomers(label: string) {
   // Two Californians and one New Yorker have ordered.
   for (const c of [people[0]!, people[1]!, people[2]!]) await shop.deliver("orders/create", orderPayload({ customer: c, at: now }));
   const { id: shopId } = await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } });
-  return { shop, shopId, people };
+  return { shop, shopId, people, queue: shop.deps.queue };
 }
 
 const buyersIn = (province: string) =>
@@ -30,7 +27,7 @@ const buyersIn = (province: string) =>
 
 describe("a merchant segment is evaluated over the customers who already exist", () => {
   it("backfills in batches with progress, records why members entered, re-evaluates on edit, empties on archive", async () => {
-    const { shop, shopId, people } = await shopWithCustomers("backfill");
+    const { shop, shopId, people, queue } = await shopWithCustomers("backfill");
     const segment = await createSegment(db, queue, shopId, buyersIn("CA"), shop.clock.now());
     // Batches of 2 over 5 customers: three chained jobs.
     await startSegmentBackfill(db, queue, segment.id, new Date(shop.clock.now().getTime() + 1), 2);
@@ -64,7 +61,7 @@ describe("a merchant segment is evaluated over the customers who already exist",
   });
 
   it("a superseded backfill stops, and running a batch twice changes nothing", async () => {
-    const { shop, shopId } = await shopWithCustomers("backfill-restart");
+    const { shop, shopId, queue } = await shopWithCustomers("backfill-restart");
     const segment = await createSegment(db, queue, shopId, buyersIn("CA"), shop.clock.now());
     // Edited before the first backfill ran: only the newest definition's chain does work.
     await updateSegment(db, queue, shopId, segment.id, buyersIn("NY"), new Date(shop.clock.now().getTime() + 1000));

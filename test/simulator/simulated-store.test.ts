@@ -38,9 +38,12 @@ describe("the simulated store", () => {
     expect(Object.fromEntries(inbox.map((g) => [g.status, g._count._all]))).toEqual({ PROCESSED: stats.delivered });
 
     const sizes = Object.fromEntries(Object.entries(await shop.memberships()).map(([k, v]) => [k, v.length]));
-    for (const key of ["sms-subscribers", "one-time-buyers", "repeat-buyers", "active-customers", "lapsed-customers", "new-customers", "never-purchased", "abandoned-checkout", "opted-out", "restock-watchers"]) {
+    for (const key of ["sms-subscribers", "one-time-buyers", "repeat-buyers", "active-customers", "lapsed-customers", "new-customers", "never-purchased", "abandoned-checkout", "opted-out"]) {
       expect(sizes[key], key).toBeGreaterThan(0);
     }
+    // Shoppers stuck on sold-out items became restock watchers (and left when stock returned).
+    const watched = await db.segmentMembershipEvent.count({ where: { segment: { key: "restock-watchers", shop: { domain: shop.domain } }, change: "ENTERED" } });
+    expect(watched).toBeGreaterThan(0);
   }, 120_000);
 
   it("its signatures are Shopify's: a delivery signed with another secret is refused", async () => {

@@ -1,6 +1,10 @@
 import db from "../../app/db.server";
 import { FakeClock } from "../../app/clock";
-import { jobHandlers } from "../../app/jobs/handlers.server";
+import { jobHandlers, type WorkerDeps } from "../../app/jobs/handlers.server";
+import { QUEUES } from "../../app/jobs/queue.server";
+import { ProviderRegistry } from "../../app/messaging/providers/registry.server";
+import { SendPacer } from "../../app/messaging/rate-limit";
+import { SecretBox } from "../../app/security/secrets.server";
 import { TableJobQueue } from "../../app/jobs/table-queue.server";
 import { sweepShop } from "../../app/segments/sweep.server";
 import { webhookPath } from "../../app/simulator/webhook-sender";
@@ -24,13 +28,34 @@ export class TestShop {
     return response;
   }
 
-  /** Run queued jobs (what the worker process does). */
+  /**
+   * Run queued jobs (what the worker process does) that are due on this shop's clock.
+   * Webhook jobs are stamped with wall-clock time by the routes, so they are always due.
+   */
   async work(): Promise<void> {
-    const queue = new TableJobQueue(db);
-    while ((await queue.runDue(jobHandlers(db, this.clock, queue), "test-worker", 200)) > 0) {
-      /* drain */
+    const handlers = jobHandlers(this.deps);
+    const { [QUEUES.processWebhook]: webhook, ...rest } = handlers;
+    const farFuture = new Date("9999-12-31T00:00:00Z");
+    for (;;) {
+      const ran =
+        (await this.deps.queue.runDue({ [QUEUES.processWebhook]: webhook! }, "test-worker", 200, farFuture)) +
+        (await this.deps.queue.runDue(rest, "test-worker", 200, this.clock.now()));
+      if (ran === 0) return;
     }
   }
+
+  /** The worker's dependencies, on this shop's clock, with the process's outbox. */
+  get deps() {
+    return (this._deps ??= {
+      db,
+      clock: this.clock,
+      queue: new TableJobQueue(db, () => this.clock.now()),
+      providers: testProviders,
+      pacer: new SendPacer(async () => {}),
+      appUrl: "https://sms-app.example",
+    });
+  }
+  private _deps?: WorkerDeps & { queue: TableJobQueue };
 
   async deliver(topic: string, payload: unknown, webhookId?: string) {
     await this.send(topic, payload, webhookId);
@@ -61,6 +86,9 @@ export class TestShop {
       .sort();
   }
 }
+
+/** Shared by every test shop: the outbox it holds, and Twilio credentials sealed with a test key. */
+export const testProviders = new ProviderRegistry(db, new SecretBox(Buffer.alloc(32, 1).toString("base64")));
 
 let n = 0;
 export const uniqueShop = (label: string) => `${label}-${process.pid}-${Date.now().toString(36)}-${++n}.myshopify.com`;

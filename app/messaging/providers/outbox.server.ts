@@ -15,4 +15,9 @@ export class OutboxProvider implements SmsProvider {
     this.sent.push({ ...sms, ...accepted, at: new Date() });
     return accepted;
   }
+
+  async findSent(q: { to: string; body: string; since: Date }): Promise<SendAccepted | null> {
+    const hit = this.sent.find((s) => s.to === q.to && s.body === q.body && s.at >= q.since);
+    return hit ? { providerMessageId: hit.providerMessageId, status: hit.status } : null;
+  }
 }

@@ -20,6 +20,11 @@ export interface SendAccepted {
 export interface SmsProvider {
   readonly name: string;
   send(sms: OutgoingSms): Promise<SendAccepted>;
+  /**
+   * After a crash between "SENDING" and "SENT": did the provider accept this exact text to
+   * this number since `since`? Found → record it as sent; not found → safe to send.
+   */
+  findSent(sms: { to: string; body: string; since: Date }): Promise<SendAccepted | null>;
 }
 
 /**

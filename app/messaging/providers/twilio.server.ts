@@ -37,23 +37,7 @@ export class TwilioProvider implements SmsProvider {
     else form.set("From", c.from!);
     if (sms.statusCallbackUrl) form.set("StatusCallback", sms.statusCallbackUrl);
 
-    let response: Response;
-    try {
-      response = await this.fetchImpl(new URL(`/2010-04-01/Accounts/${c.accountSid}/Messages.json`, c.baseUrl), {
-        method: "POST",
-        headers: {
-          Authorization: `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString("base64")}`,
-          "Content-Type": "application/x-www-form-urlencoded",
-          Accept: "application/json",
-        },
-        body: form,
-        signal: AbortSignal.timeout(15_000),
-      });
-    } catch (error) {
-      // Nothing reached Twilio, or we can't tell: retry (the idempotency key guards our side).
-      throw new ProviderError(`twilio unreachable: ${(error as Error).message}`, "retryable", "unavailable");
-    }
-    const text = await response.text();
+    const { response, text } = await this.request("POST", "", form);
     if (response.ok) {
       const parsed = TwilioMessage.safeParse(safeJson(text));
       if (!parsed.success) throw new ProviderError("twilio answered without a message sid", "retryable", "unavailable");
@@ -61,7 +45,40 @@ export class TwilioProvider implements SmsProvider {
     }
     throw classify(response, TwilioError.safeParse(safeJson(text)).data ?? {});
   }
+
+  /** Twilio's message list filtered by recipient, newest first; matched on text and time. */
+  async findSent(q: { to: string; body: string; since: Date }): Promise<SendAccepted | null> {
+    const { response, text } = await this.request("GET", `?${new URLSearchParams({ To: q.to, PageSize: "50" })}`);
+    if (!response.ok) throw classify(response, TwilioError.safeParse(safeJson(text)).data ?? {});
+    const page = TwilioPage.parse(safeJson(text));
+    const hit = page.messages.find((m) => m.body === q.body && new Date(m.date_created).getTime() >= q.since.getTime() - 60_000);
+    return hit ? { providerMessageId: hit.sid, status: hit.status } : null;
+  }
+
+  private async request(method: "GET" | "POST", suffix: string, form?: URLSearchParams) {
+    const c = this.credentials;
+    try {
+      const response = await this.fetchImpl(new URL(`/2010-04-01/Accounts/${c.accountSid}/Messages.json${suffix}`, c.baseUrl), {
+        method,
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString("base64")}`,
+          Accept: "application/json",
+          ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
+        },
+        body: form,
+        signal: AbortSignal.timeout(15_000),
+      });
+      return { response, text: await response.text() };
+    } catch (error) {
+      // Nothing reached Twilio, or we can't tell: retryable (a resend first asks findSent).
+      throw new ProviderError(`twilio unreachable: ${(error as Error).message}`, "retryable", "unavailable");
+    }
+  }
 }
+
+const TwilioPage = z.looseObject({
+  messages: z.array(z.looseObject({ sid: z.string(), status: z.string(), body: z.string(), date_created: z.string() })),
+});
 
 function classify(response: Response, body: z.infer<typeof TwilioError>): ProviderError {
   const code = body.code;

@@ -1,0 +1,26 @@
+/**
+ * What every outgoing marketing text must carry, applied at send time so a template can't
+ * leave it out: sender identification, opt-out instructions in the first message to a
+ * shopper, and country rules on the body.
+ */
+export const OPT_OUT_TEXT = "Reply STOP to opt out.";
+
+export interface ComposeInput {
+  body: string;
+  senderName: string;
+  purpose: "marketing" | "compliance" | "transactional";
+  /** No earlier marketing message was sent to this shopper. */
+  firstMessage: boolean;
+  countryCode: string | null;
+}
+
+export function composeBody(c: ComposeInput): string {
+  if (c.purpose === "compliance") return c.body; // STOP / HELP replies are sent as written
+  let body = c.body.trim();
+  const sender = c.senderName.trim();
+  if (sender && !body.toLowerCase().startsWith(`${sender.toLowerCase()}:`)) body = `${sender}: ${body}`;
+  if (c.purpose === "marketing" && c.firstMessage && !/\bSTOP\b/.test(body)) body = `${body} ${OPT_OUT_TEXT}`;
+  // Malaysia: free promotional SMS must start with "RM0.00".
+  if (c.purpose === "marketing" && c.countryCode === "MY" && !body.startsWith("RM0.00")) body = `RM0.00 ${body}`;
+  return body;
+}

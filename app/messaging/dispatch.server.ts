@@ -1,0 +1,189 @@
+import type { Db } from "../db.server";
+import type { Clock } from "../clock";
+import { SECOND } from "../clock";
+import { QUEUES, type JobQueue } from "../jobs/queue.server";
+import { recordConsent } from "../consent/ledger.server";
+import { refreshCustomerSegments } from "../segments/membership.server";
+import { trackLinks } from "../tracking/links.server";
+import { composeBody } from "./compliance";
+import { checkGates, type GateDecision } from "./gates.server";
+import { ProviderError } from "./providers/provider";
+import type { ProviderRegistry } from "./providers/registry.server";
+import type { SendPacer } from "./rate-limit";
+import { encodeSms } from "./sms-encoding";
+
+export interface DispatchDeps {
+  db: Db;
+  queue: JobQueue;
+  providers: ProviderRegistry;
+  pacer: SendPacer;
+  clock: Clock;
+  /** The app's public URL: tracked links and status callbacks live there. */
+  appUrl: string;
+}
+
+export interface ScheduleInput {
+  shopId: string;
+  customerId: string;
+  body: string;
+  purpose: "marketing" | "compliance" | "transactional";
+  /** At most one message per key per shop, however often scheduling is retried. */
+  idempotencyKey: string;
+  dueAt: Date;
+  flowId?: string;
+  flowRunId?: string;
+  campaignId?: string;
+  variant?: string;
+}
+
+const MAX_ATTEMPTS = 6;
+
+/** Creates the message (once per idempotency key) and queues its send for `dueAt`. */
+export async function scheduleMessage(deps: DispatchDeps, m: ScheduleInput): Promise<{ id: string; created: boolean }> {
+  const customer = await deps.db.customer.findUniqueOrThrow({ where: { id: m.customerId }, select: { phone: true } });
+  const existing = await deps.db.message.findUnique({ where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } }, select: { id: true } });
+  if (existing) return { id: existing.id, created: false };
+  const message = await deps.db.message
+    .create({
+      data: {
+        shopId: m.shopId, customerId: m.customerId, phone: customer.phone, direction: "OUTBOUND", purpose: m.purpose, body: m.body,
+        idempotencyKey: m.idempotencyKey, status: "SCHEDULED", dueAt: m.dueAt,
+        flowId: m.flowId, flowRunId: m.flowRunId, campaignId: m.campaignId, variant: m.variant,
+      },
+      select: { id: true },
+    })
+    .catch(async (error: unknown) => {
+      if ((error as { code?: string }).code !== "P2002") throw error; // a concurrent schedule won
+      return deps.db.message.findUniqueOrThrow({ where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } }, select: { id: true } });
+    });
+  await enqueueSend(deps, message.id, m.dueAt);
+  return { id: message.id, created: true };
+}
+
+const enqueueSend = (deps: DispatchDeps, messageId: string, at: Date) =>
+  deps.queue.enqueue(QUEUES.sendMessage, { messageId }, { runAt: at, dedupeKey: `send:${messageId}:${at.getTime()}` });
+
+export type SendOutcome = "sent" | "reconciled" | "deferred" | "refused" | "retrying" | "failed" | "noop";
+
+/**
+ * The send job. State is recorded before the provider call (SENDING, with the exact text)
+ * and after it (SENT / FAILED), so a crash at any point is recoverable without a duplicate:
+ * a message found in SENDING is first looked up at the provider, and resent only if the
+ * provider never accepted it.
+ */
+export async function sendMessage(deps: DispatchDeps, messageId: string): Promise<SendOutcome> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const message = await db.message.findUnique({ where: { id: messageId } });
+  if (!message || !["SCHEDULED", "HELD", "SENDING"].includes(message.status)) return "noop";
+  const provider = await deps.providers.forShop(message.shopId);
+
+  if (message.status === "SENDING" && message.phone && message.sentAt) {
+    const found = await provider.findSent({ to: message.phone, body: message.body, since: message.sentAt });
+    if (found) {
+      await db.message.update({ where: { id: message.id }, data: { status: "SENT", provider: provider.name, providerMessageId: found.providerMessageId } });
+      return "reconciled";
+    }
+  } else if (message.dueAt && message.dueAt > now) {
+    // Woken early (clocks of two processes disagree): queue again for the due time. Not
+    // under this job's dedupe key, which is still taken until this job finishes.
+    await deps.queue.enqueue(QUEUES.sendMessage, { messageId: message.id }, { runAt: message.dueAt });
+    return "noop";
+  }
+
+  const [customer, shop] = await Promise.all([
+    message.customerId ? db.customer.findUnique({ where: { id: message.customerId } }) : null,
+    db.shop.findUniqueOrThrow({ where: { id: message.shopId }, include: { settings: true } }),
+  ]);
+  const settings = shop.settings!;
+  const previous = (message.gateDecisions as GateDecision[] | null) ?? [];
+  const gates = await checkGates(db, {
+    message,
+    customer: customer && !customer.deletedAt && !customer.redactedAt ? customer : null,
+    settings,
+    shopTimeZone: shop.ianaTimezone,
+    now,
+  });
+  const decisions = [...previous, ...gates.decisions].slice(-40) as object[];
+  if (gates.action === "defer") {
+    await db.message.update({ where: { id: message.id }, data: { status: "HELD", dueAt: gates.until, gateDecisions: decisions } });
+    await enqueueSend(deps, message.id, gates.until);
+    return "deferred";
+  }
+  if (gates.action === "refuse") {
+    await db.message.update({ where: { id: message.id }, data: { status: "SUPPRESSED", error: gates.reason, gateDecisions: decisions } });
+    return "refused";
+  }
+
+  // The exact text: template output + compliance additions + tracked links. Fixed once,
+  // at the first claim, so a resend after a crash sends (and finds) the same text.
+  let body = message.body;
+  if (message.status !== "SENDING") {
+    const firstMessage = (await db.message.count({ where: { shopId: shop.id, customerId: customer!.id, purpose: "marketing", status: { in: ["SENT", "DELIVERED"] } } })) === 0;
+    body = composeBody({ body, senderName: settings.senderName ?? shop.name ?? shop.domain.replace(/\.myshopify\.com$/, ""), purpose: message.purpose as "marketing", firstMessage, countryCode: customer!.countryCode });
+    body = await trackLinks(db, deps.appUrl, body, { shopId: shop.id, messageId: message.id, customerId: customer!.id });
+  }
+  const encoding = encodeSms(body);
+  const claimed = await db.message.updateMany({
+    where: { id: message.id, status: message.status, attempts: message.attempts },
+    data: {
+      status: "SENDING", attempts: { increment: 1 }, sentAt: now, body, phone: customer!.phone, gateDecisions: decisions,
+      encoding: encoding.encoding, segments: encoding.segments, cost: encoding.segments * Number(settings.costPerSegment),
+    },
+  });
+  if (claimed.count === 0) return "noop"; // another worker has it
+
+  await deps.pacer.wait(shop.id, settings.messagesPerSecond);
+  try {
+    const accepted = await provider.send({ to: customer!.phone!, body, messageId: message.id, statusCallbackUrl: `${deps.appUrl.replace(/\/$/, "")}/twilio/status/${message.id}` });
+    const delivered = provider.name === "outbox"; // the local outbox "delivers" at once
+    await db.message.update({
+      where: { id: message.id },
+      data: { status: delivered ? "DELIVERED" : "SENT", provider: provider.name, providerMessageId: accepted.providerMessageId, deliveredAt: delivered ? now : null, error: null },
+    });
+    if (delivered) await db.deliveryEvent.create({ data: { messageId: message.id, status: "delivered", at: now } });
+    return "sent";
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error; // unknown: the job retries, and reconciles first
+    return handleProviderError(deps, message.id, message.attempts + 1, customer!, error, now);
+  }
+}
+
+async function handleProviderError(
+  deps: DispatchDeps,
+  messageId: string,
+  attempts: number,
+  customer: { id: string; shopId: string; phone: string | null },
+  error: ProviderError,
+  now: Date,
+): Promise<SendOutcome> {
+  const { db } = deps;
+  if (error.kind === "retryable" && attempts < MAX_ATTEMPTS) {
+    const wait = error.retryAfter ? error.retryAfter * SECOND : Math.min(2 ** attempts * 15 * SECOND, 30 * 60 * SECOND);
+    const dueAt = new Date(now.getTime() + wait);
+    // Nothing was accepted: back to SCHEDULED, so the next attempt sends without a lookup.
+    await db.message.update({ where: { id: messageId }, data: { status: "SCHEDULED", dueAt, error: error.message, errorClass: "retryable", sentAt: null } });
+    await enqueueSend(deps, messageId, dueAt);
+    return "retrying";
+  }
+  await db.message.update({ where: { id: messageId }, data: { status: "FAILED", error: error.message, errorClass: error.kind === "retryable" ? "retryable" : "permanent" } });
+  if (error.reason === "opted_out") {
+    // The carrier says this number opted out: the ledger records it and nothing more is sent.
+    await recordConsent(db, { shopId: customer.shopId, customerId: customer.id, phone: customer.phone, state: "UNSUBSCRIBED", source: "CARRIER", occurredAt: now, evidence: { messageId, providerCode: error.providerCode } });
+    await cancelPendingMessages(db, customer.shopId, customer.id, "carrier opt-out");
+    await refreshCustomerSegments(db, customer.shopId, customer.id, now, { cause: "consent", ref: messageId });
+  } else if (error.reason === "invalid_number") {
+    await db.customer.update({ where: { id: customer.id }, data: { phone: null, phoneRaw: customer.phone } });
+    await refreshCustomerSegments(db, customer.shopId, customer.id, now, { cause: "consent", ref: messageId });
+  }
+  return "failed";
+}
+
+/** Opt-out, exit or uninstall: nothing still waiting is sent. */
+export async function cancelPendingMessages(db: Db, shopId: string, customerId: string, reason: string): Promise<number> {
+  const { count } = await db.message.updateMany({
+    where: { shopId, customerId, direction: "OUTBOUND", purpose: { not: "compliance" }, status: { in: ["SCHEDULED", "HELD"] } },
+    data: { status: "CANCELLED", error: reason },
+  });
+  return count;
+}

@@ -1,0 +1,76 @@
+import type { Db } from "../db.server";
+import { HOUR } from "../clock";
+import { normalisePhone } from "../contacts/phone";
+import { COUNTRY_WINDOWS, isAllowed, nextAllowed, windowFromQuietHours, type Window } from "./quiet-hours";
+
+export interface GateDecision {
+  gate: "consent" | "phone" | "quiet_hours" | "frequency_cap";
+  decision: "pass" | "defer" | "refuse";
+  detail: string;
+  at: string;
+}
+
+export type GateOutcome =
+  | { action: "send"; decisions: GateDecision[] }
+  | { action: "defer"; until: Date; decisions: GateDecision[] }
+  | { action: "refuse"; reason: string; decisions: GateDecision[] };
+
+export interface GateInput {
+  message: { id: string; shopId: string; customerId: string | null; purpose: string };
+  customer: { id: string; phone: string | null; countryCode: string | null; timeZone: string | null; smsConsent: string } | null;
+  settings: { quietHoursStartMinute: number; quietHoursEndMinute: number; frequencyCapCount: number; frequencyCapHours: number };
+  shopTimeZone: string;
+  now: Date;
+}
+
+/**
+ * The checks made at the moment of sending (never only when scheduling: consent can be
+ * withdrawn, a cap filled, or night fall in between). Every decision is returned so the
+ * dispatcher can record it on the message. Compliance replies (STOP confirmation, HELP)
+ * skip consent, quiet hours and the cap: the shopper just wrote to us.
+ */
+export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
+  const at = g.now.toISOString();
+  const decisions: GateDecision[] = [];
+  const refuse = (gate: GateDecision["gate"], detail: string): GateOutcome => {
+    decisions.push({ gate, decision: "refuse", detail, at });
+    return { action: "refuse", reason: `${gate}: ${detail}`, decisions };
+  };
+  const c = g.customer;
+  const marketing = g.message.purpose === "marketing";
+
+  const phone = normalisePhone(c?.phone, c?.countryCode);
+  if (!c || !phone.ok) return refuse("phone", c ? `no valid E.164 number (${phone.ok ? "" : phone.reason})` : "no customer");
+  decisions.push({ gate: "phone", decision: "pass", detail: "valid E.164", at });
+
+  if (marketing) {
+    if (c.smsConsent !== "SUBSCRIBED") return refuse("consent", `SMS consent is ${c.smsConsent.toLowerCase()}`);
+    decisions.push({ gate: "consent", decision: "pass", detail: "subscribed", at });
+
+    const timeZone = c.timeZone ?? g.shopTimeZone;
+    const windows: Window[] = [windowFromQuietHours(g.settings.quietHoursStartMinute, g.settings.quietHoursEndMinute)];
+    const country = c.countryCode ? COUNTRY_WINDOWS[c.countryCode] : undefined;
+    if (country) windows.push(country);
+    if (!isAllowed(g.now, timeZone, windows)) {
+      const until = nextAllowed(g.now, timeZone, windows);
+      decisions.push({ gate: "quiet_hours", decision: "defer", detail: `quiet hours in ${timeZone}; next allowed ${until.toISOString()}`, at });
+      return { action: "defer", until, decisions };
+    }
+    decisions.push({ gate: "quiet_hours", decision: "pass", detail: `allowed in ${timeZone}`, at });
+
+    const since = new Date(g.now.getTime() - g.settings.frequencyCapHours * HOUR);
+    const recent = await db.message.findMany({
+      where: { shopId: g.message.shopId, customerId: c.id, purpose: "marketing", direction: "OUTBOUND", id: { not: g.message.id }, sentAt: { gt: since }, status: { in: ["SENDING", "SENT", "DELIVERED"] } },
+      orderBy: { sentAt: "asc" },
+      select: { sentAt: true },
+      take: g.settings.frequencyCapCount,
+    });
+    if (recent.length >= g.settings.frequencyCapCount) {
+      const until = new Date(recent[0]!.sentAt!.getTime() + g.settings.frequencyCapHours * HOUR);
+      decisions.push({ gate: "frequency_cap", decision: "defer", detail: `${recent.length} marketing SMS in ${g.settings.frequencyCapHours} h; next slot ${until.toISOString()}`, at });
+      return { action: "defer", until, decisions };
+    }
+    decisions.push({ gate: "frequency_cap", decision: "pass", detail: `${recent.length} of ${g.settings.frequencyCapCount} in ${g.settings.frequencyCapHours} h`, at });
+  }
+  return { action: "send", decisions };
+}

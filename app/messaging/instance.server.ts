@@ -1,0 +1,10 @@
+import db from "../db.server";
+import { SecretBox } from "../security/secrets.server";
+import { ProviderRegistry } from "./providers/registry.server";
+import { SendPacer } from "./rate-limit";
+
+/** The process's provider registry and send pacer (web process: callbacks; worker: sends). */
+const key = process.env.APP_ENCRYPTION_KEY;
+export const providers = new ProviderRegistry(db, key ? new SecretBox(key) : null);
+export const pacer = new SendPacer();
+export const appUrl = () => process.env.SHOPIFY_APP_URL ?? "http://localhost:3000";

@@ -1,0 +1,43 @@
+import type { Db } from "../../db.server";
+import { SecretBox } from "../../security/secrets.server";
+import { OutboxProvider } from "./outbox.server";
+import type { SmsProvider } from "./provider";
+import { TwilioCredentials, TwilioProvider } from "./twilio.server";
+
+/**
+ * Which provider sends for a shop: its setting ("outbox" by default, or "twilio" with
+ * credentials sealed in ShopSettings.providerCredentialsEnc).
+ */
+export class ProviderRegistry {
+  /** One outbox for the process: the embedded default and the tests read what it holds. */
+  readonly outbox = new OutboxProvider();
+
+  constructor(
+    private readonly db: Db,
+    private readonly box: SecretBox | null,
+  ) {}
+
+  async forShop(shopId: string): Promise<SmsProvider> {
+    const settings = await this.db.shopSettings.findUniqueOrThrow({ where: { shopId }, select: { provider: true, providerCredentialsEnc: true } });
+    if (settings.provider !== "twilio") return this.outbox;
+    return new TwilioProvider(await this.twilioCredentials(shopId, settings.providerCredentialsEnc));
+  }
+
+  /** The shop's Twilio credentials (for sending and for validating callback signatures). */
+  async twilioCredentials(shopId: string, sealed?: string | null): Promise<TwilioCredentials> {
+    const value = sealed ?? (await this.db.shopSettings.findUniqueOrThrow({ where: { shopId } })).providerCredentialsEnc;
+    if (!value) throw new Error(`shop ${shopId} has no Twilio credentials`);
+    if (!this.box) throw new Error("APP_ENCRYPTION_KEY is not set: provider credentials cannot be read");
+    return TwilioCredentials.parse(JSON.parse(this.box.open(value)));
+  }
+
+  /** Stores credentials sealed; the plaintext never reaches the database. */
+  async useTwilio(shopId: string, credentials: TwilioCredentials): Promise<void> {
+    if (!this.box) throw new Error("APP_ENCRYPTION_KEY is not set: provider credentials cannot be stored");
+    const parsed = TwilioCredentials.parse(credentials);
+    await this.db.shopSettings.update({
+      where: { shopId },
+      data: { provider: "twilio", providerCredentialsEnc: this.box.seal(JSON.stringify(parsed)), fromNumber: parsed.from ?? null },
+    });
+  }
+}

@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "ConsentSource" ADD VALUE 'CARRIER';
+
