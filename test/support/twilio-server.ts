@@ -7,7 +7,16 @@ export interface ReceivedSms {
   accountSid: string;
   params: Record<string, string>;
   sid: string;
+  at: Date;
 }
+
+/** Twilio's Message resource (the fields Twilio documents, as it formats them). */
+const resource = (m: ReceivedSms) => ({
+  sid: m.sid, account_sid: m.accountSid, to: m.params.To, from: m.params.From ?? null, messaging_service_sid: m.params.MessagingServiceSid ?? null,
+  body: m.params.Body, status: "queued", direction: "outbound-api", num_segments: "1", api_version: "2010-04-01",
+  date_created: m.at.toUTCString(), date_updated: m.at.toUTCString(), date_sent: null, error_code: null, error_message: null, price: null, price_unit: "USD",
+  uri: `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}.json`,
+});
 
 type Scripted = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
 
@@ -27,12 +36,19 @@ export async function startTwilioServer(accounts: Record<string, string>) {
       const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { "Content-Type": "application/json", ...headers }).end(JSON.stringify(body));
       };
-      const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/i.exec(req.url ?? "");
-      if (!match || req.method !== "POST") return reply(404, { code: 20404, message: "The requested resource was not found", status: 404 });
+      const url = new URL(req.url ?? "/", "http://x");
+      const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/i.exec(url.pathname);
+      if (!match || !["POST", "GET"].includes(req.method ?? "")) return reply(404, { code: 20404, message: "The requested resource was not found", status: 404 });
       const accountSid = match[1]!;
       const [user, pass] = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString().split(":");
       if (user !== accountSid || !accounts[accountSid] || pass !== accounts[accountSid]) {
         return reply(401, { code: 20003, message: "Authenticate", more_info: "https://www.twilio.com/docs/errors/20003", status: 401 });
+      }
+      if (req.method === "GET") {
+        // Message list, newest first, filtered by To (the subset of Twilio's filters we use).
+        const to = url.searchParams.get("To");
+        const messages = received.filter((m) => m.accountSid === accountSid && (!to || m.params.To === to)).reverse().map(resource);
+        return reply(200, { messages, page: 0, page_size: Number(url.searchParams.get("PageSize") ?? 50), first_page_uri: url.pathname, next_page_uri: null, previous_page_uri: null, uri: url.pathname });
       }
       const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
       if (!params.To || !params.Body || !(params.From || params.MessagingServiceSid)) {
@@ -40,15 +56,9 @@ export async function startTwilioServer(accounts: Record<string, string>) {
       }
       const scripted = script.shift();
       if (scripted) return reply(scripted.status, scripted.body, scripted.headers);
-      const sid = `SM${randomBytes(16).toString("hex")}`;
-      received.push({ accountSid, params, sid });
-      const now = new Date().toUTCString();
-      reply(201, {
-        sid, account_sid: accountSid, to: params.To, from: params.From ?? null, messaging_service_sid: params.MessagingServiceSid ?? null,
-        body: params.Body, status: "queued", direction: "outbound-api", num_segments: "1", api_version: "2010-04-01",
-        date_created: now, date_updated: now, date_sent: null, error_code: null, error_message: null, price: null, price_unit: "USD",
-        uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
-      });
+      const sms: ReceivedSms = { accountSid, params, sid: `SM${randomBytes(16).toString("hex")}`, at: new Date() };
+      received.push(sms);
+      reply(201, resource(sms));
     });
   });
   server.keepAliveTimeout = 65_000;

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { DAY, HOUR, MINUTE } from "../../app/clock";
+import { scheduleMessage, sendMessage } from "../../app/messaging/dispatch.server";
+import { TwilioCredentials } from "../../app/messaging/providers/twilio.server";
+import type { SmsProvider } from "../../app/messaging/providers/provider";
+import { TestShop, testProviders, uniqueShop } from "../support/app";
+import { customerPayload } from "../support/fixtures";
+import { startTwilioServer, twilioError } from "../support/twilio-server";
+
+const accountSid = `AC${"c3".repeat(16)}`;
+const authToken = "t".repeat(32);
+let twilio: Awaited<ReturnType<typeof startTwilioServer>>;
+beforeAll(async () => {
+  twilio = await startTwilioServer({ [accountSid]: authToken });
+});
+afterAll(() => twilio.close());
+
+interface ShopperOpts {
+  smsState?: "subscribed" | "unsubscribed";
+  country?: string;
+  province?: string;
+  phone?: string;
+}
+
+let nextPhone = 4000 + (process.pid % 5000);
+/** A shop (clock at `start`) with one shopper who arrived by webhook, with a number of their own. */
+async function shopWithShopper(label: string, start: string, o: ShopperOpts = {}) {
+  const shop = new TestShop(uniqueShop(label), new Date(start));
+  const payload = customerPayload({ updatedAt: new Date(shop.clock.now().getTime() - HOUR), smsState: o.smsState ?? "subscribed", country: o.country, province: o.province, phone: o.phone ?? `+1415555${String(++nextPhone).padStart(4, "0")}` });
+  await shop.deliver("customers/create", payload);
+  const customer = await db.customer.findFirstOrThrow({ where: { shopifyId: String(payload.id), shop: { domain: shop.domain } } });
+  return { shop, customer, payload };
+}
+
+const schedule = (shop: TestShop, customer: { id: string; shopId: string }, key: string, body = "Your cart misses you: https://shop.example/cart") =>
+  scheduleMessage(shop.deps, { shopId: customer.shopId, customerId: customer.id, body, purpose: "marketing", idempotencyKey: key, dueAt: shop.clock.now() });
+
+const message = (id: string) => db.message.findUniqueOrThrow({ where: { id } });
+const outboxFor = (phone: string | null) => testProviders.outbox.sent.filter((s) => s.to === phone);
+
+describe("sending through the outbox with the gates checked at send time", () => {
+  it("sends once per idempotency key, with sender name, opt-out text, tracked link and every gate decision recorded", async () => {
+    // 18:00 UTC = 11:00 in San Francisco.
+    const { shop, customer } = await shopWithShopper("send", "2026-07-01T18:00:00Z");
+    const first = await schedule(shop, customer, "k1");
+    const again = await schedule(shop, customer, "k1");
+    expect(again).toEqual({ id: first.id, created: false });
+    await shop.work();
+
+    const sent = await message(first.id);
+    expect(sent.status).toBe("DELIVERED");
+    expect(sent.body).toMatch(/^send-[^:]+: Your cart misses you: https:\/\/sms-app\.example\/l\/[0-9A-Za-z]{8} Reply STOP to opt out\.$/);
+    expect(sent).toMatchObject({ encoding: "GSM-7", segments: 1, provider: "outbox", attempts: 1 });
+    expect((sent.gateDecisions as { gate: string; decision: string }[]).map((d) => `${d.gate}:${d.decision}`)).toEqual([
+      "phone:pass", "consent:pass", "quiet_hours:pass", "frequency_cap:pass",
+    ]);
+    expect(outboxFor(customer.phone)).toHaveLength(1);
+    expect(await db.deliveryEvent.count({ where: { messageId: first.id, status: "delivered" } })).toBe(1);
+  });
+
+  it("consent withdrawn between scheduling and sending: suppressed, nothing sent", async () => {
+    const { shop, customer, payload } = await shopWithShopper("revoked", "2026-07-01T18:00:00Z");
+    const { id } = await schedule(shop, customer, "k1");
+    await shop.send("customers/update", { ...payload, updated_at: shop.clock.now().toISOString(), sms_marketing_consent: { state: "unsubscribed", opt_in_level: "single_opt_in", consent_updated_at: shop.clock.now().toISOString(), consent_collected_from: "SHOPIFY" } });
+    await shop.work();
+    expect(await message(id)).toMatchObject({ status: "SUPPRESSED", error: "consent: SMS consent is unsubscribed" });
+    expect(outboxFor(customer.phone)).toHaveLength(0);
+  });
+
+  it.each([
+    // [zone label, country, province, phone, UTC instant, local next-allowed instant]
+    ["New York 22:30 → 09:00", "US", "NY", "+12125550147", "2026-07-02T02:30:00Z", "2026-07-02T13:00:00Z"],
+    ["Los Angeles 06:00 → 09:00", "US", "CA", "+14155550123", "2026-07-01T13:00:00Z", "2026-07-01T16:00:00Z"],
+    ["London 21:15 → 09:00", "GB", "ENG", "+447400123456", "2026-07-01T20:15:00Z", "2026-07-02T08:00:00Z"],
+    ["Kuala Lumpur 23:00 → 09:00", "MY", "KUL", "+60123456789", "2026-07-01T15:00:00Z", "2026-07-02T01:00:00Z"],
+  ])("quiet hours in the shopper's zone: %s", async (_label, country, province, phone, at, next) => {
+    const { shop, customer } = await shopWithShopper("quiet", at, { country, province, phone });
+    const { id } = await schedule(shop, customer, "k1");
+    await shop.work();
+    expect(await message(id)).toMatchObject({ status: "HELD", dueAt: new Date(next) });
+    expect(outboxFor(customer.phone)).toHaveLength(0);
+
+    shop.clock.set(new Date(new Date(next).getTime() - MINUTE));
+    await shop.work();
+    expect((await message(id)).status).toBe("HELD");
+    shop.clock.set(next);
+    await shop.work();
+    const sent = await message(id);
+    expect(sent.status).toBe("DELIVERED");
+    if (country === "MY") expect(sent.body).toMatch(/^RM0\.00 /);
+  });
+
+  it("frequency cap: a second marketing SMS within 24 h waits for the slot", async () => {
+    const { shop, customer } = await shopWithShopper("cap", "2026-07-01T18:00:00Z");
+    const first = await schedule(shop, customer, "k1");
+    await shop.work();
+    shop.clock.advance(2 * HOUR);
+    const second = await schedule(shop, customer, "k2", "Another offer");
+    await shop.work();
+    expect(await message(second.id)).toMatchObject({ status: "HELD", dueAt: new Date((await message(first.id)).sentAt!.getTime() + DAY) });
+    shop.clock.advance(22 * HOUR);
+    await shop.work();
+    const sent = await message(second.id);
+    expect(sent.status).toBe("DELIVERED");
+    expect(sent.body).not.toContain("Reply STOP"); // opt-out instructions go in the first message
+  });
+});
+
+describe("sending through the Twilio-protocol adapter", () => {
+  async function twilioShop(label: string) {
+    const s = await shopWithShopper(label, "2026-07-01T18:00:00Z");
+    await testProviders.useTwilio(s.customer.shopId, TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }));
+    return s;
+  }
+  const atTwilio = (phone: string | null) => twilio.received.filter((r) => r.params.To === phone);
+
+  it("credentials are sealed at rest; the send reaches Twilio with a status callback for the message", async () => {
+    const { shop, customer } = await twilioShop("tw-send");
+    const settings = await db.shopSettings.findUniqueOrThrow({ where: { shopId: customer.shopId } });
+    expect(settings.providerCredentialsEnc).not.toContain(authToken);
+    const { id } = await schedule(shop, customer, "k1");
+    await shop.work();
+    const sent = await message(id);
+    expect(sent).toMatchObject({ status: "SENT", provider: "twilio" });
+    expect(atTwilio(customer.phone)).toEqual([expect.objectContaining({ sid: sent.providerMessageId, params: expect.objectContaining({ Body: sent.body, StatusCallback: `https://sms-app.example/twilio/status/${id}` }) })]);
+  });
+
+  it("429 is retried after Retry-After; then sent once", async () => {
+    const { shop, customer } = await twilioShop("tw-429");
+    const { id } = await schedule(shop, customer, "k1");
+    twilio.failNext(twilioError(429, 20429, "Too Many Requests", { "Retry-After": "30" }));
+    await shop.work();
+    expect(await message(id)).toMatchObject({ status: "SCHEDULED", errorClass: "retryable" });
+    shop.clock.advance(30_000);
+    await shop.work();
+    expect((await message(id)).status).toBe("SENT");
+    expect(atTwilio(customer.phone)).toHaveLength(1);
+  });
+
+  it("carrier opt-out (21610): failed for good, ledger records it, pending messages cancelled", async () => {
+    const { shop, customer } = await twilioShop("tw-21610");
+    const { id } = await schedule(shop, customer, "k1");
+    const later = await scheduleMessage(shop.deps, { shopId: customer.shopId, customerId: customer.id, body: "Later", purpose: "marketing", idempotencyKey: "k2", dueAt: new Date(shop.clock.now().getTime() + DAY) });
+    twilio.failNext(twilioError(400, 21610, "Attempt to send to unsubscribed recipient"));
+    await shop.work();
+    expect(await message(id)).toMatchObject({ status: "FAILED", errorClass: "permanent" });
+    expect((await message(later.id)).status).toBe("CANCELLED");
+    const c = await db.customer.findUniqueOrThrow({ where: { id: customer.id } });
+    expect(c.smsConsent).toBe("UNSUBSCRIBED");
+    expect(await db.consentEvent.count({ where: { customerId: customer.id, source: "CARRIER" } })).toBe(1);
+  });
+});
+
+describe("exactly one SMS across crashes", () => {
+  /** The provider accepts, then the worker dies before recording it. */
+  const crashingAfterAccept = (inner: SmsProvider): SmsProvider => ({
+    name: inner.name,
+    findSent: (q) => inner.findSent(q),
+    send: async (sms) => {
+      await inner.send(sms);
+      throw new Error("worker killed after the provider accepted");
+    },
+  });
+
+  it("killed after SENDING was recorded but before the provider call: sent once on restart", async () => {
+    const { shop, customer } = await shopWithShopper("crash-before", "2026-07-01T18:00:00Z");
+    await testProviders.useTwilio(customer.shopId, TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }));
+    const { id } = await schedule(shop, customer, "k1");
+    // The state a crash leaves: claimed (SENDING, text fixed), provider never called.
+    await db.message.update({ where: { id }, data: { status: "SENDING", sentAt: shop.clock.now(), attempts: 1 } });
+    expect(await sendMessage(shop.deps, id)).toBe("sent");
+    expect(await sendMessage(shop.deps, id)).toBe("noop");
+    expect(twilio.received.filter((r) => r.params.To === customer.phone)).toHaveLength(1);
+  });
+
+  it("killed after the provider accepted but before SENT was recorded: reconciled, not resent", async () => {
+    const { shop, customer } = await shopWithShopper("crash-after", "2026-07-01T18:00:00Z");
+    await testProviders.useTwilio(customer.shopId, TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }));
+    const { id } = await schedule(shop, customer, "k1");
+    const real = await testProviders.forShop(customer.shopId);
+    const crashing = { ...shop.deps, providers: { forShop: async () => crashingAfterAccept(real) } as unknown as typeof testProviders };
+    await expect(sendMessage(crashing, id)).rejects.toThrow(/worker killed/);
+    expect((await message(id)).status).toBe("SENDING");
+
+    // The job is retried (lease expiry); the message is found at the provider.
+    expect(await sendMessage(shop.deps, id)).toBe("reconciled");
+    const sent = await message(id);
+    expect(sent.status).toBe("SENT");
+    const received = twilio.received.filter((r) => r.params.To === customer.phone);
+    expect(received).toHaveLength(1);
+    expect(sent.providerMessageId).toBe(received[0]!.sid);
+  });
+});
