@@ -6,6 +6,9 @@ import { ensureShop } from "../app/commerce/shops.server";
 import { customerPayload, orderPayload } from "../app/simulator/shopify-payloads";
 import { processWebhook } from "../app/webhooks/process.server";
 import { sweepShop } from "../app/segments/sweep.server";
+import { TableJobQueue } from "../app/jobs/table-queue.server";
+import { ProviderRegistry } from "../app/messaging/providers/registry.server";
+import { SendPacer } from "../app/messaging/rate-limit";
 import { printTable, ms, ratio, summarize } from "./stats";
 
 /**
@@ -18,6 +21,8 @@ export async function benchSegments(target: DatabaseTarget, o: { sizes: number[]
   const driver = await openSqlDriver(target);
   const now = new Date();
   const clock = { now: () => now };
+  // Flows stay off in the bench shops; the dispatcher's parts are never reached.
+  const deps = { db, clock, queue: new TableJobQueue(db), providers: new ProviderRegistry(db, null), pacer: new SendPacer(), appUrl: "https://bench.example" };
   const rows: (string | number)[][] = [];
   const sweeps: (string | number)[][] = [];
   let baseline = 0;
@@ -36,7 +41,7 @@ export async function benchSegments(target: DatabaseTarget, o: { sizes: number[]
           data: { shopDomain: shop.domain, topic: "orders/create", webhookId: `bench-${size}-${i}`, payload: JSON.stringify(orderPayload({ customer, at: now })) },
         });
         const t = performance.now();
-        await processWebhook(db, inbox.id, clock);
+        await processWebhook(deps, inbox.id);
         samples.push(performance.now() - t);
       }
       const s = summarize(samples);

@@ -1,4 +1,5 @@
-// The worker process: runs queued jobs and the periodic segment sweep. Embedded default:
+// The worker process: runs queued jobs (webhooks, backfills, flow steps, sends), hands
+// segment membership events to the flow engine, and runs the periodic segment sweep. Embedded default:
 // the table-backed queue on the app's database. Stops cleanly on SIGINT / SIGTERM.
 import { hostname } from "node:os";
 import db from "../app/db.server";
@@ -6,8 +7,10 @@ import { systemClock } from "../app/clock";
 import { jobHandlers, sweepAllShops } from "../app/jobs/handlers.server";
 import { queue } from "../app/jobs/queue-instance.server";
 import { appUrl, pacer, providers } from "../app/messaging/instance.server";
+import { consumeMembershipEvents } from "../app/flows/engine.server";
 
-const handlers = jobHandlers({ db, clock: systemClock, queue, providers, pacer, appUrl: appUrl() });
+const deps = { db, clock: systemClock, queue, providers, pacer, appUrl: appUrl() };
+const handlers = jobHandlers(deps);
 const workerId = `${hostname()}:${process.pid}`;
 const SWEEP_EVERY_MS = Number(process.env.SEGMENT_SWEEP_INTERVAL_MS ?? 60_000);
 let stopping = false;
@@ -16,7 +19,7 @@ let lastSweep = 0;
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => (stopping = true));
 console.log(`worker ${workerId} started`);
 while (!stopping) {
-  const ran = await queue.runDue(handlers, workerId);
+  const ran = (await queue.runDue(handlers, workerId)) + (await consumeMembershipEvents(deps));
   if (Date.now() - lastSweep >= SWEEP_EVERY_MS) {
     lastSweep = Date.now();
     await sweepAllShops(db, systemClock);

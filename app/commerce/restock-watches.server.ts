@@ -16,11 +16,11 @@ export async function watchVariants(db: Db, shopId: string, customerId: string, 
   }
 }
 
-/** The watched variants came back in stock. Returns the customers whose watches closed. */
-export async function markWatchesRestocked(db: Db, shopId: string, variantShopifyIds: string[], at: Date): Promise<string[]> {
+/** The watched variants came back in stock. Returns the watches that closed (with a customer). */
+export async function markWatchesRestocked(db: Db, shopId: string, variantShopifyIds: string[], at: Date) {
   if (!variantShopifyIds.length) return [];
   const open = { shopId, variantShopifyId: { in: variantShopifyIds }, restockedAt: null, notifiedAt: null, cancelledAt: null };
-  const watches = await db.restockWatch.findMany({ where: open, select: { customerId: true } });
-  await db.restockWatch.updateMany({ where: open, data: { restockedAt: at } });
-  return [...new Set(watches.map((w) => w.customerId).filter((id): id is string => !!id))];
+  const watches = await db.restockWatch.findMany({ where: open, select: { id: true, customerId: true, variantShopifyId: true } });
+  await db.restockWatch.updateMany({ where: { id: { in: watches.map((w) => w.id) } }, data: { restockedAt: at } });
+  return watches.filter((w): w is typeof w & { customerId: string } => !!w.customerId);
 }

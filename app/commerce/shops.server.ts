@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import { seedBuiltInSegments } from "../segments/builtins.server";
+import { seedBuiltInFlows } from "../flows/builtins.server";
 
 /** The shop row for a domain, created (with default settings and built-in segments) on first sight. */
 export async function ensureShop(db: Db, domain: string) {
@@ -13,6 +14,7 @@ export async function ensureShop(db: Db, domain: string) {
     });
   const settings = shop.settings ?? (await db.shopSettings.create({ data: { shopId: shop.id } }));
   await seedBuiltInSegments(db, shop.id, settings);
+  await seedBuiltInFlows(db, shop.id);
   return { ...shop, settings };
 }
 

@@ -4,6 +4,7 @@ import { processWebhook } from "../webhooks/process.server";
 import { sweepShop } from "../segments/sweep.server";
 import { backfillSegmentBatch } from "../segments/backfill.server";
 import { sendMessage, type DispatchDeps } from "../messaging/dispatch.server";
+import { advanceFlowRun } from "../flows/engine.server";
 import { QUEUES, type JobHandler } from "./queue.server";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
@@ -14,7 +15,7 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
   const { db, clock, queue } = deps;
   return {
     [QUEUES.processWebhook]: async (payload) => {
-      await processWebhook(db, String(payload.inboxId), clock);
+      await processWebhook(deps, String(payload.inboxId));
     },
     // One batch per job, then the next batch as a new job: progress survives a crash.
     [QUEUES.backfillSegment]: async (payload) => {
@@ -23,6 +24,9 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
     },
     [QUEUES.sendMessage]: async (payload) => {
       await sendMessage(deps, String(payload.messageId));
+    },
+    [QUEUES.advanceFlowRun]: async (payload) => {
+      await advanceFlowRun(deps, String(payload.runId));
     },
   };
 }

@@ -20,4 +20,5 @@ export const QUEUES = {
   processWebhook: "webhooks.process",
   backfillSegment: "segments.backfill",
   sendMessage: "messages.send",
+  advanceFlowRun: "flows.advance",
 } as const;

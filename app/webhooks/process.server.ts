@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "../db.server";
-import type { Clock } from "../clock";
+import type { DispatchDeps } from "../messaging/dispatch.server";
+import { handleFlowEvent } from "../flows/engine.server";
 import { ensureShop } from "../commerce/shops.server";
 import { markCustomerDeleted, syncCustomer } from "../commerce/customers.server";
 import { syncOrder } from "../commerce/orders.server";
@@ -27,7 +28,8 @@ export type ProcessOutcome = "processed" | "skipped" | "rejected";
  * customer it touched. Idempotent: reprocessing an inbox row (after a crash) converges to
  * the same state. A payload that fails its schema is marked REJECTED and not retried.
  */
-export async function processWebhook(db: Db, inboxId: string, clock: Clock): Promise<ProcessOutcome> {
+export async function processWebhook(deps: DispatchDeps, inboxId: string): Promise<ProcessOutcome> {
+  const { db, clock } = deps;
   const row = await db.webhookInbox.findUnique({ where: { id: inboxId } });
   if (!row || row.status === "PROCESSED" || row.status === "REJECTED") return "skipped";
   const now = clock.now();
@@ -35,7 +37,8 @@ export async function processWebhook(db: Db, inboxId: string, clock: Clock): Pro
   try {
     const body: unknown = JSON.parse(row.payload);
     let customerId: string | null = null;
-    let alsoAffected: string[] = [];
+    let restocked: Awaited<ReturnType<typeof markWatchesRestocked>> = [];
+    let orderPlaced = false;
     if (row.topic === "shop/redact") {
       await redactShop(db, row.shopDomain);
     } else if (row.topic === "app/uninstalled") {
@@ -55,6 +58,7 @@ export async function processWebhook(db: Db, inboxId: string, clock: Clock): Pro
         case "orders/paid":
         case "orders/cancelled":
           customerId = await syncOrder(db, shop.id, OrderPayload.parse(body), from);
+          orderPlaced = row.topic === "orders/create";
           break;
         case "checkouts/create":
         case "checkouts/update":
@@ -68,7 +72,7 @@ export async function processWebhook(db: Db, inboxId: string, clock: Clock): Pro
           await markProductDeleted(db, shop.id, DeletePayload.parse(body).id, row.triggeredAt ?? now);
           break;
         case "inventory_levels/update":
-          alsoAffected = await markWatchesRestocked(db, shop.id, await syncInventoryLevel(db, shop.id, InventoryLevelPayload.parse(body)), now);
+          restocked = await markWatchesRestocked(db, shop.id, await syncInventoryLevel(db, shop.id, InventoryLevelPayload.parse(body)), now);
           break;
         case "customers/redact":
           await redactCustomer(db, shop.id, CustomersRedactPayload.parse(body), now);
@@ -79,8 +83,16 @@ export async function processWebhook(db: Db, inboxId: string, clock: Clock): Pro
         default:
           throw new z.ZodError([{ code: "custom", path: ["topic"], message: `unsupported topic ${row.topic}`, input: row.topic }]);
       }
-      for (const id of new Set([...(customerId ? [customerId] : []), ...alsoAffected])) {
+      for (const id of new Set([...(customerId ? [customerId] : []), ...restocked.map((w) => w.customerId)])) {
         await refreshCustomerSegments(db, shop.id, id, now, { cause: "webhook", ref: row.id });
+      }
+      // Commerce events for flows (membership events reach them through the segment engine).
+      if (orderPlaced && customerId) {
+        const order = await db.order.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: OrderPayload.parse(body).id } }, select: { id: true, processedAt: true, cancelledAt: true } });
+        if (!order.cancelledAt) await handleFlowEvent(deps, { type: "order_placed", shopId: shop.id, customerId, orderId: order.id, at: order.processedAt ?? now, key: `order:${order.id}` }, now);
+      }
+      for (const w of restocked) {
+        await handleFlowEvent(deps, { type: "back_in_stock", shopId: shop.id, customerId: w.customerId, variantShopifyId: w.variantShopifyId, watchId: w.id, key: `restock:${w.id}:${now.getTime()}` }, now);
       }
     }
     await db.webhookInbox.update({ where: { id: row.id }, data: { status: "PROCESSED", processedAt: now, error: null, attempts: { increment: 1 } } });

@@ -2,6 +2,7 @@ import db from "../../app/db.server";
 import { FakeClock } from "../../app/clock";
 import { jobHandlers, type WorkerDeps } from "../../app/jobs/handlers.server";
 import { QUEUES } from "../../app/jobs/queue.server";
+import { consumeMembershipEvents } from "../../app/flows/engine.server";
 import { ProviderRegistry } from "../../app/messaging/providers/registry.server";
 import { SendPacer } from "../../app/messaging/rate-limit";
 import { SecretBox } from "../../app/security/secrets.server";
@@ -39,6 +40,7 @@ export class TestShop {
     for (;;) {
       const ran =
         (await this.deps.queue.runDue({ [QUEUES.processWebhook]: webhook! }, "test-worker", 200, farFuture)) +
+        (await consumeMembershipEvents(this.deps)) +
         (await this.deps.queue.runDue(rest, "test-worker", 200, this.clock.now()));
       if (ran === 0) return;
     }

@@ -1,0 +1,217 @@
+import { createHash } from "node:crypto";
+import type { Db } from "../db.server";
+import { QUEUES } from "../jobs/queue.server";
+import { cancelPendingMessages, scheduleMessage, type DispatchDeps } from "../messaging/dispatch.server";
+import { nextAllowed } from "../messaging/quiet-hours";
+import { renderTemplate, type TemplateValues } from "../messaging/template";
+import { CustomerEvaluation } from "../segments/evaluate.server";
+import { ExitSchema, StepSchema, TriggerSchema, type Exit, type Step, type Trigger } from "./definition";
+
+/** What flows react to: membership events (from the segment engine) and commerce events. */
+export type FlowEvent =
+  | { type: "segment_entered" | "segment_left"; shopId: string; customerId: string; segmentKey: string; key: string }
+  | { type: "order_placed"; shopId: string; customerId: string; orderId: string; at: Date; key: string }
+  | { type: "back_in_stock"; shopId: string; customerId: string; variantShopifyId: string; watchId: string; key: string };
+
+/** Built-in segments whose entry is itself a flow event. */
+const SEGMENT_EVENTS: Record<string, "subscribed" | "unsubscribed"> = { "sms-subscribers": "subscribed", "opted-out": "unsubscribed" };
+
+/**
+ * Starts the runs an event triggers (one per flow, customer and trigger key, however often
+ * the event is delivered) and ends runs the event exits (ordered, left the segment, opted
+ * out). Runs then advance as jobs.
+ */
+export async function handleFlowEvent(deps: DispatchDeps, event: FlowEvent, now: Date): Promise<void> {
+  const { db } = deps;
+  if (event.type === "order_placed") await exitRuns(db, event.shopId, event.customerId, "ordered", (run) => run.enteredAt < event.at);
+  if (event.type === "segment_left") await exitRuns(db, event.shopId, event.customerId, "left_segment", (_run, trigger) => "segmentKey" in trigger && trigger.segmentKey === event.segmentKey);
+  const consent = event.type === "segment_entered" ? SEGMENT_EVENTS[event.segmentKey] : undefined;
+  if (consent === "unsubscribed") await exitRuns(db, event.shopId, event.customerId, "opted_out", () => true);
+
+  const flows = await db.flow.findMany({ where: { shopId: event.shopId, enabled: true } });
+  for (const flow of flows) {
+    const trigger = TriggerSchema.parse(flow.trigger);
+    const matches =
+      (trigger.type === "segment_entered" && event.type === "segment_entered" && trigger.segmentKey === event.segmentKey) ||
+      (trigger.type === "segment_left" && event.type === "segment_left" && trigger.segmentKey === event.segmentKey) ||
+      (trigger.type === "subscribed" && consent === "subscribed") ||
+      (trigger.type === "order_placed" && event.type === "order_placed") ||
+      (trigger.type === "back_in_stock" && event.type === "back_in_stock");
+    if (!matches) continue;
+    const run = await db.flowRun
+      .create({ data: { shopId: event.shopId, flowId: flow.id, customerId: event.customerId, triggerKey: event.key, flowVersion: flow.version, enteredAt: now, context: contextOf(event) } })
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === "P2002") return null; // this trigger already started a run
+        throw error;
+      });
+    if (run) await deps.queue.enqueue(QUEUES.advanceFlowRun, { runId: run.id }, { runAt: now, dedupeKey: `run:${run.id}:start` });
+  }
+}
+
+const contextOf = (e: FlowEvent) =>
+  e.type === "back_in_stock" ? { variantShopifyId: e.variantShopifyId, watchId: e.watchId } : e.type === "order_placed" ? { orderId: e.orderId } : { segmentKey: e.segmentKey };
+
+const loadRun = (db: Db, id: string) => db.flowRun.findUnique({ where: { id }, include: { flow: true, customer: true } });
+type LoadedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
+type RunRow = Omit<LoadedRun, "flow" | "customer">;
+
+async function exitRuns(db: Db, shopId: string, customerId: string, reason: Exit, applies: (run: RunRow, trigger: Trigger) => boolean) {
+  const runs = await db.flowRun.findMany({ where: { shopId, customerId, status: { in: ["ACTIVE", "WAITING"] } }, include: { flow: true } });
+  for (const run of runs) {
+    const exits = ExitSchema.array().parse(run.flow.exitConditions);
+    if (!exits.includes(reason) || !applies(run, TriggerSchema.parse(run.flow.trigger))) continue;
+    await finishRun(db, run.id, "EXITED", reason);
+  }
+}
+
+async function finishRun(db: Db, runId: string, status: "EXITED" | "COMPLETED" | "FAILED", reason: string | null) {
+  const run = await db.flowRun.update({ where: { id: runId }, data: { status, exitReason: reason, finishedAt: new Date(), nextRunAt: null } });
+  if (status === "EXITED") {
+    await db.message.updateMany({ where: { flowRunId: runId, status: { in: ["SCHEDULED", "HELD"] } }, data: { status: "CANCELLED", error: `flow exit: ${reason}` } });
+  }
+  return run;
+}
+
+/**
+ * Moves a run forward from its current step until it waits, ends or exits. Re-running a
+ * step after a crash is harmless: sends are idempotent on "run:<id>:step:<n>" and a wait
+ * keeps the deadline recorded the first time.
+ */
+export async function advanceFlowRun(deps: DispatchDeps, runId: string): Promise<void> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const run = await loadRun(db, runId);
+  if (!run || !["ACTIVE", "WAITING"].includes(run.status)) return;
+  if (run.nextRunAt && run.nextRunAt > now) {
+    await deps.queue.enqueue(QUEUES.advanceFlowRun, { runId }, { runAt: run.nextRunAt });
+    return;
+  }
+  if (!run.flow.enabled) return void (await finishRun(db, run.id, "EXITED", "flow turned off"));
+  const exit = await exitReason(db, run);
+  if (exit) return void (await finishRun(db, run.id, "EXITED", exit));
+
+  const steps = StepSchema.array().parse(run.flow.steps);
+  let i = run.stepIndex;
+  for (let guard = 0; guard < 50; guard++) {
+    if (i >= steps.length) return void (await finishRun(db, run.id, "COMPLETED", null));
+    const step = steps[i]!;
+    const result = await runStep(deps, run, step, i, now);
+    if (result.kind === "wait") {
+      await db.flowRun.update({ where: { id: run.id }, data: { status: "WAITING", stepIndex: i, nextRunAt: result.until } });
+      await deps.queue.enqueue(QUEUES.advanceFlowRun, { runId }, { runAt: result.until, dedupeKey: `run:${run.id}:${i}:${result.until.getTime()}` });
+      return;
+    }
+    if (result.kind === "exit") return void (await finishRun(db, run.id, "EXITED", result.reason));
+    i = result.next;
+    await db.flowRun.update({ where: { id: run.id }, data: { status: "ACTIVE", stepIndex: i, nextRunAt: null } });
+  }
+  await finishRun(db, run.id, "FAILED", "too many condition jumps (a loop in the flow?)");
+}
+
+type StepResult = { kind: "next"; next: number } | { kind: "wait"; until: Date } | { kind: "exit"; reason: string };
+async function runStep(deps: DispatchDeps, run: LoadedRun, step: Step, index: number, now: Date): Promise<StepResult> {
+  const { db } = deps;
+  const where = { runId_stepIndex: { runId: run.id, stepIndex: index } };
+  const record = (outcome: string, detail: object, finished: boolean) =>
+    db.flowRunStep.upsert({
+      where,
+      create: { runId: run.id, stepIndex: index, stepType: step.type, outcome, detail, startedAt: now, finishedAt: finished ? now : null },
+      update: { outcome, detail, finishedAt: finished ? now : null },
+    });
+  switch (step.type) {
+    case "wait":
+    case "wait_until": {
+      const recorded = await db.flowRunStep.findUnique({ where });
+      const until = recorded?.detail && typeof recorded.detail === "object" && "until" in recorded.detail ? new Date(String(recorded.detail.until)) : waitDeadline(step, now, run.customer.timeZone);
+      if (until > now) {
+        if (!recorded) await record("waiting", { until: until.toISOString() }, false);
+        return { kind: "wait", until };
+      }
+      await record("waited", { until: until.toISOString() }, true);
+      return { kind: "next", next: index + 1 };
+    }
+    case "condition": {
+      const evaluation = await CustomerEvaluation.load(db, run.customerId, now);
+      const yes = !!evaluation && (await evaluation.matches(step.condition));
+      await record(yes ? "branch:yes" : "branch:no", {}, true);
+      if (yes) return { kind: "next", next: index + 1 };
+      return step.otherwise === "exit" ? { kind: "exit", reason: "condition not met" } : { kind: "next", next: step.otherwise.goto };
+    }
+    case "send": {
+      const variant = pickVariant(step.variants, `${run.id}:${index}`);
+      const body = renderTemplate(variant.body, await templateValues(db, run));
+      const { id } = await scheduleMessage(deps, {
+        shopId: run.shopId, customerId: run.customerId, body, purpose: "marketing",
+        idempotencyKey: `run:${run.id}:step:${index}`, dueAt: now, flowId: run.flowId, flowRunId: run.id, variant: variant.key,
+      });
+      await record(`sent:${variant.key}`, { messageId: id }, true);
+      const watchId = (run.context as { watchId?: string } | null)?.watchId;
+      if (watchId) await db.restockWatch.updateMany({ where: { id: watchId, notifiedAt: null }, data: { notifiedAt: now } });
+      return { kind: "next", next: index + 1 };
+    }
+  }
+}
+
+function waitDeadline(step: Extract<Step, { type: "wait" | "wait_until" }>, now: Date, timeZone: string | null): Date {
+  if (step.type === "wait") return new Date(now.getTime() + step.minutes * 60_000);
+  const minute = step.hour * 60 + step.minute;
+  // The next instant the shopper's clock shows hour:minute (a one-minute window).
+  return nextAllowed(new Date(now.getTime() + 60_000), timeZone ?? "UTC", [{ start: minute, end: minute + 1 }]);
+}
+
+/** A/B split: a stable choice per run and step, weighted. */
+function pickVariant<V extends { weight: number }>(variants: V[], seed: string): V {
+  const total = variants.reduce((s, v) => s + v.weight, 0);
+  let r = (createHash("sha256").update(seed).digest().readUInt32BE(0) / 2 ** 32) * total;
+  for (const v of variants) if ((r -= v.weight) < 0) return v;
+  return variants.at(-1)!;
+}
+
+async function exitReason(db: Db, run: LoadedRun): Promise<string | null> {
+  const c = run.customer;
+  if (c.deletedAt || c.redactedAt) return "customer removed";
+  const exits = ExitSchema.array().parse(run.flow.exitConditions);
+  if (exits.includes("ordered") && c.lastOrderAt && c.lastOrderAt > run.enteredAt) return "ordered";
+  if (exits.includes("opted_out") && c.smsConsent !== "SUBSCRIBED") return "opted_out";
+  const trigger = TriggerSchema.parse(run.flow.trigger);
+  if (exits.includes("left_segment") && trigger.type === "segment_entered") {
+    const member = await db.segmentMembership.findFirst({ where: { shopId: run.shopId, customerId: run.customerId, segment: { key: trigger.segmentKey } }, select: { segmentId: true } });
+    if (!member) return "left_segment";
+  }
+  return null;
+}
+
+async function templateValues(db: Db, run: LoadedRun): Promise<TemplateValues> {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: run.shopId }, select: { name: true, domain: true } });
+  const context = (run.context ?? {}) as { variantShopifyId?: string; orderId?: string };
+  const values: TemplateValues = { first_name: run.customer.firstName, shop_name: shop.name ?? shop.domain.replace(/\.myshopify\.com$/, "") };
+  const checkout = await db.checkout.findFirst({ where: { shopId: run.shopId, customerId: run.customerId, completedAt: null }, orderBy: { shopifyUpdatedAt: "desc" }, select: { recoveryUrl: true } });
+  values.checkout_url = checkout?.recoveryUrl;
+  if (context.variantShopifyId) {
+    const variant = await db.variant.findFirst({ where: { shopId: run.shopId, shopifyId: context.variantShopifyId }, include: { product: true } });
+    if (variant) {
+      values.product_title = variant.product.title;
+      values.product_url = variant.product.handle ? `https://${shop.domain}/products/${variant.product.handle}?variant=${variant.shopifyId}` : null;
+    }
+  }
+  if (context.orderId) values.order_name = (await db.order.findUnique({ where: { id: context.orderId }, select: { name: true } }))?.name;
+  return values;
+}
+
+/**
+ * The membership events flows consume (written by the segment engine). Events from a
+ * segment's backfill (cause "definition") are marked handled without starting flows: a
+ * new segment must not text everyone already in it.
+ */
+export async function consumeMembershipEvents(deps: DispatchDeps, limit = 200): Promise<number> {
+  const { db } = deps;
+  const events = await db.segmentMembershipEvent.findMany({ where: { flowsHandledAt: null }, orderBy: { at: "asc" }, take: limit, include: { segment: { select: { key: true } } } });
+  for (const e of events) {
+    if (e.cause !== "definition") {
+      const type = e.change === "ENTERED" ? "segment_entered" : "segment_left";
+      await handleFlowEvent(deps, { type, shopId: e.shopId, customerId: e.customerId, segmentKey: e.segment.key, key: e.id }, deps.clock.now());
+    }
+    await db.segmentMembershipEvent.update({ where: { id: e.id }, data: { flowsHandledAt: deps.clock.now() } });
+  }
+  return events.length;
+}
