@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../db.server";
 import { QUEUES } from "../jobs/queue.server";
-import { cancelPendingMessages, scheduleMessage, type DispatchDeps } from "../messaging/dispatch.server";
+import { scheduleMessage, type DispatchDeps } from "../messaging/dispatch.server";
 import { nextAllowed } from "../messaging/quiet-hours";
 import { renderTemplate, type TemplateValues } from "../messaging/template";
 import { CustomerEvaluation } from "../segments/evaluate.server";

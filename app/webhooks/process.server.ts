@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { Db } from "../db.server";
 import type { DispatchDeps } from "../messaging/dispatch.server";
 import { handleFlowEvent } from "../flows/engine.server";
 import { ensureShop } from "../commerce/shops.server";
