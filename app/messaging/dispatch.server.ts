@@ -6,7 +6,7 @@ import { recordConsent } from "../consent/ledger.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { trackLinks } from "../tracking/links.server";
 import { composeBody } from "./compliance";
-import { checkGates, type GateDecision } from "./gates.server";
+import { checkGates, type GateDecision, type Recipient } from "./gates.server";
 import { ProviderError } from "./providers/provider";
 import type { ProviderRegistry } from "./providers/registry.server";
 import type { SendPacer } from "./rate-limit";
@@ -24,7 +24,9 @@ export interface DispatchDeps {
 
 export interface ScheduleInput {
   shopId: string;
-  customerId: string;
+  /** A customer, or (for a reply to a number we hold no customer for) just a phone. */
+  customerId: string | null;
+  phone?: string;
   body: string;
   purpose: "marketing" | "compliance" | "transactional";
   /** At most one message per key per shop, however often scheduling is retried. */
@@ -40,13 +42,13 @@ const MAX_ATTEMPTS = 6;
 
 /** Creates the message (once per idempotency key) and queues its send for `dueAt`. */
 export async function scheduleMessage(deps: DispatchDeps, m: ScheduleInput): Promise<{ id: string; created: boolean }> {
-  const customer = await deps.db.customer.findUniqueOrThrow({ where: { id: m.customerId }, select: { phone: true } });
+  const phone = m.customerId ? (await deps.db.customer.findUniqueOrThrow({ where: { id: m.customerId }, select: { phone: true } })).phone : (m.phone ?? null);
   const existing = await deps.db.message.findUnique({ where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } }, select: { id: true } });
   if (existing) return { id: existing.id, created: false };
   const message = await deps.db.message
     .create({
       data: {
-        shopId: m.shopId, customerId: m.customerId, phone: customer.phone, direction: "OUTBOUND", purpose: m.purpose, body: m.body,
+        shopId: m.shopId, customerId: m.customerId, phone, direction: "OUTBOUND", purpose: m.purpose, body: m.body,
         idempotencyKey: m.idempotencyKey, status: "SCHEDULED", dueAt: m.dueAt,
         flowId: m.flowId, flowRunId: m.flowRunId, campaignId: m.campaignId, variant: m.variant,
       },
@@ -97,9 +99,14 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
   ]);
   const settings = shop.settings!;
   const previous = (message.gateDecisions as GateDecision[] | null) ?? [];
+  const recipient: Recipient | null = message.customerId
+    ? customer && !customer.deletedAt && !customer.redactedAt
+      ? { customerId: customer.id, phone: customer.phone, countryCode: customer.countryCode, timeZone: customer.timeZone, smsConsent: customer.smsConsent }
+      : null
+    : { customerId: null, phone: message.phone, countryCode: null, timeZone: null, smsConsent: "NOT_SUBSCRIBED" };
   const gates = await checkGates(db, {
     message,
-    customer: customer && !customer.deletedAt && !customer.redactedAt ? customer : null,
+    recipient,
     settings,
     shopTimeZone: shop.ianaTimezone,
     now,
@@ -119,15 +126,16 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
   // at the first claim, so a resend after a crash sends (and finds) the same text.
   let body = message.body;
   if (message.status !== "SENDING") {
-    const firstMessage = (await db.message.count({ where: { shopId: shop.id, customerId: customer!.id, purpose: "marketing", status: { in: ["SENT", "DELIVERED"] } } })) === 0;
-    body = composeBody({ body, senderName: settings.senderName ?? shop.name ?? shop.domain.replace(/\.myshopify\.com$/, ""), purpose: message.purpose as "marketing", firstMessage, countryCode: customer!.countryCode });
-    body = await trackLinks(db, deps.appUrl, body, { shopId: shop.id, messageId: message.id, customerId: customer!.id });
+    const to = recipient!.customerId ? { customerId: recipient!.customerId } : { phone: recipient!.phone };
+    const firstMessage = (await db.message.count({ where: { shopId: shop.id, ...to, purpose: "marketing", status: { in: ["SENT", "DELIVERED"] } } })) === 0;
+    body = composeBody({ body, senderName: shopSenderName(shop), purpose: message.purpose as "marketing", firstMessage, countryCode: recipient!.countryCode });
+    body = await trackLinks(db, deps.appUrl, body, { shopId: shop.id, messageId: message.id, customerId: recipient!.customerId });
   }
   const encoding = encodeSms(body);
   const claimed = await db.message.updateMany({
     where: { id: message.id, status: message.status, attempts: message.attempts },
     data: {
-      status: "SENDING", attempts: { increment: 1 }, sentAt: now, body, phone: customer!.phone, gateDecisions: decisions,
+      status: "SENDING", attempts: { increment: 1 }, sentAt: now, body, phone: recipient!.phone, gateDecisions: decisions,
       encoding: encoding.encoding, segments: encoding.segments, cost: encoding.segments * Number(settings.costPerSegment),
     },
   });
@@ -135,7 +143,7 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
 
   await deps.pacer.wait(shop.id, settings.messagesPerSecond);
   try {
-    const accepted = await provider.send({ to: customer!.phone!, body, messageId: message.id, statusCallbackUrl: `${deps.appUrl.replace(/\/$/, "")}/twilio/status/${message.id}` });
+    const accepted = await provider.send({ to: recipient!.phone!, body, messageId: message.id, statusCallbackUrl: `${deps.appUrl.replace(/\/$/, "")}/twilio/status/${message.id}` });
     const delivered = provider.name === "outbox"; // the local outbox "delivers" at once
     await db.message.update({
       where: { id: message.id },
@@ -145,7 +153,7 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
     return "sent";
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error; // unknown: the job retries, and reconciles first
-    return handleProviderError(deps, message.id, message.attempts + 1, customer!, error, now);
+    return handleProviderError(deps, message.id, message.attempts + 1, { shopId: shop.id, ...recipient! }, error, now);
   }
 }
 
@@ -153,7 +161,7 @@ async function handleProviderError(
   deps: DispatchDeps,
   messageId: string,
   attempts: number,
-  customer: { id: string; shopId: string; phone: string | null },
+  recipient: Recipient & { shopId: string },
   error: ProviderError,
   now: Date,
 ): Promise<SendOutcome> {
@@ -167,14 +175,17 @@ async function handleProviderError(
     return "retrying";
   }
   await db.message.update({ where: { id: messageId }, data: { status: "FAILED", error: error.message, errorClass: error.kind === "retryable" ? "retryable" : "permanent" } });
+  const { shopId, customerId, phone } = recipient;
   if (error.reason === "opted_out") {
     // The carrier says this number opted out: the ledger records it and nothing more is sent.
-    await recordConsent(db, { shopId: customer.shopId, customerId: customer.id, phone: customer.phone, state: "UNSUBSCRIBED", source: "CARRIER", occurredAt: now, evidence: { messageId, providerCode: error.providerCode } });
-    await cancelPendingMessages(db, customer.shopId, customer.id, "carrier opt-out");
-    await refreshCustomerSegments(db, customer.shopId, customer.id, now, { cause: "consent", ref: messageId });
-  } else if (error.reason === "invalid_number") {
-    await db.customer.update({ where: { id: customer.id }, data: { phone: null, phoneRaw: customer.phone } });
-    await refreshCustomerSegments(db, customer.shopId, customer.id, now, { cause: "consent", ref: messageId });
+    await recordConsent(db, { shopId, customerId, phone, state: "UNSUBSCRIBED", source: "CARRIER", occurredAt: now, evidence: { messageId, providerCode: error.providerCode } });
+    if (customerId) {
+      await cancelPendingMessages(db, shopId, customerId, "carrier opt-out");
+      await refreshCustomerSegments(db, shopId, customerId, now, { cause: "consent", ref: messageId });
+    }
+  } else if (error.reason === "invalid_number" && customerId) {
+    await db.customer.update({ where: { id: customerId }, data: { phone: null, phoneRaw: phone } });
+    await refreshCustomerSegments(db, shopId, customerId, now, { cause: "consent", ref: messageId });
   }
   return "failed";
 }
@@ -187,3 +198,7 @@ export async function cancelPendingMessages(db: Db, shopId: string, customerId: 
   });
   return count;
 }
+
+/** How texts are signed: the merchant's sender name, else the shop's name. */
+export const shopSenderName = (shop: { name: string | null; domain: string; settings: { senderName: string | null } | null }) =>
+  shop.settings?.senderName ?? shop.name ?? shop.domain.replace(/\.myshopify\.com$/, "");

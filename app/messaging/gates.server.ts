@@ -15,9 +15,18 @@ export type GateOutcome =
   | { action: "defer"; until: Date; decisions: GateDecision[] }
   | { action: "refuse"; reason: string; decisions: GateDecision[] };
 
+export interface Recipient {
+  customerId: string | null;
+  phone: string | null;
+  countryCode: string | null;
+  timeZone: string | null;
+  smsConsent: string;
+}
+
 export interface GateInput {
   message: { id: string; shopId: string; customerId: string | null; purpose: string };
-  customer: { id: string; phone: string | null; countryCode: string | null; timeZone: string | null; smsConsent: string } | null;
+  /** Who it goes to now: the customer's current state, or for a reply to an unknown number just that number. */
+  recipient: Recipient | null;
   settings: { quietHoursStartMinute: number; quietHoursEndMinute: number; frequencyCapCount: number; frequencyCapHours: number };
   shopTimeZone: string;
   now: Date;
@@ -36,11 +45,11 @@ export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
     decisions.push({ gate, decision: "refuse", detail, at });
     return { action: "refuse", reason: `${gate}: ${detail}`, decisions };
   };
-  const c = g.customer;
+  const c = g.recipient;
   const marketing = g.message.purpose === "marketing";
 
   const phone = normalisePhone(c?.phone, c?.countryCode);
-  if (!c || !phone.ok) return refuse("phone", c ? `no valid E.164 number (${phone.ok ? "" : phone.reason})` : "no customer");
+  if (!c || !phone.ok) return refuse("phone", c ? `no valid E.164 number (${phone.ok ? "" : phone.reason})` : "the customer was deleted or redacted");
   decisions.push({ gate: "phone", decision: "pass", detail: "valid E.164", at });
 
   if (marketing) {
@@ -60,7 +69,7 @@ export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
 
     const since = new Date(g.now.getTime() - g.settings.frequencyCapHours * HOUR);
     const recent = await db.message.findMany({
-      where: { shopId: g.message.shopId, customerId: c.id, purpose: "marketing", direction: "OUTBOUND", id: { not: g.message.id }, sentAt: { gt: since }, status: { in: ["SENDING", "SENT", "DELIVERED"] } },
+      where: { shopId: g.message.shopId, ...(c.customerId ? { customerId: c.customerId } : { phone: c.phone }), purpose: "marketing", direction: "OUTBOUND", id: { not: g.message.id }, sentAt: { gt: since }, status: { in: ["SENDING", "SENT", "DELIVERED"] } },
       orderBy: { sentAt: "asc" },
       select: { sentAt: true },
       take: g.settings.frequencyCapCount,

@@ -1,5 +1,8 @@
 import db from "../db.server";
+import { systemClock } from "../clock";
+import { queue } from "../jobs/queue-instance.server";
 import { SecretBox } from "../security/secrets.server";
+import type { DispatchDeps } from "./dispatch.server";
 import { ProviderRegistry } from "./providers/registry.server";
 import { SendPacer } from "./rate-limit";
 
@@ -8,3 +11,4 @@ const key = process.env.APP_ENCRYPTION_KEY;
 export const providers = new ProviderRegistry(db, key ? new SecretBox(key) : null);
 export const pacer = new SendPacer();
 export const appUrl = () => process.env.SHOPIFY_APP_URL ?? "http://localhost:3000";
+export const dispatchDeps = (): DispatchDeps => ({ db, clock: systemClock, queue, providers, pacer, appUrl: appUrl() });

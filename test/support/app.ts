@@ -3,9 +3,8 @@ import { FakeClock } from "../../app/clock";
 import { jobHandlers, type WorkerDeps } from "../../app/jobs/handlers.server";
 import { QUEUES } from "../../app/jobs/queue.server";
 import { consumeMembershipEvents } from "../../app/flows/engine.server";
-import { ProviderRegistry } from "../../app/messaging/providers/registry.server";
+import { providers } from "../../app/messaging/instance.server";
 import { SendPacer } from "../../app/messaging/rate-limit";
-import { SecretBox } from "../../app/security/secrets.server";
 import { TableJobQueue } from "../../app/jobs/table-queue.server";
 import { sweepShop } from "../../app/segments/sweep.server";
 import { webhookPath } from "../../app/simulator/webhook-sender";
@@ -89,8 +88,8 @@ export class TestShop {
   }
 }
 
-/** Shared by every test shop: the outbox it holds, and Twilio credentials sealed with a test key. */
-export const testProviders = new ProviderRegistry(db, new SecretBox(Buffer.alloc(32, 1).toString("base64")));
+/** The process's registry (routes use it too): its outbox, Twilio credentials sealed with the test key. */
+export const testProviders = providers;
 
 let n = 0;
 export const uniqueShop = (label: string) => `${label}-${process.pid}-${Date.now().toString(36)}-${++n}.myshopify.com`;
