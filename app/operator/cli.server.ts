@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { Db } from "../db.server";
-import { explainCustomer, inboxReport, memberReport, segmentReport, UnknownCustomer, UnknownSegment, UnknownShop } from "./reports.server";
+import { explainCustomer, flowReport, inboxReport, memberReport, outboxReport, segmentReport, UnknownCustomer, UnknownSegment, UnknownShop } from "./reports.server";
 import { table } from "./table";
 
 export const USAGE = `usage: npm run cli -- <command> --shop <domain> [options] [--json]
@@ -10,6 +10,8 @@ commands:
   members <segment-key> --shop S       the newest members of a segment  [--limit N, default 100]
   explain --shop S --customer C        a customer's segments, since when, and why (C: Shopify customer id)
   inbox --shop S                       recent webhooks and the failed or rejected ones  [--limit N, default 50]
+  outbox --shop S                      recent messages: status, source, gate holds, errors  [--limit N] [--bodies]
+  flows --shop S                       flows: on/off, runs waiting / completed / exited (and why), texts sent
 
 --json prints the same report as JSON, for scripts.`;
 
@@ -25,7 +27,7 @@ export async function runCli(db: Db, argv: string[], io: CliIo): Promise<number>
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { shop: { type: "string" }, customer: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: { shop: { type: "string" }, customer: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" }, bodies: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     });
   } catch (error) {
     io.err(`${(error as Error).message}\n\n${USAGE}`);
@@ -100,6 +102,30 @@ export async function runCli(db: Db, argv: string[], io: CliIo): Promise<number>
             "recent:",
             report.recent.length ? rows(report.recent) : "  (none)",
           ].join("\n"),
+        );
+        return 0;
+      }
+      case "outbox": {
+        const report = await outboxReport(db, values.shop, { limit, bodies: values.bodies });
+        print(report, () =>
+          [
+            `counts: ${Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`,
+            "",
+            table(
+              ["created", "dir", "status", "to", "source", "segs", "held / error", ...(values.bodies ? ["body"] : [])],
+              report.messages.map((m) => [m.createdAt, m.direction === "INBOUND" ? "in" : "out", m.status, m.to ?? "", m.source, String(m.segments), m.error ?? (m.status === "HELD" ? (m.lastGate ?? "") : ""), ...(values.bodies ? [m.body ?? ""] : [])]),
+            ),
+          ].join("\n"),
+        );
+        return 0;
+      }
+      case "flows": {
+        const report = await flowReport(db, values.shop);
+        print(report, () =>
+          table(
+            ["flow", "on", "running", "waiting", "completed", "exited", "sent", "exit reasons"],
+            report.map((f) => [f.key, f.enabled ? "yes" : "no", String(f.running), String(f.waiting), String(f.completed), String(f.exited), String(f.sent), Object.entries(f.exitReasons).map(([k, v]) => `${k} ${v}`).join(", ")]),
+          ),
         );
         return 0;
       }

@@ -133,3 +133,60 @@ export function maskPhone(phone: string | null): string | null {
   if (!phone) return null;
   return phone.length <= 8 ? "•".repeat(phone.length) : `${phone.slice(0, 5)}${"•".repeat(phone.length - 9)}${phone.slice(-4)}`;
 }
+
+/** Recent outgoing and incoming messages with status, gates and errors. Bodies only on request (they hold names). */
+export async function outboxReport(db: Db, domain: string, o: { limit?: number; bodies?: boolean } = {}) {
+  const id = await shopId(db, domain);
+  const [counts, messages] = await Promise.all([
+    db.message.groupBy({ by: ["status"], where: { shopId: id }, _count: { _all: true } }),
+    db.message.findMany({
+      where: { shopId: id },
+      orderBy: { createdAt: "desc" },
+      take: o.limit ?? 50,
+      include: { flow: { select: { key: true } }, campaign: { select: { name: true } }, customer: { select: { shopifyId: true } } },
+    }),
+  ]);
+  return {
+    counts: Object.fromEntries(counts.map((c) => [c.status, c._count._all])),
+    messages: messages.map((m) => ({
+      createdAt: m.createdAt.toISOString(),
+      direction: m.direction,
+      status: m.status,
+      purpose: m.purpose,
+      to: maskPhone(m.phone),
+      customer: m.customer?.shopifyId ?? null,
+      source: m.flow ? `flow:${m.flow.key}` : m.campaign ? `campaign:${m.campaign.name}` : m.purpose,
+      dueAt: m.dueAt?.toISOString() ?? null,
+      segments: m.segments,
+      lastGate: ((m.gateDecisions as { gate: string; decision: string; detail: string }[] | null) ?? []).filter((d) => d.decision !== "pass").at(-1)?.detail ?? null,
+      error: m.error,
+      ...(o.bodies ? { body: m.body } : {}),
+    })),
+  };
+}
+
+/** Each flow: on or off, its runs by state, what they sent, and why runs ended early. */
+export async function flowReport(db: Db, domain: string) {
+  const id = await shopId(db, domain);
+  const flows = await db.flow.findMany({ where: { shopId: id }, orderBy: { key: "asc" } });
+  const [byStatus, byExit, sent] = await Promise.all([
+    db.flowRun.groupBy({ by: ["flowId", "status"], where: { shopId: id }, _count: { _all: true } }),
+    db.flowRun.groupBy({ by: ["flowId", "exitReason"], where: { shopId: id, status: "EXITED" }, _count: { _all: true } }),
+    db.message.groupBy({ by: ["flowId"], where: { shopId: id, flowId: { not: null }, status: { in: ["SENT", "DELIVERED"] } }, _count: { _all: true } }),
+  ]);
+  return flows.map((f) => {
+    const runs = Object.fromEntries(byStatus.filter((r) => r.flowId === f.id).map((r) => [r.status, r._count._all]));
+    return {
+      key: f.key,
+      name: f.name,
+      enabled: f.enabled,
+      running: (runs.ACTIVE ?? 0) + (runs.WAITING ?? 0),
+      waiting: runs.WAITING ?? 0,
+      completed: runs.COMPLETED ?? 0,
+      exited: runs.EXITED ?? 0,
+      failed: runs.FAILED ?? 0,
+      sent: sent.find((s) => s.flowId === f.id)?._count._all ?? 0,
+      exitReasons: Object.fromEntries(byExit.filter((e) => e.flowId === f.id).map((e) => [e.exitReason ?? "unknown", e._count._all])),
+    };
+  });
+}

@@ -6,6 +6,7 @@ import { TestShop, uniqueShop } from "../support/app";
 import { checkoutPayload, customerPayload, orderPayload } from "../support/fixtures";
 import { signedWebhook, actionArgs } from "../support/webhooks";
 import { action as orders } from "../../app/routes/webhooks.orders";
+import { ensureShop } from "../../app/commerce/shops.server";
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
@@ -92,5 +93,28 @@ describe("operator CLI", () => {
     expect(await cli("explain", "--shop", b.domain, "--customer", String(a.customer.id))).toMatchObject({ code: 2 });
     const inbox = JSON.parse((await cli("inbox", "--shop", b.domain, "--json")).out);
     expect(inbox.counts).toEqual({ PROCESSED: 1 });
+  });
+
+  it("outbox and flows: what was sent by which flow, runs waiting, bodies only on request", async () => {
+    const shop = new TestShop(uniqueShop("cli-flows"), new Date("2026-07-01T17:00:00Z"));
+    const { id: shopId } = await ensureShop(db, shop.domain);
+    await db.flow.update({ where: { shopId_key: { shopId, key: "abandoned-checkout" } }, data: { enabled: true } });
+    const customer = customerPayload({ updatedAt: shop.clock.now(), phone: "+14155550177", smsState: "subscribed", firstName: "Zoe" });
+    await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now() }));
+    shop.clock.advance(61 * MINUTE);
+    await shop.sweep();
+    await shop.work();
+
+    const outbox = JSON.parse((await cli("outbox", "--shop", shop.domain, "--json")).out);
+    expect(outbox.counts).toEqual({ DELIVERED: 1 });
+    expect(outbox.messages).toEqual([expect.objectContaining({ status: "DELIVERED", source: "flow:abandoned-checkout", to: "+1415•••0177" })]);
+    expect(outbox.messages[0].body).toBeUndefined();
+    const withBodies = JSON.parse((await cli("outbox", "--shop", shop.domain, "--json", "--bodies")).out);
+    expect(withBodies.messages[0].body).toContain("Zoe");
+
+    const flows = JSON.parse((await cli("flows", "--shop", shop.domain, "--json")).out) as { key: string; enabled: boolean; waiting: number; sent: number }[];
+    expect(flows.find((f) => f.key === "abandoned-checkout")).toMatchObject({ enabled: true, waiting: 1, sent: 1 });
+    expect(flows.find((f) => f.key === "welcome")).toMatchObject({ enabled: false, sent: 0 });
+    expect((await cli("flows", "--shop", shop.domain)).out).toMatch(/abandoned-checkout\s+yes\s+1\s+1\s+0\s+0\s+1/);
   });
 });
