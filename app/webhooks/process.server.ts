@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { DispatchDeps } from "../messaging/dispatch.server";
 import { handleFlowEvent } from "../flows/engine.server";
+import { attributeOrder } from "../attribution/attribute.server";
 import { ensureShop } from "../commerce/shops.server";
 import { markCustomerDeleted, syncCustomer } from "../commerce/customers.server";
 import { syncOrder } from "../commerce/orders.server";
@@ -86,9 +87,12 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
         await refreshCustomerSegments(db, shop.id, id, now, { cause: "webhook", ref: row.id });
       }
       // Commerce events for flows (membership events reach them through the segment engine).
-      if (orderPlaced && customerId) {
+      if (row.topic.startsWith("orders/") && customerId) {
         const order = await db.order.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: OrderPayload.parse(body).id } }, select: { id: true, processedAt: true, cancelledAt: true } });
-        if (!order.cancelledAt) await handleFlowEvent(deps, { type: "order_placed", shopId: shop.id, customerId, orderId: order.id, at: order.processedAt ?? now, key: `order:${order.id}` }, now);
+        await attributeOrder(db, shop.id, order.id);
+        if (orderPlaced && !order.cancelledAt) {
+          await handleFlowEvent(deps, { type: "order_placed", shopId: shop.id, customerId, orderId: order.id, at: order.processedAt ?? now, key: `order:${order.id}` }, now);
+        }
       }
       for (const w of restocked) {
         await handleFlowEvent(deps, { type: "back_in_stock", shopId: shop.id, customerId: w.customerId, variantShopifyId: w.variantShopifyId, watchId: w.id, key: `restock:${w.id}:${now.getTime()}` }, now);

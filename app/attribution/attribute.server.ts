@@ -1,0 +1,85 @@
+import type { Db } from "../db.server";
+import { DAY, HOUR } from "../clock";
+
+/**
+ * Credits an order to the message that earned it, two ways, each at most once per order:
+ * "click": the latest tracked-link click by the shopper within the click window (default
+ * 5 days) before the order; "send": the latest marketing SMS sent to the shopper within
+ * the send window (default 24 h). A cancelled order takes its credit back.
+ */
+export async function attributeOrder(db: Db, shopId: string, orderId: string): Promise<void> {
+  const order = await db.order.findUnique({ where: { id: orderId }, select: { id: true, customerId: true, totalPrice: true, processedAt: true, createdAt: true, cancelledAt: true } });
+  if (!order?.customerId) return;
+  if (order.cancelledAt) {
+    await db.attribution.deleteMany({ where: { orderId } });
+    return;
+  }
+  const settings = await db.shopSettings.findUniqueOrThrow({ where: { shopId }, select: { attributionClickDays: true, attributionSendHours: true } });
+  const at = order.processedAt ?? order.createdAt;
+  const click = await db.click.findFirst({
+    where: { shopId, customerId: order.customerId, at: { lte: at, gt: new Date(at.getTime() - settings.attributionClickDays * DAY) }, link: { messageId: { not: null } } },
+    orderBy: { at: "desc" },
+    include: { link: { select: { message: { select: { id: true, flowId: true, campaignId: true } } } } },
+  });
+  const sent = await db.message.findFirst({
+    where: { shopId, customerId: order.customerId, direction: "OUTBOUND", purpose: "marketing", status: { in: ["SENT", "DELIVERED"] }, sentAt: { lte: at, gt: new Date(at.getTime() - settings.attributionSendHours * HOUR) } },
+    orderBy: { sentAt: "desc" },
+    select: { id: true, flowId: true, campaignId: true },
+  });
+  const credit = async (model: "click" | "send", message: { id: string; flowId: string | null; campaignId: string | null } | null | undefined) => {
+    if (!message) return;
+    const data = { shopId, orderId, messageId: message.id, flowId: message.flowId, campaignId: message.campaignId, model, revenue: order.totalPrice, at };
+    await db.attribution.upsert({ where: { orderId_model: { orderId, model } }, create: data, update: data });
+  };
+  await credit("click", click?.link.message);
+  await credit("send", sent);
+}
+
+export interface Performance {
+  sent: number;
+  delivered: number;
+  deliveryRate: number;
+  clicks: number;
+  clickThroughRate: number;
+  optOuts: number;
+  optOutRate: number;
+  conversions: { click: number; send: number };
+  revenue: { click: number; send: number };
+  cost: number;
+}
+
+/**
+ * A flow's or campaign's numbers: delivery, unique clickers over delivered, opt-outs within
+ * 7 days of a message over delivered, orders and revenue by attribution model, and cost.
+ */
+export async function performance(db: Db, shopId: string, of: { flowId: string } | { campaignId: string }): Promise<Performance> {
+  const messages = await db.message.findMany({
+    where: { shopId, ...of, direction: "OUTBOUND", status: { in: ["SENT", "DELIVERED", "FAILED"] } },
+    select: { id: true, status: true, customerId: true, sentAt: true, cost: true },
+  });
+  const sent = messages.filter((m) => m.status !== "FAILED").length;
+  const delivered = messages.filter((m) => m.status === "DELIVERED").length;
+  const ids = messages.map((m) => m.id);
+  const clickers = await db.click.findMany({ where: { shopId, link: { messageId: { in: ids } } }, distinct: ["customerId"], select: { customerId: true } });
+  let optOuts = 0;
+  for (const m of messages) {
+    if (!m.customerId || !m.sentAt) continue;
+    const stop = await db.consentEvent.findFirst({ where: { shopId, customerId: m.customerId, state: "UNSUBSCRIBED", occurredAt: { gte: m.sentAt, lt: new Date(m.sentAt.getTime() + 7 * DAY) } }, select: { id: true } });
+    if (stop) optOuts++;
+  }
+  const attributions = await db.attribution.groupBy({ by: ["model"], where: { shopId, ...of }, _count: { _all: true }, _sum: { revenue: true } });
+  const model = (name: string) => attributions.find((a) => a.model === name);
+  const rate = (n: number, d: number) => (d ? n / d : 0);
+  return {
+    sent,
+    delivered,
+    deliveryRate: rate(delivered, sent),
+    clicks: clickers.length,
+    clickThroughRate: rate(clickers.length, delivered || sent),
+    optOuts,
+    optOutRate: rate(optOuts, delivered || sent),
+    conversions: { click: model("click")?._count._all ?? 0, send: model("send")?._count._all ?? 0 },
+    revenue: { click: Number(model("click")?._sum.revenue ?? 0), send: Number(model("send")?._sum.revenue ?? 0) },
+    cost: messages.reduce((s, m) => s + Number(m.cost ?? 0), 0),
+  };
+}

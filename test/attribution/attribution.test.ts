@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { DAY, HOUR, MINUTE } from "../../app/clock";
+import { ensureShop } from "../../app/commerce/shops.server";
+import { performance } from "../../app/attribution/attribute.server";
+import { recordClick } from "../../app/tracking/links.server";
+import { TestShop, uniqueShop } from "../support/app";
+import { checkoutPayload, customerPayload, orderPayload } from "../support/fixtures";
+
+let phone = 8000 + (process.pid % 1000);
+
+/** Abandoned-checkout flow on; one shopper got the first reminder (with a tracked link). */
+async function remindedShopper(label: string) {
+  const shop = new TestShop(uniqueShop(label), new Date("2026-07-01T17:00:00Z"));
+  const { id: shopId } = await ensureShop(db, shop.domain);
+  const flow = await db.flow.update({ where: { shopId_key: { shopId, key: "abandoned-checkout" } }, data: { enabled: true } });
+  const customer = customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` });
+  const checkout = checkoutPayload({ customer, updatedAt: shop.clock.now() });
+  await shop.deliver("checkouts/create", checkout);
+  shop.clock.advance(61 * MINUTE);
+  await shop.sweep();
+  await shop.work();
+  const message = await db.message.findFirstOrThrow({ where: { shopId, flowId: flow.id } });
+  const link = await db.trackedLink.findFirstOrThrow({ where: { messageId: message.id } });
+  return { shop, shopId, flow, customer, checkout, message, link };
+}
+
+describe("revenue attribution", () => {
+  it("an order after a click and within a day of the send is credited to the message and its flow, both ways", async () => {
+    const { shop, shopId, flow, customer, checkout, message, link } = await remindedShopper("attr");
+    shop.clock.advance(10 * MINUTE);
+    await recordClick(db, link.code, shop.clock.now());
+    shop.clock.advance(2 * HOUR);
+    await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), total: "84.00", checkoutToken: checkout.token }));
+
+    const credits = await db.attribution.findMany({ where: { shopId }, orderBy: { model: "asc" } });
+    expect(credits.map((a) => [a.model, a.messageId, a.flowId, Number(a.revenue)])).toEqual([
+      ["click", message.id, flow.id, 84],
+      ["send", message.id, flow.id, 84],
+    ]);
+    const numbers = await performance(db, shopId, { flowId: flow.id });
+    expect(numbers).toMatchObject({ sent: 1, delivered: 1, deliveryRate: 1, clicks: 1, clickThroughRate: 1, optOuts: 0, conversions: { click: 1, send: 1 }, revenue: { click: 84, send: 84 } });
+    expect(numbers.cost).toBeCloseTo(0.0079);
+  });
+
+  it("outside the windows there is no credit; a cancelled order gives its credit back", async () => {
+    const { shop, shopId, customer, link } = await remindedShopper("attr-window");
+    await recordClick(db, link.code, shop.clock.now());
+    shop.clock.advance(2 * DAY); // past the 24 h send window, inside the 5-day click window
+    const order = orderPayload({ customer, at: shop.clock.now(), total: "20.00" });
+    await shop.deliver("orders/create", order);
+    expect((await db.attribution.findMany({ where: { shopId } })).map((a) => a.model)).toEqual(["click"]);
+
+    shop.clock.advance(HOUR);
+    await shop.deliver("orders/cancelled", { ...order, cancelled_at: shop.clock.now().toISOString(), updated_at: shop.clock.now().toISOString() });
+    expect(await db.attribution.count({ where: { shopId } })).toBe(0);
+
+    shop.clock.advance(4 * DAY); // 6 days after the click
+    await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), total: "30.00" }));
+    expect(await db.attribution.count({ where: { shopId } })).toBe(0);
+  });
+});
