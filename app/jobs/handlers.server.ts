@@ -5,6 +5,7 @@ import { sweepShop } from "../segments/sweep.server";
 import { backfillSegmentBatch } from "../segments/backfill.server";
 import { sendMessage, type DispatchDeps } from "../messaging/dispatch.server";
 import { advanceFlowRun } from "../flows/engine.server";
+import { runCampaign } from "../campaigns/campaigns.server";
 import { QUEUES, type JobHandler } from "./queue.server";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
@@ -27,6 +28,9 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
     },
     [QUEUES.advanceFlowRun]: async (payload) => {
       await advanceFlowRun(deps, String(payload.runId));
+    },
+    [QUEUES.runCampaign]: async (payload) => {
+      await runCampaign(deps, String(payload.campaignId));
     },
   };
 }

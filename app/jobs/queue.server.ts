@@ -21,4 +21,5 @@ export const QUEUES = {
   backfillSegment: "segments.backfill",
   sendMessage: "messages.send",
   advanceFlowRun: "flows.advance",
+  runCampaign: "campaigns.run",
 } as const;
