@@ -1,30 +1,34 @@
-// The worker process: runs queued jobs (webhooks, backfills, flow steps, sends), hands
-// segment membership events to the flow engine, and runs the periodic segment sweep. Embedded default:
-// the table-backed queue on the app's database. Stops cleanly on SIGINT / SIGTERM.
+// The worker process: runs jobs (webhooks, backfills, flow steps, sends, campaigns) on the
+// job engine (pg-boss on PostgreSQL, the table queue on SQLite), and keeps two recurring
+// jobs queued: handing membership events to the flow engine (every second) and the
+// segment time sweep (every minute). Run as many as you like: the engine gives each job to
+// one of them, and the recurring jobs are deduplicated. Stops cleanly on SIGINT / SIGTERM.
 import { hostname } from "node:os";
 import db from "../app/db.server";
 import { systemClock } from "../app/clock";
-import { jobHandlers, sweepAllShops } from "../app/jobs/handlers.server";
+import { jobHandlers } from "../app/jobs/handlers.server";
 import { queue } from "../app/jobs/queue-instance.server";
+import { QUEUES } from "../app/jobs/queue.server";
 import { appUrl, pacer, providers } from "../app/messaging/instance.server";
-import { consumeMembershipEvents } from "../app/flows/engine.server";
 
 const deps = { db, clock: systemClock, queue, providers, pacer, appUrl: appUrl() };
-const handlers = jobHandlers(deps);
 const workerId = `${hostname()}:${process.pid}`;
 const SWEEP_EVERY_MS = Number(process.env.SEGMENT_SWEEP_INTERVAL_MS ?? 60_000);
 let stopping = false;
-let lastSweep = 0;
-
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => (stopping = true));
+
+await queue.start(jobHandlers(deps), workerId);
 console.log(`worker ${workerId} started`);
+let lastSweep = 0;
 while (!stopping) {
-  const ran = (await queue.runDue(handlers, workerId)) + (await consumeMembershipEvents(deps));
-  if (Date.now() - lastSweep >= SWEEP_EVERY_MS) {
-    lastSweep = Date.now();
-    await sweepAllShops(db, systemClock);
+  const now = Date.now();
+  await queue.enqueue(QUEUES.consumeMembershipEvents, {}, { dedupeKey: QUEUES.consumeMembershipEvents });
+  if (now - lastSweep >= SWEEP_EVERY_MS) {
+    lastSweep = now;
+    await queue.enqueue(QUEUES.sweepSegments, {}, { dedupeKey: QUEUES.sweepSegments });
   }
-  if (!ran) await new Promise((r) => setTimeout(r, 250));
+  await new Promise((r) => setTimeout(r, 1000));
 }
+await queue.stop();
 await db.$disconnect();
 console.log(`worker ${workerId} stopped`);

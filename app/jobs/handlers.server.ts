@@ -4,7 +4,7 @@ import { processWebhook } from "../webhooks/process.server";
 import { sweepShop } from "../segments/sweep.server";
 import { backfillSegmentBatch } from "../segments/backfill.server";
 import { sendMessage, type DispatchDeps } from "../messaging/dispatch.server";
-import { advanceFlowRun } from "../flows/engine.server";
+import { advanceFlowRun, consumeMembershipEvents } from "../flows/engine.server";
 import { runCampaign } from "../campaigns/campaigns.server";
 import { QUEUES, type JobHandler } from "./queue.server";
 
@@ -31,6 +31,14 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
     },
     [QUEUES.runCampaign]: async (payload) => {
       await runCampaign(deps, String(payload.campaignId));
+    },
+    [QUEUES.consumeMembershipEvents]: async () => {
+      while ((await consumeMembershipEvents(deps)) > 0) {
+        /* until caught up */
+      }
+    },
+    [QUEUES.sweepSegments]: async () => {
+      await sweepAllShops(db, clock);
     },
   };
 }

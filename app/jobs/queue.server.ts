@@ -1,7 +1,7 @@
 /**
  * The job interface every producer uses (webhook ingestion, flows, campaigns).
- * Embedded default: a durable table-backed queue run in-process (table-queue.server.ts).
- * Production (PostgreSQL): an established PostgreSQL job engine behind the same interface.
+ * Embedded default (SQLite): a durable table-backed queue (table-queue.server.ts).
+ * Production (PostgreSQL): pg-boss (pg-boss-queue.server.ts). Both pass test/jobs/contract.
  */
 export interface EnqueueOptions {
   /** Run no earlier than this. */
@@ -16,10 +16,18 @@ export interface JobQueue {
 
 export type JobHandler = (payload: Record<string, unknown>) => Promise<void>;
 
+/** A queue that also runs jobs: a worker process starts it with the handlers. */
+export interface JobEngine extends JobQueue {
+  start(handlers: Record<string, JobHandler>, workerId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
 export const QUEUES = {
   processWebhook: "webhooks.process",
   backfillSegment: "segments.backfill",
   sendMessage: "messages.send",
   advanceFlowRun: "flows.advance",
   runCampaign: "campaigns.run",
+  consumeMembershipEvents: "flows.consume-membership-events",
+  sweepSegments: "segments.sweep",
 } as const;

@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import type { EnqueueOptions, JobHandler, JobQueue } from "./queue.server";
+import type { EnqueueOptions, JobEngine, JobHandler } from "./queue.server";
 
 /**
  * A durable queue on the app's own `Job` table: jobs survive restarts, are claimed with a
@@ -10,7 +10,10 @@ const MAX_ATTEMPTS = 8;
 /** A job out of attempts is parked here (kept for inspection, never due). */
 const PARKED = new Date("9999-12-31T00:00:00Z");
 
-export class TableJobQueue implements JobQueue {
+export class TableJobQueue implements JobEngine {
+  private polling: Promise<void> | null = null;
+  private stopping = false;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
@@ -27,6 +30,23 @@ export class TableJobQueue implements JobQueue {
     await this.db.job.create({ data }).catch((error: unknown) => {
       if ((error as { code?: string }).code !== "P2002") throw error; // already queued
     });
+  }
+
+  /** Polls for due jobs until stopped (the embedded worker). */
+  async start(handlers: Record<string, JobHandler>, workerId: string, pollMs = 250): Promise<void> {
+    this.stopping = false;
+    this.polling ??= (async () => {
+      while (!this.stopping) {
+        const ran = await this.runDue(handlers, workerId);
+        if (!ran) await new Promise((r) => setTimeout(r, pollMs));
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.polling;
+    this.polling = null;
   }
 
   /** Claims and runs up to `limit` jobs due at `now`; returns how many ran. */
