@@ -83,7 +83,7 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
   if (message.status === "SENDING" && message.phone && message.sentAt) {
     const found = await provider.findSent({ to: message.phone, body: message.body, since: message.sentAt });
     if (found) {
-      await db.message.update({ where: { id: message.id }, data: { status: "SENT", provider: provider.name, providerMessageId: found.providerMessageId } });
+      await recordAccepted(db, message.id, provider.name, found.providerMessageId, now);
       return "reconciled";
     }
   } else if (message.dueAt && message.dueAt > now) {
@@ -144,17 +144,22 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
   await deps.pacer.wait(shop.id, settings.messagesPerSecond);
   try {
     const accepted = await provider.send({ to: recipient!.phone!, body, messageId: message.id, statusCallbackUrl: `${deps.appUrl.replace(/\/$/, "")}/twilio/status/${message.id}` });
-    const delivered = provider.name === "outbox"; // the local outbox "delivers" at once
-    await db.message.update({
-      where: { id: message.id },
-      data: { status: delivered ? "DELIVERED" : "SENT", provider: provider.name, providerMessageId: accepted.providerMessageId, deliveredAt: delivered ? now : null, error: null },
-    });
-    if (delivered) await db.deliveryEvent.create({ data: { messageId: message.id, status: "delivered", at: now } });
+    await recordAccepted(db, message.id, provider.name, accepted.providerMessageId, now);
     return "sent";
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error; // unknown: the job retries, and reconciles first
     return handleProviderError(deps, message.id, message.attempts + 1, { shopId: shop.id, ...recipient! }, error, now);
   }
+}
+
+/** The provider has the message: SENT (the local outbox "delivers" at once: DELIVERED). */
+async function recordAccepted(db: Db, messageId: string, providerName: string, providerMessageId: string, now: Date) {
+  const delivered = providerName === "outbox";
+  await db.message.update({
+    where: { id: messageId },
+    data: { status: delivered ? "DELIVERED" : "SENT", provider: providerName, providerMessageId, deliveredAt: delivered ? now : null, error: null },
+  });
+  if (delivered) await db.deliveryEvent.create({ data: { messageId, status: "delivered", at: now } });
 }
 
 async function handleProviderError(

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import db, { type Db } from "../../app/db.server";
+import { DAY, MINUTE } from "../../app/clock";
+import { ensureShop } from "../../app/commerce/shops.server";
+import { TestShop, testProviders, uniqueShop } from "../support/app";
+import { checkoutPayload, customerPayload } from "../support/fixtures";
+
+const WRITES = new Set(["create", "createMany", "update", "updateMany", "upsert", "delete", "deleteMany"]);
+
+/**
+ * The worker's database with a kill switch: the n-th write from now on throws instead of
+ * happening, as if the process died right before it. Everything before it is committed.
+ */
+function killableDb() {
+  let countdown = Infinity;
+  let writes = 0;
+  const proxy = new Proxy(db, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof prop !== "string" || prop.startsWith("$") || typeof value !== "object" || value === null) {
+        return typeof value === "function" ? value.bind(target) : value;
+      }
+      return new Proxy(value, {
+        get(delegate, method, r) {
+          const fn = Reflect.get(delegate, method, r);
+          if (typeof method !== "string" || !WRITES.has(method) || typeof fn !== "function") return typeof fn === "function" ? fn.bind(delegate) : fn;
+          return (...args: unknown[]) => {
+            writes++;
+            if (--countdown === 0) throw new Error(`killed before ${String(prop)}.${method}`);
+            return fn.apply(delegate, args);
+          };
+        },
+      });
+    },
+  }) as Db;
+  return {
+    db: proxy,
+    killAtWrite: (n: number) => void ((countdown = n), (writes = 0)),
+    disarm: () => void (countdown = Infinity),
+    get writes() {
+      return writes;
+    },
+  };
+}
+
+let phone = 1000 + (process.pid % 8000);
+
+/** Abandoned-checkout flow on; the checkout is an hour old and the sweep has run. */
+async function abandonedCheckout(label: string) {
+  const shop = new TestShop(uniqueShop(label), new Date("2026-07-01T17:00:00Z"));
+  const { id: shopId } = await ensureShop(db, shop.domain);
+  await db.flow.update({ where: { shopId_key: { shopId, key: "abandoned-checkout" } }, data: { enabled: true } });
+  const customer = customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone: `+1212555${String(++phone).padStart(4, "0")}` });
+  await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now() }));
+  shop.clock.advance(61 * MINUTE);
+  await shop.sweep();
+  const faulty = killableDb();
+  shop.deps.db = faulty.db;
+  return { shop, shopId, customer, faulty };
+}
+
+/** Work until nothing is left, restarting after a kill (the job engine retries the job). */
+async function workThroughCrashes(shop: TestShop) {
+  for (let i = 0; i < 20; i++) {
+    try {
+      await shop.work();
+    } catch {
+      // The kill surfaced outside a job (the membership consumer): the next tick retries.
+    }
+    shop.clock.advance(MINUTE); // past the retry backoff
+  }
+}
+
+describe("killing the worker between any two writes of a flow loses and doubles nothing", () => {
+  it("the abandoned-checkout flow sends exactly its two reminders whichever write the worker dies before", async () => {
+    // A run without a kill counts the writes of each leg, so each can be the one it dies before.
+    const dry = await abandonedCheckout("crash-count");
+    dry.faulty.killAtWrite(Infinity);
+    await dry.shop.work();
+    const firstLeg = dry.faulty.writes;
+    dry.shop.clock.advance(DAY);
+    dry.faulty.killAtWrite(Infinity);
+    await dry.shop.work();
+    const secondLeg = dry.faulty.writes;
+    expect(firstLeg).toBeGreaterThan(5);
+    expect(secondLeg).toBeGreaterThan(3);
+
+    const cases = [...Array.from({ length: firstLeg }, (_, i) => ({ leg: 1, k: i + 1 })), ...Array.from({ length: secondLeg }, (_, i) => ({ leg: 2, k: i + 1 }))];
+    for (const { leg, k } of cases) {
+      const label = `killed before write ${k} of leg ${leg}`;
+      const { shop, shopId, customer, faulty } = await abandonedCheckout(`crash-${leg}-${k}`);
+      if (leg === 1) faulty.killAtWrite(k);
+      await workThroughCrashes(shop);
+      shop.clock.advance(DAY);
+      if (leg === 2) faulty.killAtWrite(k);
+      await workThroughCrashes(shop);
+      faulty.disarm();
+      await workThroughCrashes(shop);
+
+      const sent = testProviders.outbox.sent.filter((s) => s.to === customer.phone);
+      expect(sent.map((s) => s.body.includes("Still thinking")), label).toEqual([false, true]);
+      const messages = await db.message.findMany({ where: { shopId }, orderBy: { createdAt: "asc" } });
+      expect(messages.map((m) => m.status), label).toEqual(["DELIVERED", "DELIVERED"]);
+      expect((await db.flowRun.findFirstOrThrow({ where: { shopId } })).status, label).toBe("COMPLETED");
+    }
+  }, 180_000);
+});
