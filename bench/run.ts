@@ -1,5 +1,5 @@
-// `npm run bench [-- --database sqlite|postgresql] [--only ingestion|segments]
-//   [--sizes 1000,100000,1000000] [--requests 3000] [--concurrency 16] [--events 200]`
+// `npm run bench [-- --database sqlite|postgresql] [--only ingestion|dispatch|segments]
+//   [--sizes 1000,100000,1000000] [--requests 3000] [--concurrency 16] [--events 200] [--messages 1000]`
 // Benchmarks, not timed tests: they print numbers and ratios against a baseline measured
 // in the same run, on a scratch database created for the run and dropped after.
 import { parseArgs } from "node:util";
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     requests: { type: "string", default: "3000" },
     concurrency: { type: "string", default: "16" },
     events: { type: "string", default: "200" },
+    messages: { type: "string", default: "1000" },
   },
 });
 const provider = values.database === "postgresql" ? "postgresql" : "sqlite";
@@ -29,6 +30,10 @@ try {
   if (!values.only || values.only === "ingestion") {
     const { benchIngestion } = await import("./ingestion");
     await benchIngestion({ secret: process.env.SHOPIFY_API_SECRET, requests: Number(values.requests), concurrency: Number(values.concurrency) });
+  }
+  if (!values.only || values.only === "dispatch") {
+    const { benchDispatch } = await import("./dispatch");
+    await benchDispatch({ messages: Number(values.messages) });
   }
   if (!values.only || values.only === "segments") {
     const { benchSegments } = await import("./segments");

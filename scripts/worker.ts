@@ -5,13 +5,12 @@
 // one of them, and the recurring jobs are deduplicated. Stops cleanly on SIGINT / SIGTERM.
 import { hostname } from "node:os";
 import db from "../app/db.server";
-import { systemClock } from "../app/clock";
 import { jobHandlers } from "../app/jobs/handlers.server";
 import { queue } from "../app/jobs/queue-instance.server";
 import { QUEUES } from "../app/jobs/queue.server";
-import { appUrl, pacer, providers } from "../app/messaging/instance.server";
+import { dispatchDeps } from "../app/messaging/instance.server";
 
-const deps = { db, clock: systemClock, queue, providers, pacer, appUrl: appUrl() };
+const deps = dispatchDeps();
 const workerId = `${hostname()}:${process.pid}`;
 const SWEEP_EVERY_MS = Number(process.env.SEGMENT_SWEEP_INTERVAL_MS ?? 60_000);
 let stopping = false;

@@ -5,7 +5,8 @@ import { QUEUES } from "../jobs/queue.server";
 import { composeBody } from "../messaging/compliance";
 import { scheduleMessage, shopSenderName, type DispatchDeps } from "../messaging/dispatch.server";
 import { encodeSms } from "../messaging/sms-encoding";
-import { PREVIEW_VALUES, renderTemplate, unknownVariables } from "../messaging/template";
+import { PREVIEW_VALUES, renderTemplate, unknownVariables, usesVariable } from "../messaging/template";
+import { discountCodeFor } from "../discounts/discount-codes.server";
 
 /** What a merchant submits for a one-off campaign. */
 export const CampaignInput = z
@@ -75,6 +76,7 @@ export async function runCampaign(deps: DispatchDeps, campaignId: string): Promi
   const start = campaign.startedAt ?? now;
   await db.campaign.update({ where: { id: campaignId }, data: { status: "SENDING", startedAt: start } });
   const perSecond = Math.max(1, campaign.shop.settings!.messagesPerSecond);
+  const discountCode = usesVariable(campaign.body, "discount_code") ? await discountCodeFor(deps, campaign.shop, { campaignId, title: campaign.name }, now) : null;
   let cursor: string | undefined;
   let queued = 0;
   for (;;) {
@@ -85,7 +87,7 @@ export async function runCampaign(deps: DispatchDeps, campaignId: string): Promi
       include: { customer: { select: { id: true, firstName: true } } },
     });
     for (const m of members) {
-      const body = renderTemplate(campaign.body, { first_name: m.customer.firstName, shop_name: shopSenderName(campaign.shop) });
+      const body = renderTemplate(campaign.body, { first_name: m.customer.firstName, shop_name: shopSenderName(campaign.shop), discount_code: discountCode });
       const dueAt = new Date(start.getTime() + Math.floor(queued / perSecond) * SECOND);
       await scheduleMessage(deps, { shopId: campaign.shopId, customerId: m.customerId, body, purpose: "marketing", idempotencyKey: `campaign:${campaignId}:${m.customerId}`, dueAt, campaignId });
       queued++;

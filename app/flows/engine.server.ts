@@ -3,7 +3,8 @@ import type { Db } from "../db.server";
 import { QUEUES } from "../jobs/queue.server";
 import { scheduleMessage, type DispatchDeps } from "../messaging/dispatch.server";
 import { nextAllowed } from "../messaging/quiet-hours";
-import { renderTemplate, type TemplateValues } from "../messaging/template";
+import { renderTemplate, usesVariable, type TemplateValues } from "../messaging/template";
+import { discountCodeFor } from "../discounts/discount-codes.server";
 import { CustomerEvaluation } from "../segments/evaluate.server";
 import { ExitSchema, StepSchema, TriggerSchema, type Exit, type Step, type Trigger } from "./definition";
 
@@ -139,7 +140,7 @@ async function runStep(deps: DispatchDeps, run: LoadedRun, step: Step, index: nu
     }
     case "send": {
       const variant = pickVariant(step.variants, `${run.id}:${index}`);
-      const body = renderTemplate(variant.body, await templateValues(db, run));
+      const body = renderTemplate(variant.body, await templateValues(deps, run, variant.body, now));
       const { id } = await scheduleMessage(deps, {
         shopId: run.shopId, customerId: run.customerId, body, purpose: "marketing",
         idempotencyKey: `run:${run.id}:step:${index}`, dueAt: now, flowId: run.flowId, flowRunId: run.id, variant: variant.key,
@@ -181,8 +182,9 @@ async function exitReason(db: Db, run: LoadedRun): Promise<string | null> {
   return null;
 }
 
-async function templateValues(db: Db, run: LoadedRun): Promise<TemplateValues> {
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: run.shopId }, select: { name: true, domain: true } });
+async function templateValues(deps: DispatchDeps, run: LoadedRun, template: string, now: Date): Promise<TemplateValues> {
+  const { db } = deps;
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: run.shopId }, select: { id: true, name: true, domain: true } });
   const context = (run.context ?? {}) as { variantShopifyId?: string; orderId?: string };
   const values: TemplateValues = { first_name: run.customer.firstName, shop_name: shop.name ?? shop.domain.replace(/\.myshopify\.com$/, "") };
   const checkout = await db.checkout.findFirst({ where: { shopId: run.shopId, customerId: run.customerId, completedAt: null }, orderBy: { shopifyUpdatedAt: "desc" }, select: { recoveryUrl: true } });
@@ -195,6 +197,7 @@ async function templateValues(db: Db, run: LoadedRun): Promise<TemplateValues> {
     }
   }
   if (context.orderId) values.order_name = (await db.order.findUnique({ where: { id: context.orderId }, select: { name: true } }))?.name;
+  if (usesVariable(template, "discount_code")) values.discount_code = await discountCodeFor(deps, shop, { flowId: run.flowId, title: run.flow.name }, now);
   return values;
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import type { AdminGraphql } from "../shopify-admin/graphql.server";
 import type { Clock } from "../clock";
 import { SECOND } from "../clock";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
@@ -20,6 +21,8 @@ export interface DispatchDeps {
   clock: Clock;
   /** The app's public URL: tracked links and status callbacks live there. */
   appUrl: string;
+  /** Admin GraphQL for discount codes and consent write-back; absent in the offline demo. */
+  admin?: AdminGraphql;
 }
 
 export interface ScheduleInput {

@@ -5,10 +5,11 @@ import { SecretBox } from "../security/secrets.server";
 import type { DispatchDeps } from "./dispatch.server";
 import { ProviderRegistry } from "./providers/registry.server";
 import { SendPacer } from "./rate-limit";
+import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
 
 /** The process's provider registry and send pacer (web process: callbacks; worker: sends). */
 const key = process.env.APP_ENCRYPTION_KEY;
 export const providers = new ProviderRegistry(db, key ? new SecretBox(key) : null);
 export const pacer = new SendPacer();
 export const appUrl = () => process.env.SHOPIFY_APP_URL ?? "http://localhost:3000";
-export const dispatchDeps = (): DispatchDeps => ({ db, clock: systemClock, queue, providers, pacer, appUrl: appUrl() });
+export const dispatchDeps = (): DispatchDeps => ({ db, clock: systemClock, queue, providers, pacer, appUrl: appUrl(), admin: shopifyAdminGraphql });

@@ -19,6 +19,8 @@ export function renderTemplate(template: string, values: TemplateValues): string
     .trim();
 }
 
+export const usesVariable = (template: string, name: TemplateVariable) => [...template.matchAll(PLACEHOLDER)].some((m) => m[1] === name);
+
 /** Placeholders a template uses that the app does not know: shown to the merchant. */
 export function unknownVariables(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((n) => !(TEMPLATE_VARIABLES as readonly string[]).includes(n));

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { DispatchDeps } from "../messaging/dispatch.server";
 import { handleFlowEvent } from "../flows/engine.server";
 import { attributeOrder } from "../attribution/attribute.server";
+import { countRedemptions } from "../discounts/discount-codes.server";
 import { ensureShop } from "../commerce/shops.server";
 import { markCustomerDeleted, syncCustomer } from "../commerce/customers.server";
 import { syncOrder } from "../commerce/orders.server";
@@ -90,6 +91,7 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
       if (row.topic.startsWith("orders/") && customerId) {
         const order = await db.order.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: OrderPayload.parse(body).id } }, select: { id: true, processedAt: true, cancelledAt: true } });
         await attributeOrder(db, shop.id, order.id);
+        await countRedemptions(db, shop.id, OrderPayload.parse(body).discount_codes.map((d) => d.code));
         if (orderPlaced && !order.cancelledAt) {
           await handleFlowEvent(deps, { type: "order_placed", shopId: shop.id, customerId, orderId: order.id, at: order.processedAt ?? now, key: `order:${order.id}` }, now);
         }

@@ -4,6 +4,7 @@ import { jobHandlers, type WorkerDeps } from "../../app/jobs/handlers.server";
 import { QUEUES } from "../../app/jobs/queue.server";
 import { consumeMembershipEvents } from "../../app/flows/engine.server";
 import { providers } from "../../app/messaging/instance.server";
+import { shopifyAdminGraphql } from "../../app/shopify-admin/graphql.server";
 import { SendPacer } from "../../app/messaging/rate-limit";
 import { TableJobQueue } from "../../app/jobs/table-queue.server";
 import { sweepShop } from "../../app/segments/sweep.server";
@@ -54,6 +55,7 @@ export class TestShop {
       providers: testProviders,
       pacer: new SendPacer(async () => {}),
       appUrl: "https://sms-app.example",
+      admin: shopifyAdminGraphql,
     });
   }
   private _deps?: WorkerDeps & { queue: TableJobQueue };
