@@ -6,6 +6,7 @@ import { backfillSegmentBatch } from "../segments/backfill.server";
 import { sendMessage, type DispatchDeps } from "../messaging/dispatch.server";
 import { advanceFlowRun, consumeMembershipEvents } from "../flows/engine.server";
 import { runCampaign } from "../campaigns/campaigns.server";
+import { writeConsentBack } from "../consent/write-back.server";
 import { QUEUES, type JobHandler } from "./queue.server";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
@@ -36,6 +37,9 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
       while ((await consumeMembershipEvents(deps)) > 0) {
         /* until caught up */
       }
+    },
+    [QUEUES.writeConsentBack]: async (payload) => {
+      await writeConsentBack(deps, String(payload.customerId));
     },
     [QUEUES.sweepSegments]: async () => {
       await sweepAllShops(db, clock);

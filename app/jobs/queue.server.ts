@@ -30,4 +30,5 @@ export const QUEUES = {
   runCampaign: "campaigns.run",
   consumeMembershipEvents: "flows.consume-membership-events",
   sweepSegments: "segments.sweep",
+  writeConsentBack: "consent.write-back",
 } as const;

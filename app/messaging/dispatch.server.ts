@@ -189,6 +189,7 @@ async function handleProviderError(
     await recordConsent(db, { shopId, customerId, phone, state: "UNSUBSCRIBED", source: "CARRIER", occurredAt: now, evidence: { messageId, providerCode: error.providerCode } });
     if (customerId) {
       await cancelPendingMessages(db, shopId, customerId, "carrier opt-out");
+      await deps.queue.enqueue(QUEUES.writeConsentBack, { customerId }, { dedupeKey: `consent:${customerId}:${messageId}` });
       await refreshCustomerSegments(db, shopId, customerId, now, { cause: "consent", ref: messageId });
     }
   } else if (error.reason === "invalid_number" && customerId) {

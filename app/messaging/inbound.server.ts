@@ -2,6 +2,7 @@ import { recordConsent } from "../consent/ledger.server";
 import { normalisePhone } from "../contacts/phone";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { cancelPendingMessages, scheduleMessage, shopSenderName, type DispatchDeps } from "./dispatch.server";
+import { QUEUES } from "../jobs/queue.server";
 
 /** Carrier-standard keywords; case-insensitive, surrounding whitespace ignored. */
 const STOP = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"]);
@@ -60,6 +61,7 @@ export async function handleInbound(deps: DispatchDeps, shopId: string, sms: Inb
     for (const customerId of targets) {
       await recordConsent(db, { shopId, customerId, phone, state, source: "INBOUND_KEYWORD", optInLevel: kind === "start" ? "single_opt_in" : null, occurredAt: now, evidence });
       if (customerId && kind === "stop") await cancelPendingMessages(db, shopId, customerId, "opted out by STOP");
+      if (customerId) await deps.queue.enqueue(QUEUES.writeConsentBack, { customerId }, { dedupeKey: `consent:${customerId}:${stored.id}` });
     }
   }
   for (const c of customers) await refreshCustomerSegments(db, shopId, c.id, now, { cause: kind === "reply" ? "webhook" : "consent", ref: stored.id });
