@@ -7,7 +7,7 @@ import { customerPayload, orderPayload } from "../support/fixtures";
 import { installOfflineSession, interceptAdminApi } from "../support/admin-api";
 
 let refuse = false;
-const adminApi = interceptAdminApi((call) =>
+const adminApi = interceptAdminApi(() =>
   refuse
     ? { data: { discountCodeBasicCreate: { codeDiscountNode: null, userErrors: [{ field: ["basicCodeDiscount", "code"], code: "TAKEN", message: "Code must be unique" }] } } }
     : { data: { discountCodeBasicCreate: { codeDiscountNode: { id: `gid://shopify/DiscountCodeNode/${900 + adminApi.calls.length}` }, userErrors: [] } } },
