@@ -2,6 +2,9 @@ import { parseArgs } from "node:util";
 import type { Db } from "../db.server";
 import { explainCustomer, flowReport, inboxReport, memberReport, outboxReport, segmentReport, UnknownCustomer, UnknownSegment, UnknownShop } from "./reports.server";
 import { table } from "./table";
+import { ProviderRegistry } from "../messaging/providers/registry.server";
+import { TwilioCredentials } from "../messaging/providers/twilio.server";
+import { SecretBox } from "../security/secrets.server";
 
 export const USAGE = `usage: npm run cli -- <command> --shop <domain> [options] [--json]
 
@@ -13,6 +16,12 @@ commands:
   outbox --shop S                      recent messages: status, source, gate holds, errors  [--limit N] [--bodies]
   flows --shop S                       flows: on/off, runs waiting / completed / exited (and why), texts sent
 
+settings:
+  use-twilio --shop S --account-sid AC… (--from +1… | --messaging-service MG…) [--base-url URL]
+                                       send through Twilio; the auth token is read from TWILIO_AUTH_TOKEN
+                                       and stored sealed with APP_ENCRYPTION_KEY
+  use-outbox --shop S                  back to the local outbox (nothing is sent)
+
 --json prints the same report as JSON, for scripts.`;
 
 export interface CliIo {
@@ -21,13 +30,16 @@ export interface CliIo {
 }
 
 /** The operator CLI (scripts/cli.ts). Returns the process exit code: 0 ok, 2 usage or lookup error. */
-export async function runCli(db: Db, argv: string[], io: CliIo): Promise<number> {
+export async function runCli(db: Db, argv: string[], io: CliIo, env: Record<string, string | undefined> = process.env): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { shop: { type: "string" }, customer: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" }, bodies: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        shop: { type: "string" }, customer: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" }, bodies: { type: "boolean" }, help: { type: "boolean", short: "h" },
+        "account-sid": { type: "string" }, from: { type: "string" }, "messaging-service": { type: "string" }, "base-url": { type: "string" },
+      },
     });
   } catch (error) {
     io.err(`${(error as Error).message}\n\n${USAGE}`);
@@ -127,6 +139,25 @@ export async function runCli(db: Db, argv: string[], io: CliIo): Promise<number>
             report.map((f) => [f.key, f.enabled ? "yes" : "no", String(f.running), String(f.waiting), String(f.completed), String(f.exited), String(f.sent), Object.entries(f.exitReasons).map(([k, v]) => `${k} ${v}`).join(", ")]),
           ),
         );
+        return 0;
+      }
+      case "use-twilio":
+      case "use-outbox": {
+        const shop = await db.shop.findUnique({ where: { domain: values.shop }, select: { id: true } });
+        if (!shop) throw new UnknownShop(values.shop);
+        if (command === "use-outbox") {
+          await db.shopSettings.update({ where: { shopId: shop.id }, data: { provider: "outbox", providerCredentialsEnc: null } });
+          io.out(`${values.shop}: texts go to the local outbox`);
+          return 0;
+        }
+        if (!env.APP_ENCRYPTION_KEY) throw new UsageError("APP_ENCRYPTION_KEY must be set: credentials are stored sealed with it");
+        const credentials = TwilioCredentials.safeParse({
+          accountSid: values["account-sid"], authToken: env.TWILIO_AUTH_TOKEN, from: values.from, messagingServiceSid: values["messaging-service"],
+          ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}),
+        });
+        if (!credentials.success) throw new UsageError(credentials.error.issues.map((i) => `${i.path.join(".") || "credentials"}: ${i.message}`).join("\n"));
+        await new ProviderRegistry(db, new SecretBox(env.APP_ENCRYPTION_KEY)).useTwilio(shop.id, credentials.data);
+        io.out(`${values.shop}: texts go through Twilio account ${credentials.data.accountSid}`);
         return 0;
       }
       default:

@@ -117,4 +117,24 @@ describe("operator CLI", () => {
     expect(flows.find((f) => f.key === "welcome")).toMatchObject({ enabled: false, sent: 0 });
     expect((await cli("flows", "--shop", shop.domain)).out).toMatch(/abandoned-checkout\s+yes\s+1\s+1\s+0\s+0\s+1/);
   });
+
+  it("use-twilio stores sealed credentials (token from the environment, never an argument); use-outbox goes back", async () => {
+    const shop = new TestShop(uniqueShop("cli-twilio"));
+    await ensureShop(db, shop.domain);
+    const env = { APP_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"), TWILIO_AUTH_TOKEN: "z".repeat(32) };
+    const run = async (...argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(db, argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, env);
+      return { code, out: out.join("\n"), err: err.join("\n") };
+    };
+    const sid = `AC${"9".repeat(32)}`;
+    expect(await run("use-twilio", "--shop", shop.domain, "--account-sid", "ACnope", "--from", "+14155550100")).toMatchObject({ code: 2, err: expect.stringContaining("accountSid") });
+    expect(await run("use-twilio", "--shop", shop.domain, "--account-sid", sid, "--from", "+14155550100")).toMatchObject({ code: 0 });
+    const settings = await db.shopSettings.findFirstOrThrow({ where: { shop: { domain: shop.domain } } });
+    expect(settings.provider).toBe("twilio");
+    expect(settings.providerCredentialsEnc).not.toContain(env.TWILIO_AUTH_TOKEN);
+    expect(await run("use-outbox", "--shop", shop.domain)).toMatchObject({ code: 0 });
+    expect(await db.shopSettings.findFirstOrThrow({ where: { shop: { domain: shop.domain } } })).toMatchObject({ provider: "outbox", providerCredentialsEnc: null });
+  });
 });
