@@ -40,6 +40,9 @@ try {
     await benchSegments(scratch.target, { sizes: values.sizes.split(",").map(Number), events: Number(values.events) });
   }
 } finally {
+  // On PostgreSQL the routes enqueue through pg-boss: stop it before its database goes.
+  const { queue } = await import("../app/jobs/queue-instance.server");
+  await queue.stop();
   const { default: db } = await import("../app/db.server");
   await db.$disconnect();
   await scratch.drop();

@@ -84,6 +84,10 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
   const provider = await deps.providers.forShop(message.shopId);
 
   if (message.status === "SENDING" && message.phone && message.sentAt) {
+    if (message.dueAt && message.dueAt > now && message.errorClass === "retryable") {
+      await deps.queue.enqueue(QUEUES.sendMessage, { messageId: message.id }, { runAt: message.dueAt });
+      return "noop";
+    }
     const found = await provider.findSent({ to: message.phone, body: message.body, since: message.sentAt });
     if (found) {
       await recordAccepted(db, message.id, provider.name, found.providerMessageId, now);
@@ -177,8 +181,14 @@ async function handleProviderError(
   if (error.kind === "retryable" && attempts < MAX_ATTEMPTS) {
     const wait = error.retryAfter ? error.retryAfter * SECOND : Math.min(2 ** attempts * 15 * SECOND, 30 * 60 * SECOND);
     const dueAt = new Date(now.getTime() + wait);
-    // Nothing was accepted: back to SCHEDULED, so the next attempt sends without a lookup.
-    await db.message.update({ where: { id: messageId }, data: { status: "SCHEDULED", dueAt, error: error.message, errorClass: "retryable", sentAt: null } });
+    // Rate limited: nothing was accepted, so the next attempt simply sends. Unreachable or
+    // 5xx: the provider may have taken it, so the message stays SENDING and the next
+    // attempt asks the provider first.
+    const ambiguous = error.reason === "unavailable";
+    await db.message.update({
+      where: { id: messageId },
+      data: ambiguous ? { dueAt, error: error.message, errorClass: "retryable" } : { status: "SCHEDULED", dueAt, error: error.message, errorClass: "retryable", sentAt: null },
+    });
     await enqueueSend(deps, messageId, dueAt);
     return "retrying";
   }

@@ -5,7 +5,7 @@ import { ensureShop } from "../../app/commerce/shops.server";
 import { performance } from "../../app/attribution/attribute.server";
 import { recordClick } from "../../app/tracking/links.server";
 import { TestShop, uniqueShop } from "../support/app";
-import { checkoutPayload, customerPayload, orderPayload } from "../support/fixtures";
+import { customerPayload, orderPayload } from "../support/fixtures";
 
 let phone = 8000 + (process.pid % 1000);
 
@@ -15,11 +15,7 @@ async function remindedShopper(label: string) {
   const { id: shopId } = await ensureShop(db, shop.domain);
   const flow = await db.flow.update({ where: { shopId_key: { shopId, key: "abandoned-checkout" } }, data: { enabled: true } });
   const customer = customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` });
-  const checkout = checkoutPayload({ customer, updatedAt: shop.clock.now() });
-  await shop.deliver("checkouts/create", checkout);
-  shop.clock.advance(61 * MINUTE);
-  await shop.sweep();
-  await shop.work();
+  const checkout = await shop.abandonCheckout(customer);
   const message = await db.message.findFirstOrThrow({ where: { shopId, flowId: flow.id } });
   const link = await db.trackedLink.findFirstOrThrow({ where: { messageId: message.id } });
   return { shop, shopId, flow, customer, checkout, message, link };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
-import { DAY, HOUR, MINUTE } from "../../app/clock";
+import { DAY, HOUR } from "../../app/clock";
 import { createSegment, SegmentInput } from "../../app/segments/manage.server";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { TestShop, uniqueShop } from "../support/app";
@@ -25,11 +25,7 @@ const runsOf = (shopId: string) => db.flowRun.findMany({ where: { shopId }, incl
 describe("built-in flows, end to end from signed webhooks to the provider (fake clock)", () => {
   it("abandoned checkout: reminder at 1 h, again 24 h later (within the frequency cap), then done", async () => {
     const { shop, shopId, customer } = await shopWithFlow("flow-abandon", "abandoned-checkout");
-    const checkout = checkoutPayload({ customer, updatedAt: shop.clock.now() });
-    await shop.deliver("checkouts/create", checkout);
-    shop.clock.advance(61 * MINUTE);
-    await shop.sweep();
-    await shop.work();
+    const checkout = await shop.abandonCheckout(customer);
     let messages = await messagesOf(shopId);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ status: "DELIVERED", variant: "A" });
@@ -51,11 +47,7 @@ describe("built-in flows, end to end from signed webhooks to the provider (fake 
 
   it("abandoned checkout: the shopper orders after the first reminder, so the run exits and nothing more is sent", async () => {
     const { shop, shopId, customer } = await shopWithFlow("flow-exit", "abandoned-checkout");
-    const checkout = checkoutPayload({ customer, updatedAt: shop.clock.now() });
-    await shop.deliver("checkouts/create", checkout);
-    shop.clock.advance(61 * MINUTE);
-    await shop.sweep();
-    await shop.work();
+    const checkout = await shop.abandonCheckout(customer);
     shop.clock.advance(3 * HOUR);
     await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), checkoutToken: checkout.token }));
     shop.clock.advance(DAY);
@@ -66,10 +58,7 @@ describe("built-in flows, end to end from signed webhooks to the provider (fake 
 
   it("opt-out mid-flow: the run exits and the waiting reminder is never sent", async () => {
     const { shop, shopId, customer } = await shopWithFlow("flow-optout", "abandoned-checkout");
-    await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now() }));
-    shop.clock.advance(61 * MINUTE);
-    await shop.sweep();
-    await shop.work();
+    await shop.abandonCheckout(customer);
     const now = shop.clock.now().toISOString();
     await shop.deliver("customers/update", { ...customer, updated_at: now, sms_marketing_consent: { state: "unsubscribed", opt_in_level: "single_opt_in", consent_updated_at: now, consent_collected_from: "SHOPIFY" } });
     shop.clock.advance(DAY);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY, HOUR, MINUTE } from "../../app/clock";
 import { scheduleMessage, sendMessage } from "../../app/messaging/dispatch.server";
-import { TwilioCredentials } from "../../app/messaging/providers/twilio.server";
+import { TwilioCredentials, TwilioProvider } from "../../app/messaging/providers/twilio.server";
 import type { SmsProvider } from "../../app/messaging/providers/provider";
 import { TestShop, testProviders, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
@@ -136,6 +136,39 @@ describe("sending through the Twilio-protocol adapter", () => {
     await shop.work();
     expect((await message(id)).status).toBe("SENT");
     expect(atTwilio(customer.phone)).toHaveLength(1);
+  });
+
+  it("503: the message stays SENDING; the retry asks Twilio first, finds nothing, and sends once", async () => {
+    const { shop, customer } = await twilioShop("tw-503");
+    const { id } = await schedule(shop, customer, "k1");
+    twilio.failNext(twilioError(503, 20503, "Service Unavailable"));
+    await shop.work();
+    expect(await message(id)).toMatchObject({ status: "SENDING", errorClass: "retryable" });
+    shop.clock.advance(HOUR);
+    await shop.work();
+    expect((await message(id)).status).toBe("SENT");
+    expect(atTwilio(customer.phone)).toHaveLength(1);
+  });
+
+  it("the answer is lost after Twilio accepted the message: the retry finds it there and does not resend", async () => {
+    const { shop, customer } = await twilioShop("tw-lost-answer");
+    const { id } = await schedule(shop, customer, "k1");
+    const credentials = await testProviders.twilioCredentials(customer.shopId);
+    const lossyFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (init?.method === "POST") throw new TypeError("fetch failed: socket hang up"); // Twilio got it; we did not hear back
+      return response;
+    };
+    const lossy = { ...shop.deps, providers: { forShop: async () => new TwilioProvider(credentials, lossyFetch) } as unknown as typeof testProviders };
+    expect(await sendMessage(lossy, id)).toBe("retrying");
+    expect((await message(id)).status).toBe("SENDING");
+    shop.clock.advance(HOUR);
+    await shop.work();
+    const sent = await message(id);
+    expect(sent.status).toBe("SENT");
+    const received = atTwilio(customer.phone);
+    expect(received).toHaveLength(1);
+    expect(sent.providerMessageId).toBe(received[0]!.sid);
   });
 
   it("carrier opt-out (21610): failed for good, ledger records it, pending messages cancelled", async () => {

@@ -8,7 +8,7 @@ import { TwilioCredentials } from "../../app/messaging/providers/twilio.server";
 import { action as inbound } from "../../app/routes/twilio.inbound.$shop";
 import { action as status } from "../../app/routes/twilio.status.$messageId";
 import { TestShop, testProviders, uniqueShop } from "../support/app";
-import { checkoutPayload, customerPayload } from "../support/fixtures";
+import { customerPayload } from "../support/fixtures";
 import { startTwilioServer, twilioCallback } from "../support/twilio-server";
 
 const accountSid = `AC${"d4".repeat(16)}`;
@@ -86,10 +86,7 @@ describe("two-way SMS over Twilio's protocol", () => {
 
   it("STOP mid-flow: the abandoned-checkout run exits and its reminder is never sent", async () => {
     const { shop, shopId, customer } = await twilioShop("stop-flow", "abandoned-checkout");
-    await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now() }));
-    shop.clock.advance(61 * MINUTE);
-    await shop.sweep();
-    await shop.work();
+    await shop.abandonCheckout(customer);
     expect(repliesTo(customer.phone!)).toHaveLength(1); // the first reminder
     // Straight into the domain on the shop's clock (the route, on the wall clock, is tested above).
     await handleInbound(shop.deps, shopId, { from: customer.phone!, body: "STOP", providerMessageId: `SM${"f6".repeat(16)}` });

@@ -100,10 +100,7 @@ describe("operator CLI", () => {
     const { id: shopId } = await ensureShop(db, shop.domain);
     await db.flow.update({ where: { shopId_key: { shopId, key: "abandoned-checkout" } }, data: { enabled: true } });
     const customer = customerPayload({ updatedAt: shop.clock.now(), phone: "+14155550177", smsState: "subscribed", firstName: "Zoe" });
-    await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now() }));
-    shop.clock.advance(61 * MINUTE);
-    await shop.sweep();
-    await shop.work();
+    await shop.abandonCheckout(customer);
 
     const outbox = JSON.parse((await cli("outbox", "--shop", shop.domain, "--json")).out);
     expect(outbox.counts).toEqual({ DELIVERED: 1 });

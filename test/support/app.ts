@@ -1,4 +1,6 @@
 import db from "../../app/db.server";
+import { MINUTE } from "../../app/clock";
+import { checkoutPayload, type CustomerPayloadShape } from "../../app/simulator/shopify-payloads";
 import { FakeClock } from "../../app/clock";
 import { jobHandlers, type WorkerDeps } from "../../app/jobs/handlers.server";
 import { QUEUES } from "../../app/jobs/queue.server";
@@ -63,6 +65,19 @@ export class TestShop {
   async deliver(topic: string, payload: unknown, webhookId?: string) {
     await this.send(topic, payload, webhookId);
     await this.work();
+  }
+
+  /**
+   * The shopper starts a checkout and walks away: an hour later the sweep has made it
+   * "abandoned" (the default threshold) and the worker has acted on it. Returns the checkout.
+   */
+  async abandonCheckout(customer: CustomerPayloadShape) {
+    const checkout = checkoutPayload({ customer, updatedAt: this.clock.now() });
+    await this.deliver("checkouts/create", checkout);
+    this.clock.advance(61 * MINUTE);
+    await this.sweep();
+    await this.work();
+    return checkout;
   }
 
   async sweep() {
