@@ -7,6 +7,7 @@ import { sendMessage, type DispatchDeps } from "../messaging/dispatch.server";
 import { advanceFlowRun, consumeMembershipEvents } from "../flows/engine.server";
 import { runCampaign } from "../campaigns/campaigns.server";
 import { writeConsentBack } from "../consent/write-back.server";
+import { syncProductCollections } from "../commerce/product-collections.server";
 import { QUEUES, type JobHandler } from "./queue.server";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
@@ -40,6 +41,9 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
     },
     [QUEUES.writeConsentBack]: async (payload) => {
       await writeConsentBack(deps, String(payload.customerId));
+    },
+    [QUEUES.syncProductCollections]: async (payload) => {
+      await syncProductCollections(deps, String(payload.shopId), String(payload.productShopifyId));
     },
     [QUEUES.sweepSegments]: async () => {
       await sweepAllShops(db, clock);

@@ -31,4 +31,5 @@ export const QUEUES = {
   consumeMembershipEvents: "flows.consume-membership-events",
   sweepSegments: "segments.sweep",
   writeConsentBack: "consent.write-back",
+  syncProductCollections: "products.sync-collections",
 } as const;

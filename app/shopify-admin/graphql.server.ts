@@ -6,10 +6,13 @@
 export type AdminGraphql = <T = Record<string, unknown>>(shopDomain: string, query: string, variables?: Record<string, unknown>) => Promise<T>;
 
 export class AdminApiError extends Error {}
+/** The shop has no offline session (not installed with a token: the offline demo). */
+export class NoAdminAccess extends AdminApiError {}
 
 export const shopifyAdminGraphql: AdminGraphql = async <T,>(shopDomain: string, query: string, variables?: Record<string, unknown>) => {
   // Imported lazily: the Shopify app object reads its configuration from the environment.
-  const { unauthenticated } = await import("../shopify.server");
+  const { sessionStorage, unauthenticated } = await import("../shopify.server");
+  if (!(await sessionStorage.loadSession(`offline_${shopDomain}`))) throw new NoAdminAccess(`no offline session for ${shopDomain}`);
   const { admin } = await unauthenticated.admin(shopDomain);
   const response = await admin.graphql(query, { variables });
   const body = (await response.json()) as { data?: T; errors?: unknown };

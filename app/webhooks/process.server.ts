@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { DispatchDeps } from "../messaging/dispatch.server";
 import { handleFlowEvent } from "../flows/engine.server";
+import { QUEUES } from "../jobs/queue.server";
 import { attributeOrder } from "../attribution/attribute.server";
 import { countRedemptions } from "../discounts/discount-codes.server";
 import { ensureShop } from "../commerce/shops.server";
@@ -67,7 +68,12 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
           break;
         case "products/create":
         case "products/update":
-          await syncProduct(db, shop.id, ProductPayload.parse(body));
+          {
+            const product = ProductPayload.parse(body);
+            await syncProduct(db, shop.id, product);
+            // Collections are not in the payload: fetched from the Admin API by a job.
+            await deps.queue.enqueue(QUEUES.syncProductCollections, { shopId: shop.id, productShopifyId: product.id }, { dedupeKey: `collections:${shop.id}:${product.id}:${row.id}` });
+          }
           break;
         case "products/delete":
           await markProductDeleted(db, shop.id, DeletePayload.parse(body).id, row.triggeredAt ?? now);
