@@ -147,3 +147,23 @@ describe("built-in flows, end to end from signed webhooks to the provider (fake 
     expect(await messagesOf(shopId)).toHaveLength(before);
   });
 });
+
+describe("A/B split", () => {
+  it("each run gets one variant, stably, in proportion to the weights, and the message records which", async () => {
+    const shop = new TestShop(uniqueShop("flow-ab"), MORNING);
+    const { id: shopId } = await ensureShop(db, shop.domain);
+    await db.flow.update({
+      where: { shopId_key: { shopId, key: "welcome" } },
+      data: { enabled: true, steps: [{ type: "send", variants: [{ key: "A", weight: 1, body: "Welcome (A)" }, { key: "B", weight: 3, body: "Welcome (B)" }] }] },
+    });
+    for (let i = 0; i < 40; i++) {
+      await shop.deliver("customers/create", customerPayload({ updatedAt: MORNING, smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` }));
+    }
+    const messages = await messagesOf(shopId);
+    expect(messages).toHaveLength(40);
+    for (const m of messages) expect(m.body).toContain(`Welcome (${m.variant})`);
+    const b = messages.filter((m) => m.variant === "B").length;
+    expect(b).toBeGreaterThan(20); // expected 30 of 40
+    expect(b).toBeLessThan(40);
+  });
+});
