@@ -1,0 +1,56 @@
+import { z } from "zod";
+import type { Db } from "../db.server";
+import { recordConsent } from "../consent/ledger.server";
+import { normalisePhone } from "../contacts/phone";
+import { inferTimeZone } from "../contacts/time-zone";
+import { refreshCustomerSegments } from "../segments/membership.server";
+import { watchVariants } from "./restock-watches.server";
+
+/** The storefront block's form ("Text me when it's back"), as posted through the app proxy. */
+export const RestockSignup = z.object({
+  variantId: z.string().regex(/^\d+$/, "variantId must be a variant's numeric id"),
+  phone: z.string().trim().min(4, "phone is required").max(32),
+  consent: z.literal("yes", { error: "SMS consent is required to be texted" }),
+  /** The exact disclosure the shopper saw next to the checkbox. */
+  wording: z.string().trim().min(10, "the consent wording shown is required").max(1000),
+  country: z.string().length(2).optional(),
+});
+export type RestockSignup = z.infer<typeof RestockSignup>;
+
+export type SignupResult = { ok: true } | { ok: false; status: 404 | 409 | 422; reason: string };
+
+/**
+ * A shopper asks to be texted when a sold-out variant is back. Records their consent in the
+ * ledger (storefront form, with the wording and the request as evidence) and a restock
+ * watch. A logged-in shopper is matched by their Shopify customer id; a guest by phone, or,
+ * if unknown, becomes a storefront contact (a customer row keyed "contact:<phone>").
+ */
+export async function signUpForRestock(db: Db, shopId: string, form: RestockSignup, loggedInCustomerId: string | null, now: Date): Promise<SignupResult> {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { countryCode: true } });
+  const phone = normalisePhone(form.phone, form.country ?? shop.countryCode);
+  if (!phone.ok) return { ok: false, status: 422, reason: `phone: ${phone.reason}` };
+  const variant = await db.variant.findFirst({ where: { shopId, shopifyId: form.variantId, deletedAt: null }, select: { inventoryQuantity: true } });
+  if (!variant) return { ok: false, status: 404, reason: "unknown variant" };
+  if (variant.inventoryQuantity > 0) return { ok: false, status: 409, reason: "this variant is in stock" };
+
+  const known =
+    (loggedInCustomerId && (await db.customer.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: loggedInCustomerId } }, select: { id: true } }))) ||
+    (await db.customer.findFirst({ where: { shopId, phone: phone.e164, deletedAt: null, redactedAt: null }, select: { id: true } }));
+  const customer =
+    known ??
+    (await db.customer.upsert({
+      where: { shopId_shopifyId: { shopId, shopifyId: `contact:${phone.e164}` } },
+      create: { shopId, shopifyId: `contact:${phone.e164}`, phone: phone.e164, countryCode: phone.country ?? null, timeZone: inferTimeZone(phone.country ?? null, null) },
+      update: {},
+      select: { id: true },
+    }));
+  if (known) await db.customer.updateMany({ where: { id: customer.id, phone: null }, data: { phone: phone.e164 } });
+
+  await recordConsent(db, {
+    shopId, customerId: customer.id, phone: phone.e164, state: "SUBSCRIBED", optInLevel: "single_opt_in", source: "STOREFRONT_FORM",
+    wording: form.wording, occurredAt: now, evidence: { form: "restock", variantId: form.variantId, loggedInCustomerId },
+  });
+  await watchVariants(db, shopId, customer.id, [form.variantId], "storefront");
+  await refreshCustomerSegments(db, shopId, customer.id, now, { cause: "consent", ref: `restock:${form.variantId}` });
+  return { ok: true };
+}

@@ -1,0 +1,20 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import db from "../db.server";
+import { systemClock } from "../clock";
+import { authenticate } from "../shopify.server";
+import { RestockSignup, signUpForRestock } from "../commerce/restock-signup.server";
+
+// The storefront's "Text me when it's back" form, posted to /apps/sms/restock and forwarded
+// by Shopify's app proxy with a signed query (shop, timestamp, logged_in_customer_id,
+// signature). authenticate.public.appProxy answers 400 when the signature is wrong.
+export async function action({ request }: ActionFunctionArgs) {
+  await authenticate.public.appProxy(request);
+  const url = new URL(request.url);
+  const shop = await db.shop.findUnique({ where: { domain: url.searchParams.get("shop") ?? "" }, select: { id: true, uninstalledAt: true } });
+  if (!shop || shop.uninstalledAt) return Response.json({ error: "this store does not use SMS alerts" }, { status: 404 });
+  const form = RestockSignup.safeParse(Object.fromEntries(await request.formData()));
+  if (!form.success) return Response.json({ error: form.error.issues.map((i) => i.message).join("; ") }, { status: 400 });
+  const result = await signUpForRestock(db, shop.id, form.data, url.searchParams.get("logged_in_customer_id") || null, systemClock.now());
+  if (!result.ok) return Response.json({ error: result.reason }, { status: result.status });
+  return Response.json({ ok: true, message: "Thanks! We'll text you when it's back. Reply STOP to opt out." });
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { ensureShop } from "../../app/commerce/shops.server";
+import { action } from "../../app/routes/proxy.restock";
+import { TestShop, uniqueShop } from "../support/app";
+import { customerPayload, inventoryLevelPayload, productPayload } from "../support/fixtures";
+import { appProxyRequest } from "../support/app-proxy";
+
+const WORDING = "Text me when it's back. Northbean may text me about this item. Msg & data rates may apply. Reply STOP to opt out.";
+const args = (request: Request) => ({ request, params: {}, context: {} });
+
+async function shopWithSoldOutVariant(label: string) {
+  // The route runs on the wall clock; the shop's clock starts just after it.
+  const shop = new TestShop(uniqueShop(label), new Date(Date.now() + 60_000));
+  const { id: shopId } = await ensureShop(db, shop.domain);
+  await shop.deliver("products/create", productPayload({ id: 91, variantId: 9101, inventoryItemId: 9901, quantity: 0, updatedAt: new Date(), title: "Limited Roast Box", handle: "limited-roast-box" }));
+  await shop.deliver("products/create", productPayload({ id: 92, variantId: 9201, inventoryItemId: 9902, quantity: 8, updatedAt: new Date() }));
+  return { shop, shopId };
+}
+
+/** As Remix serves it: a Response thrown by authentication is the answer. */
+const signup = (shop: TestShop, form: Record<string, string>, o?: { customerId?: string; secret?: string }): Promise<Response> =>
+  action(args(appProxyRequest("/proxy/restock", shop.domain, form, o))).catch((thrown: unknown) => {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  });
+
+describe("restock sign-up through the app proxy", () => {
+  it("a guest signs up: consent with the wording shown, a watch, and the back-in-stock text when stock returns", async () => {
+    const { shop, shopId } = await shopWithSoldOutVariant("proxy-guest");
+    await db.flow.update({ where: { shopId_key: { shopId, key: "back-in-stock" } }, data: { enabled: true } });
+    const response = await signup(shop, { variantId: "9101", phone: "(415) 555-0142", country: "US", consent: "yes", wording: WORDING });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: true });
+
+    const contact = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: "contact:+14155550142" } });
+    expect(contact).toMatchObject({ phone: "+14155550142", smsConsent: "SUBSCRIBED", countryCode: "US" });
+    expect(await db.consentEvent.findMany({ where: { customerId: contact.id } })).toEqual([
+      expect.objectContaining({ state: "SUBSCRIBED", source: "STOREFRONT_FORM", wording: WORDING, optInLevel: "single_opt_in" }),
+    ]);
+    expect(await shop.segmentsOf("contact:+14155550142")).toEqual(expect.arrayContaining(["restock-watchers", "sms-subscribers"]));
+
+    await shop.deliver("inventory_levels/update", inventoryLevelPayload({ inventoryItemId: 9901, locationId: 1, available: 20, updatedAt: shop.clock.now() }));
+    const messages = await db.message.findMany({ where: { shopId, customerId: contact.id, flowId: { not: null } } });
+    expect(messages.map((m) => m.body)).toEqual([expect.stringContaining("Limited Roast Box is back in stock")]);
+  });
+
+  it("a logged-in shopper is matched to their customer record", async () => {
+    const { shop, shopId } = await shopWithSoldOutVariant("proxy-member");
+    const customer = customerPayload({ updatedAt: new Date(), phone: null });
+    await shop.deliver("customers/create", customer);
+    expect((await signup(shop, { variantId: "9101", phone: "+14155550177", consent: "yes", wording: WORDING }, { customerId: String(customer.id) })).status).toBe(200);
+    const row = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } });
+    expect(row).toMatchObject({ phone: "+14155550177", smsConsent: "SUBSCRIBED" });
+    expect(await db.customer.count({ where: { shopId, shopifyId: { startsWith: "contact:" } } })).toBe(0);
+  });
+
+  it("refuses a forged signature, a missing consent, a bad number, an unknown or in-stock variant, each with a reason and nothing written", async () => {
+    const { shop, shopId } = await shopWithSoldOutVariant("proxy-bad");
+    const good = { variantId: "9101", phone: "+14155550155", consent: "yes", wording: WORDING };
+    expect((await signup(shop, good, { secret: "not-the-app-secret" })).status).toBe(400);
+    const cases: [Record<string, string>, number, RegExp][] = [
+      [{ ...good, consent: "" }, 400, /consent is required/],
+      [{ ...good, phone: "12" }, 400, /phone is required/],
+      [{ ...good, phone: "555-0000" }, 422, /phone:/],
+      [{ ...good, variantId: "404404" }, 404, /unknown variant/],
+      [{ ...good, variantId: "9201" }, 409, /in stock/],
+    ];
+    for (const [form, status, reason] of cases) {
+      const response = await signup(shop, form);
+      expect(response.status, JSON.stringify(form)).toBe(status);
+      expect((await response.json()).error).toMatch(reason);
+    }
+    expect(await db.consentEvent.count({ where: { shopId } })).toBe(0);
+    expect(await db.restockWatch.count({ where: { shopId } })).toBe(0);
+  });
+});
