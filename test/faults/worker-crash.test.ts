@@ -1,47 +1,10 @@
 import { describe, expect, it } from "vitest";
-import db, { type Db } from "../../app/db.server";
+import db from "../../app/db.server";
+import { killableDb } from "../support/killable-db";
 import { DAY, MINUTE } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { TestShop, testProviders, uniqueShop } from "../support/app";
 import { checkoutPayload, customerPayload } from "../support/fixtures";
-
-const WRITES = new Set(["create", "createMany", "update", "updateMany", "upsert", "delete", "deleteMany"]);
-
-/**
- * The worker's database with a kill switch: the n-th write from now on throws instead of
- * happening, as if the process died right before it. Everything before it is committed.
- */
-function killableDb() {
-  let countdown = Infinity;
-  let writes = 0;
-  const proxy = new Proxy(db, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof prop !== "string" || prop.startsWith("$") || typeof value !== "object" || value === null) {
-        return typeof value === "function" ? value.bind(target) : value;
-      }
-      return new Proxy(value, {
-        get(delegate, method, r) {
-          const fn = Reflect.get(delegate, method, r);
-          if (typeof method !== "string" || !WRITES.has(method) || typeof fn !== "function") return typeof fn === "function" ? fn.bind(delegate) : fn;
-          return (...args: unknown[]) => {
-            writes++;
-            if (--countdown === 0) throw new Error(`killed before ${String(prop)}.${method}`);
-            return fn.apply(delegate, args);
-          };
-        },
-      });
-    },
-  }) as Db;
-  return {
-    db: proxy,
-    killAtWrite: (n: number) => void ((countdown = n), (writes = 0)),
-    disarm: () => void (countdown = Infinity),
-    get writes() {
-      return writes;
-    },
-  };
-}
 
 let phone = 1000 + (process.pid % 8000);
 

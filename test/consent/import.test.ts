@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { ensureShop } from "../../app/commerce/shops.server";
+import { importContacts, ImportError } from "../../app/consent/import.server";
+import { TestShop, uniqueShop } from "../support/app";
+import { customerPayload } from "../support/fixtures";
+import { killableDb } from "../support/killable-db";
+
+const WORDING = "Join Northbean texts: offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
+const CSV = `Phone,First name,Opted in,Opt-in date
+(415) 555-0161,Ava,yes,2026-05-01T10:00:00Z
++447400123987,Omar,Yes,2026-05-02
+555-0000,Bad,yes,2026-05-03
++14155550162,Mei,no,2026-05-03
++14155550163,Finn,yes,
+415-555-0161,Ava again,yes,2026-05-04
++14155550164,Known,yes,2026-05-05
+`;
+const mapping = { phone: "Phone", firstName: "First name", consent: "Opted in", consentAt: "Opt-in date" };
+
+async function shopWithKnownCustomer(label: string) {
+  const shop = new TestShop(uniqueShop(label));
+  const { id: shopId } = await ensureShop(db, shop.domain);
+  await shop.deliver("customers/create", customerPayload({ updatedAt: shop.clock.now(), phone: "+14155550164" }));
+  return { shop, shopId };
+}
+
+describe("CSV import of contacts with consent evidence", () => {
+  it("reports invalid numbers, rows without consent and duplicates by row; a dry run writes nothing", async () => {
+    const { shop, shopId } = await shopWithKnownCustomer("import-dry");
+    const report = await importContacts(db, shopId, CSV, { mapping, defaultCountry: "US", wording: WORDING, dryRun: true }, shop.clock.now());
+    expect(report).toEqual({
+      rows: 7, imported: 0, dryRun: true,
+      invalidPhone: [{ row: 4, reason: expect.stringMatching(/not a valid number/) }],
+      noConsent: [{ row: 5, reason: "no consent" }, { row: 6, reason: "no valid consent date" }],
+      duplicates: [{ row: 7, firstRow: 2 }],
+    });
+    expect(JSON.stringify(report)).not.toMatch(/555/); // no phone numbers in reports
+    expect(await db.consentEvent.count({ where: { shopId, source: "IMPORT" } })).toBe(0);
+  });
+
+  it("imports the valid rows into the ledger with wording and evidence; known numbers join their customer", async () => {
+    const { shop, shopId } = await shopWithKnownCustomer("import");
+    const report = await importContacts(db, shopId, CSV, { mapping, defaultCountry: "US", wording: WORDING, fileName: "contacts.csv" }, shop.clock.now());
+    expect(report.imported).toBe(3);
+    const ledger = await db.consentEvent.findMany({ where: { shopId, source: "IMPORT" }, orderBy: { occurredAt: "asc" } });
+    expect(ledger.map((e) => [e.phone, e.state, e.wording, e.occurredAt.toISOString()])).toEqual([
+      ["+14155550161", "SUBSCRIBED", WORDING, "2026-05-01T10:00:00.000Z"],
+      ["+447400123987", "SUBSCRIBED", WORDING, "2026-05-02T00:00:00.000Z"],
+      ["+14155550164", "SUBSCRIBED", WORDING, "2026-05-05T00:00:00.000Z"],
+    ]);
+    expect(ledger[0]!.evidence).toMatchObject({ file: "contacts.csv", row: 2 });
+    const contacts = await db.customer.findMany({ where: { shopId, shopifyId: { startsWith: "contact:" } }, orderBy: { phone: "asc" } });
+    expect(contacts.map((c) => [c.phone, c.firstName, c.timeZone])).toEqual([
+      ["+14155550161", "Ava", "America/New_York"],
+      ["+447400123987", "Omar", "Europe/London"],
+    ]);
+    expect((await shop.memberships())["sms-subscribers"]).toHaveLength(3);
+  });
+
+  it("a failure while writing leaves nothing half-imported", async () => {
+    const { shop, shopId } = await shopWithKnownCustomer("import-fail");
+    const faulty = killableDb();
+    faulty.killAtWrite(4); // the second contact's consent
+    await expect(importContacts(faulty.db, shopId, CSV, { mapping, defaultCountry: "US", wording: WORDING }, shop.clock.now())).rejects.toThrow(/killed/);
+    expect(await db.consentEvent.count({ where: { shopId, source: "IMPORT" } })).toBe(0);
+    expect(await db.customer.count({ where: { shopId, shopifyId: { startsWith: "contact:" } } })).toBe(0);
+  });
+
+  it("refuses a mapping to columns the file does not have, or an import without the consent wording", async () => {
+    const { shop, shopId } = await shopWithKnownCustomer("import-bad");
+    await expect(importContacts(db, shopId, CSV, { mapping: { ...mapping, consentAt: "Date" }, wording: WORDING }, shop.clock.now())).rejects.toThrow(ImportError);
+    await expect(importContacts(db, shopId, CSV, { mapping }, shop.clock.now())).rejects.toThrow(/wording/);
+  });
+});
