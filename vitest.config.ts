@@ -6,7 +6,8 @@ import tsconfigPaths from "vite-tsconfig-paths";
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    include: ["test/**/*.test.ts"],
+    // Extensions keep their tests beside their code (their own tsconfig: Preact JSX).
+    include: ["test/**/*.test.ts", "extensions/*/src/**/*.test.{ts,tsx}"],
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup-env.ts"],
     // One database per run, shared by files that each use their own shops; files run

@@ -3,11 +3,20 @@ import db from "../../app/db.server";
 import { MINUTE } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { handleInbound } from "../../app/messaging/inbound.server";
+import { publishDisclosure } from "../../app/consent/disclosure.server";
+import { shopifyAdminGraphql } from "../../app/shopify-admin/graphql.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
 import { installOfflineSession, interceptAdminApi } from "../support/admin-api";
 
-const adminApi = interceptAdminApi(() => ({ data: { customerSmsMarketingConsentUpdate: { customer: { id: "gid://shopify/Customer/1" }, userErrors: [] } } }));
+// Shopify's answers: the shop's id, metafieldsSet, customerSmsMarketingConsentUpdate.
+const adminApi = interceptAdminApi((call) =>
+  call.query.includes("ShopId")
+    ? { data: { shop: { id: "gid://shopify/Shop/77" } } }
+    : call.query.includes("metafieldsSet")
+      ? { data: { metafieldsSet: { metafields: [{ id: "gid://shopify/Metafield/1" }], userErrors: [] } } }
+      : { data: { customerSmsMarketingConsentUpdate: { customer: { id: "gid://shopify/Customer/1" }, userErrors: [] } } },
+);
 afterAll(() => adminApi.restore());
 
 describe("consent changed in the app is written back to Shopify", () => {
@@ -43,5 +52,20 @@ describe("consent changed in the app is written back to Shopify", () => {
       ["UNSUBSCRIBED", "INBOUND_KEYWORD"],
     ]);
     expect(adminApi.calls.filter((c) => c.shop === shop.domain)).toHaveLength(1);
+  });
+});
+
+describe("the checkout extension's disclosure comes from the app's settings", () => {
+  it("publishes the wording as the app-owned shop metafield the extension reads", async () => {
+    const shop = new TestShop(uniqueShop("disclosure"));
+    const { id: shopId } = await ensureShop(db, shop.domain);
+    await installOfflineSession(shop.domain);
+    adminApi.shop(shop.domain);
+    const wording = "Texts from Northbean: offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
+    await db.shopSettings.update({ where: { shopId }, data: { disclosureText: wording } });
+    await publishDisclosure({ db, admin: shopifyAdminGraphql }, shopId);
+    const set = adminApi.calls.filter((c) => c.shop === shop.domain && c.query.includes("metafieldsSet"));
+    expect(set).toHaveLength(1);
+    expect(set[0]!.variables).toEqual({ metafields: [{ ownerId: "gid://shopify/Shop/77", namespace: "$app:sms", key: "disclosure", type: "multi_line_text_field", value: wording }] });
   });
 });
