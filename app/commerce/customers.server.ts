@@ -44,13 +44,19 @@ export async function syncCustomer(db: Db, shopId: string, payload: CustomerPayl
 
   const consent = payload.sms_marketing_consent;
   if (consent) {
+    const atCheckout = from.topic.startsWith("orders/") || from.topic.startsWith("checkouts/");
+    // At checkout the shopper saw the checkout extension's disclosure: the shop's setting.
+    const wording = atCheckout ? ((await db.shopSettings.findUnique({ where: { shopId }, select: { disclosureText: true } }))?.disclosureText ?? null) : null;
     await recordConsent(db, {
       shopId,
       customerId: id,
       phone: phone.ok ? phone.e164 : null,
       state: consentStateFromShopify(consent.state),
       optInLevel: consent.opt_in_level ?? null,
-      source: "SHOPIFY_SYNC",
+      // Consent on an order or checkout was given at checkout; on a customer it was set
+      // in Shopify (admin, customer account, another app).
+      source: atCheckout ? "CHECKOUT" : "SHOPIFY_SYNC",
+      wording,
       occurredAt: consent.consent_updated_at ?? payload.updated_at ?? new Date(0),
       evidence: { topic: from.topic, inboxId: from.inboxId, collectedFrom: consent.consent_collected_from ?? null },
     });

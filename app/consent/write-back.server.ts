@@ -24,7 +24,7 @@ export async function writeConsentBack(deps: { db: Db; admin?: AdminGraphql }, c
   const customer = await db.customer.findUnique({ where: { id: customerId }, include: { shop: { select: { domain: true } } } });
   if (!customer || customer.redactedAt || customer.deletedAt || !deps.admin) return "skipped";
   const latest = await db.consentEvent.findFirst({ where: { shopId: customer.shopId, customerId }, orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }] });
-  if (!latest || latest.source === "SHOPIFY_SYNC" || !["SUBSCRIBED", "UNSUBSCRIBED"].includes(latest.state)) return "skipped";
+  if (!latest || ["SHOPIFY_SYNC", "CHECKOUT"].includes(latest.source) || !["SUBSCRIBED", "UNSUBSCRIBED"].includes(latest.state)) return "skipped";
   const result = await deps.admin<UpdateResult>(customer.shop.domain, UPDATE, {
     input: {
       customerId: `gid://shopify/Customer/${customer.shopifyId}`,

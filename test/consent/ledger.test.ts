@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { DAY } from "../../app/clock";
+import { ensureShop } from "../../app/commerce/shops.server";
+import { TestShop, uniqueShop } from "../support/app";
+import { customerPayload, orderPayload } from "../support/fixtures";
+
+type State = "subscribed" | "unsubscribed" | "pending" | "not_subscribed";
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
+
+/** Consent facts as Shopify sends them on customers/update, each with its own consent time. */
+async function deliverInOrder(label: string, facts: { state: State; day: number }[]) {
+  const shop = new TestShop(uniqueShop(label));
+  const start = shop.clock.now().getTime();
+  for (const f of facts) {
+    const at = new Date(start + f.day * DAY);
+    await shop.deliver("customers/update", customerPayload({ id: 4242, phone: "+14155550188", smsState: f.state, consentAt: at, updatedAt: at }));
+  }
+  const customer = await db.customer.findFirstOrThrow({ where: { shopifyId: "4242", shop: { domain: shop.domain } } });
+  const ledger = await db.consentEvent.findMany({ where: { customerId: customer.id }, orderBy: { occurredAt: "asc" } });
+  return { shop, customer, ledger };
+}
+
+const SEQUENCES: { name: string; facts: { state: State; day: number }[]; expected: string }[] = [
+  { name: "opt in, opt out, opt in again", facts: [{ state: "subscribed", day: 0 }, { state: "unsubscribed", day: 1 }, { state: "subscribed", day: 2 }], expected: "SUBSCRIBED" },
+  { name: "opt in, then out", facts: [{ state: "subscribed", day: 0 }, { state: "unsubscribed", day: 3 }], expected: "UNSUBSCRIBED" },
+  { name: "pending (double opt-in sent), then confirmed", facts: [{ state: "pending", day: 0 }, { state: "subscribed", day: 1 }], expected: "SUBSCRIBED" },
+  { name: "never asked, then opted in, then pending again", facts: [{ state: "not_subscribed", day: 0 }, { state: "subscribed", day: 1 }, { state: "pending", day: 2 }], expected: "PENDING" },
+];
+
+describe("the consent ledger from Shopify's sms_marketing_consent", () => {
+  for (const seq of SEQUENCES) {
+    it(`${seq.name}: the latest fact wins in every arrival order`, async () => {
+      const orders = permutations(seq.facts);
+      for (const [i, order] of orders.entries()) {
+        const { customer, ledger } = await deliverInOrder(`ledger-${i}`, order);
+        expect(customer.smsConsent, `arrival order ${order.map((f) => f.state).join(" → ")}`).toBe(seq.expected);
+        expect(ledger.map((e) => e.state)).toEqual(seq.facts.map((f) => f.state.toUpperCase()));
+        expect(ledger.every((e) => e.source === "SHOPIFY_SYNC" && e.phone === "+14155550188")).toBe(true);
+      }
+    });
+  }
+
+  it("consent given on an order is recorded as collected at checkout, once however often it is delivered", async () => {
+    const shop = new TestShop(uniqueShop("ledger-checkout"));
+    const disclosure = "Texts from Northbean, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
+    const { id: shopId } = await ensureShop(db, shop.domain);
+    await db.shopSettings.update({ where: { shopId }, data: { disclosureText: disclosure } });
+    const customer = customerPayload({ phone: "+14155550189", smsState: "subscribed", updatedAt: shop.clock.now() });
+    const order = orderPayload({ customer, at: shop.clock.now() });
+    await shop.deliver("orders/create", order);
+    await shop.deliver("orders/create", order);
+    await shop.deliver("orders/updated", order);
+    const row = await db.customer.findFirstOrThrow({ where: { shopifyId: String(customer.id), shop: { domain: shop.domain } } });
+    const ledger = await db.consentEvent.findMany({ where: { customerId: row.id } });
+    expect(ledger).toEqual([expect.objectContaining({ state: "SUBSCRIBED", source: "CHECKOUT", optInLevel: "single_opt_in", wording: disclosure })]);
+    expect(row.smsConsent).toBe("SUBSCRIBED");
+  });
+});
