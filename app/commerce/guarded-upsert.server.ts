@@ -1,3 +1,5 @@
+import { isUniqueViolation } from "../db/unique-violation";
+
 /**
  * Upsert by a unique key where the newer `shopifyUpdatedAt` wins: an older or repeated
  * event never overwrites newer state, whatever order webhooks arrive in.
@@ -22,7 +24,7 @@ export async function guardedUpsert<Where>(
       const row = await model.create({ data: { ...create, shopifyUpdatedAt: updatedAt } as never, select: { id: true } });
       return { id: row.id, applied: true };
     } catch (error) {
-      if ((error as { code?: string }).code !== "P2002") throw error;
+      if (!isUniqueViolation(error)) throw error;
       return guardedUpsert(model, where, updatedAt, create, update); // lost a race with a concurrent create
     }
   }

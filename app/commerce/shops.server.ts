@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import { isUniqueViolation } from "../db/unique-violation";
 import { seedBuiltInSegments } from "../segments/builtins.server";
 import { seedBuiltInFlows } from "../flows/builtins.server";
 
@@ -9,7 +10,7 @@ export async function ensureShop(db: Db, domain: string) {
   const shop = await db.shop
     .create({ data: { domain, name: domain.replace(/\.myshopify\.com$/, ""), settings: { create: {} } }, include: { settings: true } })
     .catch(async (error: unknown) => {
-      if ((error as { code?: string }).code === "P2002") return db.shop.findUniqueOrThrow({ where: { domain }, include: { settings: true } });
+      if (isUniqueViolation(error)) return db.shop.findUniqueOrThrow({ where: { domain }, include: { settings: true } });
       throw error;
     });
   const settings = shop.settings ?? (await db.shopSettings.create({ data: { shopId: shop.id } }));

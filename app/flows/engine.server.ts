@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../db.server";
+import { duplicateAsNull } from "../db/unique-violation";
 import { QUEUES } from "../jobs/queue.server";
 import { scheduleMessage, type DispatchDeps } from "../messaging/dispatch.server";
 import { nextAllowed } from "../messaging/quiet-hours";
@@ -41,10 +42,7 @@ export async function handleFlowEvent(deps: DispatchDeps, event: FlowEvent, now:
     if (!matches) continue;
     const run = await db.flowRun
       .create({ data: { shopId: event.shopId, flowId: flow.id, customerId: event.customerId, triggerKey: event.key, flowVersion: flow.version, enteredAt: now, context: contextOf(event) } })
-      .catch((error: unknown) => {
-        if ((error as { code?: string }).code === "P2002") return null; // this trigger already started a run
-        throw error;
-      });
+      .catch(duplicateAsNull); // null: this trigger already started a run
     if (run) await deps.queue.enqueue(QUEUES.advanceFlowRun, { runId: run.id }, { runAt: now, dedupeKey: `run:${run.id}:start` });
   }
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import { duplicateAsNull } from "../db/unique-violation";
 import type { EnqueueOptions, JobEngine, JobHandler } from "./queue.server";
 
 /**
@@ -27,9 +28,7 @@ export class TableJobQueue implements JobEngine {
     }
     // A plain INSERT rather than an upsert: on SQLite an upsert is a read that upgrades to a
     // write, which fails at once (SQLITE_BUSY_SNAPSHOT) when another process wrote between.
-    await this.db.job.create({ data }).catch((error: unknown) => {
-      if ((error as { code?: string }).code !== "P2002") throw error; // already queued
-    });
+    await this.db.job.create({ data }).catch(duplicateAsNull); // null: already queued
   }
 
   /** Polls for due jobs until stopped (the embedded worker). */

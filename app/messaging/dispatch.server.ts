@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import { isUniqueViolation } from "../db/unique-violation";
 import type { AdminGraphql } from "../shopify-admin/graphql.server";
 import type { Clock } from "../clock";
 import { SECOND } from "../clock";
@@ -58,7 +59,7 @@ export async function scheduleMessage(deps: DispatchDeps, m: ScheduleInput): Pro
       select: { id: true },
     })
     .catch(async (error: unknown) => {
-      if ((error as { code?: string }).code !== "P2002") throw error; // a concurrent schedule won
+      if (!isUniqueViolation(error)) throw error; // otherwise a concurrent schedule won
       return deps.db.message.findUniqueOrThrow({ where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } }, select: { id: true } });
     });
   await enqueueSend(deps, message.id, m.dueAt);

@@ -1,4 +1,5 @@
 import { recordConsent } from "../consent/ledger.server";
+import { duplicateAsNull } from "../db/unique-violation";
 import { normalisePhone } from "../contacts/phone";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { cancelPendingMessages, scheduleMessage, shopSenderName, type DispatchDeps } from "./dispatch.server";
@@ -45,10 +46,7 @@ export async function handleInbound(deps: DispatchDeps, shopId: string, sms: Inb
         body: sms.body.slice(0, 1600), status: "RECEIVED", providerMessageId: sms.providerMessageId, idempotencyKey: `inbound:${sms.providerMessageId}`, sentAt: now,
       },
     })
-    .catch((error: unknown) => {
-      if ((error as { code?: string }).code === "P2002") return null; // a retried callback
-      throw error;
-    });
+    .catch(duplicateAsNull); // null: a retried callback
   if (!stored) return kind;
   await db.customer.updateMany({ where: { id: { in: customers.map((c) => c.id) } }, data: { lastInboundAt: now } });
 

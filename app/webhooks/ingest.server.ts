@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import { duplicateAsNull } from "../db/unique-violation";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { checkPayload, normaliseTopic } from "./payload-schemas";
 
@@ -102,12 +103,4 @@ function parseDate(value: string | undefined): Date | null {
   if (!value) return null;
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? null : d;
-}
-
-/** A unique-key violation means "already stored": a redelivery. */
-function duplicateAsNull(error: unknown): null {
-  if (typeof error === "object" && error && "code" in error && (error as { code: string }).code === "P2002") {
-    return null;
-  }
-  throw error;
 }

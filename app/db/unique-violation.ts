@@ -1,0 +1,12 @@
+/**
+ * Prisma's unique-constraint error (P2002). Throughout the app it means "someone already
+ * did this": a redelivered webhook, a concurrent create, a job already queued.
+ */
+export const isUniqueViolation = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
+
+/** For `.catch(duplicateAsNull)`: a unique violation becomes null, anything else is rethrown. */
+export function duplicateAsNull(error: unknown): null {
+  if (isUniqueViolation(error)) return null;
+  throw error;
+}
