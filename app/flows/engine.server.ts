@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../db.server";
 import { duplicateAsNull } from "../db/unique-violation";
+import { MINUTE } from "../clock";
 import { QUEUES } from "../jobs/queue.server";
 import { scheduleMessage, type DispatchDeps } from "../messaging/dispatch.server";
 import { nextAllowed } from "../messaging/quiet-hours";
@@ -25,10 +26,10 @@ const SEGMENT_EVENTS: Record<string, "subscribed" | "unsubscribed"> = { "sms-sub
  */
 export async function handleFlowEvent(deps: DispatchDeps, event: FlowEvent, now: Date): Promise<void> {
   const { db } = deps;
-  if (event.type === "order_placed") await exitRuns(db, event.shopId, event.customerId, "ordered", (run) => run.enteredAt < event.at);
-  if (event.type === "segment_left") await exitRuns(db, event.shopId, event.customerId, "left_segment", (_run, trigger) => "segmentKey" in trigger && trigger.segmentKey === event.segmentKey);
+  if (event.type === "order_placed") await exitRuns(db, event.shopId, event.customerId, "ordered", now, (run) => run.enteredAt < event.at);
+  if (event.type === "segment_left") await exitRuns(db, event.shopId, event.customerId, "left_segment", now, (_run, trigger) => "segmentKey" in trigger && trigger.segmentKey === event.segmentKey);
   const consent = event.type === "segment_entered" ? SEGMENT_EVENTS[event.segmentKey] : undefined;
-  if (consent === "unsubscribed") await exitRuns(db, event.shopId, event.customerId, "opted_out", () => true);
+  if (consent === "unsubscribed") await exitRuns(db, event.shopId, event.customerId, "opted_out", now, () => true);
 
   const flows = await db.flow.findMany({ where: { shopId: event.shopId, enabled: true } });
   for (const flow of flows) {
@@ -54,17 +55,17 @@ const loadRun = (db: Db, id: string) => db.flowRun.findUnique({ where: { id }, i
 type LoadedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
 type RunRow = Omit<LoadedRun, "flow" | "customer">;
 
-async function exitRuns(db: Db, shopId: string, customerId: string, reason: Exit, applies: (run: RunRow, trigger: Trigger) => boolean) {
+async function exitRuns(db: Db, shopId: string, customerId: string, reason: Exit, now: Date, applies: (run: RunRow, trigger: Trigger) => boolean) {
   const runs = await db.flowRun.findMany({ where: { shopId, customerId, status: { in: ["ACTIVE", "WAITING"] } }, include: { flow: true } });
   for (const run of runs) {
     const exits = ExitSchema.array().parse(run.flow.exitConditions);
     if (!exits.includes(reason) || !applies(run, TriggerSchema.parse(run.flow.trigger))) continue;
-    await finishRun(db, run.id, "EXITED", reason);
+    await finishRun(db, run.id, "EXITED", reason, now);
   }
 }
 
-async function finishRun(db: Db, runId: string, status: "EXITED" | "COMPLETED" | "FAILED", reason: string | null) {
-  const run = await db.flowRun.update({ where: { id: runId }, data: { status, exitReason: reason, finishedAt: new Date(), nextRunAt: null } });
+async function finishRun(db: Db, runId: string, status: "EXITED" | "COMPLETED" | "FAILED", reason: string | null, now: Date) {
+  const run = await db.flowRun.update({ where: { id: runId }, data: { status, exitReason: reason, finishedAt: now, nextRunAt: null } });
   if (status === "EXITED") {
     await db.message.updateMany({ where: { flowRunId: runId, status: { in: ["SCHEDULED", "HELD"] } }, data: { status: "CANCELLED", error: `flow exit: ${reason}` } });
   }
@@ -85,14 +86,14 @@ export async function advanceFlowRun(deps: DispatchDeps, runId: string): Promise
     await deps.queue.enqueue(QUEUES.advanceFlowRun, { runId }, { runAt: run.nextRunAt });
     return;
   }
-  if (!run.flow.enabled) return void (await finishRun(db, run.id, "EXITED", "flow turned off"));
+  if (!run.flow.enabled) return void (await finishRun(db, run.id, "EXITED", "flow turned off", now));
   const exit = await exitReason(db, run);
-  if (exit) return void (await finishRun(db, run.id, "EXITED", exit));
+  if (exit) return void (await finishRun(db, run.id, "EXITED", exit, now));
 
   const steps = StepSchema.array().parse(run.flow.steps);
   let i = run.stepIndex;
   for (let guard = 0; guard < 50; guard++) {
-    if (i >= steps.length) return void (await finishRun(db, run.id, "COMPLETED", null));
+    if (i >= steps.length) return void (await finishRun(db, run.id, "COMPLETED", null, now));
     const step = steps[i]!;
     const result = await runStep(deps, run, step, i, now);
     if (result.kind === "wait") {
@@ -100,11 +101,11 @@ export async function advanceFlowRun(deps: DispatchDeps, runId: string): Promise
       await deps.queue.enqueue(QUEUES.advanceFlowRun, { runId }, { runAt: result.until, dedupeKey: `run:${run.id}:${i}:${result.until.getTime()}` });
       return;
     }
-    if (result.kind === "exit") return void (await finishRun(db, run.id, "EXITED", result.reason));
+    if (result.kind === "exit") return void (await finishRun(db, run.id, "EXITED", result.reason, now));
     i = result.next;
     await db.flowRun.update({ where: { id: run.id }, data: { status: "ACTIVE", stepIndex: i, nextRunAt: null } });
   }
-  await finishRun(db, run.id, "FAILED", "too many condition jumps (a loop in the flow?)");
+  await finishRun(db, run.id, "FAILED", "too many condition jumps (a loop in the flow?)", now);
 }
 
 type StepResult = { kind: "next"; next: number } | { kind: "wait"; until: Date } | { kind: "exit"; reason: string };
@@ -152,10 +153,10 @@ async function runStep(deps: DispatchDeps, run: LoadedRun, step: Step, index: nu
 }
 
 function waitDeadline(step: Extract<Step, { type: "wait" | "wait_until" }>, now: Date, timeZone: string | null): Date {
-  if (step.type === "wait") return new Date(now.getTime() + step.minutes * 60_000);
+  if (step.type === "wait") return new Date(now.getTime() + step.minutes * MINUTE);
   const minute = step.hour * 60 + step.minute;
   // The next instant the shopper's clock shows hour:minute (a one-minute window).
-  return nextAllowed(new Date(now.getTime() + 60_000), timeZone ?? "UTC", [{ start: minute, end: minute + 1 }]);
+  return nextAllowed(new Date(now.getTime() + MINUTE), timeZone ?? "UTC", [{ start: minute, end: minute + 1 }]);
 }
 
 /** A/B split: a stable choice per run and step, weighted. */

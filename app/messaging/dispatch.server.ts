@@ -7,8 +7,8 @@ import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { recordConsent } from "../consent/ledger.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { trackLinks } from "../tracking/links.server";
-import { composeBody } from "./compliance";
-import { checkGates, type GateDecision, type Recipient } from "./gates.server";
+import { composeBody, type ComposeInput } from "./compliance";
+import { checkGates, toRecipient, type GateDecision, type Recipient } from "./gates.server";
 import { ProviderError } from "./providers/provider";
 import type { ProviderRegistry } from "./providers/registry.server";
 import type { SendPacer } from "./rate-limit";
@@ -46,9 +46,9 @@ const MAX_ATTEMPTS = 6;
 
 /** Creates the message (once per idempotency key) and queues its send for `dueAt`. */
 export async function scheduleMessage(deps: DispatchDeps, m: ScheduleInput): Promise<{ id: string; created: boolean }> {
-  const phone = m.customerId ? (await deps.db.customer.findUniqueOrThrow({ where: { id: m.customerId }, select: { phone: true } })).phone : (m.phone ?? null);
   const existing = await deps.db.message.findUnique({ where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } }, select: { id: true } });
   if (existing) return { id: existing.id, created: false };
+  const phone = m.customerId ? (await deps.db.customer.findUniqueOrThrow({ where: { id: m.customerId }, select: { phone: true } })).phone : (m.phone ?? null);
   const message = await deps.db.message
     .create({
       data: {
@@ -84,21 +84,20 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
   if (!message || !["SCHEDULED", "HELD", "SENDING"].includes(message.status)) return "noop";
   const provider = await deps.providers.forShop(message.shopId);
 
+  if (message.dueAt && message.dueAt > now) {
+    // Not due yet: a retry waiting out its backoff, or a job woken early (clocks of two
+    // processes disagree). Queue again for the due time, not under this job's dedupe key,
+    // which is still taken until this job finishes. (A message claimed for sending was due
+    // when claimed, so a crash leaves it due.)
+    await deps.queue.enqueue(QUEUES.sendMessage, { messageId: message.id }, { runAt: message.dueAt });
+    return "noop";
+  }
   if (message.status === "SENDING" && message.phone && message.sentAt) {
-    if (message.dueAt && message.dueAt > now && message.errorClass === "retryable") {
-      await deps.queue.enqueue(QUEUES.sendMessage, { messageId: message.id }, { runAt: message.dueAt });
-      return "noop";
-    }
     const found = await provider.findSent({ to: message.phone, body: message.body, since: message.sentAt });
     if (found) {
       await recordAccepted(db, message.id, provider.name, found.providerMessageId, now);
       return "reconciled";
     }
-  } else if (message.dueAt && message.dueAt > now) {
-    // Woken early (clocks of two processes disagree): queue again for the due time. Not
-    // under this job's dedupe key, which is still taken until this job finishes.
-    await deps.queue.enqueue(QUEUES.sendMessage, { messageId: message.id }, { runAt: message.dueAt });
-    return "noop";
   }
 
   const [customer, shop] = await Promise.all([
@@ -134,9 +133,8 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
   // at the first claim, so a resend after a crash sends (and finds) the same text.
   let body = message.body;
   if (message.status !== "SENDING") {
-    const to = recipient!.customerId ? { customerId: recipient!.customerId } : { phone: recipient!.phone };
-    const firstMessage = (await db.message.count({ where: { shopId: shop.id, ...to, purpose: "marketing", status: { in: ["SENT", "DELIVERED"] } } })) === 0;
-    body = composeBody({ body, senderName: shopSenderName(shop), purpose: message.purpose as "marketing", firstMessage, countryCode: recipient!.countryCode });
+    const firstMessage = (await db.message.count({ where: { shopId: shop.id, ...toRecipient(recipient!), purpose: "marketing", status: { in: ["SENT", "DELIVERED"] } } })) === 0;
+    body = composeBody({ body, senderName: shopSenderName(shop), purpose: message.purpose as ComposeInput["purpose"], firstMessage, countryCode: recipient!.countryCode });
     body = await trackLinks(db, deps.appUrl, body, { shopId: shop.id, messageId: message.id, customerId: recipient!.customerId });
   }
   const encoding = encodeSms(body);

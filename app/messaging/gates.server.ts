@@ -23,6 +23,9 @@ export interface Recipient {
   smsConsent: string;
 }
 
+/** Messages to this recipient: by customer, or by number when there is no customer. */
+export const toRecipient = (r: Recipient) => (r.customerId ? { customerId: r.customerId } : { phone: r.phone });
+
 export interface GateInput {
   message: { id: string; shopId: string; customerId: string | null; purpose: string };
   /** Who it goes to now: the customer's current state, or for a reply to an unknown number just that number. */
@@ -69,7 +72,7 @@ export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
 
     const since = new Date(g.now.getTime() - g.settings.frequencyCapHours * HOUR);
     const recent = await db.message.findMany({
-      where: { shopId: g.message.shopId, ...(c.customerId ? { customerId: c.customerId } : { phone: c.phone }), purpose: "marketing", direction: "OUTBOUND", id: { not: g.message.id }, sentAt: { gt: since }, status: { in: ["SENDING", "SENT", "DELIVERED"] } },
+      where: { shopId: g.message.shopId, ...toRecipient(c), purpose: "marketing", direction: "OUTBOUND", id: { not: g.message.id }, sentAt: { gt: since }, status: { in: ["SENDING", "SENT", "DELIVERED"] } },
       orderBy: { sentAt: "asc" },
       select: { sentAt: true },
       take: g.settings.frequencyCapCount,

@@ -40,7 +40,7 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
     const body: unknown = JSON.parse(row.payload);
     let customerId: string | null = null;
     let restocked: Awaited<ReturnType<typeof markWatchesRestocked>> = [];
-    let orderPlaced = false;
+    let order: OrderPayload | null = null;
     if (row.topic === "shop/redact") {
       await redactShop(db, row.shopDomain);
     } else if (row.topic === "app/uninstalled") {
@@ -59,8 +59,8 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
         case "orders/updated":
         case "orders/paid":
         case "orders/cancelled":
-          customerId = await syncOrder(db, shop.id, OrderPayload.parse(body), from);
-          orderPlaced = row.topic === "orders/create";
+          order = OrderPayload.parse(body);
+          customerId = await syncOrder(db, shop.id, order, from);
           break;
         case "checkouts/create":
         case "checkouts/update":
@@ -94,12 +94,12 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
         await refreshCustomerSegments(db, shop.id, id, now, { cause: "webhook", ref: row.id });
       }
       // Commerce events for flows (membership events reach them through the segment engine).
-      if (row.topic.startsWith("orders/") && customerId) {
-        const order = await db.order.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: OrderPayload.parse(body).id } }, select: { id: true, processedAt: true, cancelledAt: true } });
-        await attributeOrder(db, shop.id, order.id);
-        await countRedemptions(db, shop.id, OrderPayload.parse(body).discount_codes.map((d) => d.code));
-        if (orderPlaced && !order.cancelledAt) {
-          await handleFlowEvent(deps, { type: "order_placed", shopId: shop.id, customerId, orderId: order.id, at: order.processedAt ?? now, key: `order:${order.id}` }, now);
+      if (order && customerId) {
+        const mirrored = await db.order.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: order.id } }, select: { id: true, processedAt: true, cancelledAt: true } });
+        await attributeOrder(db, shop.id, mirrored.id);
+        await countRedemptions(db, shop.id, order.discount_codes.map((d) => d.code));
+        if (row.topic === "orders/create" && !mirrored.cancelledAt) {
+          await handleFlowEvent(deps, { type: "order_placed", shopId: shop.id, customerId, orderId: mirrored.id, at: mirrored.processedAt ?? now, key: `order:${mirrored.id}` }, now);
         }
       }
       for (const w of restocked) {
