@@ -97,3 +97,25 @@ export async function refreshOrderStats(db: Db, shopId: string, customerId: stri
     },
   });
 }
+
+/**
+ * A contact we hold consent for but Shopify holds no customer for (a guest's storefront
+ * sign-up, an imported list): the customer with this number if there is one, otherwise a
+ * local customer keyed "contact:<E.164>", with the time zone of the number's country.
+ */
+export async function findOrCreateContact(
+  db: Db,
+  shopId: string,
+  phone: { e164: string; country: string | null },
+  names: { firstName?: string | null; lastName?: string | null; email?: string | null } = {},
+): Promise<{ id: string; created: boolean }> {
+  const existing = await db.customer.findFirst({ where: { shopId, phone: phone.e164, deletedAt: null, redactedAt: null }, select: { id: true } });
+  if (existing) return { id: existing.id, created: false };
+  const contact = await db.customer.upsert({
+    where: { shopId_shopifyId: { shopId, shopifyId: `contact:${phone.e164}` } },
+    create: { shopId, shopifyId: `contact:${phone.e164}`, phone: phone.e164, countryCode: phone.country, timeZone: inferTimeZone(phone.country, null), ...names },
+    update: {},
+    select: { id: true },
+  });
+  return { id: contact.id, created: true };
+}

@@ -2,9 +2,9 @@ import { z } from "zod";
 import type { Db } from "../db.server";
 import { recordConsent } from "../consent/ledger.server";
 import { normalisePhone } from "../contacts/phone";
-import { inferTimeZone } from "../contacts/time-zone";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { watchVariants } from "./restock-watches.server";
+import { findOrCreateContact } from "./customers.server";
 
 /** The storefront block's form ("Text me when it's back"), as posted through the app proxy. */
 export const RestockSignup = z.object({
@@ -33,18 +33,12 @@ export async function signUpForRestock(db: Db, shopId: string, form: RestockSign
   if (!variant) return { ok: false, status: 404, reason: "unknown variant" };
   if (variant.inventoryQuantity > 0) return { ok: false, status: 409, reason: "this variant is in stock" };
 
-  const known =
-    (loggedInCustomerId && (await db.customer.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: loggedInCustomerId } }, select: { id: true } }))) ||
-    (await db.customer.findFirst({ where: { shopId, phone: phone.e164, deletedAt: null, redactedAt: null }, select: { id: true } }));
-  const customer =
-    known ??
-    (await db.customer.upsert({
-      where: { shopId_shopifyId: { shopId, shopifyId: `contact:${phone.e164}` } },
-      create: { shopId, shopifyId: `contact:${phone.e164}`, phone: phone.e164, countryCode: phone.country ?? null, timeZone: inferTimeZone(phone.country ?? null, null) },
-      update: {},
-      select: { id: true },
-    }));
-  if (known) await db.customer.updateMany({ where: { id: customer.id, phone: null }, data: { phone: phone.e164 } });
+  const loggedIn = loggedInCustomerId
+    ? await db.customer.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: loggedInCustomerId } }, select: { id: true } })
+    : null;
+  const customer = loggedIn ?? (await findOrCreateContact(db, shopId, { e164: phone.e164, country: phone.country ?? null }));
+  // A known customer without a number on file gets the one they just gave.
+  if (loggedIn) await db.customer.updateMany({ where: { id: customer.id, phone: null }, data: { phone: phone.e164 } });
 
   await recordConsent(db, {
     shopId, customerId: customer.id, phone: phone.e164, state: "SUBSCRIBED", optInLevel: "single_opt_in", source: "STOREFRONT_FORM",

@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
-import { inferTimeZone } from "../contacts/time-zone";
+import { findOrCreateContact } from "../commerce/customers.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { recordConsent } from "./ledger.server";
 
@@ -86,15 +86,7 @@ export async function importContacts(db: Db, shopId: string, csv: string, input:
           lastName: m.lastName ? v.record[m.lastName] || null : null,
           email: m.email ? v.record[m.email] || null : null,
         };
-        const existing = await t.customer.findFirst({ where: { shopId, phone: v.phone, deletedAt: null, redactedAt: null }, select: { id: true } });
-        const customer =
-          existing ??
-          (await t.customer.upsert({
-            where: { shopId_shopifyId: { shopId, shopifyId: `contact:${v.phone}` } },
-            create: { shopId, shopifyId: `contact:${v.phone}`, phone: v.phone, countryCode: v.country, timeZone: inferTimeZone(v.country, null), ...names },
-            update: {},
-            select: { id: true },
-          }));
+        const customer = await findOrCreateContact(t, shopId, { e164: v.phone, country: v.country }, names);
         await recordConsent(t, {
           shopId, customerId: customer.id, phone: v.phone, state: "SUBSCRIBED", optInLevel: "single_opt_in", source: "IMPORT",
           wording: v.wording, occurredAt: v.consentAt, evidence: { file: options.fileName ?? null, row: v.row, importedAt: now.toISOString(), record: v.record },

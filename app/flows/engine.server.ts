@@ -8,6 +8,7 @@ import { nextAllowed } from "../messaging/quiet-hours";
 import { renderTemplate, usesVariable, type TemplateValues } from "../messaging/template";
 import { discountCodeFor } from "../discounts/discount-codes.server";
 import { CustomerEvaluation } from "../segments/evaluate.server";
+import { shopName } from "../commerce/shops.server";
 import { ExitSchema, StepSchema, TriggerSchema, type Exit, type Step, type Trigger } from "./definition";
 
 /** What flows react to: membership events (from the segment engine) and commerce events. */
@@ -185,7 +186,7 @@ async function templateValues(deps: DispatchDeps, run: LoadedRun, template: stri
   const { db } = deps;
   const shop = await db.shop.findUniqueOrThrow({ where: { id: run.shopId }, select: { id: true, name: true, domain: true } });
   const context = (run.context ?? {}) as { variantShopifyId?: string; orderId?: string };
-  const values: TemplateValues = { first_name: run.customer.firstName, shop_name: shop.name ?? shop.domain.replace(/\.myshopify\.com$/, "") };
+  const values: TemplateValues = { first_name: run.customer.firstName, shop_name: shopName(shop) };
   const checkout = await db.checkout.findFirst({ where: { shopId: run.shopId, customerId: run.customerId, completedAt: null }, orderBy: { shopifyUpdatedAt: "desc" }, select: { recoveryUrl: true } });
   values.checkout_url = checkout?.recoveryUrl;
   if (context.variantShopifyId) {

@@ -5,6 +5,7 @@ import type { Clock } from "../clock";
 import { SECOND } from "../clock";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { recordConsent } from "../consent/ledger.server";
+import { shopName } from "../commerce/shops.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { trackLinks } from "../tracking/links.server";
 import { composeBody, type ComposeInput } from "./compliance";
@@ -219,4 +220,4 @@ export async function cancelPendingMessages(db: Db, shopId: string, customerId: 
 
 /** How texts are signed: the merchant's sender name, else the shop's name. */
 export const shopSenderName = (shop: { name: string | null; domain: string; settings: { senderName: string | null } | null }) =>
-  shop.settings?.senderName ?? shop.name ?? shop.domain.replace(/\.myshopify\.com$/, "");
+  shop.settings?.senderName ?? shopName(shop);

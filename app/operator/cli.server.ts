@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { Db } from "../db.server";
-import { explainCustomer, flowReport, inboxReport, memberReport, outboxReport, segmentReport, UnknownCustomer, UnknownSegment, UnknownShop } from "./reports.server";
+import { explainCustomer, flowReport, inboxReport, memberReport, outboxReport, segmentReport, shopId, UnknownCustomer, UnknownSegment, UnknownShop } from "./reports.server";
 import { table } from "./table";
 import { ProviderRegistry } from "../messaging/providers/registry.server";
 import { TwilioCredentials } from "../messaging/providers/twilio.server";
@@ -143,10 +143,9 @@ export async function runCli(db: Db, argv: string[], io: CliIo, env: Record<stri
       }
       case "use-twilio":
       case "use-outbox": {
-        const shop = await db.shop.findUnique({ where: { domain: values.shop }, select: { id: true } });
-        if (!shop) throw new UnknownShop(values.shop);
+        const id = await shopId(db, values.shop);
         if (command === "use-outbox") {
-          await db.shopSettings.update({ where: { shopId: shop.id }, data: { provider: "outbox", providerCredentialsEnc: null } });
+          await new ProviderRegistry(db, null).useOutbox(id);
           io.out(`${values.shop}: texts go to the local outbox`);
           return 0;
         }
@@ -156,7 +155,7 @@ export async function runCli(db: Db, argv: string[], io: CliIo, env: Record<stri
           ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}),
         });
         if (!credentials.success) throw new UsageError(credentials.error.issues.map((i) => `${i.path.join(".") || "credentials"}: ${i.message}`).join("\n"));
-        await new ProviderRegistry(db, new SecretBox(env.APP_ENCRYPTION_KEY)).useTwilio(shop.id, credentials.data);
+        await new ProviderRegistry(db, new SecretBox(env.APP_ENCRYPTION_KEY)).useTwilio(id, credentials.data);
         io.out(`${values.shop}: texts go through Twilio account ${credentials.data.accountSid}`);
         return 0;
       }

@@ -11,7 +11,8 @@ export class UnknownShop extends Error {
   }
 }
 
-async function shopId(db: Db, domain: string): Promise<string> {
+/** The shop's id for a domain, or UnknownShop. */
+export async function shopId(db: Db, domain: string): Promise<string> {
   const shop = await db.shop.findUnique({ where: { domain }, select: { id: true } });
   if (!shop) throw new UnknownShop(domain);
   return shop.id;

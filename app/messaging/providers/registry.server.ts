@@ -31,6 +31,11 @@ export class ProviderRegistry {
     return TwilioCredentials.parse(JSON.parse(this.box.open(value)));
   }
 
+  /** Back to the local outbox; the stored credentials are dropped. */
+  async useOutbox(shopId: string): Promise<void> {
+    await this.db.shopSettings.update({ where: { shopId }, data: { provider: "outbox", providerCredentialsEnc: null } });
+  }
+
   /** Stores credentials sealed; the plaintext never reaches the database. */
   async useTwilio(shopId: string, credentials: TwilioCredentials): Promise<void> {
     if (!this.box) throw new Error("APP_ENCRYPTION_KEY is not set: provider credentials cannot be stored");
