@@ -61,12 +61,18 @@ export async function performance(db: Db, shopId: string, of: { flowId: string }
   const delivered = messages.filter((m) => m.status === "DELIVERED").length;
   const ids = messages.map((m) => m.id);
   const clickers = await db.click.findMany({ where: { shopId, link: { messageId: { in: ids } } }, distinct: ["customerId"], select: { customerId: true } });
-  let optOuts = 0;
-  for (const m of messages) {
-    if (!m.customerId || !m.sentAt) continue;
-    const stop = await db.consentEvent.findFirst({ where: { shopId, customerId: m.customerId, state: "UNSUBSCRIBED", occurredAt: { gte: m.sentAt, lt: new Date(m.sentAt.getTime() + 7 * DAY) } }, select: { id: true } });
-    if (stop) optOuts++;
-  }
+  // Opt-outs within 7 days of a message: one query for all recipients, matched here.
+  const toCustomers = messages.filter((m): m is typeof m & { customerId: string; sentAt: Date } => !!m.customerId && !!m.sentAt);
+  const earliest = toCustomers.reduce<Date | null>((min, m) => (!min || m.sentAt < min ? m.sentAt : min), null);
+  const stops = earliest
+    ? await db.consentEvent.findMany({
+        where: { shopId, customerId: { in: [...new Set(toCustomers.map((m) => m.customerId))] }, state: "UNSUBSCRIBED", occurredAt: { gte: earliest } },
+        select: { customerId: true, occurredAt: true },
+      })
+    : [];
+  const optOuts = toCustomers.filter((m) =>
+    stops.some((s) => s.customerId === m.customerId && s.occurredAt >= m.sentAt && s.occurredAt.getTime() < m.sentAt.getTime() + 7 * DAY),
+  ).length;
   const attributions = await db.attribution.groupBy({ by: ["model"], where: { shopId, ...of }, _count: { _all: true }, _sum: { revenue: true } });
   const model = (name: string) => attributions.find((a) => a.model === name);
   const rate = (n: number, d: number) => (d ? n / d : 0);

@@ -37,6 +37,12 @@ describe("revenue attribution", () => {
     const numbers = await performance(db, shopId, { flowId: flow.id });
     expect(numbers).toMatchObject({ sent: 1, delivered: 1, deliveryRate: 1, clicks: 1, clickThroughRate: 1, optOuts: 0, conversions: { click: 1, send: 1 }, revenue: { click: 84, send: 84 } });
     expect(numbers.cost).toBeCloseTo(0.0079);
+
+    // An opt-out within 7 days of the text counts against it; one after that would not.
+    shop.clock.advance(HOUR);
+    const now = shop.clock.now().toISOString();
+    await shop.deliver("customers/update", { ...customer, updated_at: now, sms_marketing_consent: { state: "unsubscribed", opt_in_level: "single_opt_in", consent_updated_at: now, consent_collected_from: "SHOPIFY" } });
+    expect(await performance(db, shopId, { flowId: flow.id })).toMatchObject({ optOuts: 1, optOutRate: 1 });
   });
 
   it("outside the windows there is no credit; a cancelled order gives its credit back", async () => {
