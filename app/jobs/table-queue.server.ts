@@ -22,13 +22,10 @@ export class TableJobQueue implements JobEngine {
 
   async enqueue(queue: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
     const data = { queue, payload: payload as object, runAt: options.runAt ?? this.now(), dedupeKey: options.dedupeKey };
-    if (!options.dedupeKey) {
-      await this.db.job.create({ data });
-      return;
-    }
     // A plain INSERT rather than an upsert: on SQLite an upsert is a read that upgrades to a
     // write, which fails at once (SQLITE_BUSY_SNAPSHOT) when another process wrote between.
-    await this.db.job.create({ data }).catch(duplicateAsNull); // null: already queued
+    // Only a dedupe key can collide: that job is already queued.
+    await this.db.job.create({ data }).catch(duplicateAsNull);
   }
 
   /** Polls for due jobs until stopped (the embedded worker). */

@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { API_SECRET_KEY, getHmac } from "@shopify/shopify-api/test-helpers";
-import { API_VERSION } from "../../app/api-version";
-import { webhookPath } from "../../app/simulator/webhook-sender";
+import { signWebhook } from "../../app/simulator/webhook-sender";
 
 export interface SignedWebhookOptions {
   shop?: string;
@@ -12,24 +10,20 @@ export interface SignedWebhookOptions {
   triggeredAt?: string;
 }
 
-/** A webhook request exactly as Shopify sends it: JSON body, X-Shopify-* headers, HMAC-SHA256. */
+/**
+ * A webhook request exactly as Shopify sends it: JSON body, X-Shopify-* headers, HMAC-SHA256.
+ * Built by the simulated store's signer (one place for Shopify's delivery format), whose
+ * signature is checked here against Shopify's own test helper on every use.
+ */
 export function signedWebhook(topic: string, payload: unknown, options: SignedWebhookOptions = {}): Request {
-  const body = options.rawBody ?? JSON.stringify(payload);
-  const path = webhookPath(topic);
-  return new Request(`https://my-test-app.myshopify.io${path}`, {
-    method: "POST",
-    body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": topic,
-      "X-Shopify-Shop-Domain": options.shop ?? "test-shop.myshopify.com",
-      "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Triggered-At": options.triggeredAt ?? new Date().toISOString(),
-      "X-Shopify-API-Version": API_VERSION,
-      "X-Shopify-Hmac-Sha256": getHmac(body, options.secret ?? API_SECRET_KEY),
-    },
+  const secret = options.secret ?? API_SECRET_KEY;
+  const delivery = signWebhook("https://my-test-app.myshopify.io", secret, options.shop ?? "test-shop.myshopify.com", topic, payload, {
+    webhookId: options.webhookId,
+    rawBody: options.rawBody,
+    triggeredAt: options.triggeredAt ? new Date(options.triggeredAt) : undefined,
   });
+  if (delivery.headers["X-Shopify-Hmac-Sha256"] !== getHmac(delivery.body, secret)) throw new Error("the simulator's signature differs from Shopify's");
+  return new Request(delivery.url, { method: "POST", body: delivery.body, headers: delivery.headers });
 }
 
 export { actionArgs } from "./routes";
