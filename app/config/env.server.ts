@@ -14,6 +14,8 @@ const EnvSchema = z.object({
     .refine((v) => Buffer.from(v, "base64").length === 32, "APP_ENCRYPTION_KEY must be 32 bytes, base64-encoded")
     .optional(),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  // Development-only way into the admin from a plain browser (app/admin/dev-login.server.ts).
+  DEV_ADMIN_LOGIN: z.enum(["0", "1"]).optional(),
 });
 
 export type AppEnv = z.infer<typeof EnvSchema>;
@@ -26,6 +28,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   }
   if (parsed.data.NODE_ENV === "production" && !parsed.data.APP_ENCRYPTION_KEY) {
     throw new Error("Invalid configuration:\n  - APP_ENCRYPTION_KEY: required in production");
+  }
+  if (parsed.data.NODE_ENV === "production" && parsed.data.DEV_ADMIN_LOGIN === "1") {
+    throw new Error("Invalid configuration:\n  - DEV_ADMIN_LOGIN: the development login must never be enabled in production");
   }
   return parsed.data;
 }

@@ -1,20 +1,17 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
+import { requireShop } from "../admin/auth.server";
 import db from "../db.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await db.shop.findUnique({ where: { domain: session.shop } });
-  const [customers, subscribers, segments] = shop
-    ? await Promise.all([
-        db.customer.count({ where: { shopId: shop.id, deletedAt: null } }),
-        db.customer.count({ where: { shopId: shop.id, smsConsent: "SUBSCRIBED" } }),
-        db.segment.count({ where: { shopId: shop.id, archivedAt: null } }),
-      ])
-    : [0, 0, 0];
-  return { shop: session.shop, customers, subscribers, segments };
+  const { shop } = await requireShop(request);
+  const [customers, subscribers, segments] = await Promise.all([
+    db.customer.count({ where: { shopId: shop.id, deletedAt: null } }),
+    db.customer.count({ where: { shopId: shop.id, smsConsent: "SUBSCRIBED" } }),
+    db.segment.count({ where: { shopId: shop.id, archivedAt: null } }),
+  ]);
+  return { shop: shop.domain, customers, subscribers, segments };
 };
 
 export default function Index() {

@@ -1,0 +1,53 @@
+import { Session } from "@shopify/shopify-api";
+import { mintSessionToken } from "./session-token.server";
+
+/**
+ * The development-only way into the admin pages from a plain browser (`npm run demo`):
+ * /dev/login?shop=… sets a cookie naming the shop, and each admin request then carries a
+ * freshly minted session token, so `authenticate.admin` still verifies every request as it
+ * would inside Shopify. Off unless DEV_ADMIN_LOGIN=1, and refused in production by the
+ * configuration check (app/config/env.server.ts).
+ */
+export const DEV_SHOP_COOKIE = "sms_dev_shop";
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+export function devLoginEnabled(env: Record<string, string | undefined> = process.env): boolean {
+  return env.DEV_ADMIN_LOGIN === "1" && env.NODE_ENV !== "production";
+}
+
+export function isShopDomain(value: string | null | undefined): value is string {
+  return !!value && SHOP_DOMAIN.test(value);
+}
+
+/** The cookie that signs a browser in as `shop` (development only). */
+export function devLoginCookie(shop: string): string {
+  return `${DEV_SHOP_COOKIE}=${encodeURIComponent(shop)}; Path=/; HttpOnly; SameSite=Lax`;
+}
+
+export const devLogoutCookie = () => `${DEV_SHOP_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+
+export function devShopFromCookie(request: Request): string | null {
+  const cookie = request.headers.get("cookie") ?? "";
+  const match = cookie.split(/;\s*/).find((part) => part.startsWith(`${DEV_SHOP_COOKIE}=`));
+  const shop = match ? decodeURIComponent(match.slice(DEV_SHOP_COOKIE.length + 1)) : null;
+  return isShopDomain(shop) ? shop : null;
+}
+
+/**
+ * With the development login on and no token of Shopify's on the request, the request
+ * gains an Authorization header with a token for the cookie's shop. Otherwise the request
+ * is returned untouched, so production requests never pass through here.
+ */
+export function withDevSessionToken(request: Request): Request {
+  if (!devLoginEnabled()) return request;
+  if (request.headers.get("authorization") || new URL(request.url).searchParams.get("id_token")) return request;
+  const shop = devShopFromCookie(request);
+  if (!shop) return request;
+  const headers = new Headers(request.headers);
+  headers.set("authorization", `Bearer ${mintSessionToken({ shop, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! })}`);
+  return new Request(request, { headers });
+}
+
+/** The offline session token exchange would leave; there is no Shopify to exchange with in development. */
+export const devOfflineSession = (shop: string) =>
+  new Session({ id: `offline_${shop}`, shop, state: "dev-login", isOnline: false, accessToken: "dev-offline-token", scope: process.env.SCOPES ?? "" });
