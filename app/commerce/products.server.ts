@@ -55,10 +55,10 @@ export async function markProductDeleted(db: Db, shopId: string, shopifyId: stri
 
 /**
  * inventory_levels/update: one location's level, newest wins; the variant's quantity is the
- * sum over locations. Returns variants that went from sold out (≤ 0) to available (> 0),
- * which the back-in-stock flow notifies restock watchers about.
+ * sum over locations. Which watchers to tell is read from state afterwards
+ * (restockedWatches), so a replay of this update reaches the same answer.
  */
-export async function syncInventoryLevel(db: Db, shopId: string, payload: InventoryLevelPayload): Promise<string[]> {
+export async function syncInventoryLevel(db: Db, shopId: string, payload: InventoryLevelPayload): Promise<void> {
   const { applied } = await guardedUpsert(
     db.inventoryLevel as unknown as GuardedModel<unknown>,
     { shopId_inventoryItemId_locationId: { shopId, inventoryItemId: payload.inventory_item_id, locationId: payload.location_id } },
@@ -66,17 +66,12 @@ export async function syncInventoryLevel(db: Db, shopId: string, payload: Invent
     { shopId, inventoryItemId: payload.inventory_item_id, locationId: payload.location_id, available: payload.available ?? 0 },
     { available: payload.available ?? 0 },
   );
-  if (!applied) return [];
+  if (!applied) return;
   const total = await db.inventoryLevel.aggregate({ where: { shopId, inventoryItemId: payload.inventory_item_id }, _sum: { available: true } });
   const quantity = total._sum.available ?? 0;
   const variants = await db.variant.findMany({
     where: { shopId, inventoryItemId: payload.inventory_item_id },
-    select: { id: true, shopifyId: true, inventoryQuantity: true },
+    select: { id: true },
   });
-  const restocked: string[] = [];
-  for (const v of variants) {
-    if (v.inventoryQuantity <= 0 && quantity > 0) restocked.push(v.shopifyId);
-    await db.variant.update({ where: { id: v.id }, data: { inventoryQuantity: quantity } });
-  }
-  return restocked;
+  await db.variant.updateMany({ where: { id: { in: variants.map((v) => v.id) } }, data: { inventoryQuantity: quantity } });
 }

@@ -16,11 +16,26 @@ export async function watchVariants(db: Db, shopId: string, customerId: string, 
   }
 }
 
-/** The watched variants came back in stock. Returns the watches that closed (with a customer). */
-export async function markWatchesRestocked(db: Db, shopId: string, variantShopifyIds: string[], at: Date) {
-  if (!variantShopifyIds.length) return [];
-  const open = { shopId, variantShopifyId: { in: variantShopifyIds }, restockedAt: null, notifiedAt: null, cancelledAt: null };
-  const watches = await db.restockWatch.findMany({ where: open, select: { id: true, customerId: true, variantShopifyId: true } });
-  await db.restockWatch.updateMany({ where: { id: { in: watches.map((w) => w.id) } }, data: { restockedAt: at } });
-  return watches.filter((w): w is typeof w & { customerId: string } => !!w.customerId);
+/** How long after a restock a watcher who has not been told yet still is (a retry, a late flow). */
+export const RESTOCK_NOTICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Closes the open watches on these variants of an inventory item once they are in stock,
+ * then returns every watcher of the item's variants restocked within the notice window and
+ * not yet told. Read from state, not from the 0 → n transition, so a retry after a crash
+ * between "marked restocked" and "flow started" still finds them (the flow run's key,
+ * `restock:<watch>:<restockedAt>`, keeps that to one text).
+ */
+export async function restockedWatches(db: Db, shopId: string, inventoryItemId: string, at: Date) {
+  const inStock = (await db.variant.findMany({ where: { shopId, inventoryItemId, inventoryQuantity: { gt: 0 } }, select: { shopifyId: true } })).map((v) => v.shopifyId);
+  if (!inStock.length) return [];
+  await db.restockWatch.updateMany({
+    where: { shopId, variantShopifyId: { in: inStock }, restockedAt: null, notifiedAt: null, cancelledAt: null },
+    data: { restockedAt: at },
+  });
+  const watches = await db.restockWatch.findMany({
+    where: { shopId, variantShopifyId: { in: inStock }, restockedAt: { gte: new Date(at.getTime() - RESTOCK_NOTICE_WINDOW_MS) }, notifiedAt: null, cancelledAt: null, customerId: { not: null } },
+    select: { id: true, customerId: true, variantShopifyId: true, restockedAt: true },
+  });
+  return watches.map((w) => ({ ...w, customerId: w.customerId!, restockedAt: w.restockedAt! }));
 }

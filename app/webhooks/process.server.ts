@@ -9,7 +9,7 @@ import { markCustomerDeleted, syncCustomer } from "../commerce/customers.server"
 import { syncOrder } from "../commerce/orders.server";
 import { syncCheckout } from "../commerce/checkouts.server";
 import { markProductDeleted, syncInventoryLevel, syncProduct } from "../commerce/products.server";
-import { markWatchesRestocked } from "../commerce/restock-watches.server";
+import { restockedWatches } from "../commerce/restock-watches.server";
 import { exportCustomerData, redactCustomer, redactShop, uninstallShop } from "../privacy/gdpr.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import {
@@ -39,7 +39,7 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
   try {
     const body: unknown = JSON.parse(row.payload);
     let customerId: string | null = null;
-    let restocked: Awaited<ReturnType<typeof markWatchesRestocked>> = [];
+    let restocked: Awaited<ReturnType<typeof restockedWatches>> = [];
     let order: OrderPayload | null = null;
     if (row.topic === "shop/redact") {
       await redactShop(db, row.shopDomain);
@@ -79,7 +79,11 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
           await markProductDeleted(db, shop.id, DeletePayload.parse(body).id, row.triggeredAt ?? now);
           break;
         case "inventory_levels/update":
-          restocked = await markWatchesRestocked(db, shop.id, await syncInventoryLevel(db, shop.id, InventoryLevelPayload.parse(body)), now);
+          {
+            const level = InventoryLevelPayload.parse(body);
+            await syncInventoryLevel(db, shop.id, level);
+            restocked = await restockedWatches(db, shop.id, level.inventory_item_id, now);
+          }
           break;
         case "customers/redact":
           await redactCustomer(db, shop.id, CustomersRedactPayload.parse(body), now);
@@ -103,7 +107,7 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
         }
       }
       for (const w of restocked) {
-        await handleFlowEvent(deps, { type: "back_in_stock", shopId: shop.id, customerId: w.customerId, variantShopifyId: w.variantShopifyId, watchId: w.id, key: `restock:${w.id}:${now.getTime()}` }, now);
+        await handleFlowEvent(deps, { type: "back_in_stock", shopId: shop.id, customerId: w.customerId, variantShopifyId: w.variantShopifyId, watchId: w.id, key: `restock:${w.id}:${w.restockedAt.getTime()}` }, now);
       }
     }
     await db.webhookInbox.update({ where: { id: row.id }, data: { status: "PROCESSED", processedAt: now, error: null, attempts: { increment: 1 } } });

@@ -4,7 +4,7 @@ import { killableDb } from "../support/killable-db";
 import { DAY, MINUTE } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { TestShop, testProviders, uniqueShop } from "../support/app";
-import { checkoutPayload, customerPayload } from "../support/fixtures";
+import { checkoutPayload, customerPayload, inventoryLevelPayload, productPayload } from "../support/fixtures";
 
 let phone = 1000 + (process.pid % 8000);
 
@@ -65,6 +65,40 @@ describe("killing the worker between any two writes of a flow loses and doubles 
       const messages = await db.message.findMany({ where: { shopId }, orderBy: { createdAt: "asc" } });
       expect(messages.map((m) => m.status), label).toEqual(["DELIVERED", "DELIVERED"]);
       expect((await db.flowRun.findFirstOrThrow({ where: { shopId } })).status, label).toBe("COMPLETED");
+    }
+  }, 180_000);
+
+  it("a back-in-stock watcher is texted exactly once whichever write of the restock the worker dies before", async () => {
+    /** Back-in-stock flow on; a subscribed shopper's checkout held the sold-out kettle; the restock is delivered. */
+    const restock = async (label: string) => {
+      const shop = new TestShop(uniqueShop(label), new Date("2026-07-01T17:00:00Z"));
+      const { id: shopId } = await ensureShop(db, shop.domain);
+      await db.flow.update({ where: { shopId_key: { shopId, key: "back-in-stock" } }, data: { enabled: true } });
+      const customer = customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone: `+1212555${String(++phone).padStart(4, "0")}` });
+      await shop.deliver("products/create", productPayload({ id: 88, variantId: 8801, inventoryItemId: 9801, quantity: 0, updatedAt: shop.clock.now(), title: "Gooseneck Kettle", handle: "gooseneck-kettle" }));
+      await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now(), variantId: 8801 }));
+      shop.clock.advance(MINUTE);
+      await shop.send("inventory_levels/update", inventoryLevelPayload({ inventoryItemId: 9801, locationId: 1, available: 12, updatedAt: shop.clock.now() }));
+      const faulty = killableDb();
+      shop.deps.db = faulty.db;
+      return { shop, shopId, customer, faulty };
+    };
+    const dry = await restock("restock-count");
+    dry.faulty.killAtWrite(Infinity);
+    await dry.shop.work();
+    const writes = dry.faulty.writes;
+    expect(writes).toBeGreaterThan(5);
+
+    for (let k = 1; k <= writes; k++) {
+      const label = `killed before write ${k} of ${writes}`;
+      const { shop, shopId, customer, faulty } = await restock(`restock-${k}`);
+      faulty.killAtWrite(k);
+      await workThroughCrashes(shop);
+      faulty.disarm();
+      await workThroughCrashes(shop);
+      const sent = testProviders.outbox.sent.filter((s) => s.to === customer.phone);
+      expect(sent.map((s) => s.body.includes("back in stock")), label).toEqual([true]);
+      expect(await db.flowRun.count({ where: { shopId } }), label).toBe(1);
     }
   }, 180_000);
 });

@@ -38,10 +38,13 @@ export class TestShop {
   async work(): Promise<void> {
     const handlers = jobHandlers(this.deps);
     const { [QUEUES.processWebhook]: webhook, ...rest } = handlers;
-    const farFuture = new Date("9999-12-31T00:00:00Z");
+    const farFuture = new Date("9999-12-31T00:00:00Z").getTime();
     for (;;) {
+      // A retried webhook job is due at "now + backoff": "now" moves past the latest one.
+      const latest = (await db.job.aggregate({ where: { queue: QUEUES.processWebhook }, _max: { runAt: true } }))._max.runAt?.getTime() ?? 0;
+      const webhooksDue = new Date(Math.max(farFuture, latest));
       const ran =
-        (await this.deps.queue.runDue({ [QUEUES.processWebhook]: webhook! }, "test-worker", 200, farFuture)) +
+        (await this.deps.queue.runDue({ [QUEUES.processWebhook]: webhook! }, "test-worker", 200, webhooksDue)) +
         (await consumeMembershipEvents(this.deps)) +
         (await this.deps.queue.runDue(rest, "test-worker", 200, this.clock.now()));
       if (ran === 0) return;
