@@ -59,3 +59,18 @@ export function conditionsOf(node: SegmentNode): Condition[] {
   if ("not" in node) return conditionsOf(node.not);
   return [node];
 }
+
+/**
+ * A stored definition, parsed once: the segment engine evaluates every segment on every
+ * event, and re-validating the same JSON each time was pure overhead. Keyed by the JSON
+ * text itself (not updatedAt, which moves with every member-count change), so an edit is
+ * a new entry; distinct definitions are few.
+ */
+const parsed = new Map<string, SegmentNode>();
+
+export function storedDefinition(segment: { definition: unknown }): SegmentNode {
+  const key = JSON.stringify(segment.definition);
+  let node = parsed.get(key);
+  if (!node) parsed.set(key, (node = SegmentNodeSchema.parse(segment.definition)));
+  return node;
+}

@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import { CustomerEvaluation } from "./evaluate.server";
-import { SegmentNodeSchema } from "./definition";
+import { storedDefinition } from "./definition";
 
 export interface MembershipCause {
   cause: "webhook" | "time" | "definition" | "consent" | "click" | "privacy";
@@ -33,7 +33,7 @@ export async function refreshCustomerSegments(
   const isMember = new Set(current.map((m) => m.segmentId));
   const changes: MembershipChange[] = [];
   for (const segment of segments) {
-    const should = await evaluation.matches(SegmentNodeSchema.parse(segment.definition));
+    const should = await evaluation.matches(storedDefinition(segment));
     if (should !== isMember.has(segment.id)) {
       changes.push({ segmentId: segment.id, customerId, change: should ? "ENTERED" : "LEFT" });
     }

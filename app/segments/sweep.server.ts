@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import { DAY, MINUTE } from "../clock";
-import { ABANDONED_MAX_DAYS, conditionsOf, SegmentNodeSchema, type Condition } from "./definition";
+import { ABANDONED_MAX_DAYS, conditionsOf, storedDefinition, type Condition } from "./definition";
 import { refreshCustomerSegments, type MembershipChange } from "./membership.server";
 
 /** The first sweep of a shop looks back this far for boundaries crossed before it. */
@@ -17,7 +17,7 @@ export async function sweepShop(db: Db, shopId: string, now: Date): Promise<{ ev
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { segmentsSweptAt: true } });
   const from = shop.segmentsSweptAt ?? new Date(now.getTime() - FIRST_SWEEP_LOOKBACK);
   const segments = await db.segment.findMany({ where: { shopId, archivedAt: null }, select: { definition: true } });
-  const conditions = segments.flatMap((s) => conditionsOf(SegmentNodeSchema.parse(s.definition)));
+  const conditions = segments.flatMap((s) => conditionsOf(storedDefinition(s)));
 
   const candidates = new Set<string>();
   for (const window of boundaryWindows(conditions)) {

@@ -160,7 +160,7 @@ describe("duplicates and reordering", () => {
     expect(a["repeat-buyers"]!.length).toBeGreaterThan(0);
     expect(a["opted-out"]!.length).toBeGreaterThan(0);
     expect(a["sms-subscribers"]!.length).toBeGreaterThan(0);
-  });
+  }, 120_000); // hundreds of webhooks twice over: slow on a loaded 2-CPU machine
 
   it("one shop's events never touch another shop's segments", async () => {
     const a = new TestShop(uniqueShop("iso-a"));
