@@ -38,7 +38,7 @@ export function gateDecisionText(m: GateTextInput): string {
     case "SENDING":
       return "sending";
     default:
-      return decisions.length ? "sent: consent, number, quiet hours and frequency cap checked" : "sent";
+      return decisions.length ? "sent: all gates passed" : "sent";
   }
 }
 

@@ -36,7 +36,7 @@ export default function Messages() {
               resourceName={{ singular: "message", plural: "messages" }}
               itemCount={messages.length}
               selectable={false}
-              headings={[{ title: "When" }, { title: "Shopper" }, { title: "Status" }, { title: "Source" }, { title: "Gates / outcome" }, { title: "Provider" }, { title: "Text" }]}
+              headings={[{ title: "When" }, { title: "Shopper" }, { title: "Status" }, { title: "Source" }, { title: "Gates and provider" }, { title: "Text" }]}
             >
               {messages.map((m, i) => (
                 <IndexTable.Row id={m.id} key={m.id} position={i}>
@@ -52,19 +52,26 @@ export default function Messages() {
                   </IndexTable.Cell>
                   <IndexTable.Cell>{m.source}</IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Text as="span" tone={m.gate.startsWith("blocked") || m.gate.startsWith("failed") ? "critical" : undefined}>
-                      {m.gate}
-                    </Text>
+                    <div style={{ maxWidth: 260, whiteSpace: "normal" }}>
+                      <BlockStack>
+                        <Text as="span" tone={m.gate.startsWith("blocked") || m.gate.startsWith("failed") ? "critical" : undefined}>
+                          {m.gate}
+                        </Text>
+                        {m.provider || m.providerStatus ? (
+                          <Text as="span" variant="bodySm" tone="subdued" breakWord>
+                            {[m.provider, m.providerStatus].filter(Boolean).join(" · ")}
+                          </Text>
+                        ) : null}
+                        {m.error && m.status === "FAILED" ? (
+                          <Text as="span" variant="bodySm" tone="critical">
+                            {m.error}
+                          </Text>
+                        ) : null}
+                      </BlockStack>
+                    </div>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <BlockStack>
-                      <Text as="span" variant="bodySm">{m.provider ?? "—"}</Text>
-                      {m.providerStatus ? <Text as="span" variant="bodySm" tone="subdued">{m.providerStatus}</Text> : null}
-                      {m.error && m.status === "FAILED" ? <Text as="span" variant="bodySm" tone="critical">{m.error}</Text> : null}
-                    </BlockStack>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <div style={{ maxWidth: 320, whiteSpace: "normal" }}>
+                    <div style={{ maxWidth: 280, whiteSpace: "normal" }}>
                       <Text as="span" variant="bodySm" fontWeight={m.direction === "INBOUND" ? "semibold" : undefined}>
                         {m.body.length > 160 ? `${m.body.slice(0, 160)}…` : m.body}
                       </Text>

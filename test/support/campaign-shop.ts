@@ -2,6 +2,11 @@ import db from "../../app/db.server";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { DAY, HOUR } from "../../app/clock";
 import { customerPayload, orderPayload } from "../../app/simulator/shopify-payloads";
+import { handleInbound } from "../../app/messaging/inbound.server";
+import { scheduleMessage } from "../../app/messaging/dispatch.server";
+import { recordClick } from "../../app/tracking/links.server";
+import { action as composeAction } from "../../app/routes/app.campaigns.new";
+import { AdminClient } from "./admin-pages";
 import { TestShop, uniqueShop } from "./app";
 
 let phone = 3000 + (process.pid % 900);
@@ -35,3 +40,25 @@ export async function shopWithBuyers(label: string) {
   const customers = Object.fromEntries((await db.customer.findMany({ where: { shopId } })).map((c) => [c.firstName!, c]));
   return { shop, shopId, segment, customers };
 }
+
+/**
+ * A campaign went to the one-time buyers (three delivered, Siti held for the night in Kuala
+ * Lumpur), a text to Finn, who never consented, was blocked, Ava clicked and replied.
+ */
+export async function shopAfterCampaign(label: string) {
+  const seeded = await shopWithBuyers(label);
+  const { shop, shopId, segment, customers } = seeded;
+  const client = new AdminClient(shop.domain);
+  const request = await client.request("/app/campaigns/new", { form: { intent: "create", name: "Weekend sale", segmentId: segment.id, body: "Hi {{ first_name }}: https://shop.example/sale", when: "now" } });
+  await composeAction({ request, params: {}, context: {} });
+  await scheduleMessage(shop.deps, { shopId, customerId: customers.Finn!.id, body: "Psst, Finn", purpose: "marketing", idempotencyKey: "test:finn", dueAt: shop.clock.now() });
+  await shop.work();
+  const avaText = await db.message.findFirstOrThrow({ where: { shopId, customerId: customers.Ava!.id, direction: "OUTBOUND" } });
+  const link = await db.trackedLink.findFirstOrThrow({ where: { messageId: avaText.id } });
+  await recordClick(db, link.code, shop.clock.now());
+  await handleInbound(shop.deps, shopId, { from: customers.Ava!.phone!, body: "Love it, thanks!", providerMessageId: `SM-${label}-1` });
+  await shop.work();
+  const campaign = await db.campaign.findFirstOrThrow({ where: { shopId } });
+  return { ...seeded, client, campaign, avaText };
+}
+
