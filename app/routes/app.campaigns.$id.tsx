@@ -2,12 +2,13 @@ import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { BarChart } from "@shopify/polaris-viz";
-import { BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { BlockStack, Button, Card, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { notFound, requireShop } from "../admin/auth.server";
 import { campaignDetail } from "../admin/campaigns.server";
 import { formatCount, formatDateTime, formatMoney, formatPercent } from "../admin/format";
 import { cancelCampaign } from "../campaigns/campaigns.server";
 import db from "../db.server";
+import { StatGrid } from "../components/Stat";
 import { StatusBadge } from "../components/StatusBadge";
 
 const POLL_MS = 3000;
@@ -83,11 +84,7 @@ export default function CampaignPage() {
                     : `${formatCount(progress.done)} of ${formatCount(expected)} handled${campaign.startedAt ? ` · started ${formatDateTime(campaign.startedAt, timeZone)}` : ""}${campaign.finishedAt ? ` · finished ${formatDateTime(campaign.finishedAt, timeZone)}` : ""}.`}
                 </Text>
                 <ProgressBar progress={expected ? Math.round((progress.done / expected) * 100) : 0} tone={campaign.status === "CANCELLED" ? "critical" : "primary"} />
-                <InlineGrid columns={{ xs: 2, md: 7 }} gap="200">
-                  {stats.map(([label, value]) => (
-                    <Stat key={label} label={label} value={value} />
-                  ))}
-                </InlineGrid>
+                <StatGrid items={stats} columns={7} />
               </BlockStack>
             </Card>
             <Card>
@@ -95,11 +92,7 @@ export default function CampaignPage() {
                 <Text as="h2" variant="headingMd">
                   Results
                 </Text>
-                <InlineGrid columns={{ xs: 1, md: 3 }} gap="300">
-                  {outcome.map(([label, value]) => (
-                    <Stat key={label} label={label} value={value} />
-                  ))}
-                </InlineGrid>
+                <StatGrid items={outcome} columns={3} />
               </BlockStack>
             </Card>
             {activity ? <ActivityChart activity={activity} /> : null}
@@ -120,19 +113,6 @@ export default function CampaignPage() {
         </Layout.Section>
       </Layout>
     </Page>
-  );
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <Box>
-      <Text as="p" tone="subdued" variant="bodySm">
-        {label}
-      </Text>
-      <Text as="p" variant="headingMd">
-        {value}
-      </Text>
-    </Box>
   );
 }
 

@@ -5,6 +5,7 @@ import { requireShop } from "../admin/auth.server";
 import { formatDateTime } from "../admin/format";
 import { shopperTimeline, type TimelineKind } from "../admin/shoppers.server";
 import db from "../db.server";
+import { StatGrid } from "../components/Stat";
 import { StatusBadge } from "../components/StatusBadge";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -29,12 +30,15 @@ export default function ShopperTimeline() {
     <Page title={shopper.name} backAction={{ content: "Messages", url: "/app/messages" }} titleMetadata={<StatusBadge status={shopper.consent} />}>
       <BlockStack gap="400">
         <Card>
-          <InlineStack gap="600" wrap>
-            <Fact label="Phone" value={shopper.phone ?? "no valid number"} />
-            <Fact label="SMS consent" value={`${shopper.consent.toLowerCase().replace("_", " ")}${shopper.consentAt ? ` since ${formatDateTime(shopper.consentAt, timeZone)}` : ""}`} />
-            <Fact label="Time zone" value={shopper.timeZone ?? `shop's (${timeZone})`} />
-            <Fact label="Orders" value={String(shopper.ordersCount)} />
-          </InlineStack>
+          <StatGrid
+            columns={4}
+            items={[
+              ["Phone", shopper.phone ?? "no valid number"],
+              ["SMS consent", `${shopper.consent.toLowerCase().replace("_", " ")}${shopper.consentAt ? ` since ${formatDateTime(shopper.consentAt, timeZone)}` : ""}`],
+              ["Time zone", shopper.timeZone ?? `shop's (${timeZone})`],
+              ["Orders", String(shopper.ordersCount)],
+            ]}
+          />
         </Card>
         <Card>
           <BlockStack gap="300">
@@ -77,18 +81,5 @@ export default function ShopperTimeline() {
         </Card>
       </BlockStack>
     </Page>
-  );
-}
-
-function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <BlockStack>
-      <Text as="span" tone="subdued" variant="bodySm">
-        {label}
-      </Text>
-      <Text as="span" fontWeight="semibold">
-        {value}
-      </Text>
-    </BlockStack>
   );
 }
