@@ -24,7 +24,6 @@ describe("campaigns in Chromium", () => {
 
     await page.goto(`${server.url}/app/campaigns`);
     await page.getByRole("link", { name: "Weekend sale" }).waitFor();
-    await screenshot(page, "campaigns-list");
 
     await page.getByRole("link", { name: "New campaign" }).first().click();
     await page.waitForURL(/\/app\/campaigns\/new$/);
@@ -52,6 +51,7 @@ describe("campaigns in Chromium", () => {
     const row = page.getByRole("row").filter({ hasText: "Restock alert" });
     await row.waitFor();
     expect(await row.getByText("Scheduled", { exact: true }).isVisible()).toBe(true);
+    await screenshot(page, "campaigns-list");
 
     await page.goto(`${server.url}/app/campaigns/${sent.id}`);
     await page.getByText("Delivery rate").waitFor();
