@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import { HOUR } from "../clock";
 import { normalisePhone } from "../contacts/phone";
-import { COUNTRY_WINDOWS, isAllowed, nextAllowed, windowFromQuietHours, type Window } from "./quiet-hours";
+import { isAllowed, nextAllowed, sendingWindows } from "./quiet-hours";
 
 export interface GateDecision {
   gate: "consent" | "phone" | "quiet_hours" | "frequency_cap";
@@ -60,9 +60,7 @@ export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
     decisions.push({ gate: "consent", decision: "pass", detail: "subscribed", at });
 
     const timeZone = c.timeZone ?? g.shopTimeZone;
-    const windows: Window[] = [windowFromQuietHours(g.settings.quietHoursStartMinute, g.settings.quietHoursEndMinute)];
-    const country = c.countryCode ? COUNTRY_WINDOWS[c.countryCode] : undefined;
-    if (country) windows.push(country);
+    const windows = sendingWindows(g.settings, c.countryCode);
     if (!isAllowed(g.now, timeZone, windows)) {
       const until = nextAllowed(g.now, timeZone, windows);
       decisions.push({ gate: "quiet_hours", decision: "defer", detail: `quiet hours in ${timeZone}; next allowed ${until.toISOString()}`, at });
