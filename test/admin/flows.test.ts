@@ -152,7 +152,7 @@ describe("flow editor", () => {
     const { flow, admin } = await shopWithAdmin("flows-edit-invalid");
     const definition = definitionOf("abandoned-checkout");
     const save = (name: string, steps: unknown[]) => ({ payload: JSON.stringify({ name, version: 1, definition: { ...definition, steps } }) });
-    const errorsOf = async (form: { payload: string }) => ((await admin.act(editAction, flowPath(flow.id), form, { id: flow.id })) as { errors: Record<string, string> }).errors;
+    const errorsOf = async (form: { payload: string }) => ((await admin.act(editAction, flowPath(flow.id), form, { id: flow.id })) as unknown as { errors: Record<string, string> }).errors;
 
     const malformed = save(" ", [
       { type: "send", variants: [{ key: "A", weight: 1, body: "" }] },
