@@ -10,7 +10,7 @@ import { EXIT_LABELS } from "../flows/describe";
 import { saveFlow } from "../flows/manage.server";
 import type { FieldErrors } from "../flows/manage.server";
 import { editPayload, NEW_STEPS, toStepForm, type FlowForm, type StepForm } from "../components/flows/editor-state";
-import { StepEditor } from "../components/flows/StepEditor";
+import { FieldError, StepEditor } from "../components/flows/StepEditor";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -145,11 +145,7 @@ export default function FlowEditor() {
                     disabled={exit === "left_segment" && flow.definition.trigger.type !== "segment_entered"}
                   />
                 ))}
-                {errors["definition.exitConditions"] && (
-                  <Text as="p" tone="critical">
-                    {errors["definition.exitConditions"]}
-                  </Text>
-                )}
+                <FieldError message={errors["definition.exitConditions"]} />
               </BlockStack>
             </Card>
             <Card>

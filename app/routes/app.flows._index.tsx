@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
-import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, List, Modal, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Link, List, Modal, Page, Text } from "@shopify/polaris";
 import { notFound, requireShop } from "../admin/auth.server";
 import { flowList, PERFORMANCE_DAYS, type FlowListItem } from "../admin/flows.server";
 import { formatCount, formatMoney, formatPercent } from "../admin/format";
@@ -53,6 +53,8 @@ export default function FlowsIndex() {
   );
 }
 
+const NUMBER_COLUMNS = ["In progress", "Sent", "Delivered", "CTR", "Opt-outs", "Orders", "Revenue", "Cost"];
+
 function FlowTable({ title, flows, currency }: { title: string; flows: FlowListItem[]; currency: string }) {
   return (
     <Card padding="0">
@@ -66,19 +68,7 @@ function FlowTable({ title, flows, currency }: { title: string; flows: FlowListI
           resourceName={{ singular: "flow", plural: "flows" }}
           itemCount={flows.length}
           selectable={false}
-          headings={[
-            { title: "Flow" },
-            { title: "Status" },
-            { title: "In progress", alignment: "end" },
-            { title: "Sent", alignment: "end" },
-            { title: "Delivered", alignment: "end" },
-            { title: "CTR", alignment: "end" },
-            { title: "Opt-outs", alignment: "end" },
-            { title: "Orders", alignment: "end" },
-            { title: "Revenue", alignment: "end" },
-            { title: "Cost", alignment: "end" },
-            { title: "" },
-          ]}
+          headings={[{ title: "Flow" }, { title: "Status" }, ...NUMBER_COLUMNS.map((title) => ({ title, alignment: "end" as const })), { title: "" }]}
         >
           {flows.map((flow, i) => (
             <FlowRow key={flow.id} flow={flow} index={i} currency={currency} />
@@ -99,9 +89,11 @@ function FlowRow({ flow, index, currency }: { flow: FlowListItem; index: number;
     <IndexTable.Row id={flow.id} position={index}>
       <IndexTable.Cell>
         <BlockStack gap="100">
-          <Button variant="plain" url={`/app/flows/${flow.id}`}>
-            {flow.name}
-          </Button>
+          <Link url={`/app/flows/${flow.id}`} removeUnderline>
+            <Text as="span" fontWeight="semibold">
+              {flow.name}
+            </Text>
+          </Link>
           <Text as="span" tone="subdued" variant="bodySm">
             {flow.trigger}
           </Text>

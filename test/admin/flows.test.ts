@@ -25,6 +25,14 @@ async function shopWithAdmin(label: string) {
   return { shop, shopId, flow, admin: new AdminClient(shop.domain) };
 }
 
+/** The flow turned on from the list, and one subscriber abandons a checkout: a run waits for its reminder. */
+async function abandonerInFlow(shop: TestShop, admin: AdminClient, flowId: string) {
+  await admin.act(listAction, "/app/flows", { flowId, enabled: "true" });
+  const customer = subscriber(shop.clock.now());
+  await shop.deliver("customers/create", customer);
+  return { customer, checkout: await shop.abandonCheckout(customer) };
+}
+
 const subscriber = (at: Date) => customerPayload({ updatedAt: at, smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` });
 const flowPath = (id: string) => `/app/flows/${id}`;
 const definitionOf = (key: string) => BUILT_IN_FLOWS.find((f) => f.key === key)!.definition;
@@ -77,10 +85,7 @@ describe("flows list", () => {
 
   it("counts runs in progress, and turns a flow off again", async () => {
     const { shop, flow, admin } = await shopWithAdmin("flows-list-runs");
-    await admin.act(listAction, "/app/flows", { flowId: flow.id, enabled: "true" });
-    const customer = subscriber(shop.clock.now());
-    await shop.deliver("customers/create", customer);
-    await shop.abandonCheckout(customer);
+    await abandonerInFlow(shop, admin, flow.id);
     expect((await admin.load(listLoader, "/app/flows")).flows.find((f) => f.id === flow.id)!.activeRuns).toBe(1);
 
     expect(await admin.act(listAction, "/app/flows", { flowId: flow.id, enabled: "false" })).toMatchObject({ ok: true, enabled: false });
@@ -105,10 +110,7 @@ describe("flow editor", () => {
 
   it("saving changed texts bumps the version, and a run waiting in the flow sends the new text at its next step", async () => {
     const { shop, shopId, flow, admin } = await shopWithAdmin("flows-edit-save");
-    await admin.act(listAction, "/app/flows", { flowId: flow.id, enabled: "true" });
-    const customer = subscriber(shop.clock.now());
-    await shop.deliver("customers/create", customer);
-    await shop.abandonCheckout(customer);
+    await abandonerInFlow(shop, admin, flow.id);
 
     const { flow: loaded } = await admin.load(editLoader, flowPath(flow.id), { id: flow.id });
     const steps = loaded.definition.steps.map(toStepForm);
@@ -134,10 +136,7 @@ describe("flow editor", () => {
 
   it("adding or removing steps ends the runs in progress and cancels what they had scheduled", async () => {
     const { shop, flow, admin } = await shopWithAdmin("flows-edit-reshape");
-    await admin.act(listAction, "/app/flows", { flowId: flow.id, enabled: "true" });
-    const customer = subscriber(shop.clock.now());
-    await shop.deliver("customers/create", customer);
-    await shop.abandonCheckout(customer);
+    await abandonerInFlow(shop, admin, flow.id);
 
     const definition = definitionOf("abandoned-checkout");
     const payload = { name: "Abandoned checkout reminder", version: 1, definition: { ...definition, steps: [definition.steps[0]] } };

@@ -19,6 +19,14 @@ interface Props {
   currency: string;
 }
 
+/** An error that belongs to a group of fields rather than one (a TextField shows its own). */
+export const FieldError = ({ message }: { message?: string }) =>
+  message ? (
+    <Text as="p" tone="critical">
+      {message}
+    </Text>
+  ) : null;
+
 /** One step of a flow, edited in place. */
 export function StepEditor({ step, index, count, onChange, onMove, onRemove, errors, preview, currency }: Props) {
   return (
@@ -41,11 +49,7 @@ export function StepEditor({ step, index, count, onChange, onMove, onRemove, err
           </InlineStack>
         </InlineStack>
         <StepFields step={step} index={index} count={count} onChange={onChange} errors={errors} preview={preview} currency={currency} />
-        {errors[""] && (
-          <Text as="p" tone="critical">
-            {errors[""]}
-          </Text>
-        )}
+        <FieldError message={errors[""]} />
       </BlockStack>
     </Card>
   );
@@ -144,11 +148,7 @@ function VariantsEditor(props: { variants: VariantForm[]; stepIndex: number; onC
           />
         </BlockStack>
       ))}
-      {errors["variants"] && (
-        <Text as="p" tone="critical">
-          {errors["variants"]}
-        </Text>
-      )}
+      <FieldError message={errors["variants"]} />
       {variants.length < 4 && (
         <InlineStack>
           <Button onClick={() => onChange([...variants, { key: nextVariantKey(variants), weight: "1", body: variants[0]?.body ?? "" }])}>
