@@ -22,6 +22,15 @@ export function triggerInWords(trigger: Trigger, segments: SegmentNames = {}): s
   }
 }
 
+/** What can start a merchant's own flow, as the "new flow" form offers it. */
+export const TRIGGER_CHOICES: { value: Trigger["type"]; label: string }[] = [
+  { value: "segment_entered", label: "A shopper enters a segment" },
+  { value: "segment_left", label: "A shopper leaves a segment" },
+  { value: "order_placed", label: "A shopper places an order" },
+  { value: "back_in_stock", label: "An item a shopper is waiting for is back in stock" },
+  { value: "subscribed", label: "A shopper subscribes to SMS" },
+];
+
 export const DELAY_UNITS = [
   { unit: "days", minutes: 24 * 60 },
   { unit: "hours", minutes: 60 },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { unknownVariables } from "../messaging/template";
-import { FlowDefinition, StepSchema, stepShape } from "./definition";
+import { FlowDefinition, StepSchema, stepShape, TriggerSchema, type Exit, type Step } from "./definition";
 import { exitRunsInProgress } from "./engine.server";
 
 /**
@@ -94,4 +94,31 @@ export async function saveFlow(db: Db, shopId: string, flowId: string, input: un
 export async function setFlowEnabled(db: Db, shopId: string, flowId: string, enabled: boolean): Promise<boolean> {
   const { count } = await db.flow.updateMany({ where: { id: flowId, shopId }, data: { enabled } });
   return count === 1;
+}
+
+const SEGMENT_TRIGGERS = ["segment_entered", "segment_left"];
+
+/** What the merchant picks to start a flow of their own: a name and what starts it. */
+export const NewFlowInput = z
+  .object({
+    name: z.string().trim().min(1, "Give the flow a name").max(80, "Keep the name under 80 characters"),
+    triggerType: z.enum(["segment_entered", "segment_left", "order_placed", "back_in_stock", "subscribed"], { message: "Choose what starts the flow" }),
+    segmentKey: z.string().optional(),
+  })
+  .refine((v) => !SEGMENT_TRIGGERS.includes(v.triggerType) || !!v.segmentKey, { path: ["segmentKey"], message: "Choose a segment" });
+export type NewFlowInput = z.infer<typeof NewFlowInput>;
+
+/**
+ * A merchant's own flow: off, with one text to edit before it is turned on. Null when the
+ * chosen segment is not one of the shop's.
+ */
+export async function createFlow(db: Db, shopId: string, input: NewFlowInput) {
+  const segmentKey = SEGMENT_TRIGGERS.includes(input.triggerType) ? input.segmentKey! : null;
+  if (segmentKey && !(await db.segment.findFirst({ where: { shopId, key: segmentKey, archivedAt: null }, select: { id: true } }))) return null;
+  const trigger = TriggerSchema.parse(segmentKey ? { type: input.triggerType, segmentKey } : { type: input.triggerType });
+  const exitConditions: Exit[] = trigger.type === "segment_entered" ? ["ordered", "opted_out", "left_segment"] : ["opted_out"];
+  const steps: Step[] = [{ type: "send", variants: [{ key: "A", weight: 1, body: 'Hi {{ first_name | default: "there" }}, news from {{ shop_name }}!' }] }];
+  return db.flow.create({
+    data: { shopId, key: `custom-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, name: input.name, builtIn: false, enabled: false, trigger, steps, exitConditions },
+  });
 }

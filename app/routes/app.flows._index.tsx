@@ -29,7 +29,7 @@ export default function FlowsIndex() {
   const builtIn = flows.filter((f) => f.builtIn);
   const custom = flows.filter((f) => !f.builtIn);
   return (
-    <Page title="Flows" subtitle={`Automated texts that react to what shoppers do. Numbers cover texts sent in the last ${days} days.`}>
+    <Page title="Flows" primaryAction={{ content: "Create flow", url: "/app/flows/new" }} subtitle={`Automated texts that react to what shoppers do. Numbers cover texts sent in the last ${days} days.`}>
       <Layout>
         <Layout.Section>
           <FlowTable title="Built-in flows" flows={builtIn} currency={currency} />
@@ -39,10 +39,10 @@ export default function FlowsIndex() {
             <FlowTable title="Your flows" flows={custom} currency={currency} />
           ) : (
             <Card>
-              <EmptyState heading="No flows of your own yet" image="">
+              <EmptyState heading="No flows of your own yet" image="" action={{ content: "Create flow", url: "/app/flows/new" }}>
                 <p>
-                  The built-in flows above cover abandoned checkouts, restocks, repeat buyers, win-back and welcome texts. Turn one on, or open it to change its texts,
-                  delays and A/B variants to suit your shop.
+                  The built-in flows above cover abandoned checkouts, restocks, repeat buyers, win-back and welcome texts: turn one on, or open it to change its
+                  texts, delays and A/B variants. For anything else, create a flow of your own from a segment, an order, a restock or a new subscriber.
                 </p>
               </EmptyState>
             </Card>

@@ -9,6 +9,7 @@ import { editPayload, fromStepForm, toStepForm } from "../../app/components/flow
 import { BUILT_IN_FLOWS } from "../../app/flows/builtins.server";
 import { action as listAction, loader as listLoader } from "../../app/routes/app.flows._index";
 import { action as editAction, loader as editLoader } from "../../app/routes/app.flows.$id";
+import { action as newAction, loader as newLoader } from "../../app/routes/app.flows.new";
 import { AdminClient } from "../support/admin-pages";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, orderPayload } from "../support/fixtures";
@@ -38,7 +39,7 @@ const flowPath = (id: string) => `/app/flows/${id}`;
 const definitionOf = (key: string) => BUILT_IN_FLOWS.find((f) => f.key === key)!.definition;
 
 /** An action's answer as the browser gets it (status included), for refusals answered with data. */
-async function statusOfPost(admin: AdminClient, action: typeof listAction | typeof editAction, path: string, form: Record<string, string>, params: Record<string, string> = {}) {
+async function statusOfPost(admin: AdminClient, action: typeof listAction | typeof editAction | typeof newAction, path: string, form: Record<string, string>, params: Record<string, string> = {}) {
   return admin.statusOf(action({ request: await admin.request(path, { form }), params, context: {} }));
 }
 
@@ -196,6 +197,30 @@ describe("flow editor", () => {
     expect(toStepForm({ type: "wait", minutes: 90 })).toEqual({ type: "wait", amount: "90", unit: "minutes" });
     expect(fromStepForm({ type: "wait", amount: "2", unit: "hours" })).toEqual({ type: "wait", minutes: 120 });
     expect(fromStepForm({ type: "wait", amount: "", unit: "days" })).toEqual({ type: "wait", minutes: null });
+  });
+});
+
+describe("new flow", () => {
+  it("creates a custom flow, off, from a trigger choice, and opens its editor", async () => {
+    const { shopId, admin } = await shopWithAdmin("flows-new");
+    expect((await admin.load(newLoader, "/app/flows/new")).segments.map((s) => s.key)).toContain("repeat-buyers");
+    const response = (await newAction({ request: await admin.request("/app/flows/new", { form: { name: "VIP thank-you", triggerType: "segment_entered", segmentKey: "repeat-buyers" } }), params: {}, context: {} })) as Response;
+    expect(response.status).toBe(302);
+    const flow = await db.flow.findFirstOrThrow({ where: { shopId, builtIn: false } });
+    expect(response.headers.get("location")).toBe(`/app/flows/${flow.id}`);
+    expect(flow).toMatchObject({ name: "VIP thank-you", enabled: false, trigger: { type: "segment_entered", segmentKey: "repeat-buyers" }, exitConditions: ["ordered", "opted_out", "left_segment"] });
+    const { flows } = await admin.load(listLoader, "/app/flows");
+    expect(flows.find((f) => f.id === flow.id)).toMatchObject({ builtIn: false, trigger: "A shopper enters the “Repeat buyers” segment", steps: ["Send a text"] });
+  });
+
+  it("asks for a name and a segment of the shop's own", async () => {
+    const { shopId, admin } = await shopWithAdmin("flows-new-invalid");
+    const errorsOf = async (form: Record<string, string>) => ((await admin.act(newAction, "/app/flows/new", form)) as unknown as { errors: Record<string, string> }).errors;
+    expect(await statusOfPost(admin, newAction, "/app/flows/new", { name: "", triggerType: "segment_entered" })).toBe(400);
+    expect(await errorsOf({ name: "", triggerType: "segment_entered" })).toEqual({ name: "Can't be empty", segmentKey: "Choose a segment" });
+    expect(await errorsOf({ name: "X", triggerType: "birthday" })).toEqual({ triggerType: "Choose what starts the flow" });
+    expect(await errorsOf({ name: "X", triggerType: "segment_left", segmentKey: "someone-elses" })).toEqual({ segmentKey: "Choose one of your segments" });
+    expect(await db.flow.count({ where: { shopId, builtIn: false } })).toBe(0);
   });
 });
 
