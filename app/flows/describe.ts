@@ -105,6 +105,8 @@ export const EXIT_LABELS: Record<Exit, string> = {
   left_segment: "The shopper leaves the trigger segment",
 };
 
+const EXIT_SHORT: Record<Exit, string> = { ordered: "they order", opted_out: "they opt out", left_segment: "they leave the segment" };
+
 export function exitsInWords(exits: Exit[]): string {
-  return exits.length === 0 ? "Runs until the last step." : `Stops early when: ${exits.map((e) => EXIT_LABELS[e].replace(/^The shopper /, "they ")).join(", ")}.`;
+  return exits.length === 0 ? "Runs until the last step." : `Stops early when ${exits.map((e) => EXIT_SHORT[e]).join(", ")}.`;
 }

@@ -70,5 +70,14 @@ describe("flows in Chromium", () => {
     const saved = await db.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key: "abandoned-checkout" } } });
     expect(saved.version).toBe(2);
     expect(JSON.stringify(saved.steps)).toContain("your cart is waiting 🛒");
+
+    // A flow of the merchant's own, from a trigger choice, lands in its editor.
+    await page.goto(`${server.url}/app/flows`);
+    await page.getByRole("link", { name: "Create flow" }).first().click();
+    await page.getByLabel("Name").fill("VIP thank-you");
+    await page.getByLabel("Segment").selectOption({ label: "Repeat buyers" });
+    await page.getByRole("button", { name: "Create flow" }).click();
+    await page.getByRole("heading", { name: "VIP thank-you" }).waitFor();
+    expect(await page.getByText("A shopper enters the “Repeat buyers” segment").isVisible()).toBe(true);
   }, 120_000);
 });
