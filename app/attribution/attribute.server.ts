@@ -1,3 +1,4 @@
+import type { Prisma } from "../generated/sqlite/client";
 import type { Db } from "../db.server";
 import { DAY, HOUR } from "../clock";
 
@@ -51,29 +52,22 @@ export interface Performance {
 /**
  * A flow's or campaign's numbers: delivery, unique clickers over delivered, opt-outs within
  * 7 days of a message over delivered, orders and revenue by attribution model, and cost.
+ * `since` limits it to messages sent from then on (and the orders and clicks they earned).
+ * Counted in the database: only the recipients who opted out are read back, to match each
+ * opt-out to the messages before it.
  */
-export async function performance(db: Db, shopId: string, of: { flowId: string } | { campaignId: string }): Promise<Performance> {
-  const messages = await db.message.findMany({
-    where: { shopId, ...of, direction: "OUTBOUND", status: { in: ["SENT", "DELIVERED", "FAILED"] } },
-    select: { id: true, status: true, customerId: true, sentAt: true, cost: true },
-  });
-  const sent = messages.filter((m) => m.status !== "FAILED").length;
-  const delivered = messages.filter((m) => m.status === "DELIVERED").length;
-  const ids = messages.map((m) => m.id);
-  const clickers = await db.click.findMany({ where: { shopId, link: { messageId: { in: ids } } }, distinct: ["customerId"], select: { customerId: true } });
-  // Opt-outs within 7 days of a message: one query for all recipients, matched here.
-  const toCustomers = messages.filter((m): m is typeof m & { customerId: string; sentAt: Date } => !!m.customerId && !!m.sentAt);
-  const earliest = toCustomers.reduce<Date | null>((min, m) => (!min || m.sentAt < min ? m.sentAt : min), null);
-  const stops = earliest
-    ? await db.consentEvent.findMany({
-        where: { shopId, customerId: { in: [...new Set(toCustomers.map((m) => m.customerId))] }, state: "UNSUBSCRIBED", occurredAt: { gte: earliest } },
-        select: { customerId: true, occurredAt: true },
-      })
-    : [];
-  const optOuts = toCustomers.filter((m) =>
-    stops.some((s) => s.customerId === m.customerId && s.occurredAt >= m.sentAt && s.occurredAt.getTime() < m.sentAt.getTime() + 7 * DAY),
-  ).length;
-  const attributions = await db.attribution.groupBy({ by: ["model"], where: { shopId, ...of }, _count: { _all: true }, _sum: { revenue: true } });
+export async function performance(db: Db, shopId: string, of: { flowId: string } | { campaignId: string }, since?: Date): Promise<Performance> {
+  const outbound = { shopId, ...of, direction: "OUTBOUND" as const, status: { in: ["SENT" as const, "DELIVERED" as const, "FAILED" as const] }, ...(since ? { sentAt: { gte: since } } : {}) };
+  const [byStatus, clickers, attributions] = await Promise.all([
+    db.message.groupBy({ by: ["status"], where: outbound, _count: { _all: true }, _sum: { cost: true }, _min: { sentAt: true } }),
+    db.click.groupBy({ by: ["customerId"], where: { shopId, link: { message: outbound } } }),
+    db.attribution.groupBy({ by: ["model"], where: { shopId, ...of, ...(since ? { message: { sentAt: { gte: since } } } : {}) }, _count: { _all: true }, _sum: { revenue: true } }),
+  ]);
+  const count = (status: string) => byStatus.find((s) => s.status === status)?._count._all ?? 0;
+  const sent = count("SENT") + count("DELIVERED");
+  const delivered = count("DELIVERED");
+  const earliest = byStatus.reduce<Date | null>((min, s) => (s._min.sentAt && (!min || s._min.sentAt < min) ? s._min.sentAt : min), null);
+  const optOuts = earliest ? await optOutsAfter(db, shopId, outbound, earliest) : 0;
   const model = (name: string) => attributions.find((a) => a.model === name);
   const rate = (n: number, d: number) => (d ? n / d : 0);
   return {
@@ -86,6 +80,16 @@ export async function performance(db: Db, shopId: string, of: { flowId: string }
     optOutRate: rate(optOuts, delivered || sent),
     conversions: { click: model("click")?._count._all ?? 0, send: model("send")?._count._all ?? 0 },
     revenue: { click: Number(model("click")?._sum.revenue ?? 0), send: Number(model("send")?._sum.revenue ?? 0) },
-    cost: messages.reduce((s, m) => s + Number(m.cost ?? 0), 0),
+    cost: byStatus.reduce((s, m) => s + Number(m._sum.cost ?? 0), 0),
   };
+}
+
+/** Messages (of those `where` selects) followed within 7 days by their recipient opting out. */
+async function optOutsAfter(db: Db, shopId: string, where: Prisma.MessageWhereInput, earliest: Date): Promise<number> {
+  // Opt-outs are few next to messages: read the shop's since the first message, then only
+  // those recipients' messages.
+  const stops = await db.consentEvent.findMany({ where: { shopId, customerId: { not: null }, state: "UNSUBSCRIBED", occurredAt: { gte: earliest } }, select: { customerId: true, occurredAt: true } });
+  if (stops.length === 0) return 0;
+  const messages = await db.message.findMany({ where: { AND: [where, { customerId: { in: [...new Set(stops.map((s) => s.customerId!))] }, sentAt: { not: null } }] }, select: { customerId: true, sentAt: true } });
+  return messages.filter((m) => stops.some((s) => s.customerId === m.customerId && s.occurredAt >= m.sentAt! && s.occurredAt.getTime() < m.sentAt!.getTime() + 7 * DAY)).length;
 }

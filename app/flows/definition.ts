@@ -35,3 +35,6 @@ export const FlowDefinition = z.object({
   exitConditions: z.array(ExitSchema).default(["opted_out"]),
 });
 export type FlowDefinition = z.infer<typeof FlowDefinition>;
+
+/** The kinds of step in order: what a run's step index means (a run in progress keeps its index across edits). */
+export const stepShape = (steps: Pick<Step, "type">[]) => steps.map((s) => s.type).join(">");

@@ -218,3 +218,17 @@ export async function consumeMembershipEvents(deps: DispatchDeps, limit = 200): 
   }
   return events.length;
 }
+
+/**
+ * Ends every run of a flow still in progress, cancelling the texts they had scheduled. Used
+ * when a flow's steps change shape (added, removed, reordered) under runs that are part-way
+ * through: their step index would point at a different step.
+ */
+export async function exitRunsInProgress(db: Db, flowId: string, reason: string, now: Date): Promise<number> {
+  const inProgress = { flowId, status: { in: ["ACTIVE" as const, "WAITING" as const] } };
+  const [, { count }] = await db.$transaction([
+    db.message.updateMany({ where: { flowRun: inProgress, status: { in: ["SCHEDULED", "HELD"] } }, data: { status: "CANCELLED", error: `flow exit: ${reason}` } }),
+    db.flowRun.updateMany({ where: inProgress, data: { status: "EXITED", exitReason: reason, finishedAt: now, nextRunAt: null } }),
+  ]);
+  return count;
+}

@@ -1,14 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../db.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
+import { shortUrl, URL_PATTERN } from "./short-url";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** 8 base62 characters: ~47 bits, unguessable enough that codes can't be enumerated. */
 const newCode = () => [...randomBytes(8)].map((b) => ALPHABET[b % 62]).join("");
-const URL_PATTERN = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
-
-/** The public short link for a code, on the app's own domain. */
-export const shortUrl = (appUrl: string, code: string) => `${appUrl.replace(/\/$/, "")}/l/${code}`;
+export { shortUrl };
 
 /**
  * Replaces every http(s) URL in a message body with a tracked short link for this message

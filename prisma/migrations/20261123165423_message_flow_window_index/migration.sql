@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Message_shopId_flowId_sentAt_idx" ON "Message"("shopId", "flowId", "sentAt");
+
