@@ -221,7 +221,7 @@ async function dailyHistory(db: Db, shopId: string, segmentId: string, now: Date
       });
       const count = (change: string) => groups.find((g) => g.change === change)?._count._all ?? 0;
       return { day: day.toISOString().slice(0, 10), entered: count("ENTERED"), left: count("LEFT") };
-    }),
+    })
   );
 }
 

@@ -4,7 +4,7 @@ import { useLoaderData, useNavigate, useSearchParams, useSubmit } from "@remix-r
 import { Badge, Banner, BlockStack, Card, DataTable, EmptyState, IndexTable, InlineStack, Layout, Modal, Page, Pagination, Text } from "@shopify/polaris";
 import { BarChart } from "@shopify/polaris-viz";
 import { notFound, requireShop } from "../admin/auth.server";
-import { findSegment, segmentMembers, segmentOverview, SMALL_SEGMENT_SUBSCRIBERS, HISTORY_DAYS } from "../admin/segments.server";
+import { findSegment, segmentMembers, segmentOverview, SMALL_SEGMENT_SUBSCRIBERS } from "../admin/segments.server";
 import { formatCount, formatDateTime, formatPercent } from "../admin/format";
 import { archiveSegment } from "../segments/manage.server";
 import db from "../db.server";
@@ -17,11 +17,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   if (!overview) notFound("Segment");
   const after = new URL(request.url).searchParams.get("after");
   const members = await segmentMembers(db, shop.id, overview.segment.id, after);
-  return { ...overview, ...members, smallBelow: SMALL_SEGMENT_SUBSCRIBERS, timeZone: shop.ianaTimezone };
+  return {
+    ...overview,
+    ...members,
+    smallBelow: SMALL_SEGMENT_SUBSCRIBERS,
+    timeZone: shop.ianaTimezone,
+  };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { shop } = await requireShop(request);
+  const { shop } = await requireShop(request.clone()); // the development login rebuilds the request, which would consume this one's body
   const segment = await findSegment(db, shop.id, params.id ?? "");
   if (!segment || segment.kind !== "CUSTOM") notFound("Segment");
   const form = await request.formData();
@@ -55,7 +60,17 @@ export default function SegmentPage() {
       subtitle={s.description ?? undefined}
       backAction={{ content: "Segments", url: "/app/segments" }}
       primaryAction={custom ? { content: "Edit", url: `/app/segments/${s.id}/edit` } : undefined}
-      secondaryActions={custom ? [{ content: "Archive", destructive: true, onAction: () => setConfirmArchive(true) }] : []}
+      secondaryActions={
+        custom
+          ? [
+              {
+                content: "Archive",
+                destructive: true,
+                onAction: () => setConfirmArchive(true),
+              },
+            ]
+          : []
+      }
     >
       <Layout>
         {d.small ? (
@@ -88,7 +103,7 @@ export default function SegmentPage() {
         <Layout.Section>
           <Card>
             <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{`Entries and exits, last ${HISTORY_DAYS} days`}</Text>
+              <Text as="h2" variant="headingMd">{`Entries and exits, last ${d.history.length} days`}</Text>
               <HistoryChart history={d.history} />
             </BlockStack>
           </Card>
@@ -97,7 +112,9 @@ export default function SegmentPage() {
           <Card padding="0">
             {d.members.length === 0 ? (
               <EmptyState heading="No members yet" image="">
-                <p>{s.backfill ? "Existing customers are still being evaluated." : "Customers join as soon as they match; store activity keeps this current."}</p>
+                <p>
+                  {s.backfill ? "Existing customers are still being evaluated." : "Customers join as soon as they match; store activity keeps this current."}
+                </p>
               </EmptyState>
             ) : (
               <>
@@ -118,14 +135,16 @@ export default function SegmentPage() {
                     </IndexTable.Row>
                   ))}
                 </IndexTable>
-                <InlineStack align="center">
-                  <Pagination
-                    hasPrevious={params.has("after")}
-                    onPrevious={() => navigate(-1)}
-                    hasNext={!!d.nextCursor}
-                    onNext={() => navigate(`?after=${d.nextCursor}`)}
-                  />
-                </InlineStack>
+                {params.has("after") || d.nextCursor ? (
+                  <InlineStack align="center">
+                    <Pagination
+                      hasPrevious={params.has("after")}
+                      onPrevious={() => navigate(-1)}
+                      hasNext={!!d.nextCursor}
+                      onNext={() => navigate(`?after=${d.nextCursor}`)}
+                    />
+                  </InlineStack>
+                ) : null}
               </>
             )}
           </Card>
@@ -144,7 +163,12 @@ export default function SegmentPage() {
                 <DataTable
                   columnContentTypes={["text", "text", "text", "text"]}
                   headings={["Customer", "Change", "Why", "When"]}
-                  rows={d.events.map((e) => [e.customer, e.change === "ENTERED" ? "Entered" : "Left", CAUSES[e.cause] ?? e.cause, formatDateTime(e.at, d.timeZone)])}
+                  rows={d.events.map((e) => [
+                    e.customer,
+                    e.change === "ENTERED" ? "Entered" : "Left",
+                    CAUSES[e.cause] ?? e.cause,
+                    formatDateTime(e.at, d.timeZone),
+                  ])}
                 />
               )}
             </BlockStack>
@@ -175,7 +199,11 @@ export default function SegmentPage() {
         open={confirmArchive}
         onClose={() => setConfirmArchive(false)}
         title={`Archive ${s.name}?`}
-        primaryAction={{ content: "Archive", destructive: true, onAction: () => submit({ intent: "archive" }, { method: "post" }) }}
+        primaryAction={{
+          content: "Archive",
+          destructive: true,
+          onAction: () => submit({ intent: "archive" }, { method: "post" }),
+        }}
         secondaryActions={[{ content: "Cancel", onAction: () => setConfirmArchive(false) }]}
       >
         <Modal.Section>
@@ -204,7 +232,10 @@ function HistoryChart({ history }: { history: { day: string; entered: number; le
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   if (!mounted) return <div style={{ height: 240 }} />;
-  const series = (name: string, key: "entered" | "left") => ({ name, data: history.map((h) => ({ key: h.day.slice(5), value: h[key] })) });
+  const series = (name: string, key: "entered" | "left") => ({
+    name,
+    data: history.map((h) => ({ key: h.day.slice(5), value: h[key] })),
+  });
   return (
     <div style={{ height: 240 }}>
       <BarChart data={[series("Entered", "entered"), series("Left", "left")]} theme="Light" />

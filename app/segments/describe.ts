@@ -29,34 +29,34 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 export function describeCondition(c: Condition): string {
   switch (c.type) {
     case "sms_subscribed":
-      return "is subscribed to SMS with a valid number";
+      return "are subscribed to SMS with a valid number";
     case "opted_out":
-      return "has opted out of SMS";
+      return "have opted out of SMS";
     case "orders_count":
-      return `has placed ${COMPARISON_WORDS[c.op]} ${plural(c.value, "order")}`;
+      return `have placed ${COMPARISON_WORDS[c.op]} ${plural(c.value, "order")}`;
     case "total_spent":
-      return `has spent ${COMPARISON_WORDS[c.op]} ${c.value}`;
+      return `have spent ${COMPARISON_WORDS[c.op]} ${c.value}`;
     case "never_purchased":
-      return "has never purchased";
+      return "have never purchased";
     case "new_customer":
       return `placed a first order in the last ${plural(c.days, "day")}`;
     case "active":
       return `ordered in the last ${plural(c.days, "day")}`;
     case "lapsed":
-      return `has ordered, but not in the last ${plural(c.days, "day")}`;
+      return `have ordered, but not in the last ${plural(c.days, "day")}`;
     case "abandoned_checkout":
       return `left a checkout unfinished for ${plural(c.minutes, "minute")}`;
     case "restock_watcher":
-      return c.variantId ? `is waiting for variant ${c.variantId} to be restocked` : "is waiting for a restock";
+      return c.variantId ? `are waiting for variant ${c.variantId} to be restocked` : "are waiting for a restock";
     case "clicked_within":
       return `clicked an SMS link in the last ${plural(c.days, "day")}`;
     case "never_clicked":
-      return "has never clicked an SMS link";
+      return "have never clicked an SMS link";
     case "replied_within":
       return `replied by SMS in the last ${plural(c.days, "day")}`;
     case "location": {
       const place = [c.city, c.province, c.country].filter(Boolean).join(", ");
-      return place ? `lives in ${place}` : "lives anywhere";
+      return place ? `live in ${place}` : "live anywhere";
     }
     case "purchased": {
       const what = [
@@ -71,11 +71,11 @@ export function describeCondition(c: Condition): string {
   }
 }
 
-/** "has placed at least 2 orders and (lives in TX or lives in CA)". */
+/** Completes "Customers who …": "have placed at least 2 orders and (live in TX, US or live in CA, US)". */
 export function describeDefinition(node: SegmentNode): string {
   if ("and" in node) return join(node.and, "and");
   if ("or" in node) return join(node.or, "or");
-  if ("not" in node) return `not (${describeDefinition(node.not)})`;
+  if ("not" in node) return `do not match "${describeDefinition(node.not)}"`;
   return describeCondition(node);
 }
 

@@ -23,7 +23,7 @@ const form = (name: string, definition: unknown, description = "") => ({ name, d
 
 /** What `data(value, { status })` delivers to the page (AdminClient unwraps it; its type does not). */
 type Delivered<T> = T extends { data: infer D; init: ResponseInit | null } ? D : T;
-const delivered = <T,>(value: T) => value as Delivered<T>;
+const delivered = <T>(value: T) => value as Delivered<T>;
 
 /** Where a redirecting action sends the browser. */
 async function redirectOf(run: Promise<unknown>): Promise<string> {
@@ -48,16 +48,61 @@ async function seededShop(label: string) {
   await client.load(listLoader, "/app/segments"); // installs the shop and its built-in segments
   const now = shop.clock.now();
   const people = {
-    austin: customerPayload({ updatedAt: now, province: "TX", provinceName: "Texas", city: "Austin", smsState: "subscribed", firstName: "Ana", lastName: "Austin", phone: "+15125550101" }),
-    houston: customerPayload({ updatedAt: now, province: "TX", provinceName: "Texas", city: "Houston", firstName: "Hal", lastName: "Houston", phone: "+17135550102" }),
-    fresno: customerPayload({ updatedAt: now, province: "CA", city: "Fresno", smsState: "subscribed", firstName: "Fay", lastName: "Fresno", phone: "+15595550103" }),
-    waco: customerPayload({ updatedAt: now, province: "TX", provinceName: "Texas", city: "Waco", smsState: "subscribed", firstName: "Will", lastName: "Waco", phone: "+12545550104" }),
+    austin: customerPayload({
+      updatedAt: now,
+      province: "TX",
+      provinceName: "Texas",
+      city: "Austin",
+      smsState: "subscribed",
+      firstName: "Ana",
+      lastName: "Austin",
+      phone: "+15125550101",
+    }),
+    houston: customerPayload({
+      updatedAt: now,
+      province: "TX",
+      provinceName: "Texas",
+      city: "Houston",
+      firstName: "Hal",
+      lastName: "Houston",
+      phone: "+17135550102",
+    }),
+    fresno: customerPayload({
+      updatedAt: now,
+      province: "CA",
+      city: "Fresno",
+      smsState: "subscribed",
+      firstName: "Fay",
+      lastName: "Fresno",
+      phone: "+15595550103",
+    }),
+    waco: customerPayload({
+      updatedAt: now,
+      province: "TX",
+      provinceName: "Texas",
+      city: "Waco",
+      smsState: "subscribed",
+      firstName: "Will",
+      lastName: "Waco",
+      phone: "+12545550104",
+    }),
     dallas: customerPayload({ updatedAt: now, province: "TX", provinceName: "Texas", city: "Dallas", firstName: "Dee", lastName: "Dallas", phone: null }),
-    lapsed: customerPayload({ updatedAt: now, province: "NY", city: "Albany", smsState: "unsubscribed", firstName: "Lou", lastName: "Lapsed", phone: "+15185550105" }),
+    lapsed: customerPayload({
+      updatedAt: now,
+      province: "NY",
+      city: "Albany",
+      smsState: "unsubscribed",
+      firstName: "Lou",
+      lastName: "Lapsed",
+      phone: "+15185550105",
+    }),
   };
   for (const c of Object.values(people)) await shop.deliver("customers/create", c);
   const order = (customer: (typeof people)[keyof typeof people], daysAgo: number, total: string, vendor = "Acme") =>
-    shop.deliver("orders/create", orderPayload({ customer, at: new Date(now.getTime() - daysAgo * DAY), total, lines: [{ product_id: 11, variant_id: 22, vendor, price: total }] }));
+    shop.deliver(
+      "orders/create",
+      orderPayload({ customer, at: new Date(now.getTime() - daysAgo * DAY), total, lines: [{ product_id: 11, variant_id: 22, vendor, price: total }] })
+    );
   await order(people.austin, 10, "60.00");
   await order(people.austin, 2, "80.00", "Lone Star Boots");
   await order(people.houston, 40, "20.00");
@@ -126,7 +171,7 @@ describe("segments pages", () => {
     expect(page.segment.backfill).toBeNull();
     expect(page.segment.memberCount).toBe(2);
     expect(page.members.map((m) => m.name).sort()).toEqual(["Ana Austin", "Hal Houston"]);
-    expect(page.segment.words).toBe("has placed at least 2 orders and lives in TX, US");
+    expect(page.segment.words).toBe("have placed at least 2 orders and live in TX, US");
   });
 
   it("answers 400 with field errors for an empty name, a bad parameter, an empty group and unreadable conditions", async () => {
@@ -134,7 +179,13 @@ describe("segments pages", () => {
     const badName = delivered(await a.client.act(createAction, "/app/segments/new", form("  ", repeatBuyersInTexas)));
     expect(badName.errors.name).toBe("name is required");
 
-    const badValue = delivered(await a.client.act(createAction, "/app/segments/new", form("Bad", { and: [{ type: "location", country: "US" }, { not: { type: "orders_count", op: "gte", value: -1 } }, { type: "active" }] })));
+    const badValue = delivered(
+      await a.client.act(
+        createAction,
+        "/app/segments/new",
+        form("Bad", { and: [{ type: "location", country: "US" }, { not: { type: "orders_count", op: "gte", value: -1 } }, { type: "active" }] })
+      )
+    );
     expect(badValue.errors.conditions).toEqual({ "and.1.not": expect.stringMatching(/^value: /), "and.2": "days: required" });
 
     const emptyGroup = delivered(await a.client.act(createAction, "/app/segments/new", form("Empty", { and: [{ or: [] }] })));
@@ -177,7 +228,12 @@ describe("segments pages", () => {
       { type: "location", city: "austin" },
       { and: [{ type: "purchased", vendor: "Lone Star Boots" }, { type: "never_clicked" }] },
       { not: { type: "purchased", vendor: "Acme" } },
-      { and: [{ type: "total_spent", op: "lt", value: 50 }, { type: "orders_count", op: "eq", value: 1 }] },
+      {
+        and: [
+          { type: "total_spent", op: "lt", value: 50 },
+          { type: "orders_count", op: "eq", value: 1 },
+        ],
+      },
     ];
     for (const definition of drafts) {
       const { preview } = delivered(await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify(definition) }));
@@ -191,7 +247,9 @@ describe("segments pages", () => {
     expect(preview!.members.find((m) => m.name === "Ana Austin")!.phone).toBe("+1512•••0101");
 
     // An abandoned-checkout condition can only be approximated by a filter: the page says "about".
-    const approx = delivered(await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "abandoned_checkout", minutes: 60 }) }));
+    const approx = delivered(
+      await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "abandoned_checkout", minutes: 60 }) })
+    );
     expect(approx.preview).toMatchObject({ exact: false, count: 0 });
     expect(await statusOfAction(a.client, previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "active" }) })).toBe(400);
   });
@@ -199,7 +257,7 @@ describe("segments pages", () => {
   it("shows a segment's definition, members, history, daily chart and overlap with other segments", async () => {
     const repeat = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "repeat-buyers" } });
     const page = await a.client.load(pageLoader, `/app/segments/${repeat.id}`, { id: repeat.id });
-    expect(page.segment).toMatchObject({ name: "Repeat buyers", kind: "BUILT_IN", memberCount: 3, words: "has placed at least 2 orders" });
+    expect(page.segment).toMatchObject({ name: "Repeat buyers", kind: "BUILT_IN", memberCount: 3, words: "have placed at least 2 orders" });
     expect(page).toMatchObject({ subscribers: 2, small: true, nextCursor: null });
     expect(page.members.map((m) => m.name).sort()).toEqual(["Ana Austin", "Fay Fresno", "Hal Houston"]);
     expect(page.members.find((m) => m.name === "Fay Fresno")).toMatchObject({ phone: "+1559•••0103", consent: "SUBSCRIBED" });
@@ -222,7 +280,7 @@ describe("segments pages", () => {
     const second = await segmentMembers(db, a.shopId, active.id, first.nextCursor, 2);
     const all = [...first.members, ...second.members].map((m) => m.id);
     expect(new Set(all).size).toBe(all.length);
-    expect(all).toHaveLength((await db.segmentMembership.count({ where: { segmentId: active.id } })));
+    expect(all).toHaveLength(await db.segmentMembership.count({ where: { segmentId: active.id } }));
   });
 
   it("lets shop B neither read, edit, archive nor count shop A's segments and customers", async () => {

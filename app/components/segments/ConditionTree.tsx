@@ -1,16 +1,11 @@
 import { BlockStack, Box, Button, Checkbox, InlineError, InlineStack, Select, TextField } from "@shopify/polaris";
-import {
-  CONDITION_PARAMS,
-  newCondition,
-  newGroup,
-  type ConditionType,
-  type DraftCondition,
-  type DraftGroup,
-  type DraftItem,
-} from "../../admin/segment-draft";
+import { CONDITION_PARAMS, newCondition, newGroup, type ConditionType, type DraftCondition, type DraftGroup, type DraftItem } from "../../admin/segment-draft";
 import { COMPARISON_WORDS, CONDITION_LABELS } from "../../segments/describe";
 
-const TYPE_OPTIONS = Object.entries(CONDITION_LABELS).map(([value, label]) => ({ value, label }));
+const TYPE_OPTIONS = Object.entries(CONDITION_LABELS).map(([value, label]) => ({
+  value,
+  label,
+}));
 const COMPARISON_OPTIONS = Object.entries(COMPARISON_WORDS).map(([value, label]) => ({ value, label }));
 const MATCH_OPTIONS = [
   { value: "and", label: "all of these (AND)" },
@@ -28,17 +23,33 @@ export interface TreeProps {
 /** A group of conditions combined with AND / OR; nested groups and negation per item. */
 export function GroupEditor({ group, depth, ...tree }: TreeProps & { group: DraftGroup; depth: number }) {
   const error = tree.errors[tree.paths[group.id]];
-  const add = (item: DraftItem) => tree.onChange(group.id, (g) => ({ ...(g as DraftGroup), children: [...(g as DraftGroup).children, item] }));
+  const add = (item: DraftItem) =>
+    tree.onChange(group.id, (g) => ({
+      ...(g as DraftGroup),
+      children: [...(g as DraftGroup).children, item],
+    }));
   return (
     <BlockStack gap="300">
       <Select
         label={depth === 0 ? "Customers who match" : "Group matches"}
         options={MATCH_OPTIONS}
         value={group.match}
-        onChange={(match) => tree.onChange(group.id, (g) => ({ ...(g as DraftGroup), match: match as "and" | "or" }))}
+        onChange={(match) =>
+          tree.onChange(group.id, (g) => ({
+            ...(g as DraftGroup),
+            match: match as "and" | "or",
+          }))
+        }
       />
       {group.children.map((child) => (
-        <Box key={child.id} padding="300" borderWidth="025" borderColor="border" borderRadius="200" background={child.kind === "group" ? "bg-surface-secondary" : undefined}>
+        <Box
+          key={child.id}
+          padding="300"
+          borderWidth="025"
+          borderColor="border"
+          borderRadius="200"
+          background={child.kind === "group" ? "bg-surface-secondary" : undefined}
+        >
           <BlockStack gap="200">
             {child.kind === "group" ? <GroupEditor group={child} depth={depth + 1} {...tree} /> : <ConditionEditor condition={child} {...tree} />}
             <InlineStack gap="300" blockAlign="center">
@@ -66,7 +77,10 @@ export function GroupEditor({ group, depth, ...tree }: TreeProps & { group: Draf
 function ConditionEditor({ condition, ...tree }: TreeProps & { condition: DraftCondition }) {
   const error = tree.errors[tree.paths[condition.id]];
   const setParam = (name: string, value: string) =>
-    tree.onChange(condition.id, (c) => ({ ...(c as DraftCondition), params: { ...(c as DraftCondition).params, [name]: value } }));
+    tree.onChange(condition.id, (c) => ({
+      ...(c as DraftCondition),
+      params: { ...(c as DraftCondition).params, [name]: value },
+    }));
   return (
     <BlockStack gap="200">
       <InlineStack gap="300" blockAlign="end" wrap>
@@ -74,11 +88,23 @@ function ConditionEditor({ condition, ...tree }: TreeProps & { condition: DraftC
           label="Condition"
           options={TYPE_OPTIONS}
           value={condition.type}
-          onChange={(type) => tree.onChange(condition.id, (c) => ({ ...newCondition(type as ConditionType), id: c.id, negate: c.negate }))}
+          onChange={(type) =>
+            tree.onChange(condition.id, (c) => ({
+              ...newCondition(type as ConditionType),
+              id: c.id,
+              negate: c.negate,
+            }))
+          }
         />
         {CONDITION_PARAMS[condition.type].map((spec) =>
           spec.input === "comparison" ? (
-            <Select key={spec.name} label={spec.label} options={COMPARISON_OPTIONS} value={condition.params[spec.name] ?? "gte"} onChange={(v) => setParam(spec.name, v)} />
+            <Select
+              key={spec.name}
+              label={spec.label}
+              options={COMPARISON_OPTIONS}
+              value={condition.params[spec.name] ?? "gte"}
+              onChange={(v) => setParam(spec.name, v)}
+            />
           ) : (
             <TextField
               key={spec.name}
@@ -89,7 +115,7 @@ function ConditionEditor({ condition, ...tree }: TreeProps & { condition: DraftC
               helpText={spec.help}
               autoComplete="off"
             />
-          ),
+          )
         )}
       </InlineStack>
       {error ? <InlineError message={error} fieldID={condition.id} /> : null}

@@ -3,11 +3,22 @@ import { useFetcher, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Card, FormLayout, Layout, Page, Spinner, Text, TextField } from "@shopify/polaris";
 import { draftToNode, updateItem, type DraftGroup, type DraftItem, type FormErrors } from "../../admin/segment-draft";
 import { describeDefinition } from "../../segments/describe";
+import { SegmentNodeSchema } from "../../segments/definition";
 import { formatCount } from "../../admin/format";
 import { GroupEditor } from "./ConditionTree";
 
 type Preview = {
-  preview: { count: number; subscribers: number; exact: boolean; members: { id: string; name: string; phone: string | null; consent: string }[] } | null;
+  preview: {
+    count: number;
+    subscribers: number;
+    exact: boolean;
+    members: {
+      id: string;
+      name: string;
+      phone: string | null;
+      consent: string;
+    }[];
+  } | null;
   incomplete: boolean;
 };
 
@@ -35,7 +46,6 @@ export function SegmentBuilder({ title, backUrl, initial, errors = {} }: Builder
   useEffect(() => {
     const timer = setTimeout(() => preview.submit({ definition }, { method: "post", action: "/app/segments/preview" }), PREVIEW_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a changed definition asks again
   }, [definition]);
 
   const onChange = (id: string, change: (item: DraftItem) => DraftItem | null) => setRoot((r) => updateItem(r, id, change));
@@ -44,7 +54,15 @@ export function SegmentBuilder({ title, backUrl, initial, errors = {} }: Builder
   const hasErrors = Object.keys(errors).length > 0;
 
   return (
-    <Page title={title} backAction={{ content: "Segments", url: backUrl }} primaryAction={{ content: "Save segment", onAction: save, loading: saving }}>
+    <Page
+      title={title}
+      backAction={{ content: "Segments", url: backUrl }}
+      primaryAction={{
+        content: "Save segment",
+        onAction: save,
+        loading: saving,
+      }}
+    >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -70,14 +88,18 @@ export function SegmentBuilder({ title, backUrl, initial, errors = {} }: Builder
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <LivePreview data={preview.data} loading={preview.state !== "idle"} words={describeDefinition(node)} />
+          <LivePreview
+            data={preview.data}
+            loading={preview.state !== "idle"}
+            words={SegmentNodeSchema.safeParse(node).success ? describeDefinition(node) : null}
+          />
         </Layout.Section>
       </Layout>
     </Page>
   );
 }
 
-function LivePreview({ data, loading, words }: { data: Preview | undefined; loading: boolean; words: string }) {
+function LivePreview({ data, loading, words }: { data: Preview | undefined; loading: boolean; words: string | null }) {
   const p = data?.preview;
   return (
     <Card>
@@ -85,7 +107,7 @@ function LivePreview({ data, loading, words }: { data: Preview | undefined; load
         <Text as="h2" variant="headingMd">
           Matching customers {loading ? <Spinner size="small" accessibilityLabel="Counting" /> : null}
         </Text>
-        <Text as="p" tone="subdued">{`Customers who ${words}.`}</Text>
+        {words ? <Text as="p" tone="subdued">{`Customers who ${words}.`}</Text> : null}
         {!p ? (
           <Text as="p" tone="subdued">
             {data?.incomplete ? "Finish the conditions to see who matches." : "Counting…"}
