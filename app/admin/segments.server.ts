@@ -14,6 +14,7 @@ import type { FormErrors } from "./segment-draft";
  * Below this many SMS-subscribed members a segment is flagged as small: a text to it
  * reaches too few shoppers for its click and order rates to tell anything (and an A/B
  * split halves that again), so the merchant should widen it before building on it.
+ * Not judged while a backfill is still filling the segment.
  */
 export const SMALL_SEGMENT_SUBSCRIBERS = 50;
 /** The list's trend: net members gained over this many days. */
@@ -24,6 +25,8 @@ export const HISTORY_DAYS = 14;
 export const PREVIEW_SIZE = 10;
 
 const reachable: Prisma.CustomerWhereInput = { smsConsent: "SUBSCRIBED", phone: { not: null } };
+
+const isSmall = (s: Parameters<typeof backfillOf>[0], subscribers: number) => !backfillOf(s) && subscribers < SMALL_SEGMENT_SUBSCRIBERS;
 
 function backfillOf(s: { backfillStartedAt: Date | null; backfillCompletedAt: Date | null; backfillEvaluated: number; backfillTotal: number }) {
   if (!s.backfillStartedAt || s.backfillCompletedAt) return null;
@@ -68,7 +71,7 @@ export async function listSegments(db: Db, shopId: string, now: Date) {
       kind: s.kind,
       memberCount: s.memberCount,
       subscribers,
-      small: subscribers < SMALL_SEGMENT_SUBSCRIBERS,
+      small: isSmall(s, subscribers),
       entered: t.entered,
       left: t.left,
       backfill: backfillOf(s),
@@ -184,7 +187,7 @@ export async function segmentOverview(db: Db, shopId: string, id: string, now: D
       backfillCompletedAt: segment.backfillCompletedAt?.toISOString() ?? null,
     },
     subscribers,
-    small: subscribers < SMALL_SEGMENT_SUBSCRIBERS,
+    small: isSmall(segment, subscribers),
     events,
     history,
     overlap,
