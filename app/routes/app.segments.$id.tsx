@@ -150,49 +150,21 @@ export default function SegmentPage() {
           </Card>
         </Layout.Section>
         <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Recent entries and exits
-              </Text>
-              {d.events.length === 0 ? (
-                <Text as="p" tone="subdued">
-                  Nobody has entered or left yet.
-                </Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text", "text"]}
-                  headings={["Customer", "Change", "Why", "When"]}
-                  rows={d.events.map((e) => [
-                    e.customer,
-                    e.change === "ENTERED" ? "Entered" : "Left",
-                    CAUSES[e.cause] ?? e.cause,
-                    formatDateTime(e.at, d.timeZone),
-                  ])}
-                />
-              )}
-            </BlockStack>
-          </Card>
+          <TableCard
+            title="Recent entries and exits"
+            empty="Nobody has entered or left yet."
+            headings={["Customer", "Change", "Why", "When"]}
+            rows={d.events.map((e) => [e.customer, e.change === "ENTERED" ? "Entered" : "Left", CAUSES[e.cause] ?? e.cause, formatDateTime(e.at, d.timeZone)])}
+          />
         </Layout.Section>
         <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Overlap with other segments
-              </Text>
-              {d.overlap.length === 0 ? (
-                <Text as="p" tone="subdued">
-                  No member of this segment is in another segment.
-                </Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "numeric", "numeric"]}
-                  headings={["Segment", "Shared members", "Share of this segment"]}
-                  rows={d.overlap.map((o) => [o.name, formatCount(o.members), formatPercent(s.memberCount ? o.members / s.memberCount : null, 0)])}
-                />
-              )}
-            </BlockStack>
-          </Card>
+          <TableCard
+            title="Overlap with other segments"
+            empty="No member of this segment is in another segment."
+            headings={["Segment", "Shared members", "Share of this segment"]}
+            numeric={[false, true, true]}
+            rows={d.overlap.map((o) => [o.name, formatCount(o.members), formatPercent(s.memberCount ? o.members / s.memberCount : null, 0)])}
+          />
         </Layout.Section>
       </Layout>
       <Modal
@@ -211,6 +183,37 @@ export default function SegmentPage() {
         </Modal.Section>
       </Modal>
     </Page>
+  );
+}
+
+function TableCard({
+  title,
+  empty,
+  headings,
+  rows,
+  numeric = [],
+}: {
+  title: string;
+  empty: string;
+  headings: string[];
+  rows: string[][];
+  numeric?: boolean[];
+}) {
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          {title}
+        </Text>
+        {rows.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {empty}
+          </Text>
+        ) : (
+          <DataTable columnContentTypes={headings.map((_, i) => (numeric[i] ? "numeric" : "text"))} headings={headings} rows={rows} />
+        )}
+      </BlockStack>
+    </Card>
   );
 }
 

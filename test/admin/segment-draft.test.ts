@@ -8,7 +8,14 @@ describe("the segment builder's editing model", () => {
     const stored: SegmentNode = {
       and: [
         { type: "orders_count", op: "gte", value: 2 },
-        { not: { or: [{ type: "location", country: "US", province: "TX" }, { type: "total_spent", op: "lt", value: 20.5 }] } },
+        {
+          not: {
+            or: [
+              { type: "location", country: "US", province: "TX" },
+              { type: "total_spent", op: "lt", value: 20.5 },
+            ],
+          },
+        },
         { not: { type: "opted_out" } },
       ],
     };

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../../app/db.server";
 import { loader as listLoader } from "../../app/routes/app.segments._index";
 import { action as createAction } from "../../app/routes/app.segments.new";
@@ -126,7 +127,7 @@ async function workNow(shop: TestShop) {
 }
 
 /** An action's own answer, before AdminClient unwraps it: to read the status of `data(..., { status })`. */
-async function statusOfAction(client: AdminClient, action: typeof previewAction, path: string, form: Record<string, string>) {
+async function statusOfAction(client: AdminClient, action: (args: ActionFunctionArgs) => Promise<unknown>, path: string, form: Record<string, string>) {
   return client.statusOf(action({ request: await client.request(path, { form }), params: {}, context: {} }));
 }
 
