@@ -14,7 +14,6 @@ import type { FormErrors } from "./segment-draft";
  * Below this many SMS-subscribed members a segment is flagged as small: a text to it
  * reaches too few shoppers for its click and order rates to tell anything (and an A/B
  * split halves that again), so the merchant should widen it before building on it.
- * Not judged while a backfill is still filling the segment.
  */
 export const SMALL_SEGMENT_SUBSCRIBERS = 50;
 /** The list's trend: net members gained over this many days. */
@@ -26,28 +25,41 @@ export const PREVIEW_SIZE = 10;
 
 const reachable: Prisma.CustomerWhereInput = { smsConsent: "SUBSCRIBED", phone: { not: null } };
 
-const isSmall = (s: Parameters<typeof backfillOf>[0], subscribers: number) => !backfillOf(s) && subscribers < SMALL_SEGMENT_SUBSCRIBERS;
-
 function backfillOf(s: { backfillStartedAt: Date | null; backfillCompletedAt: Date | null; backfillEvaluated: number; backfillTotal: number }) {
   if (!s.backfillStartedAt || s.backfillCompletedAt) return null;
   return { evaluated: s.backfillEvaluated, total: s.backfillTotal };
 }
 
-/** Subscribed (reachable) members per segment, one grouped query. */
-async function subscribedCounts(db: Db, shopId: string, segmentIds?: string[]) {
-  const rows = await db.segmentMembership.groupBy({
-    by: ["segmentId"],
-    where: { shopId, ...(segmentIds ? { segmentId: { in: segmentIds } } : {}), customer: reachable },
-    _count: { _all: true },
-  });
-  return new Map(rows.map((r) => [r.segmentId, r._count._all]));
+/**
+ * Reachable (SMS-subscribed, with a phone) members of one segment, counting at most `limit`.
+ * A join from the segment's memberships (primary key) to each customer row: Prisma's relation
+ * filter would first collect every subscribed customer of the shop instead.
+ */
+async function subscribedMembers(db: Db, shopId: string, segmentId: string, limit = Number.MAX_SAFE_INTEGER): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: bigint | number }[]>`
+    SELECT COUNT(*) AS "n" FROM (
+      SELECT 1 FROM "SegmentMembership" m JOIN "Customer" c ON c."id" = m."customerId"
+      WHERE m."segmentId" = ${segmentId} AND m."shopId" = ${shopId} AND c."smsConsent" = 'SUBSCRIBED' AND c."phone" IS NOT NULL
+      LIMIT ${limit}
+    ) reachable`;
+  return Number(row?.n ?? 0);
 }
 
-/** Every live segment with members, reachable members, the week's net change and backfill progress. */
+/**
+ * Whether a segment has fewer reachable members than the threshold, without counting all of
+ * them: a segment with fewer members is small outright; otherwise the count stops at the
+ * threshold, so a list of big segments costs a few index probes each.
+ */
+async function isSmall(db: Db, shopId: string, s: Parameters<typeof backfillOf>[0] & { id: string; memberCount: number }) {
+  if (backfillOf(s)) return false; // not judged while a backfill is still filling it
+  if (s.memberCount < SMALL_SEGMENT_SUBSCRIBERS) return true;
+  return (await subscribedMembers(db, shopId, s.id, SMALL_SEGMENT_SUBSCRIBERS)) < SMALL_SEGMENT_SUBSCRIBERS;
+}
+
+/** Every live segment with members, the week's net change, backfill progress and the small flag. */
 export async function listSegments(db: Db, shopId: string, now: Date) {
-  const [segments, subscribed, changes] = await Promise.all([
+  const [segments, changes] = await Promise.all([
     db.segment.findMany({ where: { shopId, archivedAt: null }, orderBy: [{ kind: "asc" }, { name: "asc" }] }),
-    subscribedCounts(db, shopId),
     db.segmentMembershipEvent.groupBy({
       by: ["segmentId", "change"],
       where: { shopId, at: { gte: new Date(now.getTime() - TREND_DAYS * DAY) } },
@@ -60,23 +72,18 @@ export async function listSegments(db: Db, shopId: string, now: Date) {
     t[c.change === "ENTERED" ? "entered" : "left"] = c._count._all;
     trend.set(c.segmentId, t);
   }
-  return segments.map((s) => {
-    const t = trend.get(s.id) ?? { entered: 0, left: 0 };
-    const subscribers = subscribed.get(s.id) ?? 0;
-    return {
-      id: s.id,
-      key: s.key,
-      name: s.name,
-      description: s.description,
-      kind: s.kind,
-      memberCount: s.memberCount,
-      subscribers,
-      small: isSmall(s, subscribers),
-      entered: t.entered,
-      left: t.left,
-      backfill: backfillOf(s),
-    };
-  });
+  const small = await Promise.all(segments.map((s) => isSmall(db, shopId, s)));
+  return segments.map((s, i) => ({
+    id: s.id,
+    key: s.key,
+    name: s.name,
+    description: s.description,
+    kind: s.kind,
+    memberCount: s.memberCount,
+    small: small[i]!,
+    ...(trend.get(s.id) ?? { entered: 0, left: 0 }),
+    backfill: backfillOf(s),
+  }));
 }
 
 /**
@@ -166,13 +173,13 @@ export async function segmentOverview(db: Db, shopId: string, id: string, now: D
   const segment = await findSegment(db, shopId, id);
   if (!segment) return null;
   const definition = SegmentNodeSchema.parse(segment.definition);
-  const [subscribed, events, history, overlap] = await Promise.all([
-    subscribedCounts(db, shopId, [id]),
+  const [subscribers, small, events, history, overlap] = await Promise.all([
+    subscribedMembers(db, shopId, id),
+    isSmall(db, shopId, segment),
     recentEvents(db, shopId, id),
     dailyHistory(db, shopId, id, now),
     overlapWithOthers(db, shopId, id),
   ]);
-  const subscribers = subscribed.get(id) ?? 0;
   return {
     segment: {
       id: segment.id,
@@ -187,7 +194,7 @@ export async function segmentOverview(db: Db, shopId: string, id: string, now: D
       backfillCompletedAt: segment.backfillCompletedAt?.toISOString() ?? null,
     },
     subscribers,
-    small: isSmall(segment, subscribers),
+    small,
     events,
     history,
     overlap,
@@ -228,38 +235,43 @@ async function dailyHistory(db: Db, shopId: string, segmentId: string, now: Date
   );
 }
 
-/** For this segment's members, how many are also in each other segment: one grouped query. */
+/**
+ * For this segment's members, how many are also in each other segment: one grouped query,
+ * driven from this segment's memberships (primary key) into each member's other
+ * memberships (shopId, customerId index), so its cost follows this segment's size.
+ */
 async function overlapWithOthers(db: Db, shopId: string, segmentId: string) {
   const [groups, segments] = await Promise.all([
-    db.segmentMembership.groupBy({
-      by: ["segmentId"],
-      where: { shopId, segmentId: { not: segmentId }, customer: { memberships: { some: { segmentId } } } },
-      _count: { _all: true },
-    }),
+    db.$queryRaw<{ segmentId: string; members: bigint | number }[]>`
+      SELECT o."segmentId" AS "segmentId", COUNT(*) AS "members"
+      FROM "SegmentMembership" m
+      JOIN "SegmentMembership" o ON o."shopId" = m."shopId" AND o."customerId" = m."customerId"
+      WHERE m."segmentId" = ${segmentId} AND m."shopId" = ${shopId} AND o."segmentId" <> ${segmentId}
+      GROUP BY o."segmentId"`,
     db.segment.findMany({ where: { shopId, archivedAt: null, id: { not: segmentId } }, select: { id: true, name: true } }),
   ]);
   const names = new Map(segments.map((s) => [s.id, s.name]));
   return groups
     .filter((g) => names.has(g.segmentId))
-    .map((g) => ({ segmentId: g.segmentId, name: names.get(g.segmentId)!, members: g._count._all }))
+    .map((g) => ({ segmentId: g.segmentId, name: names.get(g.segmentId)!, members: Number(g.members) }))
     .sort((a, b) => b.members - a.members);
 }
 
 /**
- * A page of members, newest first, keyset on (enteredAt, customerId): `after` is the last
- * customer id of the previous page.
+ * A page of members, newest customers first, keyset on the membership's primary key
+ * (segmentId, customerId): `after` is the last customer id of the previous page. (Ordering
+ * by enteredAt would need a tie-breaker index: a backfill enters thousands at one instant.)
  */
 export async function segmentMembers(db: Db, shopId: string, segmentId: string, after: string | null, size = PAGE_SIZE) {
   const rows = await db.segmentMembership.findMany({
-    where: { shopId, segmentId },
-    orderBy: [{ enteredAt: "desc" }, { customerId: "desc" }],
+    where: { shopId, segmentId, ...(after ? { customerId: { lt: after } } : {}) },
+    orderBy: { customerId: "desc" },
     take: size + 1,
-    ...(after ? { cursor: { segmentId_customerId: { segmentId, customerId: after } }, skip: 1 } : {}),
     include: { customer: { select: memberSelect } },
   });
   const page = rows.slice(0, size);
   return {
     members: page.map((m) => ({ ...shown(m.customer), enteredAt: m.enteredAt.toISOString() })),
-    nextCursor: rows.length > size ? page[page.length - 1].customerId : null,
+    nextCursor: rows.length > size ? page[page.length - 1]!.customerId : null,
   };
 }

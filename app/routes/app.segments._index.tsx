@@ -46,7 +46,6 @@ export default function SegmentsList() {
                 { title: "Segment" },
                 { title: "Kind" },
                 { title: "Members", alignment: "end" },
-                { title: "SMS subscribers", alignment: "end" },
                 { title: `Last ${trendDays} days`, alignment: "end" },
                 { title: "Status" },
               ]}
@@ -71,11 +70,6 @@ export default function SegmentsList() {
                   <IndexTable.Cell>
                     <Text as="span" alignment="end" numeric>
                       {formatCount(s.memberCount)}
-                    </Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>
-                      {formatCount(s.subscribers)}
                     </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
