@@ -1,0 +1,47 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { notFound, requireShop } from "../admin/auth.server";
+import { findSegment, parseSegmentForm } from "../admin/segments.server";
+import { nodeToDraft } from "../admin/segment-draft";
+import { SegmentNodeSchema } from "../segments/definition";
+import { updateSegment } from "../segments/manage.server";
+import { dispatchDeps } from "../messaging/instance.server";
+import db from "../db.server";
+import { SegmentBuilder } from "../components/segments/SegmentBuilder";
+
+/** Only the shop's own live custom segments can be edited; built-ins are read-only. */
+async function editableSegment(shopId: string, id: string | undefined) {
+  const segment = id ? await findSegment(db, shopId, id) : null;
+  if (!segment || segment.kind !== "CUSTOM") notFound("Segment");
+  return segment;
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop } = await requireShop(request);
+  const segment = await editableSegment(shop.id, params.id);
+  return { id: segment.id, name: segment.name, description: segment.description ?? "", definition: SegmentNodeSchema.parse(segment.definition) };
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { shop } = await requireShop(request.clone()); // the development login rebuilds the request, which would consume this one's body
+  const segment = await editableSegment(shop.id, params.id);
+  const parsed = parseSegmentForm(await request.formData());
+  if ("errors" in parsed) return data({ errors: parsed.errors }, { status: 400 });
+  const deps = dispatchDeps();
+  await updateSegment(deps.db, deps.queue, shop.id, segment.id, parsed.input, deps.clock.now());
+  return redirect(`/app/segments/${segment.id}`);
+};
+
+export default function EditSegment() {
+  const segment = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <SegmentBuilder
+      key={segment.id}
+      title={`Edit ${segment.name}`}
+      backUrl={`/app/segments/${segment.id}`}
+      initial={{ name: segment.name, description: segment.description, root: nodeToDraft(segment.definition) }}
+      errors={result?.errors}
+    />
+  );
+}

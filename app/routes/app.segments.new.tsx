@@ -1,0 +1,34 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData } from "@remix-run/react";
+import { requireShop } from "../admin/auth.server";
+import { parseSegmentForm } from "../admin/segments.server";
+import { newCondition, newGroup } from "../admin/segment-draft";
+import { createSegment } from "../segments/manage.server";
+import { dispatchDeps } from "../messaging/instance.server";
+import { SegmentBuilder } from "../components/segments/SegmentBuilder";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await requireShop(request);
+  return null;
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireShop(request.clone()); // the development login rebuilds the request, which would consume this one's body
+  const parsed = parseSegmentForm(await request.formData());
+  if ("errors" in parsed) return data({ errors: parsed.errors }, { status: 400 });
+  const { db, queue, clock } = dispatchDeps();
+  const segment = await createSegment(db, queue, shop.id, parsed.input, clock.now());
+  return redirect(`/app/segments/${segment.id}`);
+};
+
+export default function NewSegment() {
+  const result = useActionData<typeof action>();
+  return (
+    <SegmentBuilder
+      title="New segment"
+      backUrl="/app/segments"
+      initial={{ name: "", description: "", root: newGroup("and", [newCondition("orders_count")]) }}
+      errors={result?.errors}
+    />
+  );
+}

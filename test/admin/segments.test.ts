@@ -1,0 +1,326 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ActionFunctionArgs } from "@remix-run/node";
+import db from "../../app/db.server";
+import { loader as listLoader } from "../../app/routes/app.segments._index";
+import { action as createAction } from "../../app/routes/app.segments.new";
+import { loader as editLoader, action as editAction } from "../../app/routes/app.segments.$id_.edit";
+import { loader as pageLoader, action as pageAction } from "../../app/routes/app.segments.$id";
+import { action as previewAction } from "../../app/routes/app.segments.preview";
+import { CustomerEvaluation } from "../../app/segments/evaluate.server";
+import type { SegmentNode } from "../../app/segments/definition";
+import { SMALL_SEGMENT_SUBSCRIBERS } from "../../app/admin/segments.server";
+import { AdminClient, UnexpectedResponse } from "../support/admin-pages";
+import { TestShop, uniqueShop } from "../support/app";
+import { customerPayload, orderPayload } from "../support/fixtures";
+
+const DAY = 86_400_000;
+const repeatBuyersInTexas: SegmentNode = {
+  and: [
+    { type: "orders_count", op: "gte", value: 2 },
+    { type: "location", country: "US", province: "TX" },
+  ],
+};
+const form = (name: string, definition: unknown, description = "") => ({ name, description, definition: JSON.stringify(definition) });
+
+/** What `data(value, { status })` delivers to the page (AdminClient unwraps it; its type does not). */
+type Delivered<T> = T extends { data: infer D; init: ResponseInit | null } ? D : T;
+const delivered = <T>(value: T) => value as Delivered<T>;
+
+/** Where a redirecting action sends the browser. */
+async function redirectOf(run: Promise<unknown>): Promise<string> {
+  try {
+    await run;
+  } catch (thrown) {
+    if (thrown instanceof UnexpectedResponse && thrown.response.status === 302) return thrown.response.headers.get("location")!;
+    throw thrown;
+  }
+  throw new Error("expected a redirect");
+}
+
+/**
+ * A small store: repeat buyers in Texas (one subscribed in Austin, one not), a Californian
+ * repeat buyer, a Texan who never ordered, a one-time buyer from Dallas and one who lapsed.
+ * The shop's clock is the wall clock: the routes evaluate at `new Date()`, and the backfill
+ * jobs they queue must be due when the test's worker runs.
+ */
+async function seededShop(label: string) {
+  const shop = new TestShop(uniqueShop(label), new Date());
+  const client = new AdminClient(shop.domain);
+  await client.load(listLoader, "/app/segments"); // installs the shop and its built-in segments
+  const now = shop.clock.now();
+  const people = {
+    austin: customerPayload({
+      updatedAt: now,
+      province: "TX",
+      provinceName: "Texas",
+      city: "Austin",
+      smsState: "subscribed",
+      firstName: "Ana",
+      lastName: "Austin",
+      phone: "+15125550101",
+    }),
+    houston: customerPayload({
+      updatedAt: now,
+      province: "TX",
+      provinceName: "Texas",
+      city: "Houston",
+      firstName: "Hal",
+      lastName: "Houston",
+      phone: "+17135550102",
+    }),
+    fresno: customerPayload({
+      updatedAt: now,
+      province: "CA",
+      city: "Fresno",
+      smsState: "subscribed",
+      firstName: "Fay",
+      lastName: "Fresno",
+      phone: "+15595550103",
+    }),
+    waco: customerPayload({
+      updatedAt: now,
+      province: "TX",
+      provinceName: "Texas",
+      city: "Waco",
+      smsState: "subscribed",
+      firstName: "Will",
+      lastName: "Waco",
+      phone: "+12545550104",
+    }),
+    dallas: customerPayload({ updatedAt: now, province: "TX", provinceName: "Texas", city: "Dallas", firstName: "Dee", lastName: "Dallas", phone: null }),
+    lapsed: customerPayload({
+      updatedAt: now,
+      province: "NY",
+      city: "Albany",
+      smsState: "unsubscribed",
+      firstName: "Lou",
+      lastName: "Lapsed",
+      phone: "+15185550105",
+    }),
+  };
+  for (const c of Object.values(people)) await shop.deliver("customers/create", c);
+  const order = (customer: (typeof people)[keyof typeof people], daysAgo: number, total: string, vendor = "Acme") =>
+    shop.deliver(
+      "orders/create",
+      orderPayload({ customer, at: new Date(now.getTime() - daysAgo * DAY), total, lines: [{ product_id: 11, variant_id: 22, vendor, price: total }] })
+    );
+  await order(people.austin, 10, "60.00");
+  await order(people.austin, 2, "80.00", "Lone Star Boots");
+  await order(people.houston, 40, "20.00");
+  await order(people.houston, 5, "25.00");
+  await order(people.fresno, 3, "300.00");
+  await order(people.fresno, 2, "30.00");
+  await order(people.fresno, 1, "30.00");
+  await order(people.dallas, 4, "15.00");
+  await order(people.lapsed, 200, "99.00");
+  await shop.sweep();
+  await shop.work();
+  const { id: shopId } = await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } });
+  const customerId = async (p: { id: number }) => (await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(p.id) } })).id;
+  return { shop, client, shopId, people, customerId };
+}
+
+/** The routes queue backfills on the wall clock; the test's worker runs what is due by now. */
+async function workNow(shop: TestShop) {
+  shop.clock.set(new Date());
+  await shop.work();
+}
+
+/** An action's own answer, before AdminClient unwraps it: to read the status of `data(..., { status })`. */
+async function statusOfAction(client: AdminClient, action: (args: ActionFunctionArgs) => Promise<unknown>, path: string, form: Record<string, string>) {
+  return client.statusOf(action({ request: await client.request(path, { form }), params: {}, context: {} }));
+}
+
+/** The authority: every customer of the shop put through the segment engine. */
+async function evaluatedMembers(shopId: string, definition: SegmentNode): Promise<string[]> {
+  const customers = await db.customer.findMany({ where: { shopId } });
+  const now = new Date();
+  const matched = [];
+  for (const c of customers) if (await CustomerEvaluation.of(db, c, now).matches(definition)) matched.push(c.id);
+  return matched.sort();
+}
+
+describe("segments pages", () => {
+  let a: Awaited<ReturnType<typeof seededShop>>;
+  beforeAll(async () => {
+    a = await seededShop("seg-a");
+  }, 60_000);
+
+  it("lists built-in segments with live counts, reachable members, the week's trend and the small-segment flag", async () => {
+    const { segments, smallBelow } = await a.client.load(listLoader, "/app/segments");
+    expect(smallBelow).toBe(SMALL_SEGMENT_SUBSCRIBERS);
+    const repeat = segments.find((s) => s.key === "repeat-buyers")!;
+    // Austin, Houston and Fresno have two or more orders; Austin and Fresno are subscribed.
+    expect(repeat).toMatchObject({ kind: "BUILT_IN", memberCount: 3, entered: 3, left: 0, small: true, backfill: null });
+    const oneTime = segments.find((s) => s.key === "one-time-buyers")!;
+    // Everyone who ordered twice passed through "one-time buyers" this week: in, then out.
+    expect(oneTime).toMatchObject({ memberCount: 2, entered: 5, left: 3 });
+    expect(segments.every((s) => s.kind === "BUILT_IN")).toBe(true);
+  });
+
+  it("creates a merchant segment from the builder, backfills it and shows its members", async () => {
+    const location = await redirectOf(a.client.act(createAction, "/app/segments/new", form("Repeat buyers in Texas", repeatBuyersInTexas, "Two+ orders, TX")));
+    const id = location.split("/").pop()!;
+    expect(location).toBe(`/app/segments/${id}`);
+
+    let page = await a.client.load(pageLoader, location, { id });
+    expect(page.segment).toMatchObject({ name: "Repeat buyers in Texas", kind: "CUSTOM", description: "Two+ orders, TX" });
+    expect(page.segment.backfill).not.toBeNull(); // queued; the worker has not run yet
+
+    await workNow(a.shop);
+    page = await a.client.load(pageLoader, location, { id });
+    expect(page.segment.backfill).toBeNull();
+    expect(page.segment.memberCount).toBe(2);
+    expect(page.members.map((m) => m.name).sort()).toEqual(["Ana Austin", "Hal Houston"]);
+    expect(page.segment.words).toBe("have placed at least 2 orders and live in TX, US");
+  });
+
+  it("answers 400 with field errors for an empty name, a bad parameter, an empty group and unreadable conditions", async () => {
+    const before = await db.segment.count({ where: { shopId: a.shopId } });
+    const badName = delivered(await a.client.act(createAction, "/app/segments/new", form("  ", repeatBuyersInTexas)));
+    expect(badName.errors.name).toBe("name is required");
+
+    const badValue = delivered(
+      await a.client.act(
+        createAction,
+        "/app/segments/new",
+        form("Bad", { and: [{ type: "location", country: "US" }, { not: { type: "orders_count", op: "gte", value: -1 } }, { type: "active" }] })
+      )
+    );
+    expect(badValue.errors.conditions).toEqual({ "and.1.not": expect.stringMatching(/^value: /), "and.2": "days: required" });
+
+    const emptyGroup = delivered(await a.client.act(createAction, "/app/segments/new", form("Empty", { and: [{ or: [] }] })));
+    expect(emptyGroup.errors.conditions).toEqual({ "and.0": "Add at least one condition to this group." });
+
+    const unreadable = delivered(await a.client.act(createAction, "/app/segments/new", { name: "X", definition: "{not json" }));
+    expect(unreadable.errors.definition).toMatch(/could not be read/);
+    expect(await statusOfAction(a.client, createAction, "/app/segments/new", form("", {}))).toBe(400);
+    expect(await db.segment.count({ where: { shopId: a.shopId } })).toBe(before);
+  });
+
+  it("edits a merchant segment (re-evaluated by the backfill) and refuses to edit a built-in", async () => {
+    const created = await redirectOf(a.client.act(createAction, "/app/segments/new", form("Big spenders", { type: "total_spent", op: "gte", value: 300 })));
+    const id = created.split("/").pop()!;
+    await workNow(a.shop);
+    expect((await db.segment.findUniqueOrThrow({ where: { id } })).memberCount).toBe(1); // Fresno: 360
+
+    const loaded = await a.client.load(editLoader, `/app/segments/${id}/edit`, { id });
+    expect(loaded).toMatchObject({ name: "Big spenders", definition: { type: "total_spent", op: "gte", value: 300 } });
+
+    const invalid = delivered(await a.client.act(editAction, `/app/segments/${id}/edit`, form("Big spenders", { type: "total_spent", op: "gte" }), { id }));
+    expect(invalid.errors.conditions).toEqual({ "": "value: required" });
+
+    await redirectOf(a.client.act(editAction, `/app/segments/${id}/edit`, form("Spent 100+", { type: "total_spent", op: "gte", value: 100 }), { id }));
+    await workNow(a.shop);
+    expect(await db.segment.findUniqueOrThrow({ where: { id } })).toMatchObject({ name: "Spent 100+", memberCount: 2 }); // Fresno, Austin
+
+    const builtIn = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "repeat-buyers" } });
+    expect(await a.client.statusOf(a.client.load(editLoader, `/app/segments/${builtIn.id}/edit`, { id: builtIn.id }))).toBe(404);
+    const builtInArchive = a.client.act(pageAction, `/app/segments/${builtIn.id}`, { intent: "archive" }, { id: builtIn.id });
+    expect(await a.client.statusOf(builtInArchive)).toBe(404);
+  });
+
+  it("counts a draft live in the database, matching what the segment engine evaluates, and previews real members", async () => {
+    const drafts: SegmentNode[] = [
+      repeatBuyersInTexas,
+      { or: [{ type: "location", province: "CA" }, { not: { type: "sms_subscribed" } }] },
+      { and: [{ type: "active", days: 30 }, { not: { type: "new_customer", days: 7 } }] },
+      { not: { type: "lapsed", days: 90 } },
+      { type: "location", city: "austin" },
+      { and: [{ type: "purchased", vendor: "Lone Star Boots" }, { type: "never_clicked" }] },
+      { not: { type: "purchased", vendor: "Acme" } },
+      {
+        and: [
+          { type: "total_spent", op: "lt", value: 50 },
+          { type: "orders_count", op: "eq", value: 1 },
+        ],
+      },
+    ];
+    for (const definition of drafts) {
+      const { preview } = delivered(await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify(definition) }));
+      const expected = await evaluatedMembers(a.shopId, definition);
+      expect({ definition, count: preview!.count }).toEqual({ definition, count: expected.length });
+      expect(preview!.members.map((m) => m.id).sort()).toEqual(expected.slice(0, 10));
+    }
+    const { preview } = delivered(await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify(repeatBuyersInTexas) }));
+    expect(preview).toMatchObject({ count: 2, subscribers: 1, exact: true });
+    // Phones are masked, names shown.
+    expect(preview!.members.find((m) => m.name === "Ana Austin")!.phone).toBe("+1512•••0101");
+
+    // An abandoned-checkout condition can only be approximated by a filter: the page says "about".
+    const approx = delivered(
+      await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "abandoned_checkout", minutes: 60 }) })
+    );
+    expect(approx.preview).toMatchObject({ exact: false, count: 0 });
+    expect(await statusOfAction(a.client, previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "active" }) })).toBe(400);
+  });
+
+  it("shows a segment's definition, members, history, daily chart and overlap with other segments", async () => {
+    const repeat = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "repeat-buyers" } });
+    const page = await a.client.load(pageLoader, `/app/segments/${repeat.id}`, { id: repeat.id });
+    expect(page.segment).toMatchObject({ name: "Repeat buyers", kind: "BUILT_IN", memberCount: 3, words: "have placed at least 2 orders" });
+    expect(page).toMatchObject({ subscribers: 2, small: true, nextCursor: null });
+    expect(page.members.map((m) => m.name).sort()).toEqual(["Ana Austin", "Fay Fresno", "Hal Houston"]);
+    expect(page.members.find((m) => m.name === "Fay Fresno")).toMatchObject({ phone: "+1559•••0103", consent: "SUBSCRIBED" });
+    expect(page.events).toHaveLength(3);
+    expect(page.events.every((e) => e.change === "ENTERED" && e.cause === "webhook")).toBe(true);
+    const today = page.history.at(-1)!;
+    expect(today).toEqual({ day: new Date().toISOString().slice(0, 10), entered: 3, left: 0 });
+    expect(page.history).toHaveLength(14);
+    const overlap = Object.fromEntries(page.overlap.map((o) => [o.name, o.members]));
+    // All three ordered within 90 days; Austin and Fresno are subscribed.
+    expect(overlap).toMatchObject({ "Active customers": 3, "SMS subscribers": 2 });
+    expect(overlap["Never purchased"]).toBeUndefined();
+  });
+
+  it("pages members with a keyset cursor", async () => {
+    const active = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "active-customers" } });
+    const { segmentMembers } = await import("../../app/admin/segments.server");
+    const first = await segmentMembers(db, a.shopId, active.id, null, 2);
+    expect(first.members).toHaveLength(2);
+    const second = await segmentMembers(db, a.shopId, active.id, first.nextCursor, 2);
+    const all = [...first.members, ...second.members].map((m) => m.id);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toHaveLength(await db.segmentMembership.count({ where: { segmentId: active.id } }));
+  });
+
+  it("lets shop B neither read, edit, archive nor count shop A's segments and customers", async () => {
+    const created = await redirectOf(a.client.act(createAction, "/app/segments/new", form("Texans", { type: "location", province: "TX" })));
+    const id = created.split("/").pop()!;
+    await workNow(a.shop);
+    const before = await db.segment.findUniqueOrThrow({ where: { id } });
+
+    const b = new AdminClient(uniqueShop("seg-b"));
+    expect(await b.statusOf(b.load(pageLoader, `/app/segments/${id}`, { id }))).toBe(404);
+    expect(await b.statusOf(b.load(editLoader, `/app/segments/${id}/edit`, { id }))).toBe(404);
+    expect(await b.statusOf(b.act(editAction, `/app/segments/${id}/edit`, form("Hijacked", { type: "never_purchased" }), { id }))).toBe(404);
+    expect(await b.statusOf(b.act(pageAction, `/app/segments/${id}`, { intent: "archive" }, { id }))).toBe(404);
+    expect(await db.segment.findUniqueOrThrow({ where: { id } })).toEqual(before);
+
+    const { segments } = await b.load(listLoader, "/app/segments");
+    expect(segments.map((s) => s.id)).not.toContain(id);
+    const { preview } = delivered(await b.act(previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "location", province: "TX" }) }));
+    expect(preview!.count).toBe(0);
+  });
+
+  it("archives a merchant segment: it leaves the list and its page answers 404", async () => {
+    const created = await redirectOf(a.client.act(createAction, "/app/segments/new", form("To archive", { type: "sms_subscribed" })));
+    const id = created.split("/").pop()!;
+    await workNow(a.shop);
+    expect(await redirectOf(a.client.act(pageAction, created, { intent: "archive" }, { id }))).toBe("/app/segments");
+    expect(await db.segment.findUniqueOrThrow({ where: { id } })).toMatchObject({ memberCount: 0, archivedAt: expect.any(Date) });
+    expect(await db.segmentMembership.count({ where: { segmentId: id } })).toBe(0);
+    const { segments } = await a.client.load(listLoader, "/app/segments");
+    expect(segments.map((s) => s.id)).not.toContain(id);
+    expect(await a.client.statusOf(a.client.load(pageLoader, created, { id }))).toBe(404);
+  });
+});
+
+describe("segments list of a new shop", () => {
+  it("shows the built-in segments, all flagged small, with no trend yet", async () => {
+    const client = new AdminClient(uniqueShop("seg-new"));
+    const { segments } = await client.load(listLoader, "/app/segments");
+    expect(segments.length).toBeGreaterThan(5);
+    expect(segments.every((s) => s.memberCount === 0 && s.small && s.entered === 0)).toBe(true);
+  });
+});
