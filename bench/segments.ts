@@ -1,6 +1,5 @@
 import db from "../app/db.server";
 import { DAY, MINUTE, HOUR } from "../app/clock";
-import type { DatabaseTarget } from "../app/config/database-url";
 import { openSqlDriver, type SqlDriver } from "../app/db/sql-driver.server";
 import { ensureShop } from "../app/commerce/shops.server";
 import { customerPayload, orderPayload } from "../app/simulator/shopify-payloads";
@@ -9,7 +8,9 @@ import { sweepShop } from "../app/segments/sweep.server";
 import { TableJobQueue } from "../app/jobs/table-queue.server";
 import { ProviderRegistry } from "../app/messaging/providers/registry.server";
 import { SendPacer } from "../app/messaging/rate-limit";
-import { printTable, ms, ratio, summarize } from "./stats";
+import type { BenchContext } from "./sections";
+import { log, ms, summarize } from "./stats";
+import { compared, type BenchRow } from "./table";
 
 /**
  * Segment maintenance against shops of growing size: the worker-side cost of one
@@ -17,21 +18,21 @@ import { printTable, ms, ratio, summarize } from "./stats";
  * that customer), and the time sweep. Shops are seeded in bulk with SQL: customers with a
  * spread of order histories, consent and click dates, and the memberships that follow.
  */
-export async function benchSegments(target: DatabaseTarget, o: { sizes: number[]; events: number }) {
+export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
+  const { target, options: o } = ctx;
+  const section = `Segment maintenance, ${ctx.database}`;
   const driver = await openSqlDriver(target);
   const now = new Date();
   const clock = { now: () => now };
   // Flows stay off in the bench shops; the dispatcher's parts are never reached.
   const deps = { db, clock, queue: new TableJobQueue(db), providers: new ProviderRegistry(db, null), pacer: new SendPacer(), appUrl: "https://bench.example" };
-  const rows: (string | number)[][] = [];
-  const sweeps: (string | number)[][] = [];
-  let baseline = 0;
+  const perSize: { size: number; event: ReturnType<typeof summarize>; sweeps: Record<SweepWindow, number> }[] = [];
   try {
     for (const size of o.sizes) {
       const shop = await ensureShop(db, `bench-seg-${size}-${Date.now().toString(36)}.myshopify.com`);
       const seedStart = performance.now();
       await seedCustomers(driver, target.provider, shop.id, size, now);
-      const seeded = (performance.now() - seedStart) / 1000;
+      log(`${size.toLocaleString("en")} customers seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
       const samples: number[] = [];
       // The first events of a run pay for JIT and caches: warm up untimed, so the smallest
@@ -47,23 +48,36 @@ export async function benchSegments(target: DatabaseTarget, o: { sizes: number[]
         await processWebhook(deps, inbox.id);
         if (i >= 0) samples.push(performance.now() - t);
       }
-      const s = summarize(samples);
-      if (!baseline) baseline = s.mean;
-      rows.push([size.toLocaleString("en"), `${seeded.toFixed(1)} s`, ms(s.mean), ms(s.p50), ms(s.p99), ratio(s.mean / baseline)]);
-
-      for (const [label, since] of [["1 min", MINUTE], ["1 h", HOUR]] as const) {
+      const event = summarize(samples);
+      const sweeps = {} as Record<SweepWindow, number>;
+      for (const [window, since] of [["1 min", MINUTE], ["1 h", HOUR]] as const) {
         await db.shop.update({ where: { id: shop.id }, data: { segmentsSweptAt: new Date(now.getTime() - since) } });
         const t = performance.now();
         const result = await sweepShop(db, shop.id, now);
-        sweeps.push([size.toLocaleString("en"), label, result.evaluated, result.changes.length, ms(performance.now() - t)]);
+        sweeps[window] = performance.now() - t;
+        log(`${size.toLocaleString("en")} customers: event mean ${ms(event.mean)} p99 ${ms(event.p99)}; sweep after ${window}: ${result.evaluated} evaluated in ${ms(sweeps[window])}`);
       }
+      perSize.push({ size, event, sweeps });
     }
   } finally {
     await driver.close();
   }
-  printTable(`Segment maintenance: worker cost of one orders/create for an existing customer (${o.events} events per size)`, ["customers", "seeded in", "mean", "p50", "p99", "mean vs first"], rows);
-  printTable("Time sweep (only customers whose time boundary fell in the window are evaluated)", ["customers", "window since last sweep", "evaluated", "changes", "time"], sweeps);
+  const [first, ...rest] = perSize;
+  const last = perSize.at(-1)!;
+  const customers = (n: number) => `${n.toLocaleString("en")} customers`;
+  const vsFirst = `vs ${customers(first!.size)}`;
+  return [
+    ...rest.flatMap(({ size, event }) => [
+      compared(section, `orders/create, worker cost per event (mean), ${customers(size)} ${vsFirst}`, event.mean, first!.event.mean, ms),
+      compared(section, `orders/create, worker cost per event (p99), ${customers(size)} ${vsFirst}`, event.p99, first!.event.p99, ms),
+    ]),
+    ...(["1 min", "1 h"] as const).map((window) =>
+      compared(section, `time sweep ${window} after the last, ${customers(last.size)} ${vsFirst}`, last.sweeps[window], first!.sweeps[window], ms),
+    ),
+  ];
 }
+
+type SweepWindow = "1 min" | "1 h";
 
 const shopifyIdOf = (n: number) => 9_000_000_000 + n;
 
