@@ -17,7 +17,7 @@ export interface BenchOptions {
   workers: number[];
 }
 
-const FULL = { sizes: "1000,100000,1000000", events: "200", requests: "2000", concurrency: "1,4,16,64", messages: "200", workers: "1,2,4" };
+const FULL = { sizes: "1000,100000,1000000", events: "100", requests: "1000", concurrency: "1,4,16,64", messages: "200", workers: "1,2,4" };
 const QUICK = { sizes: "1000,10000", events: "50", requests: "300", concurrency: "1,16", messages: "40", workers: "1,2" };
 
 export const USAGE = `npm run bench [-- --database sqlite|postgresql] [--only ingestion,dispatch,segments] [--quick] [--markdown]
@@ -39,7 +39,7 @@ export function parseBenchArgs(args: string[]) {
       concurrency: { type: "string" },
       messages: { type: "string" },
       workers: { type: "string" },
-      // Internal: run one section on one database and print its rows as JSON (run.ts spawns these).
+      // Internal: run one section on one database and send its rows to the parent (run.ts spawns these).
       section: { type: "string" },
     },
   });

@@ -15,8 +15,12 @@ if (args.help) {
 } else if (args.section) {
   const { runSectionHere } = await import("./run-section");
   const rows = await runSectionHere(args.section, args.databases[0]!, args.options);
-  process.stdout.write(JSON.stringify(rows));
+  // Rows go back over IPC: the app's libraries log to stdout.
+  await new Promise<void>((resolve, reject) => process.send!(rows, (error: Error | null) => (error ? reject(error) : resolve())));
+  process.disconnect();
 } else {
+  const unknown = args.only?.filter((name) => !SECTIONS.some((s) => s.name === name)) ?? [];
+  if (unknown.length) throw new Error(`unknown section ${unknown.join(", ")} (sections: ${SECTIONS.map((s) => s.name).join(", ")})\n${USAGE}`);
   const started = performance.now();
   const rows: BenchRow[] = [];
   for (const database of args.databases) {
@@ -33,12 +37,13 @@ if (args.help) {
 async function runSectionInChild(section: string, database: DatabaseProvider, options: BenchOptions): Promise<BenchRow[]> {
   log(`\n== ${section} on ${database}`);
   const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--section", section, "--database", database, ...optionsAsArgs(options)], {
-    stdio: ["ignore", "pipe", "inherit"],
+    // Its output is progress (stderr here, so stdout stays the table); its rows come over IPC.
+    stdio: ["ignore", 2, 2, "ipc"],
   });
-  let out = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  let rows: BenchRow[] | null = null;
+  child.on("message", (message) => (rows = message as BenchRow[]));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  if (code === 0) return JSON.parse(out) as BenchRow[];
+  if (code === 0 && rows) return rows;
   // One failed section still leaves the others' figures: say so in the table.
   return [plain(section, `on ${database}`, `failed (exit ${code}), see the log above`)];
 }

@@ -10,5 +10,5 @@ export const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
 export const ratio = (v: number) => `${v.toFixed(2)}×`;
 export const perSecond = (v: number) => `${v.toLocaleString("en", { maximumFractionDigits: v < 100 ? 1 : 0 })}/s`;
 
-/** Progress goes to stderr: stdout carries only the table (and a child's rows, as JSON). */
+/** Progress goes to stderr: stdout carries only the table. */
 export const log = (...parts: unknown[]) => console.error(...parts);
