@@ -2,6 +2,7 @@
 // Options: bench/options.ts (USAGE, or `npm run bench -- --help`). Benchmarks, not timed
 // tests: they are not part of `npm test`.
 import { spawn } from "node:child_process";
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 import type { DatabaseProvider } from "../app/config/database-url";
 import { optionsAsArgs, parseBenchArgs, USAGE, type BenchOptions } from "./options";
@@ -22,6 +23,8 @@ if (args.help) {
   const unknown = args.only?.filter((name) => !SECTIONS.some((s) => s.name === name)) ?? [];
   if (unknown.length) throw new Error(`unknown section ${unknown.join(", ")} (sections: ${SECTIONS.map((s) => s.name).join(", ")})\n${USAGE}`);
   const started = performance.now();
+  // Other processes on the machine weigh on every figure (less on the ratios): say how busy it was.
+  const loadAtStart = os.loadavg()[0]!;
   const rows: BenchRow[] = [];
   for (const database of args.databases) {
     for (const section of SECTIONS.filter((s) => s.databases.includes(database) && (!args.only || args.only.includes(s.name)))) {
@@ -29,7 +32,8 @@ if (args.help) {
     }
   }
   const took = `${((performance.now() - started) / 60_000).toFixed(1)} min`;
-  console.log(`\nnpm run bench${args.quick ? " (--quick)" : ""} on ${machine()}; took ${took}\n`);
+  const load = `load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`;
+  console.log(`\nnpm run bench${args.quick ? " (--quick)" : ""} on ${machine()}; took ${took}; ${load}\n`);
   console.log(args.markdown ? markdownTable(rows) : plainTable(rows));
 }
 
