@@ -26,8 +26,7 @@ export async function benchIngestion(ctx: BenchContext): Promise<BenchRow[]> {
     for (const url of [bare.url, app.url]) await load(url, secret, Math.min(300, requests), Math.max(...concurrency));
     const rows: BenchRow[] = [];
     for (const inFlight of concurrency) {
-      const base = await load(bare.url, secret, requests, inFlight);
-      const ours = await load(app.url, secret, requests, inFlight);
+      const [base, ours] = await alternating([bare.url, app.url], secret, requests, inFlight);
       log(`${inFlight} in flight: bare ${base.perSecond.toFixed(0)}/s, app ${ours.perSecond.toFixed(0)}/s, app p50 ${ms(ours.p50)} p99 ${ms(ours.p99)}, non-200 ${base.errors}/${ours.errors}`);
       const label = (what: string) => `${what}, ${inFlight} in flight (app route vs bare HMAC handler)`;
       rows.push(
@@ -41,6 +40,27 @@ export async function benchIngestion(ctx: BenchContext): Promise<BenchRow[]> {
   } finally {
     await Promise.all([bare.close(), app.close()]);
   }
+}
+
+/**
+ * Both handlers at the same load, in alternating slices: the machine's load changes over a
+ * run (other processes), and a handler measured after the other, a minute apart, would
+ * carry that change into the ratio.
+ */
+async function alternating(urls: string[], secret: string, total: number, inFlight: number, slices = 4) {
+  const runs = urls.map(() => ({ latencies: [] as number[], seconds: 0, errors: 0 }));
+  for (let slice = 0; slice < slices; slice++) {
+    for (const [i, url] of urls.entries()) {
+      const r = await load(url, secret, Math.ceil(total / slices), inFlight);
+      runs[i]!.latencies.push(...r.latencies);
+      runs[i]!.seconds += r.seconds;
+      runs[i]!.errors += r.errors;
+    }
+  }
+  return runs.map(({ latencies, seconds, errors }) => {
+    const s = summarize(latencies);
+    return { perSecond: latencies.length / seconds, p50: s.p50, p99: s.p99, errors };
+  });
 }
 
 async function load(baseUrl: string, secret: string, total: number, concurrency: number) {
@@ -63,10 +83,9 @@ async function load(baseUrl: string, secret: string, total: number, concurrency:
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
+  const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  const s = summarize(latencies);
-  return { perSecond: total / elapsed, p50: s.p50, p99: s.p99, errors };
+  return { latencies, seconds, errors };
 }
 
 function post(agent: Agent, url: string, headers: Record<string, string>, body: string): Promise<number> {

@@ -26,46 +26,46 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
   const clock = { now: () => now };
   // Flows stay off in the bench shops; the dispatcher's parts are never reached.
   const deps = { db, clock, queue: new TableJobQueue(db), providers: new ProviderRegistry(db, null), pacer: new SendPacer(), appUrl: "https://bench.example" };
-  const perSize: { size: number; event: ReturnType<typeof summarize>; sweeps: Record<SweepWindow, number> }[] = [];
+  const shops: { size: number; id: string; domain: string; samples: number[]; sweeps: Record<SweepWindow, number> }[] = [];
   try {
     for (const size of o.sizes) {
       const shop = await ensureShop(db, `bench-seg-${size}-${Date.now().toString(36)}.myshopify.com`);
       const seedStart = performance.now();
       await seedCustomers(driver, target.provider, shop.id, size, now);
       log(`${size.toLocaleString("en")} customers seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-
-      const samples: number[] = [];
-      // The first events of a run pay for JIT and caches: warm up untimed, so the smallest
-      // shop (the baseline) is not measured cold.
-      const warmUp = 30;
-      for (let i = -warmUp; i < o.events; i++) {
-        const n = 1 + Math.floor(((i * 2654435761) % 2 ** 32) / 2 ** 32 * size);
-        const customer = customerPayload({ id: shopifyIdOf(n), updatedAt: now, phone: `+1${2_000_000_000 + n}`, smsState: "subscribed", consentAt: new Date(now.getTime() - DAY) });
-        const inbox = await db.webhookInbox.create({
-          data: { shopDomain: shop.domain, topic: "orders/create", webhookId: `bench-${size}-${i}`, payload: JSON.stringify(orderPayload({ customer, at: now })) },
-        });
-        const t = performance.now();
-        await processWebhook(deps, inbox.id);
-        if (i >= 0) samples.push(performance.now() - t);
+      shops.push({ size, id: shop.id, domain: shop.domain, samples: [], sweeps: { "1 min": NaN, "1 h": NaN } });
+    }
+    // Interleaved, one event per shop in turn: the machine's load changes over a run (other
+    // processes), and sizes measured one after another, minutes apart, would have ratios
+    // that follow the load rather than the size. The first events of a process pay for JIT
+    // and caches: warm up untimed, so the smallest shop (the baseline) is not measured cold.
+    const warmUp = 30;
+    for (let i = -warmUp; i < o.events; i++) {
+      for (const shop of shops) {
+        const took = await timeOneOrder(deps, shop, i, now);
+        if (i >= 0) shop.samples.push(took);
       }
-      const event = summarize(samples);
-      const sweeps = {} as Record<SweepWindow, number>;
-      // An untimed sweep over an empty window first: the first sweep of a process pays for
-      // compiling its queries, and would make the smallest shop look slow.
+    }
+    // An untimed sweep over an empty window first: the first sweep of a process pays for
+    // compiling its queries, and would make the smallest shop look slow.
+    for (const shop of shops) {
       await db.shop.update({ where: { id: shop.id }, data: { segmentsSweptAt: now } });
       await sweepShop(db, shop.id, now);
-      for (const [window, since] of [["1 min", MINUTE], ["1 h", HOUR]] as const) {
+    }
+    for (const [window, since] of [["1 min", MINUTE], ["1 h", HOUR]] as const) {
+      for (const shop of shops) {
         await db.shop.update({ where: { id: shop.id }, data: { segmentsSweptAt: new Date(now.getTime() - since) } });
         const t = performance.now();
         const result = await sweepShop(db, shop.id, now);
-        sweeps[window] = performance.now() - t;
-        log(`${size.toLocaleString("en")} customers: event mean ${ms(event.mean)} p99 ${ms(event.p99)}; sweep after ${window}: ${result.evaluated} evaluated in ${ms(sweeps[window])}`);
+        shop.sweeps[window] = performance.now() - t;
+        log(`${shop.size.toLocaleString("en")} customers: sweep after ${window}: ${result.evaluated} evaluated in ${ms(shop.sweeps[window])}`);
       }
-      perSize.push({ size, event, sweeps });
     }
   } finally {
     await driver.close();
   }
+  const perSize = shops.map((shop) => ({ ...shop, event: summarize(shop.samples) }));
+  for (const { size, event } of perSize) log(`${size.toLocaleString("en")} customers: event mean ${ms(event.mean)} p99 ${ms(event.p99)}`);
   const [first, ...rest] = perSize;
   const last = perSize.at(-1)!;
   const customers = (n: number) => `${n.toLocaleString("en")} customers`;
@@ -82,6 +82,18 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
 }
 
 type SweepWindow = "1 min" | "1 h";
+
+/** The worker's cost of one orders/create for an existing customer of `shop` (the inbox insert before it is not timed). */
+async function timeOneOrder(deps: Parameters<typeof processWebhook>[0], shop: { size: number; domain: string }, i: number, now: Date): Promise<number> {
+  const n = 1 + Math.floor(((i * 2654435761) % 2 ** 32) / 2 ** 32 * shop.size);
+  const customer = customerPayload({ id: shopifyIdOf(n), updatedAt: now, phone: `+1${2_000_000_000 + n}`, smsState: "subscribed", consentAt: new Date(now.getTime() - DAY) });
+  const inbox = await db.webhookInbox.create({
+    data: { shopDomain: shop.domain, topic: "orders/create", webhookId: `bench-${shop.size}-${i}`, payload: JSON.stringify(orderPayload({ customer, at: now })) },
+  });
+  const t = performance.now();
+  await processWebhook(deps, inbox.id);
+  return performance.now() - t;
+}
 
 const shopifyIdOf = (n: number) => 9_000_000_000 + n;
 
