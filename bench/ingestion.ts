@@ -4,35 +4,63 @@ import type { AddressInfo } from "node:net";
 import { signWebhook } from "../app/simulator/webhook-sender";
 import { customerPayload, orderPayload } from "../app/simulator/shopify-payloads";
 import { startWebhookServer } from "../test/support/routes";
-import { printTable, ms, ratio, summarize } from "./stats";
+import type { BenchContext } from "./sections";
+import { log, ms, perSecond, summarize } from "./stats";
+import { compared, plain, type BenchRow } from "./table";
 
 /**
  * Webhook acknowledgement over HTTP on 127.0.0.1: the app's real route (authenticate.webhook,
  * payload check, inbox insert, job enqueue) against a bare handler that only verifies the
  * HMAC and answers 200, both behind the same node:http server, loaded the same way in the
- * same run. The worker is not running: this is what Shopify waits for.
+ * same run, at each load level (requests in flight). The worker is not running: this is
+ * what Shopify waits for.
  */
-export async function benchIngestion(o: { secret: string; requests: number; concurrency: number }) {
-  const bare = await startBareServer(o.secret);
+export async function benchIngestion(ctx: BenchContext): Promise<BenchRow[]> {
+  const { requests, concurrency } = ctx.options;
+  const secret = process.env.SHOPIFY_API_SECRET!;
+  const section = `Webhook ingestion, ${ctx.database}`;
+  const bare = await startBareServer(secret);
   const app = await startWebhookServer();
   try {
-    const results = [];
-    for (const [name, url] of [["bare HMAC handler", bare.url], ["app webhook route", app.url]] as const) {
-      await load(url, o.secret, Math.min(300, o.requests), o.concurrency); // warm-up (JIT, connections, caches)
-      results.push({ name, ...(await load(url, o.secret, o.requests, o.concurrency)) });
+    // Warm-up (JIT, connections, caches) at the highest load, untimed.
+    for (const url of [bare.url, app.url]) await load(url, secret, Math.min(300, requests), Math.max(...concurrency));
+    const rows: BenchRow[] = [];
+    for (const inFlight of concurrency) {
+      const [base, ours] = await alternating([bare.url, app.url], secret, requests, inFlight);
+      log(`${inFlight} in flight: bare ${base.perSecond.toFixed(0)}/s, app ${ours.perSecond.toFixed(0)}/s, app p50 ${ms(ours.p50)} p99 ${ms(ours.p99)}, non-200 ${base.errors}/${ours.errors}`);
+      const label = (what: string) => `${what}, ${inFlight} in flight (app route vs bare HMAC handler)`;
+      rows.push(
+        compared(section, label("webhooks/s"), ours.perSecond, base.perSecond, perSecond),
+        compared(section, label("p50 ack"), ours.p50, base.p50, ms),
+        compared(section, label("p99 ack"), ours.p99, base.p99, ms),
+      );
+      if (base.errors + ours.errors > 0) rows.push(plain(section, `non-200 answers, ${inFlight} in flight (app / bare)`, `${ours.errors} / ${base.errors}`));
     }
-    const [base, ours] = results as [(typeof results)[0], (typeof results)[0]];
-    printTable(
-      `Ingestion: ${o.requests} signed orders/create webhooks, ${o.concurrency} in flight`,
-      ["handler", "webhooks/s", "p50 ack", "p99 ack", "non-200"],
-      results.map((r) => [r.name, r.perSecond.toFixed(0), ms(r.p50), ms(r.p99), r.errors]),
-    );
-    console.log(
-      `ratio app/bare: throughput ${ratio(ours.perSecond / base.perSecond)}, p50 ${ratio(ours.p50 / base.p50)}, p99 ${ratio(ours.p99 / base.p99)}`,
-    );
+    return rows;
   } finally {
     await Promise.all([bare.close(), app.close()]);
   }
+}
+
+/**
+ * Both handlers at the same load, in alternating slices: the machine's load changes over a
+ * run (other processes), and a handler measured after the other, a minute apart, would
+ * carry that change into the ratio.
+ */
+async function alternating(urls: string[], secret: string, total: number, inFlight: number, slices = 4) {
+  const runs = urls.map(() => ({ latencies: [] as number[], seconds: 0, errors: 0 }));
+  for (let slice = 0; slice < slices; slice++) {
+    for (const [i, url] of urls.entries()) {
+      const r = await load(url, secret, Math.ceil(total / slices), inFlight);
+      runs[i]!.latencies.push(...r.latencies);
+      runs[i]!.seconds += r.seconds;
+      runs[i]!.errors += r.errors;
+    }
+  }
+  return runs.map(({ latencies, seconds, errors }) => {
+    const s = summarize(latencies);
+    return { perSecond: latencies.length / seconds, p50: s.p50, p99: s.p99, errors };
+  });
 }
 
 async function load(baseUrl: string, secret: string, total: number, concurrency: number) {
@@ -55,10 +83,9 @@ async function load(baseUrl: string, secret: string, total: number, concurrency:
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
+  const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  const s = summarize(latencies);
-  return { perSecond: total / elapsed, p50: s.p50, p99: s.p99, errors };
+  return { latencies, seconds, errors };
 }
 
 function post(agent: Agent, url: string, headers: Record<string, string>, body: string): Promise<number> {

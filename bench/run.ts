@@ -1,49 +1,53 @@
-// `npm run bench [-- --database sqlite|postgresql] [--only ingestion|dispatch|segments]
-//   [--sizes 1000,100000,1000000] [--requests 3000] [--concurrency 16] [--events 200] [--messages 1000]`
-// Benchmarks, not timed tests: they print numbers and ratios against a baseline measured
-// in the same run, on a scratch database created for the run and dropped after.
-import { parseArgs } from "node:util";
-import { createScratchDatabase } from "../app/db/test-databases.server";
-import { migrate } from "../app/db/migrations.server";
+// `npm run bench` — one table: every figure next to a baseline measured in the same run.
+// Options: bench/options.ts (USAGE, or `npm run bench -- --help`). Benchmarks, not timed
+// tests: they are not part of `npm test`.
+import { spawn } from "node:child_process";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import type { DatabaseProvider } from "../app/config/database-url";
+import { optionsAsArgs, parseBenchArgs, USAGE, type BenchOptions } from "./options";
+import { SECTIONS } from "./sections";
+import { log } from "./stats";
+import { machine, markdownTable, plain, plainTable, type BenchRow } from "./table";
 
-const { values } = parseArgs({
-  options: {
-    database: { type: "string", default: "sqlite" },
-    only: { type: "string" },
-    sizes: { type: "string", default: "1000,100000,1000000" },
-    requests: { type: "string", default: "3000" },
-    concurrency: { type: "string", default: "16" },
-    events: { type: "string", default: "200" },
-    messages: { type: "string", default: "1000" },
-  },
-});
-const provider = values.database === "postgresql" ? "postgresql" : "sqlite";
-const scratch = await createScratchDatabase(provider, "bench");
-await migrate(scratch.target);
-// The app modules read these at import time: set them before importing.
-process.env.DATABASE_URL = scratch.target.url;
-process.env.SHOPIFY_API_KEY ??= "bench-api-key";
-process.env.SHOPIFY_API_SECRET ??= "bench-api-secret";
-process.env.SHOPIFY_APP_URL ??= "https://bench.example";
-console.log(`bench on ${provider} (scratch database), node ${process.version}, ${new Date().toISOString()}`);
-try {
-  if (!values.only || values.only === "ingestion") {
-    const { benchIngestion } = await import("./ingestion");
-    await benchIngestion({ secret: process.env.SHOPIFY_API_SECRET, requests: Number(values.requests), concurrency: Number(values.concurrency) });
+const args = parseBenchArgs(process.argv.slice(2));
+if (args.help) {
+  console.log(USAGE);
+} else if (args.section) {
+  const { runSectionHere } = await import("./run-section");
+  const rows = await runSectionHere(args.section, args.databases[0]!, args.options);
+  // Rows go back over IPC: the app's libraries log to stdout.
+  await new Promise<void>((resolve, reject) => process.send!(rows, (error: Error | null) => (error ? reject(error) : resolve())));
+  process.disconnect();
+} else {
+  const unknown = args.only?.filter((name) => !SECTIONS.some((s) => s.name === name)) ?? [];
+  if (unknown.length) throw new Error(`unknown section ${unknown.join(", ")} (sections: ${SECTIONS.map((s) => s.name).join(", ")})\n${USAGE}`);
+  const started = performance.now();
+  // Other processes on the machine weigh on every figure (less on the ratios): say how busy it was.
+  const loadAtStart = os.loadavg()[0]!;
+  const rows: BenchRow[] = [];
+  for (const database of args.databases) {
+    for (const section of SECTIONS.filter((s) => s.databases.includes(database) && (!args.only || args.only.includes(s.name)))) {
+      rows.push(...(await runSectionInChild(section.name, database, args.options)));
+    }
   }
-  if (!values.only || values.only === "dispatch") {
-    const { benchDispatch } = await import("./dispatch");
-    await benchDispatch({ messages: Number(values.messages) });
-  }
-  if (!values.only || values.only === "segments") {
-    const { benchSegments } = await import("./segments");
-    await benchSegments(scratch.target, { sizes: values.sizes.split(",").map(Number), events: Number(values.events) });
-  }
-} finally {
-  // On PostgreSQL the routes enqueue through pg-boss: stop it before its database goes.
-  const { queue } = await import("../app/jobs/queue-instance.server");
-  await queue.stop();
-  const { default: db } = await import("../app/db.server");
-  await db.$disconnect();
-  await scratch.drop();
+  const took = `${((performance.now() - started) / 60_000).toFixed(1)} min`;
+  const load = `load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`;
+  console.log(`\nnpm run bench${args.quick ? " (--quick)" : ""} on ${machine()}; took ${took}; ${load}\n`);
+  console.log(args.markdown ? markdownTable(rows) : plainTable(rows));
+}
+
+/** One section on one database in a fresh process: its own scratch database and event loop. */
+async function runSectionInChild(section: string, database: DatabaseProvider, options: BenchOptions): Promise<BenchRow[]> {
+  log(`\n== ${section} on ${database}`);
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--section", section, "--database", database, ...optionsAsArgs(options)], {
+    // Its output is progress (stderr here, so stdout stays the table); its rows come over IPC.
+    stdio: ["ignore", 2, 2, "ipc"],
+  });
+  let rows: BenchRow[] | null = null;
+  child.on("message", (message) => (rows = message as BenchRow[]));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code === 0 && rows) return rows;
+  // One failed section still leaves the others' figures: say so in the table.
+  return [plain(section, `on ${database}`, `failed (exit ${code}), see the log above`)];
 }

@@ -1,6 +1,5 @@
 import db from "../app/db.server";
 import { DAY, MINUTE, HOUR } from "../app/clock";
-import type { DatabaseTarget } from "../app/config/database-url";
 import { openSqlDriver, type SqlDriver } from "../app/db/sql-driver.server";
 import { ensureShop } from "../app/commerce/shops.server";
 import { customerPayload, orderPayload } from "../app/simulator/shopify-payloads";
@@ -9,7 +8,9 @@ import { sweepShop } from "../app/segments/sweep.server";
 import { TableJobQueue } from "../app/jobs/table-queue.server";
 import { ProviderRegistry } from "../app/messaging/providers/registry.server";
 import { SendPacer } from "../app/messaging/rate-limit";
-import { printTable, ms, ratio, summarize } from "./stats";
+import type { BenchContext } from "./sections";
+import { log, ms, summarize } from "./stats";
+import { compared, type BenchRow } from "./table";
 
 /**
  * Segment maintenance against shops of growing size: the worker-side cost of one
@@ -17,52 +18,81 @@ import { printTable, ms, ratio, summarize } from "./stats";
  * that customer), and the time sweep. Shops are seeded in bulk with SQL: customers with a
  * spread of order histories, consent and click dates, and the memberships that follow.
  */
-export async function benchSegments(target: DatabaseTarget, o: { sizes: number[]; events: number }) {
+export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
+  const { target, options: o } = ctx;
+  const section = `Segment maintenance, ${ctx.database}`;
   const driver = await openSqlDriver(target);
   const now = new Date();
   const clock = { now: () => now };
   // Flows stay off in the bench shops; the dispatcher's parts are never reached.
   const deps = { db, clock, queue: new TableJobQueue(db), providers: new ProviderRegistry(db, null), pacer: new SendPacer(), appUrl: "https://bench.example" };
-  const rows: (string | number)[][] = [];
-  const sweeps: (string | number)[][] = [];
-  let baseline = 0;
+  const shops: { size: number; id: string; domain: string; samples: number[]; sweeps: Record<SweepWindow, number> }[] = [];
   try {
     for (const size of o.sizes) {
       const shop = await ensureShop(db, `bench-seg-${size}-${Date.now().toString(36)}.myshopify.com`);
       const seedStart = performance.now();
       await seedCustomers(driver, target.provider, shop.id, size, now);
-      const seeded = (performance.now() - seedStart) / 1000;
-
-      const samples: number[] = [];
-      // The first events of a run pay for JIT and caches: warm up untimed, so the smallest
-      // shop (the baseline) is not measured cold.
-      const warmUp = 30;
-      for (let i = -warmUp; i < o.events; i++) {
-        const n = 1 + Math.floor(((i * 2654435761) % 2 ** 32) / 2 ** 32 * size);
-        const customer = customerPayload({ id: shopifyIdOf(n), updatedAt: now, phone: `+1${2_000_000_000 + n}`, smsState: "subscribed", consentAt: new Date(now.getTime() - DAY) });
-        const inbox = await db.webhookInbox.create({
-          data: { shopDomain: shop.domain, topic: "orders/create", webhookId: `bench-${size}-${i}`, payload: JSON.stringify(orderPayload({ customer, at: now })) },
-        });
-        const t = performance.now();
-        await processWebhook(deps, inbox.id);
-        if (i >= 0) samples.push(performance.now() - t);
+      log(`${size.toLocaleString("en")} customers seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+      shops.push({ size, id: shop.id, domain: shop.domain, samples: [], sweeps: { "1 min": NaN, "1 h": NaN } });
+    }
+    // Interleaved, one event per shop in turn: the machine's load changes over a run (other
+    // processes), and sizes measured one after another, minutes apart, would have ratios
+    // that follow the load rather than the size. The first events of a process pay for JIT
+    // and caches: warm up untimed, so the smallest shop (the baseline) is not measured cold.
+    const warmUp = 30;
+    for (let i = -warmUp; i < o.events; i++) {
+      for (const shop of shops) {
+        const took = await timeOneOrder(deps, shop, i, now);
+        if (i >= 0) shop.samples.push(took);
       }
-      const s = summarize(samples);
-      if (!baseline) baseline = s.mean;
-      rows.push([size.toLocaleString("en"), `${seeded.toFixed(1)} s`, ms(s.mean), ms(s.p50), ms(s.p99), ratio(s.mean / baseline)]);
-
-      for (const [label, since] of [["1 min", MINUTE], ["1 h", HOUR]] as const) {
+    }
+    // An untimed sweep over an empty window first: the first sweep of a process pays for
+    // compiling its queries, and would make the smallest shop look slow.
+    for (const shop of shops) {
+      await db.shop.update({ where: { id: shop.id }, data: { segmentsSweptAt: now } });
+      await sweepShop(db, shop.id, now);
+    }
+    for (const [window, since] of [["1 min", MINUTE], ["1 h", HOUR]] as const) {
+      for (const shop of shops) {
         await db.shop.update({ where: { id: shop.id }, data: { segmentsSweptAt: new Date(now.getTime() - since) } });
         const t = performance.now();
         const result = await sweepShop(db, shop.id, now);
-        sweeps.push([size.toLocaleString("en"), label, result.evaluated, result.changes.length, ms(performance.now() - t)]);
+        shop.sweeps[window] = performance.now() - t;
+        log(`${shop.size.toLocaleString("en")} customers: sweep after ${window}: ${result.evaluated} evaluated in ${ms(shop.sweeps[window])}`);
       }
     }
   } finally {
     await driver.close();
   }
-  printTable(`Segment maintenance: worker cost of one orders/create for an existing customer (${o.events} events per size)`, ["customers", "seeded in", "mean", "p50", "p99", "mean vs first"], rows);
-  printTable("Time sweep (only customers whose time boundary fell in the window are evaluated)", ["customers", "window since last sweep", "evaluated", "changes", "time"], sweeps);
+  const perSize = shops.map((shop) => ({ ...shop, event: summarize(shop.samples) }));
+  for (const { size, event } of perSize) log(`${size.toLocaleString("en")} customers: event mean ${ms(event.mean)} p99 ${ms(event.p99)}`);
+  const [first, ...rest] = perSize;
+  const last = perSize.at(-1)!;
+  const customers = (n: number) => `${n.toLocaleString("en")} customers`;
+  const vsFirst = `vs ${customers(first!.size)}`;
+  return [
+    ...rest.flatMap(({ size, event }) => [
+      compared(section, `orders/create, worker cost per event (mean), ${customers(size)} ${vsFirst}`, event.mean, first!.event.mean, ms),
+      compared(section, `orders/create, worker cost per event (p99), ${customers(size)} ${vsFirst}`, event.p99, first!.event.p99, ms),
+    ]),
+    ...(["1 min", "1 h"] as const).map((window) =>
+      compared(section, `time sweep ${window} after the last, ${customers(last.size)} ${vsFirst}`, last.sweeps[window], first!.sweeps[window], ms),
+    ),
+  ];
+}
+
+type SweepWindow = "1 min" | "1 h";
+
+/** The worker's cost of one orders/create for an existing customer of `shop` (the inbox insert before it is not timed). */
+async function timeOneOrder(deps: Parameters<typeof processWebhook>[0], shop: { size: number; domain: string }, i: number, now: Date): Promise<number> {
+  const n = 1 + Math.floor(((i * 2654435761) % 2 ** 32) / 2 ** 32 * shop.size);
+  const customer = customerPayload({ id: shopifyIdOf(n), updatedAt: now, phone: `+1${2_000_000_000 + n}`, smsState: "subscribed", consentAt: new Date(now.getTime() - DAY) });
+  const inbox = await db.webhookInbox.create({
+    data: { shopDomain: shop.domain, topic: "orders/create", webhookId: `bench-${shop.size}-${i}`, payload: JSON.stringify(orderPayload({ customer, at: now })) },
+  });
+  const t = performance.now();
+  await processWebhook(deps, inbox.id);
+  return performance.now() - t;
 }
 
 const shopifyIdOf = (n: number) => 9_000_000_000 + n;

@@ -8,11 +8,7 @@ export function summarize(samples: number[]) {
 
 export const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
 export const ratio = (v: number) => `${v.toFixed(2)}×`;
+export const perSecond = (v: number) => `${v.toLocaleString("en", { maximumFractionDigits: v < 100 ? 1 : 0 })}/s`;
 
-export function printTable(title: string, headers: string[], rows: (string | number)[][]) {
-  const cells = rows.map((r) => r.map(String));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  console.log(`\n${title}\n${line(headers)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
-  for (const r of cells) console.log(line(r));
-}
+/** Progress goes to stderr: stdout carries only the table. */
+export const log = (...parts: unknown[]) => console.error(...parts);
