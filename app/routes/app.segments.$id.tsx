@@ -26,7 +26,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { shop } = await requireShop(request.clone()); // the development login rebuilds the request, which would consume this one's body
+  const { shop } = await requireShop(request); // the development login rebuilds the request, which would consume this one's body
   const segment = await findSegment(db, shop.id, params.id ?? "");
   if (!segment || segment.kind !== "CUSTOM") notFound("Segment");
   const form = await request.formData();

@@ -23,7 +23,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { shop } = await requireShop(request.clone()); // the development login rebuilds the request, which would consume this one's body
+  const { shop } = await requireShop(request); // the development login rebuilds the request, which would consume this one's body
   const segment = await editableSegment(shop.id, params.id);
   const parsed = parseSegmentForm(await request.formData());
   if ("errors" in parsed) return data({ errors: parsed.errors }, { status: 400 });

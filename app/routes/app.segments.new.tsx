@@ -13,7 +13,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop } = await requireShop(request.clone()); // the development login rebuilds the request, which would consume this one's body
+  const { shop } = await requireShop(request); // the development login rebuilds the request, which would consume this one's body
   const parsed = parseSegmentForm(await request.formData());
   if ("errors" in parsed) return data({ errors: parsed.errors }, { status: 400 });
   const { db, queue, clock } = dispatchDeps();

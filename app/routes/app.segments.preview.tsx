@@ -6,7 +6,7 @@ import db from "../db.server";
 
 /** The builder's live count and member preview for a draft definition (POST definition=<json>). */
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop } = await requireShop(request.clone()); // the development login rebuilds the request, which would consume this one's body
+  const { shop } = await requireShop(request); // the development login rebuilds the request, which would consume this one's body
   const form = await request.formData();
   let parsed;
   try {

@@ -22,9 +22,6 @@ const repeatBuyersInTexas: SegmentNode = {
 };
 const form = (name: string, definition: unknown, description = "") => ({ name, description, definition: JSON.stringify(definition) });
 
-/** What `data(value, { status })` delivers to the page (AdminClient unwraps it; its type does not). */
-type Delivered<T> = T extends { data: infer D; init: ResponseInit | null } ? D : T;
-const delivered = <T>(value: T) => value as Delivered<T>;
 
 /** Where a redirecting action sends the browser. */
 async function redirectOf(run: Promise<unknown>): Promise<string> {
@@ -177,22 +174,20 @@ describe("segments pages", () => {
 
   it("answers 400 with field errors for an empty name, a bad parameter, an empty group and unreadable conditions", async () => {
     const before = await db.segment.count({ where: { shopId: a.shopId } });
-    const badName = delivered(await a.client.act(createAction, "/app/segments/new", form("  ", repeatBuyersInTexas)));
+    const badName = await a.client.act(createAction, "/app/segments/new", form("  ", repeatBuyersInTexas));
     expect(badName.errors.name).toBe("name is required");
 
-    const badValue = delivered(
-      await a.client.act(
+    const badValue = await a.client.act(
         createAction,
         "/app/segments/new",
         form("Bad", { and: [{ type: "location", country: "US" }, { not: { type: "orders_count", op: "gte", value: -1 } }, { type: "active" }] })
-      )
-    );
+      );
     expect(badValue.errors.conditions).toEqual({ "and.1.not": expect.stringMatching(/^value: /), "and.2": "days: required" });
 
-    const emptyGroup = delivered(await a.client.act(createAction, "/app/segments/new", form("Empty", { and: [{ or: [] }] })));
+    const emptyGroup = await a.client.act(createAction, "/app/segments/new", form("Empty", { and: [{ or: [] }] }));
     expect(emptyGroup.errors.conditions).toEqual({ "and.0": "Add at least one condition to this group." });
 
-    const unreadable = delivered(await a.client.act(createAction, "/app/segments/new", { name: "X", definition: "{not json" }));
+    const unreadable = await a.client.act(createAction, "/app/segments/new", { name: "X", definition: "{not json" });
     expect(unreadable.errors.definition).toMatch(/could not be read/);
     expect(await statusOfAction(a.client, createAction, "/app/segments/new", form("", {}))).toBe(400);
     expect(await db.segment.count({ where: { shopId: a.shopId } })).toBe(before);
@@ -207,7 +202,7 @@ describe("segments pages", () => {
     const loaded = await a.client.load(editLoader, `/app/segments/${id}/edit`, { id });
     expect(loaded).toMatchObject({ name: "Big spenders", definition: { type: "total_spent", op: "gte", value: 300 } });
 
-    const invalid = delivered(await a.client.act(editAction, `/app/segments/${id}/edit`, form("Big spenders", { type: "total_spent", op: "gte" }), { id }));
+    const invalid = await a.client.act(editAction, `/app/segments/${id}/edit`, form("Big spenders", { type: "total_spent", op: "gte" }), { id });
     expect(invalid.errors.conditions).toEqual({ "": "value: required" });
 
     await redirectOf(a.client.act(editAction, `/app/segments/${id}/edit`, form("Spent 100+", { type: "total_spent", op: "gte", value: 100 }), { id }));
@@ -237,20 +232,18 @@ describe("segments pages", () => {
       },
     ];
     for (const definition of drafts) {
-      const { preview } = delivered(await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify(definition) }));
+      const { preview } = await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify(definition) });
       const expected = await evaluatedMembers(a.shopId, definition);
       expect({ definition, count: preview!.count }).toEqual({ definition, count: expected.length });
       expect(preview!.members.map((m) => m.id).sort()).toEqual(expected.slice(0, 10));
     }
-    const { preview } = delivered(await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify(repeatBuyersInTexas) }));
+    const { preview } = await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify(repeatBuyersInTexas) });
     expect(preview).toMatchObject({ count: 2, subscribers: 1, exact: true });
     // Phones are masked, names shown.
     expect(preview!.members.find((m) => m.name === "Ana Austin")!.phone).toBe("+1512•••0101");
 
     // An abandoned-checkout condition can only be approximated by a filter: the page says "about".
-    const approx = delivered(
-      await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "abandoned_checkout", minutes: 60 }) })
-    );
+    const approx = await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "abandoned_checkout", minutes: 60 }) });
     expect(approx.preview).toMatchObject({ exact: false, count: 0 });
     expect(await statusOfAction(a.client, previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "active" }) })).toBe(400);
   });
@@ -299,7 +292,7 @@ describe("segments pages", () => {
 
     const { segments } = await b.load(listLoader, "/app/segments");
     expect(segments.map((s) => s.id)).not.toContain(id);
-    const { preview } = delivered(await b.act(previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "location", province: "TX" }) }));
+    const { preview } = await b.act(previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "location", province: "TX" }) });
     expect(preview!.count).toBe(0);
   });
 

@@ -4,7 +4,9 @@ import { installOfflineSession } from "./admin-api";
 
 type Loader = (args: LoaderFunctionArgs) => Promise<unknown>;
 type Action = (args: ActionFunctionArgs) => Promise<unknown>;
-type Data<F> = F extends (...args: never[]) => Promise<infer R> ? Exclude<R, Response> : never;
+/** What the page receives: `data(value, init)` (Remix single fetch) unwrapped to its value. */
+type Unwrapped<R> = R extends { data: infer D; init: ResponseInit | null } ? D : R;
+type Data<F> = F extends (...args: never[]) => Promise<infer R> ? Unwrapped<Exclude<R, Response>> : never;
 
 /**
  * The admin as Shopify's embedded admin calls it: a request carrying a session token for
@@ -40,7 +42,12 @@ export class AdminClient {
   }
 
   async act<A extends Action>(action: A, path: string, form: Record<string, string | string[]>, params: Record<string, string> = {}): Promise<Data<A>> {
-    return settle(action({ request: await this.request(path, { form }), params, context: {} })) as Promise<Data<A>>;
+    return settle(this.post(action, path, form, params)) as Promise<Data<A>>;
+  }
+
+  /** Runs an action and returns what it answered, unwrapped by nobody: pass it to statusOf. */
+  async post<A extends Action>(action: A, path: string, form: Record<string, string | string[]>, params: Record<string, string> = {}): Promise<unknown> {
+    return action({ request: await this.request(path, { form }), params, context: {} });
   }
 
   /** The status a loader/action answers with when it refuses (404, 401, 400, ...). */
