@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { maskPhone } from "../operator/reports.server";
+import { CONSENT_SOURCES, CONSENT_STATES } from "./consent-options";
 import { pageArgs, pageOf } from "./paginate.server";
 
 /**
@@ -9,8 +10,6 @@ import { pageArgs, pageOf } from "./paginate.server";
  * filters and keyset pages, one shopper's facts in order, counts, and the CSV export.
  * Phones are masked on screen; the export carries them in full (see ledgerCsv).
  */
-export const CONSENT_STATES = ["SUBSCRIBED", "UNSUBSCRIBED", "PENDING", "NOT_SUBSCRIBED", "REDACTED"] as const;
-export const CONSENT_SOURCES = ["CHECKOUT", "STOREFRONT_FORM", "IMPORT", "INBOUND_KEYWORD", "SHOPIFY_ADMIN", "SHOPIFY_SYNC", "CARRIER"] as const;
 
 /** Filters from the URL; an unknown value is ignored rather than an error (links get edited by hand). */
 export const LedgerFilter = z.object({

@@ -3,6 +3,7 @@ import { DAY } from "../clock";
 import { Prisma } from "../generated/sqlite/client";
 import { resolveDatabaseTarget } from "../config/database-url";
 import type { ShopWithSettings } from "../commerce/shops.server";
+import { PERIODS, type Period } from "./periods";
 
 /**
  * The home page's numbers. Everything is aggregated in the database (counts, sums and
@@ -10,8 +11,6 @@ import type { ShopWithSettings } from "../commerce/shops.server";
  * Attribution [shopId, at], ConsentEvent [shopId, state, occurredAt]), so the page costs
  * the same for a shop of a thousand customers or a million.
  */
-export const PERIODS = [7, 30, 90] as const;
-export type Period = (typeof PERIODS)[number];
 
 export function periodOf(url: URL): Period {
   const days = Number(url.searchParams.get("days"));

@@ -45,7 +45,9 @@ export function withDevSessionToken(request: Request): Request {
   if (!shop) return request;
   const headers = new Headers(request.headers);
   headers.set("authorization", `Bearer ${mintSessionToken({ shop, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! })}`);
-  return new Request(request, { headers });
+  // From a clone: building a Request from another takes its body, and the route still
+  // reads the original's form after requireShop.
+  return new Request(request.clone(), { headers });
 }
 
 /** The offline session token exchange would leave; there is no Shopify to exchange with in development. */

@@ -4,7 +4,8 @@ import { Badge, BlockStack, Box, Card, DataTable, EmptyState, InlineGrid, Inline
 import { BarChart, LineChart } from "@shopify/polaris-viz";
 import { useEffect, useState } from "react";
 import { requireShop } from "../admin/auth.server";
-import { dashboard, periodOf, PERIODS } from "../admin/dashboard.server";
+import { dashboard, periodOf } from "../admin/dashboard.server";
+import { PERIODS } from "../admin/periods";
 import { formatCount, formatMoney, formatPercent } from "../admin/format";
 import db from "../db.server";
 

@@ -3,7 +3,8 @@ import { Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/re
 import { Badge, BlockStack, Box, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, Pagination, Select, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { notFound, requireShop } from "../admin/auth.server";
-import { CONSENT_SOURCES, CONSENT_STATES, consentCounts, consentSubject, ledgerFilterOf, ledgerPage } from "../admin/consent.server";
+import { consentCounts, consentSubject, ledgerFilterOf, ledgerPage } from "../admin/consent.server";
+import { CONSENT_SOURCES, CONSENT_STATES } from "../admin/consent-options";
 import { formatCount, formatDateTime } from "../admin/format";
 import db from "../db.server";
 

@@ -1,11 +1,12 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { providers } from "../../app/messaging/instance.server";
 import { action, loader } from "../../app/routes/app.settings";
 import { AdminClient } from "../support/admin-pages";
-import { interceptAdminApi } from "../support/admin-api";
+import { installOfflineSession, interceptAdminApi } from "../support/admin-api";
 import { uniqueShop } from "../support/app";
+import { devLoginCookie } from "../../app/admin/dev-login.server";
 import { startTwilioServer } from "../support/twilio-server";
 
 const SID = `AC${"a1".repeat(16)}`;
@@ -169,5 +170,26 @@ describe("settings: checkout disclosure", () => {
       disclosureText: expect.stringMatching(/opt out/),
     });
     expect((await settings()).disclosureText).toBeNull();
+  });
+});
+
+describe("settings through the development login", () => {
+  afterEach(() => {
+    delete process.env.DEV_ADMIN_LOGIN;
+  });
+
+  it("the action still reads its form after requireShop minted the token (the body is not taken)", async () => {
+    process.env.DEV_ADMIN_LOGIN = "1";
+    const domain = uniqueShop("dev-login");
+    const shop = await ensureShop(db, domain);
+    await installOfflineSession(domain); // as /dev/login leaves it
+    const request = new Request("https://sms-app.example/app/settings", {
+      method: "POST",
+      headers: { cookie: devLoginCookie(domain).split(";")[0]!, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(RULES),
+    });
+    const result = await action({ request, params: {}, context: {} });
+    expect(result).toMatchObject({ data: { intent: "rules", notice: expect.any(String) } });
+    expect((await db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).frequencyCapCount).toBe(2);
   });
 });

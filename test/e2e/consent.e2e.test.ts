@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import db from "../../app/db.server";
+import { DAY, HOUR, MINUTE } from "../../app/clock";
+import { ensureShop } from "../../app/commerce/shops.server";
+import { recordClick } from "../../app/tracking/links.server";
+import { TestShop, uniqueShop } from "../support/app";
+import { customerPayload, orderPayload } from "../support/fixtures";
+import { launchBrowser, openAdmin, screenshot, startAppServer, type AppServer } from "./harness";
+
+const WORDING = "Join Northbean texts: offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
+const CSV = `Phone,First name,Opted in,Opt-in date
+(415) 555-0161,Ava,yes,2026-05-01T10:00:00Z
++447400123987,Omar,Yes,2026-05-02
+555-0000,Bad,yes,2026-05-03
++14155550162,Mei,no,2026-05-03
+415-555-0161,Ava again,yes,2026-05-04
+`;
+
+/** Two days ago a subscribed shopper got the abandoned-checkout text, clicked it and ordered: the home page has numbers. */
+async function seedActivity(domain: string) {
+  const shop = new TestShop(domain, new Date(Math.floor(Date.now() / DAY) * DAY - 2 * DAY + 17 * HOUR));
+  const { id: shopId } = await ensureShop(db, domain);
+  await db.flow.update({ where: { shopId_key: { shopId, key: "abandoned-checkout" } }, data: { enabled: true } });
+  const customer = customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone: "+14155550188" });
+  await shop.abandonCheckout(customer);
+  const link = await db.trackedLink.findFirstOrThrow({ where: { shopId } });
+  shop.clock.advance(10 * MINUTE);
+  await recordClick(db, link.code, shop.clock.now());
+  shop.clock.advance(HOUR);
+  await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), total: "84.00" }));
+}
+
+describe("home, consent and settings in Chromium", () => {
+  let server: AppServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startAppServer();
+    browser = await launchBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("imports a CSV (dry run report, then import) and finds the subscribers in the ledger", async () => {
+    const domain = uniqueShop("e2e-consent");
+    await seedActivity(domain);
+    const page = await openAdmin(browser, server, domain);
+    page.setDefaultTimeout(20_000);
+
+    await page.getByText("Attributed revenue", { exact: true }).waitFor();
+    await page.waitForSelector("svg"); // the charts draw after hydration
+    expect(await page.getByText("$84.00").first().isVisible()).toBe(true);
+    await screenshot(page, "ops-home");
+
+    await page.goto(`${server.url}/app/consent/import`);
+    await page.locator('input[type="file"]').setInputFiles({ name: "subscribers.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByText("Columns of subscribers.csv").waitFor();
+    expect(await page.getByLabel("Phone number").inputValue()).toBe("Phone");
+    await page.getByLabel("Consent wording the contacts agreed to").fill(WORDING);
+    await page.getByLabel("Country for numbers without a country code").fill("US");
+    await page.getByRole("button", { name: "Check the file (dry run)" }).click();
+    await page.getByText("Dry run: 2 of 5 rows can be imported").waitFor();
+    for (const problem of ["Invalid number", "No consent", "same number as row 2"]) expect(await page.getByText(problem).isVisible()).toBe(true);
+    await screenshot(page, "ops-import-report");
+
+    await page.getByRole("button", { name: "Import 2 contacts" }).click();
+    await page.getByText("Imported 2 contacts").waitFor();
+    await page.getByRole("link", { name: "See them in the ledger" }).click();
+    await page.waitForURL(/\/app\/consent\?source=IMPORT/);
+    await page.getByText("+1415•••0161").waitFor();
+    expect(await page.getByText("+4474•••3987").isVisible()).toBe(true);
+    await screenshot(page, "ops-consent");
+  }, 90_000);
+
+  it("settings: a test send goes to the outbox and the page says so", async () => {
+    const page = await openAdmin(browser, server, uniqueShop("e2e-settings"));
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${server.url}/app/settings`);
+    await page.getByLabel("Phone number").fill("+14155550177");
+    await page.getByRole("button", { name: "Send test text" }).click();
+    await page.getByText(/Test text accepted by outbox/).waitFor();
+    await screenshot(page, "ops-settings");
+  }, 90_000);
+});
