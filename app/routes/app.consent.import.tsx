@@ -188,7 +188,7 @@ function ImportReportCard({ report, busy, onImport }: { report: ImportReport; bu
   const valid = report.rows - report.invalidPhone.length - report.noConsent.length - report.duplicates.length;
   const problems = [
     ...report.invalidPhone.map((p) => ({ row: p.row, problem: "Invalid number", detail: p.reason })),
-    ...report.noConsent.map((p) => ({ row: p.row, problem: "No consent", detail: p.reason })),
+    ...report.noConsent.map((p) => ({ row: p.row, problem: "No consent", detail: p.reason === "no consent" ? "the consent column does not say yes" : p.reason })),
     ...report.duplicates.map((p) => ({ row: p.row, problem: "Duplicate", detail: `same number as row ${p.firstRow}` })),
   ].sort((a, b) => a.row - b.row);
   return (
