@@ -52,6 +52,10 @@ describe("home, consent and settings in Chromium", () => {
     await page.getByText("Attributed revenue", { exact: true }).waitFor();
     await page.waitForSelector("svg"); // the charts draw after hydration
     expect(await page.getByText("$84.00").first().isVisible()).toBe(true);
+    // Charts redraw (animated) when the window resizes, which a full-page screenshot does:
+    // give the window the page's height first and let them settle.
+    await page.setViewportSize({ width: 1280, height: await page.evaluate(() => document.body.scrollHeight) });
+    await page.waitForTimeout(1500);
     await screenshot(page, "ops-home");
 
     await page.goto(`${server.url}/app/consent/import`);
