@@ -45,12 +45,16 @@ export async function ledgerPage(db: Db, shopId: string, filter: LedgerFilter, u
   };
 }
 
-/** The evidence as one short line (the full JSON is in the export). */
+/**
+ * The evidence as one short line, phone numbers in it masked like the phone column (an
+ * import row or a form post holds the number as typed). The full JSON is in the export.
+ */
 function evidenceSummary(evidence: unknown): string | null {
   if (evidence == null) return null;
-  const text = JSON.stringify(evidence);
+  const text = JSON.stringify(evidence, (_key, value: unknown) => (typeof value === "string" && PHONE_LIKE.test(value) ? maskPhone(value) : value));
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
+const PHONE_LIKE = /^\+?[\d\s().-]{7,}$/;
 
 /** The shopper whose history is shown, with their current consent as derived from the ledger; null when not this shop's. */
 export async function consentSubject(db: Db, shopId: string, customerId: string) {
