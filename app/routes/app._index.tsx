@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Box, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, ProgressBar, Select, Text } from "@shopify/polaris";
 import { BarChart, LineChart } from "@shopify/polaris-viz";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { requireShop } from "../admin/auth.server";
 import { dashboard, periodOf } from "../admin/dashboard.server";
 import { PERIODS } from "../admin/periods";
@@ -103,31 +103,17 @@ export default function Home() {
         </Layout.Section>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h3" variant="headingSm">
-                  Sent and delivered per day
-                </Text>
-                <Chart>
-                  <LineChart
-                    data={[
-                      { name: "Sent", data: data.series.map((p) => ({ key: p.day, value: p.sent })) },
-                      { name: "Delivered", data: data.series.map((p) => ({ key: p.day, value: p.delivered })) },
-                    ]}
-                  />
-                </Chart>
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h3" variant="headingSm">
-                  Attributed revenue per day
-                </Text>
-                <Chart>
-                  <BarChart data={[{ name: "Revenue", data: data.series.map((p) => ({ key: p.day, value: p.revenue })) }]} yAxisOptions={{ labelFormatter: (v) => money(Number(v ?? 0)) }} />
-                </Chart>
-              </BlockStack>
-            </Card>
+            <ChartCard title="Sent and delivered per day">
+              <LineChart
+                data={[
+                  { name: "Sent", data: data.series.map((p) => ({ key: p.day, value: p.sent })) },
+                  { name: "Delivered", data: data.series.map((p) => ({ key: p.day, value: p.delivered })) },
+                ]}
+              />
+            </ChartCard>
+            <ChartCard title="Attributed revenue per day">
+              <BarChart data={[{ name: "Revenue", data: data.series.map((p) => ({ key: p.day, value: p.revenue })) }]} yAxisOptions={{ labelFormatter: (v) => money(Number(v ?? 0)) }} />
+            </ChartCard>
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
@@ -156,8 +142,17 @@ export default function Home() {
 }
 
 /** Charts measure the browser's layout, so they are drawn after hydration only. */
-function Chart({ children }: { children: React.ReactNode }) {
+function ChartCard({ title, children }: { title: string; children: ReactNode }) {
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
-  return <div style={{ height: 260 }}>{mounted ? children : null}</div>;
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h3" variant="headingSm">
+          {title}
+        </Text>
+        <div style={{ height: 260 }}>{mounted ? children : null}</div>
+      </BlockStack>
+    </Card>
+  );
 }

@@ -61,22 +61,8 @@ export default function ConsentLedger() {
       <Layout>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-            <Card>
-              <Text as="p" tone="subdued">
-                Subscribed now
-              </Text>
-              <Text as="p" variant="headingLg">
-                {formatCount(counts.subscribed)}
-              </Text>
-            </Card>
-            <Card>
-              <Text as="p" tone="subdued">
-                Unsubscribed
-              </Text>
-              <Text as="p" variant="headingLg">
-                {formatCount(counts.unsubscribed)}
-              </Text>
-            </Card>
+            <CountCard label="Subscribed now" count={counts.subscribed} />
+            <CountCard label="Unsubscribed" count={counts.unsubscribed} />
             <Card>
               <BlockStack gap="100">
                 <Text as="p" tone="subdued">
@@ -182,6 +168,19 @@ export default function ConsentLedger() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+function CountCard({ label: title, count }: { label: string; count: number }) {
+  return (
+    <Card>
+      <Text as="p" tone="subdued">
+        {title}
+      </Text>
+      <Text as="p" variant="headingLg">
+        {formatCount(count)}
+      </Text>
+    </Card>
   );
 }
 

@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState, type ReactNode } from "react";
 import { requireShop } from "../admin/auth.server";
 import { formFields, type FieldErrors } from "../admin/form-errors";
@@ -153,7 +153,12 @@ export default function Settings() {
         </Section>
 
         <Section title="Country rules" description="Applied by law in every shop, on top of your settings.">
-          <DataTable columnContentTypes={["text", "text"]} headings={["Country", "Rule"]} rows={d.countryRules.map((r) => [r.country, r.rule])} />
+          {d.countryRules.map((r) => (
+            <InlineStack key={r.country} gap="300" wrap={false} blockAlign="start">
+              <Badge>{r.country}</Badge>
+              <Text as="p">{r.rule}</Text>
+            </InlineStack>
+          ))}
         </Section>
 
         <Section

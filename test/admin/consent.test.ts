@@ -9,23 +9,15 @@ import { action as importAction, loader as importLoader } from "../../app/routes
 import { loader as exportLoader } from "../../app/routes/app.consent.export";
 import { AdminClient } from "../support/admin-pages";
 import { uniqueShop } from "../support/app";
+import { CONTACTS_CSV as CSV, CONTACTS_MAPPING as MAPPING, WORDING } from "../support/contacts-csv";
 
-const WORDING = "Join Northbean texts: offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
-const CSV = `Phone,First name,Opted in,Opt-in date
-(415) 555-0161,Ava,yes,2026-05-01T10:00:00Z
-+447400123987,Omar,Yes,2026-05-02
-555-0000,Bad,yes,2026-05-03
-+14155550162,Mei,no,2026-05-03
-415-555-0161,Ava again,yes,2026-05-04
-`;
-const MAPPING = { phone: "Phone", firstName: "First name", consent: "Opted in", consentAt: "Opt-in date" };
 
 async function importedShop(label: string) {
   const domain = uniqueShop(label);
   const client = new AdminClient(domain);
   const shop = await ensureShop(db, domain);
   const report = await client.act(importAction, "/app/consent/import", { intent: "import", csv: CSV, fileName: "list.csv", ...MAPPING, wording: WORDING, defaultCountry: "US" });
-  expect(report).toMatchObject({ step: "done", report: { imported: 2 } });
+  expect(report).toMatchObject({ step: "done", report: { imported: 3 } });
   return { client, shop };
 }
 
@@ -38,16 +30,17 @@ describe("consent ledger page", () => {
     const all = await client.load(ledgerLoader, "/app/consent");
     expect(all.page.rows.map((e) => [e.state, e.source, e.occurredAt.toISOString()])).toEqual([
       ["UNSUBSCRIBED", "INBOUND_KEYWORD", "2026-06-01T09:00:00.000Z"],
+      ["SUBSCRIBED", "IMPORT", "2026-05-05T00:00:00.000Z"],
       ["SUBSCRIBED", "IMPORT", "2026-05-02T00:00:00.000Z"],
       ["SUBSCRIBED", "IMPORT", "2026-05-01T10:00:00.000Z"],
     ]);
-    expect(all.page.rows[2]).toMatchObject({ phone: "+1415•••0161", wording: WORDING, optInLevel: "single_opt_in" });
-    expect(all.page.rows[2]!.evidence).toContain('"file":"list.csv"');
+    expect(all.page.rows[3]).toMatchObject({ phone: "+1415•••0161", wording: WORDING, optInLevel: "single_opt_in" });
+    expect(all.page.rows[3]!.evidence).toContain('"file":"list.csv"');
     for (const number of ["5550161", "555-0161", "447400123987"]) expect(JSON.stringify(all.page)).not.toContain(number); // no full number on screen, evidence included
-    expect(all.counts).toEqual({ subscribed: 1, unsubscribed: 1, sources: [{ source: "IMPORT", optIns: 2, optOuts: 0 }, { source: "INBOUND_KEYWORD", optIns: 0, optOuts: 1 }] });
+    expect(all.counts).toEqual({ subscribed: 2, unsubscribed: 1, sources: [{ source: "IMPORT", optIns: 3, optOuts: 0 }, { source: "INBOUND_KEYWORD", optIns: 0, optOuts: 1 }] });
 
     const imports = await client.load(ledgerLoader, "/app/consent?source=IMPORT");
-    expect(imports.page.rows).toHaveLength(2);
+    expect(imports.page.rows).toHaveLength(3);
     const stops = await client.load(ledgerLoader, "/app/consent?state=UNSUBSCRIBED&source=nonsense");
     expect(stops.filter).toEqual({ state: "UNSUBSCRIBED" });
     expect(stops.page.rows.map((e) => e.source)).toEqual(["INBOUND_KEYWORD"]);
@@ -102,6 +95,7 @@ describe("CSV export", () => {
     expect(rows.map((r) => [r.phone, r.state, r.source, r.occurred_at, r.wording])).toEqual([
       ["+14155550161", "SUBSCRIBED", "IMPORT", "2026-05-01T10:00:00.000Z", WORDING],
       ["+447400123987", "SUBSCRIBED", "IMPORT", "2026-05-02T00:00:00.000Z", WORDING],
+      ["+14155550164", "SUBSCRIBED", "IMPORT", "2026-05-05T00:00:00.000Z", WORDING],
     ]);
     expect(JSON.parse(rows[0]!.evidence!)).toMatchObject({ file: "list.csv", row: 2, record: { "First name": "Ava" } });
     expect(rows[0]!.customer_id).toBe((await db.customer.findFirstOrThrow({ where: { shopId: shop.id, phone: "+14155550161" } })).id);
@@ -129,13 +123,13 @@ describe("CSV import page", () => {
     const dry = await client.act(importAction, "/app/consent/import", { intent: "dryRun", ...form });
     expect(dry).toMatchObject({
       step: "report",
-      report: { rows: 5, imported: 0, dryRun: true, invalidPhone: [{ row: 4 }], noConsent: [{ row: 5, reason: "no consent" }], duplicates: [{ row: 6, firstRow: 2 }] },
+      report: { rows: 7, imported: 0, dryRun: true, invalidPhone: [{ row: 4 }], noConsent: [{ row: 5, reason: "no consent" }, { row: 6, reason: "no valid consent date" }], duplicates: [{ row: 7, firstRow: 2 }] },
     });
     expect(await db.consentEvent.count({ where: { shopId: shop.id } })).toBe(0);
 
     const done = await client.act(importAction, "/app/consent/import", { intent: "import", ...form });
-    expect(done).toMatchObject({ step: "done", report: { imported: 2, dryRun: false } });
-    expect(await db.consentEvent.count({ where: { shopId: shop.id, source: "IMPORT", state: "SUBSCRIBED" } })).toBe(2);
+    expect(done).toMatchObject({ step: "done", report: { imported: 3, dryRun: false } });
+    expect(await db.consentEvent.count({ where: { shopId: shop.id, source: "IMPORT", state: "SUBSCRIBED" } })).toBe(3);
   });
 
   it("answers 400 with field errors: no file, unmapped columns, no wording, a bad country, a column the file lacks", async () => {

@@ -11,6 +11,12 @@ import { startTwilioServer } from "../support/twilio-server";
 
 const SID = `AC${"a1".repeat(16)}`;
 const TOKEN = "f3".repeat(16);
+interface Outcome {
+  intent: string;
+  errors?: Record<string, string>;
+  notice?: string;
+  warning?: string;
+}
 const DISCLOSURE = "Get texts about offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
 const RULES = { intent: "rules", senderName: "Northbean", quietStart: "21:00", quietEnd: "08:30", frequencyCapCount: "2", frequencyCapHours: "48", attributionClickDays: "7", attributionSendHours: "12" };
 
@@ -27,7 +33,8 @@ async function settingsShop(label: string) {
   const shop = await ensureShop(db, domain);
   adminApi.shop(domain);
   const client = new AdminClient(domain);
-  const post = (form: Record<string, string>) => client.act(action, "/app/settings", form);
+  // The action always answers with data(…, init); AdminClient hands back the value inside.
+  const post = async (form: Record<string, string>) => (await client.act(action, "/app/settings", form)) as unknown as Outcome;
   const status = async (form: Record<string, string>) => client.statusOf(action({ request: await client.request("/app/settings", { form }), params: {}, context: {} }));
   const settings = () => db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
   return { domain, shop, client, post, status, settings };

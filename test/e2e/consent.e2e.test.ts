@@ -6,16 +6,9 @@ import { ensureShop } from "../../app/commerce/shops.server";
 import { recordClick } from "../../app/tracking/links.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, orderPayload } from "../support/fixtures";
+import { CONTACTS_CSV as CSV, WORDING } from "../support/contacts-csv";
 import { launchBrowser, openAdmin, screenshot, startAppServer, type AppServer } from "./harness";
 
-const WORDING = "Join Northbean texts: offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
-const CSV = `Phone,First name,Opted in,Opt-in date
-(415) 555-0161,Ava,yes,2026-05-01T10:00:00Z
-+447400123987,Omar,Yes,2026-05-02
-555-0000,Bad,yes,2026-05-03
-+14155550162,Mei,no,2026-05-03
-415-555-0161,Ava again,yes,2026-05-04
-`;
 
 /** Two days ago a subscribed shopper got the abandoned-checkout text, clicked it and ordered: the home page has numbers. */
 async function seedActivity(domain: string) {
@@ -66,12 +59,12 @@ describe("home, consent and settings in Chromium", () => {
     await page.getByLabel("Consent wording the contacts agreed to").fill(WORDING);
     await page.getByLabel("Country for numbers without a country code").fill("US");
     await page.getByRole("button", { name: "Check the file (dry run)" }).click();
-    await page.getByText("Dry run: 2 of 5 rows can be imported").waitFor();
+    await page.getByText("Dry run: 3 of 7 rows can be imported").waitFor();
     for (const problem of ["Invalid number", "No consent", "Duplicate", "same number as row 2"]) expect(await page.getByRole("cell", { name: problem, exact: true }).first().isVisible()).toBe(true);
     await screenshot(page, "ops-import-report");
 
-    await page.getByRole("button", { name: "Import 2 contacts" }).click();
-    await page.getByText("Imported 2 contacts").waitFor();
+    await page.getByRole("button", { name: "Import 3 contacts" }).click();
+    await page.getByText("Imported 3 contacts").waitFor();
     await page.getByRole("link", { name: "See them in the ledger" }).click();
     await page.waitForURL(/\/app\/consent\?source=IMPORT/);
     await page.getByText("+1415•••0161").waitFor();
