@@ -4,6 +4,8 @@
  * shopper, and country rules on the body.
  */
 export const OPT_OUT_TEXT = "Reply STOP to opt out.";
+/** Malaysia: free promotional SMS must start with this. */
+export const MALAYSIA_PREFIX = "RM0.00";
 
 export interface ComposeInput {
   body: string;
@@ -20,7 +22,6 @@ export function composeBody(c: ComposeInput): string {
   const sender = c.senderName.trim();
   if (sender && !body.toLowerCase().startsWith(`${sender.toLowerCase()}:`)) body = `${sender}: ${body}`;
   if (c.purpose === "marketing" && c.firstMessage && !/\bSTOP\b/.test(body)) body = `${body} ${OPT_OUT_TEXT}`;
-  // Malaysia: free promotional SMS must start with "RM0.00".
-  if (c.purpose === "marketing" && c.countryCode === "MY" && !body.startsWith("RM0.00")) body = `RM0.00 ${body}`;
+  if (c.purpose === "marketing" && c.countryCode === "MY" && !body.startsWith(MALAYSIA_PREFIX)) body = `${MALAYSIA_PREFIX} ${body}`;
   return body;
 }

@@ -5,18 +5,7 @@ import { importContacts, ImportError } from "../../app/consent/import.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
 import { killableDb } from "../support/killable-db";
-
-const WORDING = "Join Northbean texts: offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
-const CSV = `Phone,First name,Opted in,Opt-in date
-(415) 555-0161,Ava,yes,2026-05-01T10:00:00Z
-+447400123987,Omar,Yes,2026-05-02
-555-0000,Bad,yes,2026-05-03
-+14155550162,Mei,no,2026-05-03
-+14155550163,Finn,yes,
-415-555-0161,Ava again,yes,2026-05-04
-+14155550164,Known,yes,2026-05-05
-`;
-const mapping = { phone: "Phone", firstName: "First name", consent: "Opted in", consentAt: "Opt-in date" };
+import { CONTACTS_CSV as CSV, CONTACTS_MAPPING as mapping, WORDING } from "../support/contacts-csv";
 
 async function shopWithKnownCustomer(label: string) {
   const shop = new TestShop(uniqueShop(label));

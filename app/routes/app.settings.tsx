@@ -1,0 +1,248 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import { useState, type ReactNode } from "react";
+import { requireShop } from "../admin/auth.server";
+import { formFields, type FieldErrors } from "../admin/form-errors";
+import { formatDateTime } from "../admin/format";
+import { connectTwilio, countryRules, hhmmOf, providerView, saveDisclosure, saveSendingRules, sendTestSms } from "../admin/settings.server";
+import db from "../db.server";
+import { providers } from "../messaging/instance.server";
+import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireShop(request);
+  const s = shop.settings;
+  return {
+    provider: await providerView(providers, shop),
+    rules: {
+      senderName: s.senderName ?? "",
+      quietStart: hhmmOf(s.quietHoursStartMinute),
+      quietEnd: hhmmOf(s.quietHoursEndMinute),
+      frequencyCapCount: String(s.frequencyCapCount),
+      frequencyCapHours: String(s.frequencyCapHours),
+      attributionClickDays: String(s.attributionClickDays),
+      attributionSendHours: String(s.attributionSendHours),
+    },
+    defaultSender: shop.name ?? shop.domain,
+    disclosureText: s.disclosureText ?? "",
+    disclosurePublishedAt: s.disclosurePublishedAt,
+    countryRules: countryRules(),
+    timeZone: shop.ianaTimezone,
+  };
+};
+
+type Intent = "rules" | "disclosure" | "twilio" | "outbox" | "test";
+interface Outcome {
+  intent: Intent;
+  errors?: FieldErrors;
+  notice?: string;
+  warning?: string;
+}
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireShop(request);
+  const fields = formFields(await request.formData());
+  const intent = fields.intent as Intent;
+  // Every settings function answers { errors } (400, shown under the fields) or success, maybe with a warning.
+  const answer = (result: object, notice: string) => {
+    const { errors, warning } = result as { errors?: FieldErrors; warning?: string };
+    return errors ? data<Outcome>({ intent, errors }, { status: 400 }) : data<Outcome>({ intent, notice, warning });
+  };
+  switch (intent) {
+    case "rules":
+      return answer(await saveSendingRules(db, shop.id, fields), "Sending rules saved.");
+    case "disclosure": {
+      const result = await saveDisclosure({ db, admin: shopifyAdminGraphql }, shop.id, fields, new Date());
+      return answer(result, "published" in result && result.published ? "Disclosure saved and published to checkout." : "Disclosure saved.");
+    }
+    case "twilio":
+      return answer(await connectTwilio(providers, shop, fields), "Twilio connected: texts now go through Twilio.");
+    case "outbox":
+      await providers.useOutbox(shop.id);
+      return answer({}, "Switched to the local outbox: texts stay in the app. The Twilio credentials were deleted.");
+    case "test": {
+      const result = await sendTestSms(providers, shop, fields);
+      return answer(result, "errors" in result ? "" : `Test text accepted by ${result.provider} (${result.providerMessageId}).`);
+    }
+    default:
+      return data<Outcome>({ intent, errors: { form: "Unknown action" } }, { status: 400 });
+  }
+};
+
+export default function Settings() {
+  const d = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>() as Outcome | undefined;
+  const busy = useNavigation().state !== "idle";
+  const errorsFor = (intent: Intent) => (outcome?.intent === intent ? (outcome.errors ?? {}) : {});
+  const Feedback = ({ intent }: { intent: Intent }) =>
+    outcome?.intent !== intent ? null : (
+      <>
+        {outcome.notice && <Banner tone="success">{outcome.notice}</Banner>}
+        {outcome.warning && <Banner tone="warning">{outcome.warning}</Banner>}
+        {outcome.errors?.form && <Banner tone="critical">{outcome.errors.form}</Banner>}
+      </>
+    );
+
+  return (
+    <Page title="Settings">
+      <Layout>
+        <Section title="SMS provider" description="Where texts are sent from. Credentials are stored encrypted and never shown again.">
+          <Feedback intent="twilio" />
+          <Feedback intent="outbox" />
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="span">Active:</Text>
+            {d.provider.provider === "twilio" ? <Badge tone="success">Twilio</Badge> : <Badge tone="info">Local outbox</Badge>}
+            {d.provider.provider === "twilio" && (
+              <Text as="span" tone="subdued">
+                {d.provider.accountSid ?? "credentials unreadable"} · {d.provider.messagingServiceSid ?? d.provider.from ?? ""}
+              </Text>
+            )}
+          </InlineStack>
+          {d.provider.provider === "twilio" && !d.provider.readable && <Banner tone="critical">{d.provider.problem}</Banner>}
+          <TwilioForm provider={d.provider} errors={errorsFor("twilio")} busy={busy} />
+          {d.provider.provider === "twilio" && (
+            <Form method="post">
+              <input type="hidden" name="intent" value="outbox" />
+              <Button submit tone="critical" variant="plain">
+                Stop using Twilio (switch to the local outbox)
+              </Button>
+            </Form>
+          )}
+        </Section>
+
+        <Section title="Test send" description="Sends one text through the active provider to a number you choose. It is not marketing and is not counted.">
+          <Feedback intent="test" />
+          <Form method="post">
+            <input type="hidden" name="intent" value="test" />
+            <FormLayout>
+              <Field name="phone" label="Phone number" placeholder="+15551234567" error={errorsFor("test").phone} />
+              <Button submit loading={busy}>
+                Send test text
+              </Button>
+            </FormLayout>
+          </Form>
+        </Section>
+
+        <Section title="Sending rules" description={`Checked when each text is about to go. Quiet hours are in each shopper's time zone (your shop's, ${d.timeZone}, when unknown).`}>
+          <Feedback intent="rules" />
+          <Form method="post">
+            <input type="hidden" name="intent" value="rules" />
+            <FormLayout>
+              <Field name="senderName" label="Sender name" initial={d.rules.senderName} helpText={`Starts every text. Empty: “${d.defaultSender}”.`} error={errorsFor("rules").senderName} />
+              <FormLayout.Group condensed>
+                <Field name="quietStart" label="Quiet hours start" initial={d.rules.quietStart} type="time" error={errorsFor("rules").quietStart} />
+                <Field name="quietEnd" label="Quiet hours end" initial={d.rules.quietEnd} type="time" error={errorsFor("rules").quietEnd} />
+              </FormLayout.Group>
+              <FormLayout.Group condensed>
+                <Field name="frequencyCapCount" label="At most this many marketing texts" initial={d.rules.frequencyCapCount} type="number" error={errorsFor("rules").frequencyCapCount} />
+                <Field name="frequencyCapHours" label="…per this many hours" initial={d.rules.frequencyCapHours} type="number" error={errorsFor("rules").frequencyCapHours} />
+              </FormLayout.Group>
+              <Text as="h3" variant="headingSm">
+                Attribution windows
+              </Text>
+              <FormLayout.Group condensed>
+                <Field name="attributionClickDays" label="Credit an order to a click within (days)" initial={d.rules.attributionClickDays} type="number" error={errorsFor("rules").attributionClickDays} />
+                <Field name="attributionSendHours" label="…or to a text sent within (hours)" initial={d.rules.attributionSendHours} type="number" error={errorsFor("rules").attributionSendHours} />
+              </FormLayout.Group>
+              <Button submit variant="primary" loading={busy}>
+                Save sending rules
+              </Button>
+            </FormLayout>
+          </Form>
+        </Section>
+
+        <Section title="Country rules" description="Applied by law in every shop, on top of your settings.">
+          {d.countryRules.map((r) => (
+            <InlineStack key={r.country} gap="300" wrap={false} blockAlign="start">
+              <Badge>{r.country}</Badge>
+              <Text as="p">{r.rule}</Text>
+            </InlineStack>
+          ))}
+        </Section>
+
+        <Section
+          id="disclosure"
+          title="Checkout consent disclosure"
+          description="The wording the SMS consent block shows at checkout. It is recorded in the ledger with every consent collected there."
+        >
+          <Feedback intent="disclosure" />
+          <Text as="p" tone="subdued">
+            {d.disclosurePublishedAt ? `Published to checkout ${formatDateTime(d.disclosurePublishedAt, d.timeZone)}.` : "Not published to checkout yet."}
+          </Text>
+          <Form method="post">
+            <input type="hidden" name="intent" value="disclosure" />
+            <FormLayout>
+              <Field
+                name="disclosureText"
+                label="Disclosure"
+                initial={d.disclosureText}
+                multiline={4}
+                placeholder="Get texts about offers and restocks from Northbean, up to 4 msgs/month. Msg & data rates may apply. Consent is not a condition of purchase. Reply STOP to opt out."
+                error={errorsFor("disclosure").disclosureText}
+              />
+              <Button submit variant="primary" loading={busy}>
+                Save and publish
+              </Button>
+            </FormLayout>
+          </Form>
+        </Section>
+      </Layout>
+    </Page>
+  );
+}
+
+function Section({ id, title, description, children }: { id?: string; title: string; description: string; children: ReactNode }) {
+  return (
+    <Layout.AnnotatedSection id={id} title={title} description={description}>
+      <Card>
+        <BlockStack gap="300">{children}</BlockStack>
+      </Card>
+    </Layout.AnnotatedSection>
+  );
+}
+
+/** A named Polaris text field that posts with its form (uncontrolled from the form's point of view). */
+function Field(p: { name: string; label: string; initial?: string; error?: string; helpText?: string; placeholder?: string; type?: "text" | "number" | "time" | "password"; multiline?: number }) {
+  const [value, setValue] = useState(p.initial ?? "");
+  return (
+    <TextField
+      name={p.name}
+      label={p.label}
+      value={value}
+      onChange={setValue}
+      error={p.error}
+      helpText={p.helpText}
+      placeholder={p.placeholder}
+      type={p.type}
+      multiline={p.multiline}
+      autoComplete="off"
+    />
+  );
+}
+
+function TwilioForm({ provider, errors, busy }: { provider: Awaited<ReturnType<typeof providerView>>; errors: FieldErrors; busy: boolean }) {
+  const connected = provider.provider === "twilio";
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="twilio" />
+      <FormLayout>
+        <Field name="accountSid" label="Twilio Account SID" initial={connected ? (provider.accountSid ?? "") : ""} placeholder="AC…" error={errors.accountSid} />
+        <Field
+          name="authToken"
+          label="Auth Token"
+          type="password"
+          helpText={connected ? "Stored encrypted. Leave empty to keep the current token." : "Stored encrypted; never shown again."}
+          error={errors.authToken}
+        />
+        <FormLayout.Group condensed>
+          <Field name="from" label="From number" initial={connected ? (provider.from ?? "") : ""} placeholder="+15551234567" error={errors.from} />
+          <Field name="messagingServiceSid" label="…or Messaging Service SID" initial={connected ? (provider.messagingServiceSid ?? "") : ""} placeholder="MG…" error={errors.messagingServiceSid} />
+        </FormLayout.Group>
+        <Button submit variant="primary" loading={busy}>
+          {connected ? "Update Twilio" : "Connect Twilio"}
+        </Button>
+      </FormLayout>
+    </Form>
+  );
+}
