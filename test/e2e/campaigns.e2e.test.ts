@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { formatDateTime } from "../../app/admin/format";
 import { shopAfterCampaign } from "../support/campaign-shop";
-import { launchBrowser, openAdmin, screenshot, startAppServer, type AppServer } from "./harness";
+import { adminInBrowser, screenshot } from "./harness";
 
 describe("campaigns in Chromium", () => {
-  let server: AppServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startAppServer();
-    browser = await launchBrowser();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = adminInBrowser();
 
   it("composes a campaign to a segment, sees the estimate, schedules it and finds it listed as scheduled; shows results, messages and a shopper", async () => {
     // A shop that already sent one campaign (delivered, held, a click and a reply), seeded through signed webhooks and the worker.
     const { shop, segment, campaign: sent, customers } = await shopAfterCampaign("e2e-campaigns");
-    const page = await openAdmin(browser, server, shop.domain);
+    const page = await app.open(shop.domain);
 
-    await page.goto(`${server.url}/app/campaigns`);
+    await page.goto(`${app.url}/app/campaigns`);
     await page.getByRole("link", { name: "Weekend sale" }).waitFor();
 
     await page.getByRole("link", { name: "New campaign" }).first().click();
@@ -47,19 +37,19 @@ describe("campaigns in Chromium", () => {
     expect(scheduled.status).toBe("SCHEDULED");
     expect(scheduled.scheduledAt!.toISOString()).toBe(`${tomorrow}T10:00:00.000Z`); // the shop's zone is UTC
 
-    await page.goto(`${server.url}/app/campaigns`);
+    await page.goto(`${app.url}/app/campaigns`);
     const row = page.getByRole("row").filter({ hasText: "Restock alert" });
     await row.waitFor();
     expect(await row.getByText("Scheduled", { exact: true }).isVisible()).toBe(true);
     await screenshot(page, "campaigns-list");
 
-    await page.goto(`${server.url}/app/campaigns/${sent.id}`);
+    await page.goto(`${app.url}/app/campaigns/${sent.id}`);
     await page.getByText("Delivery rate").waitFor();
     await page.locator("svg rect").first().waitFor();
     await page.waitForTimeout(1500); // the bars grow in
     await screenshot(page, "campaign-page");
 
-    await page.goto(`${server.url}/app/messages`);
+    await page.goto(`${app.url}/app/messages`);
     await page.getByText("held: quiet hours until 09:00 Asia/Kuala_Lumpur").waitFor();
     await screenshot(page, "messages");
 

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY, HOUR, MINUTE } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
@@ -7,7 +6,7 @@ import { recordClick } from "../../app/tracking/links.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, orderPayload } from "../support/fixtures";
 import { CONTACTS_CSV as CSV, WORDING } from "../support/contacts-csv";
-import { launchBrowser, openAdmin, screenshot, startAppServer, type AppServer } from "./harness";
+import { adminInBrowser, screenshot } from "./harness";
 
 
 /** Two days ago a subscribed shopper got the abandoned-checkout text, clicked it and ordered: the home page has numbers. */
@@ -25,33 +24,20 @@ async function seedActivity(domain: string) {
 }
 
 describe("home, consent and settings in Chromium", () => {
-  let server: AppServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startAppServer();
-    browser = await launchBrowser();
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = adminInBrowser();
 
   it("imports a CSV (dry run report, then import) and finds the subscribers in the ledger", async () => {
     const domain = uniqueShop("e2e-consent");
     await seedActivity(domain);
-    const page = await openAdmin(browser, server, domain);
+    const page = await app.open(domain);
     page.setDefaultTimeout(20_000);
 
     await page.getByText("Attributed revenue", { exact: true }).waitFor();
     await page.waitForSelector("svg"); // the charts draw after hydration
     expect(await page.getByText("$84.00").first().isVisible()).toBe(true);
-    // Charts redraw (animated) when the window resizes, which a full-page screenshot does:
-    // give the window the page's height first and let them settle.
-    await page.setViewportSize({ width: 1280, height: await page.evaluate(() => document.body.scrollHeight) });
-    await page.waitForTimeout(1500);
     await screenshot(page, "ops-home");
 
-    await page.goto(`${server.url}/app/consent/import`);
+    await page.goto(`${app.url}/app/consent/import`);
     await page.locator('input[type="file"]').setInputFiles({ name: "subscribers.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
     await page.getByRole("button", { name: "Continue" }).click();
     await page.getByText("Columns of subscribers.csv").waitFor();
@@ -74,9 +60,9 @@ describe("home, consent and settings in Chromium", () => {
   }, 90_000);
 
   it("settings: a test send goes to the outbox and the page says so", async () => {
-    const page = await openAdmin(browser, server, uniqueShop("e2e-settings"));
+    const page = await app.open(uniqueShop("e2e-settings"));
     page.setDefaultTimeout(20_000);
-    await page.goto(`${server.url}/app/settings`);
+    await page.goto(`${app.url}/app/settings`);
     await page.getByLabel("Phone number").fill("+14155550177");
     await page.getByRole("button", { name: "Send test text" }).click();
     await page.getByText(/Test text accepted by outbox/).waitFor();

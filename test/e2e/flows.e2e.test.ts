@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
-import { launchBrowser, openAdmin, screenshot, startAppServer, type AppServer } from "./harness";
+import { adminInBrowser, screenshot } from "./harness";
 
 /** A shop whose welcome flow has texted two new subscribers in the last days, so the list has numbers. */
 async function shopWithWelcomeTexts() {
@@ -21,21 +20,12 @@ async function shopWithWelcomeTexts() {
 }
 
 describe("flows in Chromium", () => {
-  let server: AppServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startAppServer();
-    browser = await launchBrowser();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = adminInBrowser();
 
   it("turns on the abandoned-checkout flow after saying what it will do, then edits its first text with a live preview", async () => {
     const shop = await shopWithWelcomeTexts();
-    const page = await openAdmin(browser, server, shop.domain);
-    await page.goto(`${server.url}/app/flows`);
+    const page = await app.open(shop.domain);
+    await page.goto(`${app.url}/app/flows`);
     await page.getByRole("heading", { name: "Built-in flows" }).waitFor();
     const row = page.getByRole("row").filter({ hasText: "Abandoned checkout reminder" });
     expect(await row.getByText("Off", { exact: true }).isVisible()).toBe(true);
@@ -72,7 +62,7 @@ describe("flows in Chromium", () => {
     expect(JSON.stringify(saved.steps)).toContain("your cart is waiting 🛒");
 
     // A flow of the merchant's own, from a trigger choice, lands in its editor.
-    await page.goto(`${server.url}/app/flows`);
+    await page.goto(`${app.url}/app/flows`);
     await page.getByRole("link", { name: "Create flow" }).first().click();
     await page.getByLabel("Name").fill("VIP thank-you");
     await page.getByLabel("Segment").selectOption({ label: "Repeat buyers" });

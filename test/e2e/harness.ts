@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
+import { afterAll, beforeAll } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 /**
@@ -69,6 +70,14 @@ export async function openAdmin(browser: Browser, server: AppServer, shop: strin
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
+  // The window takes the page's height first: a full-page capture that resizes the window
+  // mid-shot makes charts redraw, and they come out blank.
+  const height = Math.min(Math.max(await page.evaluate(() => document.documentElement.scrollHeight), 600), 6000);
+  const viewport = page.viewportSize() ?? { width: 1280, height: 900 };
+  if (viewport.height !== height) {
+    await page.setViewportSize({ width: viewport.width, height });
+    await page.waitForTimeout(1500); // charts animate back in after a resize
+  }
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
@@ -118,4 +127,27 @@ async function waitForHealth(url: string, child: ChildProcess, output: string[])
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`remix-serve did not answer /healthz in 30 s:\n${output.join("")}`);
+}
+
+/**
+ * The app server and a browser for one test file: started before its tests, stopped after.
+ * `open(shop)` signs a new page in as `shop`; `url` is the server's address.
+ */
+export function adminInBrowser() {
+  let server: AppServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startAppServer();
+    browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get url() {
+      return server!.url;
+    },
+    open: (shop: string) => openAdmin(browser!, server!, shop),
+  };
 }

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launchBrowser, openAdmin, screenshot, startAppServer, type AppServer } from "./harness";
+import { describe, expect, it } from "vitest";
+import { adminInBrowser, screenshot } from "./harness";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, orderPayload } from "../support/fixtures";
 
@@ -31,22 +30,13 @@ async function seedStore(shop: TestShop) {
 }
 
 describe("segments in Chromium", () => {
-  let server: AppServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startAppServer();
-    browser = await launchBrowser();
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = adminInBrowser();
 
   it("builds 'Repeat buyers in Texas', sees its live count, saves it and finds its members on the segment page", async () => {
     const shop = new TestShop(uniqueShop("e2e-segments"), new Date());
-    const page = await openAdmin(browser, server, shop.domain); // installs the shop and its built-in segments
+    const page = await app.open(shop.domain); // installs the shop and its built-in segments
     await seedStore(shop);
-    await page.goto(`${server.url}/app/segments`);
+    await page.goto(`${app.url}/app/segments`);
     const repeatRow = page.getByRole("row").filter({ hasText: "Repeat buyers" }).first();
     expect(await repeatRow.textContent()).toContain("Built-in");
 
