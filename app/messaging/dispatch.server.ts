@@ -14,6 +14,7 @@ import { ProviderError } from "./providers/provider";
 import type { ProviderRegistry } from "./providers/registry.server";
 import type { SendPacer } from "./rate-limit";
 import { encodeSms } from "./sms-encoding";
+import { log } from "../observability/log.server";
 
 export interface DispatchDeps {
   db: Db;
@@ -178,7 +179,13 @@ async function handleProviderError(
   now: Date,
 ): Promise<SendOutcome> {
   const { db } = deps;
-  if (error.kind === "retryable" && attempts < MAX_ATTEMPTS) {
+  const retrying = error.kind === "retryable" && attempts < MAX_ATTEMPTS;
+  // The provider's message may quote the number; the logger masks it. Never the text.
+  log.warn("send failed", {
+    shopId: recipient.shopId, messageId, attempt: attempts, errorClass: error.kind, reason: error.reason,
+    providerCode: error.providerCode, retryAfter: error.retryAfter, willRetry: retrying, error: error.message,
+  });
+  if (retrying) {
     const wait = error.retryAfter ? error.retryAfter * SECOND : Math.min(2 ** attempts * 15 * SECOND, 30 * 60 * SECOND);
     const dueAt = new Date(now.getTime() + wait);
     // Rate limited: nothing was accepted, so the next attempt simply sends. Unreachable or
