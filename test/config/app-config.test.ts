@@ -73,7 +73,7 @@ describe("app configuration", () => {
   });
 
   it("the worker and the web server refuse to start with a bad configuration, saying why", () => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", SHOPIFY_API_KEY: "k", SHOPIFY_APP_URL: "not a url" };
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" as const, SHOPIFY_API_KEY: "k", SHOPIFY_APP_URL: "not a url" };
     const tsx = path.join(root, "node_modules/.bin/tsx");
     for (const entry of [["scripts/worker.ts"], ["-e", "import('./app/shopify.server.ts')"]]) {
       const run = spawnSync(tsx, entry, { cwd: root, env, encoding: "utf8", timeout: 60_000 });

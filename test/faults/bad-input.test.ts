@@ -54,7 +54,7 @@ async function rowCounts() {
 
 /** As Remix serves it: a Response thrown by authentication is the answer. */
 const answer = (p: Promise<Response>) => p.catch((thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)));
-const post = (path: string, body: string | Buffer, headers: Record<string, string>) => fetch(`${server.url}${path}`, { method: "POST", body, headers });
+const post = (path: string, body: string, headers: Record<string, string>) => fetch(`${server.url}${path}`, { method: "POST", body, headers });
 const webhookHeaders = (body: string, o: { secret?: string; topic?: string } = {}) =>
   Object.fromEntries(signedWebhook(o.topic ?? "orders/create", undefined, { shop: shop.domain, rawBody: body, secret: o.secret }).headers);
 const routeArgs = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
