@@ -13,5 +13,7 @@ export function setup() {
 }
 
 export function teardown() {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  // FAULT_KEEP_LOGS=1 keeps them for a post-mortem.
+  if (process.env.FAULT_KEEP_LOGS) console.log(`[faults] logs kept in ${process.env.FAULT_LOG_FILE}`);
+  else if (dir) rmSync(dir, { recursive: true, force: true });
 }
