@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   JOB_ENGINE: z.enum(["pg-boss", "table"], "JOB_ENGINE must be pg-boss or table").optional(),
   // pg-boss: a job whose worker stopped heartbeating (killed, host lost) is retried after about this long.
   JOB_HEARTBEAT_SECONDS: positiveInt("JOB_HEARTBEAT_SECONDS").min(10, "JOB_HEARTBEAT_SECONDS must be at least 10").optional(),
+  // pg-boss: jobs one worker process runs at once, per queue (default 1).
+  JOB_CONCURRENCY: positiveInt("JOB_CONCURRENCY").optional(),
   // How long one call to the SMS provider may take before it counts as unreachable (and is looked up before any resend).
   SMS_PROVIDER_TIMEOUT_MS: positiveInt("SMS_PROVIDER_TIMEOUT_MS").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], "LOG_LEVEL must be debug, info, warn or error").optional(),

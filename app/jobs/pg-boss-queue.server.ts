@@ -18,13 +18,13 @@ export class PgBossJobQueue implements JobEngine {
 
   constructor(
     connectionString: string,
-    private readonly options: { schema?: string; pollSeconds?: number; heartbeatSeconds?: number } = {},
+    private readonly options: { schema?: string; pollSeconds?: number; heartbeatSeconds?: number; concurrency?: number } = {},
   ) {
     // A running job heartbeats; one whose worker died (SIGKILL, lost host) is retried once
     // its heartbeat is this old, checked by pg-boss's monitor at the same interval. Without
     // it a dead worker's job would wait for the 5-minute expiry.
     const heartbeatSeconds = (this.heartbeatSeconds = Math.max(10, options.heartbeatSeconds ?? 30));
-    this.boss = new PgBoss({ connectionString, schema: options.schema ?? "pgboss", max: 4, monitorIntervalSeconds: Math.min(60, heartbeatSeconds) });
+    this.boss = new PgBoss({ connectionString, schema: options.schema ?? "pgboss", max: 4 + (options.concurrency ?? 1), monitorIntervalSeconds: Math.min(60, heartbeatSeconds) });
     // pg-boss reports its own trouble (a lost connection, a failed maintenance run) here.
     this.boss.on("error", (error) => log.error("job engine error", { engine: "pg-boss", ...errorFields(error) }));
   }
@@ -58,7 +58,10 @@ export class PgBossJobQueue implements JobEngine {
   async start(handlers: Record<string, JobHandler>): Promise<void> {
     for (const [name, handler] of Object.entries(handlers)) {
       await this.queue(name);
-      await this.boss.work(name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollSeconds ?? 0.5 }, async (jobs) => {
+      // Each job is one short transaction-sized piece of work that mostly waits on the
+      // database or the provider, so a process can run several at once, as several workers would.
+      const work = { batchSize: 1, localConcurrency: this.options.concurrency ?? 1, includeMetadata: true as const, pollingIntervalSeconds: this.options.pollSeconds ?? 0.5 };
+      await this.boss.work(name, work, async (jobs) => {
         for (const job of jobs) {
           try {
             await handler(job.data as Record<string, unknown>);

@@ -26,8 +26,9 @@ const PII_KEYS = new Set(
 );
 
 // An E.164 number, a formatted national number (212-555-0123, (212) 555 0123), or any run
-// of 7+ digits (Shopify ids are masked too: a digit run cannot be told apart from a phone).
-const PHONE_LIKE = /\+\d[\d\s().-]{5,}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\d{7,}/g;
+// of 7+ digits standing alone (Shopify ids are masked too: a digit run cannot be told apart
+// from a phone; digits inside a token such as a UUID are not).
+const PHONE_LIKE = /\+\d[\d\s().-]{5,}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|(?<![\w-])\d{7,}(?![\w-])/g;
 const EMAIL_LIKE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 export const REDACTED = "[redacted]";

@@ -52,7 +52,8 @@ describe("structured logs", () => {
   });
 
   it("keeps ids, counts and dates that are not personal data", () => {
-    expect(redact({ shop: "demo-store.myshopify.com", messageId: "cm4x9abc", attempt: 3, at: new Date("2026-07-01T17:00:00Z") })).toEqual({
+    expect(redact({ jobId: "12345678-34d2-43bd-aa06-89f9f9d219b1", shop: "demo-store.myshopify.com", messageId: "cm4x9abc", attempt: 3, at: new Date("2026-07-01T17:00:00Z") })).toEqual({
+      jobId: "12345678-34d2-43bd-aa06-89f9f9d219b1",
       shop: "demo-store.myshopify.com",
       messageId: "cm4x9abc",
       attempt: 3,

@@ -16,7 +16,7 @@ export function spawnWorker(env: Record<string, string> = {}): Worker {
   const { JOB_ENGINE: _tableQueueOfTheTests, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
     cwd: root,
-    env: { ...inherited, JOB_HEARTBEAT_SECONDS: "10", LOG_LEVEL: "info", ...env },
+    env: { ...inherited, JOB_HEARTBEAT_SECONDS: "10", JOB_CONCURRENCY: "6", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   captureOutput(child.stdout, child.stderr);
