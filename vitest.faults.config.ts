@@ -28,7 +28,8 @@ export default defineConfig({
     globalSetup: ["test/faults/support/log-capture-global.ts", ...[base.test?.globalSetup ?? []].flat()],
     setupFiles: [...[base.test?.setupFiles ?? []].flat(), "test/faults/support/log-capture.ts"],
     sequence: { sequencer: LogPrivacyLast },
-    testTimeout: 240_000,
+    // The sizes (10k webhooks, 5k messages) make minutes; a busy machine makes more.
+    testTimeout: 30 * 60_000,
     hookTimeout: 120_000,
   },
 });

@@ -85,9 +85,8 @@ describe("the database drops every connection mid-run", () => {
         db.message.count({ where: { shopId, status: "SENT" } }),
         db.webhookInbox.count({ where: { shopDomain: storefront, status: "PROCESSED" } }),
       ]);
-      if (process.env.FAULT_KEEP_LOGS) console.log(`[faults] ${sent} sent, ${processed} webhooks processed after ${Math.round((Date.now() - started) / 1000)} s`);
       return sent === MESSAGES && processed === WEBHOOKS;
-    }, 240_000);
+    }, 20 * 60_000);
     const seconds = Math.round((Date.now() - started) / 1000);
     const inbox = await db.webhookInbox.groupBy({ by: ["status"], where: { shopDomain: storefront }, _count: { _all: true } });
     const messages = await db.message.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } });

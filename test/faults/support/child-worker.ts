@@ -47,12 +47,12 @@ export async function killWorker(child: ChildProcess): Promise<void> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `done` every second until it is true or `ms` pass; returns whether it became true. */
+/** Polls `done` every 200 ms until it is true or `ms` pass; returns whether it became true. */
 export async function waitFor(done: () => Promise<boolean>, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (await done()) return true;
-    await sleep(1000);
+    await sleep(200);
   }
   return done();
 }
