@@ -98,7 +98,7 @@ describe("webhooks redelivered and out of order", () => {
     expect(Object.fromEntries(inbox.map((g) => [g.status, g._count._all]))).toEqual({ PROCESSED: UNIQUE });
 
     const [expected, actual] = [await finalState(inOrder), await finalState(shuffled)];
-    expect((expected.customers as unknown[]).length).toBeGreaterThan(100);
+    expect((expected.customers as unknown[]).length).toBeGreaterThan(UNIQUE / 50); // the history has shoppers, not just the catalogue
     expect(actual.customers).toEqual(expected.customers);
     expect(actual.orders).toEqual(expected.orders);
     expect(actual.consentFacts).toEqual(expected.consentFacts);
