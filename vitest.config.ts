@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     // Extensions keep their tests beside their code (their own tsconfig: Preact JSX).
     include: ["test/**/*.test.ts", "extensions/*/src/**/*.test.{ts,tsx}"],
+    // The fault suite is slow (minutes): `npm run test:faults` (vitest.faults.config.ts).
+    exclude: ["**/node_modules/**", "test/faults/**"],
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup-env.ts"],
     // One database per run, shared by files that each use their own shops; files run

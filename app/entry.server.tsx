@@ -1,3 +1,4 @@
+import { errorFields, log } from "./observability/log.server";
 import { PassThrough } from "node:stream";
 import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
@@ -31,7 +32,7 @@ export default async function handleRequest(
       },
       onError(error) {
         responseStatusCode = 500;
-        console.error(error);
+        log.error("render failed", { url: new URL(request.url).pathname, ...errorFields(error) });
       },
     });
     setTimeout(abort, streamTimeout + 1000);

@@ -2,12 +2,13 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
-import { loadEnv } from "./config/env.server";
+import { loadEnvOrExit } from "./config/env.server";
 import { API_VERSION } from "./api-version";
 
 export { API_VERSION };
 
-const env = loadEnv();
+// The web server imports this module first: a bad configuration stops it here, with the list of problems.
+const env = loadEnvOrExit();
 
 // The single place the Shopify app is configured. Embedded, session tokens with token
 // exchange (no OAuth redirects inside the admin), sessions in our own database.

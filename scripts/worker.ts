@@ -4,30 +4,46 @@
 // segment time sweep (every minute). Run as many as you like: the engine gives each job to
 // one of them, and the recurring jobs are deduplicated. Stops cleanly on SIGINT / SIGTERM.
 import { hostname } from "node:os";
-import db from "../app/db.server";
-import { jobHandlers } from "../app/jobs/handlers.server";
-import { queue } from "../app/jobs/queue-instance.server";
-import { QUEUES } from "../app/jobs/queue.server";
-import { dispatchDeps } from "../app/messaging/instance.server";
+import { loadEnvOrExit } from "../app/config/env.server";
+import { errorFields, log } from "../app/observability/log.server";
+
+// Configuration is checked before anything connects: the app modules below open the
+// database and the job engine as they load, so they are imported only once it is valid.
+const env = loadEnvOrExit();
+const { default: db } = await import("../app/db.server");
+const { jobHandlers } = await import("../app/jobs/handlers.server");
+const { queue, selectJobEngine } = await import("../app/jobs/queue-instance.server");
+const { QUEUES } = await import("../app/jobs/queue.server");
+const { dispatchDeps } = await import("../app/messaging/instance.server");
 
 const deps = dispatchDeps();
 const workerId = `${hostname()}:${process.pid}`;
-const SWEEP_EVERY_MS = Number(process.env.SEGMENT_SWEEP_INTERVAL_MS ?? 60_000);
+const SWEEP_EVERY_MS = env.SEGMENT_SWEEP_INTERVAL_MS ?? 60_000;
 let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => (stopping = true));
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    log.info("worker stopping", { workerId, signal });
+    stopping = true;
+  });
+}
 
 await queue.start(jobHandlers(deps), workerId);
-console.log(`worker ${workerId} started`);
+log.info("worker started", { workerId, engine: selectJobEngine(), pid: process.pid });
 let lastSweep = 0;
 while (!stopping) {
   const now = Date.now();
-  await queue.enqueue(QUEUES.consumeMembershipEvents, {}, { dedupeKey: QUEUES.consumeMembershipEvents });
-  if (now - lastSweep >= SWEEP_EVERY_MS) {
-    lastSweep = now;
-    await queue.enqueue(QUEUES.sweepSegments, {}, { dedupeKey: QUEUES.sweepSegments });
+  try {
+    await queue.enqueue(QUEUES.consumeMembershipEvents, {}, { dedupeKey: QUEUES.consumeMembershipEvents });
+    if (now - lastSweep >= SWEEP_EVERY_MS) {
+      await queue.enqueue(QUEUES.sweepSegments, {}, { dedupeKey: QUEUES.sweepSegments });
+      lastSweep = now;
+    }
+  } catch (error) {
+    // The database went away for a moment (restart, failover): keep the loop, try next tick.
+    log.warn("recurring jobs not queued", { workerId, ...errorFields(error) });
   }
   await new Promise((r) => setTimeout(r, 1000));
 }
 await queue.stop();
 await db.$disconnect();
-console.log(`worker ${workerId} stopped`);
+log.info("worker stopped", { workerId });

@@ -1,13 +1,39 @@
 import { z } from "zod";
+import { resolveDatabaseTarget } from "./database-url";
+import { log } from "../observability/log.server";
+
+const positiveInt = (name: string) => z.coerce.number().int(`${name} must be a whole number`).positive(`${name} must be positive`);
 
 // Configuration comes only from the environment, checked once at start with clear errors.
+// Every variable the app or the worker reads is listed here, so a typo fails at start
+// rather than at the first job that needs it.
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  SHOPIFY_API_KEY: z.string().min(1, "SHOPIFY_API_KEY is required (the app's client id)"),
-  SHOPIFY_API_SECRET: z.string().min(1, "SHOPIFY_API_SECRET is required (the app's client secret)"),
+  SHOPIFY_API_KEY: z.string("SHOPIFY_API_KEY is required (the app's client id)").min(1, "SHOPIFY_API_KEY is required (the app's client id)"),
+  SHOPIFY_API_SECRET: z.string("SHOPIFY_API_SECRET is required (the app's client secret)").min(1, "SHOPIFY_API_SECRET is required (the app's client secret)"),
   SHOPIFY_APP_URL: z.url("SHOPIFY_APP_URL must be the app's public https URL"),
   SCOPES: z.string().optional(),
-  DATABASE_URL: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => {
+      try {
+        resolveDatabaseTarget(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "DATABASE_URL must be unset, a file: URL (SQLite) or a postgres:// URL (PostgreSQL)"),
+  DATABASE_POOL_SIZE: positiveInt("DATABASE_POOL_SIZE").optional(),
+  JOB_ENGINE: z.enum(["pg-boss", "table"], "JOB_ENGINE must be pg-boss or table").optional(),
+  // pg-boss: a job whose worker stopped heartbeating (killed, host lost) is retried after about this long.
+  JOB_HEARTBEAT_SECONDS: positiveInt("JOB_HEARTBEAT_SECONDS").min(10, "JOB_HEARTBEAT_SECONDS must be at least 10").optional(),
+  // pg-boss: jobs one worker process runs at once, per queue (default 1).
+  JOB_CONCURRENCY: positiveInt("JOB_CONCURRENCY").optional(),
+  // How long one call to the SMS provider may take before it counts as unreachable (and is looked up before any resend).
+  SMS_PROVIDER_TIMEOUT_MS: positiveInt("SMS_PROVIDER_TIMEOUT_MS").optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], "LOG_LEVEL must be debug, info, warn or error").optional(),
+  SEGMENT_SWEEP_INTERVAL_MS: positiveInt("SEGMENT_SWEEP_INTERVAL_MS").optional(),
   // 32 bytes, base64: encrypts SMS provider credentials at rest.
   APP_ENCRYPTION_KEY: z
     .string()
@@ -22,15 +48,40 @@ export type AppEnv = z.infer<typeof EnvSchema>;
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): AppEnv {
   const parsed = EnvSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`).join("\n");
-    throw new Error(`Invalid configuration:\n${problems}\nSee README.md, "Configuration".`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  if (parsed.success) {
+    const env = parsed.data;
+    // Production runs several processes against one database and one job engine: that is
+    // PostgreSQL (pg-boss). Sealed provider credentials need the key.
+    if (env.NODE_ENV === "production") {
+      if (!env.APP_ENCRYPTION_KEY) problems.push("APP_ENCRYPTION_KEY: required in production");
+      if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL ?? "")) problems.push("DATABASE_URL: a postgres:// URL is required in production");
+      if (env.DEV_ADMIN_LOGIN === "1") problems.push("DEV_ADMIN_LOGIN: the development login must never be enabled in production");
+    }
+    if (env.JOB_ENGINE === "pg-boss" && resolveDatabaseTarget(env.DATABASE_URL).provider !== "postgresql") {
+      problems.push("JOB_ENGINE: pg-boss needs a PostgreSQL DATABASE_URL");
+    }
   }
-  if (parsed.data.NODE_ENV === "production" && !parsed.data.APP_ENCRYPTION_KEY) {
-    throw new Error("Invalid configuration:\n  - APP_ENCRYPTION_KEY: required in production");
+  if (problems.length) throw new ConfigError(problems);
+  return parsed.data!;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee README.md, "Configuration".`);
   }
-  if (parsed.data.NODE_ENV === "production" && parsed.data.DEV_ADMIN_LOGIN === "1") {
-    throw new Error("Invalid configuration:\n  - DEV_ADMIN_LOGIN: the development login must never be enabled in production");
+}
+
+/**
+ * For process entry points (web server, worker): the checked configuration, or the list of
+ * problems on stderr and exit code 1, before anything connects anywhere.
+ */
+export function loadEnvOrExit(source: Record<string, string | undefined> = process.env): AppEnv {
+  try {
+    return loadEnv(source);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || source.NODE_ENV === "test") throw error;
+    log.error("invalid configuration: not starting", { problems: error.problems, help: 'README.md, "Configuration"' });
+    process.exit(1);
   }
-  return parsed.data;
 }

@@ -1,3 +1,4 @@
+import { errorFields, log } from "../observability/log.server";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../db.server";
 import type { AdminGraphql } from "../shopify-admin/graphql.server";
@@ -79,7 +80,7 @@ export async function discountCodeFor(
   try {
     return await ensureDiscountCode(deps.db, deps.admin, shop, owner, now);
   } catch (error) {
-    console.warn(`discount code for shop ${shop.domain} not created: ${(error as Error).message}`);
+    log.warn("discount code not created", { shop: shop.domain, ...errorFields(error) });
     return null;
   }
 }

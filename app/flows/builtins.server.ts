@@ -64,7 +64,7 @@ export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefini
   },
 ];
 
-export async function seedBuiltInFlows(db: Db, shopId: string): Promise<void> {
+export async function seedBuiltInFlows(db: Pick<Db, "flow">, shopId: string): Promise<void> {
   for (const f of BUILT_IN_FLOWS) {
     await db.flow.upsert({
       where: { shopId_key: { shopId, key: f.key } },

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PgBoss } from "pg-boss";
+import { errorFields, log } from "../observability/log.server";
 import type { EnqueueOptions, JobEngine, JobHandler } from "./queue.server";
 
 /**
@@ -13,10 +14,19 @@ export class PgBossJobQueue implements JobEngine {
   private readonly boss: PgBoss;
   private started: Promise<void> | null = null;
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly heartbeatSeconds: number;
 
-  constructor(connectionString: string, private readonly options: { schema?: string; pollSeconds?: number } = {}) {
-    this.boss = new PgBoss({ connectionString, schema: options.schema ?? "pgboss", max: 4 });
-    this.boss.on("error", (error) => console.error(`pg-boss: ${error.message}`));
+  constructor(
+    connectionString: string,
+    private readonly options: { schema?: string; pollSeconds?: number; heartbeatSeconds?: number; concurrency?: number } = {},
+  ) {
+    // A running job heartbeats; one whose worker died (SIGKILL, lost host) is retried once
+    // its heartbeat is this old, checked by pg-boss's monitor at the same interval. Without
+    // it a dead worker's job would wait for the 5-minute expiry.
+    const heartbeatSeconds = (this.heartbeatSeconds = Math.max(10, options.heartbeatSeconds ?? 30));
+    this.boss = new PgBoss({ connectionString, schema: options.schema ?? "pgboss", max: 4 + (options.concurrency ?? 1), monitorIntervalSeconds: Math.min(60, heartbeatSeconds) });
+    // pg-boss reports its own trouble (a lost connection, a failed maintenance run) here.
+    this.boss.on("error", (error) => log.error("job engine error", { engine: "pg-boss", ...errorFields(error) }));
   }
 
   /** Starts pg-boss (creating or migrating its schema), once per process. */
@@ -31,7 +41,7 @@ export class PgBossJobQueue implements JobEngine {
       created = (async () => {
         await this.ready();
         if (await this.boss.getQueue(name)) return;
-        await this.boss.createQueue(name, { policy: "short", retryLimit: 8, retryDelay: 2, retryBackoff: true, retryDelayMax: 900, expireInSeconds: 300 }).catch(async (error: Error) => {
+        await this.boss.createQueue(name, { policy: "short", retryLimit: 8, retryDelay: 2, retryBackoff: true, retryDelayMax: 900, expireInSeconds: 300, heartbeatSeconds: this.heartbeatSeconds }).catch(async (error: Error) => {
           if (!(await this.boss.getQueue(name))) throw error; // not a lost race with another process
         });
       })();
@@ -48,8 +58,19 @@ export class PgBossJobQueue implements JobEngine {
   async start(handlers: Record<string, JobHandler>): Promise<void> {
     for (const [name, handler] of Object.entries(handlers)) {
       await this.queue(name);
-      await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: this.options.pollSeconds ?? 0.5 }, async (jobs) => {
-        for (const job of jobs) await handler(job.data as Record<string, unknown>);
+      // Each job is one short transaction-sized piece of work that mostly waits on the
+      // database or the provider, so a process can run several at once, as several workers would.
+      const work = { batchSize: 1, localConcurrency: this.options.concurrency ?? 1, includeMetadata: true as const, pollingIntervalSeconds: this.options.pollSeconds ?? 0.5 };
+      await this.boss.work(name, work, async (jobs) => {
+        for (const job of jobs) {
+          try {
+            await handler(job.data as Record<string, unknown>);
+          } catch (error) {
+            // pg-boss retries it (or gives up after retryLimit); the log says which job and how often.
+            log.warn("job failed", { queue: name, jobId: job.id, attempt: job.retryCount + 1, willRetry: job.retryCount < job.retryLimit, ...errorFields(error) });
+            throw error;
+          }
+        }
       });
     }
   }

@@ -20,7 +20,10 @@ function createEngine(): JobEngine {
   if (selectJobEngine() === "pg-boss") {
     const target = resolveDatabaseTarget();
     if (target.provider !== "postgresql") throw new Error("JOB_ENGINE=pg-boss needs a PostgreSQL DATABASE_URL");
-    return new PgBossJobQueue(target.url);
+    return new PgBossJobQueue(target.url, {
+      heartbeatSeconds: Number(process.env.JOB_HEARTBEAT_SECONDS) || undefined,
+      concurrency: Number(process.env.JOB_CONCURRENCY) || undefined,
+    });
   }
   return new TableJobQueue(db);
 }

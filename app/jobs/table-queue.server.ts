@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import { duplicateAsNull } from "../db/unique-violation";
+import { errorFields, log } from "../observability/log.server";
 import type { EnqueueOptions, JobEngine, JobHandler } from "./queue.server";
 
 /**
@@ -71,6 +72,7 @@ export class TableJobQueue implements JobEngine {
       } catch (error) {
         const attempts = job.attempts + 1;
         const message = error instanceof Error ? error.message : String(error);
+        log.warn("job failed", { queue: job.queue, jobId: job.id, attempt: attempts, willRetry: attempts < MAX_ATTEMPTS, ...errorFields(error) });
         if (attempts >= MAX_ATTEMPTS) {
           await this.db.job.update({ where: { id: job.id }, data: { lastError: message, runAt: PARKED, lockedAt: null } });
         } else {

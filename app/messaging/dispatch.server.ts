@@ -14,6 +14,7 @@ import { ProviderError } from "./providers/provider";
 import type { ProviderRegistry } from "./providers/registry.server";
 import type { SendPacer } from "./rate-limit";
 import { encodeSms } from "./sms-encoding";
+import { log } from "../observability/log.server";
 
 export interface DispatchDeps {
   db: Db;
@@ -47,8 +48,15 @@ const MAX_ATTEMPTS = 6;
 
 /** Creates the message (once per idempotency key) and queues its send for `dueAt`. */
 export async function scheduleMessage(deps: DispatchDeps, m: ScheduleInput): Promise<{ id: string; created: boolean }> {
-  const existing = await deps.db.message.findUnique({ where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } }, select: { id: true } });
-  if (existing) return { id: existing.id, created: false };
+  const existing = await deps.db.message.findUnique({ where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } }, select: { id: true, status: true, dueAt: true } });
+  if (existing) {
+    // A scheduler retried after dying between creating the message and queueing its send
+    // (a campaign fan-out killed mid-batch) would otherwise leave it SCHEDULED forever. The
+    // send's dedupe key makes this a no-op when the job is still queued, and a second job
+    // for a message already claimed finds nothing to do.
+    if (existing.status === "SCHEDULED") await enqueueSend(deps, existing.id, existing.dueAt ?? m.dueAt);
+    return { id: existing.id, created: false };
+  }
   const phone = m.customerId ? (await deps.db.customer.findUniqueOrThrow({ where: { id: m.customerId }, select: { phone: true } })).phone : (m.phone ?? null);
   const message = await deps.db.message
     .create({
@@ -178,7 +186,13 @@ async function handleProviderError(
   now: Date,
 ): Promise<SendOutcome> {
   const { db } = deps;
-  if (error.kind === "retryable" && attempts < MAX_ATTEMPTS) {
+  const retrying = error.kind === "retryable" && attempts < MAX_ATTEMPTS;
+  // The provider's message may quote the number; the logger masks it. Never the text.
+  log.warn("send failed", {
+    shopId: recipient.shopId, messageId, attempt: attempts, errorClass: error.kind, reason: error.reason,
+    providerCode: error.providerCode, retryAfter: error.retryAfter, willRetry: retrying, error: error.message,
+  });
+  if (retrying) {
     const wait = error.retryAfter ? error.retryAfter * SECOND : Math.min(2 ** attempts * 15 * SECOND, 30 * 60 * SECOND);
     const dueAt = new Date(now.getTime() + wait);
     // Rate limited: nothing was accepted, so the next attempt simply sends. Unreachable or

@@ -27,7 +27,7 @@ export function builtInSegments(t: Thresholds): { key: string; name: string; des
   ];
 }
 
-export async function seedBuiltInSegments(db: Db, shopId: string, thresholds: Thresholds): Promise<void> {
+export async function seedBuiltInSegments(db: Pick<Db, "segment">, shopId: string, thresholds: Thresholds): Promise<void> {
   for (const s of builtInSegments(thresholds)) {
     await db.segment.upsert({
       where: { shopId_key: { shopId, key: s.key } },

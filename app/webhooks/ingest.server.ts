@@ -1,7 +1,15 @@
 import type { Db } from "../db.server";
 import { duplicateAsNull } from "../db/unique-violation";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
+import { log } from "../observability/log.server";
 import { checkPayload, normaliseTopic } from "./payload-schemas";
+
+/**
+ * The largest webhook body accepted. Shopify's payloads are far smaller (an order with
+ * hundreds of lines is a few hundred kB); anything bigger is refused unread and unstored,
+ * so a flood of huge bodies cannot fill the inbox.
+ */
+export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
 
 /** The part of `authenticate.webhook` ingestion relies on. */
 export type AuthenticateWebhook = (request: Request) => Promise<{
@@ -22,27 +30,39 @@ export interface IngestDeps {
 
 /**
  * Verify, store, enqueue, answer: the whole of a webhook request's synchronous work.
+ * - body over MAX_WEBHOOK_BYTES → 413, nothing stored;
  * - bad HMAC → 401 (from authenticate.webhook), nothing stored;
  * - valid HMAC but unparsable or incomplete body → 400 with the reason, stored as REJECTED;
  * - redelivery (same shop + webhook id) → 200, not stored or processed again;
  * - otherwise stored as RECEIVED and processed by a worker.
  */
 export async function ingestWebhook(request: Request, deps: IngestDeps): Promise<Response> {
+  const declaredBytes = Number(request.headers.get("content-length") ?? 0);
+  if (declaredBytes > MAX_WEBHOOK_BYTES) return tooLarge(request, declaredBytes);
   const raw = await request.clone().text();
+  if (Buffer.byteLength(raw) > MAX_WEBHOOK_BYTES) return tooLarge(request, Buffer.byteLength(raw));
   let context: Awaited<ReturnType<AuthenticateWebhook>>;
   try {
     context = await deps.authenticate(request);
   } catch (error) {
-    if (error instanceof Response) return error;
+    if (error instanceof Response) {
+      logRejection(request, error.status, error.status === 401 ? "invalid or missing HMAC" : "not a webhook request");
+      return error;
+    }
     if (error instanceof SyntaxError) {
       // The signature was valid (authenticate parses only after verifying), the JSON is not.
+      // The parser's message quotes the body, so only the fact goes to the log.
+      logRejection(request, 400, "malformed JSON");
       return reject(deps.db, request, raw, `malformed JSON: ${error.message}`);
     }
     throw error;
   }
   const topic = normaliseTopic(context.topic);
   const check = checkPayload(topic, context.payload);
-  if (!check.ok) return reject(deps.db, request, raw, check.reason);
+  if (!check.ok) {
+    logRejection(request, 400, check.reason);
+    return reject(deps.db, request, raw, check.reason);
+  }
 
   const row = await deps.db.webhookInbox
     .create({
@@ -97,6 +117,17 @@ async function reject(db: Db, request: Request, raw: string, reason: string): Pr
     status: 400,
     headers: { "Content-Type": "application/json" },
   });
+}
+
+/** Rejections are logged with what Shopify's headers claim (unverified when the HMAC failed). */
+function logRejection(request: Request, status: number, reason: string) {
+  const h = request.headers;
+  log.warn("webhook rejected", { status, reason, topic: h.get("x-shopify-topic"), shop: h.get("x-shopify-shop-domain"), webhookId: h.get("x-shopify-webhook-id") });
+}
+
+function tooLarge(request: Request, bytes: number): Response {
+  logRejection(request, 413, `body of ${Math.round(bytes / 1024)} kB exceeds ${MAX_WEBHOOK_BYTES / 1024} kB`);
+  return Response.json({ error: `payload too large (limit ${MAX_WEBHOOK_BYTES} bytes)` }, { status: 413 });
 }
 
 function parseDate(value: string | undefined): Date | null {

@@ -19,6 +19,8 @@ const resource = (m: ReceivedSms) => ({
 });
 
 type Scripted = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+/** What a misbehaving provider does with one request: an error answer, no answer, or accept without answering. */
+export type Fault = Scripted | "hang" | "accept-and-hang";
 
 /**
  * A local server speaking Twilio's Messages API (2010-04-01): basic auth against the
@@ -26,9 +28,10 @@ type Scripted = { status: number; body: Record<string, unknown>; headers?: Recor
  * Twilio's JSON error bodies. Failures can be scripted for the next sends. It signs the
  * callbacks it makes (status, inbound) the way Twilio does.
  */
-export async function startTwilioServer(accounts: Record<string, string>) {
+export async function startTwilioServer(accounts: Record<string, string>, o: { now?: () => Date } = {}) {
   const received: ReceivedSms[] = [];
   const script: Scripted[] = [];
+  let misbehave: ((method: string) => Fault | undefined) | null = null;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -44,6 +47,9 @@ export async function startTwilioServer(accounts: Record<string, string>) {
       if (user !== accountSid || !accounts[accountSid] || pass !== accounts[accountSid]) {
         return reply(401, { code: 20003, message: "Authenticate", more_info: "https://www.twilio.com/docs/errors/20003", status: 401 });
       }
+      const fault = misbehave?.(req.method!);
+      if (fault === "hang") return; // the connection stays open, unanswered
+      if (fault && fault !== "accept-and-hang") return reply(fault.status, fault.body, fault.headers);
       if (req.method === "GET") {
         // Message list, newest first, filtered by To (the subset of Twilio's filters we use).
         const to = url.searchParams.get("To");
@@ -56,8 +62,9 @@ export async function startTwilioServer(accounts: Record<string, string>) {
       }
       const scripted = script.shift();
       if (scripted) return reply(scripted.status, scripted.body, scripted.headers);
-      const sms: ReceivedSms = { accountSid, params, sid: `SM${randomBytes(16).toString("hex")}`, at: new Date() };
+      const sms: ReceivedSms = { accountSid, params, sid: `SM${randomBytes(16).toString("hex")}`, at: o.now?.() ?? new Date() };
       received.push(sms);
+      if (fault === "accept-and-hang") return; // taken, but the answer never comes
       reply(201, resource(sms));
     });
   });
@@ -66,6 +73,10 @@ export async function startTwilioServer(accounts: Record<string, string>) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
+    /** Until called with null, each request (send or lookup) first asks `fault` what to do. */
+    misbehave(fault: ((method: string) => Fault | undefined) | null) {
+      misbehave = fault;
+    },
     /** The next sends answer with these instead of accepting. */
     failNext(...responses: Scripted[]) {
       script.push(...responses);

@@ -28,6 +28,7 @@ export class TwilioProvider implements SmsProvider {
   constructor(
     private readonly credentials: TwilioCredentials,
     private readonly fetchImpl: typeof fetch = fetch,
+    private readonly timeoutMs = Number(process.env.SMS_PROVIDER_TIMEOUT_MS) || 15_000,
   ) {}
 
   async send(sms: OutgoingSms): Promise<SendAccepted> {
@@ -66,7 +67,7 @@ export class TwilioProvider implements SmsProvider {
           ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
         },
         body: form,
-        signal: AbortSignal.timeout(15_000),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
       return { response, text: await response.text() };
     } catch (error) {

@@ -1,0 +1,107 @@
+import "./support/use-pg-boss";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
+import db from "../../app/db.server";
+import { systemClock } from "../../app/clock";
+import { queue } from "../../app/jobs/queue-instance.server";
+import { SendPacer } from "../../app/messaging/rate-limit";
+import { deliver, signWebhook } from "../../app/simulator/webhook-sender";
+import { testProviders, uniqueShop } from "../support/app";
+import { customerPayload } from "../support/fixtures";
+import { startWebhookServer } from "../support/routes";
+import { startTwilioServer } from "../support/twilio-server";
+import { accountSid, authToken, launchTestCampaign, seedCampaignShop, sendsPerRecipient } from "./support/campaign-shop";
+import { sleep, spawnWorker, stopWorker, waitFor, type Worker } from "./support/child-worker";
+
+const MESSAGES = Number(process.env.FAULT_MESSAGES) || 1000;
+const WEBHOOKS = 300;
+const CUTS = 3;
+
+/**
+ * Every connection to the test database is terminated (pg_terminate_backend), as a
+ * PostgreSQL restart or failover does to its clients. The server itself stays up: other
+ * databases on it are not ours to interrupt.
+ */
+async function cutDatabaseConnections(): Promise<number> {
+  const url = new URL(process.env.DATABASE_URL!);
+  const database = url.pathname.slice(1);
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database]);
+    return rowCount ?? 0;
+  } finally {
+    await admin.end();
+  }
+}
+
+let twilio: Awaited<ReturnType<typeof startTwilioServer>>;
+let web: Awaited<ReturnType<typeof startWebhookServer>>;
+const workers: Worker[] = [];
+beforeAll(async () => {
+  twilio = await startTwilioServer({ [accountSid]: authToken });
+  web = await startWebhookServer();
+});
+afterAll(async () => {
+  await Promise.all(workers.map(stopWorker));
+  await queue.stop();
+  await web.close();
+  await twilio.close();
+});
+
+describe("the database drops every connection mid-run", () => {
+  it("workers and web routes reconnect by themselves; the campaign and the webhooks complete, exactly once", async (ctx) => {
+    ctx.skip(!process.env.DATABASE_URL?.startsWith("postgres"), "PostgreSQL only");
+    const { shopId, segmentId } = await seedCampaignShop("db-restart", MESSAGES, twilio.url);
+    const storefront = uniqueShop("db-restart-webhooks");
+    const started = Date.now();
+    for (let i = 0; i < 2; i++) workers.push(spawnWorker());
+    await Promise.all(workers.map((w) => w.ready));
+    await launchTestCampaign({ db, queue, clock: systemClock, providers: testProviders, pacer: new SendPacer(), appUrl: "https://sms-app.example" }, shopId, segmentId);
+
+    // Shopify keeps delivering (and, like Shopify, retries what was not answered 2xx).
+    const statuses: number[] = [];
+    const posting = (async () => {
+      for (let i = 0; i < WEBHOOKS; i += 4) {
+        const batch = Array.from({ length: Math.min(4, WEBHOOKS - i) }, (_, j) => {
+          const customer = customerPayload({ id: 6_600_000 + i + j, updatedAt: new Date(), smsState: "subscribed", phone: `+447401${String(i + j).padStart(6, "0")}`, firstName: "Ottoline", lastName: "Vasquez-Brandt" });
+          return deliver(signWebhook(web.url, API_SECRET_KEY, storefront, "customers/create", customer), 12);
+        });
+        statuses.push(...(await Promise.all(batch)));
+      }
+    })();
+
+    let terminated = 0;
+    for (let cut = 0; cut < CUTS; cut++) {
+      await sleep(4000);
+      terminated += await cutDatabaseConnections();
+    }
+    await posting;
+
+    const done = await waitFor(async () => {
+      const [sent, processed] = await Promise.all([
+        db.message.count({ where: { shopId, status: "SENT" } }),
+        db.webhookInbox.count({ where: { shopDomain: storefront, status: "PROCESSED" } }),
+      ]);
+      return sent === MESSAGES && processed === WEBHOOKS;
+    }, 20 * 60_000);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    const inbox = await db.webhookInbox.groupBy({ by: ["status"], where: { shopDomain: storefront }, _count: { _all: true } });
+    const messages = await db.message.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } });
+    expect(done, JSON.stringify({ inbox, messages })).toBe(true);
+
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(await db.customer.count({ where: { shop: { domain: storefront } } })).toBe(WEBHOOKS);
+    const perNumber = sendsPerRecipient(twilio.received);
+    expect(perNumber.size).toBe(MESSAGES);
+    expect([...perNumber.values()].every((n) => n === 1)).toBe(true);
+    // Nobody restarted anything: the same worker processes are still running.
+    expect(workers.map((w) => w.exitCode)).toEqual(workers.map(() => null));
+    console.log(
+      `faults: ${CUTS} cuts of every database connection (${terminated} backends terminated with pg_terminate_backend; server not restarted) during a ${MESSAGES}-message campaign and ${WEBHOOKS} webhooks: ` +
+        `all ${WEBHOOKS} webhooks answered 200 and processed, ${MESSAGES} SENT, 0 duplicated, workers still up, no manual step; ${seconds} s`,
+    );
+  });
+});
