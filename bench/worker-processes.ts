@@ -7,7 +7,7 @@ const WORKER_SCRIPT = fileURLToPath(new URL("../scripts/worker.ts", import.meta.
 /**
  * `count` real worker processes (scripts/worker.ts, as `npm run worker` runs it), started
  * with this process's loader (tsx) and `env`. Resolves once every one has started its job
- * engine (its "worker … started" line), so a measurement can begin with all of them ready.
+ * engine (its "worker started" log line), so a measurement can begin with all of them ready.
  */
 export async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<{ stop(): Promise<void> }> {
   const children = Array.from({ length: count }, () =>
@@ -27,7 +27,7 @@ function started(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker ${child.pid} did not start within 60 s`)), 60_000);
     createInterface({ input: child.stdout! }).on("line", (line) => {
-      if (/^worker .* started$/.test(line)) {
+      if (line.includes(`"msg":"worker started"`)) {
         clearTimeout(timer);
         resolve();
       }
