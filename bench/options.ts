@@ -20,7 +20,7 @@ export interface BenchOptions {
 const FULL = { sizes: "1000,100000,1000000", events: "100", requests: "1000", concurrency: "1,4,16,64", messages: "200", workers: "1,2,4" };
 const QUICK = { sizes: "1000,10000", events: "50", requests: "300", concurrency: "1,16", messages: "40", workers: "1,2" };
 
-export const USAGE = `npm run bench [-- --database sqlite|postgresql] [--only ingestion,dispatch,segments] [--quick] [--markdown]
+export const USAGE = `npm run bench [-- --database sqlite|postgresql] [--only ingestion,segments,dispatch,admin] [--quick] [--markdown]
   [--sizes ${FULL.sizes}] [--events ${FULL.events}] [--requests ${FULL.requests}] [--concurrency ${FULL.concurrency}]
   [--messages ${FULL.messages}] [--workers ${FULL.workers}]`;
 

@@ -29,6 +29,5 @@ export const SECTIONS: BenchSection[] = [
   { name: "segments", databases: ["sqlite", "postgresql"], run: async (ctx) => (await import("./segments")).benchSegments(ctx) },
   // Worker processes share sends only through pg-boss: the embedded table queue on SQLite is one worker's.
   { name: "dispatch", databases: ["postgresql"], run: async (ctx) => (await import("./dispatch")).benchDispatch(ctx) },
-  // Admin render goes here once the admin pages land (being written separately), e.g.:
-  // { name: "admin", databases: ["sqlite", "postgresql"], run: async (ctx) => (await import("./admin")).benchAdmin(ctx) },
+  { name: "admin", databases: ["sqlite", "postgresql"], run: async (ctx) => (await import("./admin")).benchAdmin(ctx) },
 ];

@@ -98,7 +98,7 @@ async function timeOneOrder(deps: Parameters<typeof processWebhook>[0], shop: { 
 const shopifyIdOf = (n: number) => 9_000_000_000 + n;
 
 /** Bulk-inserts `size` customers and their memberships in the shop's built-in segments. */
-async function seedCustomers(driver: SqlDriver, provider: "sqlite" | "postgresql", shopId: string, size: number, now: Date) {
+export async function seedCustomers(driver: SqlDriver, provider: "sqlite" | "postgresql", shopId: string, size: number, now: Date) {
   const nowSec = Math.floor(now.getTime() / 1000);
   const pg = provider === "postgresql";
   const series = pg ? `generate_series(1::bigint, ${size}) AS s(n)` : `seq`;
