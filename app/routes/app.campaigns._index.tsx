@@ -6,6 +6,7 @@ import { campaignList } from "../admin/campaigns.server";
 import { formatCount, formatDateTime, formatMoney } from "../admin/format";
 import db from "../db.server";
 import { StatusBadge } from "../components/StatusBadge";
+import { NumericCell } from "../components/NumericCell";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -45,11 +46,7 @@ export default function Campaigns() {
                   <StatusBadge status={c.status} />
                 </IndexTable.Cell>
                 <IndexTable.Cell>{when(c)}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>
-                    {formatCount(c.recipients)}
-                  </Text>
-                </IndexTable.Cell>
+                <NumericCell value={formatCount(c.recipients)} />
                 <IndexTable.Cell>
                   {c.sent ? `${formatCount(c.delivered)} delivered · ${formatCount(c.orders)} orders · ${formatMoney(c.revenue, currency)}` : "—"}
                 </IndexTable.Cell>

@@ -8,6 +8,7 @@ import { flowList, PERFORMANCE_DAYS, type FlowListItem } from "../admin/flows.se
 import { formatCount, formatMoney, formatPercent } from "../admin/format";
 import { setFlowEnabled } from "../flows/manage.server";
 import db from "../db.server";
+import { NumericCell } from "../components/NumericCell";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -102,18 +103,14 @@ function FlowRow({ flow, index, currency }: { flow: FlowListItem; index: number;
       <IndexTable.Cell>
         <Badge tone={enabled ? "success" : undefined}>{enabled ? "On" : "Off"}</Badge>
       </IndexTable.Cell>
-      <IndexTable.Cell>
-        <Text as="span" alignment="end" numeric>
-          {formatCount(flow.activeRuns)}
-        </Text>
-      </IndexTable.Cell>
-      <Numeric value={formatCount(p.sent)} />
-      <Numeric value={formatPercent(p.deliveryRate)} />
-      <Numeric value={formatPercent(p.clickThroughRate)} />
-      <Numeric value={formatPercent(p.optOutRate)} />
-      <Numeric value={formatCount(p.conversions.click)} />
-      <Numeric value={formatMoney(p.revenue.click, currency)} />
-      <Numeric value={formatMoney(p.cost, currency)} />
+      <NumericCell value={formatCount(flow.activeRuns)} />
+      <NumericCell value={formatCount(p.sent)} />
+      <NumericCell value={formatPercent(p.deliveryRate)} />
+      <NumericCell value={formatPercent(p.clickThroughRate)} />
+      <NumericCell value={formatPercent(p.optOutRate)} />
+      <NumericCell value={formatCount(p.conversions.click)} />
+      <NumericCell value={formatMoney(p.revenue.click, currency)} />
+      <NumericCell value={formatMoney(p.cost, currency)} />
       <IndexTable.Cell>
         <InlineStack gap="200" wrap={false}>
           {enabled ? (
@@ -147,14 +144,6 @@ function FlowRow({ flow, index, currency }: { flow: FlowListItem; index: number;
     </IndexTable.Row>
   );
 }
-
-const Numeric = ({ value }: { value: string }) => (
-  <IndexTable.Cell>
-    <Text as="span" alignment="end" numeric>
-      {value}
-    </Text>
-  </IndexTable.Cell>
-);
 
 /** Turning a flow on starts texting shoppers: say exactly what will happen first. */
 function TurnOnModal({ flow, onClose, onConfirm }: { flow: FlowListItem; onClose: () => void; onConfirm: () => void }) {

@@ -7,6 +7,7 @@ import { formatCount } from "../admin/format";
 import db from "../db.server";
 import { BackfillProgress, KindBadge, SmallSegmentBadge } from "../components/segments/SegmentBadges";
 import { usePollWhile } from "../components/usePollWhile";
+import { NumericCell } from "../components/NumericCell";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -67,16 +68,11 @@ export default function SegmentsList() {
                   <IndexTable.Cell>
                     <KindBadge kind={s.kind} />
                   </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>
-                      {formatCount(s.memberCount)}
-                    </Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric tone={s.entered - s.left < 0 ? "critical" : s.entered - s.left > 0 ? "success" : undefined}>
-                      {`${signed(s.entered - s.left)} (${formatCount(s.entered)} in, ${formatCount(s.left)} out)`}
-                    </Text>
-                  </IndexTable.Cell>
+                  <NumericCell value={formatCount(s.memberCount)} />
+                  <NumericCell
+                    value={`${signed(s.entered - s.left)} (${formatCount(s.entered)} in, ${formatCount(s.left)} out)`}
+                    tone={s.entered - s.left < 0 ? "critical" : s.entered - s.left > 0 ? "success" : undefined}
+                  />
                   <IndexTable.Cell>
                     <InlineStack gap="200">
                       {s.backfill ? <BackfillProgress {...s.backfill} /> : s.small ? <SmallSegmentBadge minimum={smallBelow} /> : null}
