@@ -46,6 +46,8 @@ const CAUSES: Record<string, string> = {
 export default function SegmentPage() {
   const d = useLoaderData<typeof loader>();
   const s = d.segment;
+  // Counts over a big segment come from a sample of its members (admin/segments.server.ts).
+  const about = d.approximate ? "about " : "";
   const navigate = useNavigate();
   const submit = useSubmit();
   const [params] = useSearchParams();
@@ -89,7 +91,7 @@ export default function SegmentPage() {
               <Text as="p">{`Customers who ${s.words}.`}</Text>
               <InlineStack gap="600">
                 <Stat label="Members" value={formatCount(s.memberCount)} />
-                <Stat label="SMS subscribers" value={formatCount(d.subscribers)} />
+                <Stat label="SMS subscribers" value={`${about}${formatCount(d.subscribers)}`} />
               </InlineStack>
               {s.backfill ? <BackfillProgress {...s.backfill} /> : null}
               {!custom ? (
@@ -159,11 +161,11 @@ export default function SegmentPage() {
         </Layout.Section>
         <Layout.Section variant="oneHalf">
           <TableCard
-            title="Overlap with other segments"
+            title={d.approximate ? "Overlap with other segments (from a sample of members)" : "Overlap with other segments"}
             empty="No member of this segment is in another segment."
             headings={["Segment", "Shared members", "Share of this segment"]}
             numeric={[false, true, true]}
-            rows={d.overlap.map((o) => [o.name, formatCount(o.members), formatPercent(s.memberCount ? o.members / s.memberCount : null, 0)])}
+            rows={d.overlap.map((o) => [o.name, `${about}${formatCount(o.members)}`, formatPercent(s.memberCount ? o.members / s.memberCount : null, 0)])}
           />
         </Layout.Section>
       </Layout>

@@ -266,6 +266,20 @@ describe("segments pages", () => {
     expect(overlap["Never purchased"]).toBeUndefined();
   });
 
+  it("counts a big segment's subscribers and overlap from a sample of its members, scaled and marked approximate", async () => {
+    const repeat = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "repeat-buyers" } });
+    const { segmentOverview } = await import("../../app/admin/segments.server");
+    const exact = (await segmentOverview(db, a.shopId, repeat.id, new Date()))!;
+    expect(exact.approximate).toBe(false);
+    // A sample of 3 of 3 members is the whole segment: the same numbers, still exact.
+    expect((await segmentOverview(db, a.shopId, repeat.id, new Date(), 3))!).toMatchObject({ approximate: false, subscribers: exact.subscribers });
+    // A sample of 1 member scales its counts by 3 and says so.
+    const sampled = (await segmentOverview(db, a.shopId, repeat.id, new Date(), 1))!;
+    expect(sampled.approximate).toBe(true);
+    expect([0, 3]).toContain(sampled.subscribers);
+    expect(sampled.overlap.find((o) => o.name === "Active customers")?.members).toBe(3); // all three are active
+  });
+
   it("pages members with a keyset cursor", async () => {
     const active = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "active-customers" } });
     const { segmentMembers } = await import("../../app/admin/segments.server");
