@@ -27,6 +27,18 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+// A database connection cut under a library's background work (pg-boss's maintenance and
+// heartbeats, idle pool clients) can surface as a stray rejection or an 'error' event with
+// no listener. Every job's state lives in the database, so a worker outlives those: it logs
+// them and goes on. Anything else uncaught still stops it (exit 1), for the supervisor.
+const CONNECTION_LOST = /terminating connection|Connection terminated|ECONNRESET|ECONNREFUSED|57P01|server closed the connection/i;
+process.on("unhandledRejection", (reason) => log.error("unhandled rejection (worker goes on)", { workerId, ...errorFields(reason) }));
+process.on("uncaughtException", (error) => {
+  const lost = CONNECTION_LOST.test(`${(error as { code?: string }).code ?? ""} ${error.message}`);
+  log.error(lost ? "database connection lost outside a job (worker goes on)" : "uncaught exception: worker exits", { workerId, ...errorFields(error) });
+  if (!lost) process.exit(1);
+});
+
 await queue.start(jobHandlers(deps), workerId);
 log.info("worker started", { workerId, engine: selectJobEngine(), pid: process.pid });
 let lastSweep = 0;

@@ -74,4 +74,7 @@ export const log = {
 
 /** What kind of failure, for a log field: the class name and a masked message. */
 export const errorFields = (error: unknown) =>
-  error instanceof Error ? { errorClass: error.constructor.name, error: redactText(error.message) } : { errorClass: typeof error, error: redactText(String(error)) };
+  error instanceof Error
+    ? { errorClass: error.constructor.name, error: redactText(error.message) }
+    : // pg-boss also reports plain objects ({ message, ... }): their message, not "[object Object]".
+      { errorClass: typeof error, error: redactText(typeof error === "object" && error && "message" in error ? String(error.message) : String(error)) };
