@@ -27,16 +27,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-// A database connection cut under a library's background work (pg-boss's maintenance and
-// heartbeats, idle pool clients) can surface as a stray rejection or an 'error' event with
-// no listener. Every job's state lives in the database, so a worker outlives those: it logs
-// them and goes on. Anything else uncaught still stops it (exit 1), for the supervisor.
-const CONNECTION_LOST = /terminating connection|Connection terminated|ECONNRESET|ECONNREFUSED|57P01|server closed the connection/i;
-process.on("unhandledRejection", (reason) => log.error("unhandled rejection (worker goes on)", { workerId, ...errorFields(reason) }));
+// Anything uncaught (a database connection cut under pg-boss's background work surfaced
+// as one in the fault suite) leaves the job engine in an unknown state: jobs it holds would
+// keep heartbeating and never be retried. Log it and exit 1; the supervisor restarts the
+// worker, and every job's state lives in the database, so nothing is lost or sent twice.
 process.on("uncaughtException", (error) => {
-  const lost = CONNECTION_LOST.test(`${(error as { code?: string }).code ?? ""} ${error.message}`);
-  log.error(lost ? "database connection lost outside a job (worker goes on)" : "uncaught exception: worker exits", { workerId, ...errorFields(error) });
-  if (!lost) process.exit(1);
+  log.error("uncaught exception: worker exits for its supervisor to restart it", { workerId, ...errorFields(error) });
+  process.exit(1);
 });
 
 await queue.start(jobHandlers(deps), workerId);
