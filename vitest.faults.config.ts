@@ -5,7 +5,7 @@ import base from "./vitest.config";
 /**
  * `npm run test:faults`: the fault suite (test/faults/), kept out of `npm test` because it
  * is slow (10k webhooks, child workers killed with SIGKILL, a provider outage, database
- * connections cut). Every line the app logs during the suite, in this process and in the
+ * PostgreSQL restarted). Every line the app logs during the suite, in this process and in the
  * child workers, is captured (test/faults/support/log-capture.ts); the log privacy check
  * runs last and reads all of it.
  */
