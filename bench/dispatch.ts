@@ -14,7 +14,7 @@ import { startTwilioServer, type ReceivedSms } from "../test/support/twilio-serv
 import type { BenchContext } from "./sections";
 import { log, perSecond } from "./stats";
 import { compared, plain, type BenchRow } from "./table";
-import { startWorkers } from "./worker-processes";
+import { startWorkers } from "../scripts/worker-process";
 
 /**
  * Several shops, and a pace far above what a worker reaches: SendPacer paces each shop per

@@ -8,6 +8,7 @@ import { dashboard, periodOf } from "../admin/dashboard.server";
 import { PERIODS } from "../admin/periods";
 import { formatCount, formatMoney, formatPercent } from "../admin/format";
 import db from "../db.server";
+import { SectionCard } from "../components/SectionCard";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -117,24 +118,19 @@ export default function Home() {
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Busiest segments
-              </Text>
-              {data.segments.length ? (
-                <DataTable
-                  columnContentTypes={["text", "numeric", "numeric"]}
-                  headings={["Segment", "Members", `Entered in ${data.days} days`]}
-                  rows={data.segments.map((s) => [s.name, formatCount(s.memberCount), formatCount(s.entered)])}
-                />
-              ) : (
-                <EmptyState heading="No segments yet" image="">
-                  <p>Segments fill as Shopify sends orders, checkouts and customers.</p>
-                </EmptyState>
-              )}
-            </BlockStack>
-          </Card>
+          <SectionCard title="Busiest segments" gap="200">
+            {data.segments.length ? (
+              <DataTable
+                columnContentTypes={["text", "numeric", "numeric"]}
+                headings={["Segment", "Members", `Entered in ${data.days} days`]}
+                rows={data.segments.map((s) => [s.name, formatCount(s.memberCount), formatCount(s.entered)])}
+              />
+            ) : (
+              <EmptyState heading="No segments yet" image="">
+                <p>Segments fill as Shopify sends orders, checkouts and customers.</p>
+              </EmptyState>
+            )}
+          </SectionCard>
         </Layout.Section>
       </Layout>
     </Page>

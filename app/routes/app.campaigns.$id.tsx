@@ -10,6 +10,7 @@ import { cancelCampaign } from "../campaigns/campaigns.server";
 import db from "../db.server";
 import { StatGrid } from "../components/Stat";
 import { StatusBadge } from "../components/StatusBadge";
+import { SectionCard } from "../components/SectionCard";
 
 const POLL_MS = 3000;
 
@@ -87,14 +88,9 @@ export default function CampaignPage() {
                 <StatGrid items={stats} columns={7} />
               </BlockStack>
             </Card>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  Results
-                </Text>
-                <StatGrid items={outcome} columns={3} />
-              </BlockStack>
-            </Card>
+            <SectionCard title="Results">
+              <StatGrid items={outcome} columns={3} />
+            </SectionCard>
             {activity ? <ActivityChart activity={activity} /> : null}
           </BlockStack>
         </Layout.Section>
@@ -132,20 +128,17 @@ function ActivityChart({ activity }: { activity: NonNullable<ReturnType<typeof u
   useEffect(() => setMounted(true), []);
   const label = (key: string) => (activity.bucket === "hour" ? key.slice(5, 16).replace("T", " ") : key.slice(0, 10));
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{`Sends and clicks per ${activity.bucket} (UTC)`}</Text>
-        <div style={{ height: 240 }}>
-          {mounted ? (
-            <BarChart
-              data={[
-                { name: "Sends", data: activity.sends.map((p) => ({ key: label(p.key), value: p.value })) },
-                { name: "Clicks", data: activity.clicks.map((p) => ({ key: label(p.key), value: p.value })) },
-              ]}
-            />
-          ) : null}
-        </div>
-      </BlockStack>
-    </Card>
+    <SectionCard title={`Sends and clicks per ${activity.bucket} (UTC)`}>
+      <div style={{ height: 240 }}>
+        {mounted ? (
+          <BarChart
+            data={[
+              { name: "Sends", data: activity.sends.map((p) => ({ key: label(p.key), value: p.value })) },
+              { name: "Clicks", data: activity.clicks.map((p) => ({ key: label(p.key), value: p.value })) },
+            ]}
+          />
+        ) : null}
+      </div>
+    </SectionCard>
   );
 }

@@ -8,6 +8,7 @@ import { csvColumns, ImportForm, importOptions, MAX_IMPORT_BYTES } from "../admi
 import { fieldErrors, formFields, type FieldErrors } from "../admin/form-errors";
 import { importContacts, ImportError, type ImportReport } from "../consent/import.server";
 import db from "../db.server";
+import { SectionCard } from "../components/SectionCard";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -135,45 +136,40 @@ export default function ImportContacts() {
               <input type="hidden" name="csv" value={result?.csv ?? ""} />
               <input type="hidden" name="fileName" value={result?.fileName ?? ""} />
               <Layout.Section>
-                <Card>
-                  <BlockStack gap="300">
-                    <Text as="h2" variant="headingMd">
-                      Columns of {result?.fileName || "the pasted file"}
-                    </Text>
-                    <FormLayout>
-                      <FormLayout.Group condensed>
-                        {MAPPED.map((m) => (
-                          <Select key={m.key} name={m.key} label={m.label} options={columns} value={value(m.key)} onChange={set(m.key)} error={errors[m.key]} requiredIndicator={"required" in m} />
-                        ))}
-                      </FormLayout.Group>
-                      <TextField
-                        label="Consent wording the contacts agreed to"
-                        name="wording"
-                        helpText="Recorded in the ledger as the wording shown (unless a column holds it per contact)."
-                        value={value("wording", defaults.wording)}
-                        onChange={set("wording")}
-                        multiline={3}
-                        autoComplete="off"
-                        error={errors.wording}
-                      />
-                      <TextField
-                        label="Country for numbers without a country code"
-                        name="defaultCountry"
-                        value={value("defaultCountry", defaults.country)}
-                        onChange={set("defaultCountry")}
-                        autoComplete="off"
-                        maxLength={2}
-                        error={errors.defaultCountry}
-                      />
-                    </FormLayout>
-                    <InlineStack gap="200">
-                      <Button onClick={() => send("dryRun")} loading={busy} variant={step === "map" ? "primary" : undefined}>
-                        Check the file (dry run)
-                      </Button>
-                      <Button url="/app/consent/import">Choose another file</Button>
-                    </InlineStack>
-                  </BlockStack>
-                </Card>
+                <SectionCard title={`Columns of ${result?.fileName || "the pasted file"}`}>
+                  <FormLayout>
+                    <FormLayout.Group condensed>
+                      {MAPPED.map((m) => (
+                        <Select key={m.key} name={m.key} label={m.label} options={columns} value={value(m.key)} onChange={set(m.key)} error={errors[m.key]} requiredIndicator={"required" in m} />
+                      ))}
+                    </FormLayout.Group>
+                    <TextField
+                      label="Consent wording the contacts agreed to"
+                      name="wording"
+                      helpText="Recorded in the ledger as the wording shown (unless a column holds it per contact)."
+                      value={value("wording", defaults.wording)}
+                      onChange={set("wording")}
+                      multiline={3}
+                      autoComplete="off"
+                      error={errors.wording}
+                    />
+                    <TextField
+                      label="Country for numbers without a country code"
+                      name="defaultCountry"
+                      value={value("defaultCountry", defaults.country)}
+                      onChange={set("defaultCountry")}
+                      autoComplete="off"
+                      maxLength={2}
+                      error={errors.defaultCountry}
+                    />
+                  </FormLayout>
+                  <InlineStack gap="200">
+                    <Button onClick={() => send("dryRun")} loading={busy} variant={step === "map" ? "primary" : undefined}>
+                      Check the file (dry run)
+                    </Button>
+                    <Button url="/app/consent/import">Choose another file</Button>
+                  </InlineStack>
+                </SectionCard>
               </Layout.Section>
               {report && <ImportReportCard report={report} busy={busy} onImport={() => send("import")} />}
             </>

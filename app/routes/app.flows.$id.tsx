@@ -11,6 +11,7 @@ import { saveFlow } from "../flows/manage.server";
 import type { FieldErrors } from "../flows/manage.server";
 import { editPayload, NEW_STEPS, toStepForm, type FlowForm, type StepForm } from "../components/flows/editor-state";
 import { FieldError, StepEditor } from "../components/flows/StepEditor";
+import { SectionCard } from "../components/SectionCard";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -131,39 +132,29 @@ export default function FlowEditor() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  Stop early when
-                </Text>
-                {ExitSchema.options.map((exit) => (
-                  <Checkbox
-                    key={exit}
-                    label={EXIT_LABELS[exit]}
-                    checked={form.exitConditions.includes(exit)}
-                    onChange={(on) => toggleExit(exit, on)}
-                    disabled={exit === "left_segment" && flow.definition.trigger.type !== "segment_entered"}
-                  />
-                ))}
-                <FieldError message={errors["definition.exitConditions"]} />
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  Runs in progress: {activeRuns}
-                </Text>
-                <Text as="p" tone="subdued">
-                  Changing texts, delays or weights keeps runs in progress going with the new version. Adding, removing or reordering steps ends them, with their
-                  scheduled texts cancelled.
-                </Text>
-                {reshaped && activeRuns > 0 && (
-                  <Banner tone="warning">
-                    <p>You changed the steps: saving ends the {activeRuns} run(s) in progress.</p>
-                  </Banner>
-                )}
-              </BlockStack>
-            </Card>
+            <SectionCard title="Stop early when" gap="200">
+              {ExitSchema.options.map((exit) => (
+                <Checkbox
+                  key={exit}
+                  label={EXIT_LABELS[exit]}
+                  checked={form.exitConditions.includes(exit)}
+                  onChange={(on) => toggleExit(exit, on)}
+                  disabled={exit === "left_segment" && flow.definition.trigger.type !== "segment_entered"}
+                />
+              ))}
+              <FieldError message={errors["definition.exitConditions"]} />
+            </SectionCard>
+            <SectionCard title={`Runs in progress: ${activeRuns}`} gap="200">
+              <Text as="p" tone="subdued">
+                Changing texts, delays or weights keeps runs in progress going with the new version. Adding, removing or reordering steps ends them, with their
+                scheduled texts cancelled.
+              </Text>
+              {reshaped && activeRuns > 0 && (
+                <Banner tone="warning">
+                  <p>You changed the steps: saving ends the {activeRuns} run(s) in progress.</p>
+                </Banner>
+              )}
+            </SectionCard>
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -10,6 +10,7 @@ import { archiveSegment } from "../segments/manage.server";
 import db from "../db.server";
 import { BackfillProgress, KindBadge } from "../components/segments/SegmentBadges";
 import { usePollWhile } from "../components/usePollWhile";
+import { SectionCard } from "../components/SectionCard";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -83,32 +84,24 @@ export default function SegmentPage() {
           </Layout.Section>
         ) : null}
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Who is in it
+          <SectionCard title="Who is in it">
+            <Text as="p">{`Customers who ${s.words}.`}</Text>
+            <InlineStack gap="600">
+              <Stat label="Members" value={formatCount(s.memberCount)} />
+              <Stat label="SMS subscribers" value={`${about}${formatCount(d.subscribers)}`} />
+            </InlineStack>
+            {s.backfill ? <BackfillProgress {...s.backfill} /> : null}
+            {!custom ? (
+              <Text as="p" variant="bodySm" tone="subdued">
+                Built-in segments are kept by the app; their thresholds follow your settings.
               </Text>
-              <Text as="p">{`Customers who ${s.words}.`}</Text>
-              <InlineStack gap="600">
-                <Stat label="Members" value={formatCount(s.memberCount)} />
-                <Stat label="SMS subscribers" value={`${about}${formatCount(d.subscribers)}`} />
-              </InlineStack>
-              {s.backfill ? <BackfillProgress {...s.backfill} /> : null}
-              {!custom ? (
-                <Text as="p" variant="bodySm" tone="subdued">
-                  Built-in segments are kept by the app; their thresholds follow your settings.
-                </Text>
-              ) : null}
-            </BlockStack>
-          </Card>
+            ) : null}
+          </SectionCard>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{`Entries and exits, last ${d.history.length} days`}</Text>
-              <HistoryChart history={d.history} />
-            </BlockStack>
-          </Card>
+          <SectionCard title={`Entries and exits, last ${d.history.length} days`}>
+            <HistoryChart history={d.history} />
+          </SectionCard>
         </Layout.Section>
         <Layout.Section>
           <Card padding="0">
@@ -202,20 +195,15 @@ function TableCard({
   numeric?: boolean[];
 }) {
   return (
-    <Card>
-      <BlockStack gap="200">
-        <Text as="h2" variant="headingMd">
-          {title}
+    <SectionCard title={title} gap="200">
+      {rows.length === 0 ? (
+        <Text as="p" tone="subdued">
+          {empty}
         </Text>
-        {rows.length === 0 ? (
-          <Text as="p" tone="subdued">
-            {empty}
-          </Text>
-        ) : (
-          <DataTable columnContentTypes={headings.map((_, i) => (numeric[i] ? "numeric" : "text"))} headings={headings} rows={rows} />
-        )}
-      </BlockStack>
-    </Card>
+      ) : (
+        <DataTable columnContentTypes={headings.map((_, i) => (numeric[i] ? "numeric" : "text"))} headings={headings} rows={rows} />
+      )}
+    </SectionCard>
   );
 }
 

@@ -7,6 +7,7 @@ import { shopperTimeline, type TimelineKind } from "../admin/shoppers.server";
 import db from "../db.server";
 import { StatGrid } from "../components/Stat";
 import { StatusBadge } from "../components/StatusBadge";
+import { SectionCard } from "../components/SectionCard";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -40,45 +41,40 @@ export default function ShopperTimeline() {
             ]}
           />
         </Card>
-        <Card>
-          <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">
-              Timeline (newest first)
+        <SectionCard title="Timeline (newest first)">
+          {entries.length === 0 ? (
+            <Text as="p" tone="subdued">
+              Nothing has happened for this shopper yet.
             </Text>
-            {entries.length === 0 ? (
-              <Text as="p" tone="subdued">
-                Nothing has happened for this shopper yet.
-              </Text>
-            ) : (
-              <ol style={{ listStyle: "none", margin: 0, padding: 0 }}>
-                {entries.map((e, i) => (
-                  <li key={i}>
-                    <Box paddingBlock="200" borderBlockEndWidth="025" borderColor="border-secondary">
-                      <InlineStack gap="300" blockAlign="start" wrap={false}>
-                        <Box minWidth="150px">
+          ) : (
+            <ol style={{ listStyle: "none", margin: 0, padding: 0 }}>
+              {entries.map((e, i) => (
+                <li key={i}>
+                  <Box paddingBlock="200" borderBlockEndWidth="025" borderColor="border-secondary">
+                    <InlineStack gap="300" blockAlign="start" wrap={false}>
+                      <Box minWidth="150px">
+                        <Text as="span" tone="subdued" variant="bodySm">
+                          {formatDateTime(e.at, timeZone)}
+                        </Text>
+                      </Box>
+                      <Box minWidth="90px">
+                        <Badge>{KIND_LABEL[e.kind]}</Badge>
+                      </Box>
+                      <BlockStack>
+                        <Text as="span">{e.title}</Text>
+                        {e.detail ? (
                           <Text as="span" tone="subdued" variant="bodySm">
-                            {formatDateTime(e.at, timeZone)}
+                            {e.detail}
                           </Text>
-                        </Box>
-                        <Box minWidth="90px">
-                          <Badge>{KIND_LABEL[e.kind]}</Badge>
-                        </Box>
-                        <BlockStack>
-                          <Text as="span">{e.title}</Text>
-                          {e.detail ? (
-                            <Text as="span" tone="subdued" variant="bodySm">
-                              {e.detail}
-                            </Text>
-                          ) : null}
-                        </BlockStack>
-                      </InlineStack>
-                    </Box>
-                  </li>
-                ))}
-              </ol>
-            )}
-          </BlockStack>
-        </Card>
+                        ) : null}
+                      </BlockStack>
+                    </InlineStack>
+                  </Box>
+                </li>
+              ))}
+            </ol>
+          )}
+        </SectionCard>
       </BlockStack>
     </Page>
   );

@@ -6,6 +6,7 @@ import { describeDefinition } from "../../segments/describe";
 import { SegmentNodeSchema } from "../../segments/definition";
 import { formatCount } from "../../admin/format";
 import { GroupEditor } from "./ConditionTree";
+import { SectionCard } from "../SectionCard";
 
 type Preview = {
   preview: {
@@ -77,14 +78,9 @@ export function SegmentBuilder({ title, backUrl, initial, errors = {} }: Builder
                 <TextField label="Description" value={description} onChange={setDescription} error={errors.description} autoComplete="off" multiline={2} />
               </FormLayout>
             </Card>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  Conditions
-                </Text>
-                <GroupEditor group={root} depth={0} errors={conditionErrors} paths={paths} onChange={onChange} />
-              </BlockStack>
-            </Card>
+            <SectionCard title="Conditions">
+              <GroupEditor group={root} depth={0} errors={conditionErrors} paths={paths} onChange={onChange} />
+            </SectionCard>
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -102,40 +98,35 @@ export function SegmentBuilder({ title, backUrl, initial, errors = {} }: Builder
 function LivePreview({ data, loading, words }: { data: Preview | undefined; loading: boolean; words: string | null }) {
   const p = data?.preview;
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          Matching customers {loading ? <Spinner size="small" accessibilityLabel="Counting" /> : null}
+    <SectionCard title={<>Matching customers {loading ? <Spinner size="small" accessibilityLabel="Counting" /> : null}</>}>
+      {words ? <Text as="p" tone="subdued">{`Customers who ${words}.`}</Text> : null}
+      {!p ? (
+        <Text as="p" tone="subdued">
+          {data?.incomplete ? "Finish the conditions to see who matches." : "Counting…"}
         </Text>
-        {words ? <Text as="p" tone="subdued">{`Customers who ${words}.`}</Text> : null}
-        {!p ? (
-          <Text as="p" tone="subdued">
-            {data?.incomplete ? "Finish the conditions to see who matches." : "Counting…"}
+      ) : (
+        <BlockStack gap="200">
+          <Text as="p" variant="headingLg" id="live-count">
+            {`${p.exact ? "" : "about "}${formatCount(p.count)} customers`}
           </Text>
-        ) : (
-          <BlockStack gap="200">
-            <Text as="p" variant="headingLg" id="live-count">
-              {`${p.exact ? "" : "about "}${formatCount(p.count)} customers`}
+          <Text as="p">{`${formatCount(p.subscribers)} of them subscribed to SMS`}</Text>
+          {!p.exact ? (
+            <Text as="p" variant="bodySm" tone="subdued">
+              Approximate: abandoned-checkout and city conditions are counted loosely here; saving evaluates every customer exactly.
             </Text>
-            <Text as="p">{`${formatCount(p.subscribers)} of them subscribed to SMS`}</Text>
-            {!p.exact ? (
-              <Text as="p" variant="bodySm" tone="subdued">
-                Approximate: abandoned-checkout and city conditions are counted loosely here; saving evaluates every customer exactly.
+          ) : null}
+          {p.members.length ? (
+            <BlockStack gap="100">
+              <Text as="h3" variant="headingSm">
+                {`First ${p.members.length}`}
               </Text>
-            ) : null}
-            {p.members.length ? (
-              <BlockStack gap="100">
-                <Text as="h3" variant="headingSm">
-                  {`First ${p.members.length}`}
-                </Text>
-                {p.members.map((m) => (
-                  <Text as="p" key={m.id}>{`${m.name} · ${m.phone ?? "no phone"} · ${m.consent.toLowerCase().replace("_", " ")}`}</Text>
-                ))}
-              </BlockStack>
-            ) : null}
-          </BlockStack>
-        )}
-      </BlockStack>
-    </Card>
+              {p.members.map((m) => (
+                <Text as="p" key={m.id}>{`${m.name} · ${m.phone ?? "no phone"} · ${m.consent.toLowerCase().replace("_", " ")}`}</Text>
+              ))}
+            </BlockStack>
+          ) : null}
+        </BlockStack>
+      )}
+    </SectionCard>
   );
 }
