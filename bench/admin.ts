@@ -10,7 +10,7 @@ import { ensureShop } from "../app/commerce/shops.server";
 import { mintSessionToken } from "../app/admin/session-token.server";
 import { sessionStorage } from "../app/shopify.server";
 import type { BenchContext } from "./sections";
-import { seedCustomers } from "./segments";
+import { analyze, seedCustomers } from "./segments";
 import { log, ms, summarize } from "./stats";
 import { compared, type BenchRow } from "./table";
 
@@ -105,5 +105,5 @@ async function seedMessages(driver: SqlDriver, provider: "sqlite" | "postgresql"
       CASE WHEN n % 10 = 0 THEN ${status("FAILED")} ELSE ${status("DELIVERED")} END, 'bench:' || ${text("n")},
       ${sentAt}, ${sentAt}, CASE WHEN n % 10 = 0 THEN NULL ELSE ${sentAt} END, 1, 0.0079, ${sentAt}, ${sentAt}
     FROM ${series}`);
-  await driver.exec("ANALYZE");
+  await analyze(driver, provider);
 }

@@ -142,5 +142,16 @@ export async function seedCustomers(driver: SqlDriver, provider: "sqlite" | "pos
       WHERE c."shopId" = '${shopId}' AND ${where.replace(/"(\w+)" /g, 'c."$1" ').replace(/^"(\w+)"/, 'c."$1"')}`);
   }
   await driver.exec(`UPDATE "Segment" SET "memberCount" = (SELECT COUNT(*) FROM "SegmentMembership" m WHERE m."segmentId" = "Segment"."id") WHERE "shopId" = '${shopId}'`);
-  await driver.exec(pg ? `ANALYZE` : `ANALYZE`);
+  await analyze(driver, provider);
+}
+
+/**
+ * Planner statistics after seeding. On SQLite they are gathered through the app's own
+ * client: a connection loads them when it reads the schema, so the app's connection, opened
+ * before the seeding, would otherwise go on planning as if the tables were empty (a process
+ * started on a full database gathers them itself: PRAGMA optimize at connection open).
+ */
+export async function analyze(driver: SqlDriver, provider: "sqlite" | "postgresql") {
+  if (provider === "sqlite") await db.$executeRawUnsafe("ANALYZE");
+  else await driver.exec("ANALYZE");
 }
