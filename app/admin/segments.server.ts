@@ -41,20 +41,15 @@ function backfillOf(s: { backfillStartedAt: Date | null; backfillCompletedAt: Da
  * member of every segment that way (segments list at 1M customers: 2.7 s on SQLite).
  */
 async function subscribedMembers(db: Db, shopId: string, segmentId: string, { limit = Number.MAX_SAFE_INTEGER, sample }: { limit?: number; sample?: number } = {}): Promise<number> {
-  const [row] =
+  const members =
     sample === undefined
-      ? await db.$queryRaw<{ n: bigint | number }[]>`
-        SELECT COUNT(*) AS "n" FROM (
-          SELECT 1 FROM "SegmentMembership" m JOIN "Customer" c ON c."id" = m."customerId"
-          WHERE m."segmentId" = ${segmentId} AND m."shopId" = ${shopId} AND c."smsConsent" = 'SUBSCRIBED' AND c."phone" IS NOT NULL
-          ${limitOf(limit)}
-        ) reachable`
-      : await db.$queryRaw<{ n: bigint | number }[]>`
-        SELECT COUNT(*) AS "n" FROM (
-          SELECT 1 FROM (${firstMembers(segmentId, sample)}) m CROSS JOIN "Customer" c
-          WHERE c."id" = m."customerId" AND c."shopId" = ${shopId} AND c."smsConsent" = 'SUBSCRIBED' AND c."phone" IS NOT NULL
-          ${limitOf(limit)}
-        ) reachable`;
+      ? sql`"SegmentMembership" m JOIN "Customer" c ON c."id" = m."customerId" WHERE m."segmentId" = ${segmentId} AND m."shopId" = ${shopId}`
+      : sql`(${firstMembers(segmentId, sample)}) m CROSS JOIN "Customer" c WHERE c."id" = m."customerId" AND c."shopId" = ${shopId}`;
+  const [row] = await db.$queryRaw<{ n: bigint | number }[]>`
+    SELECT COUNT(*) AS "n" FROM (
+      SELECT 1 FROM ${members} AND c."smsConsent" = 'SUBSCRIBED' AND c."phone" IS NOT NULL
+      ${limitOf(limit)}
+    ) reachable`;
   return Number(row?.n ?? 0);
 }
 
