@@ -39,8 +39,20 @@ export async function benchAdmin(ctx: BenchContext): Promise<BenchRow[]> {
       await seedCustomers(driver, target.provider, shop.id, size, now);
       await seedMessages(driver, target.provider, shop.id, Math.ceil(size / 10), now);
       log(`admin: ${size.toLocaleString("en")} customers seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-      await sessionStorage.storeSession(new Session({ id: `offline_${shop.domain}`, shop: shop.domain, state: "bench", isOnline: false, accessToken: "bench", scope: process.env.SCOPES ?? "" }));
-      const biggest = await db.segment.findFirstOrThrow({ where: { shopId: shop.id }, orderBy: { memberCount: "desc" } });
+      await sessionStorage.storeSession(
+        new Session({
+          id: `offline_${shop.domain}`,
+          shop: shop.domain,
+          state: "bench",
+          isOnline: false,
+          accessToken: "bench",
+          scope: process.env.SCOPES ?? "",
+        }),
+      );
+      const biggest = await db.segment.findFirstOrThrow({
+        where: { shopId: shop.id },
+        orderBy: { memberCount: "desc" },
+      });
       shops.push({ size, domain: shop.domain, segmentId: biggest.id });
     }
   } finally {
@@ -62,7 +74,9 @@ export async function benchAdmin(ctx: BenchContext): Promise<BenchRow[]> {
       }
     }
     const [small, large] = sizes.map((size) => summarize(samples.get(size)!));
-    log(`admin: ${page.name}: ${sizes.map((s, i) => `${s.toLocaleString("en")} → ${ms([small, large][i]!.mean)}`).join(", ")}`);
+    log(
+      `admin: ${page.name}: ${sizes.map((s, i) => `${s.toLocaleString("en")} → ${ms([small, large][i]!.mean)}`).join(", ")}`,
+    );
     const label = `${page.name}, server render (mean), ${sizes[1]!.toLocaleString("en")} vs ${sizes[0]!.toLocaleString("en")} customers`;
     rows.push(compared(section, label, large!.mean, small!.mean, ms));
     rows.push(compared(section, label.replace("(mean)", "(p99)"), large!.p99, small!.p99, ms));
@@ -70,31 +84,55 @@ export async function benchAdmin(ctx: BenchContext): Promise<BenchRow[]> {
   return rows;
 }
 
-async function render(handle: ReturnType<typeof createRequestHandler>, shop: string, pagePath: string): Promise<number> {
-  const token = mintSessionToken({ shop, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! });
-  const request = new Request(`https://bench.example${pagePath}`, { headers: { authorization: `Bearer ${token}`, "user-agent": "Mozilla/5.0 (bench) Chrome/156" } });
+async function render(
+  handle: ReturnType<typeof createRequestHandler>,
+  shop: string,
+  pagePath: string,
+): Promise<number> {
+  const token = mintSessionToken({
+    shop,
+    apiKey: process.env.SHOPIFY_API_KEY!,
+    apiSecret: process.env.SHOPIFY_API_SECRET!,
+  });
+  const request = new Request(`https://bench.example${pagePath}`, {
+    headers: { authorization: `Bearer ${token}`, "user-agent": "Mozilla/5.0 (bench) Chrome/156" },
+  });
   const t = performance.now();
   const response = await handle(request);
   const html = await response.text();
   const took = performance.now() - t;
-  if (response.status !== 200 || !html.includes("</html>")) throw new Error(`${pagePath} answered ${response.status}: ${html.slice(0, 300)}`);
+  if (response.status !== 200 || !html.includes("</html>"))
+    throw new Error(`${pagePath} answered ${response.status}: ${html.slice(0, 300)}`);
   return took;
 }
 
 /** The production build (built first if it is missing). */
 async function serverBuild(): Promise<ServerBuild> {
   const file = path.join(root, "build/server/index.js");
-  if (!existsSync(file)) execFileSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { cwd: root, stdio: "ignore" });
+  if (!existsSync(file))
+    execFileSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+      cwd: root,
+      stdio: "ignore",
+    });
   return (await import(pathToFileURL(file).href)) as ServerBuild;
 }
 
 /** Sent marketing texts spread over the last 90 days, some delivered, for the home page's numbers. */
-async function seedMessages(driver: SqlDriver, provider: "sqlite" | "postgresql", shopId: string, count: number, now: Date) {
+async function seedMessages(
+  driver: SqlDriver,
+  provider: "sqlite" | "postgresql",
+  shopId: string,
+  count: number,
+  now: Date,
+) {
   const nowSec = Math.floor(now.getTime() / 1000);
   const pg = provider === "postgresql";
   const series = pg ? `generate_series(1::bigint, ${count}) AS s(n)` : `seq`;
   const prefix = pg ? "" : `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${count}) `;
-  const ts = (secondsExpr: string) => (pg ? `(to_timestamp(${secondsExpr}) AT TIME ZONE 'UTC')` : `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', ${secondsExpr}, 'unixepoch')`);
+  const ts = (secondsExpr: string) =>
+    pg
+      ? `(to_timestamp(${secondsExpr}) AT TIME ZONE 'UTC')`
+      : `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', ${secondsExpr}, 'unixepoch')`;
   const text = (expr: string) => (pg ? `(${expr})::text` : `CAST(${expr} AS TEXT)`);
   const status = (v: string) => (pg ? `'${v}'::"MessageStatus"` : `'${v}'`);
   const direction = pg ? `'OUTBOUND'::"MessageDirection"` : `'OUTBOUND'`;

@@ -47,7 +47,11 @@ export async function benchDispatch(ctx: BenchContext): Promise<BenchRow[]> {
     const providers = new ProviderRegistry(db, new SecretBox(ENCRYPTION_KEY));
     const shopIds = await setUpShops(providers, credentials);
     const rows: BenchRow[] = [
-      plain(section, `pacing: ${SHOPS} shops, pace limit per shop per worker (never waits)`, `${PACE_PER_SHOP.toLocaleString("en")}/s`),
+      plain(
+        section,
+        `pacing: ${SHOPS} shops, pace limit per shop per worker (never waits)`,
+        `${PACE_PER_SHOP.toLocaleString("en")}/s`,
+      ),
       plain(section, "job fetch (PgBossJobQueue): batches of 10, fetched again at once while full", "no idle wait"),
     ];
     // Each round: fresh shoppers, the server's count from zero, then the exactly-once check.
@@ -56,25 +60,44 @@ export async function benchDispatch(ctx: BenchContext): Promise<BenchRow[]> {
       round++;
       twilio.received.length = 0;
       const rate = await send(round);
-      return { rate, check: await exactlyOnce(twilio.received.map((r) => r.params.To!), shopIds, round, messages) };
+      return {
+        rate,
+        check: await exactlyOnce(
+          twilio.received.map((r) => r.params.To!),
+          shopIds,
+          round,
+          messages,
+        ),
+      };
     };
 
     const drained = await measure((r) => drainInProcess(providers, shopIds, r, messages));
     log(`send jobs drained in-process: ${perSecond(drained.rate)}; ${drained.check}`);
     rows.push(
-      compared(section, "SMS/s, send jobs drained back to back in one process (no fetch wait) vs bare adapter", drained.rate, bareRate, perSecond),
+      compared(
+        section,
+        "SMS/s, send jobs drained back to back in one process (no fetch wait) vs bare adapter",
+        drained.rate,
+        bareRate,
+        perSecond,
+      ),
       plain(section, "exactly once (duplicates at the server; messages SENT), drained", drained.check),
     );
 
     const [first] = ctx.options.workers;
     let firstRate = 0;
     for (const workers of ctx.options.workers) {
-      const { rate, check } = await measure((r) => sendThroughWorkers(providers, shopIds, r, messages, workers, () => twilio.received));
+      const { rate, check } = await measure((r) =>
+        sendThroughWorkers(providers, shopIds, r, messages, workers, () => twilio.received),
+      );
       log(`${workers} worker process(es): ${perSecond(rate)}; ${check}`);
       firstRate ||= rate;
       const label = `${workers} worker process${workers > 1 ? "es" : ""}`;
       if (workers !== first) rows.push(compared(section, `SMS/s, ${label} vs ${first}`, rate, firstRate, perSecond));
-      rows.push(compared(section, `SMS/s, ${label} vs bare adapter`, rate, bareRate, perSecond), plain(section, `exactly once, ${label}`, check));
+      rows.push(
+        compared(section, `SMS/s, ${label} vs bare adapter`, rate, bareRate, perSecond),
+        plain(section, `exactly once, ${label}`, check),
+      );
     }
     return rows;
   } finally {
@@ -85,7 +108,8 @@ export async function benchDispatch(ctx: BenchContext): Promise<BenchRow[]> {
 /** The baseline: the adapter alone, posting sequentially as one worker sends, no database. */
 async function bareAdapterRate(credentials: TwilioCredentials, messages: number): Promise<number> {
   const bare = new TwilioProvider(credentials);
-  const send = (i: number) => bare.send({ to: `+4474009${String(i).padStart(5, "0")}`, body: "baseline", messageId: `m${i}` });
+  const send = (i: number) =>
+    bare.send({ to: `+4474009${String(i).padStart(5, "0")}`, body: "baseline", messageId: `m${i}` });
   for (let i = 0; i < 50; i++) await send(i); // warm-up (JIT, connection), untimed
   const t = performance.now();
   for (let i = 0; i < messages; i++) await send(i);
@@ -96,7 +120,12 @@ async function bareAdapterRate(credentials: TwilioCredentials, messages: number)
  * The send path alone: the send jobs drained back to back in this process (table queue, no
  * poll wait between jobs): what a worker could reach if fetching jobs were not the limit.
  */
-async function drainInProcess(providers: ProviderRegistry, shopIds: string[], round: number, messages: number): Promise<number> {
+async function drainInProcess(
+  providers: ProviderRegistry,
+  shopIds: string[],
+  round: number,
+  messages: number,
+): Promise<number> {
   const jobs = new TableJobQueue(db);
   const deps = sendDeps(providers, jobs);
   await scheduleRound(deps, shopIds, round, messages, new Date());
@@ -108,7 +137,14 @@ async function drainInProcess(providers: ProviderRegistry, shopIds: string[], ro
 }
 
 /** Real worker processes on pg-boss; timed from the release to the last SMS the server accepts. */
-async function sendThroughWorkers(providers: ProviderRegistry, shopIds: string[], round: number, messages: number, workers: number, received: () => ReceivedSms[]): Promise<number> {
+async function sendThroughWorkers(
+  providers: ProviderRegistry,
+  shopIds: string[],
+  round: number,
+  messages: number,
+  workers: number,
+  received: () => ReceivedSms[],
+): Promise<number> {
   await scheduleRound(sendDeps(providers, queue), shopIds, round, messages, new Date(Date.now() + HELD_BACK_MS));
   const fleet = await startWorkers(workers, { ...process.env, APP_ENCRYPTION_KEY: ENCRYPTION_KEY });
   try {
@@ -125,14 +161,29 @@ async function setUpShops(providers: ProviderRegistry, credentials: TwilioCreden
   for (let s = 0; s < SHOPS; s++) {
     const shop = await ensureShop(db, `bench-dispatch-${s}-${Date.now().toString(36)}.myshopify.com`);
     // All-day window and no frequency cap: the bench measures sending, not waiting.
-    await db.shopSettings.update({ where: { shopId: shop.id }, data: { messagesPerSecond: PACE_PER_SHOP, quietHoursStartMinute: 1440, quietHoursEndMinute: 0, frequencyCapCount: 1_000_000 } });
+    await db.shopSettings.update({
+      where: { shopId: shop.id },
+      data: {
+        messagesPerSecond: PACE_PER_SHOP,
+        quietHoursStartMinute: 1440,
+        quietHoursEndMinute: 0,
+        frequencyCapCount: 1_000_000,
+      },
+    });
     await providers.useTwilio(shop.id, credentials);
     ids.push(shop.id);
   }
   return ids;
 }
 
-const sendDeps = (providers: ProviderRegistry, jobs: JobQueue): DispatchDeps => ({ db, clock: systemClock, queue: jobs, providers, pacer: new SendPacer(), appUrl: "https://bench.example" });
+const sendDeps = (providers: ProviderRegistry, jobs: JobQueue): DispatchDeps => ({
+  db,
+  clock: systemClock,
+  queue: jobs,
+  providers,
+  pacer: new SendPacer(),
+  appUrl: "https://bench.example",
+});
 
 /** Fresh subscribed shoppers for each round (a shopper's first text differs from later ones), one message each. */
 async function scheduleRound(deps: DispatchDeps, shopIds: string[], round: number, messages: number, dueAt: Date) {
@@ -140,10 +191,25 @@ async function scheduleRound(deps: DispatchDeps, shopIds: string[], round: numbe
     const shopId = shopIds[i % shopIds.length]!;
     const shopifyId = String(500_000 + round * 100_000 + i);
     const customer = await db.customer.create({
-      data: { shopId, shopifyId, phone: phoneOf(round, i), countryCode: "GB", timeZone: "Europe/London", smsConsent: "SUBSCRIBED", firstName: "Ava" },
+      data: {
+        shopId,
+        shopifyId,
+        phone: phoneOf(round, i),
+        countryCode: "GB",
+        timeZone: "Europe/London",
+        smsConsent: "SUBSCRIBED",
+        firstName: "Ava",
+      },
       select: { id: true },
     });
-    await scheduleMessage(deps, { shopId, customerId: customer.id, body: "Weekend sale: 20% off everything", purpose: "marketing", idempotencyKey: `bench:${round}:${i}`, dueAt });
+    await scheduleMessage(deps, {
+      shopId,
+      customerId: customer.id,
+      body: "Weekend sale: 20% off everything",
+      purpose: "marketing",
+      idempotencyKey: `bench:${round}:${i}`,
+      dueAt,
+    });
   }
 }
 
@@ -160,7 +226,10 @@ async function release(shopIds: string[]): Promise<number> {
   const at = new Date();
   await db.$transaction([
     db.message.updateMany({ where: { shopId: { in: shopIds }, status: "SCHEDULED" }, data: { dueAt: at } }),
-    db.$executeRawUnsafe(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'created'`, QUEUES.sendMessage),
+    db.$executeRawUnsafe(
+      `UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'created'`,
+      QUEUES.sendMessage,
+    ),
   ]);
   return at.getTime();
 }
@@ -170,7 +239,9 @@ async function exactlyOnce(recipients: string[], shopIds: string[], round: numbe
   const perNumber = new Map<string, number>();
   for (const to of recipients) perNumber.set(to, (perNumber.get(to) ?? 0) + 1);
   const duplicates = [...perNumber.values()].reduce((s, n) => s + n - 1, 0);
-  const sent = await db.message.count({ where: { shopId: { in: shopIds }, idempotencyKey: { startsWith: `bench:${round}:` }, status: "SENT" } });
+  const sent = await db.message.count({
+    where: { shopId: { in: shopIds }, idempotencyKey: { startsWith: `bench:${round}:` }, status: "SENT" },
+  });
   const verdict = duplicates === 0 && sent === messages && perNumber.size === messages ? "OK" : "FAILED";
   return `${verdict}: ${duplicates} dup, ${sent}/${messages} SENT`;
 }

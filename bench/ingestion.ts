@@ -27,14 +27,19 @@ export async function benchIngestion(ctx: BenchContext): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
     for (const inFlight of concurrency) {
       const [base, ours] = await alternating([bare.url, app.url], secret, requests, inFlight);
-      log(`${inFlight} in flight: bare ${base.perSecond.toFixed(0)}/s, app ${ours.perSecond.toFixed(0)}/s, app p50 ${ms(ours.p50)} p99 ${ms(ours.p99)}, non-200 ${base.errors}/${ours.errors}`);
+      log(
+        `${inFlight} in flight: bare ${base.perSecond.toFixed(0)}/s, app ${ours.perSecond.toFixed(0)}/s, app p50 ${ms(ours.p50)} p99 ${ms(ours.p99)}, non-200 ${base.errors}/${ours.errors}`,
+      );
       const label = (what: string) => `${what}, ${inFlight} in flight (app route vs bare HMAC handler)`;
       rows.push(
         compared(section, label("webhooks/s"), ours.perSecond, base.perSecond, perSecond),
         compared(section, label("p50 ack"), ours.p50, base.p50, ms),
         compared(section, label("p99 ack"), ours.p99, base.p99, ms),
       );
-      if (base.errors + ours.errors > 0) rows.push(plain(section, `non-200 answers, ${inFlight} in flight (app / bare)`, `${ours.errors} / ${base.errors}`));
+      if (base.errors + ours.errors > 0)
+        rows.push(
+          plain(section, `non-200 answers, ${inFlight} in flight (app / bare)`, `${ours.errors} / ${base.errors}`),
+        );
     }
     return rows;
   } finally {
@@ -67,7 +72,9 @@ async function load(baseUrl: string, secret: string, total: number, concurrency:
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const shop = `bench-${Date.now().toString(36)}.myshopify.com`;
   const customer = customerPayload({ updatedAt: new Date() });
-  const deliveries = Array.from({ length: total }, () => signWebhook(baseUrl, secret, shop, "orders/create", orderPayload({ customer, at: new Date() })));
+  const deliveries = Array.from({ length: total }, () =>
+    signWebhook(baseUrl, secret, shop, "orders/create", orderPayload({ customer, at: new Date() })),
+  );
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
@@ -90,10 +97,14 @@ async function load(baseUrl: string, secret: string, total: number, concurrency:
 
 function post(agent: Agent, url: string, headers: Record<string, string>, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", agent, headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      url,
+      { method: "POST", agent, headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -114,6 +125,10 @@ async function startBareServer(secret: string) {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }

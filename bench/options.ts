@@ -17,8 +17,22 @@ export interface BenchOptions {
   workers: number[];
 }
 
-const FULL = { sizes: "1000,100000,1000000", events: "100", requests: "1000", concurrency: "1,4,16,64", messages: "200", workers: "1,2,4" };
-const QUICK = { sizes: "1000,10000", events: "50", requests: "300", concurrency: "1,16", messages: "40", workers: "1,2" };
+const FULL = {
+  sizes: "1000,100000,1000000",
+  events: "100",
+  requests: "1000",
+  concurrency: "1,4,16,64",
+  messages: "200",
+  workers: "1,2,4",
+};
+const QUICK = {
+  sizes: "1000,10000",
+  events: "50",
+  requests: "300",
+  concurrency: "1,16",
+  messages: "40",
+  workers: "1,2",
+};
 
 export const USAGE = `npm run bench [-- --database sqlite|postgresql] [--only ingestion,segments,dispatch,admin] [--quick] [--markdown]
   [--sizes ${FULL.sizes}] [--events ${FULL.events}] [--requests ${FULL.requests}] [--concurrency ${FULL.concurrency}]
@@ -53,12 +67,36 @@ export function parseBenchArgs(args: string[]) {
     messages: Number(values.messages ?? preset.messages),
     workers: list(values.workers, preset.workers),
   };
-  if (values.database && values.database !== "sqlite" && values.database !== "postgresql") throw new Error(`--database must be sqlite or postgresql\n${USAGE}`);
-  const databases: DatabaseProvider[] = values.database ? [values.database as DatabaseProvider] : ["sqlite", "postgresql"];
-  return { options, databases, only: values.only?.split(","), quick: values.quick, markdown: values.markdown, help: values.help, section: values.section };
+  if (values.database && values.database !== "sqlite" && values.database !== "postgresql")
+    throw new Error(`--database must be sqlite or postgresql\n${USAGE}`);
+  const databases: DatabaseProvider[] = values.database
+    ? [values.database as DatabaseProvider]
+    : ["sqlite", "postgresql"];
+  return {
+    options,
+    databases,
+    only: values.only?.split(","),
+    quick: values.quick,
+    markdown: values.markdown,
+    help: values.help,
+    section: values.section,
+  };
 }
 
 /** The flags that carry `options` to a child run. */
 export function optionsAsArgs(o: BenchOptions): string[] {
-  return ["--sizes", o.sizes.join(","), "--events", String(o.events), "--requests", String(o.requests), "--concurrency", o.concurrency.join(","), "--messages", String(o.messages), "--workers", o.workers.join(",")];
+  return [
+    "--sizes",
+    o.sizes.join(","),
+    "--events",
+    String(o.events),
+    "--requests",
+    String(o.requests),
+    "--concurrency",
+    o.concurrency.join(","),
+    "--messages",
+    String(o.messages),
+    "--workers",
+    o.workers.join(","),
+  ];
 }

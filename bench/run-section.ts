@@ -9,7 +9,11 @@ import type { BenchRow } from "./table";
 const DATABASE_NAMES: Record<DatabaseProvider, string> = { sqlite: "SQLite", postgresql: "PostgreSQL" };
 
 /** Runs one section in this process on a scratch database created for it and dropped after. */
-export async function runSectionHere(name: string, provider: DatabaseProvider, options: BenchOptions): Promise<BenchRow[]> {
+export async function runSectionHere(
+  name: string,
+  provider: DatabaseProvider,
+  options: BenchOptions,
+): Promise<BenchRow[]> {
   const section = SECTIONS.find((s) => s.name === name);
   if (!section) throw new Error(`no bench section "${name}" (sections: ${SECTIONS.map((s) => s.name).join(", ")})`);
   const scratch = await createScratchDatabase(provider, "bench");

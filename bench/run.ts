@@ -17,17 +17,24 @@ if (args.help) {
   const { runSectionHere } = await import("./run-section");
   const rows = await runSectionHere(args.section, args.databases[0]!, args.options);
   // Rows go back over IPC: the app's libraries log to stdout.
-  await new Promise<void>((resolve, reject) => process.send!(rows, (error: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    process.send!(rows, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
   process.disconnect();
 } else {
   const unknown = args.only?.filter((name) => !SECTIONS.some((s) => s.name === name)) ?? [];
-  if (unknown.length) throw new Error(`unknown section ${unknown.join(", ")} (sections: ${SECTIONS.map((s) => s.name).join(", ")})\n${USAGE}`);
+  if (unknown.length)
+    throw new Error(
+      `unknown section ${unknown.join(", ")} (sections: ${SECTIONS.map((s) => s.name).join(", ")})\n${USAGE}`,
+    );
   const started = performance.now();
   // Other processes on the machine weigh on every figure (less on the ratios): say how busy it was.
   const loadAtStart = os.loadavg()[0]!;
   const rows: BenchRow[] = [];
   for (const database of args.databases) {
-    for (const section of SECTIONS.filter((s) => s.databases.includes(database) && (!args.only || args.only.includes(s.name)))) {
+    for (const section of SECTIONS.filter(
+      (s) => s.databases.includes(database) && (!args.only || args.only.includes(s.name)),
+    )) {
       rows.push(...(await runSectionInChild(section.name, database, args.options)));
     }
   }
@@ -38,12 +45,28 @@ if (args.help) {
 }
 
 /** One section on one database in a fresh process: its own scratch database and event loop. */
-async function runSectionInChild(section: string, database: DatabaseProvider, options: BenchOptions): Promise<BenchRow[]> {
+async function runSectionInChild(
+  section: string,
+  database: DatabaseProvider,
+  options: BenchOptions,
+): Promise<BenchRow[]> {
   log(`\n== ${section} on ${database}`);
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--section", section, "--database", database, ...optionsAsArgs(options)], {
-    // Its output is progress (stderr here, so stdout stays the table); its rows come over IPC.
-    stdio: ["ignore", 2, 2, "ipc"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      "--section",
+      section,
+      "--database",
+      database,
+      ...optionsAsArgs(options),
+    ],
+    {
+      // Its output is progress (stderr here, so stdout stays the table); its rows come over IPC.
+      stdio: ["ignore", 2, 2, "ipc"],
+    },
+  );
   let rows: BenchRow[] | null = null;
   child.on("message", (message) => (rows = message as BenchRow[]));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));

@@ -25,8 +25,16 @@ export interface BenchSection {
  * A new section is one entry here and one file exporting `run(ctx)`.
  */
 export const SECTIONS: BenchSection[] = [
-  { name: "ingestion", databases: ["sqlite", "postgresql"], run: async (ctx) => (await import("./ingestion")).benchIngestion(ctx) },
-  { name: "segments", databases: ["sqlite", "postgresql"], run: async (ctx) => (await import("./segments")).benchSegments(ctx) },
+  {
+    name: "ingestion",
+    databases: ["sqlite", "postgresql"],
+    run: async (ctx) => (await import("./ingestion")).benchIngestion(ctx),
+  },
+  {
+    name: "segments",
+    databases: ["sqlite", "postgresql"],
+    run: async (ctx) => (await import("./segments")).benchSegments(ctx),
+  },
   // Worker processes share sends only through pg-boss: the embedded table queue on SQLite is one worker's.
   { name: "dispatch", databases: ["postgresql"], run: async (ctx) => (await import("./dispatch")).benchDispatch(ctx) },
   { name: "admin", databases: ["sqlite", "postgresql"], run: async (ctx) => (await import("./admin")).benchAdmin(ctx) },

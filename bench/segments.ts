@@ -25,8 +25,16 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
   const now = new Date();
   const clock = { now: () => now };
   // Flows stay off in the bench shops; the dispatcher's parts are never reached.
-  const deps = { db, clock, queue: new TableJobQueue(db), providers: new ProviderRegistry(db, null), pacer: new SendPacer(), appUrl: "https://bench.example" };
-  const shops: { size: number; id: string; domain: string; samples: number[]; sweeps: Record<SweepWindow, number> }[] = [];
+  const deps = {
+    db,
+    clock,
+    queue: new TableJobQueue(db),
+    providers: new ProviderRegistry(db, null),
+    pacer: new SendPacer(),
+    appUrl: "https://bench.example",
+  };
+  const shops: { size: number; id: string; domain: string; samples: number[]; sweeps: Record<SweepWindow, number> }[] =
+    [];
   try {
     for (const size of o.sizes) {
       const shop = await ensureShop(db, `bench-seg-${size}-${Date.now().toString(36)}.myshopify.com`);
@@ -52,31 +60,55 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
       await db.shop.update({ where: { id: shop.id }, data: { segmentsSweptAt: now } });
       await sweepShop(db, shop.id, now);
     }
-    for (const [window, since] of [["1 min", MINUTE], ["1 h", HOUR]] as const) {
+    for (const [window, since] of [
+      ["1 min", MINUTE],
+      ["1 h", HOUR],
+    ] as const) {
       for (const shop of shops) {
         await db.shop.update({ where: { id: shop.id }, data: { segmentsSweptAt: new Date(now.getTime() - since) } });
         const t = performance.now();
         const result = await sweepShop(db, shop.id, now);
         shop.sweeps[window] = performance.now() - t;
-        log(`${shop.size.toLocaleString("en")} customers: sweep after ${window}: ${result.evaluated} evaluated in ${ms(shop.sweeps[window])}`);
+        log(
+          `${shop.size.toLocaleString("en")} customers: sweep after ${window}: ${result.evaluated} evaluated in ${ms(shop.sweeps[window])}`,
+        );
       }
     }
   } finally {
     await driver.close();
   }
   const perSize = shops.map((shop) => ({ ...shop, event: summarize(shop.samples) }));
-  for (const { size, event } of perSize) log(`${size.toLocaleString("en")} customers: event mean ${ms(event.mean)} p99 ${ms(event.p99)}`);
+  for (const { size, event } of perSize)
+    log(`${size.toLocaleString("en")} customers: event mean ${ms(event.mean)} p99 ${ms(event.p99)}`);
   const [first, ...rest] = perSize;
   const last = perSize.at(-1)!;
   const customers = (n: number) => `${n.toLocaleString("en")} customers`;
   const vsFirst = `vs ${customers(first!.size)}`;
   return [
     ...rest.flatMap(({ size, event }) => [
-      compared(section, `orders/create, worker cost per event (mean), ${customers(size)} ${vsFirst}`, event.mean, first!.event.mean, ms),
-      compared(section, `orders/create, worker cost per event (p99), ${customers(size)} ${vsFirst}`, event.p99, first!.event.p99, ms),
+      compared(
+        section,
+        `orders/create, worker cost per event (mean), ${customers(size)} ${vsFirst}`,
+        event.mean,
+        first!.event.mean,
+        ms,
+      ),
+      compared(
+        section,
+        `orders/create, worker cost per event (p99), ${customers(size)} ${vsFirst}`,
+        event.p99,
+        first!.event.p99,
+        ms,
+      ),
     ]),
     ...(["1 min", "1 h"] as const).map((window) =>
-      compared(section, `time sweep ${window} after the last, ${customers(last.size)} ${vsFirst}`, last.sweeps[window], first!.sweeps[window], ms),
+      compared(
+        section,
+        `time sweep ${window} after the last, ${customers(last.size)} ${vsFirst}`,
+        last.sweeps[window],
+        first!.sweeps[window],
+        ms,
+      ),
     ),
   ];
 }
@@ -84,11 +116,27 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
 type SweepWindow = "1 min" | "1 h";
 
 /** The worker's cost of one orders/create for an existing customer of `shop` (the inbox insert before it is not timed). */
-async function timeOneOrder(deps: Parameters<typeof processWebhook>[0], shop: { size: number; domain: string }, i: number, now: Date): Promise<number> {
-  const n = 1 + Math.floor(((i * 2654435761) % 2 ** 32) / 2 ** 32 * shop.size);
-  const customer = customerPayload({ id: shopifyIdOf(n), updatedAt: now, phone: `+1${2_000_000_000 + n}`, smsState: "subscribed", consentAt: new Date(now.getTime() - DAY) });
+async function timeOneOrder(
+  deps: Parameters<typeof processWebhook>[0],
+  shop: { size: number; domain: string },
+  i: number,
+  now: Date,
+): Promise<number> {
+  const n = 1 + Math.floor((((i * 2654435761) % 2 ** 32) / 2 ** 32) * shop.size);
+  const customer = customerPayload({
+    id: shopifyIdOf(n),
+    updatedAt: now,
+    phone: `+1${2_000_000_000 + n}`,
+    smsState: "subscribed",
+    consentAt: new Date(now.getTime() - DAY),
+  });
   const inbox = await db.webhookInbox.create({
-    data: { shopDomain: shop.domain, topic: "orders/create", webhookId: `bench-${shop.size}-${i}`, payload: JSON.stringify(orderPayload({ customer, at: now })) },
+    data: {
+      shopDomain: shop.domain,
+      topic: "orders/create",
+      webhookId: `bench-${shop.size}-${i}`,
+      payload: JSON.stringify(orderPayload({ customer, at: now })),
+    },
   });
   const t = performance.now();
   await processWebhook(deps, inbox.id);
@@ -98,13 +146,21 @@ async function timeOneOrder(deps: Parameters<typeof processWebhook>[0], shop: { 
 const shopifyIdOf = (n: number) => 9_000_000_000 + n;
 
 /** Bulk-inserts `size` customers and their memberships in the shop's built-in segments. */
-export async function seedCustomers(driver: SqlDriver, provider: "sqlite" | "postgresql", shopId: string, size: number, now: Date) {
+export async function seedCustomers(
+  driver: SqlDriver,
+  provider: "sqlite" | "postgresql",
+  shopId: string,
+  size: number,
+  now: Date,
+) {
   const nowSec = Math.floor(now.getTime() / 1000);
   const pg = provider === "postgresql";
   const series = pg ? `generate_series(1::bigint, ${size}) AS s(n)` : `seq`;
   const prefix = pg ? "" : `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${size}) `;
   const ts = (secondsExpr: string) =>
-    pg ? `(to_timestamp(${secondsExpr}) AT TIME ZONE 'UTC')` : `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', ${secondsExpr}, 'unixepoch')`;
+    pg
+      ? `(to_timestamp(${secondsExpr}) AT TIME ZONE 'UTC')`
+      : `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', ${secondsExpr}, 'unixepoch')`;
   const text = (expr: string) => (pg ? `(${expr})::text` : `CAST(${expr} AS TEXT)`);
   const consent = (v: string) => (pg ? `'${v}'::"SmsConsentState"` : `'${v}'`);
   // 40% never ordered, 30% once, 30% repeat; last order spread over two years; some clicks.
@@ -141,7 +197,9 @@ export async function seedCustomers(driver: SqlDriver, provider: "sqlite" | "pos
       SELECT seg."id", c."id", c."shopId", c."createdAt" FROM "Customer" c JOIN "Segment" seg ON seg."shopId" = c."shopId" AND seg."key" = '${key}'
       WHERE c."shopId" = '${shopId}' AND ${where.replace(/"(\w+)" /g, 'c."$1" ').replace(/^"(\w+)"/, 'c."$1"')}`);
   }
-  await driver.exec(`UPDATE "Segment" SET "memberCount" = (SELECT COUNT(*) FROM "SegmentMembership" m WHERE m."segmentId" = "Segment"."id") WHERE "shopId" = '${shopId}'`);
+  await driver.exec(
+    `UPDATE "Segment" SET "memberCount" = (SELECT COUNT(*) FROM "SegmentMembership" m WHERE m."segmentId" = "Segment"."id") WHERE "shopId" = '${shopId}'`,
+  );
   await analyze(driver, provider);
 }
 

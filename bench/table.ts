@@ -11,12 +11,24 @@ export interface BenchRow {
 }
 
 /** A figure and its baseline, both formatted the same way, with figure/baseline as the ratio. */
-export function compared(section: string, label: string, figure: number, baseline: number, format: (v: number) => string): BenchRow {
+export function compared(
+  section: string,
+  label: string,
+  figure: number,
+  baseline: number,
+  format: (v: number) => string,
+): BenchRow {
   return { section, case: label, figure: format(figure), baseline: format(baseline), ratio: ratio(figure / baseline) };
 }
 
 /** A figure with no baseline (a count, a check). */
-export const plain = (section: string, label: string, figure: string): BenchRow => ({ section, case: label, figure, baseline: "", ratio: "" });
+export const plain = (section: string, label: string, figure: string): BenchRow => ({
+  section,
+  case: label,
+  figure,
+  baseline: "",
+  ratio: "",
+});
 
 const HEADERS = ["section", "case", "figure", "baseline", "ratio"] as const;
 const cellsOf = (r: BenchRow) => [r.section, r.case, r.figure, r.baseline, r.ratio];
@@ -26,14 +38,24 @@ const RIGHT = [false, false, true, true, true];
 /** Markdown: pasteable into docs as is. */
 export function markdownTable(rows: BenchRow[]): string {
   const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
-  return [line([...HEADERS]), `|${RIGHT.map((r) => (r ? "---:" : "---")).join("|")}|`, ...rows.map((r) => line(cellsOf(r)))].join("\n");
+  return [
+    line([...HEADERS]),
+    `|${RIGHT.map((r) => (r ? "---:" : "---")).join("|")}|`,
+    ...rows.map((r) => line(cellsOf(r))),
+  ].join("\n");
 }
 
 /** Aligned columns for a terminal; the section is printed once per group. */
 export function plainTable(rows: BenchRow[]): string {
-  const cells = rows.map((r, i) => cellsOf(r).map((c, j) => (j === 0 && i > 0 && rows[i - 1]!.section === r.section ? "" : c)));
+  const cells = rows.map((r, i) =>
+    cellsOf(r).map((c, j) => (j === 0 && i > 0 && rows[i - 1]!.section === r.section ? "" : c)),
+  );
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (RIGHT[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => (RIGHT[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(HEADERS), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
 }
 

@@ -16,7 +16,10 @@ execFileSync(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts
   stdio: "inherit",
 });
 
-const names = (p: DatabaseProvider) => listMigrations(p).map((m) => m.name).join("\n");
+const names = (p: DatabaseProvider) =>
+  listMigrations(p)
+    .map((m) => m.name)
+    .join("\n");
 if (names("sqlite") !== names("postgresql")) {
   console.error("migration folders differ between prisma/migrations and prisma/postgresql/migrations");
   failed = true;

@@ -12,16 +12,23 @@ const env = {
   SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`,
   // The development-only way into the admin pages from this browser (refused in production).
   DEV_ADMIN_LOGIN: process.env.DEV_ADMIN_LOGIN ?? "1",
-  SCOPES: process.env.SCOPES ?? "read_customers,write_customers,read_orders,read_checkouts,read_products,read_inventory,read_discounts,write_discounts",
+  SCOPES:
+    process.env.SCOPES ??
+    "read_customers,write_customers,read_orders,read_checkouts,read_products,read_inventory,read_discounts,write_discounts",
 };
 
 console.log(`Segmented SMS (embedded default: SQLite, local outbox) on http://localhost:${port}  health: /healthz`);
 console.log(`Admin pages (development login): http://localhost:${port}/dev/login?shop=demo-store.myshopify.com`);
-console.log(`Simulated store: demo-store.myshopify.com (SIMULATOR=off to disable). Watch it: npm run cli -- segments --shop demo-store.myshopify.com`);
+console.log(
+  `Simulated store: demo-store.myshopify.com (SIMULATOR=off to disable). Watch it: npm run cli -- segments --shop demo-store.myshopify.com`,
+);
 const app = spawn("npx", ["remix", "vite:dev", "--port", port, "--strictPort"], { env, stdio: "inherit" });
 const worker = spawn("npx", ["tsx", "scripts/worker.ts"], { env, stdio: "inherit" });
 // A simulated store posting signed webhooks to this app, so segments fill and change.
-const store = process.env.SIMULATOR === "off" ? null : spawn("npx", ["tsx", "scripts/simulate-store.ts"], { env, stdio: "inherit" });
+const store =
+  process.env.SIMULATOR === "off"
+    ? null
+    : spawn("npx", ["tsx", "scripts/simulate-store.ts"], { env, stdio: "inherit" });
 const children = [app, worker, ...(store ? [store] : [])];
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => children.forEach((c) => c.kill(signal)));

@@ -23,22 +23,22 @@ export function postgresSchemaFrom(sqliteSchema: string): string {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) main();
 
 function main() {
-const expected = postgresSchemaFrom(readFileSync(source, "utf8"));
-if (process.argv.includes("--check")) {
-  let actual = "";
-  try {
-    actual = readFileSync(target, "utf8");
-  } catch {
-    /* missing counts as drift */
+  const expected = postgresSchemaFrom(readFileSync(source, "utf8"));
+  if (process.argv.includes("--check")) {
+    let actual = "";
+    try {
+      actual = readFileSync(target, "utf8");
+    } catch {
+      /* missing counts as drift */
+    }
+    if (actual !== expected) {
+      console.error("prisma/postgresql/schema.prisma is out of date: run `npm run db:profiles`.");
+      process.exit(1);
+    }
+    console.log("schema profiles: in sync");
+  } else {
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, expected);
+    console.log(`wrote ${path.relative(root, target)}`);
   }
-  if (actual !== expected) {
-    console.error("prisma/postgresql/schema.prisma is out of date: run `npm run db:profiles`.");
-    process.exit(1);
-  }
-  console.log("schema profiles: in sync");
-} else {
-  mkdirSync(path.dirname(target), { recursive: true });
-  writeFileSync(target, expected);
-  console.log(`wrote ${path.relative(root, target)}`);
-}
 }

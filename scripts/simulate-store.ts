@@ -14,7 +14,9 @@ const controller = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => controller.abort());
 
 for (let waited = 0; ; waited += 500) {
-  const ok = await fetch(new URL("/healthz", appUrl)).then((r) => r.ok).catch(() => false);
+  const ok = await fetch(new URL("/healthz", appUrl))
+    .then((r) => r.ok)
+    .catch(() => false);
   if (ok) break;
   if (controller.signal.aborted) process.exit(0);
   if (waited > 120_000) {

@@ -18,10 +18,17 @@ export type WorkerProcess = ChildProcess & { ready: Promise<void> };
  * started within two minutes (tsx and pg-boss's queues take seconds on a busy machine).
  */
 export function spawnWorker(env: NodeJS.ProcessEnv): WorkerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER_SCRIPT], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", WORKER_SCRIPT], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stderr!.resume();
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker ${child.pid} did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`worker ${child.pid} did not start within ${START_TIMEOUT_MS / 1000} s`)),
+      START_TIMEOUT_MS,
+    );
     createInterface({ input: child.stdout! }).on("line", (line) => {
       if (!line.includes('"msg":"worker started"')) return;
       clearTimeout(timer);

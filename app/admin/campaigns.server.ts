@@ -11,14 +11,29 @@ import { zonedLocalToUtc } from "./zoned-time";
 /** The campaigns list, newest first, with per-campaign delivery counts and attributed revenue aggregated in the database. */
 export async function campaignList(db: Db, shopId: string, url: URL) {
   const { rows, nextCursor } = pageOf(
-    await db.campaign.findMany({ where: { shopId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], include: { segment: { select: { name: true } } }, ...pageArgs(url) }),
+    await db.campaign.findMany({
+      where: { shopId },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      include: { segment: { select: { name: true } } },
+      ...pageArgs(url),
+    }),
   );
   const ids = rows.map((c) => c.id);
   const [byStatus, revenue] = await Promise.all([
-    db.message.groupBy({ by: ["campaignId", "status"], where: { shopId, campaignId: { in: ids } }, _count: { _all: true } }),
-    db.attribution.groupBy({ by: ["campaignId"], where: { shopId, campaignId: { in: ids }, model: "click" }, _sum: { revenue: true }, _count: { _all: true } }),
+    db.message.groupBy({
+      by: ["campaignId", "status"],
+      where: { shopId, campaignId: { in: ids } },
+      _count: { _all: true },
+    }),
+    db.attribution.groupBy({
+      by: ["campaignId"],
+      where: { shopId, campaignId: { in: ids }, model: "click" },
+      _sum: { revenue: true },
+      _count: { _all: true },
+    }),
   ]);
-  const count = (id: string, statuses: string[]) => byStatus.filter((g) => g.campaignId === id && statuses.includes(g.status)).reduce((n, g) => n + g._count._all, 0);
+  const count = (id: string, statuses: string[]) =>
+    byStatus.filter((g) => g.campaignId === id && statuses.includes(g.status)).reduce((n, g) => n + g._count._all, 0);
   return {
     nextCursor,
     campaigns: rows.map((c) => {
@@ -43,7 +58,11 @@ export async function campaignList(db: Db, shopId: string, url: URL) {
 
 /** What the compose page needs: the segments to choose from and how texts are signed. */
 export async function composeOptions(db: Db, shop: ShopWithSettings) {
-  const segments = await db.segment.findMany({ where: { shopId: shop.id, archivedAt: null }, orderBy: { name: "asc" }, select: { id: true, name: true, memberCount: true } });
+  const segments = await db.segment.findMany({
+    where: { shopId: shop.id, archivedAt: null },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true, memberCount: true },
+  });
   return { segments, senderName: shopSenderName(shop), timeZone: shop.ianaTimezone, currency: shop.currency };
 }
 
@@ -53,7 +72,11 @@ export type FieldErrors = Partial<Record<"name" | "segmentId" | "body" | "schedu
  * The compose form: name, segment, body (the domain's CampaignInput) and when. A scheduled
  * time is wall-clock time in the shop's zone, converted to UTC here, and must be in the future.
  */
-export function parseCompose(form: FormData, timeZone: string, now: Date): { input: CampaignInput } | { errors: FieldErrors } {
+export function parseCompose(
+  form: FormData,
+  timeZone: string,
+  now: Date,
+): { input: CampaignInput } | { errors: FieldErrors } {
   const errors: FieldErrors = {};
   let scheduledAt: Date | undefined;
   if (form.get("when") === "schedule") {
@@ -63,16 +86,28 @@ export function parseCompose(form: FormData, timeZone: string, now: Date): { inp
     else if (at <= now) errors.scheduledAt = `that time has passed in ${timeZone}: choose a later one, or send now`;
     else scheduledAt = at;
   }
-  const parsed = CampaignInput.safeParse({ name: form.get("name") ?? "", segmentId: form.get("segmentId") ?? "", body: form.get("body") ?? "", scheduledAt });
-  if (!parsed.success) for (const issue of parsed.error.issues) errors[issue.path[0] as keyof FieldErrors] ??= issue.message;
+  const parsed = CampaignInput.safeParse({
+    name: form.get("name") ?? "",
+    segmentId: form.get("segmentId") ?? "",
+    body: form.get("body") ?? "",
+    scheduledAt,
+  });
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) errors[issue.path[0] as keyof FieldErrors] ??= issue.message;
   return parsed.success && !Object.keys(errors).length ? { input: parsed.data } : { errors };
 }
 
 /** The estimate shown before sending: the domain's (recipients, segments, cost) plus who the gates would hold at that time. */
 export async function composeEstimate(db: Db, shop: ShopWithSettings, segmentId: string, body: string, at: Date) {
-  const segment = await db.segment.findFirst({ where: { id: segmentId, shopId: shop.id, archivedAt: null }, select: { id: true, memberCount: true } });
+  const segment = await db.segment.findFirst({
+    where: { id: segmentId, shopId: shop.id, archivedAt: null },
+    select: { id: true, memberCount: true },
+  });
   if (!segment) return null;
-  const [estimate, held] = await Promise.all([estimateCampaign(db, shop.id, segment.id, body), estimateHolds(db, shop.id, segment.id, at)]);
+  const [estimate, held] = await Promise.all([
+    estimateCampaign(db, shop.id, segment.id, body),
+    estimateHolds(db, shop.id, segment.id, at),
+  ]);
   return {
     members: segment.memberCount,
     recipients: estimate.recipients,
@@ -89,11 +124,22 @@ export async function composeEstimate(db: Db, shop: ShopWithSettings, segmentId:
 export type ComposeEstimate = NonNullable<Awaited<ReturnType<typeof composeEstimate>>>;
 
 /** Message states as the campaign page groups them. */
-const PROGRESS = { queued: ["SCHEDULED", "SENDING"], held: ["HELD"], sent: ["SENT"], delivered: ["DELIVERED"], failed: ["FAILED"], blocked: ["SUPPRESSED"], cancelled: ["CANCELLED"] } as const;
+const PROGRESS = {
+  queued: ["SCHEDULED", "SENDING"],
+  held: ["HELD"],
+  sent: ["SENT"],
+  delivered: ["DELIVERED"],
+  failed: ["FAILED"],
+  blocked: ["SUPPRESSED"],
+  cancelled: ["CANCELLED"],
+} as const;
 
 /** One campaign: its progress from Message counts by status, its results, and sends / clicks over time. */
 export async function campaignDetail(db: Db, shopId: string, id: string) {
-  const campaign = await db.campaign.findFirst({ where: { id, shopId }, include: { segment: { select: { id: true, name: true } } } });
+  const campaign = await db.campaign.findFirst({
+    where: { id, shopId },
+    include: { segment: { select: { id: true, name: true } } },
+  });
   if (!campaign) notFound("Campaign");
   const [byStatus, results, activity] = await Promise.all([
     db.message.groupBy({ by: ["status"], where: { shopId, campaignId: id }, _count: { _all: true } }),
@@ -101,7 +147,10 @@ export async function campaignDetail(db: Db, shopId: string, id: string) {
     activityOverTime(db, shopId, id),
   ]);
   const progress = Object.fromEntries(
-    Object.entries(PROGRESS).map(([label, statuses]) => [label, byStatus.filter((g) => (statuses as readonly string[]).includes(g.status)).reduce((n, g) => n + g._count._all, 0)]),
+    Object.entries(PROGRESS).map(([label, statuses]) => [
+      label,
+      byStatus.filter((g) => (statuses as readonly string[]).includes(g.status)).reduce((n, g) => n + g._count._all, 0),
+    ]),
   ) as Record<keyof typeof PROGRESS, number>;
   const total = Object.values(progress).reduce((a, b) => a + b, 0);
   return {
@@ -129,7 +178,10 @@ export async function campaignDetail(db: Db, shopId: string, id: string) {
  */
 async function activityOverTime(db: Db, shopId: string, campaignId: string) {
   const [sends, clicks] = await Promise.all([
-    db.message.findMany({ where: { shopId, campaignId, sentAt: { not: null }, status: { in: ["SENT", "DELIVERED"] } }, select: { sentAt: true } }),
+    db.message.findMany({
+      where: { shopId, campaignId, sentAt: { not: null }, status: { in: ["SENT", "DELIVERED"] } },
+      select: { sentAt: true },
+    }),
     db.click.findMany({ where: { shopId, link: { message: { campaignId } } }, select: { at: true } }),
   ]);
   const times = [...sends.map((m) => m.sentAt!.getTime()), ...clicks.map((c) => c.at.getTime())];
@@ -143,5 +195,9 @@ async function activityOverTime(db: Db, shopId: string, campaignId: string) {
     for (const t of list) counts.set(key(t), (counts.get(key(t)) ?? 0) + 1);
     return keys.map((k) => ({ key: k, value: counts.get(k) ?? 0 }));
   };
-  return { bucket: bucket === 3_600_000 ? "hour" : "day", sends: series(sends.map((m) => m.sentAt!.getTime())), clicks: series(clicks.map((c) => c.at.getTime())) };
+  return {
+    bucket: bucket === 3_600_000 ? "hour" : "day",
+    sends: series(sends.map((m) => m.sentAt!.getTime())),
+    clicks: series(clicks.map((c) => c.at.getTime())),
+  };
 }

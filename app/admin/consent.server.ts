@@ -24,7 +24,18 @@ export function ledgerFilterOf(url: URL): LedgerFilter {
   return LedgerFilter.parse({ state: get("state"), source: get("source"), customer: get("customer") });
 }
 
-const LEDGER_FIELDS = { id: true, customerId: true, phone: true, state: true, optInLevel: true, source: true, wording: true, occurredAt: true, recordedAt: true, evidence: true } as const;
+const LEDGER_FIELDS = {
+  id: true,
+  customerId: true,
+  phone: true,
+  state: true,
+  optInLevel: true,
+  source: true,
+  wording: true,
+  occurredAt: true,
+  recordedAt: true,
+  evidence: true,
+} as const;
 
 /**
  * One page of the ledger. The whole ledger reads newest first; one shopper's history reads
@@ -51,7 +62,9 @@ export async function ledgerPage(db: Db, shopId: string, filter: LedgerFilter, u
  */
 function evidenceSummary(evidence: unknown): string | null {
   if (evidence == null) return null;
-  const text = JSON.stringify(evidence, (_key, value: unknown) => (typeof value === "string" && PHONE_LIKE.test(value) ? maskPhone(value) : value));
+  const text = JSON.stringify(evidence, (_key, value: unknown) =>
+    typeof value === "string" && PHONE_LIKE.test(value) ? maskPhone(value) : value,
+  );
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 const PHONE_LIKE = /^\+?[\d\s().-]{7,}$/;
@@ -60,18 +73,37 @@ const PHONE_LIKE = /^\+?[\d\s().-]{7,}$/;
 export async function consentSubject(db: Db, shopId: string, customerId: string) {
   const customer = await db.customer.findFirst({
     where: { id: customerId, shopId },
-    select: { id: true, firstName: true, lastName: true, email: true, phone: true, smsConsent: true, smsConsentAt: true, redactedAt: true },
+    select: {
+      id: true,
+      firstName: true,
+      lastName: true,
+      email: true,
+      phone: true,
+      smsConsent: true,
+      smsConsentAt: true,
+      redactedAt: true,
+    },
   });
   if (!customer) return null;
   const name = [customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.email || "Contact";
-  return { id: customer.id, name: customer.redactedAt ? "Redacted customer" : name, phone: maskPhone(customer.phone), smsConsent: customer.smsConsent, smsConsentAt: customer.smsConsentAt };
+  return {
+    id: customer.id,
+    name: customer.redactedAt ? "Redacted customer" : name,
+    phone: maskPhone(customer.phone),
+    smsConsent: customer.smsConsent,
+    smsConsentAt: customer.smsConsentAt,
+  };
 }
 
 /** Current consent over the shop's customers, and opt-ins / opt-outs recorded by source. */
 export async function consentCounts(db: Db, shopId: string) {
   const [current, bySource] = await Promise.all([
     db.customer.groupBy({ by: ["smsConsent"], where: { shopId, deletedAt: null }, _count: { _all: true } }),
-    db.consentEvent.groupBy({ by: ["source", "state"], where: { shopId, state: { in: ["SUBSCRIBED", "UNSUBSCRIBED"] } }, _count: { _all: true } }),
+    db.consentEvent.groupBy({
+      by: ["source", "state"],
+      where: { shopId, state: { in: ["SUBSCRIBED", "UNSUBSCRIBED"] } },
+      _count: { _all: true },
+    }),
   ]);
   const subscribed = current.find((c) => c.smsConsent === "SUBSCRIBED")?._count._all ?? 0;
   const sources = CONSENT_SOURCES.map((source) => {
@@ -83,7 +115,18 @@ export async function consentCounts(db: Db, shopId: string) {
 
 // ---------------------------------------------------------------- export
 
-export const EXPORT_COLUMNS = ["event_id", "occurred_at", "recorded_at", "customer_id", "phone", "state", "opt_in_level", "source", "wording", "evidence"] as const;
+export const EXPORT_COLUMNS = [
+  "event_id",
+  "occurred_at",
+  "recorded_at",
+  "customer_id",
+  "phone",
+  "state",
+  "opt_in_level",
+  "source",
+  "wording",
+  "evidence",
+] as const;
 
 /**
  * The whole ledger as CSV (the header, then one chunk per batch), read in keyset batches
@@ -98,7 +141,20 @@ export async function* ledgerCsv(db: Db, shopId: string, batchSize = 1000): Asyn
     const rows = await batch(db, shopId, batchSize, cursor);
     if (rows.length) {
       yield rows
-        .map((e) => csvLine([e.id, e.occurredAt.toISOString(), e.recordedAt.toISOString(), e.customerId, e.phone, e.state, e.optInLevel, e.source, e.wording, e.evidence == null ? null : JSON.stringify(e.evidence)]))
+        .map((e) =>
+          csvLine([
+            e.id,
+            e.occurredAt.toISOString(),
+            e.recordedAt.toISOString(),
+            e.customerId,
+            e.phone,
+            e.state,
+            e.optInLevel,
+            e.source,
+            e.wording,
+            e.evidence == null ? null : JSON.stringify(e.evidence),
+          ]),
+        )
         .join("");
     }
     if (rows.length < batchSize) return;
@@ -151,11 +207,19 @@ export function csvColumns(csv: string): { headers: string[]; guess: Record<stri
   };
 }
 
-const optionalColumn = z.string().trim().max(200).optional().transform((v) => v || undefined);
+const optionalColumn = z
+  .string()
+  .trim()
+  .max(200)
+  .optional()
+  .transform((v) => v || undefined);
 
 /** The import form: the file's text, the column mapping and the consent wording. */
 export const ImportForm = z.object({
-  csv: z.string().min(1, "Choose a CSV file or paste its contents").max(MAX_IMPORT_BYTES, "The file is larger than 5 MB: split it"),
+  csv: z
+    .string()
+    .min(1, "Choose a CSV file or paste its contents")
+    .max(MAX_IMPORT_BYTES, "The file is larger than 5 MB: split it"),
   fileName: z.string().max(200).optional(),
   phone: z.string().trim().min(1, "Choose the column with phone numbers"),
   consent: z.string().trim().min(1, "Choose the column that says whether the contact consented"),
@@ -164,19 +228,35 @@ export const ImportForm = z.object({
   lastName: optionalColumn,
   email: optionalColumn,
   wordingColumn: optionalColumn,
-  wording: z.string().trim().max(1000).optional().transform((v) => v || undefined),
+  wording: z
+    .string()
+    .trim()
+    .max(1000)
+    .optional()
+    .transform((v) => v || undefined),
   defaultCountry: z
     .string()
     .trim()
     .toUpperCase()
     .optional()
     .transform((v) => v || undefined)
-    .pipe(z.string().regex(/^[A-Z]{2}$/, "A two-letter country code, e.g. US").optional()),
+    .pipe(
+      z
+        .string()
+        .regex(/^[A-Z]{2}$/, "A two-letter country code, e.g. US")
+        .optional(),
+    ),
 });
 export type ImportForm = z.infer<typeof ImportForm>;
 
 /** The form as importContacts' options. */
 export function importOptions(form: ImportForm, dryRun: boolean) {
   const { phone, consent, consentAt, firstName, lastName, email, wordingColumn } = form;
-  return { mapping: { phone, consent, consentAt, firstName, lastName, email, wordingColumn }, wording: form.wording, defaultCountry: form.defaultCountry, fileName: form.fileName, dryRun };
+  return {
+    mapping: { phone, consent, consentAt, firstName, lastName, email, wordingColumn },
+    wording: form.wording,
+    defaultCountry: form.defaultCountry,
+    fileName: form.fileName,
+    dryRun,
+  };
 }

@@ -38,18 +38,31 @@ export async function onboardingChecklist(db: Db, shop: ShopWithSettings): Promi
       // The local outbox is a valid choice (a demo, or a merchant trying things out); the
       // detail says that nothing leaves the app with it.
       done: s.provider === "twilio" || s.provider === "outbox",
-      detail: s.provider === "twilio" ? "Twilio is connected." : "Using the local outbox: texts stay in the app. Connect Twilio in Settings to send for real.",
+      detail:
+        s.provider === "twilio"
+          ? "Twilio is connected."
+          : "Using the local outbox: texts stay in the app. Connect Twilio in Settings to send for real.",
     },
-    { key: "flow", done: enabledFlows > 0, detail: enabledFlows ? `${enabledFlows} flow${enabledFlows > 1 ? "s" : ""} on.` : "Every flow is off. Turn one on in Flows." },
+    {
+      key: "flow",
+      done: enabledFlows > 0,
+      detail: enabledFlows
+        ? `${enabledFlows} flow${enabledFlows > 1 ? "s" : ""} on.`
+        : "Every flow is off. Turn one on in Flows.",
+    },
     {
       key: "checkout",
       done: !!checkoutConsent,
-      detail: checkoutConsent ? "Consent is arriving from checkout." : "Add the SMS consent block to checkout in the checkout editor; this turns green with the first consent collected there.",
+      detail: checkoutConsent
+        ? "Consent is arriving from checkout."
+        : "Add the SMS consent block to checkout in the checkout editor; this turns green with the first consent collected there.",
     },
     {
       key: "disclosure",
       done: !!s.disclosurePublishedAt,
-      detail: s.disclosurePublishedAt ? "The checkout shows your disclosure." : "Write the consent disclosure in Settings and publish it to checkout.",
+      detail: s.disclosurePublishedAt
+        ? "The checkout shows your disclosure."
+        : "Write the consent disclosure in Settings and publish it to checkout.",
     },
   ];
 }
@@ -67,12 +80,19 @@ export interface KeyNumbers {
 
 const range = (since: Date, until: Date) => ({ gte: since, lt: until });
 // Marketing texts only: STOP/HELP replies are not what the merchant is measuring.
-const marketingSent = (shopId: string, since: Date, until: Date) => ({ shopId, direction: "OUTBOUND" as const, purpose: "marketing", sentAt: range(since, until) });
+const marketingSent = (shopId: string, since: Date, until: Date) => ({
+  shopId,
+  direction: "OUTBOUND" as const,
+  purpose: "marketing",
+  sentAt: range(since, until),
+});
 /**
  * An order can be credited both ways (a click and a send); revenue counts it once: every
  * click credit, plus send credits of orders no click earned.
  */
-const countedOnce = { OR: [{ model: "click" }, { model: "send", order: { attributions: { none: { model: "click" } } } }] };
+const countedOnce = {
+  OR: [{ model: "click" }, { model: "send", order: { attributions: { none: { model: "click" } } } }],
+};
 
 /**
  * Marketing texts sent (accepted by the provider) and delivered in the period, clicks on
@@ -81,7 +101,12 @@ const countedOnce = { OR: [{ model: "click" }, { model: "send", order: { attribu
  */
 export async function keyNumbers(db: Db, shopId: string, since: Date, until: Date): Promise<KeyNumbers> {
   const [byStatus, clicks, optOuts, revenue] = await Promise.all([
-    db.message.groupBy({ by: ["status"], where: { ...marketingSent(shopId, since, until), status: { in: ["SENT", "DELIVERED", "FAILED"] } }, _count: { _all: true }, _sum: { cost: true } }),
+    db.message.groupBy({
+      by: ["status"],
+      where: { ...marketingSent(shopId, since, until), status: { in: ["SENT", "DELIVERED", "FAILED"] } },
+      _count: { _all: true },
+      _sum: { cost: true },
+    }),
     db.click.count({ where: { shopId, at: range(since, until) } }),
     db.consentEvent.count({ where: { shopId, state: "UNSUBSCRIBED", occurredAt: range(since, until) } }),
     db.attribution.aggregate({ where: { shopId, at: range(since, until), ...countedOnce }, _sum: { revenue: true } }),
@@ -113,7 +138,9 @@ export interface DayPoint {
 function dayExpression(column: string) {
   const quoted = `"${column}"`;
   // SQLite keeps DateTime as ISO-8601 text (the driver adapter's default), PostgreSQL as timestamp.
-  return Prisma.raw(resolveDatabaseTarget().provider === "sqlite" ? `substr(${quoted}, 1, 10)` : `to_char(${quoted}, 'YYYY-MM-DD')`);
+  return Prisma.raw(
+    resolveDatabaseTarget().provider === "sqlite" ? `substr(${quoted}, 1, 10)` : `to_char(${quoted}, 'YYYY-MM-DD')`,
+  );
 }
 
 /** Sent / delivered texts and attributed revenue per day, every day of the period present. */
@@ -166,7 +193,11 @@ export interface BusySegment {
 export async function busiestSegments(db: Db, shopId: string, since: Date, limit = 5): Promise<BusySegment[]> {
   const [segments, entries] = await Promise.all([
     db.segment.findMany({ where: { shopId, archivedAt: null }, select: { id: true, name: true, memberCount: true } }),
-    db.segmentMembershipEvent.groupBy({ by: ["segmentId"], where: { shopId, change: "ENTERED", at: { gte: since } }, _count: { _all: true } }),
+    db.segmentMembershipEvent.groupBy({
+      by: ["segmentId"],
+      where: { shopId, change: "ENTERED", at: { gte: since } },
+      _count: { _all: true },
+    }),
   ]);
   const entered = new Map(entries.map((e) => [e.segmentId, e._count._all]));
   return segments

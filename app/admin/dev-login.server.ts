@@ -44,11 +44,21 @@ export function withDevSessionToken(request: Request): Request {
   const shop = devShopFromCookie(request);
   if (!shop) return request;
   const headers = new Headers(request.headers);
-  headers.set("authorization", `Bearer ${mintSessionToken({ shop, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! })}`);
+  headers.set(
+    "authorization",
+    `Bearer ${mintSessionToken({ shop, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! })}`,
+  );
   // From a clone: a Request built from another takes its body, and the action still has to read the form.
   return new Request(request.clone(), { headers });
 }
 
 /** The offline session token exchange would leave; there is no Shopify to exchange with in development. */
 export const devOfflineSession = (shop: string) =>
-  new Session({ id: `offline_${shop}`, shop, state: "dev-login", isOnline: false, accessToken: "dev-offline-token", scope: process.env.SCOPES ?? "" });
+  new Session({
+    id: `offline_${shop}`,
+    shop,
+    state: "dev-login",
+    isOnline: false,
+    accessToken: "dev-offline-token",
+    scope: process.env.SCOPES ?? "",
+  });

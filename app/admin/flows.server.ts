@@ -14,15 +14,25 @@ export const PERFORMANCE_DAYS = 30;
 const IN_PROGRESS = ["ACTIVE" as const, "WAITING" as const];
 
 type FlowRow = Awaited<ReturnType<typeof db.flow.findFirstOrThrow>>;
-export const definitionOf = (flow: FlowRow) => FlowDefinition.parse({ trigger: flow.trigger, steps: flow.steps, exitConditions: flow.exitConditions });
+export const definitionOf = (flow: FlowRow) =>
+  FlowDefinition.parse({ trigger: flow.trigger, steps: flow.steps, exitConditions: flow.exitConditions });
 
 async function segmentsOf(shopId: string) {
-  return db.segment.findMany({ where: { shopId, archivedAt: null }, select: { key: true, name: true, memberCount: true }, orderBy: { name: "asc" } });
+  return db.segment.findMany({
+    where: { shopId, archivedAt: null },
+    select: { key: true, name: true, memberCount: true },
+    orderBy: { name: "asc" },
+  });
 }
-const namesOf = (segments: { key: string; name: string }[]): SegmentNames => Object.fromEntries(segments.map((s) => [s.key, s.name]));
+const namesOf = (segments: { key: string; name: string }[]): SegmentNames =>
+  Object.fromEntries(segments.map((s) => [s.key, s.name]));
 
 const runsInProgress = (shopId: string, flowId?: string) =>
-  db.flowRun.groupBy({ by: ["flowId"], where: { shopId, ...(flowId ? { flowId } : {}), status: { in: IN_PROGRESS } }, _count: { _all: true } });
+  db.flowRun.groupBy({
+    by: ["flowId"],
+    where: { shopId, ...(flowId ? { flowId } : {}), status: { in: IN_PROGRESS } },
+    _count: { _all: true },
+  });
 
 /** Every flow of the shop with what it does in words, runs in progress and its last 30 days. */
 export async function flowList(shopId: string, now: Date) {
@@ -64,7 +74,14 @@ export async function flowForEditor(shop: ShopWithSettings, flowId: string) {
   const [running, segments] = await Promise.all([runsInProgress(shop.id, flow.id), segmentsOf(shop.id)]);
   const definition = definitionOf(flow);
   return {
-    flow: { id: flow.id, name: flow.name, builtIn: flow.builtIn, enabled: flow.enabled, version: flow.version, definition },
+    flow: {
+      id: flow.id,
+      name: flow.name,
+      builtIn: flow.builtIn,
+      enabled: flow.enabled,
+      version: flow.version,
+      definition,
+    },
     trigger: triggerInWords(definition.trigger, namesOf(segments)),
     activeRuns: running[0]?._count._all ?? 0,
     preview: previewSettings(shop),
@@ -74,5 +91,10 @@ export async function flowForEditor(shop: ShopWithSettings, flowId: string) {
 
 /** What the live preview needs to compose a text the way dispatch will. */
 export function previewSettings(shop: ShopWithSettings): PreviewSettings {
-  return { senderName: shopSenderName(shop), shopName: shopName(shop), appUrl: appUrl(), costPerSegment: Number(shop.settings?.costPerSegment ?? 0) };
+  return {
+    senderName: shopSenderName(shop),
+    shopName: shopName(shop),
+    appUrl: appUrl(),
+    costPerSegment: Number(shop.settings?.costPerSegment ?? 0),
+  };
 }

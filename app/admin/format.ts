@@ -15,6 +15,8 @@ export function formatCount(n: number): string {
 /** A date-time in a given IANA zone, e.g. "23 Nov 2026, 09:00 (Asia/Kuala_Lumpur)". */
 export function formatDateTime(at: Date | string | null | undefined, timeZone = "UTC", withZone = false): string {
   if (!at) return "—";
-  const text = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(at));
+  const text = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone }).format(
+    new Date(at),
+  );
   return withZone ? `${text} (${timeZone})` : text;
 }

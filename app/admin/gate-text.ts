@@ -47,9 +47,14 @@ function heldText(d: RecordedDecision, dueAt: Date | string | null): string {
   const until = d.detail.match(/next (?:allowed|slot) (\S+)/)?.[1] ?? (dueAt ? new Date(dueAt).toISOString() : null);
   if (d.gate === "quiet_hours") {
     const zone = d.detail.match(/quiet hours in ([^;]+);/)?.[1] ?? "UTC";
-    return until ? `held: quiet hours until ${zonedClockTime(new Date(until), zone)} ${zone}` : `held: quiet hours in ${zone}`;
+    return until
+      ? `held: quiet hours until ${zonedClockTime(new Date(until), zone)} ${zone}`
+      : `held: quiet hours in ${zone}`;
   }
-  if (d.gate === "frequency_cap") return until ? `held: frequency cap until ${new Date(until).toISOString().slice(0, 16).replace("T", " ")} UTC` : "held: frequency cap";
+  if (d.gate === "frequency_cap")
+    return until
+      ? `held: frequency cap until ${new Date(until).toISOString().slice(0, 16).replace("T", " ")} UTC`
+      : "held: frequency cap";
   return `held: ${d.detail}`;
 }
 

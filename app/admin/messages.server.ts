@@ -10,7 +10,8 @@ import { pageArgs, pageOf } from "./paginate.server";
 import { zonedLocalToUtc } from "./zoned-time";
 
 const DAY_STRING = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD");
-const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 
 /** The log's filters, from the query string. Unknown values are dropped rather than failing the page. */
 export const MessageFilters = z.object({
@@ -28,7 +29,10 @@ export function parseMessageFilters(url: URL): MessageFilters {
 }
 
 /** Case-insensitive "contains": SQLite's LIKE already is for ASCII; PostgreSQL needs the mode. */
-const contains = (text: string) => ({ contains: text, ...(resolveDatabaseTarget().provider === "postgresql" ? { mode: "insensitive" as const } : {}) });
+const contains = (text: string) => ({
+  contains: text,
+  ...(resolveDatabaseTarget().provider === "postgresql" ? { mode: "insensitive" as const } : {}),
+});
 
 /**
  * A search box that takes a phone number (in any format the shop's country reads: matched
@@ -52,7 +56,9 @@ function filterWhere(shop: ShopWithSettings, f: MessageFilters): Prisma.MessageW
     ...(f.status ? { status: f.status } : {}),
     ...(f.direction ? { direction: f.direction } : {}),
     ...(kind === "flow" ? { flowId: id } : kind === "campaign" ? { campaignId: id } : {}),
-    ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: new Date(to.getTime() + 86_400_000) } : {}) } } : {}),
+    ...(from || to
+      ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: new Date(to.getTime() + 86_400_000) } : {}) } }
+      : {}),
     ...(f.q ? searchWhere(f.q, shop.countryCode) : {}),
   };
 }
@@ -75,7 +81,14 @@ export async function messageLog(db: Db, shop: ShopWithSettings, url: URL) {
   return { filters, nextCursor, messages: rows.map(messageRow) };
 }
 
-type LoggedMessage = Prisma.MessageGetPayload<{ include: { customer: { select: { id: true; firstName: true; lastName: true } }; flow: { select: { name: true } }; campaign: { select: { name: true } }; deliveryEvents: { select: { status: true; errorCode: true } } } }>;
+type LoggedMessage = Prisma.MessageGetPayload<{
+  include: {
+    customer: { select: { id: true; firstName: true; lastName: true } };
+    flow: { select: { name: true } };
+    campaign: { select: { name: true } };
+    deliveryEvents: { select: { status: true; errorCode: true } };
+  };
+}>;
 
 function messageRow(m: LoggedMessage) {
   const event = m.deliveryEvents[0];
@@ -86,22 +99,39 @@ function messageRow(m: LoggedMessage) {
     status: m.status,
     phone: maskPhone(m.phone),
     customer: m.customer ? { id: m.customer.id, name: customerName(m.customer) } : null,
-    source: m.flow ? `Flow: ${m.flow.name}` : m.campaign ? `Campaign: ${m.campaign.name}` : m.direction === "INBOUND" ? "Reply" : m.purpose,
+    source: m.flow
+      ? `Flow: ${m.flow.name}`
+      : m.campaign
+        ? `Campaign: ${m.campaign.name}`
+        : m.direction === "INBOUND"
+          ? "Reply"
+          : m.purpose,
     body: m.body,
     gate: gateDecisionText(m),
     provider: [m.provider, m.providerMessageId].filter(Boolean).join(" ") || null,
-    providerStatus: event ? [event.status, event.errorCode && `code ${event.errorCode}`].filter(Boolean).join(", ") : null,
+    providerStatus: event
+      ? [event.status, event.errorCode && `code ${event.errorCode}`].filter(Boolean).join(", ")
+      : null,
     error: m.error,
   };
 }
 
-export const customerName = (c: { firstName: string | null; lastName: string | null }) => [c.firstName, c.lastName].filter(Boolean).join(" ") || "Unnamed shopper";
+export const customerName = (c: { firstName: string | null; lastName: string | null }) =>
+  [c.firstName, c.lastName].filter(Boolean).join(" ") || "Unnamed shopper";
 
 /** What the source filter offers: this shop's flows and campaigns. */
 export async function sourceOptions(db: Db, shopId: string) {
   const [flows, campaigns] = await Promise.all([
     db.flow.findMany({ where: { shopId }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
-    db.campaign.findMany({ where: { shopId }, orderBy: { createdAt: "desc" }, take: 100, select: { id: true, name: true } }),
+    db.campaign.findMany({
+      where: { shopId },
+      orderBy: { createdAt: "desc" },
+      take: 100,
+      select: { id: true, name: true },
+    }),
   ]);
-  return [...flows.map((f) => ({ value: `flow:${f.id}`, label: `Flow: ${f.name}` })), ...campaigns.map((c) => ({ value: `campaign:${c.id}`, label: `Campaign: ${c.name}` }))];
+  return [
+    ...flows.map((f) => ({ value: `flow:${f.id}`, label: `Flow: ${f.name}` })),
+    ...campaigns.map((c) => ({ value: `campaign:${c.id}`, label: `Campaign: ${c.name}` })),
+  ];
 }

@@ -10,6 +10,9 @@ export function pageArgs(url: URL, size = PAGE_SIZE) {
 }
 
 /** Splits the extra row that pageArgs asked for into "there is a next page". */
-export function pageOf<T extends { id: string }>(rows: T[], size = PAGE_SIZE): { rows: T[]; nextCursor: string | null } {
+export function pageOf<T extends { id: string }>(
+  rows: T[],
+  size = PAGE_SIZE,
+): { rows: T[]; nextCursor: string | null } {
   return rows.length > size ? { rows: rows.slice(0, size), nextCursor: rows[size - 1].id } : { rows, nextCursor: null };
 }

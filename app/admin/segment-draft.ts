@@ -6,14 +6,31 @@ import type { Condition, SegmentNode } from "../segments/definition";
  * stored definition tree; the form posts the tree, and the server validates it.
  */
 export type ConditionType = Condition["type"];
-export type DraftCondition = { id: string; kind: "condition"; negate: boolean; type: ConditionType; params: Record<string, string> };
+export type DraftCondition = {
+  id: string;
+  kind: "condition";
+  negate: boolean;
+  type: ConditionType;
+  params: Record<string, string>;
+};
 export type DraftGroup = { id: string; kind: "group"; negate: boolean; match: "and" | "or"; children: DraftItem[] };
 export type DraftItem = DraftCondition | DraftGroup;
 
 /** The builder's save errors: fields, the tree as a whole, and conditions keyed by their path. */
-export type FormErrors = { name?: string; description?: string; definition?: string; conditions?: Record<string, string> };
+export type FormErrors = {
+  name?: string;
+  description?: string;
+  definition?: string;
+  conditions?: Record<string, string>;
+};
 
-export type ParamSpec = { name: string; label: string; input: "number" | "text" | "comparison"; optional?: boolean; help?: string };
+export type ParamSpec = {
+  name: string;
+  label: string;
+  input: "number" | "text" | "comparison";
+  optional?: boolean;
+  help?: string;
+};
 
 const days: ParamSpec[] = [{ name: "days", label: "Days", input: "number" }];
 const comparison = (valueLabel: string): ParamSpec[] => [
@@ -32,7 +49,9 @@ export const CONDITION_PARAMS: Record<ConditionType, ParamSpec[]> = {
   active: days,
   lapsed: days,
   abandoned_checkout: [{ name: "minutes", label: "Minutes since last activity", input: "number" }],
-  restock_watcher: [{ name: "variantId", label: "Variant ID", input: "text", optional: true, help: "Empty: any sold-out variant" }],
+  restock_watcher: [
+    { name: "variantId", label: "Variant ID", input: "text", optional: true, help: "Empty: any sold-out variant" },
+  ],
   clicked_within: days,
   never_clicked: [],
   replied_within: days,
@@ -81,7 +100,9 @@ export function draftToNode(root: DraftGroup): { node: SegmentNode; paths: Recor
     paths[item.id] = inner.join(".");
     const node: SegmentNode =
       item.kind === "group"
-        ? ({ [item.match]: item.children.map((child, i) => convert(child, [...inner, item.match, String(i)])) } as SegmentNode)
+        ? ({
+            [item.match]: item.children.map((child, i) => convert(child, [...inner, item.match, String(i)])),
+          } as SegmentNode)
         : conditionOf(item);
     return item.negate ? { not: node } : node;
   };

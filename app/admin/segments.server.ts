@@ -26,7 +26,12 @@ export const PREVIEW_SIZE = 10;
 
 const reachable: Prisma.CustomerWhereInput = { smsConsent: "SUBSCRIBED", phone: { not: null } };
 
-function backfillOf(s: { backfillStartedAt: Date | null; backfillCompletedAt: Date | null; backfillEvaluated: number; backfillTotal: number }) {
+function backfillOf(s: {
+  backfillStartedAt: Date | null;
+  backfillCompletedAt: Date | null;
+  backfillEvaluated: number;
+  backfillTotal: number;
+}) {
   if (!s.backfillStartedAt || s.backfillCompletedAt) return null;
   return { evaluated: s.backfillEvaluated, total: s.backfillTotal };
 }
@@ -40,7 +45,12 @@ function backfillOf(s: { backfillStartedAt: Date | null; backfillCompletedAt: Da
  * ORDER BY … LIMIT whole before joining, and the list's small-segment check read every
  * member of every segment that way (segments list at 1M customers: 2.7 s on SQLite).
  */
-async function subscribedMembers(db: Db, shopId: string, segmentId: string, { limit = Number.MAX_SAFE_INTEGER, sample }: { limit?: number; sample?: number } = {}): Promise<number> {
+async function subscribedMembers(
+  db: Db,
+  shopId: string,
+  segmentId: string,
+  { limit = Number.MAX_SAFE_INTEGER, sample }: { limit?: number; sample?: number } = {},
+): Promise<number> {
   const members =
     sample === undefined
       ? sql`"SegmentMembership" m JOIN "Customer" c ON c."id" = m."customerId" WHERE m."segmentId" = ${segmentId} AND m."shopId" = ${shopId}`
@@ -89,7 +99,11 @@ const firstMembers = (segmentId: string, sample: number) =>
  * them: a segment with fewer members is small outright; otherwise the count stops at the
  * threshold, so a list of big segments costs a few index probes each.
  */
-async function isSmall(db: Db, shopId: string, s: Parameters<typeof backfillOf>[0] & { id: string; memberCount: number }) {
+async function isSmall(
+  db: Db,
+  shopId: string,
+  s: Parameters<typeof backfillOf>[0] & { id: string; memberCount: number },
+) {
   if (backfillOf(s)) return false; // not judged while a backfill is still filling it
   if (s.memberCount < SMALL_SEGMENT_SUBSCRIBERS) return true;
   return (await subscribedMembers(db, shopId, s.id, { limit: SMALL_SEGMENT_SUBSCRIBERS })) < SMALL_SEGMENT_SUBSCRIBERS;
@@ -137,7 +151,11 @@ export function parseSegmentForm(form: FormData): { input: SegmentInput } | { er
   } catch {
     return { errors: { definition: "The conditions could not be read; reload the page and try again." } };
   }
-  const raw = { name: String(form.get("name") ?? ""), description: String(form.get("description") ?? "") || undefined, definition };
+  const raw = {
+    name: String(form.get("name") ?? ""),
+    description: String(form.get("description") ?? "") || undefined,
+    definition,
+  };
   const parsed = SegmentInput.safeParse(raw);
   if (parsed.success) return { input: parsed.data };
   const errors: FormErrors = {};
@@ -164,14 +182,24 @@ function conditionErrors(node: unknown, path: string[] = [], out: Record<string,
   }
   if ("not" in node) return conditionErrors((node as { not: unknown }).not, [...path, "not"], out);
   const result = ConditionSchema.safeParse(node);
-  if (!result.success) out[key] = result.error.issues.map((i) => (i.path.length ? `${String(i.path[0])}: ${describeIssue(i)}` : describeIssue(i))).join("; ");
+  if (!result.success)
+    out[key] = result.error.issues
+      .map((i) => (i.path.length ? `${String(i.path[0])}: ${describeIssue(i)}` : describeIssue(i)))
+      .join("; ");
   return out;
 }
 
 // zod words a missing field "Invalid input: expected number, received undefined".
-const describeIssue = (issue: { message: string }) => (/received undefined/.test(issue.message) ? "required" : issue.message);
+const describeIssue = (issue: { message: string }) =>
+  /received undefined/.test(issue.message) ? "required" : issue.message;
 
-type MemberRow = { id: string; firstName: string | null; lastName: string | null; phone: string | null; smsConsent: string };
+type MemberRow = {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  smsConsent: string;
+};
 const memberSelect = { id: true, firstName: true, lastName: true, phone: true, smsConsent: true } as const;
 const shown = (c: MemberRow) => ({
   id: c.id,
@@ -214,7 +242,8 @@ export async function segmentOverview(db: Db, shopId: string, id: string, now: D
   const definition = SegmentNodeSchema.parse(segment.definition);
   // Above PAGE_SAMPLE members the counts come from a sample, scaled to the segment's size.
   const sampled = Math.min(segment.memberCount, sample);
-  const scale = (n: number) => (segment.memberCount > sample && sampled ? Math.round((n * segment.memberCount) / sampled) : n);
+  const scale = (n: number) =>
+    segment.memberCount > sample && sampled ? Math.round((n * segment.memberCount) / sampled) : n;
   const [subscribers, small, events, history, overlap] = await Promise.all([
     subscribedMembers(db, shopId, id, { sample }).then(scale),
     isSmall(db, shopId, segment),
@@ -246,8 +275,15 @@ export async function segmentOverview(db: Db, shopId: string, id: string, now: D
 }
 
 async function recentEvents(db: Db, shopId: string, segmentId: string, take = 20) {
-  const events = await db.segmentMembershipEvent.findMany({ where: { shopId, segmentId }, orderBy: [{ at: "desc" }, { id: "desc" }], take });
-  const customers = await db.customer.findMany({ where: { shopId, id: { in: [...new Set(events.map((e) => e.customerId))] } }, select: memberSelect });
+  const events = await db.segmentMembershipEvent.findMany({
+    where: { shopId, segmentId },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take,
+  });
+  const customers = await db.customer.findMany({
+    where: { shopId, id: { in: [...new Set(events.map((e) => e.customerId))] } },
+    select: memberSelect,
+  });
   const byId = new Map(customers.map((c) => [c.id, shown(c)]));
   return events.map((e) => ({
     id: e.id,
@@ -275,7 +311,7 @@ async function dailyHistory(db: Db, shopId: string, segmentId: string, now: Date
       });
       const count = (change: string) => groups.find((g) => g.change === change)?._count._all ?? 0;
       return { day: day.toISOString().slice(0, 10), entered: count("ENTERED"), left: count("LEFT") };
-    })
+    }),
   );
 }
 
@@ -291,7 +327,10 @@ async function overlapWithOthers(db: Db, shopId: string, segmentId: string, samp
       FROM (${firstMembers(segmentId, sample)}) m CROSS JOIN "SegmentMembership" o
       WHERE o."shopId" = ${shopId} AND o."customerId" = m."customerId" AND o."segmentId" <> ${segmentId}
       GROUP BY o."segmentId"`,
-    db.segment.findMany({ where: { shopId, archivedAt: null, id: { not: segmentId } }, select: { id: true, name: true } }),
+    db.segment.findMany({
+      where: { shopId, archivedAt: null, id: { not: segmentId } },
+      select: { id: true, name: true },
+    }),
   ]);
   const names = new Map(segments.map((s) => [s.id, s.name]));
   return groups
@@ -305,7 +344,13 @@ async function overlapWithOthers(db: Db, shopId: string, segmentId: string, samp
  * (segmentId, customerId): `after` is the last customer id of the previous page. (Ordering
  * by enteredAt would need a tie-breaker index: a backfill enters thousands at one instant.)
  */
-export async function segmentMembers(db: Db, shopId: string, segmentId: string, after: string | null, size = PAGE_SIZE) {
+export async function segmentMembers(
+  db: Db,
+  shopId: string,
+  segmentId: string,
+  after: string | null,
+  size = PAGE_SIZE,
+) {
   const rows = await db.segmentMembership.findMany({
     where: { shopId, segmentId, ...(after ? { customerId: { lt: after } } : {}) },
     orderBy: { customerId: "desc" },

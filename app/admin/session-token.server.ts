@@ -6,7 +6,14 @@ import { createHmac, randomUUID } from "node:crypto";
  * Only the development login uses this: it lets `authenticate.admin` verify a real token
  * when there is no Shopify admin around to issue one.
  */
-export function mintSessionToken(o: { shop: string; apiKey: string; apiSecret: string; userId?: string; now?: Date; ttlSeconds?: number }): string {
+export function mintSessionToken(o: {
+  shop: string;
+  apiKey: string;
+  apiSecret: string;
+  userId?: string;
+  now?: Date;
+  ttlSeconds?: number;
+}): string {
   const iat = Math.floor((o.now ?? new Date()).getTime() / 1000);
   const payload = {
     iss: `https://${o.shop}/admin`,

@@ -20,13 +20,24 @@ import { fieldErrors, type FieldErrors } from "./form-errors";
 
 // ---------------------------------------------------------------- sending rules
 
-const clock = z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, e.g. 20:00");
+const clock = z
+  .string()
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, e.g. 20:00");
 const whole = (min: number, max: number, unit: string) =>
-  z.coerce.number({ message: "Enter a number" }).int("Enter a whole number").min(min, `At least ${min} ${unit}`).max(max, `At most ${max} ${unit}`);
+  z.coerce
+    .number({ message: "Enter a number" })
+    .int("Enter a whole number")
+    .min(min, `At least ${min} ${unit}`)
+    .max(max, `At most ${max} ${unit}`);
 
 export const SendingRulesForm = z
   .object({
-    senderName: z.string().trim().max(30, "At most 30 characters: it starts every text").transform((v) => v || null),
+    senderName: z
+      .string()
+      .trim()
+      .max(30, "At most 30 characters: it starts every text")
+      .transform((v) => v || null),
     quietStart: clock,
     quietEnd: clock,
     frequencyCapCount: whole(1, 20, "texts"),
@@ -34,12 +45,20 @@ export const SendingRulesForm = z
     attributionClickDays: whole(1, 30, "days"),
     attributionSendHours: whole(1, 168, "hours"),
   })
-  .refine((f) => f.quietStart !== f.quietEnd, { path: ["quietEnd"], message: "Quiet hours must end at a different time than they start" });
+  .refine((f) => f.quietStart !== f.quietEnd, {
+    path: ["quietEnd"],
+    message: "Quiet hours must end at a different time than they start",
+  });
 
 export const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-export const hhmmOf = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+export const hhmmOf = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 
-export async function saveSendingRules(db: Db, shopId: string, fields: Record<string, string>): Promise<{ errors: FieldErrors } | { saved: true }> {
+export async function saveSendingRules(
+  db: Db,
+  shopId: string,
+  fields: Record<string, string>,
+): Promise<{ errors: FieldErrors } | { saved: true }> {
   const parsed = SendingRulesForm.safeParse(fields);
   if (!parsed.success) return { errors: fieldErrors(parsed.error) };
   const f = parsed.data;
@@ -64,7 +83,10 @@ export const DisclosureForm = z.object({
   disclosureText: z
     .string()
     .trim()
-    .min(40, "Say what shoppers sign up for, how often, that rates may apply and how to opt out (at least 40 characters)")
+    .min(
+      40,
+      "Say what shoppers sign up for, how often, that rates may apply and how to opt out (at least 40 characters)",
+    )
     .max(1000, "At most 1000 characters")
     .refine((t) => /\bSTOP\b/.test(t), "Tell shoppers how to opt out, e.g. “Reply STOP to opt out.”"),
 });
@@ -74,15 +96,27 @@ export const DisclosureForm = z.object({
  * Publishing needs Shopify (an offline session): without it (the local demo) the text is
  * saved and the page says it was not published, instead of failing.
  */
-export async function saveDisclosure(deps: { db: Db; admin: AdminGraphql }, shopId: string, fields: Record<string, string>, now: Date) {
+export async function saveDisclosure(
+  deps: { db: Db; admin: AdminGraphql },
+  shopId: string,
+  fields: Record<string, string>,
+  now: Date,
+) {
   const parsed = DisclosureForm.safeParse(fields);
   if (!parsed.success) return { errors: fieldErrors(parsed.error) };
   // The published copy is stale until the new text is published.
-  await deps.db.shopSettings.update({ where: { shopId }, data: { disclosureText: parsed.data.disclosureText, disclosurePublishedAt: null } });
+  await deps.db.shopSettings.update({
+    where: { shopId },
+    data: { disclosureText: parsed.data.disclosureText, disclosurePublishedAt: null },
+  });
   try {
     await publishDisclosure(deps, shopId);
   } catch (error) {
-    return { saved: true as const, published: false as const, warning: `Saved, but not published to checkout: ${(error as Error).message}` };
+    return {
+      saved: true as const,
+      published: false as const,
+      warning: `Saved, but not published to checkout: ${(error as Error).message}`,
+    };
   }
   await deps.db.shopSettings.update({ where: { shopId }, data: { disclosurePublishedAt: now } });
   return { saved: true as const, published: true as const };
@@ -95,13 +129,30 @@ export async function providerView(registry: ProviderRegistry, shop: ShopWithSet
   if (shop.settings.provider !== "twilio") return { provider: "outbox" as const };
   try {
     const c = await registry.twilioCredentials(shop.id, shop.settings.providerCredentialsEnc);
-    return { provider: "twilio" as const, accountSid: c.accountSid, from: c.from ?? null, messagingServiceSid: c.messagingServiceSid ?? null, readable: true };
+    return {
+      provider: "twilio" as const,
+      accountSid: c.accountSid,
+      from: c.from ?? null,
+      messagingServiceSid: c.messagingServiceSid ?? null,
+      readable: true,
+    };
   } catch (error) {
-    return { provider: "twilio" as const, accountSid: null, from: shop.settings.fromNumber, messagingServiceSid: null, readable: false, problem: (error as Error).message };
+    return {
+      provider: "twilio" as const,
+      accountSid: null,
+      from: shop.settings.fromNumber,
+      messagingServiceSid: null,
+      readable: false,
+      problem: (error as Error).message,
+    };
   }
 }
 
-const blankToUndefined = z.string().trim().optional().transform((v) => v || undefined);
+const blankToUndefined = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => v || undefined);
 export const TwilioForm = z.object({
   accountSid: z.string().trim().min(1, "Enter the Account SID"),
   authToken: blankToUndefined,
@@ -113,7 +164,11 @@ export const TwilioForm = z.object({
  * Connects Twilio. A blank Auth Token keeps the one already stored (the page never shows
  * it, so the merchant can change the number without pasting the token again).
  */
-export async function connectTwilio(registry: ProviderRegistry, shop: ShopWithSettings, fields: Record<string, string>): Promise<{ errors: FieldErrors } | { saved: true }> {
+export async function connectTwilio(
+  registry: ProviderRegistry,
+  shop: ShopWithSettings,
+  fields: Record<string, string>,
+): Promise<{ errors: FieldErrors } | { saved: true }> {
   const form = TwilioForm.safeParse(fields);
   if (!form.success) return { errors: fieldErrors(form.error) };
   let authToken = form.data.authToken;
@@ -124,14 +179,21 @@ export async function connectTwilio(registry: ProviderRegistry, shop: ShopWithSe
     baseUrl = stored?.baseUrl;
   }
   if (!authToken) return { errors: { authToken: "Enter the Auth Token" } };
-  const credentials = TwilioCredentials.safeParse({ accountSid: form.data.accountSid, authToken, from: form.data.from, messagingServiceSid: form.data.messagingServiceSid, baseUrl });
+  const credentials = TwilioCredentials.safeParse({
+    accountSid: form.data.accountSid,
+    authToken,
+    from: form.data.from,
+    messagingServiceSid: form.data.messagingServiceSid,
+    baseUrl,
+  });
   if (!credentials.success) {
     const errors = fieldErrors(credentials.error);
     // The "a From number or a Messaging Service SID" rule has no single field: show it under From.
     if (errors.form) errors.from ??= errors.form;
     delete errors.form;
     if (errors.authToken) errors.authToken = "That is not an Auth Token (32 characters in Twilio's console)";
-    if (errors.messagingServiceSid) errors.messagingServiceSid = "A Messaging Service SID starts with MG and has 32 hex digits";
+    if (errors.messagingServiceSid)
+      errors.messagingServiceSid = "A Messaging Service SID starts with MG and has 32 hex digits";
     if (errors.from) errors.from = errors.from.includes("E.164") ? "Enter the number as +15551234567" : errors.from;
     return { errors };
   }
@@ -156,10 +218,17 @@ export async function sendTestSms(registry: ProviderRegistry, shop: ShopWithSett
   const form = TestSendForm.safeParse(fields);
   if (!form.success) return { errors: fieldErrors(form.error) };
   const phone = normalisePhone(form.data.phone, shop.countryCode);
-  if (!phone.ok) return { errors: { phone: `Not a number we can text (${phone.reason}). Include the country code, e.g. +15551234567` } };
+  if (!phone.ok)
+    return {
+      errors: { phone: `Not a number we can text (${phone.reason}). Include the country code, e.g. +15551234567` },
+    };
   try {
     const provider = await registry.forShop(shop.id);
-    const accepted = await provider.send({ to: phone.e164, body: `${shopSenderName(shop)}: this is a test text from your SMS marketing app.`, messageId: `test-${randomUUID()}` });
+    const accepted = await provider.send({
+      to: phone.e164,
+      body: `${shopSenderName(shop)}: this is a test text from your SMS marketing app.`,
+      messageId: `test-${randomUUID()}`,
+    });
     return { sent: true as const, provider: provider.name, providerMessageId: accepted.providerMessageId };
   } catch (error) {
     return { errors: { phone: explainSendError(error) } };
@@ -189,7 +258,13 @@ export function countryRules() {
   }));
   return [
     ...windows,
-    { country: "MY", rule: `Marketing texts start with “${MALAYSIA_PREFIX}” (free promotional SMS), added automatically.` },
-    { country: "All", rule: `The first marketing text to a shopper ends with “${OPT_OUT_TEXT}” and every text starts with your sender name.` },
+    {
+      country: "MY",
+      rule: `Marketing texts start with “${MALAYSIA_PREFIX}” (free promotional SMS), added automatically.`,
+    },
+    {
+      country: "All",
+      rule: `The first marketing text to a shopper ends with “${OPT_OUT_TEXT}” and every text starts with your sender name.`,
+    },
   ];
 }

@@ -9,27 +9,57 @@ import { DAY, HOUR } from "../clock";
  * the send window (default 24 h). A cancelled order takes its credit back.
  */
 export async function attributeOrder(db: Db, shopId: string, orderId: string): Promise<void> {
-  const order = await db.order.findUnique({ where: { id: orderId }, select: { id: true, customerId: true, totalPrice: true, processedAt: true, createdAt: true, cancelledAt: true } });
+  const order = await db.order.findUnique({
+    where: { id: orderId },
+    select: { id: true, customerId: true, totalPrice: true, processedAt: true, createdAt: true, cancelledAt: true },
+  });
   if (!order?.customerId) return;
   if (order.cancelledAt) {
     await db.attribution.deleteMany({ where: { orderId } });
     return;
   }
-  const settings = await db.shopSettings.findUniqueOrThrow({ where: { shopId }, select: { attributionClickDays: true, attributionSendHours: true } });
+  const settings = await db.shopSettings.findUniqueOrThrow({
+    where: { shopId },
+    select: { attributionClickDays: true, attributionSendHours: true },
+  });
   const at = order.processedAt ?? order.createdAt;
   const click = await db.click.findFirst({
-    where: { shopId, customerId: order.customerId, at: { lte: at, gt: new Date(at.getTime() - settings.attributionClickDays * DAY) }, link: { messageId: { not: null } } },
+    where: {
+      shopId,
+      customerId: order.customerId,
+      at: { lte: at, gt: new Date(at.getTime() - settings.attributionClickDays * DAY) },
+      link: { messageId: { not: null } },
+    },
     orderBy: { at: "desc" },
     include: { link: { select: { message: { select: { id: true, flowId: true, campaignId: true } } } } },
   });
   const sent = await db.message.findFirst({
-    where: { shopId, customerId: order.customerId, direction: "OUTBOUND", purpose: "marketing", status: { in: ["SENT", "DELIVERED"] }, sentAt: { lte: at, gt: new Date(at.getTime() - settings.attributionSendHours * HOUR) } },
+    where: {
+      shopId,
+      customerId: order.customerId,
+      direction: "OUTBOUND",
+      purpose: "marketing",
+      status: { in: ["SENT", "DELIVERED"] },
+      sentAt: { lte: at, gt: new Date(at.getTime() - settings.attributionSendHours * HOUR) },
+    },
     orderBy: { sentAt: "desc" },
     select: { id: true, flowId: true, campaignId: true },
   });
-  const credit = async (model: "click" | "send", message: { id: string; flowId: string | null; campaignId: string | null } | null | undefined) => {
+  const credit = async (
+    model: "click" | "send",
+    message: { id: string; flowId: string | null; campaignId: string | null } | null | undefined,
+  ) => {
     if (!message) return;
-    const data = { shopId, orderId, messageId: message.id, flowId: message.flowId, campaignId: message.campaignId, model, revenue: order.totalPrice, at };
+    const data = {
+      shopId,
+      orderId,
+      messageId: message.id,
+      flowId: message.flowId,
+      campaignId: message.campaignId,
+      model,
+      revenue: order.totalPrice,
+      at,
+    };
     await db.attribution.upsert({ where: { orderId_model: { orderId, model } }, create: data, update: data });
   };
   await credit("click", click?.link.message);
@@ -56,17 +86,42 @@ export interface Performance {
  * Counted in the database: only the recipients who opted out are read back, to match each
  * opt-out to the messages before it.
  */
-export async function performance(db: Db, shopId: string, of: { flowId: string } | { campaignId: string }, since?: Date): Promise<Performance> {
-  const outbound = { shopId, ...of, direction: "OUTBOUND" as const, status: { in: ["SENT" as const, "DELIVERED" as const, "FAILED" as const] }, ...(since ? { sentAt: { gte: since } } : {}) };
+export async function performance(
+  db: Db,
+  shopId: string,
+  of: { flowId: string } | { campaignId: string },
+  since?: Date,
+): Promise<Performance> {
+  const outbound = {
+    shopId,
+    ...of,
+    direction: "OUTBOUND" as const,
+    status: { in: ["SENT" as const, "DELIVERED" as const, "FAILED" as const] },
+    ...(since ? { sentAt: { gte: since } } : {}),
+  };
   const [byStatus, clickers, attributions] = await Promise.all([
-    db.message.groupBy({ by: ["status"], where: outbound, _count: { _all: true }, _sum: { cost: true }, _min: { sentAt: true } }),
+    db.message.groupBy({
+      by: ["status"],
+      where: outbound,
+      _count: { _all: true },
+      _sum: { cost: true },
+      _min: { sentAt: true },
+    }),
     db.click.groupBy({ by: ["customerId"], where: { shopId, link: { message: outbound } } }),
-    db.attribution.groupBy({ by: ["model"], where: { shopId, ...of, ...(since ? { message: { sentAt: { gte: since } } } : {}) }, _count: { _all: true }, _sum: { revenue: true } }),
+    db.attribution.groupBy({
+      by: ["model"],
+      where: { shopId, ...of, ...(since ? { message: { sentAt: { gte: since } } } : {}) },
+      _count: { _all: true },
+      _sum: { revenue: true },
+    }),
   ]);
   const count = (status: string) => byStatus.find((s) => s.status === status)?._count._all ?? 0;
   const sent = count("SENT") + count("DELIVERED");
   const delivered = count("DELIVERED");
-  const earliest = byStatus.reduce<Date | null>((min, s) => (s._min.sentAt && (!min || s._min.sentAt < min) ? s._min.sentAt : min), null);
+  const earliest = byStatus.reduce<Date | null>(
+    (min, s) => (s._min.sentAt && (!min || s._min.sentAt < min) ? s._min.sentAt : min),
+    null,
+  );
   const optOuts = earliest ? await optOutsAfter(db, shopId, outbound, earliest) : 0;
   const model = (name: string) => attributions.find((a) => a.model === name);
   const rate = (n: number, d: number) => (d ? n / d : 0);
@@ -88,8 +143,23 @@ export async function performance(db: Db, shopId: string, of: { flowId: string }
 async function optOutsAfter(db: Db, shopId: string, where: Prisma.MessageWhereInput, earliest: Date): Promise<number> {
   // Opt-outs are few next to messages: read the shop's since the first message, then only
   // those recipients' messages.
-  const stops = await db.consentEvent.findMany({ where: { shopId, customerId: { not: null }, state: "UNSUBSCRIBED", occurredAt: { gte: earliest } }, select: { customerId: true, occurredAt: true } });
+  const stops = await db.consentEvent.findMany({
+    where: { shopId, customerId: { not: null }, state: "UNSUBSCRIBED", occurredAt: { gte: earliest } },
+    select: { customerId: true, occurredAt: true },
+  });
   if (stops.length === 0) return 0;
-  const messages = await db.message.findMany({ where: { AND: [where, { customerId: { in: [...new Set(stops.map((s) => s.customerId!))] }, sentAt: { not: null } }] }, select: { customerId: true, sentAt: true } });
-  return messages.filter((m) => stops.some((s) => s.customerId === m.customerId && s.occurredAt >= m.sentAt! && s.occurredAt.getTime() < m.sentAt!.getTime() + 7 * DAY)).length;
+  const messages = await db.message.findMany({
+    where: {
+      AND: [where, { customerId: { in: [...new Set(stops.map((s) => s.customerId!))] }, sentAt: { not: null } }],
+    },
+    select: { customerId: true, sentAt: true },
+  });
+  return messages.filter((m) =>
+    stops.some(
+      (s) =>
+        s.customerId === m.customerId &&
+        s.occurredAt >= m.sentAt! &&
+        s.occurredAt.getTime() < m.sentAt!.getTime() + 7 * DAY,
+    ),
+  ).length;
 }

@@ -18,11 +18,15 @@ export const CampaignInput = z
   })
   .superRefine((c, ctx) => {
     const unknown = unknownVariables(c.body);
-    if (unknown.length) ctx.addIssue({ code: "custom", path: ["body"], message: `unknown placeholders: ${unknown.join(", ")}` });
+    if (unknown.length)
+      ctx.addIssue({ code: "custom", path: ["body"], message: `unknown placeholders: ${unknown.join(", ")}` });
   });
 export type CampaignInput = z.infer<typeof CampaignInput>;
 
-const eligible = (segmentId: string) => ({ segmentId, customer: { smsConsent: "SUBSCRIBED" as const, phone: { not: null }, deletedAt: null, redactedAt: null } });
+const eligible = (segmentId: string) => ({
+  segmentId,
+  customer: { smsConsent: "SUBSCRIBED" as const, phone: { not: null }, deletedAt: null, redactedAt: null },
+});
 
 /**
  * Before sending: who would get it (members with consent and a valid number, now), how
@@ -32,17 +36,42 @@ const eligible = (segmentId: string) => ({ segmentId, customer: { smsConsent: "S
 export async function estimateCampaign(db: Db, shopId: string, segmentId: string, body: string) {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { settings: true } });
   const recipients = await db.segmentMembership.count({ where: { ...eligible(segmentId), shopId } });
-  const sample = composeBody({ body: renderTemplate(body, { ...PREVIEW_VALUES, shop_name: shopSenderName(shop) }), senderName: shopSenderName(shop), purpose: "marketing", firstMessage: true, countryCode: null });
+  const sample = composeBody({
+    body: renderTemplate(body, { ...PREVIEW_VALUES, shop_name: shopSenderName(shop) }),
+    senderName: shopSenderName(shop),
+    purpose: "marketing",
+    firstMessage: true,
+    countryCode: null,
+  });
   const encoding = encodeSms(sample);
   const costPerSegment = Number(shop.settings!.costPerSegment);
-  return { recipients, preview: sample, encoding, segmentsPerMessage: encoding.segments, estimatedCost: recipients * encoding.segments * costPerSegment, currency: "USD" };
+  return {
+    recipients,
+    preview: sample,
+    encoding,
+    segmentsPerMessage: encoding.segments,
+    estimatedCost: recipients * encoding.segments * costPerSegment,
+    currency: "USD",
+  };
 }
 
 export async function createCampaign(db: Db, shopId: string, input: CampaignInput) {
-  const segment = await db.segment.findFirst({ where: { id: input.segmentId, shopId, archivedAt: null }, select: { id: true } });
+  const segment = await db.segment.findFirst({
+    where: { id: input.segmentId, shopId, archivedAt: null },
+    select: { id: true },
+  });
   if (!segment) throw new CampaignError("that segment does not exist in this shop");
   const estimate = await estimateCampaign(db, shopId, segment.id, input.body);
-  return db.campaign.create({ data: { shopId, name: input.name, segmentId: segment.id, body: input.body, scheduledAt: input.scheduledAt ?? null, recipientsEstimated: estimate.recipients } });
+  return db.campaign.create({
+    data: {
+      shopId,
+      name: input.name,
+      segmentId: segment.id,
+      body: input.body,
+      scheduledAt: input.scheduledAt ?? null,
+      recipientsEstimated: estimate.recipients,
+    },
+  });
 }
 
 /** Send now or at its scheduled time: the audience is taken from the segment when it starts. */
@@ -57,8 +86,14 @@ export async function launchCampaign(deps: DispatchDeps, shopId: string, campaig
 }
 
 export async function cancelCampaign(db: Db, shopId: string, campaignId: string) {
-  await db.campaign.updateMany({ where: { id: campaignId, shopId, status: { in: ["DRAFT", "SCHEDULED", "SENDING"] } }, data: { status: "CANCELLED", finishedAt: new Date() } });
-  await db.message.updateMany({ where: { campaignId, shopId, status: { in: ["SCHEDULED", "HELD"] } }, data: { status: "CANCELLED", error: "campaign cancelled" } });
+  await db.campaign.updateMany({
+    where: { id: campaignId, shopId, status: { in: ["DRAFT", "SCHEDULED", "SENDING"] } },
+    data: { status: "CANCELLED", finishedAt: new Date() },
+  });
+  await db.message.updateMany({
+    where: { campaignId, shopId, status: { in: ["SCHEDULED", "HELD"] } },
+    data: { status: "CANCELLED", error: "campaign cancelled" },
+  });
 }
 
 const BATCH = 500;
@@ -70,13 +105,18 @@ const BATCH = 500;
  */
 export async function runCampaign(deps: DispatchDeps, campaignId: string): Promise<void> {
   const { db } = deps;
-  const campaign = await db.campaign.findUnique({ where: { id: campaignId }, include: { shop: { include: { settings: true } } } });
+  const campaign = await db.campaign.findUnique({
+    where: { id: campaignId },
+    include: { shop: { include: { settings: true } } },
+  });
   if (!campaign || !campaign.segmentId || !["SCHEDULED", "SENDING"].includes(campaign.status)) return;
   const now = deps.clock.now();
   const start = campaign.startedAt ?? now;
   await db.campaign.update({ where: { id: campaignId }, data: { status: "SENDING", startedAt: start } });
   const perSecond = Math.max(1, campaign.shop.settings!.messagesPerSecond);
-  const discountCode = usesVariable(campaign.body, "discount_code") ? await discountCodeFor(deps, campaign.shop, { campaignId, title: campaign.name }, now) : null;
+  const discountCode = usesVariable(campaign.body, "discount_code")
+    ? await discountCodeFor(deps, campaign.shop, { campaignId, title: campaign.name }, now)
+    : null;
   let cursor: string | undefined;
   let queued = 0;
   for (;;) {
@@ -87,15 +127,30 @@ export async function runCampaign(deps: DispatchDeps, campaignId: string): Promi
       include: { customer: { select: { id: true, firstName: true } } },
     });
     for (const m of members) {
-      const body = renderTemplate(campaign.body, { first_name: m.customer.firstName, shop_name: shopSenderName(campaign.shop), discount_code: discountCode });
+      const body = renderTemplate(campaign.body, {
+        first_name: m.customer.firstName,
+        shop_name: shopSenderName(campaign.shop),
+        discount_code: discountCode,
+      });
       const dueAt = new Date(start.getTime() + Math.floor(queued / perSecond) * SECOND);
-      await scheduleMessage(deps, { shopId: campaign.shopId, customerId: m.customerId, body, purpose: "marketing", idempotencyKey: `campaign:${campaignId}:${m.customerId}`, dueAt, campaignId });
+      await scheduleMessage(deps, {
+        shopId: campaign.shopId,
+        customerId: m.customerId,
+        body,
+        purpose: "marketing",
+        idempotencyKey: `campaign:${campaignId}:${m.customerId}`,
+        dueAt,
+        campaignId,
+      });
       queued++;
     }
     if (members.length < BATCH) break;
     cursor = members.at(-1)!.customerId;
   }
-  await db.campaign.update({ where: { id: campaignId }, data: { status: "SENT", recipientsQueued: queued, finishedAt: deps.clock.now() } });
+  await db.campaign.update({
+    where: { id: campaignId },
+    data: { status: "SENT", recipientsQueued: queued, finishedAt: deps.clock.now() },
+  });
 }
 
 export class CampaignError extends Error {}

@@ -12,16 +12,31 @@ import { isAllowed, sendingWindows } from "../messaging/quiet-hours";
 export async function estimateHolds(db: Db, shopId: string, segmentId: string, at: Date) {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { settings: true } });
   const settings = shop.settings!;
-  const recipients = { shopId, smsConsent: "SUBSCRIBED" as const, phone: { not: null }, deletedAt: null, redactedAt: null, memberships: { some: { segmentId } } };
-  const zones = await db.customer.groupBy({ by: ["timeZone", "countryCode"], where: recipients, _count: { _all: true } });
+  const recipients = {
+    shopId,
+    smsConsent: "SUBSCRIBED" as const,
+    phone: { not: null },
+    deletedAt: null,
+    redactedAt: null,
+    memberships: { some: { segmentId } },
+  };
+  const zones = await db.customer.groupBy({
+    by: ["timeZone", "countryCode"],
+    where: recipients,
+    _count: { _all: true },
+  });
   const quietHours = zones
     .filter((z) => !isAllowed(at, z.timeZone ?? shop.ianaTimezone, sendingWindows(settings, z.countryCode)))
     .reduce((n, z) => n + z._count._all, 0);
   const capped = await db.message.groupBy({
     by: ["customerId"],
     where: {
-      shopId, direction: "OUTBOUND", purpose: "marketing", status: { in: ["SENDING", "SENT", "DELIVERED"] },
-      sentAt: { gt: new Date(at.getTime() - settings.frequencyCapHours * HOUR), lte: at }, customer: recipients,
+      shopId,
+      direction: "OUTBOUND",
+      purpose: "marketing",
+      status: { in: ["SENDING", "SENT", "DELIVERED"] },
+      sentAt: { gt: new Date(at.getTime() - settings.frequencyCapHours * HOUR), lte: at },
+      customer: recipients,
     },
     having: { customerId: { _count: { gte: settings.frequencyCapCount } } },
   });

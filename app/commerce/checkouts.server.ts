@@ -9,9 +9,17 @@ import { watchVariants } from "./restock-watches.server";
  * it is completed by its completed_at or by an order carrying its token. Items that were
  * out of stock make the shopper a restock watcher for those variants.
  */
-export async function syncCheckout(db: Db, shopId: string, payload: CheckoutPayload, from: Provenance): Promise<string | null> {
+export async function syncCheckout(
+  db: Db,
+  shopId: string,
+  payload: CheckoutPayload,
+  from: Provenance,
+): Promise<string | null> {
   const customerId = payload.customer?.id ? await syncCustomer(db, shopId, payload.customer, from) : null;
-  const order = await db.order.findFirst({ where: { shopId, checkoutToken: payload.token }, select: { processedAt: true } });
+  const order = await db.order.findFirst({
+    where: { shopId, checkoutToken: payload.token },
+    select: { processedAt: true },
+  });
   const fields = {
     shopifyId: payload.id ?? null,
     customerId,
@@ -47,5 +55,11 @@ async function watchSoldOutItems(db: Db, shopId: string, customerId: string, pay
     where: { shopId, shopifyId: { in: variantIds }, inventoryQuantity: { lte: 0 }, deletedAt: null },
     select: { shopifyId: true },
   });
-  await watchVariants(db, shopId, customerId, soldOut.map((v) => v.shopifyId), "checkout");
+  await watchVariants(
+    db,
+    shopId,
+    customerId,
+    soldOut.map((v) => v.shopifyId),
+    "checkout",
+  );
 }

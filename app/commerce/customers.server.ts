@@ -15,7 +15,12 @@ export interface Provenance {
  * orders and checkouts. Profile fields follow the newest `updated_at`; SMS consent goes to
  * the ledger (which orders facts by their own time). Returns the customer's id.
  */
-export async function syncCustomer(db: Db, shopId: string, payload: CustomerPayload, from: Provenance): Promise<string> {
+export async function syncCustomer(
+  db: Db,
+  shopId: string,
+  payload: CustomerPayload,
+  from: Provenance,
+): Promise<string> {
   const address = payload.default_address;
   const countryCode = address?.country_code?.toUpperCase() ?? null;
   const phone = normalisePhone(payload.phone ?? address?.phone, countryCode);
@@ -46,7 +51,10 @@ export async function syncCustomer(db: Db, shopId: string, payload: CustomerPayl
   if (consent) {
     const atCheckout = from.topic.startsWith("orders/") || from.topic.startsWith("checkouts/");
     // At checkout the shopper saw the checkout extension's disclosure: the shop's setting.
-    const wording = atCheckout ? ((await db.shopSettings.findUnique({ where: { shopId }, select: { disclosureText: true } }))?.disclosureText ?? null) : null;
+    const wording = atCheckout
+      ? ((await db.shopSettings.findUnique({ where: { shopId }, select: { disclosureText: true } }))?.disclosureText ??
+        null)
+      : null;
     await recordConsent(db, {
       shopId,
       customerId: id,
@@ -66,7 +74,10 @@ export async function syncCustomer(db: Db, shopId: string, payload: CustomerPayl
 
 /** customers/delete: the customer leaves every segment; orders stay for attribution. */
 export async function markCustomerDeleted(db: Db, shopId: string, shopifyId: string, at: Date): Promise<string | null> {
-  const existing = await db.customer.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
+  const existing = await db.customer.findUnique({
+    where: { shopId_shopifyId: { shopId, shopifyId } },
+    select: { id: true },
+  });
   if (!existing) {
     const created = await db.customer.create({ data: { shopId, shopifyId, deletedAt: at }, select: { id: true } });
     return created.id;
@@ -109,11 +120,21 @@ export async function findOrCreateContact(
   phone: { e164: string; country: string | null },
   names: { firstName?: string | null; lastName?: string | null; email?: string | null } = {},
 ): Promise<{ id: string; created: boolean }> {
-  const existing = await db.customer.findFirst({ where: { shopId, phone: phone.e164, deletedAt: null, redactedAt: null }, select: { id: true } });
+  const existing = await db.customer.findFirst({
+    where: { shopId, phone: phone.e164, deletedAt: null, redactedAt: null },
+    select: { id: true },
+  });
   if (existing) return { id: existing.id, created: false };
   const contact = await db.customer.upsert({
     where: { shopId_shopifyId: { shopId, shopifyId: `contact:${phone.e164}` } },
-    create: { shopId, shopifyId: `contact:${phone.e164}`, phone: phone.e164, countryCode: phone.country, timeZone: inferTimeZone(phone.country, null), ...names },
+    create: {
+      shopId,
+      shopifyId: `contact:${phone.e164}`,
+      phone: phone.e164,
+      countryCode: phone.country,
+      timeZone: inferTimeZone(phone.country, null),
+      ...names,
+    },
     update: {},
     select: { id: true },
   });

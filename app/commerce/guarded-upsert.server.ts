@@ -6,7 +6,10 @@ import { isUniqueViolation } from "../db/unique-violation";
  * Returns the row's id and whether this event's data was applied.
  */
 export interface GuardedModel<Where> {
-  findUnique(args: { where: Where; select: { id: true; shopifyUpdatedAt: true } }): Promise<{ id: string; shopifyUpdatedAt: Date | null } | null>;
+  findUnique(args: {
+    where: Where;
+    select: { id: true; shopifyUpdatedAt: true };
+  }): Promise<{ id: string; shopifyUpdatedAt: Date | null } | null>;
   create(args: { data: never; select: { id: true } }): Promise<{ id: string }>;
   updateMany(args: { where: never; data: never }): Promise<{ count: number }>;
 }
@@ -21,7 +24,10 @@ export async function guardedUpsert<Where>(
   const existing = await model.findUnique({ where, select: { id: true, shopifyUpdatedAt: true } });
   if (!existing) {
     try {
-      const row = await model.create({ data: { ...create, shopifyUpdatedAt: updatedAt } as never, select: { id: true } });
+      const row = await model.create({
+        data: { ...create, shopifyUpdatedAt: updatedAt } as never,
+        select: { id: true },
+      });
       return { id: row.id, applied: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -34,7 +40,12 @@ export async function guardedUpsert<Where>(
   // Conditional write: a concurrent newer event between read and write wins. (No
   // `shopifyUpdatedAt: null` alternative: the column is required on some models, and a
   // stamp once set is never cleared.)
-  const guard = existing.shopifyUpdatedAt ? { id: existing.id, shopifyUpdatedAt: { lte: updatedAt } } : { id: existing.id };
-  const result = await model.updateMany({ where: guard as never, data: { ...update, shopifyUpdatedAt: updatedAt } as never });
+  const guard = existing.shopifyUpdatedAt
+    ? { id: existing.id, shopifyUpdatedAt: { lte: updatedAt } }
+    : { id: existing.id };
+  const result = await model.updateMany({
+    where: guard as never,
+    data: { ...update, shopifyUpdatedAt: updatedAt } as never,
+  });
   return { id: existing.id, applied: result.count > 0 };
 }

@@ -4,7 +4,12 @@ import { refreshOrderStats, syncCustomer, type Provenance } from "./customers.se
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 
 /** orders/create|updated|paid|cancelled. Returns the customer whose facts changed, if any. */
-export async function syncOrder(db: Db, shopId: string, payload: OrderPayload, from: Provenance): Promise<string | null> {
+export async function syncOrder(
+  db: Db,
+  shopId: string,
+  payload: OrderPayload,
+  from: Provenance,
+): Promise<string | null> {
   const customerId = payload.customer ? await syncCustomer(db, shopId, payload.customer, from) : null;
   const processedAt = payload.processed_at ?? payload.created_at;
   const fields = {
@@ -40,7 +45,10 @@ async function replaceLines(db: Db, shopId: string, orderId: string, customerId:
   // Product type and vendor as known when the order is mirrored ("purchased a <type>").
   const productIds = [...new Set(payload.line_items.map((l) => l.product_id).filter((v): v is string => !!v))];
   const products = productIds.length
-    ? await db.product.findMany({ where: { shopId, shopifyId: { in: productIds } }, select: { shopifyId: true, productType: true, vendor: true } })
+    ? await db.product.findMany({
+        where: { shopId, shopifyId: { in: productIds } },
+        select: { shopifyId: true, productType: true, vendor: true },
+      })
     : [];
   const byId = new Map(products.map((p) => [p.shopifyId, p]));
   await db.$transaction([

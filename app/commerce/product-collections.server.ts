@@ -15,24 +15,38 @@ interface Result {
  * worker asks the Admin API and replaces the product's rows; "purchased from collection"
  * segment conditions read them. Skipped without Admin API access (the offline demo).
  */
-export async function syncProductCollections(deps: { db: Db; admin?: AdminGraphql }, shopId: string, productShopifyId: string): Promise<number | null> {
+export async function syncProductCollections(
+  deps: { db: Db; admin?: AdminGraphql },
+  shopId: string,
+  productShopifyId: string,
+): Promise<number | null> {
   const { db } = deps;
   if (!deps.admin) return null;
   const [shop, product] = await Promise.all([
     db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } }),
-    db.product.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: productShopifyId } }, select: { id: true } }),
+    db.product.findUnique({
+      where: { shopId_shopifyId: { shopId, shopifyId: productShopifyId } },
+      select: { id: true },
+    }),
   ]);
   if (!product) return null;
-  const result = await deps.admin<Result>(shop.domain, QUERY, { id: `gid://shopify/Product/${productShopifyId}` }).catch((error: unknown) => {
-    if (error instanceof NoAdminAccess) return null;
-    throw error; // the job retries
-  });
+  const result = await deps
+    .admin<Result>(shop.domain, QUERY, { id: `gid://shopify/Product/${productShopifyId}` })
+    .catch((error: unknown) => {
+      if (error instanceof NoAdminAccess) return null;
+      throw error; // the job retries
+    });
   if (!result) return null;
   const collections = result.product?.collections.nodes ?? [];
   await db.$transaction([
     db.productCollection.deleteMany({ where: { productId: product.id } }),
     db.productCollection.createMany({
-      data: collections.map((c) => ({ shopId, productId: product.id, collectionShopifyId: c.id.split("/").pop()!, collectionTitle: c.title })),
+      data: collections.map((c) => ({
+        shopId,
+        productId: product.id,
+        collectionShopifyId: c.id.split("/").pop()!,
+        collectionTitle: c.title,
+      })),
     }),
   ]);
   return collections.length;

@@ -47,7 +47,10 @@ export async function syncProduct(db: Db, shopId: string, payload: ProductPayloa
 }
 
 export async function markProductDeleted(db: Db, shopId: string, shopifyId: string, at: Date): Promise<void> {
-  const product = await db.product.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
+  const product = await db.product.findUnique({
+    where: { shopId_shopifyId: { shopId, shopifyId } },
+    select: { id: true },
+  });
   if (!product) return;
   await db.product.update({ where: { id: product.id }, data: { deletedAt: at } });
   await db.variant.updateMany({ where: { productId: product.id }, data: { deletedAt: at } });
@@ -61,17 +64,34 @@ export async function markProductDeleted(db: Db, shopId: string, shopifyId: stri
 export async function syncInventoryLevel(db: Db, shopId: string, payload: InventoryLevelPayload): Promise<void> {
   const { applied } = await guardedUpsert(
     db.inventoryLevel as unknown as GuardedModel<unknown>,
-    { shopId_inventoryItemId_locationId: { shopId, inventoryItemId: payload.inventory_item_id, locationId: payload.location_id } },
+    {
+      shopId_inventoryItemId_locationId: {
+        shopId,
+        inventoryItemId: payload.inventory_item_id,
+        locationId: payload.location_id,
+      },
+    },
     payload.updated_at,
-    { shopId, inventoryItemId: payload.inventory_item_id, locationId: payload.location_id, available: payload.available ?? 0 },
+    {
+      shopId,
+      inventoryItemId: payload.inventory_item_id,
+      locationId: payload.location_id,
+      available: payload.available ?? 0,
+    },
     { available: payload.available ?? 0 },
   );
   if (!applied) return;
-  const total = await db.inventoryLevel.aggregate({ where: { shopId, inventoryItemId: payload.inventory_item_id }, _sum: { available: true } });
+  const total = await db.inventoryLevel.aggregate({
+    where: { shopId, inventoryItemId: payload.inventory_item_id },
+    _sum: { available: true },
+  });
   const quantity = total._sum.available ?? 0;
   const variants = await db.variant.findMany({
     where: { shopId, inventoryItemId: payload.inventory_item_id },
     select: { id: true },
   });
-  await db.variant.updateMany({ where: { id: { in: variants.map((v) => v.id) } }, data: { inventoryQuantity: quantity } });
+  await db.variant.updateMany({
+    where: { id: { in: variants.map((v) => v.id) } },
+    data: { inventoryQuantity: quantity },
+  });
 }

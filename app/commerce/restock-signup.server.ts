@@ -25,24 +25,44 @@ export type SignupResult = { ok: true } | { ok: false; status: 404 | 409 | 422; 
  * watch. A logged-in shopper is matched by their Shopify customer id; a guest by phone, or,
  * if unknown, becomes a storefront contact (a customer row keyed "contact:<phone>").
  */
-export async function signUpForRestock(db: Db, shopId: string, form: RestockSignup, loggedInCustomerId: string | null, now: Date): Promise<SignupResult> {
+export async function signUpForRestock(
+  db: Db,
+  shopId: string,
+  form: RestockSignup,
+  loggedInCustomerId: string | null,
+  now: Date,
+): Promise<SignupResult> {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { countryCode: true } });
   const phone = normalisePhone(form.phone, form.country ?? shop.countryCode);
   if (!phone.ok) return { ok: false, status: 422, reason: `phone: ${phone.reason}` };
-  const variant = await db.variant.findFirst({ where: { shopId, shopifyId: form.variantId, deletedAt: null }, select: { inventoryQuantity: true } });
+  const variant = await db.variant.findFirst({
+    where: { shopId, shopifyId: form.variantId, deletedAt: null },
+    select: { inventoryQuantity: true },
+  });
   if (!variant) return { ok: false, status: 404, reason: "unknown variant" };
   if (variant.inventoryQuantity > 0) return { ok: false, status: 409, reason: "this variant is in stock" };
 
   const loggedIn = loggedInCustomerId
-    ? await db.customer.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: loggedInCustomerId } }, select: { id: true } })
+    ? await db.customer.findUnique({
+        where: { shopId_shopifyId: { shopId, shopifyId: loggedInCustomerId } },
+        select: { id: true },
+      })
     : null;
-  const customer = loggedIn ?? (await findOrCreateContact(db, shopId, { e164: phone.e164, country: phone.country ?? null }));
+  const customer =
+    loggedIn ?? (await findOrCreateContact(db, shopId, { e164: phone.e164, country: phone.country ?? null }));
   // A known customer without a number on file gets the one they just gave.
   if (loggedIn) await db.customer.updateMany({ where: { id: customer.id, phone: null }, data: { phone: phone.e164 } });
 
   await recordConsent(db, {
-    shopId, customerId: customer.id, phone: phone.e164, state: "SUBSCRIBED", optInLevel: "single_opt_in", source: "STOREFRONT_FORM",
-    wording: form.wording, occurredAt: now, evidence: { form: "restock", variantId: form.variantId, loggedInCustomerId },
+    shopId,
+    customerId: customer.id,
+    phone: phone.e164,
+    state: "SUBSCRIBED",
+    optInLevel: "single_opt_in",
+    source: "STOREFRONT_FORM",
+    wording: form.wording,
+    occurredAt: now,
+    evidence: { form: "restock", variantId: form.variantId, loggedInCustomerId },
   });
   await watchVariants(db, shopId, customer.id, [form.variantId], "storefront");
   await refreshCustomerSegments(db, shopId, customer.id, now, { cause: "consent", ref: `restock:${form.variantId}` });

@@ -5,7 +5,13 @@ import type { Db } from "../db.server";
  * held sold-out items (and, with the storefront sign-up, from the theme block); closed as
  * "restocked" when inventory comes back, which is what the back-in-stock flow acts on.
  */
-export async function watchVariants(db: Db, shopId: string, customerId: string, variantShopifyIds: string[], source: "checkout" | "storefront") {
+export async function watchVariants(
+  db: Db,
+  shopId: string,
+  customerId: string,
+  variantShopifyIds: string[],
+  source: "checkout" | "storefront",
+) {
   for (const variantShopifyId of variantShopifyIds) {
     await db.restockWatch.upsert({
       where: { shopId_variantShopifyId_customerId: { shopId, variantShopifyId, customerId } },
@@ -27,14 +33,26 @@ export const RESTOCK_NOTICE_WINDOW_MS = 24 * 60 * 60 * 1000;
  * `restock:<watch>:<restockedAt>`, keeps that to one text).
  */
 export async function restockedWatches(db: Db, shopId: string, inventoryItemId: string, at: Date) {
-  const inStock = (await db.variant.findMany({ where: { shopId, inventoryItemId, inventoryQuantity: { gt: 0 } }, select: { shopifyId: true } })).map((v) => v.shopifyId);
+  const inStock = (
+    await db.variant.findMany({
+      where: { shopId, inventoryItemId, inventoryQuantity: { gt: 0 } },
+      select: { shopifyId: true },
+    })
+  ).map((v) => v.shopifyId);
   if (!inStock.length) return [];
   await db.restockWatch.updateMany({
     where: { shopId, variantShopifyId: { in: inStock }, restockedAt: null, notifiedAt: null, cancelledAt: null },
     data: { restockedAt: at },
   });
   const watches = await db.restockWatch.findMany({
-    where: { shopId, variantShopifyId: { in: inStock }, restockedAt: { gte: new Date(at.getTime() - RESTOCK_NOTICE_WINDOW_MS) }, notifiedAt: null, cancelledAt: null, customerId: { not: null } },
+    where: {
+      shopId,
+      variantShopifyId: { in: inStock },
+      restockedAt: { gte: new Date(at.getTime() - RESTOCK_NOTICE_WINDOW_MS) },
+      notifiedAt: null,
+      cancelledAt: null,
+      customerId: { not: null },
+    },
     select: { id: true, customerId: true, variantShopifyId: true, restockedAt: true },
   });
   return watches.map((w) => ({ ...w, customerId: w.customerId!, restockedAt: w.restockedAt! }));

@@ -4,7 +4,8 @@ import { seedBuiltInSegments } from "../segments/builtins.server";
 import { seedBuiltInFlows } from "../flows/builtins.server";
 
 /** What shoppers know the shop as: its name, else its handle ("northbean" of northbean.myshopify.com). */
-export const shopName = (shop: { name: string | null; domain: string }) => shop.name ?? shop.domain.replace(/\.myshopify\.com$/, "");
+export const shopName = (shop: { name: string | null; domain: string }) =>
+  shop.name ?? shop.domain.replace(/\.myshopify\.com$/, "");
 
 /** The shop row for a domain, created (with default settings and built-in segments) on first sight. */
 export async function ensureShop(db: Db, domain: string) {
@@ -26,13 +27,17 @@ export async function ensureShop(db: Db, domain: string) {
   // half-seeded segment list and miss memberships for good.
   const shop = await db
     .$transaction(async (tx) => {
-      const created = await tx.shop.create({ data: { domain, name: shopName({ name: null, domain }), settings: { create: {} } }, include: { settings: true } });
+      const created = await tx.shop.create({
+        data: { domain, name: shopName({ name: null, domain }), settings: { create: {} } },
+        include: { settings: true },
+      });
       await seedBuiltInSegments(tx, created.id, created.settings!);
       await seedBuiltInFlows(tx, created.id);
       return created;
     })
     .catch(async (error: unknown) => {
-      if (isUniqueViolation(error)) return db.shop.findUniqueOrThrow({ where: { domain }, include: { settings: true } });
+      if (isUniqueViolation(error))
+        return db.shop.findUniqueOrThrow({ where: { domain }, include: { settings: true } });
       throw error;
     });
   return { ...shop, settings: shop.settings! };

@@ -17,7 +17,11 @@ export function DevNavigation({ shop }: { shop: string }) {
                 key={page.path}
                 to={page.path}
                 end={page.path === "/app"}
-                style={({ isActive }) => ({ fontWeight: isActive ? 650 : 450, color: "inherit", textDecoration: isActive ? "underline" : "none" })}
+                style={({ isActive }) => ({
+                  fontWeight: isActive ? 650 : 450,
+                  color: "inherit",
+                  textDecoration: isActive ? "underline" : "none",
+                })}
               >
                 {page.label}
               </NavLink>

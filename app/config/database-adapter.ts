@@ -21,7 +21,8 @@ export function createAdapter(target: DatabaseTarget) {
  * SQLite 3.54's planner scanned all 3M segment memberships of the bench's 1M-customer shop
  * for the segment page's overlap (0.9 s) where an index range takes 70 ms.
  */
-const SQLITE_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;";
+const SQLITE_PRAGMAS =
+  "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;";
 
 /** The adapter for the app's own client (web, worker, CLI, tests). */
 export function createAppAdapter(target: DatabaseTarget) {

@@ -2,15 +2,20 @@ import { z } from "zod";
 import { resolveDatabaseTarget } from "./database-url";
 import { log } from "../observability/log.server";
 
-const positiveInt = (name: string) => z.coerce.number().int(`${name} must be a whole number`).positive(`${name} must be positive`);
+const positiveInt = (name: string) =>
+  z.coerce.number().int(`${name} must be a whole number`).positive(`${name} must be positive`);
 
 // Configuration comes only from the environment, checked once at start with clear errors.
 // Every variable the app or the worker reads is listed here, so a typo fails at start
 // rather than at the first job that needs it.
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  SHOPIFY_API_KEY: z.string("SHOPIFY_API_KEY is required (the app's client id)").min(1, "SHOPIFY_API_KEY is required (the app's client id)"),
-  SHOPIFY_API_SECRET: z.string("SHOPIFY_API_SECRET is required (the app's client secret)").min(1, "SHOPIFY_API_SECRET is required (the app's client secret)"),
+  SHOPIFY_API_KEY: z
+    .string("SHOPIFY_API_KEY is required (the app's client id)")
+    .min(1, "SHOPIFY_API_KEY is required (the app's client id)"),
+  SHOPIFY_API_SECRET: z
+    .string("SHOPIFY_API_SECRET is required (the app's client secret)")
+    .min(1, "SHOPIFY_API_SECRET is required (the app's client secret)"),
   SHOPIFY_APP_URL: z.url("SHOPIFY_APP_URL must be the app's public https URL"),
   SCOPES: z.string().optional(),
   DATABASE_URL: z
@@ -27,7 +32,9 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: positiveInt("DATABASE_POOL_SIZE").optional(),
   JOB_ENGINE: z.enum(["pg-boss", "table"], "JOB_ENGINE must be pg-boss or table").optional(),
   // pg-boss: a job whose worker stopped heartbeating (killed, host lost) is retried after about this long.
-  JOB_HEARTBEAT_SECONDS: positiveInt("JOB_HEARTBEAT_SECONDS").min(10, "JOB_HEARTBEAT_SECONDS must be at least 10").optional(),
+  JOB_HEARTBEAT_SECONDS: positiveInt("JOB_HEARTBEAT_SECONDS")
+    .min(10, "JOB_HEARTBEAT_SECONDS must be at least 10")
+    .optional(),
   // pg-boss: jobs one worker process runs at once, per queue (default 1).
   JOB_CONCURRENCY: positiveInt("JOB_CONCURRENCY").optional(),
   // How long one call to the SMS provider may take before it counts as unreachable (and is looked up before any resend).
@@ -55,8 +62,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     // PostgreSQL (pg-boss). Sealed provider credentials need the key.
     if (env.NODE_ENV === "production") {
       if (!env.APP_ENCRYPTION_KEY) problems.push("APP_ENCRYPTION_KEY: required in production");
-      if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL ?? "")) problems.push("DATABASE_URL: a postgres:// URL is required in production");
-      if (env.DEV_ADMIN_LOGIN === "1") problems.push("DEV_ADMIN_LOGIN: the development login must never be enabled in production");
+      if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL ?? ""))
+        problems.push("DATABASE_URL: a postgres:// URL is required in production");
+      if (env.DEV_ADMIN_LOGIN === "1")
+        problems.push("DEV_ADMIN_LOGIN: the development login must never be enabled in production");
     }
     if (env.JOB_ENGINE === "pg-boss" && resolveDatabaseTarget(env.DATABASE_URL).provider !== "postgresql") {
       problems.push("JOB_ENGINE: pg-boss needs a PostgreSQL DATABASE_URL");

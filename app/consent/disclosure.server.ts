@@ -21,7 +21,9 @@ export async function publishDisclosure(deps: { db: Db; admin: AdminGraphql }, s
   if (!text) return;
   const { shop: owner } = await deps.admin<{ shop: { id: string } }>(shop.domain, SHOP_ID);
   const result = await deps.admin<{ metafieldsSet: { userErrors: { message: string }[] } }>(shop.domain, SET, {
-    metafields: [{ ownerId: owner.id, namespace: "$app:sms", key: "disclosure", type: "multi_line_text_field", value: text }],
+    metafields: [
+      { ownerId: owner.id, namespace: "$app:sms", key: "disclosure", type: "multi_line_text_field", value: text },
+    ],
   });
   const errors = result.metafieldsSet.userErrors;
   if (errors.length) throw new Error(`Shopify refused the disclosure: ${errors.map((e) => e.message).join("; ")}`);

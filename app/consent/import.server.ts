@@ -47,25 +47,53 @@ const YES = new Set(["yes", "y", "true", "1", "subscribed", "opted in", "opt-in"
  * source IMPORT, the wording, and the row as evidence. Phone numbers never appear in the
  * report (row numbers do), since reports are shown and logged.
  */
-export async function importContacts(db: Db, shopId: string, csv: string, input: ImportOptions, now: Date): Promise<ImportReport> {
+export async function importContacts(
+  db: Db,
+  shopId: string,
+  csv: string,
+  input: ImportOptions,
+  now: Date,
+): Promise<ImportReport> {
   const options = ImportOptions.parse(input);
   const m = options.mapping;
-  const records = parse(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  const records = parse(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<
+    string,
+    string
+  >[];
   const headers = records[0] ? Object.keys(records[0]) : [];
-  const missing = [m.phone, m.consent, m.consentAt, m.firstName, m.lastName, m.email, m.wordingColumn].filter((c): c is string => !!c && !headers.includes(c));
+  const missing = [m.phone, m.consent, m.consentAt, m.firstName, m.lastName, m.email, m.wordingColumn].filter(
+    (c): c is string => !!c && !headers.includes(c),
+  );
   if (records.length && missing.length) throw new ImportError(`columns not in the file: ${missing.join(", ")}`);
-  if (!m.wordingColumn && !options.wording) throw new ImportError("give the consent wording, or map a column that holds it");
+  if (!m.wordingColumn && !options.wording)
+    throw new ImportError("give the consent wording, or map a column that holds it");
 
-  const report: ImportReport = { rows: records.length, imported: 0, invalidPhone: [], noConsent: [], duplicates: [], dryRun: options.dryRun };
+  const report: ImportReport = {
+    rows: records.length,
+    imported: 0,
+    invalidPhone: [],
+    noConsent: [],
+    duplicates: [],
+    dryRun: options.dryRun,
+  };
   const seen = new Map<string, number>();
-  const valid: { row: number; phone: string; country: string | null; consentAt: Date; wording: string; record: Record<string, string> }[] = [];
+  const valid: {
+    row: number;
+    phone: string;
+    country: string | null;
+    consentAt: Date;
+    wording: string;
+    record: Record<string, string>;
+  }[] = [];
   records.forEach((record, i) => {
     const row = i + 2; // the header is row 1, as a spreadsheet shows it
     const phone = normalisePhone(record[m.phone], options.defaultCountry);
     if (!phone.ok) return void report.invalidPhone.push({ row, reason: phone.reason });
-    if (!YES.has((record[m.consent] ?? "").toLowerCase())) return void report.noConsent.push({ row, reason: "no consent" });
+    if (!YES.has((record[m.consent] ?? "").toLowerCase()))
+      return void report.noConsent.push({ row, reason: "no consent" });
     const consentAt = new Date(record[m.consentAt] ?? "");
-    if (Number.isNaN(consentAt.getTime()) || consentAt > now) return void report.noConsent.push({ row, reason: "no valid consent date" });
+    if (Number.isNaN(consentAt.getTime()) || consentAt > now)
+      return void report.noConsent.push({ row, reason: "no valid consent date" });
     const wording = (m.wordingColumn ? record[m.wordingColumn] : options.wording)?.trim();
     if (!wording) return void report.noConsent.push({ row, reason: "no consent wording" });
     const first = seen.get(phone.e164);
@@ -88,8 +116,15 @@ export async function importContacts(db: Db, shopId: string, csv: string, input:
         };
         const customer = await findOrCreateContact(t, shopId, { e164: v.phone, country: v.country }, names);
         await recordConsent(t, {
-          shopId, customerId: customer.id, phone: v.phone, state: "SUBSCRIBED", optInLevel: "single_opt_in", source: "IMPORT",
-          wording: v.wording, occurredAt: v.consentAt, evidence: { file: options.fileName ?? null, row: v.row, importedAt: now.toISOString(), record: v.record },
+          shopId,
+          customerId: customer.id,
+          phone: v.phone,
+          state: "SUBSCRIBED",
+          optInLevel: "single_opt_in",
+          source: "IMPORT",
+          wording: v.wording,
+          occurredAt: v.consentAt,
+          evidence: { file: options.fileName ?? null, row: v.row, importedAt: now.toISOString(), record: v.record },
         });
         touched.push(customer.id);
       }

@@ -37,7 +37,13 @@ export function consentStateFromShopify(state: string): SmsConsentState {
  */
 export async function recordConsent(db: Db, fact: ConsentFact): Promise<boolean> {
   const duplicate = await db.consentEvent.findFirst({
-    where: { shopId: fact.shopId, customerId: fact.customerId, phone: fact.phone, state: fact.state, occurredAt: fact.occurredAt },
+    where: {
+      shopId: fact.shopId,
+      customerId: fact.customerId,
+      phone: fact.phone,
+      state: fact.state,
+      occurredAt: fact.occurredAt,
+    },
     select: { id: true },
   });
   if (!duplicate) {
@@ -63,7 +69,10 @@ export async function deriveCustomerConsent(db: Db, shopId: string, customerId: 
     where: { shopId, customerId },
     orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }, { id: "desc" }],
   });
-  const customer = await db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { smsConsent: true, smsConsentAt: true } });
+  const customer = await db.customer.findUniqueOrThrow({
+    where: { id: customerId },
+    select: { smsConsent: true, smsConsentAt: true },
+  });
   const state = latest?.state ?? "NOT_SUBSCRIBED";
   const at = latest?.occurredAt ?? null;
   if (customer.smsConsent === state && customer.smsConsentAt?.getTime() === at?.getTime()) return false;

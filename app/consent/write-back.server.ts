@@ -10,7 +10,10 @@ mutation WriteSmsConsent($input: CustomerSmsMarketingConsentUpdateInput!) {
 }`;
 
 interface UpdateResult {
-  customerSmsMarketingConsentUpdate: { customer: { id: string } | null; userErrors: { field: string[] | null; message: string }[] };
+  customerSmsMarketingConsentUpdate: {
+    customer: { id: string } | null;
+    userErrors: { field: string[] | null; message: string }[];
+  };
 }
 
 /**
@@ -19,12 +22,26 @@ interface UpdateResult {
  * echoed back. Shopify's resulting customers/update webhook carries the same state and
  * time, which the ledger recognises as the fact it already holds.
  */
-export async function writeConsentBack(deps: { db: Db; admin?: AdminGraphql }, customerId: string): Promise<"written" | "skipped"> {
+export async function writeConsentBack(
+  deps: { db: Db; admin?: AdminGraphql },
+  customerId: string,
+): Promise<"written" | "skipped"> {
   const { db } = deps;
-  const customer = await db.customer.findUnique({ where: { id: customerId }, include: { shop: { select: { domain: true } } } });
+  const customer = await db.customer.findUnique({
+    where: { id: customerId },
+    include: { shop: { select: { domain: true } } },
+  });
   if (!customer || customer.redactedAt || customer.deletedAt || !deps.admin) return "skipped";
-  const latest = await db.consentEvent.findFirst({ where: { shopId: customer.shopId, customerId }, orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }] });
-  if (!latest || ["SHOPIFY_SYNC", "CHECKOUT"].includes(latest.source) || !["SUBSCRIBED", "UNSUBSCRIBED"].includes(latest.state)) return "skipped";
+  const latest = await db.consentEvent.findFirst({
+    where: { shopId: customer.shopId, customerId },
+    orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }],
+  });
+  if (
+    !latest ||
+    ["SHOPIFY_SYNC", "CHECKOUT"].includes(latest.source) ||
+    !["SUBSCRIBED", "UNSUBSCRIBED"].includes(latest.state)
+  )
+    return "skipped";
   const result = await deps.admin<UpdateResult>(customer.shop.domain, UPDATE, {
     input: {
       customerId: `gid://shopify/Customer/${customer.shopifyId}`,

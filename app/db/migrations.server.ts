@@ -43,15 +43,20 @@ export interface MigrateResult {
  * Refuses to continue if an applied migration's file was edited afterwards.
  * On PostgreSQL an advisory lock serialises concurrent starts of several processes.
  */
-export async function migrate(target: DatabaseTarget, migrations = listMigrations(target.provider)): Promise<MigrateResult> {
+export async function migrate(
+  target: DatabaseTarget,
+  migrations = listMigrations(target.provider),
+): Promise<MigrateResult> {
   const sql = await openSqlDriver(target);
   try {
     if (sql.provider === "postgresql") await sql.exec("SELECT pg_advisory_lock(727274)");
     await sql.exec(HISTORY_TABLE[sql.provider]);
     const done = new Map(
-      (await sql.query<{ migration_name: string; checksum: string }>(
-        `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-      )).map((r) => [r.migration_name, r.checksum]),
+      (
+        await sql.query<{ migration_name: string; checksum: string }>(
+          `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+        )
+      ).map((r) => [r.migration_name, r.checksum]),
     );
     const result: MigrateResult = { applied: [], alreadyApplied: [] };
     for (const m of migrations) {

@@ -12,7 +12,12 @@ export function schemaSqlFromEmpty(provider: DatabaseProvider): string {
 
 /** The SQL that turns one schema file into another (used to write a new migration). */
 export function schemaSqlBetween(provider: DatabaseProvider, fromSchema: string): string {
-  return prismaDiff(provider, ["--from-schema-datamodel", fromSchema, "--to-schema-datamodel", schemaPathFor(provider)]);
+  return prismaDiff(provider, [
+    "--from-schema-datamodel",
+    fromSchema,
+    "--to-schema-datamodel",
+    schemaPathFor(provider),
+  ]);
 }
 
 function prismaDiff(provider: DatabaseProvider, args: string[]): string {

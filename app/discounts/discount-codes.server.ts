@@ -12,7 +12,10 @@ mutation CreateSmsDiscount($basicCodeDiscount: DiscountCodeBasicInput!) {
 }`;
 
 interface CreateResult {
-  discountCodeBasicCreate: { codeDiscountNode: { id: string } | null; userErrors: { field: string[] | null; code: string | null; message: string }[] };
+  discountCodeBasicCreate: {
+    codeDiscountNode: { id: string } | null;
+    userErrors: { field: string[] | null; code: string | null; message: string }[];
+  };
 }
 
 export class DiscountError extends Error {}
@@ -46,7 +49,8 @@ export async function ensureDiscountCode(
     },
   });
   const { codeDiscountNode, userErrors } = result.discountCodeBasicCreate;
-  if (userErrors.length || !codeDiscountNode) throw new DiscountError(`Shopify refused the discount: ${userErrors.map((e) => e.message).join("; ")}`);
+  if (userErrors.length || !codeDiscountNode)
+    throw new DiscountError(`Shopify refused the discount: ${userErrors.map((e) => e.message).join("; ")}`);
   await db.discountCode.create({ data: { shopId: shop.id, code, shopifyId: codeDiscountNode.id, ...where } });
   return code;
 }
@@ -59,7 +63,10 @@ export async function countRedemptions(db: Db, shopId: string, codes: string[]):
   for (const code of codes) {
     const ours = await db.discountCode.findUnique({ where: { shopId_code: { shopId, code } }, select: { id: true } });
     if (!ours) continue;
-    const orders = await db.order.findMany({ where: { shopId, cancelledAt: null, discountCodes: { contains: code } }, select: { discountCodes: true } });
+    const orders = await db.order.findMany({
+      where: { shopId, cancelledAt: null, discountCodes: { contains: code } },
+      select: { discountCodes: true },
+    });
     const redemptions = orders.filter((o) => o.discountCodes!.split(",").includes(code)).length;
     await db.discountCode.update({ where: { id: ours.id }, data: { redemptions } });
   }

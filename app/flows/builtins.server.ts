@@ -11,9 +11,21 @@ export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefini
       // 24 h after the first text, so the default cap (one marketing SMS a day) lets it through.
       trigger: { type: "segment_entered", segmentKey: "abandoned-checkout" },
       steps: [
-        { type: "send", variants: [{ key: "A", weight: 1, body: "Hi {{ first_name | default: \"there\" }}, you left something in your cart. Complete your order: {{ checkout_url }}" }] },
+        {
+          type: "send",
+          variants: [
+            {
+              key: "A",
+              weight: 1,
+              body: 'Hi {{ first_name | default: "there" }}, you left something in your cart. Complete your order: {{ checkout_url }}',
+            },
+          ],
+        },
         { type: "wait", minutes: 24 * 60 },
-        { type: "send", variants: [{ key: "A", weight: 1, body: "Still thinking it over? Your cart is saved: {{ checkout_url }}" }] },
+        {
+          type: "send",
+          variants: [{ key: "A", weight: 1, body: "Still thinking it over? Your cart is saved: {{ checkout_url }}" }],
+        },
       ],
       exitConditions: ["ordered", "opted_out", "left_segment"],
     },
@@ -23,7 +35,18 @@ export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefini
     name: "Back in stock alert",
     definition: {
       trigger: { type: "back_in_stock" },
-      steps: [{ type: "send", variants: [{ key: "A", weight: 1, body: "Good news: {{ product_title | default: \"an item you wanted\" }} is back in stock. {{ product_url }}" }] }],
+      steps: [
+        {
+          type: "send",
+          variants: [
+            {
+              key: "A",
+              weight: 1,
+              body: 'Good news: {{ product_title | default: "an item you wanted" }} is back in stock. {{ product_url }}',
+            },
+          ],
+        },
+      ],
       exitConditions: ["opted_out"],
     },
   },
@@ -36,7 +59,16 @@ export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefini
         { type: "wait", minutes: 14 * 24 * 60 },
         // Only shoppers who have not come back on their own get the nudge.
         { type: "condition", condition: { type: "orders_count", op: "eq", value: 1 }, otherwise: "exit" },
-        { type: "send", variants: [{ key: "A", weight: 1, body: "Thanks for your order, {{ first_name | default: \"friend\" }}! Come back for more: {{ discount_code | default: \"new arrivals are in\" }}" }] },
+        {
+          type: "send",
+          variants: [
+            {
+              key: "A",
+              weight: 1,
+              body: 'Thanks for your order, {{ first_name | default: "friend" }}! Come back for more: {{ discount_code | default: "new arrivals are in" }}',
+            },
+          ],
+        },
       ],
       exitConditions: ["ordered", "opted_out"],
     },
@@ -48,7 +80,16 @@ export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefini
       trigger: { type: "segment_entered", segmentKey: "lapsed-customers" },
       steps: [
         { type: "wait_until", hour: 10, minute: 0 },
-        { type: "send", variants: [{ key: "A", weight: 1, body: "We miss you, {{ first_name | default: \"friend\" }}! See what's new at {{ shop_name }}." }] },
+        {
+          type: "send",
+          variants: [
+            {
+              key: "A",
+              weight: 1,
+              body: 'We miss you, {{ first_name | default: "friend" }}! See what\'s new at {{ shop_name }}.',
+            },
+          ],
+        },
       ],
       exitConditions: ["ordered", "opted_out", "left_segment"],
     },
@@ -58,7 +99,18 @@ export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefini
     name: "Welcome new subscribers",
     definition: {
       trigger: { type: "subscribed" },
-      steps: [{ type: "send", variants: [{ key: "A", weight: 1, body: "Welcome to {{ shop_name }} texts, {{ first_name | default: \"friend\" }}! Expect offers and restock news." }] }],
+      steps: [
+        {
+          type: "send",
+          variants: [
+            {
+              key: "A",
+              weight: 1,
+              body: 'Welcome to {{ shop_name }} texts, {{ first_name | default: "friend" }}! Expect offers and restock news.',
+            },
+          ],
+        },
+      ],
       exitConditions: ["opted_out"],
     },
   },
@@ -68,7 +120,16 @@ export async function seedBuiltInFlows(db: Pick<Db, "flow">, shopId: string): Pr
   for (const f of BUILT_IN_FLOWS) {
     await db.flow.upsert({
       where: { shopId_key: { shopId, key: f.key } },
-      create: { shopId, key: f.key, name: f.name, builtIn: true, enabled: false, trigger: f.definition.trigger, steps: f.definition.steps as object[], exitConditions: f.definition.exitConditions },
+      create: {
+        shopId,
+        key: f.key,
+        name: f.name,
+        builtIn: true,
+        enabled: false,
+        trigger: f.definition.trigger,
+        steps: f.definition.steps as object[],
+        exitConditions: f.definition.exitConditions,
+      },
       update: {},
     });
   }

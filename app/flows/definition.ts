@@ -14,15 +14,34 @@ export const TriggerSchema = z.discriminatedUnion("type", [
 ]);
 export type Trigger = z.infer<typeof TriggerSchema>;
 
-const Variant = z.object({ key: z.string().min(1).max(8), body: z.string().min(1).max(1000), weight: z.number().positive().default(1) });
+const Variant = z.object({
+  key: z.string().min(1).max(8),
+  body: z.string().min(1).max(1000),
+  weight: z.number().positive().default(1),
+});
 
 export const StepSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("wait"), minutes: z.number().int().positive().max(60 * 24 * 90) }),
+  z.object({
+    type: z.literal("wait"),
+    minutes: z
+      .number()
+      .int()
+      .positive()
+      .max(60 * 24 * 90),
+  }),
   // Wait until the next time of day in the shopper's zone (e.g. 10:00 tomorrow).
-  z.object({ type: z.literal("wait_until"), hour: z.number().int().min(0).max(23), minute: z.number().int().min(0).max(59).default(0) }),
+  z.object({
+    type: z.literal("wait_until"),
+    hour: z.number().int().min(0).max(23),
+    minute: z.number().int().min(0).max(59).default(0),
+  }),
   z.object({ type: z.literal("send"), variants: z.array(Variant).min(1).max(4) }),
   // Continue if the shopper matches; otherwise exit, or jump to another step.
-  z.object({ type: z.literal("condition"), condition: SegmentNodeSchema, otherwise: z.union([z.literal("exit"), z.object({ goto: z.number().int().min(0) })]) }),
+  z.object({
+    type: z.literal("condition"),
+    condition: SegmentNodeSchema,
+    otherwise: z.union([z.literal("exit"), z.object({ goto: z.number().int().min(0) })]),
+  }),
 ]);
 export type Step = z.infer<typeof StepSchema>;
 

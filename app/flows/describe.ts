@@ -58,7 +58,9 @@ export function stepInWords(step: Step): string {
     case "wait_until":
       return `Wait until ${pad(step.hour)}:${pad(step.minute)} in the shopper's time zone`;
     case "send":
-      return step.variants.length > 1 ? `Send a text (A/B test: ${step.variants.map((v) => v.key).join(" / ")})` : "Send a text";
+      return step.variants.length > 1
+        ? `Send a text (A/B test: ${step.variants.map((v) => v.key).join(" / ")})`
+        : "Send a text";
     case "condition":
       return `Continue only if the shopper ${conditionInWords(step.condition)}; otherwise ${step.otherwise === "exit" ? "stop" : `go to step ${step.otherwise.goto + 1}`}`;
   }
@@ -105,8 +107,14 @@ export const EXIT_LABELS: Record<Exit, string> = {
   left_segment: "The shopper leaves the trigger segment",
 };
 
-const EXIT_SHORT: Record<Exit, string> = { ordered: "they order", opted_out: "they opt out", left_segment: "they leave the segment" };
+const EXIT_SHORT: Record<Exit, string> = {
+  ordered: "they order",
+  opted_out: "they opt out",
+  left_segment: "they leave the segment",
+};
 
 export function exitsInWords(exits: Exit[]): string {
-  return exits.length === 0 ? "Runs until the last step." : `Stops early when ${exits.map((e) => EXIT_SHORT[e]).join(", ")}.`;
+  return exits.length === 0
+    ? "Runs until the last step."
+    : `Stops early when ${exits.map((e) => EXIT_SHORT[e]).join(", ")}.`;
 }

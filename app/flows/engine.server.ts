@@ -15,10 +15,20 @@ import { ExitSchema, StepSchema, TriggerSchema, type Exit, type Step, type Trigg
 export type FlowEvent =
   | { type: "segment_entered" | "segment_left"; shopId: string; customerId: string; segmentKey: string; key: string }
   | { type: "order_placed"; shopId: string; customerId: string; orderId: string; at: Date; key: string }
-  | { type: "back_in_stock"; shopId: string; customerId: string; variantShopifyId: string; watchId: string; key: string };
+  | {
+      type: "back_in_stock";
+      shopId: string;
+      customerId: string;
+      variantShopifyId: string;
+      watchId: string;
+      key: string;
+    };
 
 /** Built-in segments whose entry is itself a flow event. */
-const SEGMENT_EVENTS: Record<string, "subscribed" | "unsubscribed"> = { "sms-subscribers": "subscribed", "opted-out": "unsubscribed" };
+const SEGMENT_EVENTS: Record<string, "subscribed" | "unsubscribed"> = {
+  "sms-subscribers": "subscribed",
+  "opted-out": "unsubscribed",
+};
 
 /**
  * Starts the runs an event triggers (one per flow, customer and trigger key, however often
@@ -27,8 +37,17 @@ const SEGMENT_EVENTS: Record<string, "subscribed" | "unsubscribed"> = { "sms-sub
  */
 export async function handleFlowEvent(deps: DispatchDeps, event: FlowEvent, now: Date): Promise<void> {
   const { db } = deps;
-  if (event.type === "order_placed") await exitRuns(db, event.shopId, event.customerId, "ordered", now, (run) => run.enteredAt < event.at);
-  if (event.type === "segment_left") await exitRuns(db, event.shopId, event.customerId, "left_segment", now, (_run, trigger) => "segmentKey" in trigger && trigger.segmentKey === event.segmentKey);
+  if (event.type === "order_placed")
+    await exitRuns(db, event.shopId, event.customerId, "ordered", now, (run) => run.enteredAt < event.at);
+  if (event.type === "segment_left")
+    await exitRuns(
+      db,
+      event.shopId,
+      event.customerId,
+      "left_segment",
+      now,
+      (_run, trigger) => "segmentKey" in trigger && trigger.segmentKey === event.segmentKey,
+    );
   const consent = event.type === "segment_entered" ? SEGMENT_EVENTS[event.segmentKey] : undefined;
   if (consent === "unsubscribed") await exitRuns(db, event.shopId, event.customerId, "opted_out", now, () => true);
 
@@ -36,28 +55,60 @@ export async function handleFlowEvent(deps: DispatchDeps, event: FlowEvent, now:
   for (const flow of flows) {
     const trigger = TriggerSchema.parse(flow.trigger);
     const matches =
-      (trigger.type === "segment_entered" && event.type === "segment_entered" && trigger.segmentKey === event.segmentKey) ||
+      (trigger.type === "segment_entered" &&
+        event.type === "segment_entered" &&
+        trigger.segmentKey === event.segmentKey) ||
       (trigger.type === "segment_left" && event.type === "segment_left" && trigger.segmentKey === event.segmentKey) ||
       (trigger.type === "subscribed" && consent === "subscribed") ||
       (trigger.type === "order_placed" && event.type === "order_placed") ||
       (trigger.type === "back_in_stock" && event.type === "back_in_stock");
     if (!matches) continue;
     const run = await db.flowRun
-      .create({ data: { shopId: event.shopId, flowId: flow.id, customerId: event.customerId, triggerKey: event.key, flowVersion: flow.version, enteredAt: now, context: contextOf(event) } })
+      .create({
+        data: {
+          shopId: event.shopId,
+          flowId: flow.id,
+          customerId: event.customerId,
+          triggerKey: event.key,
+          flowVersion: flow.version,
+          enteredAt: now,
+          context: contextOf(event),
+        },
+      })
       .catch(duplicateAsNull); // null: this trigger already started a run
-    if (run) await deps.queue.enqueue(QUEUES.advanceFlowRun, { runId: run.id }, { runAt: now, dedupeKey: `run:${run.id}:start` });
+    if (run)
+      await deps.queue.enqueue(
+        QUEUES.advanceFlowRun,
+        { runId: run.id },
+        { runAt: now, dedupeKey: `run:${run.id}:start` },
+      );
   }
 }
 
 const contextOf = (e: FlowEvent) =>
-  e.type === "back_in_stock" ? { variantShopifyId: e.variantShopifyId, watchId: e.watchId } : e.type === "order_placed" ? { orderId: e.orderId } : { segmentKey: e.segmentKey };
+  e.type === "back_in_stock"
+    ? { variantShopifyId: e.variantShopifyId, watchId: e.watchId }
+    : e.type === "order_placed"
+      ? { orderId: e.orderId }
+      : { segmentKey: e.segmentKey };
 
-const loadRun = (db: Db, id: string) => db.flowRun.findUnique({ where: { id }, include: { flow: true, customer: true } });
+const loadRun = (db: Db, id: string) =>
+  db.flowRun.findUnique({ where: { id }, include: { flow: true, customer: true } });
 type LoadedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
 type RunRow = Omit<LoadedRun, "flow" | "customer">;
 
-async function exitRuns(db: Db, shopId: string, customerId: string, reason: Exit, now: Date, applies: (run: RunRow, trigger: Trigger) => boolean) {
-  const runs = await db.flowRun.findMany({ where: { shopId, customerId, status: { in: ["ACTIVE", "WAITING"] } }, include: { flow: true } });
+async function exitRuns(
+  db: Db,
+  shopId: string,
+  customerId: string,
+  reason: Exit,
+  now: Date,
+  applies: (run: RunRow, trigger: Trigger) => boolean,
+) {
+  const runs = await db.flowRun.findMany({
+    where: { shopId, customerId, status: { in: ["ACTIVE", "WAITING"] } },
+    include: { flow: true },
+  });
   for (const run of runs) {
     const exits = ExitSchema.array().parse(run.flow.exitConditions);
     if (!exits.includes(reason) || !applies(run, TriggerSchema.parse(run.flow.trigger))) continue;
@@ -65,10 +116,22 @@ async function exitRuns(db: Db, shopId: string, customerId: string, reason: Exit
   }
 }
 
-async function finishRun(db: Db, runId: string, status: "EXITED" | "COMPLETED" | "FAILED", reason: string | null, now: Date) {
-  const run = await db.flowRun.update({ where: { id: runId }, data: { status, exitReason: reason, finishedAt: now, nextRunAt: null } });
+async function finishRun(
+  db: Db,
+  runId: string,
+  status: "EXITED" | "COMPLETED" | "FAILED",
+  reason: string | null,
+  now: Date,
+) {
+  const run = await db.flowRun.update({
+    where: { id: runId },
+    data: { status, exitReason: reason, finishedAt: now, nextRunAt: null },
+  });
   if (status === "EXITED") {
-    await db.message.updateMany({ where: { flowRunId: runId, status: { in: ["SCHEDULED", "HELD"] } }, data: { status: "CANCELLED", error: `flow exit: ${reason}` } });
+    await db.message.updateMany({
+      where: { flowRunId: runId, status: { in: ["SCHEDULED", "HELD"] } },
+      data: { status: "CANCELLED", error: `flow exit: ${reason}` },
+    });
   }
   return run;
 }
@@ -98,8 +161,15 @@ export async function advanceFlowRun(deps: DispatchDeps, runId: string): Promise
     const step = steps[i]!;
     const result = await runStep(deps, run, step, i, now);
     if (result.kind === "wait") {
-      await db.flowRun.update({ where: { id: run.id }, data: { status: "WAITING", stepIndex: i, nextRunAt: result.until } });
-      await deps.queue.enqueue(QUEUES.advanceFlowRun, { runId }, { runAt: result.until, dedupeKey: `run:${run.id}:${i}:${result.until.getTime()}` });
+      await db.flowRun.update({
+        where: { id: run.id },
+        data: { status: "WAITING", stepIndex: i, nextRunAt: result.until },
+      });
+      await deps.queue.enqueue(
+        QUEUES.advanceFlowRun,
+        { runId },
+        { runAt: result.until, dedupeKey: `run:${run.id}:${i}:${result.until.getTime()}` },
+      );
       return;
     }
     if (result.kind === "exit") return void (await finishRun(db, run.id, "EXITED", result.reason, now));
@@ -116,14 +186,25 @@ async function runStep(deps: DispatchDeps, run: LoadedRun, step: Step, index: nu
   const record = (outcome: string, detail: object, finished: boolean) =>
     db.flowRunStep.upsert({
       where,
-      create: { runId: run.id, stepIndex: index, stepType: step.type, outcome, detail, startedAt: now, finishedAt: finished ? now : null },
+      create: {
+        runId: run.id,
+        stepIndex: index,
+        stepType: step.type,
+        outcome,
+        detail,
+        startedAt: now,
+        finishedAt: finished ? now : null,
+      },
       update: { outcome, detail, finishedAt: finished ? now : null },
     });
   switch (step.type) {
     case "wait":
     case "wait_until": {
       const recorded = await db.flowRunStep.findUnique({ where });
-      const until = recorded?.detail && typeof recorded.detail === "object" && "until" in recorded.detail ? new Date(String(recorded.detail.until)) : waitDeadline(step, now, run.customer.timeZone);
+      const until =
+        recorded?.detail && typeof recorded.detail === "object" && "until" in recorded.detail
+          ? new Date(String(recorded.detail.until))
+          : waitDeadline(step, now, run.customer.timeZone);
       if (until > now) {
         if (!recorded) await record("waiting", { until: until.toISOString() }, false);
         return { kind: "wait", until };
@@ -136,18 +217,28 @@ async function runStep(deps: DispatchDeps, run: LoadedRun, step: Step, index: nu
       const yes = !!evaluation && (await evaluation.matches(step.condition));
       await record(yes ? "branch:yes" : "branch:no", {}, true);
       if (yes) return { kind: "next", next: index + 1 };
-      return step.otherwise === "exit" ? { kind: "exit", reason: "condition not met" } : { kind: "next", next: step.otherwise.goto };
+      return step.otherwise === "exit"
+        ? { kind: "exit", reason: "condition not met" }
+        : { kind: "next", next: step.otherwise.goto };
     }
     case "send": {
       const variant = pickVariant(step.variants, `${run.id}:${index}`);
       const body = renderTemplate(variant.body, await templateValues(deps, run, variant.body, now));
       const { id } = await scheduleMessage(deps, {
-        shopId: run.shopId, customerId: run.customerId, body, purpose: "marketing",
-        idempotencyKey: `run:${run.id}:step:${index}`, dueAt: now, flowId: run.flowId, flowRunId: run.id, variant: variant.key,
+        shopId: run.shopId,
+        customerId: run.customerId,
+        body,
+        purpose: "marketing",
+        idempotencyKey: `run:${run.id}:step:${index}`,
+        dueAt: now,
+        flowId: run.flowId,
+        flowRunId: run.id,
+        variant: variant.key,
       });
       await record(`sent:${variant.key}`, { messageId: id }, true);
       const watchId = (run.context as { watchId?: string } | null)?.watchId;
-      if (watchId) await db.restockWatch.updateMany({ where: { id: watchId, notifiedAt: null }, data: { notifiedAt: now } });
+      if (watchId)
+        await db.restockWatch.updateMany({ where: { id: watchId, notifiedAt: null }, data: { notifiedAt: now } });
       return { kind: "next", next: index + 1 };
     }
   }
@@ -176,28 +267,50 @@ async function exitReason(db: Db, run: LoadedRun): Promise<string | null> {
   if (exits.includes("opted_out") && c.smsConsent !== "SUBSCRIBED") return "opted_out";
   const trigger = TriggerSchema.parse(run.flow.trigger);
   if (exits.includes("left_segment") && trigger.type === "segment_entered") {
-    const member = await db.segmentMembership.findFirst({ where: { shopId: run.shopId, customerId: run.customerId, segment: { key: trigger.segmentKey } }, select: { segmentId: true } });
+    const member = await db.segmentMembership.findFirst({
+      where: { shopId: run.shopId, customerId: run.customerId, segment: { key: trigger.segmentKey } },
+      select: { segmentId: true },
+    });
     if (!member) return "left_segment";
   }
   return null;
 }
 
-async function templateValues(deps: DispatchDeps, run: LoadedRun, template: string, now: Date): Promise<TemplateValues> {
+async function templateValues(
+  deps: DispatchDeps,
+  run: LoadedRun,
+  template: string,
+  now: Date,
+): Promise<TemplateValues> {
   const { db } = deps;
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: run.shopId }, select: { id: true, name: true, domain: true } });
+  const shop = await db.shop.findUniqueOrThrow({
+    where: { id: run.shopId },
+    select: { id: true, name: true, domain: true },
+  });
   const context = (run.context ?? {}) as { variantShopifyId?: string; orderId?: string };
   const values: TemplateValues = { first_name: run.customer.firstName, shop_name: shopName(shop) };
-  const checkout = await db.checkout.findFirst({ where: { shopId: run.shopId, customerId: run.customerId, completedAt: null }, orderBy: { shopifyUpdatedAt: "desc" }, select: { recoveryUrl: true } });
+  const checkout = await db.checkout.findFirst({
+    where: { shopId: run.shopId, customerId: run.customerId, completedAt: null },
+    orderBy: { shopifyUpdatedAt: "desc" },
+    select: { recoveryUrl: true },
+  });
   values.checkout_url = checkout?.recoveryUrl;
   if (context.variantShopifyId) {
-    const variant = await db.variant.findFirst({ where: { shopId: run.shopId, shopifyId: context.variantShopifyId }, include: { product: true } });
+    const variant = await db.variant.findFirst({
+      where: { shopId: run.shopId, shopifyId: context.variantShopifyId },
+      include: { product: true },
+    });
     if (variant) {
       values.product_title = variant.product.title;
-      values.product_url = variant.product.handle ? `https://${shop.domain}/products/${variant.product.handle}?variant=${variant.shopifyId}` : null;
+      values.product_url = variant.product.handle
+        ? `https://${shop.domain}/products/${variant.product.handle}?variant=${variant.shopifyId}`
+        : null;
     }
   }
-  if (context.orderId) values.order_name = (await db.order.findUnique({ where: { id: context.orderId }, select: { name: true } }))?.name;
-  if (usesVariable(template, "discount_code")) values.discount_code = await discountCodeFor(deps, shop, { flowId: run.flowId, title: run.flow.name }, now);
+  if (context.orderId)
+    values.order_name = (await db.order.findUnique({ where: { id: context.orderId }, select: { name: true } }))?.name;
+  if (usesVariable(template, "discount_code"))
+    values.discount_code = await discountCodeFor(deps, shop, { flowId: run.flowId, title: run.flow.name }, now);
   return values;
 }
 
@@ -208,11 +321,20 @@ async function templateValues(deps: DispatchDeps, run: LoadedRun, template: stri
  */
 export async function consumeMembershipEvents(deps: DispatchDeps, limit = 200): Promise<number> {
   const { db } = deps;
-  const events = await db.segmentMembershipEvent.findMany({ where: { flowsHandledAt: null }, orderBy: { at: "asc" }, take: limit, include: { segment: { select: { key: true } } } });
+  const events = await db.segmentMembershipEvent.findMany({
+    where: { flowsHandledAt: null },
+    orderBy: { at: "asc" },
+    take: limit,
+    include: { segment: { select: { key: true } } },
+  });
   for (const e of events) {
     if (e.cause !== "definition") {
       const type = e.change === "ENTERED" ? "segment_entered" : "segment_left";
-      await handleFlowEvent(deps, { type, shopId: e.shopId, customerId: e.customerId, segmentKey: e.segment.key, key: e.id }, deps.clock.now());
+      await handleFlowEvent(
+        deps,
+        { type, shopId: e.shopId, customerId: e.customerId, segmentKey: e.segment.key, key: e.id },
+        deps.clock.now(),
+      );
     }
     await db.segmentMembershipEvent.update({ where: { id: e.id }, data: { flowsHandledAt: deps.clock.now() } });
   }
@@ -227,8 +349,14 @@ export async function consumeMembershipEvents(deps: DispatchDeps, limit = 200): 
 export async function exitRunsInProgress(db: Db, flowId: string, reason: string, now: Date): Promise<number> {
   const inProgress = { flowId, status: { in: ["ACTIVE" as const, "WAITING" as const] } };
   const [, { count }] = await db.$transaction([
-    db.message.updateMany({ where: { flowRun: inProgress, status: { in: ["SCHEDULED", "HELD"] } }, data: { status: "CANCELLED", error: `flow exit: ${reason}` } }),
-    db.flowRun.updateMany({ where: inProgress, data: { status: "EXITED", exitReason: reason, finishedAt: now, nextRunAt: null } }),
+    db.message.updateMany({
+      where: { flowRun: inProgress, status: { in: ["SCHEDULED", "HELD"] } },
+      data: { status: "CANCELLED", error: `flow exit: ${reason}` },
+    }),
+    db.flowRun.updateMany({
+      where: inProgress,
+      data: { status: "EXITED", exitReason: reason, finishedAt: now, nextRunAt: null },
+    }),
   ]);
   return count;
 }

@@ -19,18 +19,34 @@ export const FlowEditInput = z
       const path = ["definition", "steps", i];
       if (step.type === "send") {
         const keys = step.variants.map((v) => v.key);
-        if (new Set(keys).size !== keys.length) ctx.addIssue({ code: "custom", path: [...path, "variants"], message: "Each variant needs its own label" });
+        if (new Set(keys).size !== keys.length)
+          ctx.addIssue({ code: "custom", path: [...path, "variants"], message: "Each variant needs its own label" });
         step.variants.forEach((v, j) => {
           const unknown = unknownVariables(v.body);
-          if (unknown.length) ctx.addIssue({ code: "custom", path: [...path, "variants", j, "body"], message: `Unknown variable: ${unknown.join(", ")}` });
+          if (unknown.length)
+            ctx.addIssue({
+              code: "custom",
+              path: [...path, "variants", j, "body"],
+              message: `Unknown variable: ${unknown.join(", ")}`,
+            });
         });
       }
       if (step.type === "condition" && step.otherwise !== "exit") {
         const goto = step.otherwise.goto;
-        if (goto === i || goto >= definition.steps.length) ctx.addIssue({ code: "custom", path: [...path, "otherwise"], message: "Choose another step of this flow to go to" });
+        if (goto === i || goto >= definition.steps.length)
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "otherwise"],
+            message: "Choose another step of this flow to go to",
+          });
       }
     });
-    if (!definition.steps.some((s) => s.type === "send")) ctx.addIssue({ code: "custom", path: ["definition", "steps"], message: "A flow needs at least one text to send" });
+    if (!definition.steps.some((s) => s.type === "send"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["definition", "steps"],
+        message: "A flow needs at least one text to send",
+      });
   });
 export type FlowEditInput = z.infer<typeof FlowEditInput>;
 
@@ -50,7 +66,8 @@ function friendly(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type" && issue.expected === "number") return "Enter a number";
   if (issue.code === "invalid_type" && issue.expected === "int") return "Enter a whole number";
   if (issue.code === "too_small" && issue.origin === "string") return "Can't be empty";
-  if (issue.code === "too_small" && issue.origin === "number") return issue.inclusive ? `Must be at least ${issue.minimum}` : `Must be more than ${issue.minimum}`;
+  if (issue.code === "too_small" && issue.origin === "number")
+    return issue.inclusive ? `Must be at least ${issue.minimum}` : `Must be more than ${issue.minimum}`;
   if (issue.code === "too_big" && issue.origin === "number") return `Must be at most ${issue.maximum}`;
   if (issue.code === "too_big" && issue.origin === "string") return `Keep it under ${issue.maximum} characters`;
   if (issue.code === "too_big" && issue.origin === "array") return `At most ${issue.maximum}`;
@@ -78,12 +95,26 @@ export async function saveFlow(db: Db, shopId: string, flowId: string, input: un
   const sameShape = stepShape(StepSchema.array().parse(current.steps)) === stepShape(definition.steps);
   const { count } = await db.flow.updateMany({
     where: { id: flowId, shopId, version },
-    data: { name, trigger: definition.trigger, steps: definition.steps as object[], exitConditions: definition.exitConditions, version: { increment: 1 } },
+    data: {
+      name,
+      trigger: definition.trigger,
+      steps: definition.steps as object[],
+      exitConditions: definition.exitConditions,
+      version: { increment: 1 },
+    },
   });
-  if (count === 0) return { ok: false, errors: { form: "Someone saved this flow since you opened it. Reload to see their changes." }, status: 409 };
+  if (count === 0)
+    return {
+      ok: false,
+      errors: { form: "Someone saved this flow since you opened it. Reload to see their changes." },
+      status: 409,
+    };
   const inProgress = { flowId, status: { in: ["ACTIVE" as const, "WAITING" as const] } };
   if (sameShape) {
-    const { count: runsContinued } = await db.flowRun.updateMany({ where: inProgress, data: { flowVersion: version + 1 } });
+    const { count: runsContinued } = await db.flowRun.updateMany({
+      where: inProgress,
+      data: { flowVersion: version + 1 },
+    });
     return { ok: true, version: version + 1, runsContinued, runsExited: 0 };
   }
   const runsExited = await exitRunsInProgress(db, flowId, "flow edited", now);
@@ -102,10 +133,15 @@ const SEGMENT_TRIGGERS = ["segment_entered", "segment_left"];
 export const NewFlowInput = z
   .object({
     name: z.string().trim().min(1, "Give the flow a name").max(80, "Keep the name under 80 characters"),
-    triggerType: z.enum(["segment_entered", "segment_left", "order_placed", "back_in_stock", "subscribed"], { message: "Choose what starts the flow" }),
+    triggerType: z.enum(["segment_entered", "segment_left", "order_placed", "back_in_stock", "subscribed"], {
+      message: "Choose what starts the flow",
+    }),
     segmentKey: z.string().optional(),
   })
-  .refine((v) => !SEGMENT_TRIGGERS.includes(v.triggerType) || !!v.segmentKey, { path: ["segmentKey"], message: "Choose a segment" });
+  .refine((v) => !SEGMENT_TRIGGERS.includes(v.triggerType) || !!v.segmentKey, {
+    path: ["segmentKey"],
+    message: "Choose a segment",
+  });
 export type NewFlowInput = z.infer<typeof NewFlowInput>;
 
 /**
@@ -114,11 +150,32 @@ export type NewFlowInput = z.infer<typeof NewFlowInput>;
  */
 export async function createFlow(db: Db, shopId: string, input: NewFlowInput) {
   const segmentKey = SEGMENT_TRIGGERS.includes(input.triggerType) ? input.segmentKey! : null;
-  if (segmentKey && !(await db.segment.findFirst({ where: { shopId, key: segmentKey, archivedAt: null }, select: { id: true } }))) return null;
-  const trigger = TriggerSchema.parse(segmentKey ? { type: input.triggerType, segmentKey } : { type: input.triggerType });
-  const exitConditions: Exit[] = trigger.type === "segment_entered" ? ["ordered", "opted_out", "left_segment"] : ["opted_out"];
-  const steps: Step[] = [{ type: "send", variants: [{ key: "A", weight: 1, body: 'Hi {{ first_name | default: "there" }}, news from {{ shop_name }}!' }] }];
+  if (
+    segmentKey &&
+    !(await db.segment.findFirst({ where: { shopId, key: segmentKey, archivedAt: null }, select: { id: true } }))
+  )
+    return null;
+  const trigger = TriggerSchema.parse(
+    segmentKey ? { type: input.triggerType, segmentKey } : { type: input.triggerType },
+  );
+  const exitConditions: Exit[] =
+    trigger.type === "segment_entered" ? ["ordered", "opted_out", "left_segment"] : ["opted_out"];
+  const steps: Step[] = [
+    {
+      type: "send",
+      variants: [{ key: "A", weight: 1, body: 'Hi {{ first_name | default: "there" }}, news from {{ shop_name }}!' }],
+    },
+  ];
   return db.flow.create({
-    data: { shopId, key: `custom-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, name: input.name, builtIn: false, enabled: false, trigger, steps, exitConditions },
+    data: {
+      shopId,
+      key: `custom-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      name: input.name,
+      builtIn: false,
+      enabled: false,
+      trigger,
+      steps,
+      exitConditions,
+    },
   });
 }

@@ -38,7 +38,11 @@ export async function checkReadiness(db: Db, shipped: string[]): Promise<Readine
     );
     const done = new Set(applied.map((r) => r.migration_name));
     const pending = shipped.filter((name) => !done.has(name));
-    return { ready: pending.length === 0, checks: { database: "ok", migrations: pending.length ? "pending" : "ok" }, pendingMigrations: pending };
+    return {
+      ready: pending.length === 0,
+      checks: { database: "ok", migrations: pending.length ? "pending" : "ok" },
+      pendingMigrations: pending,
+    };
   } catch {
     return { ready: false, checks: { database: "unreachable", migrations: "unknown" }, pendingMigrations: [] };
   }

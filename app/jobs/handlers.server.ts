@@ -22,7 +22,13 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
     },
     // One batch per job, then the next batch as a new job: progress survives a crash.
     [QUEUES.backfillSegment]: async (payload) => {
-      const step = await backfillSegmentBatch(db, String(payload.segmentId), String(payload.startedAt), clock.now(), Number(payload.batchSize) || undefined);
+      const step = await backfillSegmentBatch(
+        db,
+        String(payload.segmentId),
+        String(payload.startedAt),
+        clock.now(),
+        Number(payload.batchSize) || undefined,
+      );
       if (step === "more") await queue.enqueue(QUEUES.backfillSegment, payload);
     },
     [QUEUES.sendMessage]: async (payload) => {

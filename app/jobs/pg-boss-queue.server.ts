@@ -21,13 +21,23 @@ export class PgBossJobQueue implements JobEngine {
 
   constructor(
     connectionString: string,
-    private readonly options: { schema?: string; pollSeconds?: number; heartbeatSeconds?: number; concurrency?: number } = {},
+    private readonly options: {
+      schema?: string;
+      pollSeconds?: number;
+      heartbeatSeconds?: number;
+      concurrency?: number;
+    } = {},
   ) {
     // A running job heartbeats; one whose worker died (SIGKILL, lost host) is retried once
     // its heartbeat is this old, checked by pg-boss's monitor at the same interval. Without
     // it a dead worker's job would wait for the 5-minute expiry.
     const heartbeatSeconds = (this.heartbeatSeconds = Math.max(10, options.heartbeatSeconds ?? 30));
-    this.boss = new PgBoss({ connectionString, schema: options.schema ?? "pgboss", max: 4 + (options.concurrency ?? 1), monitorIntervalSeconds: Math.min(60, heartbeatSeconds) });
+    this.boss = new PgBoss({
+      connectionString,
+      schema: options.schema ?? "pgboss",
+      max: 4 + (options.concurrency ?? 1),
+      monitorIntervalSeconds: Math.min(60, heartbeatSeconds),
+    });
     // pg-boss reports its own trouble (a lost connection, a failed maintenance run) here.
     this.boss.on("error", (error) => log.error("job engine error", { engine: "pg-boss", ...errorFields(error) }));
   }
@@ -44,9 +54,19 @@ export class PgBossJobQueue implements JobEngine {
       created = (async () => {
         await this.ready();
         if (await this.boss.getQueue(name)) return;
-        await this.boss.createQueue(name, { policy: "short", retryLimit: 8, retryDelay: 2, retryBackoff: true, retryDelayMax: 900, expireInSeconds: 300, heartbeatSeconds: this.heartbeatSeconds }).catch(async (error: Error) => {
-          if (!(await this.boss.getQueue(name))) throw error; // not a lost race with another process
-        });
+        await this.boss
+          .createQueue(name, {
+            policy: "short",
+            retryLimit: 8,
+            retryDelay: 2,
+            retryBackoff: true,
+            retryDelayMax: 900,
+            expireInSeconds: 300,
+            heartbeatSeconds: this.heartbeatSeconds,
+          })
+          .catch(async (error: Error) => {
+            if (!(await this.boss.getQueue(name))) throw error; // not a lost race with another process
+          });
       })();
       this.queues.set(name, created);
     }
@@ -55,7 +75,10 @@ export class PgBossJobQueue implements JobEngine {
 
   async enqueue(queue: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
     await this.queue(queue);
-    await this.boss.send(queue, payload, { startAfter: options.runAt, singletonKey: options.dedupeKey ?? randomUUID() });
+    await this.boss.send(queue, payload, {
+      startAfter: options.runAt,
+      singletonKey: options.dedupeKey ?? randomUUID(),
+    });
   }
 
   async start(handlers: Record<string, JobHandler>): Promise<void> {
@@ -78,7 +101,13 @@ export class PgBossJobQueue implements JobEngine {
             await handler(job.data as Record<string, unknown>);
           } catch (error) {
             // pg-boss retries it (or gives up after retryLimit); the log says which job and how often.
-            log.warn("job failed", { queue: name, jobId: job.id, attempt: job.retryCount + 1, willRetry: job.retryCount < job.retryLimit, ...errorFields(error) });
+            log.warn("job failed", {
+              queue: name,
+              jobId: job.id,
+              attempt: job.retryCount + 1,
+              willRetry: job.retryCount < job.retryLimit,
+              ...errorFields(error),
+            });
             // Only this job fails: the rest of the batch completes when the callback returns
             // (pg-boss completes only jobs still active, and a failed one no longer is).
             await this.boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) });

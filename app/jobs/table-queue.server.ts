@@ -22,7 +22,12 @@ export class TableJobQueue implements JobEngine {
   ) {}
 
   async enqueue(queue: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
-    const data = { queue, payload: payload as object, runAt: options.runAt ?? this.now(), dedupeKey: options.dedupeKey };
+    const data = {
+      queue,
+      payload: payload as object,
+      runAt: options.runAt ?? this.now(),
+      dedupeKey: options.dedupeKey,
+    };
     // A plain INSERT rather than an upsert: on SQLite an upsert is a read that upgrades to a
     // write, which fails at once (SQLITE_BUSY_SNAPSHOT) when another process wrote between.
     // Only a dedupe key can collide: that job is already queued.
@@ -72,9 +77,18 @@ export class TableJobQueue implements JobEngine {
       } catch (error) {
         const attempts = job.attempts + 1;
         const message = error instanceof Error ? error.message : String(error);
-        log.warn("job failed", { queue: job.queue, jobId: job.id, attempt: attempts, willRetry: attempts < MAX_ATTEMPTS, ...errorFields(error) });
+        log.warn("job failed", {
+          queue: job.queue,
+          jobId: job.id,
+          attempt: attempts,
+          willRetry: attempts < MAX_ATTEMPTS,
+          ...errorFields(error),
+        });
         if (attempts >= MAX_ATTEMPTS) {
-          await this.db.job.update({ where: { id: job.id }, data: { lastError: message, runAt: PARKED, lockedAt: null } });
+          await this.db.job.update({
+            where: { id: job.id },
+            data: { lastError: message, runAt: PARKED, lockedAt: null },
+          });
         } else {
           const backoff = Math.min(2 ** attempts * 1000, 15 * 60_000);
           await this.db.job.update({

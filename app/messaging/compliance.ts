@@ -22,6 +22,7 @@ export function composeBody(c: ComposeInput): string {
   const sender = c.senderName.trim();
   if (sender && !body.toLowerCase().startsWith(`${sender.toLowerCase()}:`)) body = `${sender}: ${body}`;
   if (c.purpose === "marketing" && c.firstMessage && !/\bSTOP\b/.test(body)) body = `${body} ${OPT_OUT_TEXT}`;
-  if (c.purpose === "marketing" && c.countryCode === "MY" && !body.startsWith(MALAYSIA_PREFIX)) body = `${MALAYSIA_PREFIX} ${body}`;
+  if (c.purpose === "marketing" && c.countryCode === "MY" && !body.startsWith(MALAYSIA_PREFIX))
+    body = `${MALAYSIA_PREFIX} ${body}`;
   return body;
 }

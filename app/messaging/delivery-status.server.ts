@@ -1,17 +1,36 @@
 import type { Db } from "../db.server";
 
 /** Twilio's message statuses, in the order a message moves through them. */
-const RANK: Record<string, number> = { accepted: 1, queued: 1, sending: 2, sent: 3, delivered: 4, undelivered: 4, failed: 4, read: 5 };
+const RANK: Record<string, number> = {
+  accepted: 1,
+  queued: 1,
+  sending: 2,
+  sent: 3,
+  delivered: 4,
+  undelivered: 4,
+  failed: 4,
+  read: 5,
+};
 
 /**
  * A status callback for one of our messages: every callback is kept as a DeliveryEvent;
  * the message's own status only moves forward (callbacks can arrive out of order).
  */
-export async function recordDeliveryStatus(db: Db, messageId: string, params: Record<string, string>, now: Date): Promise<boolean> {
-  const message = await db.message.findUnique({ where: { id: messageId }, select: { id: true, status: true, providerMessageId: true } });
+export async function recordDeliveryStatus(
+  db: Db,
+  messageId: string,
+  params: Record<string, string>,
+  now: Date,
+): Promise<boolean> {
+  const message = await db.message.findUnique({
+    where: { id: messageId },
+    select: { id: true, status: true, providerMessageId: true },
+  });
   if (!message) return false;
   const status = (params.MessageStatus ?? params.SmsStatus ?? "").toLowerCase();
-  await db.deliveryEvent.create({ data: { messageId, status, errorCode: params.ErrorCode || null, at: now, raw: params } });
+  await db.deliveryEvent.create({
+    data: { messageId, status, errorCode: params.ErrorCode || null, at: now, raw: params },
+  });
   const current = message.status === "DELIVERED" ? 4 : message.status === "FAILED" ? 4 : 3;
   if ((RANK[status] ?? 0) < 4 || current >= 4) return true;
   await db.message.update({
@@ -19,7 +38,11 @@ export async function recordDeliveryStatus(db: Db, messageId: string, params: Re
     data:
       status === "delivered"
         ? { status: "DELIVERED", deliveredAt: now }
-        : { status: "FAILED", error: `${status}${params.ErrorCode ? ` (error ${params.ErrorCode})` : ""}`, errorClass: "permanent" },
+        : {
+            status: "FAILED",
+            error: `${status}${params.ErrorCode ? ` (error ${params.ErrorCode})` : ""}`,
+            errorClass: "permanent",
+          },
   });
   return true;
 }

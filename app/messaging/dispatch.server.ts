@@ -48,7 +48,10 @@ const MAX_ATTEMPTS = 6;
 
 /** Creates the message (once per idempotency key) and queues its send for `dueAt`. */
 export async function scheduleMessage(deps: DispatchDeps, m: ScheduleInput): Promise<{ id: string; created: boolean }> {
-  const existing = await deps.db.message.findUnique({ where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } }, select: { id: true, status: true, dueAt: true } });
+  const existing = await deps.db.message.findUnique({
+    where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } },
+    select: { id: true, status: true, dueAt: true },
+  });
   if (existing) {
     // A scheduler retried after dying between creating the message and queueing its send
     // (a campaign fan-out killed mid-batch) would otherwise leave it SCHEDULED forever. The
@@ -57,19 +60,34 @@ export async function scheduleMessage(deps: DispatchDeps, m: ScheduleInput): Pro
     if (existing.status === "SCHEDULED") await enqueueSend(deps, existing.id, existing.dueAt ?? m.dueAt);
     return { id: existing.id, created: false };
   }
-  const phone = m.customerId ? (await deps.db.customer.findUniqueOrThrow({ where: { id: m.customerId }, select: { phone: true } })).phone : (m.phone ?? null);
+  const phone = m.customerId
+    ? (await deps.db.customer.findUniqueOrThrow({ where: { id: m.customerId }, select: { phone: true } })).phone
+    : (m.phone ?? null);
   const message = await deps.db.message
     .create({
       data: {
-        shopId: m.shopId, customerId: m.customerId, phone, direction: "OUTBOUND", purpose: m.purpose, body: m.body,
-        idempotencyKey: m.idempotencyKey, status: "SCHEDULED", dueAt: m.dueAt,
-        flowId: m.flowId, flowRunId: m.flowRunId, campaignId: m.campaignId, variant: m.variant,
+        shopId: m.shopId,
+        customerId: m.customerId,
+        phone,
+        direction: "OUTBOUND",
+        purpose: m.purpose,
+        body: m.body,
+        idempotencyKey: m.idempotencyKey,
+        status: "SCHEDULED",
+        dueAt: m.dueAt,
+        flowId: m.flowId,
+        flowRunId: m.flowRunId,
+        campaignId: m.campaignId,
+        variant: m.variant,
       },
       select: { id: true },
     })
     .catch(async (error: unknown) => {
       if (!isUniqueViolation(error)) throw error; // otherwise a concurrent schedule won
-      return deps.db.message.findUniqueOrThrow({ where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } }, select: { id: true } });
+      return deps.db.message.findUniqueOrThrow({
+        where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } },
+        select: { id: true },
+      });
     });
   await enqueueSend(deps, message.id, m.dueAt);
   return { id: message.id, created: true };
@@ -117,7 +135,13 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
   const previous = (message.gateDecisions as GateDecision[] | null) ?? [];
   const recipient: Recipient | null = message.customerId
     ? customer && !customer.deletedAt && !customer.redactedAt
-      ? { customerId: customer.id, phone: customer.phone, countryCode: customer.countryCode, timeZone: customer.timeZone, smsConsent: customer.smsConsent }
+      ? {
+          customerId: customer.id,
+          phone: customer.phone,
+          countryCode: customer.countryCode,
+          timeZone: customer.timeZone,
+          smsConsent: customer.smsConsent,
+        }
       : null
     : { customerId: null, phone: message.phone, countryCode: null, timeZone: null, smsConsent: "NOT_SUBSCRIBED" };
   const gates = await checkGates(db, {
@@ -129,12 +153,18 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
   });
   const decisions = [...previous, ...gates.decisions].slice(-40) as object[];
   if (gates.action === "defer") {
-    await db.message.update({ where: { id: message.id }, data: { status: "HELD", dueAt: gates.until, gateDecisions: decisions } });
+    await db.message.update({
+      where: { id: message.id },
+      data: { status: "HELD", dueAt: gates.until, gateDecisions: decisions },
+    });
     await enqueueSend(deps, message.id, gates.until);
     return "deferred";
   }
   if (gates.action === "refuse") {
-    await db.message.update({ where: { id: message.id }, data: { status: "SUPPRESSED", error: gates.reason, gateDecisions: decisions } });
+    await db.message.update({
+      where: { id: message.id },
+      data: { status: "SUPPRESSED", error: gates.reason, gateDecisions: decisions },
+    });
     return "refused";
   }
 
@@ -142,23 +172,53 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
   // at the first claim, so a resend after a crash sends (and finds) the same text.
   let body = message.body;
   if (message.status !== "SENDING") {
-    const firstMessage = (await db.message.count({ where: { shopId: shop.id, ...toRecipient(recipient!), purpose: "marketing", status: { in: ["SENT", "DELIVERED"] } } })) === 0;
-    body = composeBody({ body, senderName: shopSenderName(shop), purpose: message.purpose as ComposeInput["purpose"], firstMessage, countryCode: recipient!.countryCode });
-    body = await trackLinks(db, deps.appUrl, body, { shopId: shop.id, messageId: message.id, customerId: recipient!.customerId });
+    const firstMessage =
+      (await db.message.count({
+        where: {
+          shopId: shop.id,
+          ...toRecipient(recipient!),
+          purpose: "marketing",
+          status: { in: ["SENT", "DELIVERED"] },
+        },
+      })) === 0;
+    body = composeBody({
+      body,
+      senderName: shopSenderName(shop),
+      purpose: message.purpose as ComposeInput["purpose"],
+      firstMessage,
+      countryCode: recipient!.countryCode,
+    });
+    body = await trackLinks(db, deps.appUrl, body, {
+      shopId: shop.id,
+      messageId: message.id,
+      customerId: recipient!.customerId,
+    });
   }
   const encoding = encodeSms(body);
   const claimed = await db.message.updateMany({
     where: { id: message.id, status: message.status, attempts: message.attempts },
     data: {
-      status: "SENDING", attempts: { increment: 1 }, sentAt: now, body, phone: recipient!.phone, gateDecisions: decisions,
-      encoding: encoding.encoding, segments: encoding.segments, cost: encoding.segments * Number(settings.costPerSegment),
+      status: "SENDING",
+      attempts: { increment: 1 },
+      sentAt: now,
+      body,
+      phone: recipient!.phone,
+      gateDecisions: decisions,
+      encoding: encoding.encoding,
+      segments: encoding.segments,
+      cost: encoding.segments * Number(settings.costPerSegment),
     },
   });
   if (claimed.count === 0) return "noop"; // another worker has it
 
   await deps.pacer.wait(shop.id, settings.messagesPerSecond);
   try {
-    const accepted = await provider.send({ to: recipient!.phone!, body, messageId: message.id, statusCallbackUrl: `${deps.appUrl.replace(/\/$/, "")}/twilio/status/${message.id}` });
+    const accepted = await provider.send({
+      to: recipient!.phone!,
+      body,
+      messageId: message.id,
+      statusCallbackUrl: `${deps.appUrl.replace(/\/$/, "")}/twilio/status/${message.id}`,
+    });
     await recordAccepted(db, message.id, provider.name, accepted.providerMessageId, now);
     return "sent";
   } catch (error) {
@@ -172,7 +232,13 @@ async function recordAccepted(db: Db, messageId: string, providerName: string, p
   const delivered = providerName === "outbox";
   await db.message.update({
     where: { id: messageId },
-    data: { status: delivered ? "DELIVERED" : "SENT", provider: providerName, providerMessageId, deliveredAt: delivered ? now : null, error: null },
+    data: {
+      status: delivered ? "DELIVERED" : "SENT",
+      provider: providerName,
+      providerMessageId,
+      deliveredAt: delivered ? now : null,
+      error: null,
+    },
   });
   if (delivered) await db.deliveryEvent.create({ data: { messageId, status: "delivered", at: now } });
 }
@@ -189,8 +255,15 @@ async function handleProviderError(
   const retrying = error.kind === "retryable" && attempts < MAX_ATTEMPTS;
   // The provider's message may quote the number; the logger masks it. Never the text.
   log.warn("send failed", {
-    shopId: recipient.shopId, messageId, attempt: attempts, errorClass: error.kind, reason: error.reason,
-    providerCode: error.providerCode, retryAfter: error.retryAfter, willRetry: retrying, error: error.message,
+    shopId: recipient.shopId,
+    messageId,
+    attempt: attempts,
+    errorClass: error.kind,
+    reason: error.reason,
+    providerCode: error.providerCode,
+    retryAfter: error.retryAfter,
+    willRetry: retrying,
+    error: error.message,
   });
   if (retrying) {
     const wait = error.retryAfter ? error.retryAfter * SECOND : Math.min(2 ** attempts * 15 * SECOND, 30 * 60 * SECOND);
@@ -201,19 +274,40 @@ async function handleProviderError(
     const ambiguous = error.reason === "unavailable";
     await db.message.update({
       where: { id: messageId },
-      data: ambiguous ? { dueAt, error: error.message, errorClass: "retryable" } : { status: "SCHEDULED", dueAt, error: error.message, errorClass: "retryable", sentAt: null },
+      data: ambiguous
+        ? { dueAt, error: error.message, errorClass: "retryable" }
+        : { status: "SCHEDULED", dueAt, error: error.message, errorClass: "retryable", sentAt: null },
     });
     await enqueueSend(deps, messageId, dueAt);
     return "retrying";
   }
-  await db.message.update({ where: { id: messageId }, data: { status: "FAILED", error: error.message, errorClass: error.kind === "retryable" ? "retryable" : "permanent" } });
+  await db.message.update({
+    where: { id: messageId },
+    data: {
+      status: "FAILED",
+      error: error.message,
+      errorClass: error.kind === "retryable" ? "retryable" : "permanent",
+    },
+  });
   const { shopId, customerId, phone } = recipient;
   if (error.reason === "opted_out") {
     // The carrier says this number opted out: the ledger records it and nothing more is sent.
-    await recordConsent(db, { shopId, customerId, phone, state: "UNSUBSCRIBED", source: "CARRIER", occurredAt: now, evidence: { messageId, providerCode: error.providerCode } });
+    await recordConsent(db, {
+      shopId,
+      customerId,
+      phone,
+      state: "UNSUBSCRIBED",
+      source: "CARRIER",
+      occurredAt: now,
+      evidence: { messageId, providerCode: error.providerCode },
+    });
     if (customerId) {
       await cancelPendingMessages(db, shopId, customerId, "carrier opt-out");
-      await deps.queue.enqueue(QUEUES.writeConsentBack, { customerId }, { dedupeKey: `consent:${customerId}:${messageId}` });
+      await deps.queue.enqueue(
+        QUEUES.writeConsentBack,
+        { customerId },
+        { dedupeKey: `consent:${customerId}:${messageId}` },
+      );
       await refreshCustomerSegments(db, shopId, customerId, now, { cause: "consent", ref: messageId });
     }
   } else if (error.reason === "invalid_number" && customerId) {
@@ -224,14 +318,28 @@ async function handleProviderError(
 }
 
 /** Opt-out, exit or uninstall: nothing still waiting is sent. */
-export async function cancelPendingMessages(db: Db, shopId: string, customerId: string, reason: string): Promise<number> {
+export async function cancelPendingMessages(
+  db: Db,
+  shopId: string,
+  customerId: string,
+  reason: string,
+): Promise<number> {
   const { count } = await db.message.updateMany({
-    where: { shopId, customerId, direction: "OUTBOUND", purpose: { not: "compliance" }, status: { in: ["SCHEDULED", "HELD"] } },
+    where: {
+      shopId,
+      customerId,
+      direction: "OUTBOUND",
+      purpose: { not: "compliance" },
+      status: { in: ["SCHEDULED", "HELD"] },
+    },
     data: { status: "CANCELLED", error: reason },
   });
   return count;
 }
 
 /** How texts are signed: the merchant's sender name, else the shop's name. */
-export const shopSenderName = (shop: { name: string | null; domain: string; settings: { senderName: string | null } | null }) =>
-  shop.settings?.senderName ?? shopName(shop);
+export const shopSenderName = (shop: {
+  name: string | null;
+  domain: string;
+  settings: { senderName: string | null } | null;
+}) => shop.settings?.senderName ?? shopName(shop);

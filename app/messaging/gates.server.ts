@@ -30,7 +30,12 @@ export interface GateInput {
   message: { id: string; shopId: string; customerId: string | null; purpose: string };
   /** Who it goes to now: the customer's current state, or for a reply to an unknown number just that number. */
   recipient: Recipient | null;
-  settings: { quietHoursStartMinute: number; quietHoursEndMinute: number; frequencyCapCount: number; frequencyCapHours: number };
+  settings: {
+    quietHoursStartMinute: number;
+    quietHoursEndMinute: number;
+    frequencyCapCount: number;
+    frequencyCapHours: number;
+  };
   shopTimeZone: string;
   now: Date;
 }
@@ -52,7 +57,11 @@ export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
   const marketing = g.message.purpose === "marketing";
 
   const phone = normalisePhone(c?.phone, c?.countryCode);
-  if (!c || !phone.ok) return refuse("phone", c ? `no valid E.164 number (${phone.ok ? "" : phone.reason})` : "the customer was deleted or redacted");
+  if (!c || !phone.ok)
+    return refuse(
+      "phone",
+      c ? `no valid E.164 number (${phone.ok ? "" : phone.reason})` : "the customer was deleted or redacted",
+    );
   decisions.push({ gate: "phone", decision: "pass", detail: "valid E.164", at });
 
   if (marketing) {
@@ -63,24 +72,47 @@ export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
     const windows = sendingWindows(g.settings, c.countryCode);
     if (!isAllowed(g.now, timeZone, windows)) {
       const until = nextAllowed(g.now, timeZone, windows);
-      decisions.push({ gate: "quiet_hours", decision: "defer", detail: `quiet hours in ${timeZone}; next allowed ${until.toISOString()}`, at });
+      decisions.push({
+        gate: "quiet_hours",
+        decision: "defer",
+        detail: `quiet hours in ${timeZone}; next allowed ${until.toISOString()}`,
+        at,
+      });
       return { action: "defer", until, decisions };
     }
     decisions.push({ gate: "quiet_hours", decision: "pass", detail: `allowed in ${timeZone}`, at });
 
     const since = new Date(g.now.getTime() - g.settings.frequencyCapHours * HOUR);
     const recent = await db.message.findMany({
-      where: { shopId: g.message.shopId, ...toRecipient(c), purpose: "marketing", direction: "OUTBOUND", id: { not: g.message.id }, sentAt: { gt: since }, status: { in: ["SENDING", "SENT", "DELIVERED"] } },
+      where: {
+        shopId: g.message.shopId,
+        ...toRecipient(c),
+        purpose: "marketing",
+        direction: "OUTBOUND",
+        id: { not: g.message.id },
+        sentAt: { gt: since },
+        status: { in: ["SENDING", "SENT", "DELIVERED"] },
+      },
       orderBy: { sentAt: "asc" },
       select: { sentAt: true },
       take: g.settings.frequencyCapCount,
     });
     if (recent.length >= g.settings.frequencyCapCount) {
       const until = new Date(recent[0]!.sentAt!.getTime() + g.settings.frequencyCapHours * HOUR);
-      decisions.push({ gate: "frequency_cap", decision: "defer", detail: `${recent.length} marketing SMS in ${g.settings.frequencyCapHours} h; next slot ${until.toISOString()}`, at });
+      decisions.push({
+        gate: "frequency_cap",
+        decision: "defer",
+        detail: `${recent.length} marketing SMS in ${g.settings.frequencyCapHours} h; next slot ${until.toISOString()}`,
+        at,
+      });
       return { action: "defer", until, decisions };
     }
-    decisions.push({ gate: "frequency_cap", decision: "pass", detail: `${recent.length} of ${g.settings.frequencyCapCount} in ${g.settings.frequencyCapHours} h`, at });
+    decisions.push({
+      gate: "frequency_cap",
+      decision: "pass",
+      detail: `${recent.length} of ${g.settings.frequencyCapCount} in ${g.settings.frequencyCapHours} h`,
+      at,
+    });
   }
   return { action: "send", decisions };
 }

@@ -38,12 +38,23 @@ export async function handleInbound(deps: DispatchDeps, shopId: string, sms: Inb
   const parsed = normalisePhone(sms.from);
   const phone = parsed.ok ? parsed.e164 : sms.from;
   const kind = classifyInbound(sms.body);
-  const customers = await db.customer.findMany({ where: { shopId, phone, deletedAt: null, redactedAt: null }, select: { id: true } });
+  const customers = await db.customer.findMany({
+    where: { shopId, phone, deletedAt: null, redactedAt: null },
+    select: { id: true },
+  });
   const stored = await db.message
     .create({
       data: {
-        shopId, customerId: customers[0]?.id ?? null, phone, direction: "INBOUND", purpose: kind === "reply" ? "reply" : "compliance",
-        body: sms.body.slice(0, 1600), status: "RECEIVED", providerMessageId: sms.providerMessageId, idempotencyKey: `inbound:${sms.providerMessageId}`, sentAt: now,
+        shopId,
+        customerId: customers[0]?.id ?? null,
+        phone,
+        direction: "INBOUND",
+        purpose: kind === "reply" ? "reply" : "compliance",
+        body: sms.body.slice(0, 1600),
+        status: "RECEIVED",
+        providerMessageId: sms.providerMessageId,
+        idempotencyKey: `inbound:${sms.providerMessageId}`,
+        sentAt: now,
       },
     })
     .catch(duplicateAsNull); // null: a retried callback
@@ -52,17 +63,39 @@ export async function handleInbound(deps: DispatchDeps, shopId: string, sms: Inb
 
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { settings: true } });
   const name = shopSenderName(shop);
-  const evidence = { inboundMessageId: stored.id, providerMessageId: sms.providerMessageId, body: sms.body.slice(0, 160) };
+  const evidence = {
+    inboundMessageId: stored.id,
+    providerMessageId: sms.providerMessageId,
+    body: sms.body.slice(0, 160),
+  };
   if (kind === "stop" || kind === "start") {
     const state = kind === "stop" ? "UNSUBSCRIBED" : "SUBSCRIBED";
     const targets = customers.length ? customers.map((c) => c.id) : [null];
     for (const customerId of targets) {
-      await recordConsent(db, { shopId, customerId, phone, state, source: "INBOUND_KEYWORD", optInLevel: kind === "start" ? "single_opt_in" : null, occurredAt: now, evidence });
+      await recordConsent(db, {
+        shopId,
+        customerId,
+        phone,
+        state,
+        source: "INBOUND_KEYWORD",
+        optInLevel: kind === "start" ? "single_opt_in" : null,
+        occurredAt: now,
+        evidence,
+      });
       if (customerId && kind === "stop") await cancelPendingMessages(db, shopId, customerId, "opted out by STOP");
-      if (customerId) await deps.queue.enqueue(QUEUES.writeConsentBack, { customerId }, { dedupeKey: `consent:${customerId}:${stored.id}` });
+      if (customerId)
+        await deps.queue.enqueue(
+          QUEUES.writeConsentBack,
+          { customerId },
+          { dedupeKey: `consent:${customerId}:${stored.id}` },
+        );
     }
   }
-  for (const c of customers) await refreshCustomerSegments(db, shopId, c.id, now, { cause: kind === "reply" ? "webhook" : "consent", ref: stored.id });
+  for (const c of customers)
+    await refreshCustomerSegments(db, shopId, c.id, now, {
+      cause: kind === "reply" ? "webhook" : "consent",
+      ref: stored.id,
+    });
 
   const reply =
     kind === "stop"
@@ -74,8 +107,13 @@ export async function handleInbound(deps: DispatchDeps, shopId: string, sms: Inb
           : null;
   if (reply) {
     await scheduleMessage(deps, {
-      shopId, customerId: customers[0]?.id ?? null, phone, body: reply, purpose: "compliance",
-      idempotencyKey: `inbound:${sms.providerMessageId}:reply`, dueAt: now,
+      shopId,
+      customerId: customers[0]?.id ?? null,
+      phone,
+      body: reply,
+      purpose: "compliance",
+      idempotencyKey: `inbound:${sms.providerMessageId}:reply`,
+      dueAt: now,
     });
   }
   return kind;

@@ -12,4 +12,12 @@ const key = process.env.APP_ENCRYPTION_KEY;
 export const providers = new ProviderRegistry(db, key ? new SecretBox(key) : null);
 export const pacer = new SendPacer();
 export const appUrl = () => process.env.SHOPIFY_APP_URL ?? "http://localhost:3000";
-export const dispatchDeps = (): DispatchDeps => ({ db, clock: systemClock, queue, providers, pacer, appUrl: appUrl(), admin: shopifyAdminGraphql });
+export const dispatchDeps = (): DispatchDeps => ({
+  db,
+  clock: systemClock,
+  queue,
+  providers,
+  pacer,
+  appUrl: appUrl(),
+  admin: shopifyAdminGraphql,
+});

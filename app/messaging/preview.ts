@@ -30,10 +30,26 @@ const SAMPLE_CODE = "aB3dE5gH";
  * (template → compliance additions → tracked links), so the segment count and cost shown
  * are the ones the shop will pay for. Pure: runs in the browser as the merchant types.
  */
-export function previewMessage(template: string, settings: PreviewSettings, values: TemplateValues = PREVIEW_VALUES): MessagePreview {
+export function previewMessage(
+  template: string,
+  settings: PreviewSettings,
+  values: TemplateValues = PREVIEW_VALUES,
+): MessagePreview {
   const rendered = renderTemplate(template, { ...values, shop_name: settings.shopName });
-  const composed = composeBody({ body: rendered, senderName: settings.senderName, purpose: "marketing", firstMessage: true, countryCode: null });
+  const composed = composeBody({
+    body: rendered,
+    senderName: settings.senderName,
+    purpose: "marketing",
+    firstMessage: true,
+    countryCode: null,
+  });
   const body = composed.replace(URL_PATTERN, () => shortUrl(settings.appUrl, SAMPLE_CODE));
   const sms = encodeSms(body);
-  return { rendered, body, sms, cost: sms.segments * settings.costPerSegment, unknownVariables: unknownVariables(template) };
+  return {
+    rendered,
+    body,
+    sms,
+    cost: sms.segments * settings.costPerSegment,
+    unknownVariables: unknownVariables(template),
+  };
 }

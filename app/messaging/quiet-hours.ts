@@ -15,17 +15,31 @@ export const COUNTRY_WINDOWS: Record<string, Window> = {
 };
 
 /** The shop setting stores quiet hours (start = when quiet begins); the window is the rest. */
-export const windowFromQuietHours = (quietStartMinute: number, quietEndMinute: number): Window => ({ start: quietEndMinute, end: quietStartMinute });
+export const windowFromQuietHours = (quietStartMinute: number, quietEndMinute: number): Window => ({
+  start: quietEndMinute,
+  end: quietStartMinute,
+});
 
 /** The windows a marketing text to a recipient in `countryCode` must fall in: the shop's, and the country's rule if any. */
-export function sendingWindows(settings: { quietHoursStartMinute: number; quietHoursEndMinute: number }, countryCode: string | null | undefined): Window[] {
+export function sendingWindows(
+  settings: { quietHoursStartMinute: number; quietHoursEndMinute: number },
+  countryCode: string | null | undefined,
+): Window[] {
   const country = countryCode ? COUNTRY_WINDOWS[countryCode] : undefined;
-  return [windowFromQuietHours(settings.quietHoursStartMinute, settings.quietHoursEndMinute), ...(country ? [country] : [])];
+  return [
+    windowFromQuietHours(settings.quietHoursStartMinute, settings.quietHoursEndMinute),
+    ...(country ? [country] : []),
+  ];
 }
 
 /** Local minutes after midnight of an instant in a time zone. */
 export function localMinutes(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return get("hour") * 60 + get("minute");
 }

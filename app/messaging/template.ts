@@ -3,7 +3,15 @@
  * `{{ first_name | default: "there" }}`. Unknown names and missing values render the
  * fallback (or nothing), never "undefined". Used for sends and for the admin preview.
  */
-export const TEMPLATE_VARIABLES = ["first_name", "shop_name", "checkout_url", "product_title", "product_url", "discount_code", "order_name"] as const;
+export const TEMPLATE_VARIABLES = [
+  "first_name",
+  "shop_name",
+  "checkout_url",
+  "product_title",
+  "product_url",
+  "discount_code",
+  "order_name",
+] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 export type TemplateValues = Partial<Record<TemplateVariable, string | null | undefined>>;
 
@@ -19,11 +27,14 @@ export function renderTemplate(template: string, values: TemplateValues): string
     .trim();
 }
 
-export const usesVariable = (template: string, name: TemplateVariable) => [...template.matchAll(PLACEHOLDER)].some((m) => m[1] === name);
+export const usesVariable = (template: string, name: TemplateVariable) =>
+  [...template.matchAll(PLACEHOLDER)].some((m) => m[1] === name);
 
 /** Placeholders a template uses that the app does not know: shown to the merchant. */
 export function unknownVariables(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((n) => !(TEMPLATE_VARIABLES as readonly string[]).includes(n));
+  return [...template.matchAll(PLACEHOLDER)]
+    .map((m) => m[1]!)
+    .filter((n) => !(TEMPLATE_VARIABLES as readonly string[]).includes(n));
 }
 
 /** Example values for the admin's preview. */

@@ -17,11 +17,31 @@ export const LOG_LEVELS = Object.keys(RANK) as LogLevel[];
 /** Field names whose values are personal data or message text: never logged. */
 const PII_KEYS = new Set(
   [
-    "phone", "phoneRaw", "phoneNumber", "to", "from", "mobile",
-    "name", "firstName", "lastName", "fullName", "first_name", "last_name", "customerName",
-    "email", "emailAddress",
-    "address", "address1", "address2", "street", "zip", "postcode",
-    "body", "text", "smsBody", "messageBody",
+    "phone",
+    "phoneRaw",
+    "phoneNumber",
+    "to",
+    "from",
+    "mobile",
+    "name",
+    "firstName",
+    "lastName",
+    "fullName",
+    "first_name",
+    "last_name",
+    "customerName",
+    "email",
+    "emailAddress",
+    "address",
+    "address1",
+    "address2",
+    "street",
+    "zip",
+    "postcode",
+    "body",
+    "text",
+    "smsBody",
+    "messageBody",
   ].map((k) => k.toLowerCase()),
 );
 
@@ -50,7 +70,10 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, PII_KEYS.has(k.toLowerCase()) && v != null ? REDACTED : redact(v, depth + 1)]),
+    Object.entries(value).map(([k, v]) => [
+      k,
+      PII_KEYS.has(k.toLowerCase()) && v != null ? REDACTED : redact(v, depth + 1),
+    ]),
   );
 }
 
@@ -61,7 +84,12 @@ function threshold(): number {
 
 function write(level: LogLevel, msg: string, fields: LogFields = {}): void {
   if (RANK[level] < threshold()) return;
-  const line = JSON.stringify({ level, msg: redactText(msg), time: new Date().toISOString(), ...(redact(fields) as LogFields) });
+  const line = JSON.stringify({
+    level,
+    msg: redactText(msg),
+    time: new Date().toISOString(),
+    ...(redact(fields) as LogFields),
+  });
   (RANK[level] >= RANK.warn ? process.stderr : process.stdout).write(`${line}\n`);
 }
 
@@ -77,4 +105,9 @@ export const errorFields = (error: unknown) =>
   error instanceof Error
     ? { errorClass: error.constructor.name, error: redactText(error.message) }
     : // pg-boss also reports plain objects ({ message, ... }): their message, not "[object Object]".
-      { errorClass: typeof error, error: redactText(typeof error === "object" && error && "message" in error ? String(error.message) : String(error)) };
+      {
+        errorClass: typeof error,
+        error: redactText(
+          typeof error === "object" && error && "message" in error ? String(error.message) : String(error),
+        ),
+      };

@@ -1,6 +1,17 @@
 import { parseArgs } from "node:util";
 import type { Db } from "../db.server";
-import { explainCustomer, flowReport, inboxReport, memberReport, outboxReport, segmentReport, shopId, UnknownCustomer, UnknownSegment, UnknownShop } from "./reports.server";
+import {
+  explainCustomer,
+  flowReport,
+  inboxReport,
+  memberReport,
+  outboxReport,
+  segmentReport,
+  shopId,
+  UnknownCustomer,
+  UnknownSegment,
+  UnknownShop,
+} from "./reports.server";
 import { table } from "./table";
 import { ProviderRegistry } from "../messaging/providers/registry.server";
 import { TwilioCredentials } from "../messaging/providers/twilio.server";
@@ -30,15 +41,28 @@ export interface CliIo {
 }
 
 /** The operator CLI (scripts/cli.ts). Returns the process exit code: 0 ok, 2 usage or lookup error. */
-export async function runCli(db: Db, argv: string[], io: CliIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function runCli(
+  db: Db,
+  argv: string[],
+  io: CliIo,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
-        shop: { type: "string" }, customer: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" }, bodies: { type: "boolean" }, help: { type: "boolean", short: "h" },
-        "account-sid": { type: "string" }, from: { type: "string" }, "messaging-service": { type: "string" }, "base-url": { type: "string" },
+        shop: { type: "string" },
+        customer: { type: "string" },
+        limit: { type: "string" },
+        json: { type: "boolean" },
+        bodies: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        "account-sid": { type: "string" },
+        from: { type: "string" },
+        "messaging-service": { type: "string" },
+        "base-url": { type: "string" },
       },
     });
   } catch (error) {
@@ -68,7 +92,13 @@ export async function runCli(db: Db, argv: string[], io: CliIo, env: Record<stri
         print(report, () =>
           table(
             ["key", "name", "kind", "members", "backfill"],
-            report.map((s) => [s.key, s.name, s.kind, String(s.members), s.backfill ? (s.backfill.done ? "done" : `${s.backfill.evaluated}/${s.backfill.total}`) : ""]),
+            report.map((s) => [
+              s.key,
+              s.name,
+              s.kind,
+              String(s.members),
+              s.backfill ? (s.backfill.done ? "done" : `${s.backfill.evaluated}/${s.backfill.total}`) : "",
+            ]),
           ),
         );
         return 0;
@@ -79,7 +109,10 @@ export async function runCli(db: Db, argv: string[], io: CliIo, env: Record<stri
         print(report, () =>
           [
             `${report.segment.name} (${report.segment.key}): ${report.segment.members} members, newest ${report.shown} shown`,
-            table(["customer", "phone", "consent", "country", "since"], report.members.map((m) => [m.customer, m.phone ?? "", m.consent, m.country ?? "", m.since])),
+            table(
+              ["customer", "phone", "consent", "country", "since"],
+              report.members.map((m) => [m.customer, m.phone ?? "", m.consent, m.country ?? "", m.since]),
+            ),
           ].join("\n"),
         );
         return 0;
@@ -93,20 +126,38 @@ export async function runCli(db: Db, argv: string[], io: CliIo, env: Record<stri
             `customer ${c.id}  phone ${c.phone ?? "-"}  consent ${c.consent}  orders ${c.ordersCount}  last order ${c.lastOrderAt ?? "-"}  time zone ${c.timeZone ?? "-"}${c.redacted ? "  (redacted)" : c.deleted ? "  (deleted)" : ""}`,
             "",
             "segments now:",
-            report.segments.length ? table(["segment", "since", "because"], report.segments.map((s) => [s.key, s.since, s.because])) : "  (none)",
+            report.segments.length
+              ? table(
+                  ["segment", "since", "because"],
+                  report.segments.map((s) => [s.key, s.since, s.because]),
+                )
+              : "  (none)",
             "",
             "history:",
-            report.history.length ? table(["at", "segment", "change", "because"], report.history.map((h) => [h.at, h.segment, h.change, h.because])) : "  (none)",
+            report.history.length
+              ? table(
+                  ["at", "segment", "change", "because"],
+                  report.history.map((h) => [h.at, h.segment, h.change, h.because]),
+                )
+              : "  (none)",
           ].join("\n");
         });
         return 0;
       }
       case "inbox": {
         const report = await inboxReport(db, values.shop, limit);
-        const rows = (list: typeof report.recent) => table(["received", "topic", "status", "attempts", "webhook id", "error"], list.map((w) => [w.receivedAt, w.topic, w.status, String(w.attempts), w.webhookId, w.error ?? ""]));
+        const rows = (list: typeof report.recent) =>
+          table(
+            ["received", "topic", "status", "attempts", "webhook id", "error"],
+            list.map((w) => [w.receivedAt, w.topic, w.status, String(w.attempts), w.webhookId, w.error ?? ""]),
+          );
         print(report, () =>
           [
-            `counts: ${Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`,
+            `counts: ${
+              Object.entries(report.counts)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(", ") || "none"
+            }`,
             "",
             "needing attention:",
             report.problems.length ? rows(report.problems) : "  (none)",
@@ -121,11 +172,24 @@ export async function runCli(db: Db, argv: string[], io: CliIo, env: Record<stri
         const report = await outboxReport(db, values.shop, { limit, bodies: values.bodies });
         print(report, () =>
           [
-            `counts: ${Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`,
+            `counts: ${
+              Object.entries(report.counts)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(", ") || "none"
+            }`,
             "",
             table(
               ["created", "dir", "status", "to", "source", "segs", "held / error", ...(values.bodies ? ["body"] : [])],
-              report.messages.map((m) => [m.createdAt, m.direction === "INBOUND" ? "in" : "out", m.status, m.to ?? "", m.source, String(m.segments), m.error ?? (m.status === "HELD" ? (m.lastGate ?? "") : ""), ...(values.bodies ? [m.body ?? ""] : [])]),
+              report.messages.map((m) => [
+                m.createdAt,
+                m.direction === "INBOUND" ? "in" : "out",
+                m.status,
+                m.to ?? "",
+                m.source,
+                String(m.segments),
+                m.error ?? (m.status === "HELD" ? (m.lastGate ?? "") : ""),
+                ...(values.bodies ? [m.body ?? ""] : []),
+              ]),
             ),
           ].join("\n"),
         );
@@ -136,7 +200,18 @@ export async function runCli(db: Db, argv: string[], io: CliIo, env: Record<stri
         print(report, () =>
           table(
             ["flow", "on", "running", "waiting", "completed", "exited", "sent", "exit reasons"],
-            report.map((f) => [f.key, f.enabled ? "yes" : "no", String(f.running), String(f.waiting), String(f.completed), String(f.exited), String(f.sent), Object.entries(f.exitReasons).map(([k, v]) => `${k} ${v}`).join(", ")]),
+            report.map((f) => [
+              f.key,
+              f.enabled ? "yes" : "no",
+              String(f.running),
+              String(f.waiting),
+              String(f.completed),
+              String(f.exited),
+              String(f.sent),
+              Object.entries(f.exitReasons)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(", "),
+            ]),
           ),
         );
         return 0;
@@ -149,12 +224,19 @@ export async function runCli(db: Db, argv: string[], io: CliIo, env: Record<stri
           io.out(`${values.shop}: texts go to the local outbox`);
           return 0;
         }
-        if (!env.APP_ENCRYPTION_KEY) throw new UsageError("APP_ENCRYPTION_KEY must be set: credentials are stored sealed with it");
+        if (!env.APP_ENCRYPTION_KEY)
+          throw new UsageError("APP_ENCRYPTION_KEY must be set: credentials are stored sealed with it");
         const credentials = TwilioCredentials.safeParse({
-          accountSid: values["account-sid"], authToken: env.TWILIO_AUTH_TOKEN, from: values.from, messagingServiceSid: values["messaging-service"],
+          accountSid: values["account-sid"],
+          authToken: env.TWILIO_AUTH_TOKEN,
+          from: values.from,
+          messagingServiceSid: values["messaging-service"],
           ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}),
         });
-        if (!credentials.success) throw new UsageError(credentials.error.issues.map((i) => `${i.path.join(".") || "credentials"}: ${i.message}`).join("\n"));
+        if (!credentials.success)
+          throw new UsageError(
+            credentials.error.issues.map((i) => `${i.path.join(".") || "credentials"}: ${i.message}`).join("\n"),
+          );
         await new ProviderRegistry(db, new SecretBox(env.APP_ENCRYPTION_KEY)).useTwilio(id, credentials.data);
         io.out(`${values.shop}: texts go through Twilio account ${credentials.data.accountSid}`);
         return 0;

@@ -20,7 +20,10 @@ export async function shopId(db: Db, domain: string): Promise<string> {
 
 export async function segmentReport(db: Db, domain: string) {
   const id = await shopId(db, domain);
-  const segments = await db.segment.findMany({ where: { shopId: id, archivedAt: null }, orderBy: [{ kind: "asc" }, { name: "asc" }] });
+  const segments = await db.segment.findMany({
+    where: { shopId: id, archivedAt: null },
+    orderBy: [{ kind: "asc" }, { name: "asc" }],
+  });
   return segments.map((s) => ({
     key: s.key,
     name: s.name,
@@ -64,15 +67,29 @@ export class UnknownSegment extends Error {
 /** Which segments a customer is in, since when, and the events or rules that put them there. */
 export async function explainCustomer(db: Db, domain: string, customerShopifyId: string) {
   const id = await shopId(db, domain);
-  const customer = await db.customer.findUnique({ where: { shopId_shopifyId: { shopId: id, shopifyId: customerShopifyId } } });
+  const customer = await db.customer.findUnique({
+    where: { shopId_shopifyId: { shopId: id, shopifyId: customerShopifyId } },
+  });
   if (!customer) throw new UnknownCustomer(customerShopifyId);
   const [memberships, history] = await Promise.all([
-    db.segmentMembership.findMany({ where: { shopId: id, customerId: customer.id }, include: { segment: { select: { id: true, key: true, name: true } } } }),
-    db.segmentMembershipEvent.findMany({ where: { shopId: id, customerId: customer.id }, orderBy: { at: "asc" }, include: { segment: { select: { key: true } } } }),
+    db.segmentMembership.findMany({
+      where: { shopId: id, customerId: customer.id },
+      include: { segment: { select: { id: true, key: true, name: true } } },
+    }),
+    db.segmentMembershipEvent.findMany({
+      where: { shopId: id, customerId: customer.id },
+      orderBy: { at: "asc" },
+      include: { segment: { select: { key: true } } },
+    }),
   ]);
   const inboxIds = history.filter((e) => e.cause === "webhook" && e.causeRef).map((e) => e.causeRef!);
   const inbox = new Map(
-    (await db.webhookInbox.findMany({ where: { id: { in: inboxIds } }, select: { id: true, topic: true, webhookId: true, triggeredAt: true } })).map((w) => [w.id, w]),
+    (
+      await db.webhookInbox.findMany({
+        where: { id: { in: inboxIds } },
+        select: { id: true, topic: true, webhookId: true, triggeredAt: true },
+      })
+    ).map((w) => [w.id, w]),
   );
   const because = (e: (typeof history)[number]) => {
     const w = e.cause === "webhook" && e.causeRef ? inbox.get(e.causeRef) : undefined;
@@ -92,10 +109,20 @@ export async function explainCustomer(db: Db, domain: string, customerShopifyId:
     segments: memberships
       .map((m) => {
         const entered = history.findLast((e) => e.segmentId === m.segment.id && e.change === "ENTERED");
-        return { key: m.segment.key, name: m.segment.name, since: m.enteredAt.toISOString(), because: entered ? because(entered) : "unknown" };
+        return {
+          key: m.segment.key,
+          name: m.segment.name,
+          since: m.enteredAt.toISOString(),
+          because: entered ? because(entered) : "unknown",
+        };
       })
       .sort((a, b) => a.key.localeCompare(b.key)),
-    history: history.map((e) => ({ at: e.at.toISOString(), segment: e.segment.key, change: e.change, because: because(e) })),
+    history: history.map((e) => ({
+      at: e.at.toISOString(),
+      segment: e.segment.key,
+      change: e.change,
+      because: because(e),
+    })),
   };
 }
 
@@ -107,7 +134,11 @@ export class UnknownCustomer extends Error {
 
 /** Recent webhooks and the ones that need attention (failed, rejected, still waiting). */
 export async function inboxReport(db: Db, domain: string, limit = 50) {
-  const counts = await db.webhookInbox.groupBy({ by: ["status"], where: { shopDomain: domain }, _count: { _all: true } });
+  const counts = await db.webhookInbox.groupBy({
+    by: ["status"],
+    where: { shopDomain: domain },
+    _count: { _all: true },
+  });
   if (!counts.length) await shopId(db, domain); // a shop with no webhooks yet is fine; an unknown one is not
   const recent = await db.webhookInbox.findMany({
     where: { shopDomain: domain },
@@ -132,7 +163,9 @@ export async function inboxReport(db: Db, domain: string, limit = 50) {
 /** "+14155550123" → "+1415•••0123": enough to tell numbers apart, not to text them. */
 export function maskPhone(phone: string | null): string | null {
   if (!phone) return null;
-  return phone.length <= 8 ? "•".repeat(phone.length) : `${phone.slice(0, 5)}${"•".repeat(phone.length - 9)}${phone.slice(-4)}`;
+  return phone.length <= 8
+    ? "•".repeat(phone.length)
+    : `${phone.slice(0, 5)}${"•".repeat(phone.length - 9)}${phone.slice(-4)}`;
 }
 
 /** Recent outgoing and incoming messages with status, gates and errors. Bodies only on request (they hold names). */
@@ -144,7 +177,11 @@ export async function outboxReport(db: Db, domain: string, o: { limit?: number; 
       where: { shopId: id },
       orderBy: { createdAt: "desc" },
       take: o.limit ?? 50,
-      include: { flow: { select: { key: true } }, campaign: { select: { name: true } }, customer: { select: { shopifyId: true } } },
+      include: {
+        flow: { select: { key: true } },
+        campaign: { select: { name: true } },
+        customer: { select: { shopifyId: true } },
+      },
     }),
   ]);
   return {
@@ -159,7 +196,10 @@ export async function outboxReport(db: Db, domain: string, o: { limit?: number; 
       source: m.flow ? `flow:${m.flow.key}` : m.campaign ? `campaign:${m.campaign.name}` : m.purpose,
       dueAt: m.dueAt?.toISOString() ?? null,
       segments: m.segments,
-      lastGate: ((m.gateDecisions as { gate: string; decision: string; detail: string }[] | null) ?? []).filter((d) => d.decision !== "pass").at(-1)?.detail ?? null,
+      lastGate:
+        ((m.gateDecisions as { gate: string; decision: string; detail: string }[] | null) ?? [])
+          .filter((d) => d.decision !== "pass")
+          .at(-1)?.detail ?? null,
       error: m.error,
       ...(o.bodies ? { body: m.body } : {}),
     })),
@@ -172,8 +212,16 @@ export async function flowReport(db: Db, domain: string) {
   const flows = await db.flow.findMany({ where: { shopId: id }, orderBy: { key: "asc" } });
   const [byStatus, byExit, sent] = await Promise.all([
     db.flowRun.groupBy({ by: ["flowId", "status"], where: { shopId: id }, _count: { _all: true } }),
-    db.flowRun.groupBy({ by: ["flowId", "exitReason"], where: { shopId: id, status: "EXITED" }, _count: { _all: true } }),
-    db.message.groupBy({ by: ["flowId"], where: { shopId: id, flowId: { not: null }, status: { in: ["SENT", "DELIVERED"] } }, _count: { _all: true } }),
+    db.flowRun.groupBy({
+      by: ["flowId", "exitReason"],
+      where: { shopId: id, status: "EXITED" },
+      _count: { _all: true },
+    }),
+    db.message.groupBy({
+      by: ["flowId"],
+      where: { shopId: id, flowId: { not: null }, status: { in: ["SENT", "DELIVERED"] } },
+      _count: { _all: true },
+    }),
   ]);
   return flows.map((f) => {
     const runs = Object.fromEntries(byStatus.filter((r) => r.flowId === f.id).map((r) => [r.status, r._count._all]));
@@ -187,7 +235,9 @@ export async function flowReport(db: Db, domain: string) {
       exited: runs.EXITED ?? 0,
       failed: runs.FAILED ?? 0,
       sent: sent.find((s) => s.flowId === f.id)?._count._all ?? 0,
-      exitReasons: Object.fromEntries(byExit.filter((e) => e.flowId === f.id).map((e) => [e.exitReason ?? "unknown", e._count._all])),
+      exitReasons: Object.fromEntries(
+        byExit.filter((e) => e.flowId === f.id).map((e) => [e.exitReason ?? "unknown", e._count._all]),
+      ),
     };
   });
 }

@@ -23,20 +23,40 @@ async function findCustomers(db: Db, shopId: string, who: Who) {
  * withdrew consent, without the phone or evidence), messages and orders as statistics
  * without phone, body or names.
  */
-export async function redactCustomer(db: Db, shopId: string, payload: z.infer<typeof CustomersRedactPayload>, at: Date) {
+export async function redactCustomer(
+  db: Db,
+  shopId: string,
+  payload: z.infer<typeof CustomersRedactPayload>,
+  at: Date,
+) {
   const customers = await findCustomers(db, shopId, payload.customer);
   for (const c of customers) {
     await db.$transaction([
       db.customer.update({
         where: { id: c.id },
         data: {
-          email: null, phone: null, phoneRaw: null, firstName: null, lastName: null, city: null,
-          provinceCode: null, tags: null, locale: null, smsConsent: "REDACTED", redactedAt: at,
+          email: null,
+          phone: null,
+          phoneRaw: null,
+          firstName: null,
+          lastName: null,
+          city: null,
+          provinceCode: null,
+          tags: null,
+          locale: null,
+          smsConsent: "REDACTED",
+          redactedAt: at,
         },
       }),
-      db.consentEvent.updateMany({ where: { shopId, customerId: c.id }, data: { phone: null, evidence: { redacted: true }, redactedAt: at } }),
+      db.consentEvent.updateMany({
+        where: { shopId, customerId: c.id },
+        data: { phone: null, evidence: { redacted: true }, redactedAt: at },
+      }),
       db.message.updateMany({ where: { shopId, customerId: c.id }, data: { phone: null, body: "[redacted]" } }),
-      db.checkout.updateMany({ where: { shopId, customerId: c.id }, data: { email: null, phone: null, recoveryUrl: null } }),
+      db.checkout.updateMany({
+        where: { shopId, customerId: c.id },
+        data: { email: null, phone: null, recoveryUrl: null },
+      }),
       db.restockWatch.deleteMany({ where: { shopId, customerId: c.id } }),
       db.segmentMembership.deleteMany({ where: { shopId, customerId: c.id } }),
       db.dataExport.deleteMany({ where: { shopId, customerShopifyId: c.shopifyId } }),
@@ -44,7 +64,10 @@ export async function redactCustomer(db: Db, shopId: string, payload: z.infer<ty
   }
   if (payload.customer.email) {
     // Guest checkouts carry the email without a customer record.
-    await db.checkout.updateMany({ where: { shopId, email: payload.customer.email }, data: { email: null, phone: null, recoveryUrl: null } });
+    await db.checkout.updateMany({
+      where: { shopId, email: payload.customer.email },
+      data: { email: null, phone: null, recoveryUrl: null },
+    });
   }
   await recountMembers(db, shopId);
   return customers.length;
@@ -59,14 +82,31 @@ export async function exportCustomerData(db: Db, shopId: string, payload: z.infe
       db.order.findMany({ where: { shopId, customerId: c.id }, include: { lines: true } }),
       db.consentEvent.findMany({ where: { shopId, customerId: c.id }, orderBy: { occurredAt: "asc" } }),
       db.message.findMany({ where: { shopId, customerId: c.id }, orderBy: { createdAt: "asc" } }),
-      db.segmentMembership.findMany({ where: { shopId, customerId: c.id }, include: { segment: { select: { name: true } } } }),
+      db.segmentMembership.findMany({
+        where: { shopId, customerId: c.id },
+        include: { segment: { select: { name: true } } },
+      }),
       db.restockWatch.findMany({ where: { shopId, customerId: c.id } }),
     ]);
-    data.push({ customer: c, orders, consent, messages, segments: memberships.map((m) => ({ segment: m.segment.name, since: m.enteredAt })), restockWatches: restock });
+    data.push({
+      customer: c,
+      orders,
+      consent,
+      messages,
+      segments: memberships.map((m) => ({ segment: m.segment.name, since: m.enteredAt })),
+      restockWatches: restock,
+    });
   }
-  const payloadJson = JSON.parse(JSON.stringify({ requestedAt: new Date(), customers: data }, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+  const payloadJson = JSON.parse(
+    JSON.stringify({ requestedAt: new Date(), customers: data }, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+  );
   return db.dataExport.create({
-    data: { shopId, customerShopifyId: payload.customer.id ?? null, requestRef: payload.data_request?.id ?? null, payload: payloadJson },
+    data: {
+      shopId,
+      customerShopifyId: payload.customer.id ?? null,
+      requestRef: payload.data_request?.id ?? null,
+      payload: payloadJson,
+    },
   });
 }
 
@@ -95,5 +135,6 @@ async function recountMembers(db: Db, shopId: string) {
   const counts = await db.segmentMembership.groupBy({ by: ["segmentId"], where: { shopId }, _count: { _all: true } });
   const byId = new Map(counts.map((c) => [c.segmentId, c._count._all]));
   const segments = await db.segment.findMany({ where: { shopId }, select: { id: true } });
-  for (const s of segments) await db.segment.update({ where: { id: s.id }, data: { memberCount: byId.get(s.id) ?? 0 } });
+  for (const s of segments)
+    await db.segment.update({ where: { id: s.id }, data: { memberCount: byId.get(s.id) ?? 0 } });
 }

@@ -1,6 +1,20 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate } from "@remix-run/react";
-import { Badge, BlockStack, Box, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, ProgressBar, Select, Text } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  ProgressBar,
+  Select,
+  Text,
+} from "@shopify/polaris";
 import { BarChart, LineChart } from "@shopify/polaris-viz";
 import { useEffect, useState, type ReactNode } from "react";
 import { requireShop } from "../admin/auth.server";
@@ -18,7 +32,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 const STEPS = {
   provider: { title: "Connect an SMS provider", url: "/app/settings" },
   flow: { title: "Turn on a flow", url: "/app/flows" },
-  checkout: { title: "Add the SMS consent block to checkout", url: "https://help.shopify.com/en/manual/checkout-settings/checkout-extensibility/checkout-editor" },
+  checkout: {
+    title: "Add the SMS consent block to checkout",
+    url: "https://help.shopify.com/en/manual/checkout-settings/checkout-extensibility/checkout-editor",
+  },
   disclosure: { title: "Publish your consent disclosure", url: "/app/settings#disclosure" },
 } as const;
 
@@ -57,7 +74,11 @@ export default function Home() {
                   <InlineStack key={step.key} gap="300" blockAlign="start" wrap={false}>
                     <Badge tone={step.done ? "success" : "attention"}>{step.done ? "Done" : "To do"}</Badge>
                     <BlockStack gap="050">
-                      <a href={STEPS[step.key].url} target={STEPS[step.key].url.startsWith("http") ? "_blank" : undefined} rel="noreferrer">
+                      <a
+                        href={STEPS[step.key].url}
+                        target={STEPS[step.key].url.startsWith("http") ? "_blank" : undefined}
+                        rel="noreferrer"
+                      >
                         {STEPS[step.key].title}
                       </a>
                       <Text as="span" tone="subdued">
@@ -113,7 +134,10 @@ export default function Home() {
               />
             </ChartCard>
             <ChartCard title="Attributed revenue per day">
-              <BarChart data={[{ name: "Revenue", data: data.series.map((p) => ({ key: p.day, value: p.revenue })) }]} yAxisOptions={{ labelFormatter: (v) => money(Number(v ?? 0)) }} />
+              <BarChart
+                data={[{ name: "Revenue", data: data.series.map((p) => ({ key: p.day, value: p.revenue })) }]}
+                yAxisOptions={{ labelFormatter: (v) => money(Number(v ?? 0)) }}
+              />
             </ChartCard>
           </InlineGrid>
         </Layout.Section>

@@ -33,9 +33,13 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 export default function CampaignPage() {
   const { campaign, progress, results, activity, timeZone, currency } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
-  const running = ["SCHEDULED", "SENDING"].includes(campaign.status) || (campaign.status === "SENT" && progress.queued + progress.held > 0);
+  const running =
+    ["SCHEDULED", "SENDING"].includes(campaign.status) ||
+    (campaign.status === "SENT" && progress.queued + progress.held > 0);
   usePolling(running);
-  const cancellable = ["DRAFT", "SCHEDULED", "SENDING"].includes(campaign.status) || (campaign.status === "SENT" && progress.queued + progress.held > 0);
+  const cancellable =
+    ["DRAFT", "SCHEDULED", "SENDING"].includes(campaign.status) ||
+    (campaign.status === "SENT" && progress.queued + progress.held > 0);
   const expected = Math.max(progress.total, campaign.recipientsQueued, campaign.recipientsEstimated ?? 0);
   const stats: [string, string][] = [
     ["Queued", formatCount(progress.queued)],
@@ -51,7 +55,10 @@ export default function CampaignPage() {
     ["Clicks", `${formatCount(results.clicks)} (${formatPercent(results.sent ? results.clickThroughRate : null)} CTR)`],
     ["Opt-outs", `${formatCount(results.optOuts)} (${formatPercent(results.sent ? results.optOutRate : null)})`],
     ["Orders (click / send)", `${formatCount(results.conversions.click)} / ${formatCount(results.conversions.send)}`],
-    ["Revenue (click / send)", `${formatMoney(results.revenue.click, currency)} / ${formatMoney(results.revenue.send, currency)}`],
+    [
+      "Revenue (click / send)",
+      `${formatMoney(results.revenue.click, currency)} / ${formatMoney(results.revenue.send, currency)}`,
+    ],
     ["Cost", formatMoney(results.cost, "USD")],
   ];
   return (
@@ -84,7 +91,10 @@ export default function CampaignPage() {
                     ? `Scheduled for ${formatDateTime(campaign.scheduledAt, timeZone, true)}.`
                     : `${formatCount(progress.done)} of ${formatCount(expected)} handled${campaign.startedAt ? ` · started ${formatDateTime(campaign.startedAt, timeZone)}` : ""}${campaign.finishedAt ? ` · finished ${formatDateTime(campaign.finishedAt, timeZone)}` : ""}.`}
                 </Text>
-                <ProgressBar progress={expected ? Math.round((progress.done / expected) * 100) : 0} tone={campaign.status === "CANCELLED" ? "critical" : "primary"} />
+                <ProgressBar
+                  progress={expected ? Math.round((progress.done / expected) * 100) : 0}
+                  tone={campaign.status === "CANCELLED" ? "critical" : "primary"}
+                />
                 <StatGrid items={stats} columns={7} />
               </BlockStack>
             </Card>
@@ -123,7 +133,11 @@ function usePolling(active: boolean) {
 }
 
 /** Charts draw in the browser only (they measure the page). */
-function ActivityChart({ activity }: { activity: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["activity"]> }) {
+function ActivityChart({
+  activity,
+}: {
+  activity: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["activity"]>;
+}) {
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   const label = (key: string) => (activity.bucket === "hour" ? key.slice(5, 16).replace("T", " ") : key.slice(0, 10));

@@ -17,20 +17,44 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export default function Campaigns() {
   const { campaigns, nextCursor, timeZone, currency } = useLoaderData<typeof loader>();
   const when = (c: (typeof campaigns)[number]) =>
-    c.finishedAt ? `Finished ${formatDateTime(c.finishedAt, timeZone)}` : c.startedAt ? `Started ${formatDateTime(c.startedAt, timeZone)}` : c.scheduledAt ? `Scheduled ${formatDateTime(c.scheduledAt, timeZone)}` : "—";
+    c.finishedAt
+      ? `Finished ${formatDateTime(c.finishedAt, timeZone)}`
+      : c.startedAt
+        ? `Started ${formatDateTime(c.startedAt, timeZone)}`
+        : c.scheduledAt
+          ? `Scheduled ${formatDateTime(c.scheduledAt, timeZone)}`
+          : "—";
   return (
-    <Page title="Campaigns" primaryAction={{ content: "New campaign", url: "/app/campaigns/new" }} pagination={nextCursor ? { hasNext: true, nextURL: `?after=${nextCursor}` } : undefined}>
+    <Page
+      title="Campaigns"
+      primaryAction={{ content: "New campaign", url: "/app/campaigns/new" }}
+      pagination={nextCursor ? { hasNext: true, nextURL: `?after=${nextCursor}` } : undefined}
+    >
       <Card padding="0">
         {campaigns.length === 0 ? (
-          <EmptyState heading="Send your first campaign" action={{ content: "Compose a campaign", url: "/app/campaigns/new" }} image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png">
-            <p>Pick a segment, write the text, see who it reaches and what it costs, then send it now or schedule it. Only shoppers with SMS consent receive it.</p>
+          <EmptyState
+            heading="Send your first campaign"
+            action={{ content: "Compose a campaign", url: "/app/campaigns/new" }}
+            image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+          >
+            <p>
+              Pick a segment, write the text, see who it reaches and what it costs, then send it now or schedule it.
+              Only shoppers with SMS consent receive it.
+            </p>
           </EmptyState>
         ) : (
           <IndexTable
             resourceName={{ singular: "campaign", plural: "campaigns" }}
             itemCount={campaigns.length}
             selectable={false}
-            headings={[{ title: "Name" }, { title: "Segment" }, { title: "Status" }, { title: "When" }, { title: "Recipients", alignment: "end" }, { title: "Results" }]}
+            headings={[
+              { title: "Name" },
+              { title: "Segment" },
+              { title: "Status" },
+              { title: "When" },
+              { title: "Recipients", alignment: "end" },
+              { title: "Results" },
+            ]}
           >
             {campaigns.map((c, i) => (
               <IndexTable.Row id={c.id} key={c.id} position={i}>
@@ -48,7 +72,9 @@ export default function Campaigns() {
                 <IndexTable.Cell>{when(c)}</IndexTable.Cell>
                 <NumericCell value={formatCount(c.recipients)} />
                 <IndexTable.Cell>
-                  {c.sent ? `${formatCount(c.delivered)} delivered · ${formatCount(c.orders)} orders · ${formatMoney(c.revenue, currency)}` : "—"}
+                  {c.sent
+                    ? `${formatCount(c.delivered)} delivered · ${formatCount(c.orders)} orders · ${formatMoney(c.revenue, currency)}`
+                    : "—"}
                 </IndexTable.Cell>
               </IndexTable.Row>
             ))}

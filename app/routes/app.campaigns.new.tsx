@@ -1,9 +1,30 @@
 import { useEffect, useMemo, useState } from "react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Box, Button, Card, ChoiceList, FormLayout, InlineStack, Layout, Page, Select, Spinner, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  ChoiceList,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Spinner,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { notFound, requireShop } from "../admin/auth.server";
-import { composeEstimate, composeOptions, parseCompose, type ComposeEstimate, type FieldErrors } from "../admin/campaigns.server";
+import {
+  composeEstimate,
+  composeOptions,
+  parseCompose,
+  type ComposeEstimate,
+  type FieldErrors,
+} from "../admin/campaigns.server";
 import { formatCount, formatDateTime, formatMoney } from "../admin/format";
 import { utcToZonedLocal, zonedLocalToUtc } from "../admin/zoned-time";
 import { CampaignError, createCampaign, launchCampaign } from "../campaigns/campaigns.server";
@@ -17,7 +38,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
   const options = await composeOptions(db, shop);
   const tomorrowAtTen = `${utcToZonedLocal(new Date(Date.now() + 86_400_000), shop.ianaTimezone).slice(0, 10)}T10:00`;
-  return { ...options, defaultScheduledAt: tomorrowAtTen, segmentId: new URL(request.url).searchParams.get("segment") ?? "" };
+  return {
+    ...options,
+    defaultScheduledAt: tomorrowAtTen,
+    segmentId: new URL(request.url).searchParams.get("segment") ?? "",
+  };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -28,7 +53,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const segmentId = String(form.get("segmentId") ?? "");
     const body = String(form.get("body") ?? "");
     if (!segmentId || !body.trim()) return { estimate: null };
-    const scheduled = form.get("when") === "schedule" ? zonedLocalToUtc(String(form.get("scheduledAt") ?? ""), shop.ianaTimezone) : null;
+    const scheduled =
+      form.get("when") === "schedule"
+        ? zonedLocalToUtc(String(form.get("scheduledAt") ?? ""), shop.ianaTimezone)
+        : null;
     const estimate = await composeEstimate(db, shop, segmentId, body, scheduled && scheduled > now ? scheduled : now);
     if (!estimate) notFound("Segment");
     return { estimate };
@@ -39,7 +67,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     campaignId = (await createCampaign(db, shop.id, parsed.input)).id;
   } catch (error) {
-    if (error instanceof CampaignError) return data({ errors: { segmentId: error.message } satisfies FieldErrors }, { status: 400 });
+    if (error instanceof CampaignError)
+      return data({ errors: { segmentId: error.message } satisfies FieldErrors }, { status: 400 });
     throw error;
   }
   await launchCampaign(dispatchDeps(), shop.id, campaignId);
@@ -59,7 +88,13 @@ export default function NewCampaign() {
   const estimate = useEstimate(segmentId, body, when, scheduledAt);
   const preview = useMemo(() => {
     const rendered = renderTemplate(body, { ...PREVIEW_VALUES, shop_name: options.senderName });
-    return composeBody({ body: rendered, senderName: options.senderName, purpose: "marketing", firstMessage: true, countryCode: null });
+    return composeBody({
+      body: rendered,
+      senderName: options.senderName,
+      purpose: "marketing",
+      firstMessage: true,
+      countryCode: null,
+    });
   }, [body, options.senderName]);
   const encoding = encodeSms(body.trim() ? preview : "");
 
@@ -73,11 +108,25 @@ export default function NewCampaign() {
               {errors.form ? <Banner tone="critical">{errors.form}</Banner> : null}
               <Card>
                 <FormLayout>
-                  <TextField label="Campaign name" name="name" value={name} onChange={setName} autoComplete="off" error={errors.name} helpText="Only you see this." />
+                  <TextField
+                    label="Campaign name"
+                    name="name"
+                    value={name}
+                    onChange={setName}
+                    autoComplete="off"
+                    error={errors.name}
+                    helpText="Only you see this."
+                  />
                   <Select
                     label="Segment"
                     name="segmentId"
-                    options={[{ label: "Choose a segment", value: "" }, ...options.segments.map((s) => ({ label: `${s.name} (${formatCount(s.memberCount)} members)`, value: s.id }))]}
+                    options={[
+                      { label: "Choose a segment", value: "" },
+                      ...options.segments.map((s) => ({
+                        label: `${s.name} (${formatCount(s.memberCount)} members)`,
+                        value: s.id,
+                      })),
+                    ]}
                     value={segmentId}
                     onChange={setSegmentId}
                     error={errors.segmentId}
@@ -97,8 +146,14 @@ export default function NewCampaign() {
                       <Text as="span" tone="subdued">
                         Insert:
                       </Text>
-                      {TEMPLATE_VARIABLES.filter((v) => !["checkout_url", "product_title", "product_url", "order_name"].includes(v)).map((v) => (
-                        <Button key={v} size="slim" onClick={() => setBody((b) => `${b}${b && !b.endsWith(" ") ? " " : ""}{{ ${v} }}`)}>
+                      {TEMPLATE_VARIABLES.filter(
+                        (v) => !["checkout_url", "product_title", "product_url", "order_name"].includes(v),
+                      ).map((v) => (
+                        <Button
+                          key={v}
+                          size="slim"
+                          onClick={() => setBody((b) => `${b}${b && !b.endsWith(" ") ? " " : ""}{{ ${v} }}`)}
+                        >
                           {v}
                         </Button>
                       ))}
@@ -115,7 +170,15 @@ export default function NewCampaign() {
                     onChange={(v) => setWhen(v[0] as "now" | "schedule")}
                   />
                   {when === "schedule" ? (
-                    <TextField label={`Send at (${options.timeZone})`} type="datetime-local" name="scheduledAt" value={scheduledAt} onChange={setScheduledAt} autoComplete="off" error={errors.scheduledAt} />
+                    <TextField
+                      label={`Send at (${options.timeZone})`}
+                      type="datetime-local"
+                      name="scheduledAt"
+                      value={scheduledAt}
+                      onChange={setScheduledAt}
+                      autoComplete="off"
+                      error={errors.scheduledAt}
+                    />
                   ) : null}
                   <Button submit variant="primary" loading={navigation.state === "submitting"}>
                     {when === "schedule" ? "Schedule campaign" : "Send now"}
@@ -126,14 +189,23 @@ export default function NewCampaign() {
           </Layout.Section>
           <Layout.Section variant="oneThird">
             <BlockStack gap="400">
-              <EstimateCard estimate={estimate.value} loading={estimate.loading} currency={options.currency} timeZone={options.timeZone} />
+              <EstimateCard
+                estimate={estimate.value}
+                loading={estimate.loading}
+                currency={options.currency}
+                timeZone={options.timeZone}
+              />
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingSm">
                     Preview
                   </Text>
                   <Box background="bg-surface-secondary" padding="300" borderRadius="300">
-                    <Text as="p">{body.trim() ? preview : "Write a message to see it as a shopper would (first text, with the opt-out line)."}</Text>
+                    <Text as="p">
+                      {body.trim()
+                        ? preview
+                        : "Write a message to see it as a shopper would (first text, with the opt-out line)."}
+                    </Text>
                   </Box>
                 </BlockStack>
               </Card>
@@ -151,14 +223,27 @@ function useEstimate(segmentId: string, body: string, when: string, scheduledAt:
   const { submit } = fetcher;
   useEffect(() => {
     if (!segmentId || !body.trim()) return;
-    const timer = setTimeout(() => submit({ intent: "estimate", segmentId, body, when, scheduledAt }, { method: "post" }), 400);
+    const timer = setTimeout(
+      () => submit({ intent: "estimate", segmentId, body, when, scheduledAt }, { method: "post" }),
+      400,
+    );
     return () => clearTimeout(timer);
   }, [segmentId, body, when, scheduledAt, submit]);
   const value = fetcher.data && "estimate" in fetcher.data && segmentId && body.trim() ? fetcher.data.estimate : null;
   return { value, loading: fetcher.state !== "idle" };
 }
 
-function EstimateCard({ estimate, loading, currency, timeZone }: { estimate: ComposeEstimate | null; loading: boolean; currency: string; timeZone: string }) {
+function EstimateCard({
+  estimate,
+  loading,
+  currency,
+  timeZone,
+}: {
+  estimate: ComposeEstimate | null;
+  loading: boolean;
+  currency: string;
+  timeZone: string;
+}) {
   return (
     <Card>
       <BlockStack gap="200">

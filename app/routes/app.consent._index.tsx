@@ -1,6 +1,21 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
-import { Badge, BlockStack, Box, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, Pagination, Select, Text } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Pagination,
+  Select,
+  Text,
+} from "@shopify/polaris";
 import { useState } from "react";
 import { notFound, requireShop } from "../admin/auth.server";
 import { consentCounts, consentSubject, ledgerFilterOf, ledgerPage } from "../admin/consent.server";
@@ -19,7 +34,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 const label = (value: string) => value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, " ");
-const STATE_TONE: Record<string, "success" | "critical" | "attention" | undefined> = { SUBSCRIBED: "success", UNSUBSCRIBED: "critical", PENDING: "attention" };
+const STATE_TONE: Record<string, "success" | "critical" | "attention" | undefined> = {
+  SUBSCRIBED: "success",
+  UNSUBSCRIBED: "critical",
+  PENDING: "attention",
+};
 const StateBadge = ({ state }: { state: string }) => <Badge tone={STATE_TONE[state]}>{label(state)}</Badge>;
 
 export default function ConsentLedger() {
@@ -114,13 +133,19 @@ export default function ConsentLedger() {
               <InlineStack gap="300" blockAlign="end">
                 <Select
                   label="State"
-                  options={[{ label: "Any state", value: "" }, ...CONSENT_STATES.map((s) => ({ label: label(s), value: s }))]}
+                  options={[
+                    { label: "Any state", value: "" },
+                    ...CONSENT_STATES.map((s) => ({ label: label(s), value: s })),
+                  ]}
                   value={filter.state ?? ""}
                   onChange={(v) => navigate(withParam("state", v))}
                 />
                 <Select
                   label="Source"
-                  options={[{ label: "Any source", value: "" }, ...CONSENT_SOURCES.map((s) => ({ label: label(s), value: s }))]}
+                  options={[
+                    { label: "Any source", value: "" },
+                    ...CONSENT_SOURCES.map((s) => ({ label: label(s), value: s })),
+                  ]}
                   value={filter.source ?? ""}
                   onChange={(v) => navigate(withParam("source", v))}
                 />
@@ -138,7 +163,11 @@ export default function ConsentLedger() {
                 verticalAlign="top"
                 rows={page.rows.map((e) => [
                   formatDateTime(e.occurredAt, timeZone),
-                  e.customerId && !subject ? <Link to={`?customer=${e.customerId}`}>{e.phone ?? "—"}</Link> : (e.phone ?? "—"),
+                  e.customerId && !subject ? (
+                    <Link to={`?customer=${e.customerId}`}>{e.phone ?? "—"}</Link>
+                  ) : (
+                    (e.phone ?? "—")
+                  ),
                   <StateBadge key="state" state={e.state} />,
                   label(e.source),
                   e.optInLevel ? label(e.optInLevel) : "—",

@@ -1,6 +1,19 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useRef, useState } from "react";
 import { z } from "zod";
 import { requireShop } from "../admin/auth.server";
@@ -38,7 +51,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const fields = formFields(form);
   const upload = form.get("file");
   if (upload instanceof File && upload.size > 0) {
-    if (upload.size > MAX_IMPORT_BYTES) return fail({ step: "upload", errors: { csv: "The file is larger than 5 MB: split it" } });
+    if (upload.size > MAX_IMPORT_BYTES)
+      return fail({ step: "upload", errors: { csv: "The file is larger than 5 MB: split it" } });
     Object.assign(fields, { csv: await upload.text(), fileName: upload.name });
   }
   const { csv = "", fileName } = fields;
@@ -48,8 +62,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   } catch (error) {
     return fail({ step: "upload", errors: { csv: `This is not a CSV file we can read: ${(error as Error).message}` } });
   }
-  if (!headers.length) return fail({ step: "upload", errors: { csv: "Choose a CSV file (with a header row) or paste its contents" } });
-  if (fields.intent === "columns") return { step: "map", csv, fileName, headers, values: csvColumns(csv).guess } satisfies ImportState;
+  if (!headers.length)
+    return fail({ step: "upload", errors: { csv: "Choose a CSV file (with a header row) or paste its contents" } });
+  if (fields.intent === "columns")
+    return { step: "map", csv, fileName, headers, values: csvColumns(csv).guess } satisfies ImportState;
 
   const state = { csv, fileName, headers, values: fields };
   const parsed = ImportForm.safeParse(fields);
@@ -114,7 +130,8 @@ export default function ImportContacts() {
               <Card>
                 <BlockStack gap="300">
                   <Text as="p">
-                    Import subscribers who already agreed to receive texts, with the date they agreed. Every row is checked first; nothing is written until you confirm.
+                    Import subscribers who already agreed to receive texts, with the date they agreed. Every row is
+                    checked first; nothing is written until you confirm.
                   </Text>
                   <label htmlFor="import-file">
                     <Text as="span" variant="headingSm">
@@ -122,7 +139,15 @@ export default function ImportContacts() {
                     </Text>
                   </label>
                   <input id="import-file" type="file" name="file" accept=".csv,text/csv" />
-                  <TextField label="…or paste the CSV" name="csv" value={pasted} onChange={setPasted} multiline={6} autoComplete="off" error={errors.csv} />
+                  <TextField
+                    label="…or paste the CSV"
+                    name="csv"
+                    value={pasted}
+                    onChange={setPasted}
+                    multiline={6}
+                    autoComplete="off"
+                    error={errors.csv}
+                  />
                   <InlineStack>
                     <Button variant="primary" loading={busy} onClick={() => send("columns")}>
                       Continue
@@ -140,7 +165,16 @@ export default function ImportContacts() {
                   <FormLayout>
                     <FormLayout.Group condensed>
                       {MAPPED.map((m) => (
-                        <Select key={m.key} name={m.key} label={m.label} options={columns} value={value(m.key)} onChange={set(m.key)} error={errors[m.key]} requiredIndicator={"required" in m} />
+                        <Select
+                          key={m.key}
+                          name={m.key}
+                          label={m.label}
+                          options={columns}
+                          value={value(m.key)}
+                          onChange={set(m.key)}
+                          error={errors[m.key]}
+                          requiredIndicator={"required" in m}
+                        />
                       ))}
                     </FormLayout.Group>
                     <TextField
@@ -164,7 +198,11 @@ export default function ImportContacts() {
                     />
                   </FormLayout>
                   <InlineStack gap="200">
-                    <Button onClick={() => send("dryRun")} loading={busy} variant={step === "map" ? "primary" : undefined}>
+                    <Button
+                      onClick={() => send("dryRun")}
+                      loading={busy}
+                      variant={step === "map" ? "primary" : undefined}
+                    >
                       Check the file (dry run)
                     </Button>
                     <Button url="/app/consent/import">Choose another file</Button>
@@ -184,7 +222,11 @@ function ImportReportCard({ report, busy, onImport }: { report: ImportReport; bu
   const valid = report.rows - report.invalidPhone.length - report.noConsent.length - report.duplicates.length;
   const problems = [
     ...report.invalidPhone.map((p) => ({ row: p.row, problem: "Invalid number", detail: p.reason })),
-    ...report.noConsent.map((p) => ({ row: p.row, problem: "No consent", detail: p.reason === "no consent" ? "the consent column does not say yes" : p.reason })),
+    ...report.noConsent.map((p) => ({
+      row: p.row,
+      problem: "No consent",
+      detail: p.reason === "no consent" ? "the consent column does not say yes" : p.reason,
+    })),
     ...report.duplicates.map((p) => ({ row: p.row, problem: "Duplicate", detail: `same number as row ${p.firstRow}` })),
   ].sort((a, b) => a.row - b.row);
   return (
@@ -192,11 +234,18 @@ function ImportReportCard({ report, busy, onImport }: { report: ImportReport; bu
       <Card>
         <BlockStack gap="300">
           {report.dryRun ? (
-            <Banner tone={valid ? "info" : "warning"} title={`Dry run: ${valid} of ${report.rows} rows can be imported`}>
+            <Banner
+              tone={valid ? "info" : "warning"}
+              title={`Dry run: ${valid} of ${report.rows} rows can be imported`}
+            >
               <p>Nothing has been written yet. Rows with problems are skipped.</p>
             </Banner>
           ) : (
-            <Banner tone="success" title={`Imported ${report.imported} contacts`} action={{ content: "See them in the ledger", url: "/app/consent?source=IMPORT" }}>
+            <Banner
+              tone="success"
+              title={`Imported ${report.imported} contacts`}
+              action={{ content: "See them in the ledger", url: "/app/consent?source=IMPORT" }}
+            >
               <p>Their consent is in the ledger with source “Import”, the wording and the file row as evidence.</p>
             </Banner>
           )}

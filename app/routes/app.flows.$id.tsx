@@ -1,7 +1,19 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useMemo, useState } from "react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { notFound, requireShop } from "../admin/auth.server";
 import { flowForEditor } from "../admin/flows.server";
 import db from "../db.server";
@@ -26,7 +38,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   try {
     payload = JSON.parse(String(form.get("payload") ?? ""));
   } catch {
-    return data({ errors: { form: "The form could not be read; reload the page and try again." } as FieldErrors }, { status: 400 });
+    return data(
+      { errors: { form: "The form could not be read; reload the page and try again." } as FieldErrors },
+      { status: 400 },
+    );
   }
   const result = await saveFlow(db, shop.id, params.id ?? "", payload, new Date());
   if (!result.ok && result.status === 404) notFound("Flow");
@@ -45,7 +60,11 @@ export default function FlowEditor() {
   const { flow, trigger, activeRuns, preview, currency } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof action>();
   const initial = useMemo<FlowForm>(
-    () => ({ name: flow.name, steps: flow.definition.steps.map(toStepForm), exitConditions: flow.definition.exitConditions }),
+    () => ({
+      name: flow.name,
+      steps: flow.definition.steps.map(toStepForm),
+      exitConditions: flow.definition.exitConditions,
+    }),
     [flow],
   );
   const [form, setForm] = useState(initial);
@@ -56,7 +75,11 @@ export default function FlowEditor() {
   const saved = result && "saved" in result ? result.saved : null;
   const stepErrors = (i: number) => {
     const prefix = `definition.steps.${i}`;
-    return Object.fromEntries(Object.entries(errors).flatMap(([k, v]) => (k === prefix ? [["", v]] : k.startsWith(`${prefix}.`) ? [[k.slice(prefix.length + 1), v]] : [])));
+    return Object.fromEntries(
+      Object.entries(errors).flatMap(([k, v]) =>
+        k === prefix ? [["", v]] : k.startsWith(`${prefix}.`) ? [[k.slice(prefix.length + 1), v]] : [],
+      ),
+    );
   };
   const reshaped = stepShape(form.steps) !== stepShape(flow.definition.steps);
   const setSteps = (steps: StepForm[]) => setForm({ ...form, steps });
@@ -66,8 +89,15 @@ export default function FlowEditor() {
     setSteps(steps);
   };
   const toggleExit = (exit: Exit, on: boolean) =>
-    setForm({ ...form, exitConditions: on ? [...form.exitConditions, exit] : form.exitConditions.filter((e) => e !== exit) });
-  const save = () => fetcher.submit({ payload: JSON.stringify(editPayload(form, flow.definition.trigger, flow.version)) }, { method: "post" });
+    setForm({
+      ...form,
+      exitConditions: on ? [...form.exitConditions, exit] : form.exitConditions.filter((e) => e !== exit),
+    });
+  const save = () =>
+    fetcher.submit(
+      { payload: JSON.stringify(editPayload(form, flow.definition.trigger, flow.version)) },
+      { method: "post" },
+    );
   const saving = fetcher.state !== "idle";
 
   return (
@@ -99,7 +129,13 @@ export default function FlowEditor() {
             )}
             <Card>
               <BlockStack gap="300">
-                <TextField label="Name" value={form.name} onChange={(name) => setForm({ ...form, name })} autoComplete="off" error={errors.name} />
+                <TextField
+                  label="Name"
+                  value={form.name}
+                  onChange={(name) => setForm({ ...form, name })}
+                  autoComplete="off"
+                  error={errors.name}
+                />
                 <Text as="p">
                   <strong>Starts when:</strong> {trigger}.
                 </Text>
@@ -122,7 +158,11 @@ export default function FlowEditor() {
             <Card>
               <InlineStack gap="200">
                 {STEP_BUTTONS.map((b) => (
-                  <Button key={b.type} disabled={form.steps.length >= 20} onClick={() => setSteps([...form.steps, NEW_STEPS[b.type]()])}>
+                  <Button
+                    key={b.type}
+                    disabled={form.steps.length >= 20}
+                    onClick={() => setSteps([...form.steps, NEW_STEPS[b.type]()])}
+                  >
                     {b.label}
                   </Button>
                 ))}
@@ -146,8 +186,8 @@ export default function FlowEditor() {
             </SectionCard>
             <SectionCard title={`Runs in progress: ${activeRuns}`} gap="200">
               <Text as="p" tone="subdued">
-                Changing texts, delays or weights keeps runs in progress going with the new version. Adding, removing or reordering steps ends them, with their
-                scheduled texts cancelled.
+                Changing texts, delays or weights keeps runs in progress going with the new version. Adding, removing or
+                reordering steps ends them, with their scheduled texts cancelled.
               </Text>
               {reshaped && activeRuns > 0 && (
                 <Banner tone="warning">

@@ -2,7 +2,21 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
-import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Link, List, Modal, Page, Text } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Link,
+  List,
+  Modal,
+  Page,
+  Text,
+} from "@shopify/polaris";
 import { notFound, requireShop } from "../admin/auth.server";
 import { flowList, PERFORMANCE_DAYS, type FlowListItem } from "../admin/flows.server";
 import { formatCount, formatMoney, formatPercent } from "../admin/format";
@@ -15,12 +29,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { flows: await flowList(shop.id, new Date()), currency: shop.currency, days: PERFORMANCE_DAYS };
 };
 
-const ToggleInput = z.object({ flowId: z.string().min(1), enabled: z.enum(["true", "false"]).transform((v) => v === "true") });
+const ToggleInput = z.object({
+  flowId: z.string().min(1),
+  enabled: z.enum(["true", "false"]).transform((v) => v === "true"),
+});
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const parsed = ToggleInput.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ errors: { form: "Choose a flow and whether to turn it on or off" } }, { status: 400 });
+  if (!parsed.success)
+    return data({ errors: { form: "Choose a flow and whether to turn it on or off" } }, { status: 400 });
   if (!(await setFlowEnabled(db, shop.id, parsed.data.flowId, parsed.data.enabled))) notFound("Flow");
   return { ok: true, enabled: parsed.data.enabled };
 };
@@ -30,7 +48,11 @@ export default function FlowsIndex() {
   const builtIn = flows.filter((f) => f.builtIn);
   const custom = flows.filter((f) => !f.builtIn);
   return (
-    <Page title="Flows" primaryAction={{ content: "Create flow", url: "/app/flows/new" }} subtitle={`Automated texts that react to what shoppers do. Numbers cover texts sent in the last ${days} days.`}>
+    <Page
+      title="Flows"
+      primaryAction={{ content: "Create flow", url: "/app/flows/new" }}
+      subtitle={`Automated texts that react to what shoppers do. Numbers cover texts sent in the last ${days} days.`}
+    >
       <Layout>
         <Layout.Section>
           <FlowTable title="Built-in flows" flows={builtIn} currency={currency} />
@@ -40,10 +62,15 @@ export default function FlowsIndex() {
             <FlowTable title="Your flows" flows={custom} currency={currency} />
           ) : (
             <Card>
-              <EmptyState heading="No flows of your own yet" image="" action={{ content: "Create flow", url: "/app/flows/new" }}>
+              <EmptyState
+                heading="No flows of your own yet"
+                image=""
+                action={{ content: "Create flow", url: "/app/flows/new" }}
+              >
                 <p>
-                  The built-in flows above cover abandoned checkouts, restocks, repeat buyers, win-back and welcome texts: turn one on, or open it to change its
-                  texts, delays and A/B variants. For anything else, create a flow of your own from a segment, an order, a restock or a new subscriber.
+                  The built-in flows above cover abandoned checkouts, restocks, repeat buyers, win-back and welcome
+                  texts: turn one on, or open it to change its texts, delays and A/B variants. For anything else, create
+                  a flow of your own from a segment, an order, a restock or a new subscriber.
                 </p>
               </EmptyState>
             </Card>
@@ -69,7 +96,12 @@ function FlowTable({ title, flows, currency }: { title: string; flows: FlowListI
           resourceName={{ singular: "flow", plural: "flows" }}
           itemCount={flows.length}
           selectable={false}
-          headings={[{ title: "Flow" }, { title: "Status" }, ...NUMBER_COLUMNS.map((title) => ({ title, alignment: "end" as const })), { title: "" }]}
+          headings={[
+            { title: "Flow" },
+            { title: "Status" },
+            ...NUMBER_COLUMNS.map((title) => ({ title, alignment: "end" as const })),
+            { title: "" },
+          ]}
         >
           {flows.map((flow, i) => (
             <FlowRow key={flow.id} flow={flow} index={i} currency={currency} />
@@ -148,7 +180,13 @@ function FlowRow({ flow, index, currency }: { flow: FlowListItem; index: number;
 /** Turning a flow on starts texting shoppers: say exactly what will happen first. */
 function TurnOnModal({ flow, onClose, onConfirm }: { flow: FlowListItem; onClose: () => void; onConfirm: () => void }) {
   return (
-    <Modal open onClose={onClose} title={`Turn on “${flow.name}”?`} primaryAction={{ content: "Turn on", onAction: onConfirm }} secondaryActions={[{ content: "Cancel", onAction: onClose }]}>
+    <Modal
+      open
+      onClose={onClose}
+      title={`Turn on “${flow.name}”?`}
+      primaryAction={{ content: "Turn on", onAction: onConfirm }}
+      secondaryActions={[{ content: "Cancel", onAction: onClose }]}
+    >
       <Modal.Section>
         <BlockStack gap="300">
           <Text as="p">
@@ -162,12 +200,13 @@ function TurnOnModal({ flow, onClose, onConfirm }: { flow: FlowListItem; onClose
           <Text as="p">{flow.exits}</Text>
           {flow.segmentMembers != null && (
             <Text as="p" tone="subdued">
-              {formatCount(flow.segmentMembers)} shoppers are in that segment now. Only shoppers who enter it from now on get texts.
+              {formatCount(flow.segmentMembers)} shoppers are in that segment now. Only shoppers who enter it from now
+              on get texts.
             </Text>
           )}
           <Text as="p" tone="subdued">
-            Texts go only to shoppers with recorded SMS consent, outside quiet hours and within your frequency cap; the first text to a shopper carries your sender name and
-            opt-out instructions.
+            Texts go only to shoppers with recorded SMS consent, outside quiet hours and within your frequency cap; the
+            first text to a shopper carries your sender name and opt-out instructions.
           </Text>
         </BlockStack>
       </Modal.Section>

@@ -10,7 +10,11 @@ import type { FieldErrors } from "../flows/manage.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const segments = await db.segment.findMany({ where: { shopId: shop.id, archivedAt: null }, select: { key: true, name: true }, orderBy: { name: "asc" } });
+  const segments = await db.segment.findMany({
+    where: { shopId: shop.id, archivedAt: null },
+    select: { key: true, name: true },
+    orderBy: { name: "asc" },
+  });
   return { segments };
 };
 
@@ -22,7 +26,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!flow) return data({ errors: { segmentKey: "Choose one of your segments" } as FieldErrors }, { status: 400 });
   return redirect(`/app/flows/${flow.id}`);
 };
-
 
 export default function NewFlow() {
   const { segments } = useLoaderData<typeof loader>();
@@ -39,8 +42,22 @@ export default function NewFlow() {
           <Card>
             <Form method="post">
               <FormLayout>
-                <TextField label="Name" name="name" value={name} onChange={setName} autoComplete="off" error={errors.name} />
-                <Select label="Starts when" name="triggerType" options={TRIGGER_CHOICES} value={triggerType} onChange={setTriggerType} error={errors.triggerType} />
+                <TextField
+                  label="Name"
+                  name="name"
+                  value={name}
+                  onChange={setName}
+                  autoComplete="off"
+                  error={errors.name}
+                />
+                <Select
+                  label="Starts when"
+                  name="triggerType"
+                  options={TRIGGER_CHOICES}
+                  value={triggerType}
+                  onChange={setTriggerType}
+                  error={errors.triggerType}
+                />
                 {bySegment && (
                   <Select
                     label="Segment"
@@ -53,7 +70,8 @@ export default function NewFlow() {
                 )}
                 <BlockStack gap="200">
                   <Text as="p" tone="subdued">
-                    The flow starts off, with one text. Add delays, conditions and A/B variants in the editor, then turn it on from the list.
+                    The flow starts off, with one text. Add delays, conditions and A/B variants in the editor, then turn
+                    it on from the list.
                   </Text>
                   <Button submit variant="primary" loading={submitting}>
                     Create flow

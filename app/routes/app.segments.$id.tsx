@@ -1,7 +1,21 @@
 import { useEffect, useState } from "react";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, DataTable, EmptyState, IndexTable, InlineStack, Layout, Modal, Page, Pagination, Text } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Card,
+  DataTable,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Modal,
+  Page,
+  Pagination,
+  Text,
+} from "@shopify/polaris";
 import { BarChart } from "@shopify/polaris-viz";
 import { notFound, requireShop } from "../admin/auth.server";
 import { findSegment, segmentMembers, segmentOverview, SMALL_SEGMENT_SUBSCRIBERS } from "../admin/segments.server";
@@ -79,7 +93,10 @@ export default function SegmentPage() {
         {d.small ? (
           <Layout.Section>
             <Banner tone="warning" title={`Fewer than ${d.smallBelow} SMS subscribers`}>
-              <p>A text to this segment reaches too few shoppers for its click and order rates to mean much. Consider widening its conditions.</p>
+              <p>
+                A text to this segment reaches too few shoppers for its click and order rates to mean much. Consider
+                widening its conditions.
+              </p>
             </Banner>
           </Layout.Section>
         ) : null}
@@ -108,7 +125,9 @@ export default function SegmentPage() {
             {d.members.length === 0 ? (
               <EmptyState heading="No members yet" image="">
                 <p>
-                  {s.backfill ? "Existing customers are still being evaluated." : "Customers join as soon as they match; store activity keeps this current."}
+                  {s.backfill
+                    ? "Existing customers are still being evaluated."
+                    : "Customers join as soon as they match; store activity keeps this current."}
                 </p>
               </EmptyState>
             ) : (
@@ -124,7 +143,9 @@ export default function SegmentPage() {
                       <IndexTable.Cell>{m.name}</IndexTable.Cell>
                       <IndexTable.Cell>{m.phone ?? "—"}</IndexTable.Cell>
                       <IndexTable.Cell>
-                        <Badge tone={m.consent === "SUBSCRIBED" ? "success" : undefined}>{m.consent.toLowerCase().replace("_", " ")}</Badge>
+                        <Badge tone={m.consent === "SUBSCRIBED" ? "success" : undefined}>
+                          {m.consent.toLowerCase().replace("_", " ")}
+                        </Badge>
                       </IndexTable.Cell>
                       <IndexTable.Cell>{formatDateTime(m.enteredAt, d.timeZone)}</IndexTable.Cell>
                     </IndexTable.Row>
@@ -149,16 +170,27 @@ export default function SegmentPage() {
             title="Recent entries and exits"
             empty="Nobody has entered or left yet."
             headings={["Customer", "Change", "Why", "When"]}
-            rows={d.events.map((e) => [e.customer, e.change === "ENTERED" ? "Entered" : "Left", CAUSES[e.cause] ?? e.cause, formatDateTime(e.at, d.timeZone)])}
+            rows={d.events.map((e) => [
+              e.customer,
+              e.change === "ENTERED" ? "Entered" : "Left",
+              CAUSES[e.cause] ?? e.cause,
+              formatDateTime(e.at, d.timeZone),
+            ])}
           />
         </Layout.Section>
         <Layout.Section variant="oneHalf">
           <TableCard
-            title={d.approximate ? "Overlap with other segments (from a sample of members)" : "Overlap with other segments"}
+            title={
+              d.approximate ? "Overlap with other segments (from a sample of members)" : "Overlap with other segments"
+            }
             empty="No member of this segment is in another segment."
             headings={["Segment", "Shared members", "Share of this segment"]}
             numeric={[false, true, true]}
-            rows={d.overlap.map((o) => [o.name, `${about}${formatCount(o.members)}`, formatPercent(s.memberCount ? o.members / s.memberCount : null, 0)])}
+            rows={d.overlap.map((o) => [
+              o.name,
+              `${about}${formatCount(o.members)}`,
+              formatPercent(s.memberCount ? o.members / s.memberCount : null, 0),
+            ])}
           />
         </Layout.Section>
       </Layout>
@@ -174,7 +206,10 @@ export default function SegmentPage() {
         secondaryActions={[{ content: "Cancel", onAction: () => setConfirmArchive(false) }]}
       >
         <Modal.Section>
-          <p>The segment stops updating and its members are removed. Flows and campaigns using it will no longer find anyone.</p>
+          <p>
+            The segment stops updating and its members are removed. Flows and campaigns using it will no longer find
+            anyone.
+          </p>
         </Modal.Section>
       </Modal>
     </Page>
@@ -201,7 +236,11 @@ function TableCard({
           {empty}
         </Text>
       ) : (
-        <DataTable columnContentTypes={headings.map((_, i) => (numeric[i] ? "numeric" : "text"))} headings={headings} rows={rows} />
+        <DataTable
+          columnContentTypes={headings.map((_, i) => (numeric[i] ? "numeric" : "text"))}
+          headings={headings}
+          rows={rows}
+        />
       )}
     </SectionCard>
   );

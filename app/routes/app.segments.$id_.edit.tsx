@@ -19,7 +19,12 @@ async function editableSegment(shopId: string, id: string | undefined) {
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
   const segment = await editableSegment(shop.id, params.id);
-  return { id: segment.id, name: segment.name, description: segment.description ?? "", definition: SegmentNodeSchema.parse(segment.definition) };
+  return {
+    id: segment.id,
+    name: segment.name,
+    description: segment.description ?? "",
+    definition: SegmentNodeSchema.parse(segment.definition),
+  };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {

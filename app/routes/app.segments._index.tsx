@@ -11,7 +11,11 @@ import { NumericCell } from "../components/NumericCell";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return { segments: await listSegments(db, shop.id, new Date()), smallBelow: SMALL_SEGMENT_SUBSCRIBERS, trendDays: TREND_DAYS };
+  return {
+    segments: await listSegments(db, shop.id, new Date()),
+    smallBelow: SMALL_SEGMENT_SUBSCRIBERS,
+    trendDays: TREND_DAYS,
+  };
 };
 
 const signed = (n: number) => (n > 0 ? `+${formatCount(n)}` : n < 0 ? `−${formatCount(-n)}` : "0");
@@ -27,7 +31,10 @@ export default function SegmentsList() {
       <Page title="Segments">
         <Card>
           <EmptyState heading="No segments yet" action={newSegment} image="">
-            <p>The built-in segments appear once the app has seen your store. Create your own from conditions on orders, spend, location, clicks and more.</p>
+            <p>
+              The built-in segments appear once the app has seen your store. Create your own from conditions on orders,
+              spend, location, clicks and more.
+            </p>
           </EmptyState>
         </Card>
       </Page>
@@ -75,7 +82,11 @@ export default function SegmentsList() {
                   />
                   <IndexTable.Cell>
                     <InlineStack gap="200">
-                      {s.backfill ? <BackfillProgress {...s.backfill} /> : s.small ? <SmallSegmentBadge minimum={smallBelow} /> : null}
+                      {s.backfill ? (
+                        <BackfillProgress {...s.backfill} />
+                      ) : s.small ? (
+                        <SmallSegmentBadge minimum={smallBelow} />
+                      ) : null}
                     </InlineStack>
                   </IndexTable.Cell>
                 </IndexTable.Row>

@@ -1,11 +1,31 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useState, type ReactNode } from "react";
 import { requireShop } from "../admin/auth.server";
 import { formFields, type FieldErrors } from "../admin/form-errors";
 import { formatDateTime } from "../admin/format";
-import { connectTwilio, countryRules, hhmmOf, providerView, saveDisclosure, saveSendingRules, sendTestSms } from "../admin/settings.server";
+import {
+  connectTwilio,
+  countryRules,
+  hhmmOf,
+  providerView,
+  saveDisclosure,
+  saveSendingRules,
+  sendTestSms,
+} from "../admin/settings.server";
 import db from "../db.server";
 import { providers } from "../messaging/instance.server";
 import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
@@ -54,7 +74,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return answer(await saveSendingRules(db, shop.id, fields), "Sending rules saved.");
     case "disclosure": {
       const result = await saveDisclosure({ db, admin: shopifyAdminGraphql }, shop.id, fields, new Date());
-      return answer(result, "published" in result && result.published ? "Disclosure saved and published to checkout." : "Disclosure saved.");
+      return answer(
+        result,
+        "published" in result && result.published ? "Disclosure saved and published to checkout." : "Disclosure saved.",
+      );
     }
     case "twilio":
       return answer(await connectTwilio(providers, shop, fields), "Twilio connected: texts now go through Twilio.");
@@ -63,7 +86,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return answer({}, "Switched to the local outbox: texts stay in the app. The Twilio credentials were deleted.");
     case "test": {
       const result = await sendTestSms(providers, shop, fields);
-      return answer(result, "errors" in result ? "" : `Test text accepted by ${result.provider} (${result.providerMessageId}).`);
+      return answer(
+        result,
+        "errors" in result ? "" : `Test text accepted by ${result.provider} (${result.providerMessageId}).`,
+      );
     }
     default:
       return data<Outcome>({ intent, errors: { form: "Unknown action" } }, { status: 400 });
@@ -87,19 +113,29 @@ export default function Settings() {
   return (
     <Page title="Settings">
       <Layout>
-        <Section title="SMS provider" description="Where texts are sent from. Credentials are stored encrypted and never shown again.">
+        <Section
+          title="SMS provider"
+          description="Where texts are sent from. Credentials are stored encrypted and never shown again."
+        >
           <Feedback intent="twilio" />
           <Feedback intent="outbox" />
           <InlineStack gap="200" blockAlign="center">
             <Text as="span">Active:</Text>
-            {d.provider.provider === "twilio" ? <Badge tone="success">Twilio</Badge> : <Badge tone="info">Local outbox</Badge>}
+            {d.provider.provider === "twilio" ? (
+              <Badge tone="success">Twilio</Badge>
+            ) : (
+              <Badge tone="info">Local outbox</Badge>
+            )}
             {d.provider.provider === "twilio" && (
               <Text as="span" tone="subdued">
-                {d.provider.accountSid ?? "credentials unreadable"} · {d.provider.messagingServiceSid ?? d.provider.from ?? ""}
+                {d.provider.accountSid ?? "credentials unreadable"} ·{" "}
+                {d.provider.messagingServiceSid ?? d.provider.from ?? ""}
               </Text>
             )}
           </InlineStack>
-          {d.provider.provider === "twilio" && !d.provider.readable && <Banner tone="critical">{d.provider.problem}</Banner>}
+          {d.provider.provider === "twilio" && !d.provider.readable && (
+            <Banner tone="critical">{d.provider.problem}</Banner>
+          )}
           <TwilioForm provider={d.provider} errors={errorsFor("twilio")} busy={busy} />
           {d.provider.provider === "twilio" && (
             <Form method="post">
@@ -111,7 +147,10 @@ export default function Settings() {
           )}
         </Section>
 
-        <Section title="Test send" description="Sends one text through the active provider to a number you choose. It is not marketing and is not counted.">
+        <Section
+          title="Test send"
+          description="Sends one text through the active provider to a number you choose. It is not marketing and is not counted."
+        >
           <Feedback intent="test" />
           <Form method="post">
             <input type="hidden" name="intent" value="test" />
@@ -124,26 +163,71 @@ export default function Settings() {
           </Form>
         </Section>
 
-        <Section title="Sending rules" description={`Checked when each text is about to go. Quiet hours are in each shopper's time zone (your shop's, ${d.timeZone}, when unknown).`}>
+        <Section
+          title="Sending rules"
+          description={`Checked when each text is about to go. Quiet hours are in each shopper's time zone (your shop's, ${d.timeZone}, when unknown).`}
+        >
           <Feedback intent="rules" />
           <Form method="post">
             <input type="hidden" name="intent" value="rules" />
             <FormLayout>
-              <Field name="senderName" label="Sender name" initial={d.rules.senderName} helpText={`Starts every text. Empty: “${d.defaultSender}”.`} error={errorsFor("rules").senderName} />
+              <Field
+                name="senderName"
+                label="Sender name"
+                initial={d.rules.senderName}
+                helpText={`Starts every text. Empty: “${d.defaultSender}”.`}
+                error={errorsFor("rules").senderName}
+              />
               <FormLayout.Group condensed>
-                <Field name="quietStart" label="Quiet hours start" initial={d.rules.quietStart} type="time" error={errorsFor("rules").quietStart} />
-                <Field name="quietEnd" label="Quiet hours end" initial={d.rules.quietEnd} type="time" error={errorsFor("rules").quietEnd} />
+                <Field
+                  name="quietStart"
+                  label="Quiet hours start"
+                  initial={d.rules.quietStart}
+                  type="time"
+                  error={errorsFor("rules").quietStart}
+                />
+                <Field
+                  name="quietEnd"
+                  label="Quiet hours end"
+                  initial={d.rules.quietEnd}
+                  type="time"
+                  error={errorsFor("rules").quietEnd}
+                />
               </FormLayout.Group>
               <FormLayout.Group condensed>
-                <Field name="frequencyCapCount" label="At most this many marketing texts" initial={d.rules.frequencyCapCount} type="number" error={errorsFor("rules").frequencyCapCount} />
-                <Field name="frequencyCapHours" label="…per this many hours" initial={d.rules.frequencyCapHours} type="number" error={errorsFor("rules").frequencyCapHours} />
+                <Field
+                  name="frequencyCapCount"
+                  label="At most this many marketing texts"
+                  initial={d.rules.frequencyCapCount}
+                  type="number"
+                  error={errorsFor("rules").frequencyCapCount}
+                />
+                <Field
+                  name="frequencyCapHours"
+                  label="…per this many hours"
+                  initial={d.rules.frequencyCapHours}
+                  type="number"
+                  error={errorsFor("rules").frequencyCapHours}
+                />
               </FormLayout.Group>
               <Text as="h3" variant="headingSm">
                 Attribution windows
               </Text>
               <FormLayout.Group condensed>
-                <Field name="attributionClickDays" label="Credit an order to a click within (days)" initial={d.rules.attributionClickDays} type="number" error={errorsFor("rules").attributionClickDays} />
-                <Field name="attributionSendHours" label="…or to a text sent within (hours)" initial={d.rules.attributionSendHours} type="number" error={errorsFor("rules").attributionSendHours} />
+                <Field
+                  name="attributionClickDays"
+                  label="Credit an order to a click within (days)"
+                  initial={d.rules.attributionClickDays}
+                  type="number"
+                  error={errorsFor("rules").attributionClickDays}
+                />
+                <Field
+                  name="attributionSendHours"
+                  label="…or to a text sent within (hours)"
+                  initial={d.rules.attributionSendHours}
+                  type="number"
+                  error={errorsFor("rules").attributionSendHours}
+                />
               </FormLayout.Group>
               <Button submit variant="primary" loading={busy}>
                 Save sending rules
@@ -168,7 +252,9 @@ export default function Settings() {
         >
           <Feedback intent="disclosure" />
           <Text as="p" tone="subdued">
-            {d.disclosurePublishedAt ? `Published to checkout ${formatDateTime(d.disclosurePublishedAt, d.timeZone)}.` : "Not published to checkout yet."}
+            {d.disclosurePublishedAt
+              ? `Published to checkout ${formatDateTime(d.disclosurePublishedAt, d.timeZone)}.`
+              : "Not published to checkout yet."}
           </Text>
           <Form method="post">
             <input type="hidden" name="intent" value="disclosure" />
@@ -192,7 +278,17 @@ export default function Settings() {
   );
 }
 
-function Section({ id, title, description, children }: { id?: string; title: string; description: string; children: ReactNode }) {
+function Section({
+  id,
+  title,
+  description,
+  children,
+}: {
+  id?: string;
+  title: string;
+  description: string;
+  children: ReactNode;
+}) {
   return (
     <Layout.AnnotatedSection id={id} title={title} description={description}>
       <Card>
@@ -203,7 +299,16 @@ function Section({ id, title, description, children }: { id?: string; title: str
 }
 
 /** A named Polaris text field that posts with its form (uncontrolled from the form's point of view). */
-function Field(p: { name: string; label: string; initial?: string; error?: string; helpText?: string; placeholder?: string; type?: "text" | "number" | "time" | "password"; multiline?: number }) {
+function Field(p: {
+  name: string;
+  label: string;
+  initial?: string;
+  error?: string;
+  helpText?: string;
+  placeholder?: string;
+  type?: "text" | "number" | "time" | "password";
+  multiline?: number;
+}) {
   const [value, setValue] = useState(p.initial ?? "");
   return (
     <TextField
@@ -221,23 +326,53 @@ function Field(p: { name: string; label: string; initial?: string; error?: strin
   );
 }
 
-function TwilioForm({ provider, errors, busy }: { provider: Awaited<ReturnType<typeof providerView>>; errors: FieldErrors; busy: boolean }) {
+function TwilioForm({
+  provider,
+  errors,
+  busy,
+}: {
+  provider: Awaited<ReturnType<typeof providerView>>;
+  errors: FieldErrors;
+  busy: boolean;
+}) {
   const connected = provider.provider === "twilio";
   return (
     <Form method="post">
       <input type="hidden" name="intent" value="twilio" />
       <FormLayout>
-        <Field name="accountSid" label="Twilio Account SID" initial={connected ? (provider.accountSid ?? "") : ""} placeholder="AC…" error={errors.accountSid} />
+        <Field
+          name="accountSid"
+          label="Twilio Account SID"
+          initial={connected ? (provider.accountSid ?? "") : ""}
+          placeholder="AC…"
+          error={errors.accountSid}
+        />
         <Field
           name="authToken"
           label="Auth Token"
           type="password"
-          helpText={connected ? "Stored encrypted. Leave empty to keep the current token." : "Stored encrypted; never shown again."}
+          helpText={
+            connected
+              ? "Stored encrypted. Leave empty to keep the current token."
+              : "Stored encrypted; never shown again."
+          }
           error={errors.authToken}
         />
         <FormLayout.Group condensed>
-          <Field name="from" label="From number" initial={connected ? (provider.from ?? "") : ""} placeholder="+15551234567" error={errors.from} />
-          <Field name="messagingServiceSid" label="…or Messaging Service SID" initial={connected ? (provider.messagingServiceSid ?? "") : ""} placeholder="MG…" error={errors.messagingServiceSid} />
+          <Field
+            name="from"
+            label="From number"
+            initial={connected ? (provider.from ?? "") : ""}
+            placeholder="+15551234567"
+            error={errors.from}
+          />
+          <Field
+            name="messagingServiceSid"
+            label="…or Messaging Service SID"
+            initial={connected ? (provider.messagingServiceSid ?? "") : ""}
+            placeholder="MG…"
+            error={errors.messagingServiceSid}
+          />
         </FormLayout.Group>
         <Button submit variant="primary" loading={busy}>
           {connected ? "Update Twilio" : "Connect Twilio"}

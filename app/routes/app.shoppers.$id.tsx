@@ -28,14 +28,21 @@ const KIND_LABEL: Record<TimelineKind, string> = {
 export default function ShopperTimeline() {
   const { shopper, entries, timeZone } = useLoaderData<typeof loader>();
   return (
-    <Page title={shopper.name} backAction={{ content: "Messages", url: "/app/messages" }} titleMetadata={<StatusBadge status={shopper.consent} />}>
+    <Page
+      title={shopper.name}
+      backAction={{ content: "Messages", url: "/app/messages" }}
+      titleMetadata={<StatusBadge status={shopper.consent} />}
+    >
       <BlockStack gap="400">
         <Card>
           <StatGrid
             columns={4}
             items={[
               ["Phone", shopper.phone ?? "no valid number"],
-              ["SMS consent", `${shopper.consent.toLowerCase().replace("_", " ")}${shopper.consentAt ? ` since ${formatDateTime(shopper.consentAt, timeZone)}` : ""}`],
+              [
+                "SMS consent",
+                `${shopper.consent.toLowerCase().replace("_", " ")}${shopper.consentAt ? ` since ${formatDateTime(shopper.consentAt, timeZone)}` : ""}`,
+              ],
               ["Time zone", shopper.timeZone ?? `shop's (${timeZone})`],
               ["Orders", String(shopper.ordersCount)],
             ]}

@@ -11,7 +11,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!devLoginEnabled()) throw new Response("Not found", { status: 404 });
   const shop = new URL(request.url).searchParams.get("shop") ?? "demo-store.myshopify.com";
   if (!isShopDomain(shop)) throw new Response("shop must be a *.myshopify.com domain", { status: 400 });
-  if (!(await sessionStorage.loadSession(`offline_${shop}`))) await sessionStorage.storeSession(devOfflineSession(shop));
+  if (!(await sessionStorage.loadSession(`offline_${shop}`)))
+    await sessionStorage.storeSession(devOfflineSession(shop));
   await ensureShop(db, shop);
   return redirect("/app", { headers: { "Set-Cookie": devLoginCookie(shop) } });
 };

@@ -10,11 +10,22 @@ import { RestockSignup, signUpForRestock } from "../commerce/restock-signup.serv
 export async function action({ request }: ActionFunctionArgs) {
   await authenticate.public.appProxy(request);
   const url = new URL(request.url);
-  const shop = await db.shop.findUnique({ where: { domain: url.searchParams.get("shop") ?? "" }, select: { id: true, uninstalledAt: true } });
-  if (!shop || shop.uninstalledAt) return Response.json({ error: "this store does not use SMS alerts" }, { status: 404 });
+  const shop = await db.shop.findUnique({
+    where: { domain: url.searchParams.get("shop") ?? "" },
+    select: { id: true, uninstalledAt: true },
+  });
+  if (!shop || shop.uninstalledAt)
+    return Response.json({ error: "this store does not use SMS alerts" }, { status: 404 });
   const form = RestockSignup.safeParse(Object.fromEntries(await request.formData()));
-  if (!form.success) return Response.json({ error: form.error.issues.map((i) => i.message).join("; ") }, { status: 400 });
-  const result = await signUpForRestock(db, shop.id, form.data, url.searchParams.get("logged_in_customer_id") || null, systemClock.now());
+  if (!form.success)
+    return Response.json({ error: form.error.issues.map((i) => i.message).join("; ") }, { status: 400 });
+  const result = await signUpForRestock(
+    db,
+    shop.id,
+    form.data,
+    url.searchParams.get("logged_in_customer_id") || null,
+    systemClock.now(),
+  );
   if (!result.ok) return Response.json({ error: result.reason }, { status: result.status });
   return Response.json({ ok: true, message: "Thanks! We'll text you when it's back. Reply STOP to opt out." });
 }

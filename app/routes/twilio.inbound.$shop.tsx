@@ -12,7 +12,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { authToken } = await providers.twilioCredentials(shop.id, shop.settings.providerCredentialsEnc);
   const form = await readSignedTwilioRequest(request, appUrl(), authToken);
   if (!form) return new Response("invalid signature", { status: 403 });
-  if (!form.From || form.Body === undefined || !form.MessageSid) return new Response("From, Body and MessageSid are required", { status: 400 });
-  await handleInbound({ ...dispatchDeps(), providers }, shop.id, { from: form.From, body: form.Body, providerMessageId: form.MessageSid });
+  if (!form.From || form.Body === undefined || !form.MessageSid)
+    return new Response("From, Body and MessageSid are required", { status: 400 });
+  await handleInbound({ ...dispatchDeps(), providers }, shop.id, {
+    from: form.From,
+    body: form.Body,
+    providerMessageId: form.MessageSid,
+  });
   return twiml(); // replies go out through the dispatcher, not TwiML
 }

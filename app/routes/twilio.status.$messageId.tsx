@@ -7,7 +7,10 @@ import { readSignedTwilioRequest } from "../messaging/twilio-request.server";
 
 // Twilio status callbacks for one of our messages (the StatusCallback URL set on send).
 export async function action({ request, params }: ActionFunctionArgs) {
-  const message = await db.message.findUnique({ where: { id: params.messageId ?? "" }, select: { id: true, shopId: true } });
+  const message = await db.message.findUnique({
+    where: { id: params.messageId ?? "" },
+    select: { id: true, shopId: true },
+  });
   if (!message) return new Response("unknown message", { status: 404 });
   const { authToken } = await providers.twilioCredentials(message.shopId);
   const form = await readSignedTwilioRequest(request, appUrl(), authToken);

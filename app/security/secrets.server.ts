@@ -11,7 +11,8 @@ export class SecretBox {
 
   constructor(keyBase64: string) {
     this.key = Buffer.from(keyBase64, "base64");
-    if (this.key.length !== 32) throw new Error("APP_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)");
+    if (this.key.length !== 32)
+      throw new Error("APP_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)");
   }
 
   seal(plaintext: string): string {

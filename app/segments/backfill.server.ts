@@ -14,12 +14,24 @@ export const BACKFILL_BATCH = 500;
  * its progress on the Segment row (the admin shows it). A newer definition restarts it: the
  * older chain notices its start stamp is stale and stops.
  */
-export async function startSegmentBackfill(db: Db, queue: JobQueue, segmentId: string, now: Date, batchSize = BACKFILL_BATCH): Promise<void> {
+export async function startSegmentBackfill(
+  db: Db,
+  queue: JobQueue,
+  segmentId: string,
+  now: Date,
+  batchSize = BACKFILL_BATCH,
+): Promise<void> {
   const segment = await db.segment.findUniqueOrThrow({ where: { id: segmentId }, select: { shopId: true } });
   const total = await db.customer.count({ where: { shopId: segment.shopId, deletedAt: null, redactedAt: null } });
   await db.segment.update({
     where: { id: segmentId },
-    data: { backfillStartedAt: now, backfillCompletedAt: null, backfillCursor: null, backfillEvaluated: 0, backfillTotal: total },
+    data: {
+      backfillStartedAt: now,
+      backfillCompletedAt: null,
+      backfillCursor: null,
+      backfillEvaluated: 0,
+      backfillTotal: total,
+    },
   });
   await queue.enqueue(QUEUES.backfillSegment, { segmentId, startedAt: now.toISOString(), batchSize });
 }
@@ -27,7 +39,13 @@ export async function startSegmentBackfill(db: Db, queue: JobQueue, segmentId: s
 export type BackfillStep = "more" | "done" | "stale";
 
 /** One batch. Membership changes it makes are recorded with cause "definition". */
-export async function backfillSegmentBatch(db: Db, segmentId: string, startedAt: string, now: Date, batchSize = BACKFILL_BATCH): Promise<BackfillStep> {
+export async function backfillSegmentBatch(
+  db: Db,
+  segmentId: string,
+  startedAt: string,
+  now: Date,
+  batchSize = BACKFILL_BATCH,
+): Promise<BackfillStep> {
   const segment = await db.segment.findUnique({ where: { id: segmentId } });
   if (!segment || segment.archivedAt || segment.backfillStartedAt?.toISOString() !== startedAt) return "stale";
   if (segment.backfillCompletedAt) return "done";

@@ -22,7 +22,13 @@ export const CONDITION_LABELS: Record<Condition["type"], string> = {
   purchased: "Purchased",
 };
 
-export const COMPARISON_WORDS = { gte: "at least", lte: "at most", eq: "exactly", gt: "more than", lt: "fewer than" } as const;
+export const COMPARISON_WORDS = {
+  gte: "at least",
+  lte: "at most",
+  eq: "exactly",
+  gt: "more than",
+  lt: "fewer than",
+} as const;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 

@@ -97,11 +97,20 @@ export class CustomerEvaluation {
           return !!checkout && !(cu.lastOrderAt && cu.lastOrderAt >= checkout.shopifyUpdatedAt);
         });
       case "restock_watcher":
-        return this.once(`restock:${c.variantId ?? "*"}`, async () =>
-          !!(await this.db.restockWatch.findFirst({
-            where: { shopId: cu.shopId, customerId: cu.id, restockedAt: null, notifiedAt: null, cancelledAt: null, ...(c.variantId ? { variantShopifyId: c.variantId } : {}) },
-            select: { id: true },
-          })),
+        return this.once(
+          `restock:${c.variantId ?? "*"}`,
+          async () =>
+            !!(await this.db.restockWatch.findFirst({
+              where: {
+                shopId: cu.shopId,
+                customerId: cu.id,
+                restockedAt: null,
+                notifiedAt: null,
+                cancelledAt: null,
+                ...(c.variantId ? { variantShopifyId: c.variantId } : {}),
+              },
+              select: { id: true },
+            })),
         );
       case "purchased":
         return this.once(`purchased:${JSON.stringify(c)}`, () => this.purchased(c));

@@ -29,7 +29,14 @@ export async function createSegment(db: Db, queue: JobQueue, shopId: string, inp
 }
 
 /** A changed definition is re-evaluated over everyone; members who no longer match leave. */
-export async function updateSegment(db: Db, queue: JobQueue, shopId: string, segmentId: string, input: SegmentInput, now: Date) {
+export async function updateSegment(
+  db: Db,
+  queue: JobQueue,
+  shopId: string,
+  segmentId: string,
+  input: SegmentInput,
+  now: Date,
+) {
   const { count } = await db.segment.updateMany({
     where: { id: segmentId, shopId, kind: "CUSTOM", archivedAt: null },
     data: { name: input.name, description: input.description ?? null, definition: input.definition as object },
@@ -43,7 +50,10 @@ export async function updateSegment(db: Db, queue: JobQueue, shopId: string, seg
  * "left" anything, the segment is gone, and flows must not react as if they had.
  */
 export async function archiveSegment(db: Db, shopId: string, segmentId: string, now: Date) {
-  const { count } = await db.segment.updateMany({ where: { id: segmentId, shopId, kind: "CUSTOM" }, data: { archivedAt: now, memberCount: 0 } });
+  const { count } = await db.segment.updateMany({
+    where: { id: segmentId, shopId, kind: "CUSTOM" },
+    data: { archivedAt: now, memberCount: 0 },
+  });
   if (count === 0) throw new SegmentNotEditable(segmentId);
   await db.segmentMembership.deleteMany({ where: { segmentId, shopId } });
 }

@@ -44,21 +44,39 @@ export async function refreshCustomerSegments(
 }
 
 /** One membership change, its event and the member count, atomically. */
-export async function recordMembershipChange(db: Db, shopId: string, c: MembershipChange, at: Date, cause: MembershipCause) {
+export async function recordMembershipChange(
+  db: Db,
+  shopId: string,
+  c: MembershipChange,
+  at: Date,
+  cause: MembershipCause,
+) {
   await db.$transaction(changeStatements(db, shopId, c, at, cause));
 }
 
 /** The three writes of a change: the membership row, its event, the segment's count. */
 function changeStatements(db: Db, shopId: string, c: MembershipChange, at: Date, cause: MembershipCause) {
-  const event = { shopId, segmentId: c.segmentId, customerId: c.customerId, change: c.change, at, cause: cause.cause, causeRef: cause.ref ?? null };
+  const event = {
+    shopId,
+    segmentId: c.segmentId,
+    customerId: c.customerId,
+    change: c.change,
+    at,
+    cause: cause.cause,
+    causeRef: cause.ref ?? null,
+  };
   return c.change === "ENTERED"
     ? [
-        db.segmentMembership.create({ data: { segmentId: c.segmentId, customerId: c.customerId, shopId, enteredAt: at } }),
+        db.segmentMembership.create({
+          data: { segmentId: c.segmentId, customerId: c.customerId, shopId, enteredAt: at },
+        }),
         db.segmentMembershipEvent.create({ data: event }),
         db.segment.update({ where: { id: c.segmentId }, data: { memberCount: { increment: 1 } } }),
       ]
     : [
-        db.segmentMembership.delete({ where: { segmentId_customerId: { segmentId: c.segmentId, customerId: c.customerId } } }),
+        db.segmentMembership.delete({
+          where: { segmentId_customerId: { segmentId: c.segmentId, customerId: c.customerId } },
+        }),
         db.segmentMembershipEvent.create({ data: event }),
         db.segment.update({ where: { id: c.segmentId }, data: { memberCount: { decrement: 1 } } }),
       ];

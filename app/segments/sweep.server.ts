@@ -13,7 +13,11 @@ const FIRST_SWEEP_LOOKBACK = 3650 * DAY;
  * found through indexed range queries, so a sweep's cost follows the number of customers
  * crossing a boundary, not the size of the shop.
  */
-export async function sweepShop(db: Db, shopId: string, now: Date): Promise<{ evaluated: number; changes: MembershipChange[] }> {
+export async function sweepShop(
+  db: Db,
+  shopId: string,
+  now: Date,
+): Promise<{ evaluated: number; changes: MembershipChange[] }> {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { segmentsSweptAt: true } });
   const from = shop.segmentsSweptAt ?? new Date(now.getTime() - FIRST_SWEEP_LOOKBACK);
   const segments = await db.segment.findMany({ where: { shopId, archivedAt: null }, select: { definition: true } });
@@ -38,10 +42,15 @@ interface BoundaryWindow {
   customersCrossing(db: Db, shopId: string, lo: Date, hi: Date): Promise<string[]>;
 }
 
-const byColumn = (column: "firstOrderAt" | "lastOrderAt" | "lastClickAt" | "lastInboundAt", durationMs: number): BoundaryWindow => ({
+const byColumn = (
+  column: "firstOrderAt" | "lastOrderAt" | "lastClickAt" | "lastInboundAt",
+  durationMs: number,
+): BoundaryWindow => ({
   durationMs,
   customersCrossing: async (db, shopId, lo, hi) =>
-    (await db.customer.findMany({ where: { shopId, [column]: { gt: lo, lte: hi } }, select: { id: true } })).map((c) => c.id),
+    (await db.customer.findMany({ where: { shopId, [column]: { gt: lo, lte: hi } }, select: { id: true } })).map(
+      (c) => c.id,
+    ),
 });
 
 const byCheckoutAge = (durationMs: number): BoundaryWindow => ({

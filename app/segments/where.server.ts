@@ -18,7 +18,12 @@ type Where = Prisma.CustomerWhereInput;
  * Every comparison on a nullable column also requires the column to be set, so that NOT of
  * it keeps the rows where it is null (SQL's NOT(NULL) would drop them; the evaluator keeps them).
  */
-export async function definitionWhere(db: Db, shopId: string, node: SegmentNode, now: Date): Promise<{ where: Where; exact: boolean }> {
+export async function definitionWhere(
+  db: Db,
+  shopId: string,
+  node: SegmentNode,
+  now: Date,
+): Promise<{ where: Where; exact: boolean }> {
   let exact = true;
   const ago = (ms: number) => new Date(now.getTime() - ms);
 
@@ -59,12 +64,24 @@ export async function definitionWhere(db: Db, shopId: string, node: SegmentNode,
       case "abandoned_checkout":
         exact = false;
         return {
-          checkouts: { some: { shopId, completedAt: null, shopifyUpdatedAt: { lte: ago(c.minutes * MINUTE), gt: ago(ABANDONED_MAX_DAYS * DAY) } } },
+          checkouts: {
+            some: {
+              shopId,
+              completedAt: null,
+              shopifyUpdatedAt: { lte: ago(c.minutes * MINUTE), gt: ago(ABANDONED_MAX_DAYS * DAY) },
+            },
+          },
         };
       case "restock_watcher":
         return {
           restockWatches: {
-            some: { shopId, restockedAt: null, notifiedAt: null, cancelledAt: null, ...(c.variantId ? { variantShopifyId: c.variantId } : {}) },
+            some: {
+              shopId,
+              restockedAt: null,
+              notifiedAt: null,
+              cancelledAt: null,
+              ...(c.variantId ? { variantShopifyId: c.variantId } : {}),
+            },
           },
         };
       case "purchased":

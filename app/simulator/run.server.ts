@@ -36,9 +36,12 @@ export async function runSimulator(o: SimulatorOptions): Promise<SimulatorStats>
   const log = o.log ?? (() => {});
   // Deterministic for a seed, like the store itself.
   let r = (o.seed ?? 1) * 7919;
-  const redeliver = () => ((r = (r * 16807) % 2147483647) / 2147483647) < o.redeliveryRate;
+  const redeliver = () => (r = (r * 16807) % 2147483647) / 2147483647 < o.redeliveryRate;
   const stats: SimulatorStats = { delivered: 0, redelivered: 0, failed: 0, byStatus: {} };
-  const store = new SimulatedStore(new Date(now().getTime() - o.historyDays * DAY), { seed: o.seed, actionsPerDay: o.historyActionsPerDay });
+  const store = new SimulatedStore(new Date(now().getTime() - o.historyDays * DAY), {
+    seed: o.seed,
+    actionsPerDay: o.historyActionsPerDay,
+  });
 
   const history = store.advance(now());
   log(`simulated store ${o.shop}: delivering ${history.length} webhooks of ${o.historyDays} days of history`);

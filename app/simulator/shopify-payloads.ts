@@ -105,7 +105,9 @@ const lineItem = (l: LineOpts, id: number, fallbackPrice: string) => ({
 
 export function orderPayload(o: OrderOpts) {
   const id = o.id ?? nextId();
-  const lines = o.lines ?? [{ product_id: 632910392, variant_id: 808950810, title: "IPod Nano - 8GB", vendor: "Apple" }];
+  const lines = o.lines ?? [
+    { product_id: 632910392, variant_id: 808950810, title: "IPod Nano - 8GB", vendor: "Apple" },
+  ];
   const total = o.total ?? lines.reduce((sum, l) => sum + Number(l.price ?? "50.00") * (l.quantity ?? 1), 0).toFixed(2);
   return {
     id,
@@ -148,7 +150,9 @@ export interface CheckoutOpts {
 
 export function checkoutPayload(o: CheckoutOpts) {
   const token = o.token ?? `chk${nextId()}`;
-  const lines = o.lines ?? [{ product_id: 632910392, variant_id: o.variantId ?? 808950810, title: "IPod Nano - 8GB", price: "199.00" }];
+  const lines = o.lines ?? [
+    { product_id: 632910392, variant_id: o.variantId ?? 808950810, title: "IPod Nano - 8GB", price: "199.00" },
+  ];
   const total = lines.reduce((sum, l) => sum + Number(l.price ?? "0") * (l.quantity ?? 1), 0).toFixed(2);
   return {
     id: nextId(),
@@ -195,7 +199,16 @@ export interface ProductOpts {
 
 export function productPayload(o: ProductOpts) {
   const title = o.title ?? "IPod Nano - 8GB";
-  const variants = o.variants ?? [{ id: o.variantId!, inventoryItemId: o.inventoryItemId!, quantity: o.quantity ?? 0, title: "Pink", price: "199.00", sku: "IPOD2008PINK" }];
+  const variants = o.variants ?? [
+    {
+      id: o.variantId!,
+      inventoryItemId: o.inventoryItemId!,
+      quantity: o.quantity ?? 0,
+      title: "Pink",
+      price: "199.00",
+      sku: "IPOD2008PINK",
+    },
+  ];
   return {
     id: o.id,
     admin_graphql_api_id: `gid://shopify/Product/${o.id}`,
@@ -224,7 +237,12 @@ export function productPayload(o: ProductOpts) {
   };
 }
 
-export function inventoryLevelPayload(o: { inventoryItemId: number; locationId: number; available: number; updatedAt: Date }) {
+export function inventoryLevelPayload(o: {
+  inventoryItemId: number;
+  locationId: number;
+  available: number;
+  updatedAt: Date;
+}) {
   return {
     inventory_item_id: o.inventoryItemId,
     location_id: o.locationId,

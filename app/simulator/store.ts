@@ -34,26 +34,138 @@ interface Place {
 
 const pad = (n: number, width: number) => String(n % 10 ** width).padStart(width, "0");
 const PLACES: Place[] = [
-  { country: "US", countryName: "United States", province: "CA", provinceName: "California", city: "San Francisco", zip: "94105", phone: (n) => `+1415555${pad(n, 4)}` },
-  { country: "US", countryName: "United States", province: "NY", provinceName: "New York", city: "New York", zip: "10001", phone: (n) => `+1212555${pad(n, 4)}` },
-  { country: "US", countryName: "United States", province: "TX", provinceName: "Texas", city: "Austin", zip: "73301", phone: (n) => `+1512555${pad(n, 4)}` },
-  { country: "US", countryName: "United States", province: "IL", provinceName: "Illinois", city: "Chicago", zip: "60601", phone: (n) => `+1312555${pad(n, 4)}` },
-  { country: "CA", countryName: "Canada", province: "ON", provinceName: "Ontario", city: "Toronto", zip: "M5H 2N2", phone: (n) => `+1416555${pad(n, 4)}` },
-  { country: "GB", countryName: "United Kingdom", province: "ENG", provinceName: "England", city: "London", zip: "EC1A 1BB", phone: (n) => `+447400${pad(n, 6)}` },
-  { country: "AU", countryName: "Australia", province: "NSW", provinceName: "New South Wales", city: "Sydney", zip: "2000", phone: (n) => `+6149157${pad(n, 4)}` },
-  { country: "MY", countryName: "Malaysia", province: "KUL", provinceName: "Kuala Lumpur", city: "Kuala Lumpur", zip: "50000", phone: (n) => `+6012345${pad(n, 4)}` },
+  {
+    country: "US",
+    countryName: "United States",
+    province: "CA",
+    provinceName: "California",
+    city: "San Francisco",
+    zip: "94105",
+    phone: (n) => `+1415555${pad(n, 4)}`,
+  },
+  {
+    country: "US",
+    countryName: "United States",
+    province: "NY",
+    provinceName: "New York",
+    city: "New York",
+    zip: "10001",
+    phone: (n) => `+1212555${pad(n, 4)}`,
+  },
+  {
+    country: "US",
+    countryName: "United States",
+    province: "TX",
+    provinceName: "Texas",
+    city: "Austin",
+    zip: "73301",
+    phone: (n) => `+1512555${pad(n, 4)}`,
+  },
+  {
+    country: "US",
+    countryName: "United States",
+    province: "IL",
+    provinceName: "Illinois",
+    city: "Chicago",
+    zip: "60601",
+    phone: (n) => `+1312555${pad(n, 4)}`,
+  },
+  {
+    country: "CA",
+    countryName: "Canada",
+    province: "ON",
+    provinceName: "Ontario",
+    city: "Toronto",
+    zip: "M5H 2N2",
+    phone: (n) => `+1416555${pad(n, 4)}`,
+  },
+  {
+    country: "GB",
+    countryName: "United Kingdom",
+    province: "ENG",
+    provinceName: "England",
+    city: "London",
+    zip: "EC1A 1BB",
+    phone: (n) => `+447400${pad(n, 6)}`,
+  },
+  {
+    country: "AU",
+    countryName: "Australia",
+    province: "NSW",
+    provinceName: "New South Wales",
+    city: "Sydney",
+    zip: "2000",
+    phone: (n) => `+6149157${pad(n, 4)}`,
+  },
+  {
+    country: "MY",
+    countryName: "Malaysia",
+    province: "KUL",
+    provinceName: "Kuala Lumpur",
+    city: "Kuala Lumpur",
+    zip: "50000",
+    phone: (n) => `+6012345${pad(n, 4)}`,
+  },
 ];
-const FIRST_NAMES = ["Ava", "Noah", "Mia", "Liam", "Zoe", "Omar", "Priya", "Kenji", "Lucía", "Aisha", "Finn", "Mei", "Sofia", "Tariq", "Hana", "Leo"];
-const LAST_NAMES = ["Ng", "Okafor", "Smith", "García", "Kowalski", "Tan", "Murphy", "Haddad", "Silva", "Khan", "Berg", "Ito"];
+const FIRST_NAMES = [
+  "Ava",
+  "Noah",
+  "Mia",
+  "Liam",
+  "Zoe",
+  "Omar",
+  "Priya",
+  "Kenji",
+  "Lucía",
+  "Aisha",
+  "Finn",
+  "Mei",
+  "Sofia",
+  "Tariq",
+  "Hana",
+  "Leo",
+];
+const LAST_NAMES = [
+  "Ng",
+  "Okafor",
+  "Smith",
+  "García",
+  "Kowalski",
+  "Tan",
+  "Murphy",
+  "Haddad",
+  "Silva",
+  "Khan",
+  "Berg",
+  "Ito",
+];
 
 const CATALOGUE = [
   { title: "Cold Brew Concentrate", type: "Coffee", vendor: "Northbean", price: "18.00", variants: ["500 ml", "1 l"] },
-  { title: "Single Origin Beans", type: "Coffee", vendor: "Northbean", price: "22.00", variants: ["Ethiopia", "Colombia", "Sumatra"] },
-  { title: "Ceramic Pour-Over", type: "Brewing gear", vendor: "Kiln & Co", price: "34.00", variants: ["White", "Charcoal"] },
+  {
+    title: "Single Origin Beans",
+    type: "Coffee",
+    vendor: "Northbean",
+    price: "22.00",
+    variants: ["Ethiopia", "Colombia", "Sumatra"],
+  },
+  {
+    title: "Ceramic Pour-Over",
+    type: "Brewing gear",
+    vendor: "Kiln & Co",
+    price: "34.00",
+    variants: ["White", "Charcoal"],
+  },
   { title: "Gooseneck Kettle", type: "Brewing gear", vendor: "Kiln & Co", price: "59.00", variants: ["Steel"] },
   { title: "Matcha Starter Kit", type: "Tea", vendor: "Leaf Lab", price: "42.00", variants: ["Ceremonial"] },
   { title: "Chai Blend", type: "Tea", vendor: "Leaf Lab", price: "14.00", variants: ["100 g", "250 g"] },
-  { title: "Travel Tumbler", type: "Accessories", vendor: "Carry", price: "27.00", variants: ["Sage", "Sand", "Black"] },
+  {
+    title: "Travel Tumbler",
+    type: "Accessories",
+    vendor: "Carry",
+    price: "27.00",
+    variants: ["Sage", "Sand", "Black"],
+  },
   { title: "Limited Roast Box", type: "Coffee", vendor: "Northbean", price: "48.00", variants: ["Winter"] },
 ];
 const LOCATION_ID = 655441491;
@@ -140,22 +252,48 @@ export class SimulatedStore {
           productId,
           inventoryItemId: this.id(),
           stock: 2 + Math.floor(this.random() * 12),
-          line: { product_id: productId, variant_id: 0, title: p.title, variant_title: title, vendor: p.vendor, price: p.price },
+          line: {
+            product_id: productId,
+            variant_id: 0,
+            title: p.title,
+            variant_title: title,
+            vendor: p.vendor,
+            price: p.price,
+          },
         };
         v.line.variant_id = v.id;
         return v;
       });
       this.variants.push(...variants);
-      this.emit(at, "products/create", productPayload({
-        id: productId, updatedAt: at, title: p.title, productType: p.type, vendor: p.vendor,
-        variants: variants.map((v) => ({ id: v.id, inventoryItemId: v.inventoryItemId, quantity: v.stock, title: v.line.variant_title, price: p.price })),
-      }));
+      this.emit(
+        at,
+        "products/create",
+        productPayload({
+          id: productId,
+          updatedAt: at,
+          title: p.title,
+          productType: p.type,
+          vendor: p.vendor,
+          variants: variants.map((v) => ({
+            id: v.id,
+            inventoryItemId: v.inventoryItemId,
+            quantity: v.stock,
+            title: v.line.variant_title,
+            price: p.price,
+          })),
+        }),
+      );
       for (const v of variants) this.emit(at, "inventory_levels/update", this.level(v, at));
     }
   }
 
   private level(v: SimVariant, at: Date) {
-    return inventoryLevelPayload({ inventoryItemId: v.inventoryItemId, locationId: LOCATION_ID, available: v.stock, updatedAt: at });
+    return inventoryLevelPayload({
+      inventoryItemId: v.inventoryItemId,
+      locationId: LOCATION_ID,
+      available: v.stock,
+      updatedAt: at,
+    });
   }
 
   private act(at: Date) {
@@ -174,10 +312,20 @@ export class SimulatedStore {
     const phone = this.chance(0.03) ? "555-0000" : this.chance(0.1) ? null : place.phone(n + 1);
     const subscribed = phone && this.chance(0.6);
     const payload = customerPayload({
-      id: this.id(), updatedAt: at, createdAt: at, phone,
-      firstName: this.pick(FIRST_NAMES), lastName: this.pick(LAST_NAMES),
-      country: place.country, countryName: place.countryName, province: place.province, provinceName: place.provinceName, city: place.city, zip: place.zip,
-      smsState: subscribed ? "subscribed" : "not_subscribed", consentAt: at,
+      id: this.id(),
+      updatedAt: at,
+      createdAt: at,
+      phone,
+      firstName: this.pick(FIRST_NAMES),
+      lastName: this.pick(LAST_NAMES),
+      country: place.country,
+      countryName: place.countryName,
+      province: place.province,
+      provinceName: place.provinceName,
+      city: place.city,
+      zip: place.zip,
+      smsState: subscribed ? "subscribed" : "not_subscribed",
+      consentAt: at,
     });
     const customer = { payload, place, loyalty: this.random() };
     this.customers.push(customer);
@@ -219,7 +367,11 @@ export class SimulatedStore {
     if (soldOut || this.chance(0.3)) return;
     const paidAt = new Date(at.getTime() + (2 + this.random() * 20) * MINUTE);
     for (const v of items) v.stock -= 1;
-    this.emit(paidAt, "checkouts/update", checkoutPayload({ token, customer, updatedAt: paidAt, createdAt: at, completedAt: paidAt, lines }));
+    this.emit(
+      paidAt,
+      "checkouts/update",
+      checkoutPayload({ token, customer, updatedAt: paidAt, createdAt: at, completedAt: paidAt, lines }),
+    );
     const order = orderPayload({ id: this.id(), customer, at: paidAt, checkoutToken: token, lines });
     this.emit(paidAt, "orders/create", order);
     this.recentOrders.push(order);
@@ -242,7 +394,12 @@ export class SimulatedStore {
     c.payload = {
       ...c.payload,
       updated_at: at.toISOString(),
-      sms_marketing_consent: { state, opt_in_level: "single_opt_in", consent_updated_at: at.toISOString(), consent_collected_from: "SHOPIFY" },
+      sms_marketing_consent: {
+        state,
+        opt_in_level: "single_opt_in",
+        consent_updated_at: at.toISOString(),
+        consent_collected_from: "SHOPIFY",
+      },
     };
     this.emit(at, "customers/update", c.payload);
   }
@@ -251,7 +408,13 @@ export class SimulatedStore {
     const order = this.recentOrders.pop();
     if (!order || new Date(order.created_at) >= at) return;
     const when = at.toISOString();
-    this.emit(at, "orders/cancelled", { ...order, cancelled_at: when, updated_at: when, financial_status: "refunded", cancel_reason: "customer" });
+    this.emit(at, "orders/cancelled", {
+      ...order,
+      cancelled_at: when,
+      updated_at: when,
+      financial_status: "refunded",
+      cancel_reason: "customer",
+    });
   }
 }
 

@@ -32,11 +32,17 @@ export async function trackLinks(
  * recently / never clicked), and return where to send them. Unknown codes return null.
  */
 export async function recordClick(db: Db, code: string, now: Date): Promise<string | null> {
-  const link = await db.trackedLink.findUnique({ where: { code }, select: { id: true, url: true, shopId: true, customerId: true } });
+  const link = await db.trackedLink.findUnique({
+    where: { code },
+    select: { id: true, url: true, shopId: true, customerId: true },
+  });
   if (!link) return null;
   await db.click.create({ data: { shopId: link.shopId, linkId: link.id, customerId: link.customerId, at: now } });
   if (link.customerId) {
-    await db.customer.updateMany({ where: { id: link.customerId, OR: [{ lastClickAt: null }, { lastClickAt: { lt: now } }] }, data: { lastClickAt: now } });
+    await db.customer.updateMany({
+      where: { id: link.customerId, OR: [{ lastClickAt: null }, { lastClickAt: { lt: now } }] },
+      data: { lastClickAt: now },
+    });
     await refreshCustomerSegments(db, link.shopId, link.customerId, now, { cause: "click", ref: link.id });
   }
   return link.url;

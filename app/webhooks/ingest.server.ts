@@ -122,7 +122,13 @@ async function reject(db: Db, request: Request, raw: string, reason: string): Pr
 /** Rejections are logged with what Shopify's headers claim (unverified when the HMAC failed). */
 function logRejection(request: Request, status: number, reason: string) {
   const h = request.headers;
-  log.warn("webhook rejected", { status, reason, topic: h.get("x-shopify-topic"), shop: h.get("x-shopify-shop-domain"), webhookId: h.get("x-shopify-webhook-id") });
+  log.warn("webhook rejected", {
+    status,
+    reason,
+    topic: h.get("x-shopify-topic"),
+    shop: h.get("x-shopify-shop-domain"),
+    webhookId: h.get("x-shopify-webhook-id"),
+  });
 }
 
 function tooLarge(request: Request, bytes: number): Response {

@@ -21,7 +21,11 @@ export const INGEST_SCHEMAS: Record<string, z.ZodType> = {
   "products/create": withId,
   "products/update": withId,
   "products/delete": withId,
-  "inventory_levels/update": z.looseObject({ inventory_item_id: id, location_id: id, available: z.number().nullable() }),
+  "inventory_levels/update": z.looseObject({
+    inventory_item_id: id,
+    location_id: id,
+    available: z.number().nullable(),
+  }),
   "app/uninstalled": z.looseObject({}),
   "customers/data_request": z.looseObject({ shop_domain: z.string(), customer: z.looseObject({}) }),
   "customers/redact": z.looseObject({ shop_domain: z.string(), customer: z.looseObject({}) }),

@@ -72,7 +72,11 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
             const product = ProductPayload.parse(body);
             await syncProduct(db, shop.id, product);
             // Collections are not in the payload: fetched from the Admin API by a job.
-            await deps.queue.enqueue(QUEUES.syncProductCollections, { shopId: shop.id, productShopifyId: product.id }, { dedupeKey: `collections:${shop.id}:${product.id}:${row.id}` });
+            await deps.queue.enqueue(
+              QUEUES.syncProductCollections,
+              { shopId: shop.id, productShopifyId: product.id },
+              { dedupeKey: `collections:${shop.id}:${product.id}:${row.id}` },
+            );
           }
           break;
         case "products/delete":
@@ -92,34 +96,77 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
           await exportCustomerData(db, shop.id, DataRequestPayload.parse(body));
           break;
         default:
-          throw new z.ZodError([{ code: "custom", path: ["topic"], message: `unsupported topic ${row.topic}`, input: row.topic }]);
+          throw new z.ZodError([
+            { code: "custom", path: ["topic"], message: `unsupported topic ${row.topic}`, input: row.topic },
+          ]);
       }
       for (const id of new Set([...(customerId ? [customerId] : []), ...restocked.map((w) => w.customerId)])) {
         await refreshCustomerSegments(db, shop.id, id, now, { cause: "webhook", ref: row.id });
       }
       // Commerce events for flows (membership events reach them through the segment engine).
       if (order && customerId) {
-        const mirrored = await db.order.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: order.id } }, select: { id: true, processedAt: true, cancelledAt: true } });
+        const mirrored = await db.order.findUniqueOrThrow({
+          where: { shopId_shopifyId: { shopId: shop.id, shopifyId: order.id } },
+          select: { id: true, processedAt: true, cancelledAt: true },
+        });
         await attributeOrder(db, shop.id, mirrored.id);
-        await countRedemptions(db, shop.id, order.discount_codes.map((d) => d.code));
+        await countRedemptions(
+          db,
+          shop.id,
+          order.discount_codes.map((d) => d.code),
+        );
         if (row.topic === "orders/create" && !mirrored.cancelledAt) {
-          await handleFlowEvent(deps, { type: "order_placed", shopId: shop.id, customerId, orderId: mirrored.id, at: mirrored.processedAt ?? now, key: `order:${mirrored.id}` }, now);
+          await handleFlowEvent(
+            deps,
+            {
+              type: "order_placed",
+              shopId: shop.id,
+              customerId,
+              orderId: mirrored.id,
+              at: mirrored.processedAt ?? now,
+              key: `order:${mirrored.id}`,
+            },
+            now,
+          );
         }
       }
       for (const w of restocked) {
-        await handleFlowEvent(deps, { type: "back_in_stock", shopId: shop.id, customerId: w.customerId, variantShopifyId: w.variantShopifyId, watchId: w.id, key: `restock:${w.id}:${w.restockedAt.getTime()}` }, now);
+        await handleFlowEvent(
+          deps,
+          {
+            type: "back_in_stock",
+            shopId: shop.id,
+            customerId: w.customerId,
+            variantShopifyId: w.variantShopifyId,
+            watchId: w.id,
+            key: `restock:${w.id}:${w.restockedAt.getTime()}`,
+          },
+          now,
+        );
       }
     }
-    await db.webhookInbox.update({ where: { id: row.id }, data: { status: "PROCESSED", processedAt: now, error: null, attempts: { increment: 1 } } });
+    await db.webhookInbox.update({
+      where: { id: row.id },
+      data: { status: "PROCESSED", processedAt: now, error: null, attempts: { increment: 1 } },
+    });
     return "processed";
   } catch (error) {
     if (error instanceof z.ZodError || error instanceof SyntaxError) {
-      const reason = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : error.message;
-      await db.webhookInbox.update({ where: { id: row.id }, data: { status: "REJECTED", error: reason.slice(0, 2000), attempts: { increment: 1 } } });
+      const reason =
+        error instanceof z.ZodError
+          ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")
+          : error.message;
+      await db.webhookInbox.update({
+        where: { id: row.id },
+        data: { status: "REJECTED", error: reason.slice(0, 2000), attempts: { increment: 1 } },
+      });
       return "rejected";
     }
     const message = error instanceof Error ? error.message : String(error);
-    await db.webhookInbox.update({ where: { id: row.id }, data: { status: "FAILED", error: message.slice(0, 2000), attempts: { increment: 1 } } });
+    await db.webhookInbox.update({
+      where: { id: row.id },
+      data: { status: "FAILED", error: message.slice(0, 2000), attempts: { increment: 1 } },
+    });
     throw error; // the job queue retries with backoff
   }
 }

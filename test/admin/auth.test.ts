@@ -39,16 +39,28 @@ describe("admin authentication", () => {
 
   it("keeps the development login off unless DEV_ADMIN_LOGIN=1, and never allows it in production", async () => {
     const client = new AdminClient("x.myshopify.com");
-    expect(await client.statusOf(devLogin(args(new Request("https://sms-app.example/dev/login?shop=dev-a.myshopify.com"))))).toBe(404);
-    const cookieRequest = new Request("https://sms-app.example/app", { headers: { cookie: "sms_dev_shop=dev-a.myshopify.com" } });
+    expect(
+      await client.statusOf(devLogin(args(new Request("https://sms-app.example/dev/login?shop=dev-a.myshopify.com")))),
+    ).toBe(404);
+    const cookieRequest = new Request("https://sms-app.example/app", {
+      headers: { cookie: "sms_dev_shop=dev-a.myshopify.com" },
+    });
     expect(withDevSessionToken(cookieRequest).headers.get("authorization")).toBeNull();
-    const production = { NODE_ENV: "production", SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://a.example", APP_ENCRYPTION_KEY: Buffer.alloc(32).toString("base64") };
+    const production = {
+      NODE_ENV: "production",
+      SHOPIFY_API_KEY: "k",
+      SHOPIFY_API_SECRET: "s",
+      SHOPIFY_APP_URL: "https://a.example",
+      APP_ENCRYPTION_KEY: Buffer.alloc(32).toString("base64"),
+    };
     expect(() => loadEnv({ ...production, DEV_ADMIN_LOGIN: "1" })).toThrow(/DEV_ADMIN_LOGIN/);
   });
 
   it("with the development login on, /dev/login signs the browser in and its requests pass authenticate.admin", async () => {
     process.env.DEV_ADMIN_LOGIN = "1";
-    const response = (await devLogin(args(new Request("https://sms-app.example/dev/login?shop=dev-b.myshopify.com")))) as Response;
+    const response = (await devLogin(
+      args(new Request("https://sms-app.example/dev/login?shop=dev-b.myshopify.com")),
+    )) as Response;
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/app");
     const cookie = response.headers.get("set-cookie")!.split(";")[0];
@@ -56,6 +68,8 @@ describe("admin authentication", () => {
     expect(devShopFromCookie(request)).toBe("dev-b.myshopify.com");
     expect(await layoutLoader(args(request))).toMatchObject({ devShop: "dev-b.myshopify.com" });
     const client = new AdminClient("x.myshopify.com");
-    expect(await client.statusOf(devLogin(args(new Request("https://sms-app.example/dev/login?shop=evil.example.com"))))).toBe(400);
+    expect(
+      await client.statusOf(devLogin(args(new Request("https://sms-app.example/dev/login?shop=evil.example.com")))),
+    ).toBe(400);
   });
 });

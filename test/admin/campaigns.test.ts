@@ -13,9 +13,16 @@ import { shopWithBuyers } from "../support/campaign-shop";
 import { uniqueShop } from "../support/app";
 
 const BODY = "Hi {{ first_name }}, 20% off this weekend: https://shop.example/sale";
-const tomorrowLocal = (timeZone: string, time: string) => `${utcToZonedLocal(new Date(Date.now() + 86_400_000), timeZone).slice(0, 10)}T${time}`;
+const tomorrowLocal = (timeZone: string, time: string) =>
+  `${utcToZonedLocal(new Date(Date.now() + 86_400_000), timeZone).slice(0, 10)}T${time}`;
 
-const composeForm = (form: Record<string, string>) => ({ intent: "create", name: "Weekend sale", body: BODY, when: "now", ...form });
+const composeForm = (form: Record<string, string>) => ({
+  intent: "create",
+  name: "Weekend sale",
+  body: BODY,
+  when: "now",
+  ...form,
+});
 
 /** Submits the compose form; answers the field errors when it is refused. */
 async function compose(client: AdminClient, form: Record<string, string>) {
@@ -37,10 +44,22 @@ describe("campaign pages", () => {
     const page = await client.load(composeLoader, "/app/campaigns/new");
     expect(page.segments.map((s) => s.id)).toContain(segment.id);
 
-    const result = await client.act(composeAction, "/app/campaigns/new", { intent: "estimate", segmentId: segment.id, body: BODY, when: "now" });
+    const result = await client.act(composeAction, "/app/campaigns/new", {
+      intent: "estimate",
+      segmentId: segment.id,
+      body: BODY,
+      when: "now",
+    });
     const estimate = "estimate" in result ? result.estimate! : null;
     const domain = await estimateCampaign(db, shopId, segment.id, BODY);
-    expect(estimate).toMatchObject({ members: 5, recipients: domain.recipients, withoutConsent: 1, segmentsPerMessage: domain.segmentsPerMessage, preview: domain.preview, estimatedCost: domain.estimatedCost });
+    expect(estimate).toMatchObject({
+      members: 5,
+      recipients: domain.recipients,
+      withoutConsent: 1,
+      segmentsPerMessage: domain.segmentsPerMessage,
+      preview: domain.preview,
+      estimatedCost: domain.estimatedCost,
+    });
     expect(estimate!.recipients).toBe(4);
     expect(estimate!.held).toEqual(await estimateHolds(db, shopId, segment.id, new Date(estimate!.at)));
   });
@@ -51,7 +70,10 @@ describe("campaign pages", () => {
     const client = new AdminClient(shop.domain);
     await launch(client, { segmentId: segment.id });
     await shop.work();
-    expect(await estimateHolds(db, shopId, segment.id, new Date(shop.clock.now().getTime() + MINUTE))).toEqual({ quietHours: 1, frequencyCap: 3 });
+    expect(await estimateHolds(db, shopId, segment.id, new Date(shop.clock.now().getTime() + MINUTE))).toEqual({
+      quietHours: 1,
+      frequencyCap: 3,
+    });
   });
 
   it("schedules at a wall-clock time in the shop's zone, stored as the right UTC instant, and lists it as scheduled", async () => {
@@ -67,18 +89,44 @@ describe("campaign pages", () => {
     expect(campaign.recipientsEstimated).toBe(4);
 
     const list = await client.load(listLoader, "/app/campaigns");
-    expect(list.campaigns).toEqual([expect.objectContaining({ id: campaign.id, name: "Weekend sale", status: "SCHEDULED", segment: segment.name, scheduledAt: campaign.scheduledAt!.toISOString(), recipients: 4 })]);
+    expect(list.campaigns).toEqual([
+      expect.objectContaining({
+        id: campaign.id,
+        name: "Weekend sale",
+        status: "SCHEDULED",
+        segment: segment.name,
+        scheduledAt: campaign.scheduledAt!.toISOString(),
+        recipients: 4,
+      }),
+    ]);
   });
 
   it("refuses a past time, a missing name or segment and unknown placeholders, field by field, creating nothing", async () => {
     const { shop, shopId, segment } = await shopWithBuyers("cp-invalid");
     const client = new AdminClient(shop.domain);
     const past = utcToZonedLocal(new Date(Date.now() - 60 * MINUTE), "UTC");
-    const request = await client.request("/app/campaigns/new", { form: composeForm({ segmentId: segment.id, when: "schedule", scheduledAt: past }) });
+    const request = await client.request("/app/campaigns/new", {
+      form: composeForm({ segmentId: segment.id, when: "schedule", scheduledAt: past }),
+    });
     expect(await client.statusOf(composeAction({ request, params: {}, context: {} }))).toBe(400);
-    expect(await compose(client, { segmentId: segment.id, when: "schedule", scheduledAt: past })).toEqual({ errors: { scheduledAt: "that time has passed in UTC: choose a later one, or send now" } });
-    expect(await compose(client, { name: " ", segmentId: "", body: "Hi {{ fist_name }}", when: "schedule", scheduledAt: "" })).toEqual({
-      errors: { name: "name is required", segmentId: "choose a segment", body: "unknown placeholders: fist_name", scheduledAt: "choose a date and time" },
+    expect(await compose(client, { segmentId: segment.id, when: "schedule", scheduledAt: past })).toEqual({
+      errors: { scheduledAt: "that time has passed in UTC: choose a later one, or send now" },
+    });
+    expect(
+      await compose(client, {
+        name: " ",
+        segmentId: "",
+        body: "Hi {{ fist_name }}",
+        when: "schedule",
+        scheduledAt: "",
+      }),
+    ).toEqual({
+      errors: {
+        name: "name is required",
+        segmentId: "choose a segment",
+        body: "unknown placeholders: fist_name",
+        scheduledAt: "choose a date and time",
+      },
     });
     expect(await db.campaign.count({ where: { shopId } })).toBe(0);
   });
@@ -86,7 +134,9 @@ describe("campaign pages", () => {
   it("send now: the worker sends, and the campaign page shows progress by message status and the results", async () => {
     const { shop, shopId, segment } = await shopWithBuyers("cp-send");
     const client = new AdminClient(shop.domain);
-    const campaign = await db.campaign.findUniqueOrThrow({ where: { id: await launch(client, { segmentId: segment.id }), shopId } });
+    const campaign = await db.campaign.findUniqueOrThrow({
+      where: { id: await launch(client, { segmentId: segment.id }), shopId },
+    });
     const before = await client.load(campaignLoader, `/app/campaigns/${campaign.id}`, { id: campaign.id });
     expect(before.campaign.status).toBe("SCHEDULED");
     expect(before.progress.total).toBe(0);
@@ -94,7 +144,15 @@ describe("campaign pages", () => {
     await shop.work();
     const after = await client.load(campaignLoader, `/app/campaigns/${campaign.id}`, { id: campaign.id });
     expect(after.campaign).toMatchObject({ status: "SENT", recipientsQueued: 4 });
-    expect(after.progress).toMatchObject({ queued: 0, held: 1, delivered: 3, failed: 0, blocked: 0, total: 4, done: 3 });
+    expect(after.progress).toMatchObject({
+      queued: 0,
+      held: 1,
+      delivered: 3,
+      failed: 0,
+      blocked: 0,
+      total: 4,
+      done: 3,
+    });
     expect(after.results).toEqual(await performance(db, shopId, { campaignId: campaign.id }));
     expect(after.results).toMatchObject({ sent: 3, delivered: 3, deliveryRate: 1 });
     expect(after.activity?.sends.reduce((n, p) => n + p.value, 0)).toBe(3);
@@ -106,8 +164,19 @@ describe("campaign pages", () => {
   it("cancel stops a scheduled campaign: nothing is sent when its time comes", async () => {
     const { shop, shopId, segment } = await shopWithBuyers("cp-cancel");
     const client = new AdminClient(shop.domain);
-    const campaign = await db.campaign.findUniqueOrThrow({ where: { id: await launch(client, { segmentId: segment.id, when: "schedule", scheduledAt: tomorrowLocal("UTC", "18:00") }), shopId } });
-    expect(await client.act(campaignAction, `/app/campaigns/${campaign.id}`, { intent: "cancel" }, { id: campaign.id })).toEqual({ cancelled: true });
+    const campaign = await db.campaign.findUniqueOrThrow({
+      where: {
+        id: await launch(client, {
+          segmentId: segment.id,
+          when: "schedule",
+          scheduledAt: tomorrowLocal("UTC", "18:00"),
+        }),
+        shopId,
+      },
+    });
+    expect(
+      await client.act(campaignAction, `/app/campaigns/${campaign.id}`, { intent: "cancel" }, { id: campaign.id }),
+    ).toEqual({ cancelled: true });
     shop.clock.advance(3 * 86_400_000);
     await shop.work();
     expect(await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ status: "CANCELLED" });
@@ -117,15 +186,37 @@ describe("campaign pages", () => {
   it("shop B cannot see, cancel or send to shop A's campaign or segment", async () => {
     const a = await shopWithBuyers("cp-owner");
     const ownerClient = new AdminClient(a.shop.domain);
-    const campaign = await db.campaign.findUniqueOrThrow({ where: { id: await launch(ownerClient, { segmentId: a.segment.id, when: "schedule", scheduledAt: tomorrowLocal("UTC", "18:00") }) } });
+    const campaign = await db.campaign.findUniqueOrThrow({
+      where: {
+        id: await launch(ownerClient, {
+          segmentId: a.segment.id,
+          when: "schedule",
+          scheduledAt: tomorrowLocal("UTC", "18:00"),
+        }),
+      },
+    });
     const other = new AdminClient(uniqueShop("cp-intruder"));
 
     expect((await other.load(listLoader, "/app/campaigns")).campaigns).toEqual([]);
-    expect(await other.statusOf(other.load(campaignLoader, `/app/campaigns/${campaign.id}`, { id: campaign.id }))).toBe(404);
-    expect(await other.statusOf(other.act(campaignAction, `/app/campaigns/${campaign.id}`, { intent: "cancel" }, { id: campaign.id }))).toBe(404);
-    expect(await other.statusOf(other.act(composeAction, "/app/campaigns/new", { intent: "estimate", segmentId: a.segment.id, body: BODY }))).toBe(404);
-    expect(await compose(other, { segmentId: a.segment.id })).toEqual({ errors: { segmentId: "that segment does not exist in this shop" } });
-    expect((await other.load(composeLoader, "/app/campaigns/new")).segments.map((s) => s.id)).not.toContain(a.segment.id);
+    expect(await other.statusOf(other.load(campaignLoader, `/app/campaigns/${campaign.id}`, { id: campaign.id }))).toBe(
+      404,
+    );
+    expect(
+      await other.statusOf(
+        other.act(campaignAction, `/app/campaigns/${campaign.id}`, { intent: "cancel" }, { id: campaign.id }),
+      ),
+    ).toBe(404);
+    expect(
+      await other.statusOf(
+        other.act(composeAction, "/app/campaigns/new", { intent: "estimate", segmentId: a.segment.id, body: BODY }),
+      ),
+    ).toBe(404);
+    expect(await compose(other, { segmentId: a.segment.id })).toEqual({
+      errors: { segmentId: "that segment does not exist in this shop" },
+    });
+    expect((await other.load(composeLoader, "/app/campaigns/new")).segments.map((s) => s.id)).not.toContain(
+      a.segment.id,
+    );
 
     expect(await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ status: "SCHEDULED" });
     expect(await db.campaign.count({ where: { segmentId: a.segment.id } })).toBe(1);

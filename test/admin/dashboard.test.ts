@@ -20,7 +20,11 @@ async function busyShop(label: string) {
   const shop = new TestShop(uniqueShop(label), new Date(today().getTime() - 3 * DAY + 17 * HOUR));
   const { id: shopId } = await ensureShop(db, shop.domain);
   await db.flow.update({ where: { shopId_key: { shopId, key: "abandoned-checkout" } }, data: { enabled: true } });
-  const customer = customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` });
+  const customer = customerPayload({
+    updatedAt: shop.clock.now(),
+    smsState: "subscribed",
+    phone: `+1415555${String(++phone).padStart(4, "0")}`,
+  });
   await shop.abandonCheckout(customer);
   const message = await db.message.findFirstOrThrow({ where: { shopId, status: "DELIVERED" } });
   const link = await db.trackedLink.findFirstOrThrow({ where: { messageId: message.id } });
@@ -30,7 +34,16 @@ async function busyShop(label: string) {
   await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), total: "84.00" }));
   shop.clock.advance(HOUR);
   const at = shop.clock.now().toISOString();
-  await shop.deliver("customers/update", { ...customer, updated_at: at, sms_marketing_consent: { state: "unsubscribed", opt_in_level: "single_opt_in", consent_updated_at: at, consent_collected_from: "SHOPIFY" } });
+  await shop.deliver("customers/update", {
+    ...customer,
+    updated_at: at,
+    sms_marketing_consent: {
+      state: "unsubscribed",
+      opt_in_level: "single_opt_in",
+      consent_updated_at: at,
+      consent_collected_from: "SHOPIFY",
+    },
+  });
   return { shop, shopId, message };
 }
 
@@ -40,7 +53,12 @@ describe("home dashboard", () => {
     const data = await new AdminClient(shop.domain).load(loader, "/app?days=7");
     expect(data.days).toBe(7);
     expect(data.numbers).toEqual({
-      sent: 1, delivered: 1, clicks: 1, clickThroughRate: 1, optOuts: 1, optOutRate: 1,
+      sent: 1,
+      delivered: 1,
+      clicks: 1,
+      clickThroughRate: 1,
+      optOuts: 1,
+      optOutRate: 1,
       revenue: 84, // credited by click and by send: counted once
       cost: expect.closeTo(0.0079, 6),
     });
@@ -66,11 +84,19 @@ describe("home dashboard", () => {
   it("lists the busiest segments by members and recent entries", async () => {
     const { shop, shopId } = await busyShop("dash-seg");
     const data = await new AdminClient(shop.domain).load(loader, "/app?days=90");
-    const subscribers = await db.segment.findUniqueOrThrow({ where: { shopId_key: { shopId, key: "sms-subscribers" } } });
+    const subscribers = await db.segment.findUniqueOrThrow({
+      where: { shopId_key: { shopId, key: "sms-subscribers" } },
+    });
     expect(data.segments.length).toBeGreaterThan(0);
     expect(data.segments.length).toBeLessThanOrEqual(5);
-    expect(data.segments.map((s) => s.memberCount)).toEqual([...data.segments.map((s) => s.memberCount)].sort((a, b) => b - a));
-    const entered = await db.segmentMembershipEvent.groupBy({ by: ["segmentId"], where: { shopId, change: "ENTERED" }, _count: { _all: true } });
+    expect(data.segments.map((s) => s.memberCount)).toEqual(
+      [...data.segments.map((s) => s.memberCount)].sort((a, b) => b - a),
+    );
+    const entered = await db.segmentMembershipEvent.groupBy({
+      by: ["segmentId"],
+      where: { shopId, change: "ENTERED" },
+      _count: { _all: true },
+    });
     for (const s of data.segments) expect(s.entered).toBe(entered.find((e) => e.segmentId === s.id)?._count._all ?? 0);
     expect(subscribers.memberCount).toBe(0); // opted out: left the segment, but entered it in the period
     expect(entered.some((e) => e.segmentId === subscribers.id)).toBe(true);
@@ -79,7 +105,16 @@ describe("home dashboard", () => {
   it("a new shop sees zeros and every step to do; another shop's activity never shows", async () => {
     await busyShop("dash-other");
     const data = await new AdminClient(uniqueShop("dash-empty")).load(loader, "/app?days=90");
-    expect(data.numbers).toEqual({ sent: 0, delivered: 0, clicks: 0, clickThroughRate: null, optOuts: 0, optOutRate: null, revenue: 0, cost: 0 });
+    expect(data.numbers).toEqual({
+      sent: 0,
+      delivered: 0,
+      clicks: 0,
+      clickThroughRate: null,
+      optOuts: 0,
+      optOutRate: null,
+      revenue: 0,
+      cost: 0,
+    });
     expect(data.series.every((p) => !p.sent && !p.revenue)).toBe(true);
     expect(data.checklist.filter((s) => !s.done).map((s) => s.key)).toEqual(["flow", "checkout", "disclosure"]);
   });

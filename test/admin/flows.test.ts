@@ -34,12 +34,19 @@ async function abandonerInFlow(shop: TestShop, admin: AdminClient, flowId: strin
   return { customer, checkout: await shop.abandonCheckout(customer) };
 }
 
-const subscriber = (at: Date) => customerPayload({ updatedAt: at, smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` });
+const subscriber = (at: Date) =>
+  customerPayload({ updatedAt: at, smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` });
 const flowPath = (id: string) => `/app/flows/${id}`;
 const definitionOf = (key: string) => BUILT_IN_FLOWS.find((f) => f.key === key)!.definition;
 
 /** An action's answer as the browser gets it (status included), for refusals answered with data. */
-async function statusOfPost(admin: AdminClient, action: typeof listAction | typeof editAction | typeof newAction, path: string, form: Record<string, string>, params: Record<string, string> = {}) {
+async function statusOfPost(
+  admin: AdminClient,
+  action: typeof listAction | typeof editAction | typeof newAction,
+  path: string,
+  form: Record<string, string>,
+  params: Record<string, string> = {},
+) {
   return admin.statusOf(action({ request: await admin.request(path, { form }), params, context: {} }));
 }
 
@@ -47,7 +54,9 @@ describe("flows list", () => {
   it("shows every built-in flow off, with its trigger in words and zero numbers, and an empty list of custom flows", async () => {
     const { admin } = await shopWithAdmin("flows-list-empty");
     const { flows } = await admin.load(listLoader, "/app/flows");
-    expect(flows.map((f) => [f.key, f.enabled, f.builtIn])).toEqual(expect.arrayContaining(BUILT_IN_FLOWS.map((f) => [f.key, false, true])));
+    expect(flows.map((f) => [f.key, f.enabled, f.builtIn])).toEqual(
+      expect.arrayContaining(BUILT_IN_FLOWS.map((f) => [f.key, false, true])),
+    );
     expect(flows.filter((f) => !f.builtIn)).toEqual([]);
     const abandoned = flows.find((f) => f.key === "abandoned-checkout")!;
     expect(abandoned.trigger).toBe("A shopper enters the “Abandoned checkout” segment");
@@ -58,7 +67,10 @@ describe("flows list", () => {
 
   it("turned on from the list, a flow texts an abandoner: its last-30-days numbers match the domain's performance()", async () => {
     const { shop, shopId, flow, admin } = await shopWithAdmin("flows-list-perf");
-    expect(await admin.act(listAction, "/app/flows", { flowId: flow.id, enabled: "true" })).toMatchObject({ ok: true, enabled: true });
+    expect(await admin.act(listAction, "/app/flows", { flowId: flow.id, enabled: "true" })).toMatchObject({
+      ok: true,
+      enabled: true,
+    });
     expect((await db.flow.findUniqueOrThrow({ where: { id: flow.id } })).enabled).toBe(true);
 
     const customer = subscriber(shop.clock.now());
@@ -70,18 +82,32 @@ describe("flows list", () => {
     shop.clock.advance(10 * MINUTE);
     await recordClick(db, link.code, shop.clock.now());
     shop.clock.advance(HOUR);
-    await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), total: "42.50", checkoutToken: checkout.token }));
+    await shop.deliver(
+      "orders/create",
+      orderPayload({ customer, at: shop.clock.now(), total: "42.50", checkoutToken: checkout.token }),
+    );
 
     const { flows } = await admin.load(listLoader, "/app/flows");
     const row = flows.find((f) => f.id === flow.id)!;
     expect(row.enabled).toBe(true);
-    expect(row.performance).toMatchObject({ sent: 1, delivered: 1, deliveryRate: 1, clicks: 1, clickThroughRate: 1, optOutRate: 0, conversions: { click: 1, send: 1 }, revenue: { click: 42.5, send: 42.5 } });
+    expect(row.performance).toMatchObject({
+      sent: 1,
+      delivered: 1,
+      deliveryRate: 1,
+      clicks: 1,
+      clickThroughRate: 1,
+      optOutRate: 0,
+      conversions: { click: 1, send: 1 },
+      revenue: { click: 42.5, send: 42.5 },
+    });
     expect(row.performance.cost).toBeCloseTo(0.0079);
     expect(row.performance).toEqual(await performance(db, shopId, { flowId: flow.id }));
     // The ordered shopper's run has exited, so nothing is in progress.
     expect(row.activeRuns).toBe(0);
     // Messages sent before the window are not counted.
-    expect(await performance(db, shopId, { flowId: flow.id }, new Date(shop.clock.now().getTime() + DAY))).toMatchObject({ sent: 0, clicks: 0, conversions: { click: 0, send: 0 }, cost: 0 });
+    expect(
+      await performance(db, shopId, { flowId: flow.id }, new Date(shop.clock.now().getTime() + DAY)),
+    ).toMatchObject({ sent: 0, clicks: 0, conversions: { click: 0, send: 0 }, cost: 0 });
   });
 
   it("counts runs in progress, and turns a flow off again", async () => {
@@ -89,7 +115,10 @@ describe("flows list", () => {
     await abandonerInFlow(shop, admin, flow.id);
     expect((await admin.load(listLoader, "/app/flows")).flows.find((f) => f.id === flow.id)!.activeRuns).toBe(1);
 
-    expect(await admin.act(listAction, "/app/flows", { flowId: flow.id, enabled: "false" })).toMatchObject({ ok: true, enabled: false });
+    expect(await admin.act(listAction, "/app/flows", { flowId: flow.id, enabled: "false" })).toMatchObject({
+      ok: true,
+      enabled: false,
+    });
     expect((await db.flow.findUniqueOrThrow({ where: { id: flow.id } })).enabled).toBe(false);
   });
 
@@ -106,7 +135,10 @@ describe("flow editor", () => {
     const data = await admin.load(editLoader, flowPath(flow.id), { id: flow.id });
     expect(data.flow).toMatchObject({ id: flow.id, version: 1, definition: definitionOf("abandoned-checkout") });
     expect(data.activeRuns).toBe(0);
-    expect(data.preview).toMatchObject({ senderName: expect.stringMatching(/^flows-edit-load/), costPerSegment: 0.0079 });
+    expect(data.preview).toMatchObject({
+      senderName: expect.stringMatching(/^flows-edit-load/),
+      costPerSegment: 0.0079,
+    });
   });
 
   it("saving changed texts bumps the version, and a run waiting in the flow sends the new text at its next step", async () => {
@@ -122,7 +154,12 @@ describe("flow editor", () => {
       { key: "B", weight: "3", body: "Last call for your cart: {{ checkout_url }}" },
     ];
     const form = { name: "Cart reminder", steps, exitConditions: loaded.definition.exitConditions };
-    const result = await admin.act(editAction, flowPath(flow.id), { payload: JSON.stringify(editPayload(form, loaded.definition.trigger, loaded.version)) }, { id: flow.id });
+    const result = await admin.act(
+      editAction,
+      flowPath(flow.id),
+      { payload: JSON.stringify(editPayload(form, loaded.definition.trigger, loaded.version)) },
+      { id: flow.id },
+    );
     expect(result).toEqual({ saved: { ok: true, version: 2, runsContinued: 1, runsExited: 0 } });
     const saved = await db.flow.findUniqueOrThrow({ where: { id: flow.id } });
     expect(saved).toMatchObject({ name: "Cart reminder", version: 2 });
@@ -132,7 +169,10 @@ describe("flow editor", () => {
     const messages = await db.message.findMany({ where: { shopId, flowId: flow.id }, orderBy: { createdAt: "asc" } });
     expect(messages).toHaveLength(2);
     expect(messages[1]!.body).toMatch(/Your cart misses you, Jane|Last call for your cart/);
-    expect(await db.flowRun.findFirstOrThrow({ where: { flowId: flow.id } })).toMatchObject({ status: "COMPLETED", flowVersion: 2 });
+    expect(await db.flowRun.findFirstOrThrow({ where: { flowId: flow.id } })).toMatchObject({
+      status: "COMPLETED",
+      flowVersion: 2,
+    });
   });
 
   it("adding or removing steps ends the runs in progress and cancels what they had scheduled", async () => {
@@ -140,9 +180,18 @@ describe("flow editor", () => {
     await abandonerInFlow(shop, admin, flow.id);
 
     const definition = definitionOf("abandoned-checkout");
-    const payload = { name: "Abandoned checkout reminder", version: 1, definition: { ...definition, steps: [definition.steps[0]] } };
-    expect(await admin.act(editAction, flowPath(flow.id), { payload: JSON.stringify(payload) }, { id: flow.id })).toEqual({ saved: { ok: true, version: 2, runsContinued: 0, runsExited: 1 } });
-    expect(await db.flowRun.findFirstOrThrow({ where: { flowId: flow.id } })).toMatchObject({ status: "EXITED", exitReason: "flow edited" });
+    const payload = {
+      name: "Abandoned checkout reminder",
+      version: 1,
+      definition: { ...definition, steps: [definition.steps[0]] },
+    };
+    expect(
+      await admin.act(editAction, flowPath(flow.id), { payload: JSON.stringify(payload) }, { id: flow.id }),
+    ).toEqual({ saved: { ok: true, version: 2, runsContinued: 0, runsExited: 1 } });
+    expect(await db.flowRun.findFirstOrThrow({ where: { flowId: flow.id } })).toMatchObject({
+      status: "EXITED",
+      exitReason: "flow edited",
+    });
     shop.clock.advance(DAY);
     await shop.work();
     expect(await db.message.count({ where: { flowId: flow.id } })).toBe(1);
@@ -151,8 +200,15 @@ describe("flow editor", () => {
   it("answers invalid input with a field error per problem and leaves the flow as it was", async () => {
     const { flow, admin } = await shopWithAdmin("flows-edit-invalid");
     const definition = definitionOf("abandoned-checkout");
-    const save = (name: string, steps: unknown[]) => ({ payload: JSON.stringify({ name, version: 1, definition: { ...definition, steps } }) });
-    const errorsOf = async (form: { payload: string }) => ((await admin.act(editAction, flowPath(flow.id), form, { id: flow.id })) as unknown as { errors: Record<string, string> }).errors;
+    const save = (name: string, steps: unknown[]) => ({
+      payload: JSON.stringify({ name, version: 1, definition: { ...definition, steps } }),
+    });
+    const errorsOf = async (form: { payload: string }) =>
+      (
+        (await admin.act(editAction, flowPath(flow.id), form, { id: flow.id })) as unknown as {
+          errors: Record<string, string>;
+        }
+      ).errors;
 
     const malformed = save(" ", [
       { type: "send", variants: [{ key: "A", weight: 1, body: "" }] },
@@ -170,7 +226,13 @@ describe("flow editor", () => {
     });
     // Well-formed, but meaningless: unknown variables, a jump nowhere, duplicate variant labels.
     const meaningless = save("Cart", [
-      { type: "send", variants: [{ key: "A", weight: 1, body: "Hi {{ nickname }}" }, { key: "A", weight: 1, body: "Hello" }] },
+      {
+        type: "send",
+        variants: [
+          { key: "A", weight: 1, body: "Hi {{ nickname }}" },
+          { key: "A", weight: 1, body: "Hello" },
+        ],
+      },
       { type: "condition", condition: { type: "orders_count", op: "eq", value: 0 }, otherwise: { goto: 9 } },
     ]);
     expect(await errorsOf(meaningless)).toEqual({
@@ -178,14 +240,24 @@ describe("flow editor", () => {
       "definition.steps.0.variants.0.body": "Unknown variable: nickname",
       "definition.steps.1.otherwise": "Choose another step of this flow to go to",
     });
-    expect(await errorsOf(save("No texts", [{ type: "wait", minutes: 60 }]))).toEqual({ "definition.steps": "A flow needs at least one text to send" });
-    expect(await statusOfPost(admin, editAction, flowPath(flow.id), { payload: "{not json" }, { id: flow.id })).toBe(400);
-    expect(await db.flow.findUniqueOrThrow({ where: { id: flow.id } })).toMatchObject({ version: 1, name: flow.name, steps: flow.steps });
+    expect(await errorsOf(save("No texts", [{ type: "wait", minutes: 60 }]))).toEqual({
+      "definition.steps": "A flow needs at least one text to send",
+    });
+    expect(await statusOfPost(admin, editAction, flowPath(flow.id), { payload: "{not json" }, { id: flow.id })).toBe(
+      400,
+    );
+    expect(await db.flow.findUniqueOrThrow({ where: { id: flow.id } })).toMatchObject({
+      version: 1,
+      name: flow.name,
+      steps: flow.steps,
+    });
   });
 
   it("refuses a save made over a newer version (409) instead of overwriting it", async () => {
     const { flow, admin } = await shopWithAdmin("flows-edit-stale");
-    const payload = (name: string) => ({ payload: JSON.stringify({ name, version: 1, definition: definitionOf("abandoned-checkout") }) });
+    const payload = (name: string) => ({
+      payload: JSON.stringify({ name, version: 1, definition: definitionOf("abandoned-checkout") }),
+    });
     await admin.act(editAction, flowPath(flow.id), payload("First"), { id: flow.id });
     expect(await statusOfPost(admin, editAction, flowPath(flow.id), payload("Second"), { id: flow.id })).toBe(409);
     expect(await db.flow.findUniqueOrThrow({ where: { id: flow.id } })).toMatchObject({ name: "First", version: 2 });
@@ -204,32 +276,64 @@ describe("new flow", () => {
   it("creates a custom flow, off, from a trigger choice, and opens its editor", async () => {
     const { shopId, admin } = await shopWithAdmin("flows-new");
     expect((await admin.load(newLoader, "/app/flows/new")).segments.map((s) => s.key)).toContain("repeat-buyers");
-    const response = (await newAction({ request: await admin.request("/app/flows/new", { form: { name: "VIP thank-you", triggerType: "segment_entered", segmentKey: "repeat-buyers" } }), params: {}, context: {} })) as Response;
+    const response = (await newAction({
+      request: await admin.request("/app/flows/new", {
+        form: { name: "VIP thank-you", triggerType: "segment_entered", segmentKey: "repeat-buyers" },
+      }),
+      params: {},
+      context: {},
+    })) as Response;
     expect(response.status).toBe(302);
     const flow = await db.flow.findFirstOrThrow({ where: { shopId, builtIn: false } });
     expect(response.headers.get("location")).toBe(`/app/flows/${flow.id}`);
-    expect(flow).toMatchObject({ name: "VIP thank-you", enabled: false, trigger: { type: "segment_entered", segmentKey: "repeat-buyers" }, exitConditions: ["ordered", "opted_out", "left_segment"] });
+    expect(flow).toMatchObject({
+      name: "VIP thank-you",
+      enabled: false,
+      trigger: { type: "segment_entered", segmentKey: "repeat-buyers" },
+      exitConditions: ["ordered", "opted_out", "left_segment"],
+    });
     const { flows } = await admin.load(listLoader, "/app/flows");
-    expect(flows.find((f) => f.id === flow.id)).toMatchObject({ builtIn: false, trigger: "A shopper enters the “Repeat buyers” segment", steps: ["Send a text"] });
+    expect(flows.find((f) => f.id === flow.id)).toMatchObject({
+      builtIn: false,
+      trigger: "A shopper enters the “Repeat buyers” segment",
+      steps: ["Send a text"],
+    });
   });
 
   it("asks for a name and a segment of the shop's own", async () => {
     const { shopId, admin } = await shopWithAdmin("flows-new-invalid");
-    const errorsOf = async (form: Record<string, string>) => ((await admin.act(newAction, "/app/flows/new", form)) as unknown as { errors: Record<string, string> }).errors;
-    expect(await statusOfPost(admin, newAction, "/app/flows/new", { name: "", triggerType: "segment_entered" })).toBe(400);
-    expect(await errorsOf({ name: "", triggerType: "segment_entered" })).toEqual({ name: "Can't be empty", segmentKey: "Choose a segment" });
-    expect(await errorsOf({ name: "X", triggerType: "birthday" })).toEqual({ triggerType: "Choose what starts the flow" });
-    expect(await errorsOf({ name: "X", triggerType: "segment_left", segmentKey: "someone-elses" })).toEqual({ segmentKey: "Choose one of your segments" });
+    const errorsOf = async (form: Record<string, string>) =>
+      ((await admin.act(newAction, "/app/flows/new", form)) as unknown as { errors: Record<string, string> }).errors;
+    expect(await statusOfPost(admin, newAction, "/app/flows/new", { name: "", triggerType: "segment_entered" })).toBe(
+      400,
+    );
+    expect(await errorsOf({ name: "", triggerType: "segment_entered" })).toEqual({
+      name: "Can't be empty",
+      segmentKey: "Choose a segment",
+    });
+    expect(await errorsOf({ name: "X", triggerType: "birthday" })).toEqual({
+      triggerType: "Choose what starts the flow",
+    });
+    expect(await errorsOf({ name: "X", triggerType: "segment_left", segmentKey: "someone-elses" })).toEqual({
+      segmentKey: "Choose one of your segments",
+    });
     expect(await db.flow.count({ where: { shopId, builtIn: false } })).toBe(0);
   });
 });
 
 describe("template preview", () => {
-  const settings = { senderName: "Northbean", shopName: "Northbean", appUrl: "https://sms-app.example", costPerSegment: 0.01 };
+  const settings = {
+    senderName: "Northbean",
+    shopName: "Northbean",
+    appUrl: "https://sms-app.example",
+    costPerSegment: 0.01,
+  };
 
   it("shows the first text as sent: sender name, opt-out text, short links; GSM-7 counted in segments with the cost", () => {
     const preview = previewMessage('Hi {{ first_name | default: "there" }}, your cart: {{ checkout_url }}', settings);
-    expect(preview.body).toBe("Northbean: Hi Ava, your cart: https://sms-app.example/l/aB3dE5gH Reply STOP to opt out.");
+    expect(preview.body).toBe(
+      "Northbean: Hi Ava, your cart: https://sms-app.example/l/aB3dE5gH Reply STOP to opt out.",
+    );
     expect(preview.sms).toMatchObject({ encoding: "GSM-7", characters: preview.body.length, segments: 1, nonGsm: [] });
     expect(preview.cost).toBeCloseTo(0.01);
     const long = previewMessage("x".repeat(200), settings);
@@ -238,7 +342,10 @@ describe("template preview", () => {
   });
 
   it("points at the characters that force UCS-2, and at unknown variables", () => {
-    const preview = previewMessage("Your order is on its way 🚚 and should arrive within two days. {{ tracking_number }}", settings);
+    const preview = previewMessage(
+      "Your order is on its way 🚚 and should arrive within two days. {{ tracking_number }}",
+      settings,
+    );
     expect(preview.sms).toMatchObject({ encoding: "UCS-2", nonGsm: ["🚚"], segments: 2 });
     expect(preview.unknownVariables).toEqual(["tracking_number"]);
   });
@@ -251,10 +358,16 @@ describe("flows of another shop", () => {
     const before = await db.flow.findUniqueOrThrow({ where: { id: flow.id } });
 
     expect(await intruder.statusOf(intruder.load(editLoader, flowPath(flow.id), { id: flow.id }))).toBe(404);
-    expect(await intruder.statusOf(intruder.act(listAction, "/app/flows", { flowId: flow.id, enabled: "true" }))).toBe(404);
+    expect(await intruder.statusOf(intruder.act(listAction, "/app/flows", { flowId: flow.id, enabled: "true" }))).toBe(
+      404,
+    );
     const payload = JSON.stringify({ name: "Hijacked", version: 1, definition: definitionOf("abandoned-checkout") });
-    expect(await intruder.statusOf(intruder.act(editAction, flowPath(flow.id), { payload }, { id: flow.id }))).toBe(404);
-    expect(await intruder.statusOf(intruder.load(editLoader, flowPath("no-such-flow"), { id: "no-such-flow" }))).toBe(404);
+    expect(await intruder.statusOf(intruder.act(editAction, flowPath(flow.id), { payload }, { id: flow.id }))).toBe(
+      404,
+    );
+    expect(await intruder.statusOf(intruder.load(editLoader, flowPath("no-such-flow"), { id: "no-such-flow" }))).toBe(
+      404,
+    );
 
     expect(await db.flow.findUniqueOrThrow({ where: { id: flow.id } })).toEqual(before);
     expect((await intruder.load(listLoader, "/app/flows")).flows.map((f) => f.id)).not.toContain(flow.id);

@@ -13,7 +13,9 @@ describe("admin routes", () => {
     const source = readFileSync(path.join(routes, file), "utf8");
     expect(source).not.toMatch(/authenticate\.admin\(/);
     for (const fn of ["loader", "action"]) {
-      const body = source.match(new RegExp(`export const ${fn} = async[^]*?\\n};`))?.[0] ?? source.match(new RegExp(`export async function ${fn}[^]*?\\n}`))?.[0];
+      const body =
+        source.match(new RegExp(`export const ${fn} = async[^]*?\\n};`))?.[0] ??
+        source.match(new RegExp(`export async function ${fn}[^]*?\\n}`))?.[0];
       if (body) expect(body, `${file} ${fn}`).toMatch(/requireShop\(/);
     }
   });

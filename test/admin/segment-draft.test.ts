@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { draftToNode, newCondition, newGroup, nodeToDraft, updateItem, type DraftCondition } from "../../app/admin/segment-draft";
+import {
+  draftToNode,
+  newCondition,
+  newGroup,
+  nodeToDraft,
+  updateItem,
+  type DraftCondition,
+} from "../../app/admin/segment-draft";
 import { SegmentNodeSchema, type SegmentNode } from "../../app/segments/definition";
 import { describeDefinition } from "../../app/segments/describe";
 
@@ -42,10 +49,17 @@ describe("the segment builder's editing model", () => {
   });
 
   it("new conditions start with usable parameters and read back in words", () => {
-    const root = newGroup("and", [newCondition("orders_count"), newGroup("or", [newCondition("location"), newCondition("never_clicked")])]);
+    const root = newGroup("and", [
+      newCondition("orders_count"),
+      newGroup("or", [newCondition("location"), newCondition("never_clicked")]),
+    ]);
     const { node } = draftToNode(root);
     expect(SegmentNodeSchema.safeParse(node).success).toBe(true);
-    expect(describeDefinition(node)).toBe("have placed at least 2 orders and (live in US or have never clicked an SMS link)");
-    expect(describeDefinition({ not: { type: "sms_subscribed" } })).toBe('do not match "are subscribed to SMS with a valid number"');
+    expect(describeDefinition(node)).toBe(
+      "have placed at least 2 orders and (live in US or have never clicked an SMS link)",
+    );
+    expect(describeDefinition({ not: { type: "sms_subscribed" } })).toBe(
+      'do not match "are subscribed to SMS with a valid number"',
+    );
   });
 });

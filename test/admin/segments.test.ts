@@ -20,15 +20,19 @@ const repeatBuyersInTexas: SegmentNode = {
     { type: "location", country: "US", province: "TX" },
   ],
 };
-const form = (name: string, definition: unknown, description = "") => ({ name, description, definition: JSON.stringify(definition) });
-
+const form = (name: string, definition: unknown, description = "") => ({
+  name,
+  description,
+  definition: JSON.stringify(definition),
+});
 
 /** Where a redirecting action sends the browser. */
 async function redirectOf(run: Promise<unknown>): Promise<string> {
   try {
     await run;
   } catch (thrown) {
-    if (thrown instanceof UnexpectedResponse && thrown.response.status === 302) return thrown.response.headers.get("location")!;
+    if (thrown instanceof UnexpectedResponse && thrown.response.status === 302)
+      return thrown.response.headers.get("location")!;
     throw thrown;
   }
   throw new Error("expected a redirect");
@@ -84,7 +88,15 @@ async function seededShop(label: string) {
       lastName: "Waco",
       phone: "+12545550104",
     }),
-    dallas: customerPayload({ updatedAt: now, province: "TX", provinceName: "Texas", city: "Dallas", firstName: "Dee", lastName: "Dallas", phone: null }),
+    dallas: customerPayload({
+      updatedAt: now,
+      province: "TX",
+      provinceName: "Texas",
+      city: "Dallas",
+      firstName: "Dee",
+      lastName: "Dallas",
+      phone: null,
+    }),
     lapsed: customerPayload({
       updatedAt: now,
       province: "NY",
@@ -99,7 +111,12 @@ async function seededShop(label: string) {
   const order = (customer: (typeof people)[keyof typeof people], daysAgo: number, total: string, vendor = "Acme") =>
     shop.deliver(
       "orders/create",
-      orderPayload({ customer, at: new Date(now.getTime() - daysAgo * DAY), total, lines: [{ product_id: 11, variant_id: 22, vendor, price: total }] })
+      orderPayload({
+        customer,
+        at: new Date(now.getTime() - daysAgo * DAY),
+        total,
+        lines: [{ product_id: 11, variant_id: 22, vendor, price: total }],
+      }),
     );
   await order(people.austin, 10, "60.00");
   await order(people.austin, 2, "80.00", "Lone Star Boots");
@@ -113,7 +130,8 @@ async function seededShop(label: string) {
   await shop.sweep();
   await shop.work();
   const { id: shopId } = await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } });
-  const customerId = async (p: { id: number }) => (await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(p.id) } })).id;
+  const customerId = async (p: { id: number }) =>
+    (await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(p.id) } })).id;
   return { shop, client, shopId, people, customerId };
 }
 
@@ -124,7 +142,12 @@ async function workNow(shop: TestShop) {
 }
 
 /** An action's own answer, before AdminClient unwraps it: to read the status of `data(..., { status })`. */
-async function statusOfAction(client: AdminClient, action: (args: ActionFunctionArgs) => Promise<unknown>, path: string, form: Record<string, string>) {
+async function statusOfAction(
+  client: AdminClient,
+  action: (args: ActionFunctionArgs) => Promise<unknown>,
+  path: string,
+  form: Record<string, string>,
+) {
   return client.statusOf(action({ request: await client.request(path, { form }), params: {}, context: {} }));
 }
 
@@ -148,7 +171,14 @@ describe("segments pages", () => {
     expect(smallBelow).toBe(SMALL_SEGMENT_SUBSCRIBERS);
     const repeat = segments.find((s) => s.key === "repeat-buyers")!;
     // Austin, Houston and Fresno have two or more orders; Austin and Fresno are subscribed.
-    expect(repeat).toMatchObject({ kind: "BUILT_IN", memberCount: 3, entered: 3, left: 0, small: true, backfill: null });
+    expect(repeat).toMatchObject({
+      kind: "BUILT_IN",
+      memberCount: 3,
+      entered: 3,
+      left: 0,
+      small: true,
+      backfill: null,
+    });
     const oneTime = segments.find((s) => s.key === "one-time-buyers")!;
     // Everyone who ordered twice passed through "one-time buyers" this week: in, then out.
     expect(oneTime).toMatchObject({ memberCount: 2, entered: 5, left: 3 });
@@ -156,12 +186,22 @@ describe("segments pages", () => {
   });
 
   it("creates a merchant segment from the builder, backfills it and shows its members", async () => {
-    const location = await redirectOf(a.client.act(createAction, "/app/segments/new", form("Repeat buyers in Texas", repeatBuyersInTexas, "Two+ orders, TX")));
+    const location = await redirectOf(
+      a.client.act(
+        createAction,
+        "/app/segments/new",
+        form("Repeat buyers in Texas", repeatBuyersInTexas, "Two+ orders, TX"),
+      ),
+    );
     const id = location.split("/").pop()!;
     expect(location).toBe(`/app/segments/${id}`);
 
     let page = await a.client.load(pageLoader, location, { id });
-    expect(page.segment).toMatchObject({ name: "Repeat buyers in Texas", kind: "CUSTOM", description: "Two+ orders, TX" });
+    expect(page.segment).toMatchObject({
+      name: "Repeat buyers in Texas",
+      kind: "CUSTOM",
+      description: "Two+ orders, TX",
+    });
     expect(page.segment.backfill).not.toBeNull(); // queued; the worker has not run yet
 
     await workNow(a.shop);
@@ -178,11 +218,20 @@ describe("segments pages", () => {
     expect(badName.errors.name).toBe("name is required");
 
     const badValue = await a.client.act(
-        createAction,
-        "/app/segments/new",
-        form("Bad", { and: [{ type: "location", country: "US" }, { not: { type: "orders_count", op: "gte", value: -1 } }, { type: "active" }] })
-      );
-    expect(badValue.errors.conditions).toEqual({ "and.1.not": expect.stringMatching(/^value: /), "and.2": "days: required" });
+      createAction,
+      "/app/segments/new",
+      form("Bad", {
+        and: [
+          { type: "location", country: "US" },
+          { not: { type: "orders_count", op: "gte", value: -1 } },
+          { type: "active" },
+        ],
+      }),
+    );
+    expect(badValue.errors.conditions).toEqual({
+      "and.1.not": expect.stringMatching(/^value: /),
+      "and.2": "days: required",
+    });
 
     const emptyGroup = await a.client.act(createAction, "/app/segments/new", form("Empty", { and: [{ or: [] }] }));
     expect(emptyGroup.errors.conditions).toEqual({ "and.0": "Add at least one condition to this group." });
@@ -194,7 +243,13 @@ describe("segments pages", () => {
   });
 
   it("edits a merchant segment (re-evaluated by the backfill) and refuses to edit a built-in", async () => {
-    const created = await redirectOf(a.client.act(createAction, "/app/segments/new", form("Big spenders", { type: "total_spent", op: "gte", value: 300 })));
+    const created = await redirectOf(
+      a.client.act(
+        createAction,
+        "/app/segments/new",
+        form("Big spenders", { type: "total_spent", op: "gte", value: 300 }),
+      ),
+    );
     const id = created.split("/").pop()!;
     await workNow(a.shop);
     expect((await db.segment.findUniqueOrThrow({ where: { id } })).memberCount).toBe(1); // Fresno: 360
@@ -202,16 +257,35 @@ describe("segments pages", () => {
     const loaded = await a.client.load(editLoader, `/app/segments/${id}/edit`, { id });
     expect(loaded).toMatchObject({ name: "Big spenders", definition: { type: "total_spent", op: "gte", value: 300 } });
 
-    const invalid = await a.client.act(editAction, `/app/segments/${id}/edit`, form("Big spenders", { type: "total_spent", op: "gte" }), { id });
+    const invalid = await a.client.act(
+      editAction,
+      `/app/segments/${id}/edit`,
+      form("Big spenders", { type: "total_spent", op: "gte" }),
+      { id },
+    );
     expect(invalid.errors.conditions).toEqual({ "": "value: required" });
 
-    await redirectOf(a.client.act(editAction, `/app/segments/${id}/edit`, form("Spent 100+", { type: "total_spent", op: "gte", value: 100 }), { id }));
+    await redirectOf(
+      a.client.act(
+        editAction,
+        `/app/segments/${id}/edit`,
+        form("Spent 100+", { type: "total_spent", op: "gte", value: 100 }),
+        { id },
+      ),
+    );
     await workNow(a.shop);
     expect(await db.segment.findUniqueOrThrow({ where: { id } })).toMatchObject({ name: "Spent 100+", memberCount: 2 }); // Fresno, Austin
 
     const builtIn = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "repeat-buyers" } });
-    expect(await a.client.statusOf(a.client.load(editLoader, `/app/segments/${builtIn.id}/edit`, { id: builtIn.id }))).toBe(404);
-    const builtInArchive = a.client.act(pageAction, `/app/segments/${builtIn.id}`, { intent: "archive" }, { id: builtIn.id });
+    expect(
+      await a.client.statusOf(a.client.load(editLoader, `/app/segments/${builtIn.id}/edit`, { id: builtIn.id })),
+    ).toBe(404);
+    const builtInArchive = a.client.act(
+      pageAction,
+      `/app/segments/${builtIn.id}`,
+      { intent: "archive" },
+      { id: builtIn.id },
+    );
     expect(await a.client.statusOf(builtInArchive)).toBe(404);
   });
 
@@ -232,29 +306,47 @@ describe("segments pages", () => {
       },
     ];
     for (const definition of drafts) {
-      const { preview } = await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify(definition) });
+      const { preview } = await a.client.act(previewAction, "/app/segments/preview", {
+        definition: JSON.stringify(definition),
+      });
       const expected = await evaluatedMembers(a.shopId, definition);
       expect({ definition, count: preview!.count }).toEqual({ definition, count: expected.length });
       expect(preview!.members.map((m) => m.id).sort()).toEqual(expected.slice(0, 10));
     }
-    const { preview } = await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify(repeatBuyersInTexas) });
+    const { preview } = await a.client.act(previewAction, "/app/segments/preview", {
+      definition: JSON.stringify(repeatBuyersInTexas),
+    });
     expect(preview).toMatchObject({ count: 2, subscribers: 1, exact: true });
     // Phones are masked, names shown.
     expect(preview!.members.find((m) => m.name === "Ana Austin")!.phone).toBe("+1512•••0101");
 
     // An abandoned-checkout condition can only be approximated by a filter: the page says "about".
-    const approx = await a.client.act(previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "abandoned_checkout", minutes: 60 }) });
+    const approx = await a.client.act(previewAction, "/app/segments/preview", {
+      definition: JSON.stringify({ type: "abandoned_checkout", minutes: 60 }),
+    });
     expect(approx.preview).toMatchObject({ exact: false, count: 0 });
-    expect(await statusOfAction(a.client, previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "active" }) })).toBe(400);
+    expect(
+      await statusOfAction(a.client, previewAction, "/app/segments/preview", {
+        definition: JSON.stringify({ type: "active" }),
+      }),
+    ).toBe(400);
   });
 
   it("shows a segment's definition, members, history, daily chart and overlap with other segments", async () => {
     const repeat = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "repeat-buyers" } });
     const page = await a.client.load(pageLoader, `/app/segments/${repeat.id}`, { id: repeat.id });
-    expect(page.segment).toMatchObject({ name: "Repeat buyers", kind: "BUILT_IN", memberCount: 3, words: "have placed at least 2 orders" });
+    expect(page.segment).toMatchObject({
+      name: "Repeat buyers",
+      kind: "BUILT_IN",
+      memberCount: 3,
+      words: "have placed at least 2 orders",
+    });
     expect(page).toMatchObject({ subscribers: 2, small: true, nextCursor: null });
     expect(page.members.map((m) => m.name).sort()).toEqual(["Ana Austin", "Fay Fresno", "Hal Houston"]);
-    expect(page.members.find((m) => m.name === "Fay Fresno")).toMatchObject({ phone: "+1559•••0103", consent: "SUBSCRIBED" });
+    expect(page.members.find((m) => m.name === "Fay Fresno")).toMatchObject({
+      phone: "+1559•••0103",
+      consent: "SUBSCRIBED",
+    });
     expect(page.events).toHaveLength(3);
     expect(page.events.every((e) => e.change === "ENTERED" && e.cause === "webhook")).toBe(true);
     const today = page.history.at(-1)!;
@@ -272,7 +364,10 @@ describe("segments pages", () => {
     const exact = (await segmentOverview(db, a.shopId, repeat.id, new Date()))!;
     expect(exact.approximate).toBe(false);
     // A sample of 3 of 3 members is the whole segment: the same numbers, still exact.
-    expect((await segmentOverview(db, a.shopId, repeat.id, new Date(), 3))!).toMatchObject({ approximate: false, subscribers: exact.subscribers });
+    expect((await segmentOverview(db, a.shopId, repeat.id, new Date(), 3))!).toMatchObject({
+      approximate: false,
+      subscribers: exact.subscribers,
+    });
     // A sample of 1 member scales its counts by 3 and says so.
     const sampled = (await segmentOverview(db, a.shopId, repeat.id, new Date(), 1))!;
     expect(sampled.approximate).toBe(true);
@@ -292,7 +387,9 @@ describe("segments pages", () => {
   });
 
   it("lets shop B neither read, edit, archive nor count shop A's segments and customers", async () => {
-    const created = await redirectOf(a.client.act(createAction, "/app/segments/new", form("Texans", { type: "location", province: "TX" })));
+    const created = await redirectOf(
+      a.client.act(createAction, "/app/segments/new", form("Texans", { type: "location", province: "TX" })),
+    );
     const id = created.split("/").pop()!;
     await workNow(a.shop);
     const before = await db.segment.findUniqueOrThrow({ where: { id } });
@@ -300,22 +397,33 @@ describe("segments pages", () => {
     const b = new AdminClient(uniqueShop("seg-b"));
     expect(await b.statusOf(b.load(pageLoader, `/app/segments/${id}`, { id }))).toBe(404);
     expect(await b.statusOf(b.load(editLoader, `/app/segments/${id}/edit`, { id }))).toBe(404);
-    expect(await b.statusOf(b.act(editAction, `/app/segments/${id}/edit`, form("Hijacked", { type: "never_purchased" }), { id }))).toBe(404);
+    expect(
+      await b.statusOf(
+        b.act(editAction, `/app/segments/${id}/edit`, form("Hijacked", { type: "never_purchased" }), { id }),
+      ),
+    ).toBe(404);
     expect(await b.statusOf(b.act(pageAction, `/app/segments/${id}`, { intent: "archive" }, { id }))).toBe(404);
     expect(await db.segment.findUniqueOrThrow({ where: { id } })).toEqual(before);
 
     const { segments } = await b.load(listLoader, "/app/segments");
     expect(segments.map((s) => s.id)).not.toContain(id);
-    const { preview } = await b.act(previewAction, "/app/segments/preview", { definition: JSON.stringify({ type: "location", province: "TX" }) });
+    const { preview } = await b.act(previewAction, "/app/segments/preview", {
+      definition: JSON.stringify({ type: "location", province: "TX" }),
+    });
     expect(preview!.count).toBe(0);
   });
 
   it("archives a merchant segment: it leaves the list and its page answers 404", async () => {
-    const created = await redirectOf(a.client.act(createAction, "/app/segments/new", form("To archive", { type: "sms_subscribed" })));
+    const created = await redirectOf(
+      a.client.act(createAction, "/app/segments/new", form("To archive", { type: "sms_subscribed" })),
+    );
     const id = created.split("/").pop()!;
     await workNow(a.shop);
     expect(await redirectOf(a.client.act(pageAction, created, { intent: "archive" }, { id }))).toBe("/app/segments");
-    expect(await db.segment.findUniqueOrThrow({ where: { id } })).toMatchObject({ memberCount: 0, archivedAt: expect.any(Date) });
+    expect(await db.segment.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      memberCount: 0,
+      archivedAt: expect.any(Date),
+    });
     expect(await db.segmentMembership.count({ where: { segmentId: id } })).toBe(0);
     const { segments } = await a.client.load(listLoader, "/app/segments");
     expect(segments.map((s) => s.id)).not.toContain(id);

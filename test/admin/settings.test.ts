@@ -17,14 +17,31 @@ interface Outcome {
   notice?: string;
   warning?: string;
 }
-const DISCLOSURE = "Get texts about offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
-const RULES = { intent: "rules", senderName: "Northbean", quietStart: "21:00", quietEnd: "08:30", frequencyCapCount: "2", frequencyCapHours: "48", attributionClickDays: "7", attributionSendHours: "12" };
+const DISCLOSURE =
+  "Get texts about offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
+const RULES = {
+  intent: "rules",
+  senderName: "Northbean",
+  quietStart: "21:00",
+  quietEnd: "08:30",
+  frequencyCapCount: "2",
+  frequencyCapHours: "48",
+  attributionClickDays: "7",
+  attributionSendHours: "12",
+};
 
 // Shopify's Admin API: the shop's id and metafieldsSet (refused for shops named "refuse-…").
 const adminApi = interceptAdminApi((call) =>
   call.query.includes("ShopId")
     ? { data: { shop: { id: "gid://shopify/Shop/9" } } }
-    : { data: { metafieldsSet: { metafields: [], userErrors: call.shop.startsWith("refuse-") ? [{ field: ["value"], message: "Value is too long" }] : [] } } },
+    : {
+        data: {
+          metafieldsSet: {
+            metafields: [],
+            userErrors: call.shop.startsWith("refuse-") ? [{ field: ["value"], message: "Value is too long" }] : [],
+          },
+        },
+      },
 );
 afterAll(() => adminApi.restore());
 
@@ -34,8 +51,10 @@ async function settingsShop(label: string) {
   adminApi.shop(domain);
   const client = new AdminClient(domain);
   // The action always answers with data(…, init); AdminClient hands back the value inside.
-  const post = async (form: Record<string, string>) => (await client.act(action, "/app/settings", form)) as unknown as Outcome;
-  const status = async (form: Record<string, string>) => client.statusOf(action({ request: await client.request("/app/settings", { form }), params: {}, context: {} }));
+  const post = async (form: Record<string, string>) =>
+    (await client.act(action, "/app/settings", form)) as unknown as Outcome;
+  const status = async (form: Record<string, string>) =>
+    client.statusOf(action({ request: await client.request("/app/settings", { form }), params: {}, context: {} }));
   const settings = () => db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
   return { domain, shop, client, post, status, settings };
 }
@@ -44,19 +63,42 @@ describe("settings: sending rules and attribution windows", () => {
   it("shows the defaults and saves valid values", async () => {
     const { client, post, settings } = await settingsShop("rules");
     expect((await client.load(loader, "/app/settings")).rules).toEqual({
-      senderName: "", quietStart: "20:00", quietEnd: "09:00", frequencyCapCount: "1", frequencyCapHours: "24", attributionClickDays: "5", attributionSendHours: "24",
+      senderName: "",
+      quietStart: "20:00",
+      quietEnd: "09:00",
+      frequencyCapCount: "1",
+      frequencyCapHours: "24",
+      attributionClickDays: "5",
+      attributionSendHours: "24",
     });
     expect(await post(RULES)).toMatchObject({ intent: "rules", notice: expect.any(String) });
     expect(await settings()).toMatchObject({
-      senderName: "Northbean", quietHoursStartMinute: 21 * 60, quietHoursEndMinute: 8 * 60 + 30, frequencyCapCount: 2, frequencyCapHours: 48, attributionClickDays: 7, attributionSendHours: 12,
+      senderName: "Northbean",
+      quietHoursStartMinute: 21 * 60,
+      quietHoursEndMinute: 8 * 60 + 30,
+      frequencyCapCount: 2,
+      frequencyCapHours: 48,
+      attributionClickDays: 7,
+      attributionSendHours: 12,
     });
-    expect((await client.load(loader, "/app/settings")).rules).toMatchObject({ quietStart: "21:00", quietEnd: "08:30" });
+    expect((await client.load(loader, "/app/settings")).rules).toMatchObject({
+      quietStart: "21:00",
+      quietEnd: "08:30",
+    });
   });
 
   it("refuses invalid values with one message per field and changes nothing", async () => {
     const { post, status, settings } = await settingsShop("rules-bad");
     const before = await settings();
-    const bad = { ...RULES, senderName: "x".repeat(31), quietStart: "25:00", frequencyCapCount: "0", frequencyCapHours: "1.5", attributionClickDays: "abc", attributionSendHours: "500" };
+    const bad = {
+      ...RULES,
+      senderName: "x".repeat(31),
+      quietStart: "25:00",
+      frequencyCapCount: "0",
+      frequencyCapHours: "1.5",
+      attributionClickDays: "abc",
+      attributionSendHours: "500",
+    };
     expect(await status(bad)).toBe(400);
     expect((await post(bad)).errors).toEqual({
       senderName: expect.stringMatching(/30/),
@@ -66,7 +108,9 @@ describe("settings: sending rules and attribution windows", () => {
       attributionClickDays: "Enter a number",
       attributionSendHours: "At most 168 hours",
     });
-    expect((await post({ ...RULES, quietEnd: "21:00" })).errors).toEqual({ quietEnd: expect.stringMatching(/different/) });
+    expect((await post({ ...RULES, quietEnd: "21:00" })).errors).toEqual({
+      quietEnd: expect.stringMatching(/different/),
+    });
     expect(await settings()).toEqual(before);
   });
 
@@ -97,13 +141,27 @@ describe("settings: SMS provider", () => {
   it("stores Twilio credentials sealed, never shows the token, keeps it when left empty, and switches back to the outbox", async () => {
     const { client, post, settings } = await settingsShop("twilio");
     expect((await client.load(loader, "/app/settings")).provider).toEqual({ provider: "outbox" });
-    expect(await post({ intent: "twilio", accountSid: SID, authToken: TOKEN, from: "+14155550100", messagingServiceSid: "" })).toMatchObject({ notice: expect.stringMatching(/Twilio connected/) });
+    expect(
+      await post({
+        intent: "twilio",
+        accountSid: SID,
+        authToken: TOKEN,
+        from: "+14155550100",
+        messagingServiceSid: "",
+      }),
+    ).toMatchObject({ notice: expect.stringMatching(/Twilio connected/) });
     const stored = await settings();
     expect(stored.provider).toBe("twilio");
     expect(stored.providerCredentialsEnc).toMatch(/^v1:/);
     expect(stored.providerCredentialsEnc).not.toContain(TOKEN);
     const page = await client.load(loader, "/app/settings");
-    expect(page.provider).toEqual({ provider: "twilio", accountSid: SID, from: "+14155550100", messagingServiceSid: null, readable: true });
+    expect(page.provider).toEqual({
+      provider: "twilio",
+      accountSid: SID,
+      from: "+14155550100",
+      messagingServiceSid: null,
+      readable: true,
+    });
     expect(JSON.stringify(page)).not.toContain(TOKEN);
 
     // A new number, token left empty: the stored token stays.
@@ -116,14 +174,28 @@ describe("settings: SMS provider", () => {
 
   it("explains bad credentials field by field", async () => {
     const { post, settings } = await settingsShop("twilio-bad");
-    expect((await post({ intent: "twilio", accountSid: "AC123", authToken: "", from: "" })).errors).toEqual({ authToken: "Enter the Auth Token" });
-    expect((await post({ intent: "twilio", accountSid: "AC123", authToken: "short", from: "4155550100", messagingServiceSid: "MGnope" })).errors).toEqual({
+    expect((await post({ intent: "twilio", accountSid: "AC123", authToken: "", from: "" })).errors).toEqual({
+      authToken: "Enter the Auth Token",
+    });
+    expect(
+      (
+        await post({
+          intent: "twilio",
+          accountSid: "AC123",
+          authToken: "short",
+          from: "4155550100",
+          messagingServiceSid: "MGnope",
+        })
+      ).errors,
+    ).toEqual({
       accountSid: expect.stringMatching(/starts with AC/),
       authToken: expect.stringMatching(/Auth Token/),
       from: expect.stringMatching(/\+15551234567/),
       messagingServiceSid: expect.stringMatching(/starts with MG/),
     });
-    expect((await post({ intent: "twilio", accountSid: SID, authToken: TOKEN, from: "" })).errors).toEqual({ from: expect.stringMatching(/From number or a Messaging Service SID/) });
+    expect((await post({ intent: "twilio", accountSid: SID, authToken: TOKEN, from: "" })).errors).toEqual({
+      from: expect.stringMatching(/From number or a Messaging Service SID/),
+    });
     expect((await settings()).provider).toBe("outbox");
   });
 
@@ -131,21 +203,40 @@ describe("settings: SMS provider", () => {
     const { post, status } = await settingsShop("test-send");
     const result = await post({ intent: "test", phone: "+14155550177" });
     expect(result).toMatchObject({ intent: "test", notice: expect.stringMatching(/accepted by outbox/) });
-    expect(providers.outbox.sent.at(-1)).toMatchObject({ to: "+14155550177", body: expect.stringMatching(/test text/) });
+    expect(providers.outbox.sent.at(-1)).toMatchObject({
+      to: "+14155550177",
+      body: expect.stringMatching(/test text/),
+    });
     expect(await status({ intent: "test", phone: "12" })).toBe(400);
-    expect((await post({ intent: "test", phone: "12" })).errors).toEqual({ phone: expect.stringMatching(/country code/) });
+    expect((await post({ intent: "test", phone: "12" })).errors).toEqual({
+      phone: expect.stringMatching(/country code/),
+    });
   });
 
   it("a test send goes through Twilio when connected, and a refusal from Twilio is explained", async () => {
     const twilio = await startTwilioServer({ [SID]: TOKEN });
     try {
       const { shop, post } = await settingsShop("test-twilio");
-      await providers.useTwilio(shop.id, { accountSid: SID, authToken: TOKEN, from: "+14155550100", baseUrl: twilio.url });
-      expect(await post({ intent: "test", phone: "+14155550178" })).toMatchObject({ notice: expect.stringMatching(/accepted by twilio \(SM/) });
+      await providers.useTwilio(shop.id, {
+        accountSid: SID,
+        authToken: TOKEN,
+        from: "+14155550100",
+        baseUrl: twilio.url,
+      });
+      expect(await post({ intent: "test", phone: "+14155550178" })).toMatchObject({
+        notice: expect.stringMatching(/accepted by twilio \(SM/),
+      });
       expect(twilio.received.at(-1)!.params).toMatchObject({ To: "+14155550178", From: "+14155550100" });
 
-      await providers.useTwilio(shop.id, { accountSid: SID, authToken: "0".repeat(32), from: "+14155550100", baseUrl: twilio.url });
-      expect((await post({ intent: "test", phone: "+14155550178" })).errors).toEqual({ phone: expect.stringMatching(/refused the Account SID/) });
+      await providers.useTwilio(shop.id, {
+        accountSid: SID,
+        authToken: "0".repeat(32),
+        from: "+14155550100",
+        baseUrl: twilio.url,
+      });
+      expect((await post({ intent: "test", phone: "+14155550178" })).errors).toEqual({
+        phone: expect.stringMatching(/refused the Account SID/),
+      });
     } finally {
       await twilio.close();
     }
@@ -155,9 +246,21 @@ describe("settings: SMS provider", () => {
 describe("settings: checkout disclosure", () => {
   it("saves the wording and publishes it to the shop metafield the extension reads", async () => {
     const { domain, post, settings } = await settingsShop("disclosure");
-    expect(await post({ intent: "disclosure", disclosureText: DISCLOSURE })).toMatchObject({ notice: expect.stringMatching(/published/) });
+    expect(await post({ intent: "disclosure", disclosureText: DISCLOSURE })).toMatchObject({
+      notice: expect.stringMatching(/published/),
+    });
     const set = adminApi.calls.find((c) => c.shop === domain && c.query.includes("metafieldsSet"))!;
-    expect(set.variables).toEqual({ metafields: [{ ownerId: "gid://shopify/Shop/9", namespace: "$app:sms", key: "disclosure", type: "multi_line_text_field", value: DISCLOSURE }] });
+    expect(set.variables).toEqual({
+      metafields: [
+        {
+          ownerId: "gid://shopify/Shop/9",
+          namespace: "$app:sms",
+          key: "disclosure",
+          type: "multi_line_text_field",
+          value: DISCLOSURE,
+        },
+      ],
+    });
     expect(await settings()).toMatchObject({ disclosureText: DISCLOSURE, disclosurePublishedAt: expect.any(Date) });
   });
 
@@ -165,15 +268,33 @@ describe("settings: checkout disclosure", () => {
     const domain = `refuse-${uniqueShop("disclosure")}`;
     const shop = await ensureShop(db, domain);
     adminApi.shop(domain);
-    const result = await new AdminClient(domain).act(action, "/app/settings", { intent: "disclosure", disclosureText: DISCLOSURE });
-    expect(result).toMatchObject({ notice: "Disclosure saved.", warning: expect.stringMatching(/not published.*Value is too long/) });
-    expect(await db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toMatchObject({ disclosureText: DISCLOSURE, disclosurePublishedAt: null });
+    const result = await new AdminClient(domain).act(action, "/app/settings", {
+      intent: "disclosure",
+      disclosureText: DISCLOSURE,
+    });
+    expect(result).toMatchObject({
+      notice: "Disclosure saved.",
+      warning: expect.stringMatching(/not published.*Value is too long/),
+    });
+    expect(await db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toMatchObject({
+      disclosureText: DISCLOSURE,
+      disclosurePublishedAt: null,
+    });
   });
 
   it("requires wording that says how to opt out", async () => {
     const { post, settings } = await settingsShop("disclosure-bad");
-    expect((await post({ intent: "disclosure", disclosureText: "Get our texts!" })).errors).toEqual({ disclosureText: expect.stringMatching(/at least 40/) });
-    expect((await post({ intent: "disclosure", disclosureText: DISCLOSURE.replace("Reply STOP to opt out.", "Thanks a lot for joining us here.") })).errors).toEqual({
+    expect((await post({ intent: "disclosure", disclosureText: "Get our texts!" })).errors).toEqual({
+      disclosureText: expect.stringMatching(/at least 40/),
+    });
+    expect(
+      (
+        await post({
+          intent: "disclosure",
+          disclosureText: DISCLOSURE.replace("Reply STOP to opt out.", "Thanks a lot for joining us here."),
+        })
+      ).errors,
+    ).toEqual({
       disclosureText: expect.stringMatching(/opt out/),
     });
     expect((await settings()).disclosureText).toBeNull();

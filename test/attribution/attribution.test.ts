@@ -13,8 +13,15 @@ let phone = 8000 + (process.pid % 1000);
 async function remindedShopper(label: string) {
   const shop = new TestShop(uniqueShop(label), new Date("2026-07-01T17:00:00Z"));
   const { id: shopId } = await ensureShop(db, shop.domain);
-  const flow = await db.flow.update({ where: { shopId_key: { shopId, key: "abandoned-checkout" } }, data: { enabled: true } });
-  const customer = customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` });
+  const flow = await db.flow.update({
+    where: { shopId_key: { shopId, key: "abandoned-checkout" } },
+    data: { enabled: true },
+  });
+  const customer = customerPayload({
+    updatedAt: shop.clock.now(),
+    smsState: "subscribed",
+    phone: `+1415555${String(++phone).padStart(4, "0")}`,
+  });
   const checkout = await shop.abandonCheckout(customer);
   const message = await db.message.findFirstOrThrow({ where: { shopId, flowId: flow.id } });
   const link = await db.trackedLink.findFirstOrThrow({ where: { messageId: message.id } });
@@ -27,7 +34,10 @@ describe("revenue attribution", () => {
     shop.clock.advance(10 * MINUTE);
     await recordClick(db, link.code, shop.clock.now());
     shop.clock.advance(2 * HOUR);
-    await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), total: "84.00", checkoutToken: checkout.token }));
+    await shop.deliver(
+      "orders/create",
+      orderPayload({ customer, at: shop.clock.now(), total: "84.00", checkoutToken: checkout.token }),
+    );
 
     const credits = await db.attribution.findMany({ where: { shopId }, orderBy: { model: "asc" } });
     expect(credits.map((a) => [a.model, a.messageId, a.flowId, Number(a.revenue)])).toEqual([
@@ -35,13 +45,31 @@ describe("revenue attribution", () => {
       ["send", message.id, flow.id, 84],
     ]);
     const numbers = await performance(db, shopId, { flowId: flow.id });
-    expect(numbers).toMatchObject({ sent: 1, delivered: 1, deliveryRate: 1, clicks: 1, clickThroughRate: 1, optOuts: 0, conversions: { click: 1, send: 1 }, revenue: { click: 84, send: 84 } });
+    expect(numbers).toMatchObject({
+      sent: 1,
+      delivered: 1,
+      deliveryRate: 1,
+      clicks: 1,
+      clickThroughRate: 1,
+      optOuts: 0,
+      conversions: { click: 1, send: 1 },
+      revenue: { click: 84, send: 84 },
+    });
     expect(numbers.cost).toBeCloseTo(0.0079);
 
     // An opt-out within 7 days of the text counts against it; one after that would not.
     shop.clock.advance(HOUR);
     const now = shop.clock.now().toISOString();
-    await shop.deliver("customers/update", { ...customer, updated_at: now, sms_marketing_consent: { state: "unsubscribed", opt_in_level: "single_opt_in", consent_updated_at: now, consent_collected_from: "SHOPIFY" } });
+    await shop.deliver("customers/update", {
+      ...customer,
+      updated_at: now,
+      sms_marketing_consent: {
+        state: "unsubscribed",
+        opt_in_level: "single_opt_in",
+        consent_updated_at: now,
+        consent_collected_from: "SHOPIFY",
+      },
+    });
     expect(await performance(db, shopId, { flowId: flow.id })).toMatchObject({ optOuts: 1, optOutRate: 1 });
   });
 
@@ -54,7 +82,11 @@ describe("revenue attribution", () => {
     expect((await db.attribution.findMany({ where: { shopId } })).map((a) => a.model)).toEqual(["click"]);
 
     shop.clock.advance(HOUR);
-    await shop.deliver("orders/cancelled", { ...order, cancelled_at: shop.clock.now().toISOString(), updated_at: shop.clock.now().toISOString() });
+    await shop.deliver("orders/cancelled", {
+      ...order,
+      cancelled_at: shop.clock.now().toISOString(),
+      updated_at: shop.clock.now().toISOString(),
+    });
     expect(await db.attribution.count({ where: { shopId } })).toBe(0);
 
     shop.clock.advance(4 * DAY); // 6 days after the click

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { HOUR } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
-import { CampaignInput, cancelCampaign, createCampaign, estimateCampaign, launchCampaign, runCampaign } from "../../app/campaigns/campaigns.server";
+import {
+  CampaignInput,
+  cancelCampaign,
+  createCampaign,
+  estimateCampaign,
+  launchCampaign,
+  runCampaign,
+} from "../../app/campaigns/campaigns.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, orderPayload } from "../support/fixtures";
 
@@ -14,7 +21,12 @@ async function shopWithBuyers(label: string) {
   await db.shopSettings.update({ where: { shopId }, data: { messagesPerSecond: 2 } });
   const names = ["Ava", "Omar", "Mei", "Finn"];
   for (const [i, firstName] of names.entries()) {
-    const customer = customerPayload({ updatedAt: shop.clock.now(), firstName, smsState: i < 3 ? "subscribed" : "not_subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` });
+    const customer = customerPayload({
+      updatedAt: shop.clock.now(),
+      firstName,
+      smsState: i < 3 ? "subscribed" : "not_subscribed",
+      phone: `+1415555${String(++phone).padStart(4, "0")}`,
+    });
     await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now() }));
   }
   const segment = await db.segment.findFirstOrThrow({ where: { shopId, key: "one-time-buyers" } });
@@ -36,7 +48,12 @@ describe("one-off campaigns to a segment", () => {
 
   it("scheduled: sends at its time to subscribed members only, personalised, paced, once even if the job reruns", async () => {
     const { shop, shopId, segment } = await shopWithBuyers("camp-send");
-    const input = CampaignInput.parse({ name: "Weekend sale", segmentId: segment.id, body: "Hi {{ first_name }}, 20% off this weekend!", scheduledAt: new Date(shop.clock.now().getTime() + 2 * HOUR) });
+    const input = CampaignInput.parse({
+      name: "Weekend sale",
+      segmentId: segment.id,
+      body: "Hi {{ first_name }}, 20% off this weekend!",
+      scheduledAt: new Date(shop.clock.now().getTime() + 2 * HOUR),
+    });
     const campaign = await createCampaign(db, shopId, input);
     expect(campaign.recipientsEstimated).toBe(3);
     await launchCampaign(shop.deps, shopId, campaign.id);
@@ -54,13 +71,29 @@ describe("one-off campaigns to a segment", () => {
     expect(messages.map((m) => (m.dueAt!.getTime() - start) / 1000)).toEqual([0, 0, 1]);
     shop.clock.advance(2000);
     await shop.work();
-    expect((await db.message.findMany({ where: { campaignId: campaign.id } })).map((m) => m.status)).toEqual(["DELIVERED", "DELIVERED", "DELIVERED"]);
-    expect(await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ status: "SENT", recipientsQueued: 3 });
+    expect((await db.message.findMany({ where: { campaignId: campaign.id } })).map((m) => m.status)).toEqual([
+      "DELIVERED",
+      "DELIVERED",
+      "DELIVERED",
+    ]);
+    expect(await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({
+      status: "SENT",
+      recipientsQueued: 3,
+    });
   });
 
   it("a cancelled campaign sends nothing; bad input is refused with the reason", async () => {
     const { shop, shopId, segment } = await shopWithBuyers("camp-cancel");
-    const campaign = await createCampaign(db, shopId, CampaignInput.parse({ name: "Oops", segmentId: segment.id, body: "Sale!", scheduledAt: new Date(shop.clock.now().getTime() + HOUR) }));
+    const campaign = await createCampaign(
+      db,
+      shopId,
+      CampaignInput.parse({
+        name: "Oops",
+        segmentId: segment.id,
+        body: "Sale!",
+        scheduledAt: new Date(shop.clock.now().getTime() + HOUR),
+      }),
+    );
     await launchCampaign(shop.deps, shopId, campaign.id);
     await cancelCampaign(db, shopId, campaign.id);
     shop.clock.advance(2 * HOUR);
@@ -70,6 +103,8 @@ describe("one-off campaigns to a segment", () => {
 
     const bad = CampaignInput.safeParse({ name: "x", segmentId: segment.id, body: "Hi {{ fist_name }}" });
     expect(bad.error?.issues[0]?.message).toBe("unknown placeholders: fist_name");
-    await expect(createCampaign(db, "another-shop", CampaignInput.parse({ name: "x", segmentId: segment.id, body: "hi" }))).rejects.toThrow(/does not exist in this shop/);
+    await expect(
+      createCampaign(db, "another-shop", CampaignInput.parse({ name: "x", segmentId: segment.id, body: "hi" })),
+    ).rejects.toThrow(/does not exist in this shop/);
   });
 });

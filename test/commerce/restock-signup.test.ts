@@ -6,20 +6,39 @@ import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, inventoryLevelPayload, productPayload } from "../support/fixtures";
 import { appProxyRequest } from "../support/app-proxy";
 
-const WORDING = "Text me when it's back. Northbean may text me about this item. Msg & data rates may apply. Reply STOP to opt out.";
+const WORDING =
+  "Text me when it's back. Northbean may text me about this item. Msg & data rates may apply. Reply STOP to opt out.";
 const args = (request: Request) => ({ request, params: {}, context: {} });
 
 async function shopWithSoldOutVariant(label: string) {
   // The route runs on the wall clock; the shop's clock starts just after it.
   const shop = new TestShop(uniqueShop(label), new Date(Date.now() + 60_000));
   const { id: shopId } = await ensureShop(db, shop.domain);
-  await shop.deliver("products/create", productPayload({ id: 91, variantId: 9101, inventoryItemId: 9901, quantity: 0, updatedAt: new Date(), title: "Limited Roast Box", handle: "limited-roast-box" }));
-  await shop.deliver("products/create", productPayload({ id: 92, variantId: 9201, inventoryItemId: 9902, quantity: 8, updatedAt: new Date() }));
+  await shop.deliver(
+    "products/create",
+    productPayload({
+      id: 91,
+      variantId: 9101,
+      inventoryItemId: 9901,
+      quantity: 0,
+      updatedAt: new Date(),
+      title: "Limited Roast Box",
+      handle: "limited-roast-box",
+    }),
+  );
+  await shop.deliver(
+    "products/create",
+    productPayload({ id: 92, variantId: 9201, inventoryItemId: 9902, quantity: 8, updatedAt: new Date() }),
+  );
   return { shop, shopId };
 }
 
 /** As Remix serves it: a Response thrown by authentication is the answer. */
-const signup = (shop: TestShop, form: Record<string, string>, o?: { customerId?: string; secret?: string }): Promise<Response> =>
+const signup = (
+  shop: TestShop,
+  form: Record<string, string>,
+  o?: { customerId?: string; secret?: string },
+): Promise<Response> =>
   action(args(appProxyRequest("/proxy/restock", shop.domain, form, o))).catch((thrown: unknown) => {
     if (thrown instanceof Response) return thrown;
     throw thrown;
@@ -29,18 +48,34 @@ describe("restock sign-up through the app proxy", () => {
   it("a guest signs up: consent with the wording shown, a watch, and the back-in-stock text when stock returns", async () => {
     const { shop, shopId } = await shopWithSoldOutVariant("proxy-guest");
     await db.flow.update({ where: { shopId_key: { shopId, key: "back-in-stock" } }, data: { enabled: true } });
-    const response = await signup(shop, { variantId: "9101", phone: "(415) 555-0142", country: "US", consent: "yes", wording: WORDING });
+    const response = await signup(shop, {
+      variantId: "9101",
+      phone: "(415) 555-0142",
+      country: "US",
+      consent: "yes",
+      wording: WORDING,
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ ok: true });
 
     const contact = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: "contact:+14155550142" } });
     expect(contact).toMatchObject({ phone: "+14155550142", smsConsent: "SUBSCRIBED", countryCode: "US" });
     expect(await db.consentEvent.findMany({ where: { customerId: contact.id } })).toEqual([
-      expect.objectContaining({ state: "SUBSCRIBED", source: "STOREFRONT_FORM", wording: WORDING, optInLevel: "single_opt_in" }),
+      expect.objectContaining({
+        state: "SUBSCRIBED",
+        source: "STOREFRONT_FORM",
+        wording: WORDING,
+        optInLevel: "single_opt_in",
+      }),
     ]);
-    expect(await shop.segmentsOf("contact:+14155550142")).toEqual(expect.arrayContaining(["restock-watchers", "sms-subscribers"]));
+    expect(await shop.segmentsOf("contact:+14155550142")).toEqual(
+      expect.arrayContaining(["restock-watchers", "sms-subscribers"]),
+    );
 
-    await shop.deliver("inventory_levels/update", inventoryLevelPayload({ inventoryItemId: 9901, locationId: 1, available: 20, updatedAt: shop.clock.now() }));
+    await shop.deliver(
+      "inventory_levels/update",
+      inventoryLevelPayload({ inventoryItemId: 9901, locationId: 1, available: 20, updatedAt: shop.clock.now() }),
+    );
     const messages = await db.message.findMany({ where: { shopId, customerId: contact.id, flowId: { not: null } } });
     expect(messages.map((m) => m.body)).toEqual([expect.stringContaining("Limited Roast Box is back in stock")]);
   });
@@ -49,7 +84,15 @@ describe("restock sign-up through the app proxy", () => {
     const { shop, shopId } = await shopWithSoldOutVariant("proxy-member");
     const customer = customerPayload({ updatedAt: new Date(), phone: null });
     await shop.deliver("customers/create", customer);
-    expect((await signup(shop, { variantId: "9101", phone: "+14155550177", consent: "yes", wording: WORDING }, { customerId: String(customer.id) })).status).toBe(200);
+    expect(
+      (
+        await signup(
+          shop,
+          { variantId: "9101", phone: "+14155550177", consent: "yes", wording: WORDING },
+          { customerId: String(customer.id) },
+        )
+      ).status,
+    ).toBe(200);
     const row = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } });
     expect(row).toMatchObject({ phone: "+14155550177", smsConsent: "SUBSCRIBED" });
     expect(await db.customer.count({ where: { shopId, shopifyId: { startsWith: "contact:" } } })).toBe(0);

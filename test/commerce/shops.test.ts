@@ -11,7 +11,9 @@ describe("a shop seen for the first time", () => {
     expect(new Set(shops.map((s) => s.id)).size).toBe(1);
     const shopId = shops[0]!.id;
     // Whoever returned first already saw the finished shop (created in one transaction).
-    expect(await db.segment.count({ where: { shopId, kind: "BUILT_IN" } })).toBe(builtInSegments(shops[0]!.settings).length);
+    expect(await db.segment.count({ where: { shopId, kind: "BUILT_IN" } })).toBe(
+      builtInSegments(shops[0]!.settings).length,
+    );
     expect(await db.flow.count({ where: { shopId, builtIn: true } })).toBeGreaterThan(0);
   });
 });

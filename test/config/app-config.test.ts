@@ -48,12 +48,24 @@ describe("app configuration", () => {
   });
 
   it("refuses to start with missing or invalid settings, naming each problem", () => {
-    expect(() => loadEnv({ NODE_ENV: "development" })).toThrow(/SHOPIFY_API_KEY[\s\S]*SHOPIFY_API_SECRET[\s\S]*SHOPIFY_APP_URL/);
+    expect(() => loadEnv({ NODE_ENV: "development" })).toThrow(
+      /SHOPIFY_API_KEY[\s\S]*SHOPIFY_API_SECRET[\s\S]*SHOPIFY_APP_URL/,
+    );
     expect(() =>
-      loadEnv({ SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://a.example", APP_ENCRYPTION_KEY: "short" }),
+      loadEnv({
+        SHOPIFY_API_KEY: "k",
+        SHOPIFY_API_SECRET: "s",
+        SHOPIFY_APP_URL: "https://a.example",
+        APP_ENCRYPTION_KEY: "short",
+      }),
     ).toThrow(/APP_ENCRYPTION_KEY must be 32 bytes/);
     expect(() =>
-      loadEnv({ NODE_ENV: "production", SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://a.example" }),
+      loadEnv({
+        NODE_ENV: "production",
+        SHOPIFY_API_KEY: "k",
+        SHOPIFY_API_SECRET: "s",
+        SHOPIFY_APP_URL: "https://a.example",
+      }),
     ).toThrow(/APP_ENCRYPTION_KEY: required in production/);
     const env = loadEnv({ SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://a.example" });
     expect(env.NODE_ENV).toBe("development");
@@ -66,26 +78,45 @@ describe("app configuration", () => {
     expect(() => loadEnv({ ...base, DATABASE_POOL_SIZE: "ten" })).toThrow(/DATABASE_POOL_SIZE/);
     expect(() => loadEnv({ ...base, JOB_HEARTBEAT_SECONDS: "5" })).toThrow(/JOB_HEARTBEAT_SECONDS must be at least 10/);
     expect(() => loadEnv({ ...base, DATABASE_URL: "mysql://h/db" })).toThrow(/DATABASE_URL must be unset, a file: URL/);
-    expect(() => loadEnv({ ...base, JOB_ENGINE: "pg-boss", DATABASE_URL: "file:./x.sqlite" })).toThrow(/pg-boss needs a PostgreSQL DATABASE_URL/);
+    expect(() => loadEnv({ ...base, JOB_ENGINE: "pg-boss", DATABASE_URL: "file:./x.sqlite" })).toThrow(
+      /pg-boss needs a PostgreSQL DATABASE_URL/,
+    );
     const production = { ...base, NODE_ENV: "production", APP_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") };
-    expect(() => loadEnv({ ...production, DATABASE_URL: "file:./prod.sqlite" })).toThrow(/DATABASE_URL: a postgres:\/\/ URL is required in production/);
-    expect(loadEnv({ ...production, DATABASE_URL: "postgres://u@h/db", LOG_LEVEL: "warn" })).toMatchObject({ LOG_LEVEL: "warn" });
+    expect(() => loadEnv({ ...production, DATABASE_URL: "file:./prod.sqlite" })).toThrow(
+      /DATABASE_URL: a postgres:\/\/ URL is required in production/,
+    );
+    expect(loadEnv({ ...production, DATABASE_URL: "postgres://u@h/db", LOG_LEVEL: "warn" })).toMatchObject({
+      LOG_LEVEL: "warn",
+    });
   });
 
   it("the worker and the web server refuse to start with a bad configuration, saying why", () => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" as const, SHOPIFY_API_KEY: "k", SHOPIFY_APP_URL: "not a url" };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production" as const,
+      SHOPIFY_API_KEY: "k",
+      SHOPIFY_APP_URL: "not a url",
+    };
     const tsx = path.join(root, "node_modules/.bin/tsx");
     for (const entry of [["scripts/worker.ts"], ["-e", "import('./app/shopify.server.ts')"]]) {
       const run = spawnSync(tsx, entry, { cwd: root, env, encoding: "utf8", timeout: 60_000 });
       expect(run.status, entry.join(" ")).toBe(1);
-      const line = JSON.parse(run.stderr.trim().split("\n").at(-1)!) as { level: string; msg: string; problems: string[] };
+      const line = JSON.parse(run.stderr.trim().split("\n").at(-1)!) as {
+        level: string;
+        msg: string;
+        problems: string[];
+      };
       expect(line).toMatchObject({ level: "error", msg: "invalid configuration: not starting" });
       expect(line.problems.join("\n")).toMatch(/SHOPIFY_API_SECRET[\s\S]*SHOPIFY_APP_URL/);
     }
   }, 120_000);
 
   it("chooses the database profile from DATABASE_URL", () => {
-    expect(resolveDatabaseTarget("")).toMatchObject({ provider: "sqlite", url: expect.stringMatching(/^file:\/.*dev\.sqlite$/) });
+    expect(resolveDatabaseTarget("")).toMatchObject({
+      provider: "sqlite",
+      url: expect.stringMatching(/^file:\/.*dev\.sqlite$/),
+    });
     expect(resolveDatabaseTarget("file:./x.sqlite").url).toBe(`file:${path.resolve("x.sqlite")}`);
     expect(resolveDatabaseTarget("postgres://u@h/db")).toEqual({ provider: "postgresql", url: "postgres://u@h/db" });
     expect(resolveDatabaseTarget("postgresql://u@h/db").provider).toBe("postgresql");

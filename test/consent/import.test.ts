@@ -17,11 +17,22 @@ async function shopWithKnownCustomer(label: string) {
 describe("CSV import of contacts with consent evidence", () => {
   it("reports invalid numbers, rows without consent and duplicates by row; a dry run writes nothing", async () => {
     const { shop, shopId } = await shopWithKnownCustomer("import-dry");
-    const report = await importContacts(db, shopId, CSV, { mapping, defaultCountry: "US", wording: WORDING, dryRun: true }, shop.clock.now());
+    const report = await importContacts(
+      db,
+      shopId,
+      CSV,
+      { mapping, defaultCountry: "US", wording: WORDING, dryRun: true },
+      shop.clock.now(),
+    );
     expect(report).toEqual({
-      rows: 7, imported: 0, dryRun: true,
+      rows: 7,
+      imported: 0,
+      dryRun: true,
       invalidPhone: [{ row: 4, reason: expect.stringMatching(/not a valid number/) }],
-      noConsent: [{ row: 5, reason: "no consent" }, { row: 6, reason: "no valid consent date" }],
+      noConsent: [
+        { row: 5, reason: "no consent" },
+        { row: 6, reason: "no valid consent date" },
+      ],
       duplicates: [{ row: 7, firstRow: 2 }],
     });
     expect(JSON.stringify(report)).not.toMatch(/555/); // no phone numbers in reports
@@ -30,16 +41,28 @@ describe("CSV import of contacts with consent evidence", () => {
 
   it("imports the valid rows into the ledger with wording and evidence; known numbers join their customer", async () => {
     const { shop, shopId } = await shopWithKnownCustomer("import");
-    const report = await importContacts(db, shopId, CSV, { mapping, defaultCountry: "US", wording: WORDING, fileName: "contacts.csv" }, shop.clock.now());
+    const report = await importContacts(
+      db,
+      shopId,
+      CSV,
+      { mapping, defaultCountry: "US", wording: WORDING, fileName: "contacts.csv" },
+      shop.clock.now(),
+    );
     expect(report.imported).toBe(3);
-    const ledger = await db.consentEvent.findMany({ where: { shopId, source: "IMPORT" }, orderBy: { occurredAt: "asc" } });
+    const ledger = await db.consentEvent.findMany({
+      where: { shopId, source: "IMPORT" },
+      orderBy: { occurredAt: "asc" },
+    });
     expect(ledger.map((e) => [e.phone, e.state, e.wording, e.occurredAt.toISOString()])).toEqual([
       ["+14155550161", "SUBSCRIBED", WORDING, "2026-05-01T10:00:00.000Z"],
       ["+447400123987", "SUBSCRIBED", WORDING, "2026-05-02T00:00:00.000Z"],
       ["+14155550164", "SUBSCRIBED", WORDING, "2026-05-05T00:00:00.000Z"],
     ]);
     expect(ledger[0]!.evidence).toMatchObject({ file: "contacts.csv", row: 2 });
-    const contacts = await db.customer.findMany({ where: { shopId, shopifyId: { startsWith: "contact:" } }, orderBy: { phone: "asc" } });
+    const contacts = await db.customer.findMany({
+      where: { shopId, shopifyId: { startsWith: "contact:" } },
+      orderBy: { phone: "asc" },
+    });
     expect(contacts.map((c) => [c.phone, c.firstName, c.timeZone])).toEqual([
       ["+14155550161", "Ava", "America/New_York"],
       ["+447400123987", "Omar", "Europe/London"],
@@ -51,14 +74,24 @@ describe("CSV import of contacts with consent evidence", () => {
     const { shop, shopId } = await shopWithKnownCustomer("import-fail");
     const faulty = killableDb();
     faulty.killAtWrite(4); // the second contact's consent
-    await expect(importContacts(faulty.db, shopId, CSV, { mapping, defaultCountry: "US", wording: WORDING }, shop.clock.now())).rejects.toThrow(/killed/);
+    await expect(
+      importContacts(faulty.db, shopId, CSV, { mapping, defaultCountry: "US", wording: WORDING }, shop.clock.now()),
+    ).rejects.toThrow(/killed/);
     expect(await db.consentEvent.count({ where: { shopId, source: "IMPORT" } })).toBe(0);
     expect(await db.customer.count({ where: { shopId, shopifyId: { startsWith: "contact:" } } })).toBe(0);
   });
 
   it("refuses a mapping to columns the file does not have, or an import without the consent wording", async () => {
     const { shop, shopId } = await shopWithKnownCustomer("import-bad");
-    await expect(importContacts(db, shopId, CSV, { mapping: { ...mapping, consentAt: "Date" }, wording: WORDING }, shop.clock.now())).rejects.toThrow(ImportError);
+    await expect(
+      importContacts(
+        db,
+        shopId,
+        CSV,
+        { mapping: { ...mapping, consentAt: "Date" }, wording: WORDING },
+        shop.clock.now(),
+      ),
+    ).rejects.toThrow(ImportError);
     await expect(importContacts(db, shopId, CSV, { mapping }, shop.clock.now())).rejects.toThrow(/wording/);
   });
 });

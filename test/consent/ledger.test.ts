@@ -9,7 +9,9 @@ type State = "subscribed" | "unsubscribed" | "pending" | "not_subscribed";
 
 function permutations<T>(items: T[]): T[][] {
   if (items.length <= 1) return [items];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 /** Consent facts as Shopify sends them on customers/update, each with its own consent time. */
@@ -18,7 +20,10 @@ async function deliverInOrder(label: string, facts: { state: State; day: number 
   const start = shop.clock.now().getTime();
   for (const f of facts) {
     const at = new Date(start + f.day * DAY);
-    await shop.deliver("customers/update", customerPayload({ id: 4242, phone: "+14155550188", smsState: f.state, consentAt: at, updatedAt: at }));
+    await shop.deliver(
+      "customers/update",
+      customerPayload({ id: 4242, phone: "+14155550188", smsState: f.state, consentAt: at, updatedAt: at }),
+    );
   }
   const customer = await db.customer.findFirstOrThrow({ where: { shopifyId: "4242", shop: { domain: shop.domain } } });
   const ledger = await db.consentEvent.findMany({ where: { customerId: customer.id }, orderBy: { occurredAt: "asc" } });
@@ -26,10 +31,40 @@ async function deliverInOrder(label: string, facts: { state: State; day: number 
 }
 
 const SEQUENCES: { name: string; facts: { state: State; day: number }[]; expected: string }[] = [
-  { name: "opt in, opt out, opt in again", facts: [{ state: "subscribed", day: 0 }, { state: "unsubscribed", day: 1 }, { state: "subscribed", day: 2 }], expected: "SUBSCRIBED" },
-  { name: "opt in, then out", facts: [{ state: "subscribed", day: 0 }, { state: "unsubscribed", day: 3 }], expected: "UNSUBSCRIBED" },
-  { name: "pending (double opt-in sent), then confirmed", facts: [{ state: "pending", day: 0 }, { state: "subscribed", day: 1 }], expected: "SUBSCRIBED" },
-  { name: "never asked, then opted in, then pending again", facts: [{ state: "not_subscribed", day: 0 }, { state: "subscribed", day: 1 }, { state: "pending", day: 2 }], expected: "PENDING" },
+  {
+    name: "opt in, opt out, opt in again",
+    facts: [
+      { state: "subscribed", day: 0 },
+      { state: "unsubscribed", day: 1 },
+      { state: "subscribed", day: 2 },
+    ],
+    expected: "SUBSCRIBED",
+  },
+  {
+    name: "opt in, then out",
+    facts: [
+      { state: "subscribed", day: 0 },
+      { state: "unsubscribed", day: 3 },
+    ],
+    expected: "UNSUBSCRIBED",
+  },
+  {
+    name: "pending (double opt-in sent), then confirmed",
+    facts: [
+      { state: "pending", day: 0 },
+      { state: "subscribed", day: 1 },
+    ],
+    expected: "SUBSCRIBED",
+  },
+  {
+    name: "never asked, then opted in, then pending again",
+    facts: [
+      { state: "not_subscribed", day: 0 },
+      { state: "subscribed", day: 1 },
+      { state: "pending", day: 2 },
+    ],
+    expected: "PENDING",
+  },
 ];
 
 describe("the consent ledger from Shopify's sms_marketing_consent", () => {
@@ -55,9 +90,18 @@ describe("the consent ledger from Shopify's sms_marketing_consent", () => {
     await shop.deliver("orders/create", order);
     await shop.deliver("orders/create", order);
     await shop.deliver("orders/updated", order);
-    const row = await db.customer.findFirstOrThrow({ where: { shopifyId: String(customer.id), shop: { domain: shop.domain } } });
+    const row = await db.customer.findFirstOrThrow({
+      where: { shopifyId: String(customer.id), shop: { domain: shop.domain } },
+    });
     const ledger = await db.consentEvent.findMany({ where: { customerId: row.id } });
-    expect(ledger).toEqual([expect.objectContaining({ state: "SUBSCRIBED", source: "CHECKOUT", optInLevel: "single_opt_in", wording: disclosure })]);
+    expect(ledger).toEqual([
+      expect.objectContaining({
+        state: "SUBSCRIBED",
+        source: "CHECKOUT",
+        optInLevel: "single_opt_in",
+        wording: disclosure,
+      }),
+    ]);
     expect(row.smsConsent).toBe("SUBSCRIBED");
   });
 });

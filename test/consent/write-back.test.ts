@@ -15,7 +15,9 @@ const adminApi = interceptAdminApi((call) =>
     ? { data: { shop: { id: "gid://shopify/Shop/77" } } }
     : call.query.includes("metafieldsSet")
       ? { data: { metafieldsSet: { metafields: [{ id: "gid://shopify/Metafield/1" }], userErrors: [] } } }
-      : { data: { customerSmsMarketingConsentUpdate: { customer: { id: "gid://shopify/Customer/1" }, userErrors: [] } } },
+      : {
+          data: { customerSmsMarketingConsentUpdate: { customer: { id: "gid://shopify/Customer/1" }, userErrors: [] } },
+        },
 );
 afterAll(() => adminApi.restore());
 
@@ -39,12 +41,25 @@ describe("consent changed in the app is written back to Shopify", () => {
     expect(calls[0]!.variables).toEqual({
       input: {
         customerId: `gid://shopify/Customer/${customer.id}`,
-        smsMarketingConsent: { marketingState: "UNSUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: shop.clock.now().toISOString() },
+        smsMarketingConsent: {
+          marketingState: "UNSUBSCRIBED",
+          marketingOptInLevel: "SINGLE_OPT_IN",
+          consentUpdatedAt: shop.clock.now().toISOString(),
+        },
       },
     });
 
     // Shopify then sends customers/update with the state and time we wrote.
-    const echo = { ...customer, updated_at: shop.clock.now().toISOString(), sms_marketing_consent: { state: "unsubscribed", opt_in_level: "single_opt_in", consent_updated_at: shop.clock.now().toISOString(), consent_collected_from: "OTHER" } };
+    const echo = {
+      ...customer,
+      updated_at: shop.clock.now().toISOString(),
+      sms_marketing_consent: {
+        state: "unsubscribed",
+        opt_in_level: "single_opt_in",
+        consent_updated_at: shop.clock.now().toISOString(),
+        consent_collected_from: "OTHER",
+      },
+    };
     await shop.deliver("customers/update", echo);
     const ledger = await db.consentEvent.findMany({ where: { shopId }, orderBy: { occurredAt: "asc" } });
     expect(ledger.map((e) => [e.state, e.source])).toEqual([
@@ -61,11 +76,22 @@ describe("the checkout extension's disclosure comes from the app's settings", ()
     const { id: shopId } = await ensureShop(db, shop.domain);
     await installOfflineSession(shop.domain);
     adminApi.shop(shop.domain);
-    const wording = "Texts from Northbean: offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
+    const wording =
+      "Texts from Northbean: offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
     await db.shopSettings.update({ where: { shopId }, data: { disclosureText: wording } });
     await publishDisclosure({ db, admin: shopifyAdminGraphql }, shopId);
     const set = adminApi.calls.filter((c) => c.shop === shop.domain && c.query.includes("metafieldsSet"));
     expect(set).toHaveLength(1);
-    expect(set[0]!.variables).toEqual({ metafields: [{ ownerId: "gid://shopify/Shop/77", namespace: "$app:sms", key: "disclosure", type: "multi_line_text_field", value: wording }] });
+    expect(set[0]!.variables).toEqual({
+      metafields: [
+        {
+          ownerId: "gid://shopify/Shop/77",
+          namespace: "$app:sms",
+          key: "disclosure",
+          type: "multi_line_text_field",
+          value: wording,
+        },
+      ],
+    });
   });
 });

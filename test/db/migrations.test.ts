@@ -10,18 +10,38 @@ const provider = inject("databaseProvider");
 describe(`migrations on ${provider}`, () => {
   it("applied to this run's database: the app's client reads and writes every area", async () => {
     expect(resolveDatabaseTarget().provider).toBe(provider);
-    const shop = await db.shop.create({ data: { domain: `migr-${Date.now()}.myshopify.com`, settings: { create: {} } } });
+    const shop = await db.shop.create({
+      data: { domain: `migr-${Date.now()}.myshopify.com`, settings: { create: {} } },
+    });
     const customer = await db.customer.create({
       data: { shopId: shop.id, shopifyId: "1", phone: "+14155550100", smsConsent: "SUBSCRIBED" },
     });
     await db.consentEvent.create({
-      data: { shopId: shop.id, customerId: customer.id, phone: customer.phone, state: "SUBSCRIBED", source: "CHECKOUT", occurredAt: new Date() },
+      data: {
+        shopId: shop.id,
+        customerId: customer.id,
+        phone: customer.phone,
+        state: "SUBSCRIBED",
+        source: "CHECKOUT",
+        occurredAt: new Date(),
+      },
     });
     const segment = await db.segment.create({
-      data: { shopId: shop.id, key: "sms-subscriber", name: "SMS subscribers", kind: "BUILT_IN", definition: { condition: "sms_subscribed" } },
+      data: {
+        shopId: shop.id,
+        key: "sms-subscriber",
+        name: "SMS subscribers",
+        kind: "BUILT_IN",
+        definition: { condition: "sms_subscribed" },
+      },
     });
-    await db.segmentMembership.create({ data: { segmentId: segment.id, customerId: customer.id, shopId: shop.id, enteredAt: new Date() } });
-    const loaded = await db.shop.findUniqueOrThrow({ where: { id: shop.id }, include: { settings: true, customers: true } });
+    await db.segmentMembership.create({
+      data: { segmentId: segment.id, customerId: customer.id, shopId: shop.id, enteredAt: new Date() },
+    });
+    const loaded = await db.shop.findUniqueOrThrow({
+      where: { id: shop.id },
+      include: { settings: true, customers: true },
+    });
     expect(loaded.settings?.quietHoursStartMinute).toBe(20 * 60);
     expect(loaded.customers[0]?.smsConsent).toBe("SUBSCRIBED");
     await db.shop.delete({ where: { id: shop.id } });
@@ -44,7 +64,9 @@ describe(`migrations on ${provider}`, () => {
 
   it("the drift check sees a schema the migrations do not produce", async () => {
     expect((await migrationDrift(provider)).differences).toEqual([]);
-    const tampered = await migrationDrift(provider, (db) => db.exec(`ALTER TABLE "Customer" ADD COLUMN "unplanned" TEXT`));
+    const tampered = await migrationDrift(provider, (db) =>
+      db.exec(`ALTER TABLE "Customer" ADD COLUMN "unplanned" TEXT`),
+    );
     expect(tampered.differences).toEqual([expect.stringMatching(/not in schema\.prisma:.*Customer\.unplanned/)]);
   });
 });

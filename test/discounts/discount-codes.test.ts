@@ -9,13 +9,32 @@ import { installOfflineSession, interceptAdminApi } from "../support/admin-api";
 let refuse = false;
 const adminApi = interceptAdminApi(() =>
   refuse
-    ? { data: { discountCodeBasicCreate: { codeDiscountNode: null, userErrors: [{ field: ["basicCodeDiscount", "code"], code: "TAKEN", message: "Code must be unique" }] } } }
-    : { data: { discountCodeBasicCreate: { codeDiscountNode: { id: `gid://shopify/DiscountCodeNode/${900 + adminApi.calls.length}` }, userErrors: [] } } },
+    ? {
+        data: {
+          discountCodeBasicCreate: {
+            codeDiscountNode: null,
+            userErrors: [{ field: ["basicCodeDiscount", "code"], code: "TAKEN", message: "Code must be unique" }],
+          },
+        },
+      }
+    : {
+        data: {
+          discountCodeBasicCreate: {
+            codeDiscountNode: { id: `gid://shopify/DiscountCodeNode/${900 + adminApi.calls.length}` },
+            userErrors: [],
+          },
+        },
+      },
 );
 afterAll(() => adminApi.restore());
 
 let phone = 3000 + (process.pid % 6000);
-const shopper = (shop: TestShop) => customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` });
+const shopper = (shop: TestShop) =>
+  customerPayload({
+    updatedAt: shop.clock.now(),
+    smsState: "subscribed",
+    phone: `+1415555${String(++phone).padStart(4, "0")}`,
+  });
 
 /** Post-purchase flow on, its offer carrying {{ discount_code }}. */
 async function postPurchaseShop(label: string) {
@@ -42,21 +61,39 @@ describe("discount codes through the Admin API", () => {
     expect(calls[0]!.accessToken).toBe("shpat_test_token");
     expect(calls[0]!.query).toContain("discountCodeBasicCreate");
     const input = (calls[0]!.variables as { basicCodeDiscount: Record<string, unknown> }).basicCodeDiscount;
-    expect(input).toMatchObject({ title: "SMS: Post-purchase: repeat-buyer offer", context: { all: "ALL" }, customerGets: { value: { percentage: 0.1 }, items: { all: true } }, appliesOncePerCustomer: true });
+    expect(input).toMatchObject({
+      title: "SMS: Post-purchase: repeat-buyer offer",
+      context: { all: "ALL" },
+      customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+      appliesOncePerCustomer: true,
+    });
     const code = String(input.code);
     expect(code).toMatch(/^SMS[0-9A-F]{8}$/);
-    expect(await db.discountCode.findFirstOrThrow({ where: { shopId } })).toMatchObject({ code, shopifyId: "gid://shopify/DiscountCodeNode/901" });
+    expect(await db.discountCode.findFirstOrThrow({ where: { shopId } })).toMatchObject({
+      code,
+      shopifyId: "gid://shopify/DiscountCodeNode/901",
+    });
 
     const bodies = (await db.message.findMany({ where: { shopId } })).map((m) => m.body);
     expect(bodies).toHaveLength(2);
     for (const body of bodies) expect(body).toContain(`Come back for more: ${code}`);
 
     // Redemptions: recounted from orders, so a redelivered or updated order counts once.
-    const redeemed = { ...orderPayload({ customer: ava, at: shop.clock.now(), total: "45.00" }), discount_codes: [{ code, amount: "5.00", type: "percentage" }] };
+    const redeemed = {
+      ...orderPayload({ customer: ava, at: shop.clock.now(), total: "45.00" }),
+      discount_codes: [{ code, amount: "5.00", type: "percentage" }],
+    };
     await shop.deliver("orders/create", redeemed);
-    await shop.deliver("orders/updated", { ...redeemed, updated_at: new Date(shop.clock.now().getTime() + 1000).toISOString() });
+    await shop.deliver("orders/updated", {
+      ...redeemed,
+      updated_at: new Date(shop.clock.now().getTime() + 1000).toISOString(),
+    });
     expect((await db.discountCode.findFirstOrThrow({ where: { shopId } })).redemptions).toBe(1);
-    await shop.deliver("orders/cancelled", { ...redeemed, cancelled_at: shop.clock.now().toISOString(), updated_at: new Date(shop.clock.now().getTime() + 2000).toISOString() });
+    await shop.deliver("orders/cancelled", {
+      ...redeemed,
+      cancelled_at: shop.clock.now().toISOString(),
+      updated_at: new Date(shop.clock.now().getTime() + 2000).toISOString(),
+    });
     expect((await db.discountCode.findFirstOrThrow({ where: { shopId } })).redemptions).toBe(0);
   });
 

@@ -27,7 +27,9 @@ describe("campaigns in Chromium", () => {
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     await when.fill(`${tomorrow}T10:00`);
     // The estimate follows the chosen time: at 10:00 UTC it is night in San Francisco, day in Kuala Lumpur.
-    await page.getByText(`At ${formatDateTime(`${tomorrow}T10:00:00Z`, "UTC")}: 3 held for quiet hours`).waitFor({ timeout: 15_000 });
+    await page
+      .getByText(`At ${formatDateTime(`${tomorrow}T10:00:00Z`, "UTC")}: 3 held for quiet hours`)
+      .waitFor({ timeout: 15_000 });
     await screenshot(page, "campaign-compose");
 
     await page.getByRole("button", { name: "Schedule campaign" }).click();

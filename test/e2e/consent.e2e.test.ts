@@ -8,7 +8,6 @@ import { customerPayload, orderPayload } from "../support/fixtures";
 import { CONTACTS_CSV as CSV, WORDING } from "../support/contacts-csv";
 import { adminInBrowser, screenshot } from "./harness";
 
-
 /** Two days ago a subscribed shopper got the abandoned-checkout text, clicked it and ordered: the home page has numbers. */
 async function seedActivity(domain: string) {
   const shop = new TestShop(domain, new Date(Math.floor(Date.now() / DAY) * DAY - 2 * DAY + 17 * HOUR));
@@ -38,7 +37,9 @@ describe("home, consent and settings in Chromium", () => {
     await screenshot(page, "ops-home");
 
     await page.goto(`${app.url}/app/consent/import`);
-    await page.locator('input[type="file"]').setInputFiles({ name: "subscribers.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "subscribers.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
     await page.getByRole("button", { name: "Continue" }).click();
     await page.getByText("Columns of subscribers.csv").waitFor();
     expect(await page.getByLabel("Phone number").inputValue()).toBe("Phone");
@@ -46,7 +47,8 @@ describe("home, consent and settings in Chromium", () => {
     await page.getByLabel("Country for numbers without a country code").fill("US");
     await page.getByRole("button", { name: "Check the file (dry run)" }).click();
     await page.getByText("Dry run: 3 of 7 rows can be imported").waitFor();
-    for (const problem of ["Invalid number", "No consent", "Duplicate", "same number as row 2"]) expect(await page.getByRole("cell", { name: problem, exact: true }).first().isVisible()).toBe(true);
+    for (const problem of ["Invalid number", "No consent", "Duplicate", "same number as row 2"])
+      expect(await page.getByRole("cell", { name: problem, exact: true }).first().isVisible()).toBe(true);
     await screenshot(page, "ops-import-report");
 
     await page.getByRole("button", { name: "Import 3 contacts" }).click();
@@ -54,7 +56,8 @@ describe("home, consent and settings in Chromium", () => {
     await page.getByRole("link", { name: "See them in the ledger" }).click();
     await page.waitForURL(/\/app\/consent\?source=IMPORT/);
     await page.getByRole("link", { name: "+1415•••0161" }).waitFor();
-    for (const phone of ["+4474••••3987", "+1415•••0164"]) expect(await page.getByRole("link", { name: phone }).isVisible()).toBe(true);
+    for (const phone of ["+4474••••3987", "+1415•••0164"])
+      expect(await page.getByRole("link", { name: phone }).isVisible()).toBe(true);
     expect(await page.content()).not.toContain("447400123987"); // masked everywhere on screen, evidence included
     await screenshot(page, "ops-consent");
   }, 90_000);

@@ -14,7 +14,10 @@ async function shopWithWelcomeTexts() {
   const { id: shopId } = await ensureShop(db, shop.domain);
   await db.flow.update({ where: { shopId_key: { shopId, key: "welcome" } }, data: { enabled: true } });
   for (const phone of ["+14155557701", "+14155557702"]) {
-    await shop.deliver("customers/create", customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone }));
+    await shop.deliver(
+      "customers/create",
+      customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone }),
+    );
   }
   return shop;
 }
@@ -29,7 +32,13 @@ describe("flows in Chromium", () => {
     await page.getByRole("heading", { name: "Built-in flows" }).waitFor();
     const row = page.getByRole("row").filter({ hasText: "Abandoned checkout reminder" });
     expect(await row.getByText("Off", { exact: true }).isVisible()).toBe(true);
-    expect(await page.getByRole("row").filter({ hasText: "Welcome new subscribers" }).getByRole("cell", { name: "2", exact: true }).count()).toBeGreaterThan(0);
+    expect(
+      await page
+        .getByRole("row")
+        .filter({ hasText: "Welcome new subscribers" })
+        .getByRole("cell", { name: "2", exact: true })
+        .count(),
+    ).toBeGreaterThan(0);
 
     await row.getByRole("button", { name: "Turn on Abandoned checkout reminder" }).click();
     const dialog = page.getByRole("dialog");
@@ -41,7 +50,12 @@ describe("flows in Chromium", () => {
     await row.getByRole("button", { name: "Turn off Abandoned checkout reminder" }).waitFor();
     const shopId = (await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } })).id;
     // The badge turns at once; the save lands a moment later.
-    await expect.poll(async () => (await db.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key: "abandoned-checkout" } } })).enabled).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await db.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key: "abandoned-checkout" } } })).enabled,
+      )
+      .toBe(true);
     await screenshot(page, "flows-list");
 
     await row.getByRole("link", { name: "Edit Abandoned checkout reminder" }).click();

@@ -25,7 +25,8 @@ async function seedStore(shop: TestShop) {
       smsState: "subscribed",
     });
     await shop.deliver("customers/create", customer);
-    for (let i = 0; i < s.orders; i++) await shop.deliver("orders/create", orderPayload({ customer, at: new Date(now.getTime() - (i + 1) * DAY) }));
+    for (let i = 0; i < s.orders; i++)
+      await shop.deliver("orders/create", orderPayload({ customer, at: new Date(now.getTime() - (i + 1) * DAY) }));
   }
 }
 
@@ -65,7 +66,9 @@ describe("segments in Chromium", () => {
     await shop.work();
     const members = page.locator(".Polaris-IndexTable").getByRole("row").filter({ hasText: "Shopper" });
     await members.nth(1).waitFor({ timeout: 15_000 });
-    expect(await page.getByText("Customers who have placed at least 2 orders and live in TX, US.").isVisible()).toBe(true);
+    expect(await page.getByText("Customers who have placed at least 2 orders and live in TX, US.").isVisible()).toBe(
+      true,
+    );
     expect((await members.allTextContents()).map((t) => t.split(" Shopper")[0]).sort()).toEqual(["Ana", "Hal"]);
     expect(await page.getByText("+1512•••0101").isVisible()).toBe(true);
     await screenshot(page, "segment-page");

@@ -24,16 +24,35 @@ const appUrl = () => process.env.SHOPIFY_APP_URL!.replace(/\/$/, "");
 let server: Awaited<ReturnType<typeof startWebhookServer>>;
 let shop: TestShop;
 let messageId: string;
-const customer = customerPayload({ id: 5551001, updatedAt: new Date(Date.now() - DAY), smsState: "subscribed", phone: "+14155550177", firstName: "Rosalind", lastName: "Quartermaine" });
+const customer = customerPayload({
+  id: 5551001,
+  updatedAt: new Date(Date.now() - DAY),
+  smsState: "subscribed",
+  phone: "+14155550177",
+  firstName: "Rosalind",
+  lastName: "Quartermaine",
+});
 
 beforeAll(async () => {
   server = await startWebhookServer();
   shop = new TestShop(uniqueShop("bad-input"));
   const { id: shopId } = await ensureShop(db, shop.domain);
-  await testProviders.useTwilio(shopId, TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: "http://127.0.0.1:9" }));
+  await testProviders.useTwilio(
+    shopId,
+    TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: "http://127.0.0.1:9" }),
+  );
   await shop.deliver("customers/create", customer);
   const c = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } });
-  messageId = (await scheduleMessage(shop.deps, { shopId, customerId: c.id, body: "Hello", purpose: "marketing", idempotencyKey: "bad-input", dueAt: new Date(Date.now() + DAY) })).id;
+  messageId = (
+    await scheduleMessage(shop.deps, {
+      shopId,
+      customerId: c.id,
+      body: "Hello",
+      purpose: "marketing",
+      idempotencyKey: "bad-input",
+      dueAt: new Date(Date.now() + DAY),
+    })
+  ).id;
 });
 afterAll(() => server.close());
 
@@ -53,19 +72,38 @@ async function rowCounts() {
 }
 
 /** As Remix serves it: a Response thrown by authentication is the answer. */
-const answer = (p: Promise<Response>) => p.catch((thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)));
-const post = (path: string, body: string, headers: Record<string, string>) => fetch(`${server.url}${path}`, { method: "POST", body, headers });
+const answer = (p: Promise<Response>) =>
+  p.catch((thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)));
+const post = (path: string, body: string, headers: Record<string, string>) =>
+  fetch(`${server.url}${path}`, { method: "POST", body, headers });
 const webhookHeaders = (body: string, o: { secret?: string; topic?: string } = {}) =>
-  Object.fromEntries(signedWebhook(o.topic ?? "orders/create", undefined, { shop: shop.domain, rawBody: body, secret: o.secret }).headers);
+  Object.fromEntries(
+    signedWebhook(o.topic ?? "orders/create", undefined, { shop: shop.domain, rawBody: body, secret: o.secret })
+      .headers,
+  );
 const routeArgs = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 const order = () => JSON.stringify(orderPayload({ id: 8800001, customer, at: new Date() }));
 
 /** The admin's /app loader: data means it let the request in (answered 200 here), a thrown Response is the refusal. */
 const adminRequest = (token: string) =>
-  answer(adminApp(routeArgs(new Request(`${appUrl()}/app?shop=${shop.domain}`, { headers: { Authorization: `Bearer ${token}` } }))).then(() => new Response("let in")));
+  answer(
+    adminApp(
+      routeArgs(new Request(`${appUrl()}/app?shop=${shop.domain}`, { headers: { Authorization: `Bearer ${token}` } })),
+    ).then(() => new Response("let in")),
+  );
 
-const cases: { name: string; status: number[]; send: () => Promise<Response>; reason?: RegExp; inboxRejectedRow?: boolean }[] = [
-  { name: "webhook with a wrong HMAC", status: [401], send: () => post("/webhooks/orders", order(), webhookHeaders(order(), { secret: "not-the-app-secret" })) },
+const cases: {
+  name: string;
+  status: number[];
+  send: () => Promise<Response>;
+  reason?: RegExp;
+  inboxRejectedRow?: boolean;
+}[] = [
+  {
+    name: "webhook with a wrong HMAC",
+    status: [401],
+    send: () => post("/webhooks/orders", order(), webhookHeaders(order(), { secret: "not-the-app-secret" })),
+  },
   {
     name: "webhook without its HMAC header",
     status: [400, 401],
@@ -83,7 +121,14 @@ const cases: { name: string; status: number[]; send: () => Promise<Response>; re
     },
   },
   // Signed correctly, so it really came from Shopify: kept as a REJECTED inbox row for inspection, never processed.
-  { name: "webhook with malformed JSON", status: [400], reason: /malformed JSON/, inboxRejectedRow: true, send: () => post("/webhooks/orders", '{"id": 8800002, "customer": {', webhookHeaders('{"id": 8800002, "customer": {')) },
+  {
+    name: "webhook with malformed JSON",
+    status: [400],
+    reason: /malformed JSON/,
+    inboxRejectedRow: true,
+    send: () =>
+      post("/webhooks/orders", '{"id": 8800002, "customer": {', webhookHeaders('{"id": 8800002, "customer": {')),
+  },
   {
     name: "webhook with a 5 MB body",
     status: [413],
@@ -99,7 +144,12 @@ const cases: { name: string; status: number[]; send: () => Promise<Response>; re
     status: [404],
     send: () => {
       const url = `${appUrl()}/twilio/inbound/no-such-shop.myshopify.com`;
-      return twilioInbound(routeArgs(twilioCallback(url, authToken, { From: customer.phone!, Body: "STOP", MessageSid: `SM${"1".repeat(32)}` }), { shop: "no-such-shop.myshopify.com" }));
+      return twilioInbound(
+        routeArgs(
+          twilioCallback(url, authToken, { From: customer.phone!, Body: "STOP", MessageSid: `SM${"1".repeat(32)}` }),
+          { shop: "no-such-shop.myshopify.com" },
+        ),
+      );
     },
   },
   {
@@ -107,23 +157,64 @@ const cases: { name: string; status: number[]; send: () => Promise<Response>; re
     status: [403],
     send: () => {
       const url = `${appUrl()}/twilio/inbound/${shop.domain}`;
-      return twilioInbound(routeArgs(twilioCallback(url, "forged-token-forged-token-forged", { From: customer.phone!, Body: "STOP", MessageSid: `SM${"2".repeat(32)}` }), { shop: shop.domain }));
+      return twilioInbound(
+        routeArgs(
+          twilioCallback(url, "forged-token-forged-token-forged", {
+            From: customer.phone!,
+            Body: "STOP",
+            MessageSid: `SM${"2".repeat(32)}`,
+          }),
+          { shop: shop.domain },
+        ),
+      );
     },
   },
   {
     name: "Twilio status callback with a forged signature",
     status: [403],
-    send: () => twilioStatus(routeArgs(twilioCallback(`${appUrl()}/twilio/status/${messageId}`, "forged-token-forged-token-forged", { MessageSid: `SM${"3".repeat(32)}`, MessageStatus: "delivered" }), { messageId })),
+    send: () =>
+      twilioStatus(
+        routeArgs(
+          twilioCallback(`${appUrl()}/twilio/status/${messageId}`, "forged-token-forged-token-forged", {
+            MessageSid: `SM${"3".repeat(32)}`,
+            MessageStatus: "delivered",
+          }),
+          { messageId },
+        ),
+      ),
   },
   {
     name: "app proxy sign-up with a forged signature",
     status: [400, 401],
-    send: () => answer(restockProxy(routeArgs(appProxyRequest("/proxy/restock", shop.domain, { phone: customer.phone!, variant_id: "1", consent: "on" }, { secret: "not-the-app-secret" })))),
+    send: () =>
+      answer(
+        restockProxy(
+          routeArgs(
+            appProxyRequest(
+              "/proxy/restock",
+              shop.domain,
+              { phone: customer.phone!, variant_id: "1", consent: "on" },
+              { secret: "not-the-app-secret" },
+            ),
+          ),
+        ),
+      ),
   },
   {
     name: "app proxy sign-up for an unknown shop",
     status: [404],
-    send: () => answer(restockProxy(routeArgs(appProxyRequest("/proxy/restock", "no-such-shop.myshopify.com", { phone: customer.phone!, variant_id: "1", consent: "on" })))),
+    send: () =>
+      answer(
+        restockProxy(
+          routeArgs(
+            appProxyRequest("/proxy/restock", "no-such-shop.myshopify.com", {
+              phone: customer.phone!,
+              variant_id: "1",
+              consent: "on",
+            }),
+          ),
+        ),
+      ),
   },
   {
     name: "admin request with a session token signed by someone else",
@@ -156,6 +247,8 @@ describe("bad input is refused with the right status and writes nothing", () => 
   });
 
   it("prints the table", () => {
-    console.log(`faults: ${cases.length} kinds of bad input (forged HMAC / Twilio / app-proxy / session-token signatures, missing headers, malformed JSON, 5 MB body, unknown shops): all refused, 0 rows written\n  ${observed.join("\n  ")}`);
+    console.log(
+      `faults: ${cases.length} kinds of bad input (forged HMAC / Twilio / app-proxy / session-token signatures, missing headers, malformed JSON, 5 MB body, unknown shops): all refused, 0 rows written\n  ${observed.join("\n  ")}`,
+    );
   });
 });

@@ -11,7 +11,13 @@ import { testProviders, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
 import { startWebhookServer } from "../support/routes";
 import { startTwilioServer } from "../support/twilio-server";
-import { accountSid, authToken, launchTestCampaign, seedCampaignShop, sendsPerRecipient } from "./support/campaign-shop";
+import {
+  accountSid,
+  authToken,
+  launchTestCampaign,
+  seedCampaignShop,
+  sendsPerRecipient,
+} from "./support/campaign-shop";
 import { sleep, spawnWorker, stopWorker, waitFor, type Worker } from "./support/child-worker";
 
 const MESSAGES = Number(process.env.FAULT_MESSAGES) || 1000;
@@ -59,14 +65,32 @@ describe("PostgreSQL restarts mid-run", () => {
     };
     for (let i = 0; i < 2; i++) workers.push(supervised());
     await Promise.all(workers.map((w) => w.ready));
-    await launchTestCampaign({ db, queue, clock: systemClock, providers: testProviders, pacer: new SendPacer(), appUrl: "https://sms-app.example" }, shopId, segmentId);
+    await launchTestCampaign(
+      {
+        db,
+        queue,
+        clock: systemClock,
+        providers: testProviders,
+        pacer: new SendPacer(),
+        appUrl: "https://sms-app.example",
+      },
+      shopId,
+      segmentId,
+    );
 
     // Shopify keeps delivering (and, like Shopify, retries what was not answered 2xx).
     const statuses: number[] = [];
     const posting = (async () => {
       for (let i = 0; i < WEBHOOKS; i += 4) {
         const batch = Array.from({ length: Math.min(4, WEBHOOKS - i) }, (_, j) => {
-          const customer = customerPayload({ id: 6_600_000 + i + j, updatedAt: new Date(), smsState: "subscribed", phone: `+447401${String(i + j).padStart(6, "0")}`, firstName: "Ottoline", lastName: "Vasquez-Brandt" });
+          const customer = customerPayload({
+            id: 6_600_000 + i + j,
+            updatedAt: new Date(),
+            smsState: "subscribed",
+            phone: `+447401${String(i + j).padStart(6, "0")}`,
+            firstName: "Ottoline",
+            lastName: "Vasquez-Brandt",
+          });
           return deliver(signWebhook(web.url, API_SECRET_KEY, storefront, "customers/create", customer), 12);
         });
         statuses.push(...(await Promise.all(batch)));
@@ -87,7 +111,11 @@ describe("PostgreSQL restarts mid-run", () => {
       return sent === MESSAGES && processed === WEBHOOKS;
     }, 20 * 60_000);
     const seconds = Math.round((Date.now() - started) / 1000);
-    const inbox = await db.webhookInbox.groupBy({ by: ["status"], where: { shopDomain: storefront }, _count: { _all: true } });
+    const inbox = await db.webhookInbox.groupBy({
+      by: ["status"],
+      where: { shopDomain: storefront },
+      _count: { _all: true },
+    });
     const messages = await db.message.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } });
     expect(done, JSON.stringify({ inbox, messages })).toBe(true);
 

@@ -3,7 +3,13 @@ import db from "../../app/db.server";
 import { MINUTE } from "../../app/clock";
 import { TestShop } from "../support/app";
 import { startTwilioServer, twilioError, type Fault } from "../support/twilio-server";
-import { accountSid, authToken, launchTestCampaign, seedCampaignShop, sendsPerRecipient } from "./support/campaign-shop";
+import {
+  accountSid,
+  authToken,
+  launchTestCampaign,
+  seedCampaignShop,
+  sendsPerRecipient,
+} from "./support/campaign-shop";
 
 const MESSAGES = 300;
 const OUTAGE_REQUESTS = 240;
@@ -11,7 +17,7 @@ const TIMEOUT_MS = 300;
 
 // A seeded random, so a failure can be replayed.
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 /**
  * The provider for its first OUTAGE_REQUESTS requests (sends and lookups alike): rate
@@ -58,7 +64,10 @@ describe("the SMS provider fails for a while, then recovers", () => {
       shop.clock.advance(5 * MINUTE);
     }
 
-    const messages = await db.message.findMany({ where: { shopId }, select: { phone: true, status: true, error: true, attempts: true } });
+    const messages = await db.message.findMany({
+      where: { shopId },
+      select: { phone: true, status: true, error: true, attempts: true },
+    });
     const perNumber = sendsPerRecipient(twilio.received);
     const byStatus: Record<string, typeof messages> = {};
     for (const m of messages) (byStatus[m.status] ??= []).push(m);
@@ -69,7 +78,10 @@ describe("the SMS provider fails for a while, then recovers", () => {
     const duplicated = [...perNumber.values()].filter((n) => n > 1).length;
     expect(duplicated).toBe(0);
     // Each SENT message is at the provider exactly once.
-    const sentPhones = await db.message.findMany({ where: { shopId, status: "SENT" }, select: { customer: { select: { phone: true } } } });
+    const sentPhones = await db.message.findMany({
+      where: { shopId, status: "SENT" },
+      select: { customer: { select: { phone: true } } },
+    });
     for (const m of sentPhones) expect(perNumber.get(m.customer!.phone!)).toBe(1);
     const retried = messages.filter((m) => m.attempts > 1).length;
     console.log(

@@ -14,7 +14,7 @@ const START = new Date("2026-01-05T09:00:00Z");
 
 // Seeded, so a failing order can be replayed.
 let seed = 2026;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 /** The simulated store's webhooks, in the order Shopify produced them, each with its delivery id. */
 function storeHistory(): (SimEvent & { webhookId: string })[] {
@@ -25,14 +25,23 @@ function storeHistory(): (SimEvent & { webhookId: string })[] {
 }
 
 /** Posts signed deliveries over HTTP, `concurrency` at a time; returns the statuses. */
-async function post(url: string, shop: string, deliveries: (SimEvent & { webhookId: string })[], concurrency: number): Promise<number[]> {
+async function post(
+  url: string,
+  shop: string,
+  deliveries: (SimEvent & { webhookId: string })[],
+  concurrency: number,
+): Promise<number[]> {
   const statuses: number[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < deliveries.length) {
         const e = deliveries[next++]!;
-        statuses.push(await deliver(signWebhook(url, API_SECRET_KEY, shop, e.topic, e.payload, { webhookId: e.webhookId, triggeredAt: e.at })));
+        statuses.push(
+          await deliver(
+            signWebhook(url, API_SECRET_KEY, shop, e.topic, e.payload, { webhookId: e.webhookId, triggeredAt: e.at }),
+          ),
+        );
       }
     }),
   );
@@ -46,17 +55,42 @@ async function finalState(shop: TestShop) {
     where: { shopId },
     orderBy: { shopifyId: "asc" },
     select: {
-      shopifyId: true, email: true, phone: true, firstName: true, lastName: true, countryCode: true, timeZone: true, tags: true,
-      smsConsent: true, smsConsentAt: true, ordersCount: true, totalSpent: true, firstOrderAt: true, lastOrderAt: true, deletedAt: true, shopifyUpdatedAt: true,
+      shopifyId: true,
+      email: true,
+      phone: true,
+      firstName: true,
+      lastName: true,
+      countryCode: true,
+      timeZone: true,
+      tags: true,
+      smsConsent: true,
+      smsConsentAt: true,
+      ordersCount: true,
+      totalSpent: true,
+      firstOrderAt: true,
+      lastOrderAt: true,
+      deletedAt: true,
+      shopifyUpdatedAt: true,
     },
   });
   const orders = await db.order.findMany({
     where: { shopId },
     orderBy: { shopifyId: "asc" },
-    select: { shopifyId: true, customer: { select: { shopifyId: true } }, totalPrice: true, financialStatus: true, cancelledAt: true, processedAt: true, shopifyUpdatedAt: true, lines: { select: { variantShopifyId: true, quantity: true }, orderBy: { variantShopifyId: "asc" } } },
+    select: {
+      shopifyId: true,
+      customer: { select: { shopifyId: true } },
+      totalPrice: true,
+      financialStatus: true,
+      cancelledAt: true,
+      processedAt: true,
+      shopifyUpdatedAt: true,
+      lines: { select: { variantShopifyId: true, quantity: true }, orderBy: { variantShopifyId: "asc" } },
+    },
   });
   const consentFacts = await db.consentEvent.count({ where: { shopId } });
-  return JSON.parse(JSON.stringify({ customers, orders, consentFacts, memberships: await shop.memberships() })) as Record<string, unknown>;
+  return JSON.parse(
+    JSON.stringify({ customers, orders, consentFacts, memberships: await shop.memberships() }),
+  ) as Record<string, unknown>;
 }
 
 /**
@@ -96,7 +130,10 @@ describe("webhooks redelivered and out of order", () => {
     // The storm: 30% of the deliveries are redeliveries of others, and the lot arrives shuffled
     // (Fisher-Yates), several at a time; the worker processes them in arrival order.
     const t1 = Date.now();
-    const storm = [...history, ...Array.from({ length: DUPLICATES }, () => history[Math.floor(random() * history.length)]!)];
+    const storm = [
+      ...history,
+      ...Array.from({ length: DUPLICATES }, () => history[Math.floor(random() * history.length)]!),
+    ];
     for (let i = storm.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [storm[i], storm[j]] = [storm[j]!, storm[i]!];
@@ -107,7 +144,11 @@ describe("webhooks redelivered and out of order", () => {
 
     expect(reference.filter((s) => s !== 200)).toEqual([]);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    const inbox = await db.webhookInbox.groupBy({ by: ["status"], where: { shopDomain: shuffled.domain }, _count: { _all: true } });
+    const inbox = await db.webhookInbox.groupBy({
+      by: ["status"],
+      where: { shopDomain: shuffled.domain },
+      _count: { _all: true },
+    });
     expect(Object.fromEntries(inbox.map((g) => [g.status, g._count._all]))).toEqual({ PROCESSED: UNIQUE });
 
     const [expected, actual] = [await finalState(inOrder), await finalState(shuffled)];
@@ -116,7 +157,10 @@ describe("webhooks redelivered and out of order", () => {
     expect(actual.orders).toEqual(expected.orders);
     expect(actual.consentFacts).toEqual(expected.consentFacts);
     expect(actual.memberships).toEqual(expected.memberships);
-    const members = Object.values(expected.memberships as Record<string, string[]>).reduce((n, ids) => n + ids.length, 0);
+    const members = Object.values(expected.memberships as Record<string, string[]>).reduce(
+      (n, ids) => n + ids.length,
+      0,
+    );
     const topics = new Set(history.map((e) => e.topic)).size;
     console.log(
       `faults: ${storm.length} webhooks over signed HTTP (${DUPLICATES} duplicates, shuffled, ${topics} topics) vs ${UNIQUE} in order: 0 lost, state identical ` +

@@ -13,7 +13,11 @@ async function abandonedCheckout(label: string) {
   const shop = new TestShop(uniqueShop(label), new Date("2026-07-01T17:00:00Z"));
   const { id: shopId } = await ensureShop(db, shop.domain);
   await db.flow.update({ where: { shopId_key: { shopId, key: "abandoned-checkout" } }, data: { enabled: true } });
-  const customer = customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone: `+1212555${String(++phone).padStart(4, "0")}` });
+  const customer = customerPayload({
+    updatedAt: shop.clock.now(),
+    smsState: "subscribed",
+    phone: `+1212555${String(++phone).padStart(4, "0")}`,
+  });
   await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now() }));
   shop.clock.advance(61 * MINUTE);
   await shop.sweep();
@@ -48,7 +52,10 @@ describe("killing the worker between any two writes of a flow loses and doubles 
     expect(firstLeg).toBeGreaterThan(5);
     expect(secondLeg).toBeGreaterThan(3);
 
-    const cases = [...Array.from({ length: firstLeg }, (_, i) => ({ leg: 1, k: i + 1 })), ...Array.from({ length: secondLeg }, (_, i) => ({ leg: 2, k: i + 1 }))];
+    const cases = [
+      ...Array.from({ length: firstLeg }, (_, i) => ({ leg: 1, k: i + 1 })),
+      ...Array.from({ length: secondLeg }, (_, i) => ({ leg: 2, k: i + 1 })),
+    ];
     for (const { leg, k } of cases) {
       const label = `killed before write ${k} of leg ${leg}`;
       const { shop, shopId, customer, faulty } = await abandonedCheckout(`crash-${leg}-${k}`);
@@ -61,9 +68,15 @@ describe("killing the worker between any two writes of a flow loses and doubles 
       await workThroughCrashes(shop);
 
       const sent = testProviders.outbox.sent.filter((s) => s.to === customer.phone);
-      expect(sent.map((s) => s.body.includes("Still thinking")), label).toEqual([false, true]);
+      expect(
+        sent.map((s) => s.body.includes("Still thinking")),
+        label,
+      ).toEqual([false, true]);
       const messages = await db.message.findMany({ where: { shopId }, orderBy: { createdAt: "asc" } });
-      expect(messages.map((m) => m.status), label).toEqual(["DELIVERED", "DELIVERED"]);
+      expect(
+        messages.map((m) => m.status),
+        label,
+      ).toEqual(["DELIVERED", "DELIVERED"]);
       expect((await db.flowRun.findFirstOrThrow({ where: { shopId } })).status, label).toBe("COMPLETED");
     }
   }, 180_000);
@@ -74,11 +87,32 @@ describe("killing the worker between any two writes of a flow loses and doubles 
       const shop = new TestShop(uniqueShop(label), new Date("2026-07-01T17:00:00Z"));
       const { id: shopId } = await ensureShop(db, shop.domain);
       await db.flow.update({ where: { shopId_key: { shopId, key: "back-in-stock" } }, data: { enabled: true } });
-      const customer = customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone: `+1212555${String(++phone).padStart(4, "0")}` });
-      await shop.deliver("products/create", productPayload({ id: 88, variantId: 8801, inventoryItemId: 9801, quantity: 0, updatedAt: shop.clock.now(), title: "Gooseneck Kettle", handle: "gooseneck-kettle" }));
-      await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now(), variantId: 8801 }));
+      const customer = customerPayload({
+        updatedAt: shop.clock.now(),
+        smsState: "subscribed",
+        phone: `+1212555${String(++phone).padStart(4, "0")}`,
+      });
+      await shop.deliver(
+        "products/create",
+        productPayload({
+          id: 88,
+          variantId: 8801,
+          inventoryItemId: 9801,
+          quantity: 0,
+          updatedAt: shop.clock.now(),
+          title: "Gooseneck Kettle",
+          handle: "gooseneck-kettle",
+        }),
+      );
+      await shop.deliver(
+        "checkouts/create",
+        checkoutPayload({ customer, updatedAt: shop.clock.now(), variantId: 8801 }),
+      );
       shop.clock.advance(MINUTE);
-      await shop.send("inventory_levels/update", inventoryLevelPayload({ inventoryItemId: 9801, locationId: 1, available: 12, updatedAt: shop.clock.now() }));
+      await shop.send(
+        "inventory_levels/update",
+        inventoryLevelPayload({ inventoryItemId: 9801, locationId: 1, available: 12, updatedAt: shop.clock.now() }),
+      );
       const faulty = killableDb();
       shop.deps.db = faulty.db;
       return { shop, shopId, customer, faulty };
@@ -97,7 +131,10 @@ describe("killing the worker between any two writes of a flow loses and doubles 
       faulty.disarm();
       await workThroughCrashes(shop);
       const sent = testProviders.outbox.sent.filter((s) => s.to === customer.phone);
-      expect(sent.map((s) => s.body.includes("back in stock")), label).toEqual([true]);
+      expect(
+        sent.map((s) => s.body.includes("back in stock")),
+        label,
+      ).toEqual([true]);
       expect(await db.flowRun.count({ where: { shopId } }), label).toBe(1);
     }
   }, 180_000);

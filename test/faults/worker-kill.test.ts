@@ -5,7 +5,13 @@ import { PgBossJobQueue } from "../../app/jobs/pg-boss-queue.server";
 import { SendPacer } from "../../app/messaging/rate-limit";
 import { testProviders } from "../support/app";
 import { startTwilioServer } from "../support/twilio-server";
-import { accountSid, authToken, launchTestCampaign, seedCampaignShop, sendsPerRecipient } from "./support/campaign-shop";
+import {
+  accountSid,
+  authToken,
+  launchTestCampaign,
+  seedCampaignShop,
+  sendsPerRecipient,
+} from "./support/campaign-shop";
 import { killWorker, sleep, spawnWorker, stopWorker, waitFor, type Worker } from "./support/child-worker";
 
 const MESSAGES = Number(process.env.FAULT_MESSAGES) || 5000;
@@ -32,12 +38,23 @@ describe("workers killed with SIGKILL during a campaign", () => {
     const started = Date.now();
     for (let i = 0; i < WORKERS; i++) workers.push(spawnWorker());
     await Promise.all(workers.map((w) => w.ready));
-    await launchTestCampaign({ db, queue, clock: systemClock, providers: testProviders, pacer: new SendPacer(), appUrl: "https://sms-app.example" }, shopId, segmentId);
+    await launchTestCampaign(
+      {
+        db,
+        queue,
+        clock: systemClock,
+        providers: testProviders,
+        pacer: new SendPacer(),
+        appUrl: "https://sms-app.example",
+      },
+      shopId,
+      segmentId,
+    );
 
     // Kill a random running worker at evenly spread points of the sending (mid fan-out, mid
     // send, mid provider call: wherever it happens to be) and start a new one.
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const sentWhenKilled: number[] = [];
     for (let k = 0; k < KILLS; k++) {
       const target = Math.floor(((k + 1) * MESSAGES) / (KILLS + 2));

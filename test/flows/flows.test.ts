@@ -4,7 +4,13 @@ import { DAY, HOUR } from "../../app/clock";
 import { createSegment, SegmentInput } from "../../app/segments/manage.server";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { TestShop, uniqueShop } from "../support/app";
-import { checkoutPayload, customerPayload, inventoryLevelPayload, orderPayload, productPayload } from "../support/fixtures";
+import {
+  checkoutPayload,
+  customerPayload,
+  inventoryLevelPayload,
+  orderPayload,
+  productPayload,
+} from "../support/fixtures";
 
 // 17:00 UTC is 10:00 in San Francisco (the fixtures' default address): inside quiet-hours windows.
 const MORNING = new Date("2026-07-01T17:00:00Z");
@@ -14,13 +20,19 @@ async function shopWithFlow(label: string, flowKey: string) {
   const shop = new TestShop(uniqueShop(label), MORNING);
   const { id: shopId } = await ensureShop(db, shop.domain); // as on install
   await db.flow.update({ where: { shopId_key: { shopId, key: flowKey } }, data: { enabled: true } });
-  const customer = customerPayload({ updatedAt: new Date(MORNING.getTime() - DAY), smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` });
+  const customer = customerPayload({
+    updatedAt: new Date(MORNING.getTime() - DAY),
+    smsState: "subscribed",
+    phone: `+1415555${String(++phone).padStart(4, "0")}`,
+  });
   await shop.deliver("customers/create", customer);
   return { shop, shopId, customer };
 }
 
-const messagesOf = (shopId: string) => db.message.findMany({ where: { shopId, direction: "OUTBOUND" }, orderBy: { createdAt: "asc" } });
-const runsOf = (shopId: string) => db.flowRun.findMany({ where: { shopId }, include: { flow: { select: { key: true } } } });
+const messagesOf = (shopId: string) =>
+  db.message.findMany({ where: { shopId, direction: "OUTBOUND" }, orderBy: { createdAt: "asc" } });
+const runsOf = (shopId: string) =>
+  db.flowRun.findMany({ where: { shopId }, include: { flow: { select: { key: true } } } });
 
 describe("built-in flows, end to end from signed webhooks to the provider (fake clock)", () => {
   it("abandoned checkout: reminder at 1 h, again 24 h later (within the frequency cap), then done", async () => {
@@ -29,8 +41,12 @@ describe("built-in flows, end to end from signed webhooks to the provider (fake 
     let messages = await messagesOf(shopId);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ status: "DELIVERED", variant: "A" });
-    expect(messages[0]!.body).toMatch(/you left something in your cart\. Complete your order: https:\/\/sms-app\.example\/l\/\w{8}/);
-    expect((await db.trackedLink.findFirstOrThrow({ where: { messageId: messages[0]!.id } })).url).toBe(checkout.abandoned_checkout_url);
+    expect(messages[0]!.body).toMatch(
+      /you left something in your cart\. Complete your order: https:\/\/sms-app\.example\/l\/\w{8}/,
+    );
+    expect((await db.trackedLink.findFirstOrThrow({ where: { messageId: messages[0]!.id } })).url).toBe(
+      checkout.abandoned_checkout_url,
+    );
 
     shop.clock.advance(23 * HOUR);
     await shop.work();
@@ -49,7 +65,10 @@ describe("built-in flows, end to end from signed webhooks to the provider (fake 
     const { shop, shopId, customer } = await shopWithFlow("flow-exit", "abandoned-checkout");
     const checkout = await shop.abandonCheckout(customer);
     shop.clock.advance(3 * HOUR);
-    await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), checkoutToken: checkout.token }));
+    await shop.deliver(
+      "orders/create",
+      orderPayload({ customer, at: shop.clock.now(), checkoutToken: checkout.token }),
+    );
     shop.clock.advance(DAY);
     await shop.work();
     expect(await messagesOf(shopId)).toHaveLength(1);
@@ -60,7 +79,16 @@ describe("built-in flows, end to end from signed webhooks to the provider (fake 
     const { shop, shopId, customer } = await shopWithFlow("flow-optout", "abandoned-checkout");
     await shop.abandonCheckout(customer);
     const now = shop.clock.now().toISOString();
-    await shop.deliver("customers/update", { ...customer, updated_at: now, sms_marketing_consent: { state: "unsubscribed", opt_in_level: "single_opt_in", consent_updated_at: now, consent_collected_from: "SHOPIFY" } });
+    await shop.deliver("customers/update", {
+      ...customer,
+      updated_at: now,
+      sms_marketing_consent: {
+        state: "unsubscribed",
+        opt_in_level: "single_opt_in",
+        consent_updated_at: now,
+        consent_collected_from: "SHOPIFY",
+      },
+    });
     shop.clock.advance(DAY);
     await shop.work();
     expect(await messagesOf(shopId)).toHaveLength(1);
@@ -69,10 +97,26 @@ describe("built-in flows, end to end from signed webhooks to the provider (fake 
 
   it("back in stock: a watcher from a sold-out checkout is texted when inventory returns, once", async () => {
     const { shop, shopId, customer } = await shopWithFlow("flow-restock", "back-in-stock");
-    await shop.deliver("products/create", productPayload({ id: 88, variantId: 8801, inventoryItemId: 9801, quantity: 0, updatedAt: shop.clock.now(), title: "Gooseneck Kettle", handle: "gooseneck-kettle" }));
+    await shop.deliver(
+      "products/create",
+      productPayload({
+        id: 88,
+        variantId: 8801,
+        inventoryItemId: 9801,
+        quantity: 0,
+        updatedAt: shop.clock.now(),
+        title: "Gooseneck Kettle",
+        handle: "gooseneck-kettle",
+      }),
+    );
     await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now(), variantId: 8801 }));
     shop.clock.advance(HOUR);
-    const restock = inventoryLevelPayload({ inventoryItemId: 9801, locationId: 1, available: 12, updatedAt: shop.clock.now() });
+    const restock = inventoryLevelPayload({
+      inventoryItemId: 9801,
+      locationId: 1,
+      available: 12,
+      updatedAt: shop.clock.now(),
+    });
     await shop.deliver("inventory_levels/update", restock);
     await shop.deliver("inventory_levels/update", restock); // Shopify redelivers sometimes
     const messages = await messagesOf(shopId);
@@ -95,14 +139,21 @@ describe("built-in flows, end to end from signed webhooks to the provider (fake 
     expect(messages).toHaveLength(1);
     expect(messages[0]!.body).toContain("Thanks for your order, Jane!");
 
-    const returning = customerPayload({ updatedAt: shop.clock.now(), smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` });
+    const returning = customerPayload({
+      updatedAt: shop.clock.now(),
+      smsState: "subscribed",
+      phone: `+1415555${String(++phone).padStart(4, "0")}`,
+    });
     await shop.deliver("orders/create", orderPayload({ customer: returning, at: shop.clock.now() }));
     shop.clock.advance(3 * DAY);
     await shop.deliver("orders/create", orderPayload({ customer: returning, at: shop.clock.now() }));
     shop.clock.advance(14 * DAY);
     await shop.work();
     expect(await messagesOf(shopId)).toHaveLength(1);
-    const runs = await db.flowRun.findMany({ where: { shopId, customer: { shopifyId: String(returning.id) } }, orderBy: { enteredAt: "asc" } });
+    const runs = await db.flowRun.findMany({
+      where: { shopId, customer: { shopifyId: String(returning.id) } },
+      orderBy: { enteredAt: "asc" },
+    });
     expect(runs.map((r) => [r.status, r.exitReason])).toEqual([
       ["EXITED", "ordered"],
       ["EXITED", "condition not met"],
@@ -140,8 +191,24 @@ describe("built-in flows, end to end from signed webhooks to the provider (fake 
   it("a new merchant segment's backfill does not trigger flows on the people already in it", async () => {
     const { shop, shopId } = await shopWithFlow("flow-backfill", "welcome");
     const before = (await messagesOf(shopId)).length;
-    const segment = await createSegment(db, shop.deps.queue, shopId, SegmentInput.parse({ name: "Everyone subscribed", definition: { type: "sms_subscribed" } }), shop.clock.now());
-    await db.flow.create({ data: { shopId, key: "custom-entered", name: "On entering", enabled: true, trigger: { type: "segment_entered", segmentKey: segment.key }, steps: [{ type: "send", variants: [{ key: "A", weight: 1, body: "hello" }] }], exitConditions: ["opted_out"] } });
+    const segment = await createSegment(
+      db,
+      shop.deps.queue,
+      shopId,
+      SegmentInput.parse({ name: "Everyone subscribed", definition: { type: "sms_subscribed" } }),
+      shop.clock.now(),
+    );
+    await db.flow.create({
+      data: {
+        shopId,
+        key: "custom-entered",
+        name: "On entering",
+        enabled: true,
+        trigger: { type: "segment_entered", segmentKey: segment.key },
+        steps: [{ type: "send", variants: [{ key: "A", weight: 1, body: "hello" }] }],
+        exitConditions: ["opted_out"],
+      },
+    });
     await shop.work();
     expect((await db.segment.findUniqueOrThrow({ where: { id: segment.id } })).memberCount).toBe(1);
     expect(await messagesOf(shopId)).toHaveLength(before);
@@ -154,10 +221,28 @@ describe("A/B split", () => {
     const { id: shopId } = await ensureShop(db, shop.domain);
     await db.flow.update({
       where: { shopId_key: { shopId, key: "welcome" } },
-      data: { enabled: true, steps: [{ type: "send", variants: [{ key: "A", weight: 1, body: "Welcome (A)" }, { key: "B", weight: 3, body: "Welcome (B)" }] }] },
+      data: {
+        enabled: true,
+        steps: [
+          {
+            type: "send",
+            variants: [
+              { key: "A", weight: 1, body: "Welcome (A)" },
+              { key: "B", weight: 3, body: "Welcome (B)" },
+            ],
+          },
+        ],
+      },
     });
     for (let i = 0; i < 40; i++) {
-      await shop.deliver("customers/create", customerPayload({ updatedAt: MORNING, smsState: "subscribed", phone: `+1415555${String(++phone).padStart(4, "0")}` }));
+      await shop.deliver(
+        "customers/create",
+        customerPayload({
+          updatedAt: MORNING,
+          smsState: "subscribed",
+          phone: `+1415555${String(++phone).padStart(4, "0")}`,
+        }),
+      );
     }
     const messages = await messagesOf(shopId);
     expect(messages).toHaveLength(40);

@@ -61,7 +61,8 @@ describe.each(engines)("job engine contract: %s", (_name, make) => {
     const seen: number[] = [];
     const engine = make();
     started.push(engine);
-    for (let i = 0; i < 3; i++) await engine.enqueue(q, { i }, { dedupeKey: "same", runAt: new Date(Date.now() + 500) });
+    for (let i = 0; i < 3; i++)
+      await engine.enqueue(q, { i }, { dedupeKey: "same", runAt: new Date(Date.now() + 500) });
     await engine.enqueue(q, { i: 9 }, { dedupeKey: "other", runAt: new Date(Date.now() + 500) });
     await engine.start({ [q]: async (p) => void seen.push(Number(p.i)) }, "w1");
     await until(() => seen.length >= 2);
@@ -87,11 +88,13 @@ describe.each(engines)("job engine contract: %s", (_name, make) => {
   it("two workers share a queue and run every job exactly once", async () => {
     const q = queueName();
     const runs = new Map<number, string[]>();
-    const handler = (id: string): JobHandler => async (p) => {
-      const k = Number(p.k);
-      runs.set(k, [...(runs.get(k) ?? []), id]);
-      await new Promise((r) => setTimeout(r, 5));
-    };
+    const handler =
+      (id: string): JobHandler =>
+      async (p) => {
+        const k = Number(p.k);
+        runs.set(k, [...(runs.get(k) ?? []), id]);
+        await new Promise((r) => setTimeout(r, 5));
+      };
     const a = await worker(make, { [q]: handler("a") }, "a");
     await worker(make, { [q]: handler("b") }, "b");
     for (let k = 0; k < 30; k++) await a.enqueue(q, { k });

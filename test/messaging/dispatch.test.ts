@@ -27,14 +27,34 @@ let nextPhone = 4000 + (process.pid % 5000);
 /** A shop (clock at `start`) with one shopper who arrived by webhook, with a number of their own. */
 async function shopWithShopper(label: string, start: string, o: ShopperOpts = {}) {
   const shop = new TestShop(uniqueShop(label), new Date(start));
-  const payload = customerPayload({ updatedAt: new Date(shop.clock.now().getTime() - HOUR), smsState: o.smsState ?? "subscribed", country: o.country, province: o.province, phone: o.phone ?? `+1415555${String(++nextPhone).padStart(4, "0")}` });
+  const payload = customerPayload({
+    updatedAt: new Date(shop.clock.now().getTime() - HOUR),
+    smsState: o.smsState ?? "subscribed",
+    country: o.country,
+    province: o.province,
+    phone: o.phone ?? `+1415555${String(++nextPhone).padStart(4, "0")}`,
+  });
   await shop.deliver("customers/create", payload);
-  const customer = await db.customer.findFirstOrThrow({ where: { shopifyId: String(payload.id), shop: { domain: shop.domain } } });
+  const customer = await db.customer.findFirstOrThrow({
+    where: { shopifyId: String(payload.id), shop: { domain: shop.domain } },
+  });
   return { shop, customer, payload };
 }
 
-const schedule = (shop: TestShop, customer: { id: string; shopId: string }, key: string, body = "Your cart misses you: https://shop.example/cart") =>
-  scheduleMessage(shop.deps, { shopId: customer.shopId, customerId: customer.id, body, purpose: "marketing", idempotencyKey: key, dueAt: shop.clock.now() });
+const schedule = (
+  shop: TestShop,
+  customer: { id: string; shopId: string },
+  key: string,
+  body = "Your cart misses you: https://shop.example/cart",
+) =>
+  scheduleMessage(shop.deps, {
+    shopId: customer.shopId,
+    customerId: customer.id,
+    body,
+    purpose: "marketing",
+    idempotencyKey: key,
+    dueAt: shop.clock.now(),
+  });
 
 const message = (id: string) => db.message.findUniqueOrThrow({ where: { id } });
 const outboxFor = (phone: string | null) => testProviders.outbox.sent.filter((s) => s.to === phone);
@@ -50,10 +70,15 @@ describe("sending through the outbox with the gates checked at send time", () =>
 
     const sent = await message(first.id);
     expect(sent.status).toBe("DELIVERED");
-    expect(sent.body).toMatch(/^send-[^:]+: Your cart misses you: https:\/\/sms-app\.example\/l\/[0-9A-Za-z]{8} Reply STOP to opt out\.$/);
+    expect(sent.body).toMatch(
+      /^send-[^:]+: Your cart misses you: https:\/\/sms-app\.example\/l\/[0-9A-Za-z]{8} Reply STOP to opt out\.$/,
+    );
     expect(sent).toMatchObject({ encoding: "GSM-7", segments: 1, provider: "outbox", attempts: 1 });
     expect((sent.gateDecisions as { gate: string; decision: string }[]).map((d) => `${d.gate}:${d.decision}`)).toEqual([
-      "phone:pass", "consent:pass", "quiet_hours:pass", "frequency_cap:pass",
+      "phone:pass",
+      "consent:pass",
+      "quiet_hours:pass",
+      "frequency_cap:pass",
     ]);
     expect(outboxFor(customer.phone)).toHaveLength(1);
     expect(await db.deliveryEvent.count({ where: { messageId: first.id, status: "delivered" } })).toBe(1);
@@ -62,7 +87,16 @@ describe("sending through the outbox with the gates checked at send time", () =>
   it("consent withdrawn between scheduling and sending: suppressed, nothing sent", async () => {
     const { shop, customer, payload } = await shopWithShopper("revoked", "2026-07-01T18:00:00Z");
     const { id } = await schedule(shop, customer, "k1");
-    await shop.send("customers/update", { ...payload, updated_at: shop.clock.now().toISOString(), sms_marketing_consent: { state: "unsubscribed", opt_in_level: "single_opt_in", consent_updated_at: shop.clock.now().toISOString(), consent_collected_from: "SHOPIFY" } });
+    await shop.send("customers/update", {
+      ...payload,
+      updated_at: shop.clock.now().toISOString(),
+      sms_marketing_consent: {
+        state: "unsubscribed",
+        opt_in_level: "single_opt_in",
+        consent_updated_at: shop.clock.now().toISOString(),
+        consent_collected_from: "SHOPIFY",
+      },
+    });
     await shop.work();
     expect(await message(id)).toMatchObject({ status: "SUPPRESSED", error: "consent: SMS consent is unsubscribed" });
     expect(outboxFor(customer.phone)).toHaveLength(0);
@@ -98,7 +132,10 @@ describe("sending through the outbox with the gates checked at send time", () =>
     shop.clock.advance(2 * HOUR);
     const second = await schedule(shop, customer, "k2", "Another offer");
     await shop.work();
-    expect(await message(second.id)).toMatchObject({ status: "HELD", dueAt: new Date((await message(first.id)).sentAt!.getTime() + DAY) });
+    expect(await message(second.id)).toMatchObject({
+      status: "HELD",
+      dueAt: new Date((await message(first.id)).sentAt!.getTime() + DAY),
+    });
     shop.clock.advance(22 * HOUR);
     await shop.work();
     const sent = await message(second.id);
@@ -110,7 +147,10 @@ describe("sending through the outbox with the gates checked at send time", () =>
 describe("sending through the Twilio-protocol adapter", () => {
   async function twilioShop(label: string) {
     const s = await shopWithShopper(label, "2026-07-01T18:00:00Z");
-    await testProviders.useTwilio(s.customer.shopId, TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }));
+    await testProviders.useTwilio(
+      s.customer.shopId,
+      TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }),
+    );
     return s;
   }
   const atTwilio = (phone: string | null) => twilio.received.filter((r) => r.params.To === phone);
@@ -123,7 +163,15 @@ describe("sending through the Twilio-protocol adapter", () => {
     await shop.work();
     const sent = await message(id);
     expect(sent).toMatchObject({ status: "SENT", provider: "twilio" });
-    expect(atTwilio(customer.phone)).toEqual([expect.objectContaining({ sid: sent.providerMessageId, params: expect.objectContaining({ Body: sent.body, StatusCallback: `https://sms-app.example/twilio/status/${id}` }) })]);
+    expect(atTwilio(customer.phone)).toEqual([
+      expect.objectContaining({
+        sid: sent.providerMessageId,
+        params: expect.objectContaining({
+          Body: sent.body,
+          StatusCallback: `https://sms-app.example/twilio/status/${id}`,
+        }),
+      }),
+    ]);
   });
 
   it("429 is retried after Retry-After; then sent once", async () => {
@@ -159,7 +207,12 @@ describe("sending through the Twilio-protocol adapter", () => {
       if (init?.method === "POST") throw new TypeError("fetch failed: socket hang up"); // Twilio got it; we did not hear back
       return response;
     };
-    const lossy = { ...shop.deps, providers: { forShop: async () => new TwilioProvider(credentials, lossyFetch) } as unknown as typeof testProviders };
+    const lossy = {
+      ...shop.deps,
+      providers: {
+        forShop: async () => new TwilioProvider(credentials, lossyFetch),
+      } as unknown as typeof testProviders,
+    };
     expect(await sendMessage(lossy, id)).toBe("retrying");
     expect((await message(id)).status).toBe("SENDING");
     shop.clock.advance(HOUR);
@@ -174,7 +227,14 @@ describe("sending through the Twilio-protocol adapter", () => {
   it("carrier opt-out (21610): failed for good, ledger records it, pending messages cancelled", async () => {
     const { shop, customer } = await twilioShop("tw-21610");
     const { id } = await schedule(shop, customer, "k1");
-    const later = await scheduleMessage(shop.deps, { shopId: customer.shopId, customerId: customer.id, body: "Later", purpose: "marketing", idempotencyKey: "k2", dueAt: new Date(shop.clock.now().getTime() + DAY) });
+    const later = await scheduleMessage(shop.deps, {
+      shopId: customer.shopId,
+      customerId: customer.id,
+      body: "Later",
+      purpose: "marketing",
+      idempotencyKey: "k2",
+      dueAt: new Date(shop.clock.now().getTime() + DAY),
+    });
     twilio.failNext(twilioError(400, 21610, "Attempt to send to unsubscribed recipient"));
     await shop.work();
     expect(await message(id)).toMatchObject({ status: "FAILED", errorClass: "permanent" });
@@ -198,7 +258,10 @@ describe("exactly one SMS across crashes", () => {
 
   it("killed after SENDING was recorded but before the provider call: sent once on restart", async () => {
     const { shop, customer } = await shopWithShopper("crash-before", "2026-07-01T18:00:00Z");
-    await testProviders.useTwilio(customer.shopId, TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }));
+    await testProviders.useTwilio(
+      customer.shopId,
+      TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }),
+    );
     const { id } = await schedule(shop, customer, "k1");
     // The state a crash leaves: claimed (SENDING, text fixed), provider never called.
     await db.message.update({ where: { id }, data: { status: "SENDING", sentAt: shop.clock.now(), attempts: 1 } });
@@ -209,10 +272,16 @@ describe("exactly one SMS across crashes", () => {
 
   it("killed after the provider accepted but before SENT was recorded: reconciled, not resent", async () => {
     const { shop, customer } = await shopWithShopper("crash-after", "2026-07-01T18:00:00Z");
-    await testProviders.useTwilio(customer.shopId, TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }));
+    await testProviders.useTwilio(
+      customer.shopId,
+      TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }),
+    );
     const { id } = await schedule(shop, customer, "k1");
     const real = await testProviders.forShop(customer.shopId);
-    const crashing = { ...shop.deps, providers: { forShop: async () => crashingAfterAccept(real) } as unknown as typeof testProviders };
+    const crashing = {
+      ...shop.deps,
+      providers: { forShop: async () => crashingAfterAccept(real) } as unknown as typeof testProviders,
+    };
     await expect(sendMessage(crashing, id)).rejects.toThrow(/worker killed/);
     expect((await message(id)).status).toBe("SENDING");
 

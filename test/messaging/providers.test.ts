@@ -12,22 +12,41 @@ let provider: TwilioProvider;
 
 beforeAll(async () => {
   twilio = await startTwilioServer({ [accountSid]: authToken });
-  provider = new TwilioProvider(TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }));
+  provider = new TwilioProvider(
+    TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }),
+  );
 });
 afterAll(() => twilio.close());
 
-const sms = { to: "+14155550123", body: "Your cart is waiting", messageId: "msg_1", statusCallbackUrl: "https://app.example/twilio/status?m=msg_1" };
+const sms = {
+  to: "+14155550123",
+  body: "Your cart is waiting",
+  messageId: "msg_1",
+  statusCallbackUrl: "https://app.example/twilio/status?m=msg_1",
+};
 
 describe("Twilio-protocol adapter (against a local Twilio-protocol server)", () => {
   it("sends with basic auth and form fields and returns Twilio's message sid", async () => {
     const accepted = await provider.send(sms);
     expect(accepted.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
     expect(accepted.status).toBe("queued");
-    expect(twilio.received.at(-1)?.params).toEqual({ To: sms.to, From: "+14155550100", Body: sms.body, StatusCallback: sms.statusCallbackUrl });
+    expect(twilio.received.at(-1)?.params).toEqual({
+      To: sms.to,
+      From: "+14155550100",
+      Body: sms.body,
+      StatusCallback: sms.statusCallbackUrl,
+    });
   });
 
   it("uses a Messaging Service when configured", async () => {
-    const viaService = new TwilioProvider(TwilioCredentials.parse({ accountSid, authToken, messagingServiceSid: `MG${"b2".repeat(16)}`, baseUrl: twilio.url }));
+    const viaService = new TwilioProvider(
+      TwilioCredentials.parse({
+        accountSid,
+        authToken,
+        messagingServiceSid: `MG${"b2".repeat(16)}`,
+        baseUrl: twilio.url,
+      }),
+    );
     await viaService.send(sms);
     expect(twilio.received.at(-1)?.params).toMatchObject({ MessagingServiceSid: `MG${"b2".repeat(16)}` });
     expect(twilio.received.at(-1)?.params.From).toBeUndefined();
@@ -48,9 +67,13 @@ describe("Twilio-protocol adapter (against a local Twilio-protocol server)", () 
   });
 
   it("wrong credentials are a permanent auth failure; an unreachable server is retryable", async () => {
-    const wrong = new TwilioProvider(TwilioCredentials.parse({ accountSid, authToken: "0".repeat(32), from: "+14155550100", baseUrl: twilio.url }));
+    const wrong = new TwilioProvider(
+      TwilioCredentials.parse({ accountSid, authToken: "0".repeat(32), from: "+14155550100", baseUrl: twilio.url }),
+    );
     await expect(wrong.send(sms)).rejects.toMatchObject({ kind: "permanent", reason: "auth" });
-    const down = new TwilioProvider(TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: "http://127.0.0.1:9" }));
+    const down = new TwilioProvider(
+      TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: "http://127.0.0.1:9" }),
+    );
     await expect(down.send(sms)).rejects.toMatchObject({ kind: "retryable", reason: "unavailable" });
   });
 
@@ -64,8 +87,16 @@ describe("Twilio-protocol adapter (against a local Twilio-protocol server)", () 
 describe("Twilio request signatures", () => {
   // The example from Twilio's security documentation.
   it("matches Twilio's documented example", () => {
-    const params = { CallSid: "CA1234567890ABCDE", Caller: "+12349013030", Digits: "1234", From: "+12349013030", To: "+18005551212" };
-    expect(twilioSignature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params)).toBe("0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
+    const params = {
+      CallSid: "CA1234567890ABCDE",
+      Caller: "+12349013030",
+      Digits: "1234",
+      From: "+12349013030",
+      To: "+18005551212",
+    };
+    expect(twilioSignature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params)).toBe(
+      "0/KCTR6DLpKmkAf8muzZqo1nDgQ=",
+    );
   });
 
   it("validates a signed callback and refuses a changed one", async () => {

@@ -12,10 +12,27 @@ describe("scheduling a message again after a crash", () => {
     const shop = new TestShop(uniqueShop("schedule-retry"), new Date());
     const { id: shopId } = await ensureShop(db, shop.domain);
     await db.shopSettings.update({ where: { shopId }, data: { quietHoursStartMinute: 1440, quietHoursEndMinute: 0 } });
-    const customer = customerPayload({ updatedAt: new Date(Date.now() - 60_000), smsState: "subscribed", phone: "+447400999001", country: "GB", countryName: "United Kingdom", province: "ENG", city: "London" });
+    const customer = customerPayload({
+      updatedAt: new Date(Date.now() - 60_000),
+      smsState: "subscribed",
+      phone: "+447400999001",
+      country: "GB",
+      countryName: "United Kingdom",
+      province: "ENG",
+      city: "London",
+    });
     await shop.deliver("customers/create", customer);
-    const { id: customerId } = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } });
-    const input = { shopId, customerId, body: "Winter roast is back", purpose: "marketing" as const, idempotencyKey: "campaign:x:1", dueAt: shop.clock.now() };
+    const { id: customerId } = await db.customer.findFirstOrThrow({
+      where: { shopId, shopifyId: String(customer.id) },
+    });
+    const input = {
+      shopId,
+      customerId,
+      body: "Winter roast is back",
+      purpose: "marketing" as const,
+      idempotencyKey: "campaign:x:1",
+      dueAt: shop.clock.now(),
+    };
 
     // The process dies right before the second write: the message exists, its send job does not.
     const faulty = killableDb();

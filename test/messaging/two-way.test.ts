@@ -30,30 +30,77 @@ const args = (request: Request, params: Record<string, string>) => ({ request, p
 async function twilioShop(label: string, flowKey?: string) {
   const shop = new TestShop(uniqueShop(label), new Date(Date.now() + MINUTE));
   const { id: shopId } = await ensureShop(db, shop.domain);
-  await testProviders.useTwilio(shopId, TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }));
-  await db.shopSettings.update({ where: { shopId }, data: { contactInfo: "help@northbean.example", quietHoursStartMinute: 1440, quietHoursEndMinute: 0 } });
+  await testProviders.useTwilio(
+    shopId,
+    TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }),
+  );
+  await db.shopSettings.update({
+    where: { shopId },
+    data: { contactInfo: "help@northbean.example", quietHoursStartMinute: 1440, quietHoursEndMinute: 0 },
+  });
   if (flowKey) await db.flow.update({ where: { shopId_key: { shopId, key: flowKey } }, data: { enabled: true } });
   // In London with the shop's quiet hours off: no US hours rule, so sends never wait on the wall clock.
-  const customer = customerPayload({ updatedAt: new Date(Date.now() - DAY), smsState: "subscribed", phone: `+447400${String(++phone).padStart(6, "0")}`, country: "GB", countryName: "United Kingdom", province: "ENG", city: "London" });
+  const customer = customerPayload({
+    updatedAt: new Date(Date.now() - DAY),
+    smsState: "subscribed",
+    phone: `+447400${String(++phone).padStart(6, "0")}`,
+    country: "GB",
+    countryName: "United Kingdom",
+    province: "ENG",
+    city: "London",
+  });
   await shop.deliver("customers/create", customer);
   return { shop, shopId, customer };
 }
 
-function text(domain: string, from: string, body: string, sid = `SM${Math.random().toString(16).slice(2).padEnd(32, "0")}`, token = authToken) {
+function text(
+  domain: string,
+  from: string,
+  body: string,
+  sid = `SM${Math.random().toString(16).slice(2).padEnd(32, "0")}`,
+  token = authToken,
+) {
   const url = `${appUrl()}/twilio/inbound/${domain}`;
-  return inbound(args(twilioCallback(url, token, { AccountSid: accountSid, MessageSid: sid, From: from, To: "+14155550100", Body: body, NumMedia: "0" }), { shop: domain }));
+  return inbound(
+    args(
+      twilioCallback(url, token, {
+        AccountSid: accountSid,
+        MessageSid: sid,
+        From: from,
+        To: "+14155550100",
+        Body: body,
+        NumMedia: "0",
+      }),
+      { shop: domain },
+    ),
+  );
 }
 const repliesTo = (to: string) => twilio.received.filter((r) => r.params.To === to).map((r) => r.params.Body);
 
 describe("two-way SMS over Twilio's protocol", () => {
   it("keywords are case-insensitive and trimmed", () => {
-    expect([" stop ", "Unsubscribe", "quit", "START", "unstop", "help", "Stop please"].map(classifyInbound)).toEqual(["stop", "stop", "stop", "start", "start", "help", "reply"]);
+    expect([" stop ", "Unsubscribe", "quit", "START", "unstop", "help", "Stop please"].map(classifyInbound)).toEqual([
+      "stop",
+      "stop",
+      "stop",
+      "start",
+      "start",
+      "help",
+      "reply",
+    ]);
   });
 
   it("STOP: ledger entry, pending messages cancelled, exactly one confirmation even when Twilio retries the callback", async () => {
     const { shop, shopId, customer } = await twilioShop("stop");
     const c = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } });
-    const pending = await scheduleMessage(shop.deps, { shopId, customerId: c.id, body: "Sale tomorrow", purpose: "marketing", idempotencyKey: "later", dueAt: new Date(shop.clock.now().getTime() + DAY) });
+    const pending = await scheduleMessage(shop.deps, {
+      shopId,
+      customerId: c.id,
+      body: "Sale tomorrow",
+      purpose: "marketing",
+      idempotencyKey: "later",
+      dueAt: new Date(shop.clock.now().getTime() + DAY),
+    });
 
     const sid = `SM${"e5".repeat(16)}`;
     expect((await text(shop.domain, customer.phone!, "  stop ", sid)).status).toBe(200);
@@ -64,7 +111,9 @@ describe("two-way SMS over Twilio's protocol", () => {
     const ledger = await db.consentEvent.findMany({ where: { customerId: c.id, source: "INBOUND_KEYWORD" } });
     expect(ledger).toEqual([expect.objectContaining({ state: "UNSUBSCRIBED", phone: customer.phone })]);
     expect((await db.message.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("CANCELLED");
-    expect(repliesTo(customer.phone!)).toEqual([expect.stringMatching(/You're unsubscribed and will receive no more messages\. Reply START to resubscribe\.$/)]);
+    expect(repliesTo(customer.phone!)).toEqual([
+      expect.stringMatching(/You're unsubscribed and will receive no more messages\. Reply START to resubscribe\.$/),
+    ]);
     expect(await shop.segmentsOf(customer.id)).toContain("opted-out");
   });
 
@@ -75,12 +124,17 @@ describe("two-way SMS over Twilio's protocol", () => {
     await text(shop.domain, customer.phone!, "HELP");
     await text(shop.domain, customer.phone!, "Do you ship to Canada?");
     await shop.work();
-    expect((await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } })).smsConsent).toBe("SUBSCRIBED");
+    expect((await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } })).smsConsent).toBe(
+      "SUBSCRIBED",
+    );
     const replies = repliesTo(customer.phone!);
     expect(replies).toHaveLength(3);
     expect(replies[1]).toMatch(/resubscribed/);
     expect(replies[2]).toMatch(/help@northbean\.example.*Reply STOP to opt out\./);
-    const received = await db.message.findMany({ where: { shopId, direction: "INBOUND" }, orderBy: { createdAt: "asc" } });
+    const received = await db.message.findMany({
+      where: { shopId, direction: "INBOUND" },
+      orderBy: { createdAt: "asc" },
+    });
     expect(received.map((m) => [m.body, m.status])).toContainEqual(["Do you ship to Canada?", "RECEIVED"]);
   });
 
@@ -89,7 +143,11 @@ describe("two-way SMS over Twilio's protocol", () => {
     await shop.abandonCheckout(customer);
     expect(repliesTo(customer.phone!)).toHaveLength(1); // the first reminder
     // Straight into the domain on the shop's clock (the route, on the wall clock, is tested above).
-    await handleInbound(shop.deps, shopId, { from: customer.phone!, body: "STOP", providerMessageId: `SM${"f6".repeat(16)}` });
+    await handleInbound(shop.deps, shopId, {
+      from: customer.phone!,
+      body: "STOP",
+      providerMessageId: `SM${"f6".repeat(16)}`,
+    });
     shop.clock.advance(2 * DAY);
     await shop.work();
     const bodies = repliesTo(customer.phone!);
@@ -103,22 +161,38 @@ describe("two-way SMS over Twilio's protocol", () => {
     const { shop, shopId, customer } = await twilioShop("bad-sig");
     expect((await text(shop.domain, customer.phone!, "STOP", undefined, "x".repeat(32))).status).toBe(403);
     expect(await db.message.count({ where: { shopId, direction: "INBOUND" } })).toBe(0);
-    expect((await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } })).smsConsent).toBe("SUBSCRIBED");
+    expect((await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } })).smsConsent).toBe(
+      "SUBSCRIBED",
+    );
   });
 
   it("status callbacks move a message forward only, and must be signed", async () => {
     const { shop, shopId, customer } = await twilioShop("status");
     const c = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } });
-    const { id } = await scheduleMessage(shop.deps, { shopId, customerId: c.id, body: "Hello", purpose: "marketing", idempotencyKey: "k", dueAt: shop.clock.now() });
+    const { id } = await scheduleMessage(shop.deps, {
+      shopId,
+      customerId: c.id,
+      body: "Hello",
+      purpose: "marketing",
+      idempotencyKey: "k",
+      dueAt: shop.clock.now(),
+    });
     await shop.work();
     const sid = (await db.message.findUniqueOrThrow({ where: { id } })).providerMessageId!;
     const url = `${appUrl()}/twilio/status/${id}`;
-    const callback = (s: string, token = authToken) => status(args(twilioCallback(url, token, { AccountSid: accountSid, MessageSid: sid, MessageStatus: s }), { messageId: id }));
+    const callback = (s: string, token = authToken) =>
+      status(
+        args(twilioCallback(url, token, { AccountSid: accountSid, MessageSid: sid, MessageStatus: s }), {
+          messageId: id,
+        }),
+      );
     expect((await callback("delivered", "y".repeat(32))).status).toBe(403);
     expect((await db.message.findUniqueOrThrow({ where: { id } })).status).toBe("SENT");
     expect((await callback("delivered")).status).toBe(204);
     expect((await callback("sent")).status).toBe(204); // late, out of order
     expect((await db.message.findUniqueOrThrow({ where: { id } })).status).toBe("DELIVERED");
-    expect((await db.deliveryEvent.findMany({ where: { messageId: id }, orderBy: { at: "asc" } })).map((e) => e.status)).toEqual(["delivered", "sent"]);
+    expect(
+      (await db.deliveryEvent.findMany({ where: { messageId: id }, orderBy: { at: "asc" } })).map((e) => e.status),
+    ).toEqual(["delivered", "sent"]);
   });
 });

@@ -7,7 +7,13 @@ function capture() {
   const grab = (chunk: string | Uint8Array) => (lines.push(String(chunk)), true);
   vi.spyOn(process.stdout, "write").mockImplementation(grab);
   vi.spyOn(process.stderr, "write").mockImplementation(grab);
-  return () => lines.join("").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return () =>
+    lines
+      .join("")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 afterEach(() => {
@@ -45,14 +51,37 @@ describe("structured logs", () => {
       note: "ring 07400123456",
     });
     const text = JSON.stringify(lines());
-    for (const secret of ["4155550123", "415 555 0123", "212-555-0199", "07400123456", "Priya", "Okafor", "example.com", "Main St", "20% off"]) {
+    for (const secret of [
+      "4155550123",
+      "415 555 0123",
+      "212-555-0199",
+      "07400123456",
+      "Priya",
+      "Okafor",
+      "example.com",
+      "Main St",
+      "20% off",
+    ]) {
       expect(text).not.toContain(secret);
     }
-    expect(lines()[0]).toMatchObject({ phone: "[redacted]", body: "[redacted]", customer: { firstName: "[redacted]" }, error: { errorClass: "Error" } });
+    expect(lines()[0]).toMatchObject({
+      phone: "[redacted]",
+      body: "[redacted]",
+      customer: { firstName: "[redacted]" },
+      error: { errorClass: "Error" },
+    });
   });
 
   it("keeps ids, counts and dates that are not personal data", () => {
-    expect(redact({ jobId: "12345678-34d2-43bd-aa06-89f9f9d219b1", shop: "demo-store.myshopify.com", messageId: "cm4x9abc", attempt: 3, at: new Date("2026-07-01T17:00:00Z") })).toEqual({
+    expect(
+      redact({
+        jobId: "12345678-34d2-43bd-aa06-89f9f9d219b1",
+        shop: "demo-store.myshopify.com",
+        messageId: "cm4x9abc",
+        attempt: 3,
+        at: new Date("2026-07-01T17:00:00Z"),
+      }),
+    ).toEqual({
       jobId: "12345678-34d2-43bd-aa06-89f9f9d219b1",
       shop: "demo-store.myshopify.com",
       messageId: "cm4x9abc",

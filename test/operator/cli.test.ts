@@ -44,7 +44,9 @@ describe("operator CLI", () => {
     const { code, out } = await cli("members", "one-time-buyers", "--shop", shop.domain, "--json");
     expect(code).toBe(0);
     const report = JSON.parse(out);
-    expect(report.members).toEqual([expect.objectContaining({ customer: String(customer.id), phone: "+1415•••0123", consent: "SUBSCRIBED" })]);
+    expect(report.members).toEqual([
+      expect.objectContaining({ customer: String(customer.id), phone: "+1415•••0123", consent: "SUBSCRIBED" }),
+    ]);
     expect(out).not.toContain("+14155550123");
   });
 
@@ -53,8 +55,16 @@ describe("operator CLI", () => {
     const { code, out } = await cli("explain", "--shop", shop.domain, "--customer", String(customer.id), "--json");
     expect(code).toBe(0);
     const report = JSON.parse(out);
-    expect(report.segments.find((s: { key: string }) => s.key === "one-time-buyers").because).toMatch(/^orders\/create \(webhook /);
-    expect(report.history.map((h: { segment: string; change: string; because: string }) => [h.segment, h.change, h.because.split(" ")[0]])).toEqual(
+    expect(report.segments.find((s: { key: string }) => s.key === "one-time-buyers").because).toMatch(
+      /^orders\/create \(webhook /,
+    );
+    expect(
+      report.history.map((h: { segment: string; change: string; because: string }) => [
+        h.segment,
+        h.change,
+        h.because.split(" ")[0],
+      ]),
+    ).toEqual(
       expect.arrayContaining([
         ["abandoned-checkout", "ENTERED", "time:"],
         ["abandoned-checkout", "LEFT", "orders/create"],
@@ -67,22 +77,42 @@ describe("operator CLI", () => {
 
   it("inbox: recent webhooks and rejected ones with their reason", async () => {
     const { shop } = await storeWithHistory();
-    const bad = await orders(actionArgs(signedWebhook("orders/create", null, { shop: shop.domain, rawBody: "{not json" })));
+    const bad = await orders(
+      actionArgs(signedWebhook("orders/create", null, { shop: shop.domain, rawBody: "{not json" })),
+    );
     expect(bad.status).toBe(400);
     const { code, out } = await cli("inbox", "--shop", shop.domain, "--json");
     expect(code).toBe(0);
     const report = JSON.parse(out);
     expect(report.counts).toEqual({ PROCESSED: 3, REJECTED: 1 });
-    expect(report.problems).toEqual([expect.objectContaining({ topic: "orders/create", status: "REJECTED", error: expect.stringMatching(/malformed JSON/) })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        topic: "orders/create",
+        status: "REJECTED",
+        error: expect.stringMatching(/malformed JSON/),
+      }),
+    ]);
   });
 
   it("clear errors: missing --shop, unknown shop, unknown segment, unknown command", async () => {
     expect(await cli("segments")).toMatchObject({ code: 2, err: expect.stringContaining("--shop is required") });
-    expect(await cli("segments", "--shop", "nobody.myshopify.com")).toMatchObject({ code: 2, err: expect.stringContaining("no shop nobody.myshopify.com") });
+    expect(await cli("segments", "--shop", "nobody.myshopify.com")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("no shop nobody.myshopify.com"),
+    });
     const { shop } = await storeWithHistory();
-    expect(await cli("members", "nope", "--shop", shop.domain)).toMatchObject({ code: 2, err: expect.stringContaining("no segment nope") });
-    expect(await cli("explain", "--shop", shop.domain, "--customer", "42")).toMatchObject({ code: 2, err: expect.stringContaining("no customer 42") });
-    expect(await cli("frobnicate", "--shop", shop.domain)).toMatchObject({ code: 2, err: expect.stringContaining("unknown command frobnicate") });
+    expect(await cli("members", "nope", "--shop", shop.domain)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("no segment nope"),
+    });
+    expect(await cli("explain", "--shop", shop.domain, "--customer", "42")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("no customer 42"),
+    });
+    expect(await cli("frobnicate", "--shop", shop.domain)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("unknown command frobnicate"),
+    });
     expect(await cli("--help")).toMatchObject({ code: 0, out: expect.stringContaining("usage:") });
   });
 
@@ -99,17 +129,29 @@ describe("operator CLI", () => {
     const shop = new TestShop(uniqueShop("cli-flows"), new Date("2026-07-01T17:00:00Z"));
     const { id: shopId } = await ensureShop(db, shop.domain);
     await db.flow.update({ where: { shopId_key: { shopId, key: "abandoned-checkout" } }, data: { enabled: true } });
-    const customer = customerPayload({ updatedAt: shop.clock.now(), phone: "+14155550177", smsState: "subscribed", firstName: "Zoe" });
+    const customer = customerPayload({
+      updatedAt: shop.clock.now(),
+      phone: "+14155550177",
+      smsState: "subscribed",
+      firstName: "Zoe",
+    });
     await shop.abandonCheckout(customer);
 
     const outbox = JSON.parse((await cli("outbox", "--shop", shop.domain, "--json")).out);
     expect(outbox.counts).toEqual({ DELIVERED: 1 });
-    expect(outbox.messages).toEqual([expect.objectContaining({ status: "DELIVERED", source: "flow:abandoned-checkout", to: "+1415•••0177" })]);
+    expect(outbox.messages).toEqual([
+      expect.objectContaining({ status: "DELIVERED", source: "flow:abandoned-checkout", to: "+1415•••0177" }),
+    ]);
     expect(outbox.messages[0].body).toBeUndefined();
     const withBodies = JSON.parse((await cli("outbox", "--shop", shop.domain, "--json", "--bodies")).out);
     expect(withBodies.messages[0].body).toContain("Zoe");
 
-    const flows = JSON.parse((await cli("flows", "--shop", shop.domain, "--json")).out) as { key: string; enabled: boolean; waiting: number; sent: number }[];
+    const flows = JSON.parse((await cli("flows", "--shop", shop.domain, "--json")).out) as {
+      key: string;
+      enabled: boolean;
+      waiting: number;
+      sent: number;
+    }[];
     expect(flows.find((f) => f.key === "abandoned-checkout")).toMatchObject({ enabled: true, waiting: 1, sent: 1 });
     expect(flows.find((f) => f.key === "welcome")).toMatchObject({ enabled: false, sent: 0 });
     expect((await cli("flows", "--shop", shop.domain)).out).toMatch(/abandoned-checkout\s+yes\s+1\s+1\s+0\s+0\s+1/);
@@ -126,12 +168,19 @@ describe("operator CLI", () => {
       return { code, out: out.join("\n"), err: err.join("\n") };
     };
     const sid = `AC${"9".repeat(32)}`;
-    expect(await run("use-twilio", "--shop", shop.domain, "--account-sid", "ACnope", "--from", "+14155550100")).toMatchObject({ code: 2, err: expect.stringContaining("accountSid") });
-    expect(await run("use-twilio", "--shop", shop.domain, "--account-sid", sid, "--from", "+14155550100")).toMatchObject({ code: 0 });
+    expect(
+      await run("use-twilio", "--shop", shop.domain, "--account-sid", "ACnope", "--from", "+14155550100"),
+    ).toMatchObject({ code: 2, err: expect.stringContaining("accountSid") });
+    expect(
+      await run("use-twilio", "--shop", shop.domain, "--account-sid", sid, "--from", "+14155550100"),
+    ).toMatchObject({ code: 0 });
     const settings = await db.shopSettings.findFirstOrThrow({ where: { shop: { domain: shop.domain } } });
     expect(settings.provider).toBe("twilio");
     expect(settings.providerCredentialsEnc).not.toContain(env.TWILIO_AUTH_TOKEN);
     expect(await run("use-outbox", "--shop", shop.domain)).toMatchObject({ code: 0 });
-    expect(await db.shopSettings.findFirstOrThrow({ where: { shop: { domain: shop.domain } } })).toMatchObject({ provider: "outbox", providerCredentialsEnc: null });
+    expect(await db.shopSettings.findFirstOrThrow({ where: { shop: { domain: shop.domain } } })).toMatchObject({
+      provider: "outbox",
+      providerCredentialsEnc: null,
+    });
   });
 });

@@ -6,11 +6,19 @@ import { customerPayload, orderPayload } from "../support/fixtures";
 describe("privacy webhooks do what they say", () => {
   it("customers/data_request exports the shopper's data; customers/redact erases it", async () => {
     const shop = new TestShop(uniqueShop("gdpr"));
-    const customer = customerPayload({ id: 191167, phone: "+16135550135", smsState: "subscribed", updatedAt: shop.clock.now() });
+    const customer = customerPayload({
+      id: 191167,
+      phone: "+16135550135",
+      smsState: "subscribed",
+      updatedAt: shop.clock.now(),
+    });
     await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now() }));
 
     await shop.deliver("customers/data_request", {
-      shop_id: 954889, shop_domain: shop.domain, orders_requested: [], data_request: { id: 9999 },
+      shop_id: 954889,
+      shop_domain: shop.domain,
+      orders_requested: [],
+      data_request: { id: 9999 },
       customer: { id: 191167, email: customer.email, phone: "+16135550135" },
     });
     const exported = await db.dataExport.findFirstOrThrow({ where: { requestRef: "9999" } });
@@ -20,7 +28,9 @@ describe("privacy webhooks do what they say", () => {
     expect(text).toContain("SUBSCRIBED");
 
     await shop.deliver("customers/redact", {
-      shop_id: 954889, shop_domain: shop.domain, orders_to_redact: [],
+      shop_id: 954889,
+      shop_domain: shop.domain,
+      orders_to_redact: [],
       customer: { id: 191167, email: customer.email, phone: "+16135550135" },
     });
     const row = await db.customer.findFirstOrThrow({ where: { shopifyId: "191167", shop: { domain: shop.domain } } });
@@ -36,7 +46,9 @@ describe("privacy webhooks do what they say", () => {
   it("app/uninstalled removes sessions; shop/redact erases the shop", async () => {
     const shop = new TestShop(uniqueShop("bye"));
     await shop.deliver("customers/create", customerPayload({ updatedAt: shop.clock.now() }));
-    await db.session.create({ data: { id: `offline_${shop.domain}`, shop: shop.domain, state: "", accessToken: "tok" } });
+    await db.session.create({
+      data: { id: `offline_${shop.domain}`, shop: shop.domain, state: "", accessToken: "tok" },
+    });
     await shop.deliver("app/uninstalled", { id: 1, domain: shop.domain });
     expect(await db.session.count({ where: { shop: shop.domain } })).toBe(0);
     expect((await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } })).uninstalledAt).not.toBeNull();

@@ -17,13 +17,22 @@ async function shopWithCustomers(label: string) {
   ];
   for (const c of people) await shop.deliver("customers/create", c);
   // Two Californians and one New Yorker have ordered.
-  for (const c of [people[0]!, people[1]!, people[2]!]) await shop.deliver("orders/create", orderPayload({ customer: c, at: now }));
+  for (const c of [people[0]!, people[1]!, people[2]!])
+    await shop.deliver("orders/create", orderPayload({ customer: c, at: now }));
   const { id: shopId } = await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } });
   return { shop, shopId, people, queue: shop.deps.queue };
 }
 
 const buyersIn = (province: string) =>
-  SegmentInput.parse({ name: `Buyers in ${province}`, definition: { and: [{ type: "location", country: "US", province }, { type: "orders_count", op: "gte", value: 1 }] } });
+  SegmentInput.parse({
+    name: `Buyers in ${province}`,
+    definition: {
+      and: [
+        { type: "location", country: "US", province },
+        { type: "orders_count", op: "gte", value: 1 },
+      ],
+    },
+  });
 
 describe("a merchant segment is evaluated over the customers who already exist", () => {
   it("backfills in batches with progress, records why members entered, re-evaluates on edit, empties on archive", async () => {
@@ -78,10 +87,15 @@ describe("a merchant segment is evaluated over the customers who already exist",
   });
 
   it("rejects a definition the engine cannot evaluate, with the reason", () => {
-    const result = SegmentInput.safeParse({ name: "Odd", definition: { and: [{ type: "orders_count", op: "about", value: 2 }] } });
+    const result = SegmentInput.safeParse({
+      name: "Odd",
+      definition: { and: [{ type: "orders_count", op: "about", value: 2 }] },
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues.length).toBeGreaterThan(0);
     // Other shops' segments are not editable from this one.
-    return expect(archiveSegment(db, "another-shop", "no-such-segment", new Date())).rejects.toThrow(/not a live custom segment/);
+    return expect(archiveSegment(db, "another-shop", "no-such-segment", new Date())).rejects.toThrow(
+      /not a live custom segment/,
+    );
   });
 });

@@ -9,7 +9,13 @@ import { installOfflineSession, interceptAdminApi } from "../support/admin-api";
 // Shopify's answer to "which collections is this product in?": product 77 is in "Winter".
 const adminApi = interceptAdminApi((call) => {
   const id = String(call.variables.id);
-  return { data: { product: { collections: { nodes: id.endsWith("/77") ? [{ id: "gid://shopify/Collection/555", title: "Winter" }] : [] } } } };
+  return {
+    data: {
+      product: {
+        collections: { nodes: id.endsWith("/77") ? [{ id: "gid://shopify/Collection/555", title: "Winter" }] : [] },
+      },
+    },
+  };
 });
 afterAll(() => adminApi.restore());
 
@@ -19,11 +25,40 @@ describe("purchase-based merchant segments", () => {
     const { id: shopId } = await ensureShop(db, shop.domain);
     await installOfflineSession(shop.domain);
     adminApi.shop(shop.domain);
-    await shop.deliver("products/create", productPayload({ id: 77, variantId: 7701, inventoryItemId: 9701, quantity: 5, updatedAt: shop.clock.now(), productType: "Cult Products", vendor: "Apple" }));
-    await shop.deliver("products/create", productPayload({ id: 78, variantId: 7801, inventoryItemId: 9702, quantity: 5, updatedAt: shop.clock.now(), productType: "Mugs", vendor: "Kiln" }));
-    expect(await db.productCollection.findMany({ where: { shopId }, select: { collectionShopifyId: true, collectionTitle: true } })).toEqual([{ collectionShopifyId: "555", collectionTitle: "Winter" }]);
+    await shop.deliver(
+      "products/create",
+      productPayload({
+        id: 77,
+        variantId: 7701,
+        inventoryItemId: 9701,
+        quantity: 5,
+        updatedAt: shop.clock.now(),
+        productType: "Cult Products",
+        vendor: "Apple",
+      }),
+    );
+    await shop.deliver(
+      "products/create",
+      productPayload({
+        id: 78,
+        variantId: 7801,
+        inventoryItemId: 9702,
+        quantity: 5,
+        updatedAt: shop.clock.now(),
+        productType: "Mugs",
+        vendor: "Kiln",
+      }),
+    );
+    expect(
+      await db.productCollection.findMany({
+        where: { shopId },
+        select: { collectionShopifyId: true, collectionTitle: true },
+      }),
+    ).toEqual([{ collectionShopifyId: "555", collectionTitle: "Winter" }]);
 
-    const segment = async (name: string, definition: unknown) => (await createSegment(db, shop.deps.queue, shopId, SegmentInput.parse({ name, definition }), shop.clock.now())).key;
+    const segment = async (name: string, definition: unknown) =>
+      (await createSegment(db, shop.deps.queue, shopId, SegmentInput.parse({ name, definition }), shop.clock.now()))
+        .key;
     const keys = {
       vendor: await segment("Bought Apple", { type: "purchased", vendor: "Apple" }),
       type: await segment("Bought mugs", { type: "purchased", productType: "Mugs" }),
@@ -35,14 +70,30 @@ describe("purchase-based merchant segments", () => {
     const customer = customerPayload({ updatedAt: shop.clock.now() });
     const inSegments = async () => {
       const all = await shop.memberships();
-      return Object.entries(keys).filter(([, key]) => all[key]!.includes(String(customer.id))).map(([name]) => name).sort();
+      return Object.entries(keys)
+        .filter(([, key]) => all[key]!.includes(String(customer.id)))
+        .map(([name]) => name)
+        .sort();
     };
 
-    const first = orderPayload({ customer, at: shop.clock.now(), total: "50.00", lines: [{ product_id: 77, variant_id: 7701, vendor: "Apple", price: "50.00" }] });
+    const first = orderPayload({
+      customer,
+      at: shop.clock.now(),
+      total: "50.00",
+      lines: [{ product_id: 77, variant_id: 7701, vendor: "Apple", price: "50.00" }],
+    });
     await shop.deliver("orders/create", first);
     expect(await inSegments()).toEqual(["collection", "product", "vendor"]);
 
-    await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), total: "60.00", lines: [{ product_id: 78, variant_id: 7801, vendor: "Kiln", price: "60.00" }] }));
+    await shop.deliver(
+      "orders/create",
+      orderPayload({
+        customer,
+        at: shop.clock.now(),
+        total: "60.00",
+        lines: [{ product_id: 78, variant_id: 7801, vendor: "Kiln", price: "60.00" }],
+      }),
+    );
     expect(await inSegments()).toEqual(["collection", "product", "spent", "type", "vendor"]);
 
     const later = new Date(shop.clock.now().getTime() + 60_000).toISOString();

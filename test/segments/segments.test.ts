@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY, MINUTE } from "../../app/clock";
 import { TestShop, uniqueShop } from "../support/app";
-import { checkoutPayload, customerPayload, inventoryLevelPayload, orderPayload, productPayload } from "../support/fixtures";
+import {
+  checkoutPayload,
+  customerPayload,
+  inventoryLevelPayload,
+  orderPayload,
+  productPayload,
+} from "../support/fixtures";
 
 describe("built-in segments follow events and time", () => {
   it("one-time → repeat buyer; new and active; lapsed after 90 days with no event; back to active on a new order", async () => {
@@ -12,11 +18,21 @@ describe("built-in segments follow events and time", () => {
     expect(await shop.segmentsOf(customer.id)).toEqual(["never-clicked", "never-purchased"]);
 
     await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now() }));
-    expect(await shop.segmentsOf(customer.id)).toEqual(["active-customers", "never-clicked", "new-customers", "one-time-buyers"]);
+    expect(await shop.segmentsOf(customer.id)).toEqual([
+      "active-customers",
+      "never-clicked",
+      "new-customers",
+      "one-time-buyers",
+    ]);
 
     shop.clock.advance(10 * DAY);
     await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now() }));
-    expect(await shop.segmentsOf(customer.id)).toEqual(["active-customers", "never-clicked", "new-customers", "repeat-buyers"]);
+    expect(await shop.segmentsOf(customer.id)).toEqual([
+      "active-customers",
+      "never-clicked",
+      "new-customers",
+      "repeat-buyers",
+    ]);
 
     shop.clock.advance(25 * DAY); // first order 35 days ago: no longer "new"
     await shop.sweep();
@@ -30,7 +46,10 @@ describe("built-in segments follow events and time", () => {
     expect(await shop.segmentsOf(customer.id)).toEqual(["active-customers", "never-clicked", "repeat-buyers"]);
 
     const events = await db.segmentMembershipEvent.findMany({
-      where: { segment: { key: "lapsed-customers" }, shopId: (await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } })).id },
+      where: {
+        segment: { key: "lapsed-customers" },
+        shopId: (await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } })).id,
+      },
       orderBy: { at: "asc" },
     });
     expect(events.map((e) => [e.change, e.cause])).toEqual([
@@ -54,7 +73,10 @@ describe("built-in segments follow events and time", () => {
     await shop.sweep();
     expect(await shop.segmentsOf(customer.id)).toContain("abandoned-checkout");
 
-    await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), checkoutToken: checkout.token }));
+    await shop.deliver(
+      "orders/create",
+      orderPayload({ customer, at: shop.clock.now(), checkoutToken: checkout.token }),
+    );
     expect(await shop.segmentsOf(customer.id)).not.toContain("abandoned-checkout");
   });
 
@@ -72,23 +94,34 @@ describe("built-in segments follow events and time", () => {
     expect(c.smsConsent).toBe("UNSUBSCRIBED");
     expect(await db.consentEvent.count({ where: { customerId: c.id } })).toBe(2);
 
-    await shop.deliver("customers/update", customerPayload({ id: 5001, smsState: "subscribed", updatedAt: new Date(t1.getTime() + DAY) }));
+    await shop.deliver(
+      "customers/update",
+      customerPayload({ id: 5001, smsState: "subscribed", updatedAt: new Date(t1.getTime() + DAY) }),
+    );
     expect(await shop.segmentsOf(5001)).toContain("sms-subscribers");
     expect(await shop.segmentsOf(5001)).not.toContain("opted-out");
   });
 
   it("a shopper whose checkout held a sold-out variant becomes a restock watcher", async () => {
     const shop = new TestShop(uniqueShop("restock"));
-    await shop.deliver("products/create", productPayload({ id: 77, variantId: 7701, inventoryItemId: 9901, quantity: 0, updatedAt: shop.clock.now() }));
+    await shop.deliver(
+      "products/create",
+      productPayload({ id: 77, variantId: 7701, inventoryItemId: 9901, quantity: 0, updatedAt: shop.clock.now() }),
+    );
     const customer = customerPayload({ updatedAt: shop.clock.now() });
     await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now(), variantId: 7701 }));
     expect(await shop.segmentsOf(customer.id)).toContain("restock-watchers");
 
     // Back in stock: the watch closes (the back-in-stock flow takes it from here) and they leave.
     shop.clock.advance(DAY);
-    await shop.deliver("inventory_levels/update", inventoryLevelPayload({ inventoryItemId: 9901, locationId: 1, available: 5, updatedAt: shop.clock.now() }));
+    await shop.deliver(
+      "inventory_levels/update",
+      inventoryLevelPayload({ inventoryItemId: 9901, locationId: 1, available: 5, updatedAt: shop.clock.now() }),
+    );
     expect(await shop.segmentsOf(customer.id)).not.toContain("restock-watchers");
-    const watch = await db.restockWatch.findFirstOrThrow({ where: { variantShopifyId: "7701", shop: { domain: shop.domain } } });
+    const watch = await db.restockWatch.findFirstOrThrow({
+      where: { variantShopifyId: "7701", shop: { domain: shop.domain } },
+    });
     expect(watch.restockedAt).toEqual(shop.clock.now());
   });
 
@@ -96,8 +129,15 @@ describe("built-in segments follow events and time", () => {
     const shop = new TestShop(uniqueShop("phone"));
     const customer = customerPayload({ phone: "12345", smsState: "subscribed", updatedAt: shop.clock.now() });
     await shop.deliver("customers/create", customer);
-    const row = await db.customer.findFirstOrThrow({ where: { shopifyId: String(customer.id), shop: { domain: shop.domain } } });
-    expect(row).toMatchObject({ phone: null, phoneRaw: "12345", smsConsent: "SUBSCRIBED", timeZone: "America/Los_Angeles" });
+    const row = await db.customer.findFirstOrThrow({
+      where: { shopifyId: String(customer.id), shop: { domain: shop.domain } },
+    });
+    expect(row).toMatchObject({
+      phone: null,
+      phoneRaw: "12345",
+      smsConsent: "SUBSCRIBED",
+      timeZone: "America/Los_Angeles",
+    });
     expect(await shop.segmentsOf(customer.id)).not.toContain("sms-subscribers");
   });
 
@@ -107,8 +147,16 @@ describe("built-in segments follow events and time", () => {
     const s = await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } });
     await db.segment.create({
       data: {
-        shopId: s.id, key: "ca-not-repeat", name: "CA, not repeat", kind: "CUSTOM",
-        definition: { and: [{ type: "location", country: "US", province: "CA" }, { not: { type: "orders_count", op: "gte", value: 2 } }] },
+        shopId: s.id,
+        key: "ca-not-repeat",
+        name: "CA, not repeat",
+        kind: "CUSTOM",
+        definition: {
+          and: [
+            { type: "location", country: "US", province: "CA" },
+            { not: { type: "orders_count", op: "gte", value: 2 } },
+          ],
+        },
       },
     });
     const ny = customerPayload({ id: 2, province: "NY", updatedAt: shop.clock.now() });
@@ -128,17 +176,36 @@ describe("duplicates and reordering", () => {
     const events: { topic: string; payload: unknown; id: string }[] = [];
     let t = start.getTime();
     for (let i = 0; i < 12; i++) {
-      const v1 = customerPayload({ id: 9000 + i, updatedAt: new Date((t += MINUTE)), smsState: i % 2 ? "subscribed" : "not_subscribed" });
+      const v1 = customerPayload({
+        id: 9000 + i,
+        updatedAt: new Date((t += MINUTE)),
+        smsState: i % 2 ? "subscribed" : "not_subscribed",
+      });
       events.push({ topic: "customers/create", payload: v1, id: `c${i}` });
       for (let k = 0; k < i % 4; k++) {
-        events.push({ topic: "orders/create", payload: orderPayload({ id: 70000 + i * 10 + k, customer: v1, at: new Date((t += MINUTE)) }), id: `o${i}-${k}` });
+        events.push({
+          topic: "orders/create",
+          payload: orderPayload({ id: 70000 + i * 10 + k, customer: v1, at: new Date((t += MINUTE)) }),
+          id: `o${i}-${k}`,
+        });
       }
       if (i % 3 === 0) {
-        const v2 = customerPayload({ id: 9000 + i, updatedAt: new Date((t += MINUTE)), smsState: "unsubscribed", city: "Oakland" });
+        const v2 = customerPayload({
+          id: 9000 + i,
+          updatedAt: new Date((t += MINUTE)),
+          smsState: "unsubscribed",
+          city: "Oakland",
+        });
         events.push({ topic: "customers/update", payload: v2, id: `u${i}` });
       }
       if (i % 5 === 0) {
-        const cancelled = orderPayload({ id: 70000 + i * 10, customer: v1, at: new Date(start.getTime() + i * 2 * MINUTE), updatedAt: new Date((t += MINUTE)), cancelledAt: new Date(t) });
+        const cancelled = orderPayload({
+          id: 70000 + i * 10,
+          customer: v1,
+          at: new Date(start.getTime() + i * 2 * MINUTE),
+          updatedAt: new Date((t += MINUTE)),
+          cancelledAt: new Date(t),
+        });
         if (i % 4 > 0) events.push({ topic: "orders/cancelled", payload: cancelled, id: `x${i}` });
       }
     }
@@ -148,7 +215,7 @@ describe("duplicates and reordering", () => {
     const shuffled = new TestShop(uniqueShop("shuffled"), new Date(t + MINUTE));
     const stream = [...events, ...events.filter((_, i) => i % 3 === 0)]; // ~30% redelivered
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = stream.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [stream[i], stream[j]] = [stream[j]!, stream[i]!];

@@ -33,16 +33,32 @@ describe("the simulated store", () => {
 
     await shop.work();
     await shop.sweep();
-    const inbox = await db.webhookInbox.groupBy({ by: ["status"], where: { shopDomain: shop.domain }, _count: { _all: true } });
+    const inbox = await db.webhookInbox.groupBy({
+      by: ["status"],
+      where: { shopDomain: shop.domain },
+      _count: { _all: true },
+    });
     // Every delivery was stored once (redeliveries are no-ops) and processed without a rejection.
     expect(Object.fromEntries(inbox.map((g) => [g.status, g._count._all]))).toEqual({ PROCESSED: stats.delivered });
 
     const sizes = Object.fromEntries(Object.entries(await shop.memberships()).map(([k, v]) => [k, v.length]));
-    for (const key of ["sms-subscribers", "one-time-buyers", "repeat-buyers", "active-customers", "lapsed-customers", "new-customers", "never-purchased", "abandoned-checkout", "opted-out"]) {
+    for (const key of [
+      "sms-subscribers",
+      "one-time-buyers",
+      "repeat-buyers",
+      "active-customers",
+      "lapsed-customers",
+      "new-customers",
+      "never-purchased",
+      "abandoned-checkout",
+      "opted-out",
+    ]) {
       expect(sizes[key], key).toBeGreaterThan(0);
     }
     // Shoppers stuck on sold-out items became restock watchers (and left when stock returned).
-    const watched = await db.segmentMembershipEvent.count({ where: { segment: { key: "restock-watchers", shop: { domain: shop.domain } }, change: "ENTERED" } });
+    const watched = await db.segmentMembershipEvent.count({
+      where: { segment: { key: "restock-watchers", shop: { domain: shop.domain } }, change: "ENTERED" },
+    });
     expect(watched).toBeGreaterThan(0);
   }, 120_000);
 

@@ -28,13 +28,25 @@ export function interceptAdminApi(answer: (call: AdminCall) => unknown) {
       agent
         .get(`https://${domain}`)
         .intercept({ path: `/admin/api/${API_VERSION}/graphql.json`, method: "POST" })
-        .reply(200, (options) => {
-          const { query, variables } = JSON.parse(String(options.body)) as { query: string; variables: Record<string, unknown> };
-          const headers = options.headers as Record<string, string>;
-          const call = { shop: domain, accessToken: headers["X-Shopify-Access-Token"] ?? headers["x-shopify-access-token"], query, variables };
-          calls.push(call);
-          return answer(call) as object;
-        }, { headers: { "Content-Type": "application/json" } })
+        .reply(
+          200,
+          (options) => {
+            const { query, variables } = JSON.parse(String(options.body)) as {
+              query: string;
+              variables: Record<string, unknown>;
+            };
+            const headers = options.headers as Record<string, string>;
+            const call = {
+              shop: domain,
+              accessToken: headers["X-Shopify-Access-Token"] ?? headers["x-shopify-access-token"],
+              query,
+              variables,
+            };
+            calls.push(call);
+            return answer(call) as object;
+          },
+          { headers: { "Content-Type": "application/json" } },
+        )
         .persist();
     },
     restore: () => setGlobalDispatcher(previous),
@@ -43,5 +55,14 @@ export function interceptAdminApi(answer: (call: AdminCall) => unknown) {
 
 /** The offline session Shopify's token exchange leaves after install. */
 export async function installOfflineSession(shop: string, accessToken = "shpat_test_token") {
-  await sessionStorage.storeSession(new Session({ id: `offline_${shop}`, shop, state: "installed", isOnline: false, accessToken, scope: "write_discounts,write_customers" }));
+  await sessionStorage.storeSession(
+    new Session({
+      id: `offline_${shop}`,
+      shop,
+      state: "installed",
+      isOnline: false,
+      accessToken,
+      scope: "write_discounts,write_customers",
+    }),
+  );
 }

@@ -18,7 +18,10 @@ export class AdminClient {
   private ready?: Promise<void>;
   constructor(readonly shop: string) {}
 
-  async request(path: string, init: { method?: string; form?: Record<string, string | string[]>; json?: unknown } = {}): Promise<Request> {
+  async request(
+    path: string,
+    init: { method?: string; form?: Record<string, string | string[]>; json?: unknown } = {},
+  ): Promise<Request> {
     await (this.ready ??= installOfflineSession(this.shop));
     // getJwt takes the store name ("auth-a"), as Shopify test helpers do, and signs for <name>.myshopify.com.
     const { token } = await getJwt(this.shop.replace(/\.myshopify\.com$/, ""), API_KEY, API_SECRET_KEY);
@@ -33,7 +36,11 @@ export class AdminClient {
       body = JSON.stringify(init.json);
       headers.set("content-type", "application/json");
     }
-    return new Request(`https://sms-app.example${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body });
+    return new Request(`https://sms-app.example${path}`, {
+      method: init.method ?? (body ? "POST" : "GET"),
+      headers,
+      body,
+    });
   }
 
   /** Runs a route's loader; a thrown or returned Response comes back as the Response. */
@@ -41,12 +48,22 @@ export class AdminClient {
     return settle(loader({ request: await this.request(path), params, context: {} })) as Promise<Data<L>>;
   }
 
-  async act<A extends Action>(action: A, path: string, form: Record<string, string | string[]>, params: Record<string, string> = {}): Promise<Data<A>> {
+  async act<A extends Action>(
+    action: A,
+    path: string,
+    form: Record<string, string | string[]>,
+    params: Record<string, string> = {},
+  ): Promise<Data<A>> {
     return settle(this.post(action, path, form, params)) as Promise<Data<A>>;
   }
 
   /** Runs an action and returns what it answered, unwrapped by nobody: pass it to statusOf. */
-  async post<A extends Action>(action: A, path: string, form: Record<string, string | string[]>, params: Record<string, string> = {}): Promise<unknown> {
+  async post<A extends Action>(
+    action: A,
+    path: string,
+    form: Record<string, string | string[]>,
+    params: Record<string, string> = {},
+  ): Promise<unknown> {
     return action({ request: await this.request(path, { form }), params, context: {} });
   }
 
@@ -76,7 +93,9 @@ async function settle(run: Promise<unknown>): Promise<unknown> {
   }
 }
 
-function isDataWithInit(value: unknown): value is { type: "DataWithResponseInit"; data: unknown; init: ResponseInit | null } {
+function isDataWithInit(
+  value: unknown,
+): value is { type: "DataWithResponseInit"; data: unknown; init: ResponseInit | null } {
   return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "DataWithResponseInit";
 }
 

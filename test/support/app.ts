@@ -41,7 +41,10 @@ export class TestShop {
     const farFuture = new Date("9999-12-31T00:00:00Z").getTime();
     for (;;) {
       // A retried webhook job is due at "now + backoff": "now" moves past the latest one.
-      const latest = (await db.job.aggregate({ where: { queue: QUEUES.processWebhook }, _max: { runAt: true } }))._max.runAt?.getTime() ?? 0;
+      const latest =
+        (
+          await db.job.aggregate({ where: { queue: QUEUES.processWebhook }, _max: { runAt: true } })
+        )._max.runAt?.getTime() ?? 0;
       const webhooksDue = new Date(Math.max(farFuture, latest));
       const ran =
         (await this.deps.queue.runDue({ [QUEUES.processWebhook]: webhook! }, "test-worker", 200, webhooksDue)) +

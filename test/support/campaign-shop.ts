@@ -30,14 +30,27 @@ export async function shopWithBuyers(label: string) {
     { firstName: "Omar", lastName: "Haddad", smsState: "subscribed" as const, phone: `+1415555${nextPhone()}` },
     { firstName: "Mei", lastName: "Tanaka", smsState: "subscribed" as const, phone: `+1415555${nextPhone()}` },
     { firstName: "Finn", lastName: "Byrne", smsState: "not_subscribed" as const, phone: `+1415555${nextPhone()}` },
-    { firstName: "Siti", lastName: "Rahman", smsState: "subscribed" as const, phone: `+6012${nextPhone()}${String(phone % 1000).padStart(3, "0")}`, country: "MY", countryName: "Malaysia", province: "", provinceName: "", city: "Kuala Lumpur", zip: "50000" },
+    {
+      firstName: "Siti",
+      lastName: "Rahman",
+      smsState: "subscribed" as const,
+      phone: `+6012${nextPhone()}${String(phone % 1000).padStart(3, "0")}`,
+      country: "MY",
+      countryName: "Malaysia",
+      province: "",
+      provinceName: "",
+      city: "Kuala Lumpur",
+      zip: "50000",
+    },
   ];
   for (const person of people) {
     const customer = customerPayload({ updatedAt: shop.clock.now(), ...person });
     await shop.deliver("orders/create", orderPayload({ customer, at: new Date(shop.clock.now().getTime() - HOUR) }));
   }
   const segment = await db.segment.findFirstOrThrow({ where: { shopId, key: "one-time-buyers" } });
-  const customers = Object.fromEntries((await db.customer.findMany({ where: { shopId } })).map((c) => [c.firstName!, c]));
+  const customers = Object.fromEntries(
+    (await db.customer.findMany({ where: { shopId } })).map((c) => [c.firstName!, c]),
+  );
   return { shop, shopId, segment, customers };
 }
 
@@ -49,16 +62,36 @@ export async function shopAfterCampaign(label: string) {
   const seeded = await shopWithBuyers(label);
   const { shop, shopId, segment, customers } = seeded;
   const client = new AdminClient(shop.domain);
-  const request = await client.request("/app/campaigns/new", { form: { intent: "create", name: "Weekend sale", segmentId: segment.id, body: "Hi {{ first_name }}: https://shop.example/sale", when: "now" } });
+  const request = await client.request("/app/campaigns/new", {
+    form: {
+      intent: "create",
+      name: "Weekend sale",
+      segmentId: segment.id,
+      body: "Hi {{ first_name }}: https://shop.example/sale",
+      when: "now",
+    },
+  });
   await composeAction({ request, params: {}, context: {} });
-  await scheduleMessage(shop.deps, { shopId, customerId: customers.Finn!.id, body: "Psst, Finn", purpose: "marketing", idempotencyKey: "test:finn", dueAt: shop.clock.now() });
+  await scheduleMessage(shop.deps, {
+    shopId,
+    customerId: customers.Finn!.id,
+    body: "Psst, Finn",
+    purpose: "marketing",
+    idempotencyKey: "test:finn",
+    dueAt: shop.clock.now(),
+  });
   await shop.work();
-  const avaText = await db.message.findFirstOrThrow({ where: { shopId, customerId: customers.Ava!.id, direction: "OUTBOUND" } });
+  const avaText = await db.message.findFirstOrThrow({
+    where: { shopId, customerId: customers.Ava!.id, direction: "OUTBOUND" },
+  });
   const link = await db.trackedLink.findFirstOrThrow({ where: { messageId: avaText.id } });
   await recordClick(db, link.code, shop.clock.now());
-  await handleInbound(shop.deps, shopId, { from: customers.Ava!.phone!, body: "Love it, thanks!", providerMessageId: `SM-${label}-1` });
+  await handleInbound(shop.deps, shopId, {
+    from: customers.Ava!.phone!,
+    body: "Love it, thanks!",
+    providerMessageId: `SM-${label}-1`,
+  });
   await shop.work();
   const campaign = await db.campaign.findFirstOrThrow({ where: { shopId } });
   return { ...seeded, client, campaign, avaText };
 }
-

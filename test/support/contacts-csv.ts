@@ -3,7 +3,8 @@
  * "no", a row without a date, a repeat of row 2 in another format and a number the shop
  * already knows (+14155550164). Shared by the import's domain, page and browser tests.
  */
-export const WORDING = "Join Northbean texts: offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
+export const WORDING =
+  "Join Northbean texts: offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
 export const CONTACTS_CSV = `Phone,First name,Opted in,Opt-in date
 (415) 555-0161,Ava,yes,2026-05-01T10:00:00Z
 +447400123987,Omar,Yes,2026-05-02
@@ -13,4 +14,9 @@ export const CONTACTS_CSV = `Phone,First name,Opted in,Opt-in date
 415-555-0161,Ava again,yes,2026-05-04
 +14155550164,Known,yes,2026-05-05
 `;
-export const CONTACTS_MAPPING = { phone: "Phone", firstName: "First name", consent: "Opted in", consentAt: "Opt-in date" };
+export const CONTACTS_MAPPING = {
+  phone: "Phone",
+  firstName: "First name",
+  consent: "Opted in",
+  consentAt: "Opt-in date",
+};

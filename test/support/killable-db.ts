@@ -18,7 +18,9 @@ export function killableDb() {
         if (prop === "$transaction" && typeof value === "function") {
           // Interactive transactions hand the callback a client: give it the same switch.
           return (arg: unknown, ...rest: unknown[]) =>
-            typeof arg === "function" ? value.call(target, (tx: object) => arg(wrapModels(tx)), ...rest) : value.call(target, arg, ...rest);
+            typeof arg === "function"
+              ? value.call(target, (tx: object) => arg(wrapModels(tx)), ...rest)
+              : value.call(target, arg, ...rest);
         }
         if (typeof prop !== "string" || prop.startsWith("$") || typeof value !== "object" || value === null) {
           return typeof value === "function" ? value.bind(target) : value;
@@ -26,7 +28,8 @@ export function killableDb() {
         return new Proxy(value, {
           get(delegate, method, r) {
             const fn = Reflect.get(delegate, method, r);
-            if (typeof method !== "string" || !WRITES.has(method) || typeof fn !== "function") return typeof fn === "function" ? fn.bind(delegate) : fn;
+            if (typeof method !== "string" || !WRITES.has(method) || typeof fn !== "function")
+              return typeof fn === "function" ? fn.bind(delegate) : fn;
             return (...args: unknown[]) => {
               writes++;
               if (--countdown === 0) throw new Error(`killed before ${String(prop)}.${method}`);

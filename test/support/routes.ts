@@ -63,5 +63,9 @@ async function toRequest(req: IncomingMessage): Promise<Request> {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-  return new Request(new URL(req.url ?? "/", `http://${req.headers.host}`), { method: req.method, headers, body: Buffer.concat(chunks) });
+  return new Request(new URL(req.url ?? "/", `http://${req.headers.host}`), {
+    method: req.method,
+    headers,
+    body: Buffer.concat(chunks),
+  });
 }

@@ -12,9 +12,23 @@ export interface ReceivedSms {
 
 /** Twilio's Message resource (the fields Twilio documents, as it formats them). */
 const resource = (m: ReceivedSms) => ({
-  sid: m.sid, account_sid: m.accountSid, to: m.params.To, from: m.params.From ?? null, messaging_service_sid: m.params.MessagingServiceSid ?? null,
-  body: m.params.Body, status: "queued", direction: "outbound-api", num_segments: "1", api_version: "2010-04-01",
-  date_created: m.at.toUTCString(), date_updated: m.at.toUTCString(), date_sent: null, error_code: null, error_message: null, price: null, price_unit: "USD",
+  sid: m.sid,
+  account_sid: m.accountSid,
+  to: m.params.To,
+  from: m.params.From ?? null,
+  messaging_service_sid: m.params.MessagingServiceSid ?? null,
+  body: m.params.Body,
+  status: "queued",
+  direction: "outbound-api",
+  num_segments: "1",
+  api_version: "2010-04-01",
+  date_created: m.at.toUTCString(),
+  date_updated: m.at.toUTCString(),
+  date_sent: null,
+  error_code: null,
+  error_message: null,
+  price: null,
+  price_unit: "USD",
   uri: `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}.json`,
 });
 
@@ -41,11 +55,19 @@ export async function startTwilioServer(accounts: Record<string, string>, o: { n
       };
       const url = new URL(req.url ?? "/", "http://x");
       const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/i.exec(url.pathname);
-      if (!match || !["POST", "GET"].includes(req.method ?? "")) return reply(404, { code: 20404, message: "The requested resource was not found", status: 404 });
+      if (!match || !["POST", "GET"].includes(req.method ?? ""))
+        return reply(404, { code: 20404, message: "The requested resource was not found", status: 404 });
       const accountSid = match[1]!;
-      const [user, pass] = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString().split(":");
+      const [user, pass] = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64")
+        .toString()
+        .split(":");
       if (user !== accountSid || !accounts[accountSid] || pass !== accounts[accountSid]) {
-        return reply(401, { code: 20003, message: "Authenticate", more_info: "https://www.twilio.com/docs/errors/20003", status: 401 });
+        return reply(401, {
+          code: 20003,
+          message: "Authenticate",
+          more_info: "https://www.twilio.com/docs/errors/20003",
+          status: 401,
+        });
       }
       const fault = misbehave?.(req.method!);
       if (fault === "hang") return; // the connection stays open, unanswered
@@ -53,16 +75,36 @@ export async function startTwilioServer(accounts: Record<string, string>, o: { n
       if (req.method === "GET") {
         // Message list, newest first, filtered by To (the subset of Twilio's filters we use).
         const to = url.searchParams.get("To");
-        const messages = received.filter((m) => m.accountSid === accountSid && (!to || m.params.To === to)).reverse().map(resource);
-        return reply(200, { messages, page: 0, page_size: Number(url.searchParams.get("PageSize") ?? 50), first_page_uri: url.pathname, next_page_uri: null, previous_page_uri: null, uri: url.pathname });
+        const messages = received
+          .filter((m) => m.accountSid === accountSid && (!to || m.params.To === to))
+          .reverse()
+          .map(resource);
+        return reply(200, {
+          messages,
+          page: 0,
+          page_size: Number(url.searchParams.get("PageSize") ?? 50),
+          first_page_uri: url.pathname,
+          next_page_uri: null,
+          previous_page_uri: null,
+          uri: url.pathname,
+        });
       }
       const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
       if (!params.To || !params.Body || !(params.From || params.MessagingServiceSid)) {
-        return reply(400, { code: 21604, message: "A 'To' phone number, a 'Body' and a 'From' are required.", status: 400 });
+        return reply(400, {
+          code: 21604,
+          message: "A 'To' phone number, a 'Body' and a 'From' are required.",
+          status: 400,
+        });
       }
       const scripted = script.shift();
       if (scripted) return reply(scripted.status, scripted.body, scripted.headers);
-      const sms: ReceivedSms = { accountSid, params, sid: `SM${randomBytes(16).toString("hex")}`, at: o.now?.() ?? new Date() };
+      const sms: ReceivedSms = {
+        accountSid,
+        params,
+        sid: `SM${randomBytes(16).toString("hex")}`,
+        at: o.now?.() ?? new Date(),
+      };
       received.push(sms);
       if (fault === "accept-and-hang") return; // taken, but the answer never comes
       reply(201, resource(sms));
@@ -81,11 +123,20 @@ export async function startTwilioServer(accounts: Record<string, string>, o: { n
     failNext(...responses: Scripted[]) {
       script.push(...responses);
     },
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
-export const twilioError = (status: number, code: number, message: string, headers?: Record<string, string>): Scripted => ({
+export const twilioError = (
+  status: number,
+  code: number,
+  message: string,
+  headers?: Record<string, string>,
+): Scripted => ({
   status,
   body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
   headers,
@@ -95,7 +146,10 @@ export const twilioError = (status: number, code: number, message: string, heade
 export function twilioCallback(url: string, authToken: string, params: Record<string, string>): Request {
   return new Request(url, {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilioSignature(authToken, url, params) },
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      "X-Twilio-Signature": twilioSignature(authToken, url, params),
+    },
     body: new URLSearchParams(params),
   });
 }

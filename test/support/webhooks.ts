@@ -17,12 +17,20 @@ export interface SignedWebhookOptions {
  */
 export function signedWebhook(topic: string, payload: unknown, options: SignedWebhookOptions = {}): Request {
   const secret = options.secret ?? API_SECRET_KEY;
-  const delivery = signWebhook("https://my-test-app.myshopify.io", secret, options.shop ?? "test-shop.myshopify.com", topic, payload, {
-    webhookId: options.webhookId,
-    rawBody: options.rawBody,
-    triggeredAt: options.triggeredAt ? new Date(options.triggeredAt) : undefined,
-  });
-  if (delivery.headers["X-Shopify-Hmac-Sha256"] !== getHmac(delivery.body, secret)) throw new Error("the simulator's signature differs from Shopify's");
+  const delivery = signWebhook(
+    "https://my-test-app.myshopify.io",
+    secret,
+    options.shop ?? "test-shop.myshopify.com",
+    topic,
+    payload,
+    {
+      webhookId: options.webhookId,
+      rawBody: options.rawBody,
+      triggeredAt: options.triggeredAt ? new Date(options.triggeredAt) : undefined,
+    },
+  );
+  if (delivery.headers["X-Shopify-Hmac-Sha256"] !== getHmac(delivery.body, secret))
+    throw new Error("the simulator's signature differs from Shopify's");
   return new Request(delivery.url, { method: "POST", body: delivery.body, headers: delivery.headers });
 }
 

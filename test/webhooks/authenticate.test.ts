@@ -5,7 +5,12 @@ import { action as complianceAction } from "../../app/routes/webhooks.compliance
 import { actionArgs, signedWebhook } from "../support/webhooks";
 
 const shop = `hmac-${Date.now()}.myshopify.com`;
-const order = { id: 820982911946154500, email: "jon@example.com", total_price: "199.65", updated_at: "2026-11-01T10:00:00-05:00" };
+const order = {
+  id: 820982911946154500,
+  email: "jon@example.com",
+  total_price: "199.65",
+  updated_at: "2026-11-01T10:00:00-05:00",
+};
 
 describe("webhook authentication (real routes, Shopify-signed requests)", () => {
   it("accepts a correctly signed webhook: 200, stored once, queued for processing", async () => {
@@ -49,7 +54,9 @@ describe("webhook authentication (real routes, Shopify-signed requests)", () => 
     await ordersAction(actionArgs(signedWebhook("orders/create", order, { shop, webhookId: "wh-lost-job" })));
     const row = await db.webhookInbox.findFirstOrThrow({ where: { shopDomain: shop, webhookId: "wh-lost-job" } });
     await db.job.deleteMany({ where: { dedupeKey: `webhook:${row.id}` } }); // the crash
-    const retry = await ordersAction(actionArgs(signedWebhook("orders/create", order, { shop, webhookId: "wh-lost-job" })));
+    const retry = await ordersAction(
+      actionArgs(signedWebhook("orders/create", order, { shop, webhookId: "wh-lost-job" })),
+    );
     expect(retry.status).toBe(200);
     expect(await db.job.count({ where: { dedupeKey: `webhook:${row.id}` } })).toBe(1);
   });
@@ -71,8 +78,15 @@ describe("webhook authentication (real routes, Shopify-signed requests)", () => 
   });
 
   it("verifies the mandatory compliance topics the same way", async () => {
-    const body = { shop_id: 954889, shop_domain: shop, customer: { id: 191167, email: "john@example.com", phone: "555-625-1199" }, orders_to_redact: [299938] };
+    const body = {
+      shop_id: 954889,
+      shop_domain: shop,
+      customer: { id: 191167, email: "john@example.com", phone: "555-625-1199" },
+      orders_to_redact: [299938],
+    };
     expect((await complianceAction(actionArgs(signedWebhook("customers/redact", body, { shop })))).status).toBe(200);
-    expect((await complianceAction(actionArgs(signedWebhook("customers/redact", body, { shop, secret: "x" })))).status).toBe(401);
+    expect(
+      (await complianceAction(actionArgs(signedWebhook("customers/redact", body, { shop, secret: "x" })))).status,
+    ).toBe(401);
   });
 });

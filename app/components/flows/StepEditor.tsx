@@ -4,7 +4,12 @@ import type { PreviewSettings } from "../../messaging/preview";
 import { nextVariantKey, type StepForm, type VariantForm } from "./editor-state";
 import { TemplateEditor } from "./TemplateEditor";
 
-const TITLES: Record<StepForm["type"], string> = { send: "Send a text", wait: "Wait", wait_until: "Wait until a time of day", condition: "Condition" };
+const TITLES: Record<StepForm["type"], string> = {
+  send: "Send a text",
+  wait: "Wait",
+  wait_until: "Wait until a time of day",
+  condition: "Condition",
+};
 
 interface Props {
   step: StepForm;
@@ -37,18 +42,42 @@ export function StepEditor({ step, index, count, onChange, onMove, onRemove, err
             Step {index + 1}: {TITLES[step.type]}
           </Text>
           <InlineStack gap="100">
-            <Button size="slim" disabled={index === 0} onClick={() => onMove(-1)} accessibilityLabel={`Move step ${index + 1} up`}>
+            <Button
+              size="slim"
+              disabled={index === 0}
+              onClick={() => onMove(-1)}
+              accessibilityLabel={`Move step ${index + 1} up`}
+            >
               ↑
             </Button>
-            <Button size="slim" disabled={index === count - 1} onClick={() => onMove(1)} accessibilityLabel={`Move step ${index + 1} down`}>
+            <Button
+              size="slim"
+              disabled={index === count - 1}
+              onClick={() => onMove(1)}
+              accessibilityLabel={`Move step ${index + 1} down`}
+            >
               ↓
             </Button>
-            <Button size="slim" tone="critical" disabled={count === 1} onClick={onRemove} accessibilityLabel={`Remove step ${index + 1}`}>
+            <Button
+              size="slim"
+              tone="critical"
+              disabled={count === 1}
+              onClick={onRemove}
+              accessibilityLabel={`Remove step ${index + 1}`}
+            >
               Remove
             </Button>
           </InlineStack>
         </InlineStack>
-        <StepFields step={step} index={index} count={count} onChange={onChange} errors={errors} preview={preview} currency={currency} />
+        <StepFields
+          step={step}
+          index={index}
+          count={count}
+          onChange={onChange}
+          errors={errors}
+          preview={preview}
+          currency={currency}
+        />
         <FieldError message={errors[""]} />
       </BlockStack>
     </Card>
@@ -61,9 +90,22 @@ function StepFields({ step, index, count, onChange, errors, preview, currency }:
       return (
         <InlineStack gap="200" blockAlign="start">
           <Box minWidth="120px">
-            <TextField label="Wait for" type="number" min={1} value={step.amount} onChange={(amount) => onChange({ ...step, amount })} autoComplete="off" error={errors["minutes"]} />
+            <TextField
+              label="Wait for"
+              type="number"
+              min={1}
+              value={step.amount}
+              onChange={(amount) => onChange({ ...step, amount })}
+              autoComplete="off"
+              error={errors["minutes"]}
+            />
           </Box>
-          <Select label="Unit" options={DELAY_UNITS.map((u) => ({ label: u.unit, value: u.unit }))} value={step.unit} onChange={(unit) => onChange({ ...step, unit: unit as typeof step.unit })} />
+          <Select
+            label="Unit"
+            options={DELAY_UNITS.map((u) => ({ label: u.unit, value: u.unit }))}
+            value={step.unit}
+            onChange={(unit) => onChange({ ...step, unit: unit as typeof step.unit })}
+          />
         </InlineStack>
       );
     case "wait_until":
@@ -108,13 +150,30 @@ function StepFields({ step, index, count, onChange, errors, preview, currency }:
         </BlockStack>
       );
     case "send":
-      return <VariantsEditor variants={step.variants} stepIndex={index} onChange={(variants) => onChange({ ...step, variants })} errors={errors} preview={preview} currency={currency} />;
+      return (
+        <VariantsEditor
+          variants={step.variants}
+          stepIndex={index}
+          onChange={(variants) => onChange({ ...step, variants })}
+          errors={errors}
+          preview={preview}
+          currency={currency}
+        />
+      );
   }
 }
 
-function VariantsEditor(props: { variants: VariantForm[]; stepIndex: number; onChange: (v: VariantForm[]) => void; errors: Record<string, string>; preview: PreviewSettings; currency: string }) {
+function VariantsEditor(props: {
+  variants: VariantForm[];
+  stepIndex: number;
+  onChange: (v: VariantForm[]) => void;
+  errors: Record<string, string>;
+  preview: PreviewSettings;
+  currency: string;
+}) {
   const { variants, stepIndex, onChange, errors, preview, currency } = props;
-  const update = (i: number, patch: Partial<VariantForm>) => onChange(variants.map((v, j) => (j === i ? { ...v, ...patch } : v)));
+  const update = (i: number, patch: Partial<VariantForm>) =>
+    onChange(variants.map((v, j) => (j === i ? { ...v, ...patch } : v)));
   const split = variants.length > 1;
   const totalWeight = variants.reduce((s, v) => s + (Number(v.weight) || 0), 0);
   return (
@@ -124,10 +183,23 @@ function VariantsEditor(props: { variants: VariantForm[]; stepIndex: number; onC
           {split && (
             <InlineStack gap="200" blockAlign="end">
               <Box maxWidth="90px">
-                <TextField label="Variant" value={v.key} onChange={(key) => update(i, { key })} autoComplete="off" error={errors[`variants.${i}.key`]} />
+                <TextField
+                  label="Variant"
+                  value={v.key}
+                  onChange={(key) => update(i, { key })}
+                  autoComplete="off"
+                  error={errors[`variants.${i}.key`]}
+                />
               </Box>
               <Box maxWidth="110px">
-                <TextField label="Weight" type="number" value={v.weight} onChange={(weight) => update(i, { weight })} autoComplete="off" error={errors[`variants.${i}.weight`]} />
+                <TextField
+                  label="Weight"
+                  type="number"
+                  value={v.weight}
+                  onChange={(weight) => update(i, { weight })}
+                  autoComplete="off"
+                  error={errors[`variants.${i}.weight`]}
+                />
               </Box>
               <Text as="span" tone="subdued">
                 {totalWeight > 0 ? `${Math.round(((Number(v.weight) || 0) / totalWeight) * 100)}% of shoppers` : ""}
@@ -151,7 +223,11 @@ function VariantsEditor(props: { variants: VariantForm[]; stepIndex: number; onC
       <FieldError message={errors["variants"]} />
       {variants.length < 4 && (
         <InlineStack>
-          <Button onClick={() => onChange([...variants, { key: nextVariantKey(variants), weight: "1", body: variants[0]?.body ?? "" }])}>
+          <Button
+            onClick={() =>
+              onChange([...variants, { key: nextVariantKey(variants), weight: "1", body: variants[0]?.body ?? "" }])
+            }
+          >
             {split ? "Add another variant" : "A/B test this text"}
           </Button>
         </InlineStack>

@@ -31,7 +31,15 @@ export function TemplateEditor({ id, label, value, onChange, error, preview, cur
   };
   return (
     <BlockStack gap="300">
-      <TextField id={id} label={label} value={value} onChange={onChange} multiline={3} autoComplete="off" error={error} />
+      <TextField
+        id={id}
+        label={label}
+        value={value}
+        onChange={onChange}
+        multiline={3}
+        autoComplete="off"
+        error={error}
+      />
       <InlineStack gap="200" blockAlign="center">
         <Text as="span" variant="bodySm" tone="subdued">
           Insert:
@@ -52,26 +60,31 @@ export function TemplateEditor({ id, label, value, onChange, error, preview, cur
           </div>
           <Text as="p" variant="bodySm" tone="subdued">
             <span data-testid="sms-counter">
-              {sms.characters} characters · {sms.segments} SMS segment{sms.segments === 1 ? "" : "s"} · {sms.encoding} · {sms.remaining} left in this segment · about{" "}
-              {formatMoney(shown.cost, currency)} per shopper
+              {sms.characters} characters · {sms.segments} SMS segment{sms.segments === 1 ? "" : "s"} · {sms.encoding} ·{" "}
+              {sms.remaining} left in this segment · about {formatMoney(shown.cost, currency)} per shopper
             </span>
           </Text>
           <Text as="p" variant="bodySm" tone="subdued">
-            Added when sent: “{preview.senderName}:” at the start, “Reply STOP to opt out.” on a shopper’s first text, and links become short tracked links.
+            Added when sent: “{preview.senderName}:” at the start, “Reply STOP to opt out.” on a shopper’s first text,
+            and links become short tracked links.
           </Text>
         </BlockStack>
       </Box>
       {sms.encoding === "UCS-2" && (
         <Banner tone="warning" title="This text is sent as UCS-2">
           <p>
-            {sms.nonGsm.map((c) => `“${c}”`).join(", ")} {sms.nonGsm.length === 1 ? "isn't" : "aren't"} in the GSM-7 alphabet, so each segment holds 70 characters instead of
-            160. Replace {sms.nonGsm.length === 1 ? "it" : "them"} to send fewer segments.
+            {sms.nonGsm.map((c) => `“${c}”`).join(", ")} {sms.nonGsm.length === 1 ? "isn't" : "aren't"} in the GSM-7
+            alphabet, so each segment holds 70 characters instead of 160. Replace{" "}
+            {sms.nonGsm.length === 1 ? "it" : "them"} to send fewer segments.
           </p>
         </Banner>
       )}
       {shown.unknownVariables.length > 0 && (
         <Banner tone="critical">
-          <p>Unknown variable{shown.unknownVariables.length === 1 ? "" : "s"}: {shown.unknownVariables.join(", ")}. They would print nothing.</p>
+          <p>
+            Unknown variable{shown.unknownVariables.length === 1 ? "" : "s"}: {shown.unknownVariables.join(", ")}. They
+            would print nothing.
+          </p>
         </Banner>
       )}
     </BlockStack>

@@ -26,9 +26,16 @@ export function toStepForm(step: Step): StepForm {
     case "wait_until":
       return { type: "wait_until", time: `${pad(step.hour)}:${pad(step.minute)}` };
     case "send":
-      return { type: "send", variants: step.variants.map((v) => ({ key: v.key, weight: String(v.weight), body: v.body })) };
+      return {
+        type: "send",
+        variants: step.variants.map((v) => ({ key: v.key, weight: String(v.weight), body: v.body })),
+      };
     case "condition":
-      return { type: "condition", condition: JSON.stringify(step.condition, null, 2), otherwise: step.otherwise === "exit" ? "exit" : step.otherwise.goto };
+      return {
+        type: "condition",
+        condition: JSON.stringify(step.condition, null, 2),
+        otherwise: step.otherwise === "exit" ? "exit" : step.otherwise.goto,
+      };
   }
 }
 
@@ -55,23 +62,39 @@ export function fromStepForm(step: StepForm): unknown {
       return { type: "wait_until", hour: hour ?? null, minute: minute ?? 0 };
     }
     case "send":
-      return { type: "send", variants: step.variants.map((v) => ({ key: v.key.trim(), weight: numberOf(v.weight), body: v.body })) };
+      return {
+        type: "send",
+        variants: step.variants.map((v) => ({ key: v.key.trim(), weight: numberOf(v.weight), body: v.body })),
+      };
     case "condition":
-      return { type: "condition", condition: parseJson(step.condition), otherwise: step.otherwise === "exit" ? "exit" : { goto: step.otherwise } };
+      return {
+        type: "condition",
+        condition: parseJson(step.condition),
+        otherwise: step.otherwise === "exit" ? "exit" : { goto: step.otherwise },
+      };
   }
 }
 
 /** What the editor posts: the flow definition (unvalidated) with the version it was loaded at. */
 export function editPayload(form: FlowForm, trigger: FlowDefinition["trigger"], version: number) {
-  return { name: form.name, version, definition: { trigger, steps: form.steps.map(fromStepForm), exitConditions: form.exitConditions } };
+  return {
+    name: form.name,
+    version,
+    definition: { trigger, steps: form.steps.map(fromStepForm), exitConditions: form.exitConditions },
+  };
 }
 
 export const NEW_STEPS: Record<StepForm["type"], () => StepForm> = {
   send: () => ({ type: "send", variants: [{ key: "A", weight: "1", body: "" }] }),
   wait: () => ({ type: "wait", amount: "1", unit: "days" }),
   wait_until: () => ({ type: "wait_until", time: "10:00" }),
-  condition: () => ({ type: "condition", condition: JSON.stringify({ type: "orders_count", op: "eq", value: 0 }, null, 2), otherwise: "exit" }),
+  condition: () => ({
+    type: "condition",
+    condition: JSON.stringify({ type: "orders_count", op: "eq", value: 0 }, null, 2),
+    otherwise: "exit",
+  }),
 };
 
 /** The next free variant label: A, B, C, D. */
-export const nextVariantKey = (variants: VariantForm[]) => ["A", "B", "C", "D"].find((k) => !variants.some((v) => v.key === k)) ?? String(variants.length + 1);
+export const nextVariantKey = (variants: VariantForm[]) =>
+  ["A", "B", "C", "D"].find((k) => !variants.some((v) => v.key === k)) ?? String(variants.length + 1);

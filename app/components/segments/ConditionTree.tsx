@@ -1,5 +1,13 @@
 import { BlockStack, Box, Button, Checkbox, InlineError, InlineStack, Select, TextField } from "@shopify/polaris";
-import { CONDITION_PARAMS, newCondition, newGroup, type ConditionType, type DraftCondition, type DraftGroup, type DraftItem } from "../../admin/segment-draft";
+import {
+  CONDITION_PARAMS,
+  newCondition,
+  newGroup,
+  type ConditionType,
+  type DraftCondition,
+  type DraftGroup,
+  type DraftItem,
+} from "../../admin/segment-draft";
 import { COMPARISON_WORDS, CONDITION_LABELS } from "../../segments/describe";
 
 const TYPE_OPTIONS = Object.entries(CONDITION_LABELS).map(([value, label]) => ({
@@ -51,10 +59,18 @@ export function GroupEditor({ group, depth, ...tree }: TreeProps & { group: Draf
           background={child.kind === "group" ? "bg-surface-secondary" : undefined}
         >
           <BlockStack gap="200">
-            {child.kind === "group" ? <GroupEditor group={child} depth={depth + 1} {...tree} /> : <ConditionEditor condition={child} {...tree} />}
+            {child.kind === "group" ? (
+              <GroupEditor group={child} depth={depth + 1} {...tree} />
+            ) : (
+              <ConditionEditor condition={child} {...tree} />
+            )}
             <InlineStack gap="300" blockAlign="center">
               <Checkbox
-                label={child.kind === "group" ? "Exclude customers matching this group (NOT)" : "Exclude customers matching this (NOT)"}
+                label={
+                  child.kind === "group"
+                    ? "Exclude customers matching this group (NOT)"
+                    : "Exclude customers matching this (NOT)"
+                }
                 checked={child.negate}
                 onChange={(negate) => tree.onChange(child.id, (c) => ({ ...c, negate }))}
               />
@@ -68,7 +84,9 @@ export function GroupEditor({ group, depth, ...tree }: TreeProps & { group: Draf
       {error ? <InlineError message={error} fieldID={group.id} /> : null}
       <InlineStack gap="200">
         <Button onClick={() => add(newCondition())}>Add condition</Button>
-        {depth < MAX_DEPTH ? <Button onClick={() => add(newGroup(group.match === "and" ? "or" : "and"))}>Add group</Button> : null}
+        {depth < MAX_DEPTH ? (
+          <Button onClick={() => add(newGroup(group.match === "and" ? "or" : "and"))}>Add group</Button>
+        ) : null}
       </InlineStack>
     </BlockStack>
   );
@@ -115,7 +133,7 @@ function ConditionEditor({ condition, ...tree }: TreeProps & { condition: DraftC
               helpText={spec.help}
               autoComplete="off"
             />
-          )
+          ),
         )}
       </InlineStack>
       {error ? <InlineError message={error} fieldID={condition.id} /> : null}

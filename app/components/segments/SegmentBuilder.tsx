@@ -45,11 +45,15 @@ export function SegmentBuilder({ title, backUrl, initial, errors = {} }: Builder
   const preview = useFetcher<Preview>();
 
   useEffect(() => {
-    const timer = setTimeout(() => preview.submit({ definition }, { method: "post", action: "/app/segments/preview" }), PREVIEW_DEBOUNCE_MS);
+    const timer = setTimeout(
+      () => preview.submit({ definition }, { method: "post", action: "/app/segments/preview" }),
+      PREVIEW_DEBOUNCE_MS,
+    );
     return () => clearTimeout(timer);
   }, [definition]);
 
-  const onChange = (id: string, change: (item: DraftItem) => DraftItem | null) => setRoot((r) => updateItem(r, id, change));
+  const onChange = (id: string, change: (item: DraftItem) => DraftItem | null) =>
+    setRoot((r) => updateItem(r, id, change));
   const save = () => submit({ name, description, definition }, { method: "post" });
   const conditionErrors = errors.conditions ?? {};
   const hasErrors = Object.keys(errors).length > 0;
@@ -74,8 +78,22 @@ export function SegmentBuilder({ title, backUrl, initial, errors = {} }: Builder
             ) : null}
             <Card>
               <FormLayout>
-                <TextField label="Name" value={name} onChange={setName} error={errors.name} autoComplete="off" maxLength={80} />
-                <TextField label="Description" value={description} onChange={setDescription} error={errors.description} autoComplete="off" multiline={2} />
+                <TextField
+                  label="Name"
+                  value={name}
+                  onChange={setName}
+                  error={errors.name}
+                  autoComplete="off"
+                  maxLength={80}
+                />
+                <TextField
+                  label="Description"
+                  value={description}
+                  onChange={setDescription}
+                  error={errors.description}
+                  autoComplete="off"
+                  multiline={2}
+                />
               </FormLayout>
             </Card>
             <SectionCard title="Conditions">
@@ -98,7 +116,9 @@ export function SegmentBuilder({ title, backUrl, initial, errors = {} }: Builder
 function LivePreview({ data, loading, words }: { data: Preview | undefined; loading: boolean; words: string | null }) {
   const p = data?.preview;
   return (
-    <SectionCard title={<>Matching customers {loading ? <Spinner size="small" accessibilityLabel="Counting" /> : null}</>}>
+    <SectionCard
+      title={<>Matching customers {loading ? <Spinner size="small" accessibilityLabel="Counting" /> : null}</>}
+    >
       {words ? <Text as="p" tone="subdued">{`Customers who ${words}.`}</Text> : null}
       {!p ? (
         <Text as="p" tone="subdued">
@@ -112,7 +132,8 @@ function LivePreview({ data, loading, words }: { data: Preview | undefined; load
           <Text as="p">{`${formatCount(p.subscribers)} of them subscribed to SMS`}</Text>
           {!p.exact ? (
             <Text as="p" variant="bodySm" tone="subdued">
-              Approximate: abandoned-checkout and city conditions are counted loosely here; saving evaluates every customer exactly.
+              Approximate: abandoned-checkout and city conditions are counted loosely here; saving evaluates every
+              customer exactly.
             </Text>
           ) : null}
           {p.members.length ? (
@@ -121,7 +142,10 @@ function LivePreview({ data, loading, words }: { data: Preview | undefined; load
                 {`First ${p.members.length}`}
               </Text>
               {p.members.map((m) => (
-                <Text as="p" key={m.id}>{`${m.name} · ${m.phone ?? "no phone"} · ${m.consent.toLowerCase().replace("_", " ")}`}</Text>
+                <Text
+                  as="p"
+                  key={m.id}
+                >{`${m.name} · ${m.phone ?? "no phone"} · ${m.consent.toLowerCase().replace("_", " ")}`}</Text>
               ))}
             </BlockStack>
           ) : null}

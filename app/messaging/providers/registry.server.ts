@@ -18,14 +18,18 @@ export class ProviderRegistry {
   ) {}
 
   async forShop(shopId: string): Promise<SmsProvider> {
-    const settings = await this.db.shopSettings.findUniqueOrThrow({ where: { shopId }, select: { provider: true, providerCredentialsEnc: true } });
+    const settings = await this.db.shopSettings.findUniqueOrThrow({
+      where: { shopId },
+      select: { provider: true, providerCredentialsEnc: true },
+    });
     if (settings.provider !== "twilio") return this.outbox;
     return new TwilioProvider(await this.twilioCredentials(shopId, settings.providerCredentialsEnc));
   }
 
   /** The shop's Twilio credentials (for sending and for validating callback signatures). */
   async twilioCredentials(shopId: string, sealed?: string | null): Promise<TwilioCredentials> {
-    const value = sealed ?? (await this.db.shopSettings.findUniqueOrThrow({ where: { shopId } })).providerCredentialsEnc;
+    const value =
+      sealed ?? (await this.db.shopSettings.findUniqueOrThrow({ where: { shopId } })).providerCredentialsEnc;
     if (!value) throw new Error(`shop ${shopId} has no Twilio credentials`);
     if (!this.box) throw new Error("APP_ENCRYPTION_KEY is not set: provider credentials cannot be read");
     return TwilioCredentials.parse(JSON.parse(this.box.open(value)));
@@ -33,7 +37,10 @@ export class ProviderRegistry {
 
   /** Back to the local outbox; the stored credentials are dropped. */
   async useOutbox(shopId: string): Promise<void> {
-    await this.db.shopSettings.update({ where: { shopId }, data: { provider: "outbox", providerCredentialsEnc: null } });
+    await this.db.shopSettings.update({
+      where: { shopId },
+      data: { provider: "outbox", providerCredentialsEnc: null },
+    });
   }
 
   /** Stores credentials sealed; the plaintext never reaches the database. */
@@ -42,7 +49,11 @@ export class ProviderRegistry {
     const parsed = TwilioCredentials.parse(credentials);
     await this.db.shopSettings.update({
       where: { shopId },
-      data: { provider: "twilio", providerCredentialsEnc: this.box.seal(JSON.stringify(parsed)), fromNumber: parsed.from ?? null },
+      data: {
+        provider: "twilio",
+        providerCredentialsEnc: this.box.seal(JSON.stringify(parsed)),
+        fromNumber: parsed.from ?? null,
+      },
     });
   }
 }

@@ -6,8 +6,14 @@ export const TwilioCredentials = z
   .object({
     accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "an Account SID starts with AC and has 32 hex digits"),
     authToken: z.string().min(16),
-    from: z.string().regex(/^\+[1-9]\d{6,14}$/, "an E.164 number").optional(),
-    messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
+    from: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, "an E.164 number")
+      .optional(),
+    messagingServiceSid: z
+      .string()
+      .regex(/^MG[0-9a-fA-F]{32}$/)
+      .optional(),
     /** Twilio's API origin; a local Twilio-protocol server in tests and development. */
     baseUrl: z.url().default("https://api.twilio.com"),
   })
@@ -15,7 +21,11 @@ export const TwilioCredentials = z
 export type TwilioCredentials = z.infer<typeof TwilioCredentials>;
 
 const TwilioMessage = z.looseObject({ sid: z.string(), status: z.string() });
-const TwilioError = z.looseObject({ code: z.number().optional(), message: z.string().optional(), status: z.number().optional() });
+const TwilioError = z.looseObject({
+  code: z.number().optional(),
+  message: z.string().optional(),
+  status: z.number().optional(),
+});
 
 // Twilio error codes that mean "never send this number again" / "this number cannot get SMS".
 const OPTED_OUT = new Set([21610]);
@@ -52,23 +62,28 @@ export class TwilioProvider implements SmsProvider {
     const { response, text } = await this.request("GET", `?${new URLSearchParams({ To: q.to, PageSize: "50" })}`);
     if (!response.ok) throw classify(response, TwilioError.safeParse(safeJson(text)).data ?? {});
     const page = TwilioPage.parse(safeJson(text));
-    const hit = page.messages.find((m) => m.body === q.body && new Date(m.date_created).getTime() >= q.since.getTime() - 60_000);
+    const hit = page.messages.find(
+      (m) => m.body === q.body && new Date(m.date_created).getTime() >= q.since.getTime() - 60_000,
+    );
     return hit ? { providerMessageId: hit.sid, status: hit.status } : null;
   }
 
   private async request(method: "GET" | "POST", suffix: string, form?: URLSearchParams) {
     const c = this.credentials;
     try {
-      const response = await this.fetchImpl(new URL(`/2010-04-01/Accounts/${c.accountSid}/Messages.json${suffix}`, c.baseUrl), {
-        method,
-        headers: {
-          Authorization: `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString("base64")}`,
-          Accept: "application/json",
-          ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
+      const response = await this.fetchImpl(
+        new URL(`/2010-04-01/Accounts/${c.accountSid}/Messages.json${suffix}`, c.baseUrl),
+        {
+          method,
+          headers: {
+            Authorization: `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString("base64")}`,
+            Accept: "application/json",
+            ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
+          },
+          body: form,
+          signal: AbortSignal.timeout(this.timeoutMs),
         },
-        body: form,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      );
       return { response, text: await response.text() };
     } catch (error) {
       // Nothing reached Twilio, or we can't tell: retryable (a resend first asks findSent).
@@ -85,7 +100,13 @@ function classify(response: Response, body: z.infer<typeof TwilioError>): Provid
   const code = body.code;
   const message = `twilio ${response.status}${code ? ` (${code})` : ""}: ${body.message ?? response.statusText}`;
   if (response.status === 429 || code === 20429) {
-    return new ProviderError(message, "retryable", "rate_limited", code, Number(response.headers.get("retry-after")) || undefined);
+    return new ProviderError(
+      message,
+      "retryable",
+      "rate_limited",
+      code,
+      Number(response.headers.get("retry-after")) || undefined,
+    );
   }
   if (response.status >= 500) return new ProviderError(message, "retryable", "unavailable", code);
   if (response.status === 401 || response.status === 403) return new ProviderError(message, "permanent", "auth", code);

@@ -11,7 +11,21 @@ import { disclosureText } from "./disclosure";
  */
 function mount(o: { disclosure?: string; label?: string; shopName?: string }) {
   (globalThis as unknown as { shopify: unknown }).shopify = {
-    appMetafields: { value: o.disclosure ? [{ target: { type: "shop", id: "gid://shopify/Shop/1" }, metafield: { namespace: "app--1--sms", key: "disclosure", value: o.disclosure, type: "multi_line_text_field" } }] : [] },
+    appMetafields: {
+      value: o.disclosure
+        ? [
+            {
+              target: { type: "shop", id: "gid://shopify/Shop/1" },
+              metafield: {
+                namespace: "app--1--sms",
+                key: "disclosure",
+                value: o.disclosure,
+                type: "multi_line_text_field",
+              },
+            },
+          ]
+        : [],
+    },
     settings: { value: o.label ? { label: o.label } : {} },
     shop: { name: o.shopName ?? "Northbean" },
   };
@@ -22,7 +36,8 @@ function mount(o: { disclosure?: string; label?: string; shopName?: string }) {
 }
 
 /** An attribute as checkout receives it (plain DOM access; the component types hide it). */
-const attr = (root: Element, selector: string, name: string) => (root.querySelector(selector) as Element | null)?.getAttribute(name);
+const attr = (root: Element, selector: string, name: string) =>
+  (root.querySelector(selector) as Element | null)?.getAttribute(name);
 
 afterEach(() => {
   document.body.innerHTML = "";
@@ -44,9 +59,14 @@ describe("checkout SMS consent extension", () => {
   });
 
   it("uses the merchant's wording from the app and label from the checkout editor, adding what carriers require", () => {
-    const root = mount({ disclosure: "Get 10% off your next order by text from Northbean. Up to 2 msgs/week.", label: "Yes, text me deals" });
+    const root = mount({
+      disclosure: "Get 10% off your next order by text from Northbean. Up to 2 msgs/week.",
+      label: "Yes, text me deals",
+    });
     expect(attr(root, "s-consent-checkbox", "label")).toBe("Yes, text me deals");
-    expect(root.querySelector("s-text")?.textContent).toBe("Get 10% off your next order by text from Northbean. Up to 2 msgs/week. Msg & data rates may apply. Reply STOP to opt out.");
+    expect(root.querySelector("s-text")?.textContent).toBe(
+      "Get 10% off your next order by text from Northbean. Up to 2 msgs/week. Msg & data rates may apply. Reply STOP to opt out.",
+    );
   });
 
   it("does not repeat statements the merchant already wrote", () => {

@@ -17,7 +17,9 @@ export function SmsConsent() {
     <s-stack gap="small-200">
       <s-consent-checkbox policy="sms-marketing" label={label}></s-consent-checkbox>
       <s-consent-phone-field policy="sms-marketing" label="Mobile phone number"></s-consent-phone-field>
-      <s-text color="subdued">{disclosureText({ fromApp: typeof disclosure === "string" ? disclosure : null, shopName: shopify.shop.name })}</s-text>
+      <s-text color="subdued">
+        {disclosureText({ fromApp: typeof disclosure === "string" ? disclosure : null, shopName: shopify.shop.name })}
+      </s-text>
     </s-stack>
   );
 }

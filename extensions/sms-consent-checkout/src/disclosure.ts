@@ -6,7 +6,9 @@
 export const REQUIRED = ["Msg & data rates may apply.", "Reply STOP to opt out."] as const;
 
 export function disclosureText(o: { fromApp?: string | null; shopName: string }): string {
-  const base = o.fromApp?.trim() || `By checking this box, you agree to receive recurring marketing texts from ${o.shopName} (up to 4 msgs/month). Consent is not a condition of purchase.`;
+  const base =
+    o.fromApp?.trim() ||
+    `By checking this box, you agree to receive recurring marketing texts from ${o.shopName} (up to 4 msgs/month). Consent is not a condition of purchase.`;
   const missing = REQUIRED.filter((s) => !base.toLowerCase().includes(s.toLowerCase().replace(/\.$/, "")));
   return [base, ...missing].join(" ");
 }

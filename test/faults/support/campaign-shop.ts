@@ -20,23 +20,47 @@ const LAST = ["Haddad", "Kowalski", "Okafor", "Murphy", "Lindqvist", "Nakamura"]
 export async function seedCampaignShop(label: string, n: number, twilioUrl: string) {
   const domain = uniqueShop(label);
   const { id: shopId } = await ensureShop(db, domain);
-  await testProviders.useTwilio(shopId, TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilioUrl }));
-  await db.shopSettings.update({ where: { shopId }, data: { messagesPerSecond: 100_000, quietHoursStartMinute: 1440, quietHoursEndMinute: 0, frequencyCapCount: 1_000_000 } });
+  await testProviders.useTwilio(
+    shopId,
+    TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilioUrl }),
+  );
+  await db.shopSettings.update({
+    where: { shopId },
+    data: {
+      messagesPerSecond: 100_000,
+      quietHoursStartMinute: 1440,
+      quietHoursEndMinute: 0,
+      frequencyCapCount: 1_000_000,
+    },
+  });
   await db.customer.createMany({
     data: Array.from({ length: n }, (_, i) => ({
-      shopId, shopifyId: String(900_000 + i), phone: `+447400${String(i).padStart(6, "0")}`, countryCode: "GB", timeZone: "Europe/London",
-      smsConsent: "SUBSCRIBED" as const, firstName: FIRST[i % FIRST.length], lastName: LAST[i % LAST.length], email: `shopper${i}@example.com`,
+      shopId,
+      shopifyId: String(900_000 + i),
+      phone: `+447400${String(i).padStart(6, "0")}`,
+      countryCode: "GB",
+      timeZone: "Europe/London",
+      smsConsent: "SUBSCRIBED" as const,
+      firstName: FIRST[i % FIRST.length],
+      lastName: LAST[i % LAST.length],
+      email: `shopper${i}@example.com`,
     })),
   });
   const segment = await db.segment.findFirstOrThrow({ where: { shopId, key: "sms-subscribers" } });
   const customers = await db.customer.findMany({ where: { shopId }, select: { id: true } });
-  await db.segmentMembership.createMany({ data: customers.map((c) => ({ segmentId: segment.id, customerId: c.id, shopId, enteredAt: new Date() })) });
+  await db.segmentMembership.createMany({
+    data: customers.map((c) => ({ segmentId: segment.id, customerId: c.id, shopId, enteredAt: new Date() })),
+  });
   return { domain, shopId, segmentId: segment.id };
 }
 
 /** A campaign to the segment, launched now (its fan-out and sends run as jobs). */
 export async function launchTestCampaign(deps: DispatchDeps, shopId: string, segmentId: string) {
-  const campaign = await createCampaign(deps.db, shopId, { name: "Fault drill", segmentId, body: "Hi {{ first_name }}, the winter roast is back" });
+  const campaign = await createCampaign(deps.db, shopId, {
+    name: "Fault drill",
+    segmentId,
+    body: "Hi {{ first_name }}, the winter roast is back",
+  });
   await launchCampaign(deps, shopId, campaign.id);
   return campaign.id;
 }

@@ -12,7 +12,13 @@ export type Worker = WorkerProcess;
  */
 export function spawnWorker(env: Record<string, string> = {}): Worker {
   const { JOB_ENGINE: _tableQueueOfTheTests, ...inherited } = process.env;
-  const child = spawnWorkerProcess({ ...inherited, JOB_HEARTBEAT_SECONDS: "10", JOB_CONCURRENCY: "6", LOG_LEVEL: "info", ...env });
+  const child = spawnWorkerProcess({
+    ...inherited,
+    JOB_HEARTBEAT_SECONDS: "10",
+    JOB_CONCURRENCY: "6",
+    LOG_LEVEL: "info",
+    ...env,
+  });
   captureOutput(child.stdout, child.stderr);
   return child;
 }

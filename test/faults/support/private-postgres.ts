@@ -30,7 +30,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const data = path.join(dir, "data");
   // PostgreSQL refuses to run as root; as root, the server runs as the postgres user.
   const asServerUser = (command: string, args: string[]) =>
-    process.getuid?.() === 0 ? run("runuser", ["-u", "postgres", "--", command, ...args], { timeout: 60_000 }) : run(command, args, { timeout: 60_000 });
+    process.getuid?.() === 0
+      ? run("runuser", ["-u", "postgres", "--", command, ...args], { timeout: 60_000 })
+      : run(command, args, { timeout: 60_000 });
   if (process.getuid?.() === 0) {
     const uid = Number(execFileSync("id", ["-u", "postgres"]).toString());
     const gid = Number(execFileSync("id", ["-g", "postgres"]).toString());
@@ -38,7 +40,17 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   }
   const pgCtl = (...args: string[]) => asServerUser(path.join(bin, "pg_ctl"), ["-D", data, ...args]);
 
-  await asServerUser(path.join(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
+  await asServerUser(path.join(bin, "initdb"), [
+    "-D",
+    data,
+    "-A",
+    "trust",
+    "-U",
+    "postgres",
+    "-E",
+    "UTF8",
+    "--no-sync",
+  ]);
   const port = await freePort();
   // fsync off: the test is about clients surviving a restart, not about the disk.
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
@@ -80,7 +92,8 @@ function serverBinaries(): string {
     candidates.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
   }
   const found = candidates.find((d) => d && existsSync(path.join(d, "initdb")) && existsSync(path.join(d, "pg_ctl")));
-  if (!found) throw new Error("the database restart test needs PostgreSQL's server binaries (initdb, pg_ctl): set PG_BINDIR");
+  if (!found)
+    throw new Error("the database restart test needs PostgreSQL's server binaries (initdb, pg_ctl): set PG_BINDIR");
   return found;
 }
 
