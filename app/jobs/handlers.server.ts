@@ -8,37 +8,42 @@ import { advanceFlowRun, consumeMembershipEvents } from "../flows/engine.server"
 import { runCampaign } from "../campaigns/campaigns.server";
 import { writeConsentBack } from "../consent/write-back.server";
 import { syncProductCollections } from "../commerce/product-collections.server";
-import { QUEUES, type JobHandler } from "./queue.server";
+import type { JobHandler } from "./queue.server";
+import { JOB_PAYLOADS, QUEUES, type JobHandlerTable, type QueueName } from "./registry";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
 export type WorkerDeps = DispatchDeps;
 
+/** What each queue does, as the engines run it: each payload parsed with its queue's schema first. */
+export function jobHandlers(deps: WorkerDeps): Record<QueueName, JobHandler> {
+  const table = handlerTable(deps);
+  const run = <Q extends QueueName>(queue: Q): JobHandler => {
+    const schema = JOB_PAYLOADS[queue];
+    return (payload) => table[queue](schema.parse(payload) as Parameters<JobHandlerTable[Q]>[0]);
+  };
+  return Object.fromEntries(Object.keys(table).map((q) => [q, run(q as QueueName)])) as Record<QueueName, JobHandler>;
+}
+
 /** What each queue does; shared by every job runner. */
-export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
+function handlerTable(deps: WorkerDeps): JobHandlerTable {
   const { db, clock, queue } = deps;
   return {
     [QUEUES.processWebhook]: async (payload) => {
-      await processWebhook(deps, String(payload.inboxId));
+      await processWebhook(deps, payload.inboxId);
     },
     // One batch per job, then the next batch as a new job: progress survives a crash.
     [QUEUES.backfillSegment]: async (payload) => {
-      const step = await backfillSegmentBatch(
-        db,
-        String(payload.segmentId),
-        String(payload.startedAt),
-        clock.now(),
-        Number(payload.batchSize) || undefined,
-      );
+      const step = await backfillSegmentBatch(db, payload.segmentId, payload.startedAt, clock.now(), payload.batchSize);
       if (step === "more") await queue.enqueue(QUEUES.backfillSegment, payload);
     },
     [QUEUES.sendMessage]: async (payload) => {
-      await sendMessage(deps, String(payload.messageId));
+      await sendMessage(deps, payload.messageId);
     },
     [QUEUES.advanceFlowRun]: async (payload) => {
-      await advanceFlowRun(deps, String(payload.runId));
+      await advanceFlowRun(deps, payload.runId);
     },
     [QUEUES.runCampaign]: async (payload) => {
-      await runCampaign(deps, String(payload.campaignId));
+      await runCampaign(deps, payload.campaignId);
     },
     [QUEUES.consumeMembershipEvents]: async () => {
       while ((await consumeMembershipEvents(deps)) > 0) {
@@ -46,10 +51,10 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
       }
     },
     [QUEUES.writeConsentBack]: async (payload) => {
-      await writeConsentBack(deps, String(payload.customerId));
+      await writeConsentBack(deps, payload.customerId);
     },
     [QUEUES.syncProductCollections]: async (payload) => {
-      await syncProductCollections(deps, String(payload.shopId), String(payload.productShopifyId));
+      await syncProductCollections(deps, payload.shopId, payload.productShopifyId);
     },
     [QUEUES.sweepSegments]: async () => {
       await sweepAllShops(db, clock);

@@ -1,7 +1,7 @@
 import db from "../db.server";
 import { resolveDatabaseTarget } from "../config/database-url";
 import { PgBossJobQueue } from "./pg-boss-queue.server";
-import type { JobEngine } from "./queue.server";
+import type { AppJobEngine, JobEngine } from "./queue.server";
 import { TableJobQueue } from "./table-queue.server";
 
 /**
@@ -29,4 +29,4 @@ function createEngine(): JobEngine {
 }
 
 /** The process's job engine: producers enqueue through it; the worker starts it. */
-export const queue: JobEngine = createEngine();
+export const queue: AppJobEngine = createEngine();

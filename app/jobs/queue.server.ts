@@ -1,8 +1,18 @@
+import type { JobPayload, QueueName } from "./registry";
+
 /**
  * The job interface every producer uses (webhook ingestion, flows, campaigns).
  * Embedded default (SQLite): a durable table-backed queue (table-queue.server.ts).
  * Production (PostgreSQL): pg-boss (pg-boss-queue.server.ts). Both pass test/jobs/contract.
+ *
+ * Producers see the typed port (`JobQueue`): a queue name from `registry.ts` and the payload
+ * its schema describes, so `enqueue(QUEUES.sendMessage, { messageId })` is checked by the
+ * compiler and leads to the handler in `handlers.server.ts`. The engines underneath move
+ * plain JSON under string names (`JobEngine`); the worker parses each payload with its
+ * schema before the handler sees it.
  */
+export { QUEUES, type QueueName, type JobPayload } from "./registry";
+
 export interface EnqueueOptions {
   /** Run no earlier than this. */
   runAt?: Date;
@@ -11,25 +21,18 @@ export interface EnqueueOptions {
 }
 
 export interface JobQueue {
-  enqueue(queue: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<void>;
+  enqueue<Q extends QueueName>(queue: Q, payload: JobPayload<Q>, options?: EnqueueOptions): Promise<void>;
 }
 
+/** What an engine runs: a JSON payload in, done or thrown. */
 export type JobHandler = (payload: Record<string, unknown>) => Promise<void>;
 
 /** A queue that also runs jobs: a worker process starts it with the handlers. */
-export interface JobEngine extends JobQueue {
+export interface JobEngine {
+  enqueue(queue: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<void>;
   start(handlers: Record<string, JobHandler>, workerId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-export const QUEUES = {
-  processWebhook: "webhooks.process",
-  backfillSegment: "segments.backfill",
-  sendMessage: "messages.send",
-  advanceFlowRun: "flows.advance",
-  runCampaign: "campaigns.run",
-  consumeMembershipEvents: "flows.consume-membership-events",
-  sweepSegments: "segments.sweep",
-  writeConsentBack: "consent.write-back",
-  syncProductCollections: "products.sync-collections",
-} as const;
+/** The process's engine as the app sees it: typed enqueue, plus start and stop for the worker. */
+export type AppJobEngine = JobQueue & Omit<JobEngine, "enqueue">;
