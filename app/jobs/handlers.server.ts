@@ -19,7 +19,7 @@ export function jobHandlers(deps: WorkerDeps): Record<QueueName, JobHandler> {
   const table = handlerTable(deps);
   const run = <Q extends QueueName>(queue: Q): JobHandler => {
     const schema = JOB_PAYLOADS[queue];
-    return (payload) => table[queue](schema.parse(payload) as Parameters<JobHandlerTable[Q]>[0]);
+    return async (payload) => table[queue](schema.parse(payload) as Parameters<JobHandlerTable[Q]>[0]);
   };
   return Object.fromEntries(Object.keys(table).map((q) => [q, run(q as QueueName)])) as Record<QueueName, JobHandler>;
 }
