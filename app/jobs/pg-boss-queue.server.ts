@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PgBoss } from "pg-boss";
-import { errorFields, log } from "../observability/log.server";
+import { errorFields, log, withLogContext } from "../observability/log.server";
 import type { EnqueueOptions, JobEngine, JobHandler } from "./queue.server";
 
 /**
@@ -98,7 +98,7 @@ export class PgBossJobQueue implements JobEngine {
       await this.boss.work(name, work, async (jobs) => {
         for (const job of jobs) {
           try {
-            await handler(job.data as Record<string, unknown>);
+            await withLogContext({ queue: name, jobId: job.id }, () => handler(job.data as Record<string, unknown>));
           } catch (error) {
             // pg-boss retries it (or gives up after retryLimit); the log says which job and how often.
             log.warn("job failed", {

@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import { duplicateAsNull } from "../db/unique-violation";
-import { errorFields, log } from "../observability/log.server";
+import { errorFields, log, withLogContext } from "../observability/log.server";
 import type { EnqueueOptions, JobEngine, JobHandler } from "./queue.server";
 
 /**
@@ -72,7 +72,9 @@ export class TableJobQueue implements JobEngine {
       if (claimed.count === 0) continue;
       const handler = handlers[job.queue]!;
       try {
-        await handler(job.payload as Record<string, unknown>);
+        await withLogContext({ queue: job.queue, jobId: job.id }, () =>
+          handler(job.payload as Record<string, unknown>),
+        );
         await this.db.job.delete({ where: { id: job.id } });
       } catch (error) {
         const attempts = job.attempts + 1;

@@ -1,12 +1,20 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { pino, type Logger } from "pino";
+
 /**
- * Structured logs: one JSON object per line ({level, msg, time, ...fields}) on stdout
- * (debug, info) or stderr (warn, error), filtered by LOG_LEVEL (default "info").
+ * Structured logs through pino: one JSON object per line ({level, time, msg, ...fields}) on
+ * stdout (debug, info) or stderr (warn, error), filtered by LOG_LEVEL (default "info").
  *
  * Logs leave the app's privacy boundary (log shippers, support tickets), so every line is
  * redacted before it is written: fields named like personal data (phone, names, e-mail,
  * address, message text) are replaced, and any string that looks like a phone number or an
- * e-mail address is masked wherever it appears, including in `msg` and error messages.
+ * e-mail address is masked wherever it appears, including in `msg`, child-logger bindings and
+ * error messages. pino's own `redact` option works on fixed paths; personal data can sit at
+ * any depth under many names, so the app's redactor runs in pino's formatters instead.
  * Log ids (shop domain, message id, webhook id), never the people behind them.
+ *
+ * `withLogContext({ queue, jobId }, fn)` runs `fn` with a child logger: every line written
+ * inside it, at any depth of the call stack, carries those bindings (a job, a request).
  */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
@@ -77,28 +85,60 @@ export function redact(value: unknown, depth = 0): unknown {
   );
 }
 
-function threshold(): number {
+function levelFromEnv(): LogLevel {
   const level = process.env.LOG_LEVEL as LogLevel | undefined;
-  return RANK[level && level in RANK ? level : "info"];
+  return level && level in RANK ? level : "info";
 }
 
-function write(level: LogLevel, msg: string, fields: LogFields = {}): void {
-  if (RANK[level] < threshold()) return;
-  const line = JSON.stringify({
-    level,
-    msg: redactText(msg),
-    time: new Date().toISOString(),
-    ...(redact(fields) as LogFields),
-  });
-  (RANK[level] >= RANK.warn ? process.stderr : process.stdout).write(`${line}\n`);
+// warn and error go to stderr, like the console: process managers and tests tell them apart.
+const byLevel = {
+  write(line: string) {
+    const warnOrWorse = line.startsWith('{"level":"warn"') || line.startsWith('{"level":"error"');
+    (warnOrWorse ? process.stderr : process.stdout).write(line);
+  },
+};
+
+const root: Logger = pino(
+  {
+    level: levelFromEnv(),
+    base: undefined,
+    messageKey: "msg",
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (fields) => redact(fields) as Record<string, unknown>,
+    },
+  },
+  byLevel,
+);
+
+const context = new AsyncLocalStorage<Logger>();
+
+function current(): Logger {
+  // LOG_LEVEL is read on each line, so an operator (or a test) can change it without a restart.
+  const level = levelFromEnv();
+  if (root.level !== level) root.level = level;
+  const scoped = context.getStore();
+  if (scoped && scoped.level !== level) scoped.level = level;
+  return scoped ?? root;
 }
+
+const write =
+  (level: LogLevel) =>
+  (msg: string, fields: LogFields = {}) =>
+    current()[level](fields, redactText(msg));
 
 export const log = {
-  debug: (msg: string, fields?: LogFields) => write("debug", msg, fields),
-  info: (msg: string, fields?: LogFields) => write("info", msg, fields),
-  warn: (msg: string, fields?: LogFields) => write("warn", msg, fields),
-  error: (msg: string, fields?: LogFields) => write("error", msg, fields),
+  debug: write("debug"),
+  info: write("info"),
+  warn: write("warn"),
+  error: write("error"),
 };
+
+/** Runs `fn` with every log line inside it carrying `bindings` (redacted like any field). */
+export function withLogContext<T>(bindings: LogFields, fn: () => T): T {
+  return context.run(current().child(redact(bindings) as LogFields), fn);
+}
 
 /** What kind of failure, for a log field: the class name and a masked message. */
 export const errorFields = (error: unknown) =>

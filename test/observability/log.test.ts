@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { log, redact } from "../../app/observability/log.server";
+import { log, redact, withLogContext } from "../../app/observability/log.server";
 
 /** What the logger wrote, one parsed JSON object per line. */
 function capture() {
@@ -88,5 +88,34 @@ describe("structured logs", () => {
       attempt: 3,
       at: "2026-07-01T17:00:00.000Z",
     });
+  });
+});
+
+describe("log context (a job, a request)", () => {
+  it("adds the context's bindings to every line written inside it, however deep", async () => {
+    // GIVEN a job running under its context
+    const lines = capture();
+    const deepInTheDomain = async () => log.info("message sent", { messageId: "m1" });
+
+    // WHEN code anywhere below it logs
+    await withLogContext({ queue: "messages.send", jobId: "j1" }, async () => {
+      await deepInTheDomain();
+      await withLogContext({ step: 2 }, async () => log.warn("held"));
+    });
+    log.info("outside");
+
+    // THEN those lines carry the job, nested contexts add to it, and lines outside do not
+    const [sent, held, outside] = lines();
+    expect(sent).toMatchObject({ queue: "messages.send", jobId: "j1", messageId: "m1", msg: "message sent" });
+    expect(held).toMatchObject({ queue: "messages.send", jobId: "j1", step: 2, level: "warn" });
+    expect(outside).not.toHaveProperty("jobId");
+  });
+
+  it("redacts personal data in a context's bindings too", () => {
+    const lines = capture();
+    withLogContext({ phone: "+14155550123", note: "from jane@example.com" }, () => log.info("reply stored"));
+    const text = JSON.stringify(lines());
+    expect(text).not.toContain("4155550123");
+    expect(text).not.toContain("jane@example.com");
   });
 });
