@@ -27,4 +27,33 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  // Import boundaries: domain modules are plain TypeScript that routes, admin pages, the CLI and
+  // workers all reuse, so they never reach up into those layers or into the wiring.
+  {
+    files: [
+      "app/{attribution,campaigns,commerce,config,consent,contacts,db,discounts,flows,health,jobs,messaging,observability,operator,privacy,security,segments,shopify-admin,simulator,tracking,webhooks}/**/*.{ts,tsx}",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/routes/**", "**/components/**", "**/admin/**"],
+              message: "Domain modules do not import routes, admin pages or components: move the shared piece down.",
+            },
+            {
+              group: ["**/runtime/**"],
+              message:
+                "Domain modules take their services as parameters; only routes, admin pages, scripts and the worker use app/runtime.",
+            },
+            {
+              group: ["@remix-run/*", "@shopify/polaris", "react"],
+              message: "Domain modules have no Remix or UI imports (they run in workers and the CLI too).",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

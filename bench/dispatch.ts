@@ -1,10 +1,10 @@
 import db from "../app/db.server";
 import { systemClock } from "../app/clock";
 import { ensureShop } from "../app/commerce/shops.server";
-import { queue } from "../app/jobs/queue-instance.server";
+import { queue } from "../app/runtime/job-engine.server";
 import { QUEUES, type JobQueue } from "../app/jobs/queue.server";
 import { TableJobQueue } from "../app/jobs/table-queue.server";
-import { jobHandlers } from "../app/jobs/handlers.server";
+import { jobHandlers } from "../app/runtime/job-handlers.server";
 import { scheduleMessage, type DispatchDeps } from "../app/messaging/dispatch.server";
 import { ProviderRegistry } from "../app/messaging/providers/registry.server";
 import { TwilioCredentials, TwilioProvider } from "../app/messaging/providers/twilio.server";

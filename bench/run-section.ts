@@ -28,7 +28,7 @@ export async function runSectionHere(
     return await section.run({ target: scratch.target, options, database: DATABASE_NAMES[provider] });
   } finally {
     // On PostgreSQL the routes enqueue through pg-boss: stop it before its database goes.
-    const { queue } = await import("../app/jobs/queue-instance.server");
+    const { queue } = await import("../app/runtime/job-engine.server");
     await queue.stop();
     const { default: db } = await import("../app/db.server");
     await db.$disconnect();

@@ -7,7 +7,7 @@ process.env.SHOPIFY_API_KEY = API_KEY;
 process.env.SHOPIFY_API_SECRET = API_SECRET_KEY;
 process.env.SHOPIFY_APP_URL = APP_URL;
 process.env.SCOPES = "read_customers,write_customers,read_orders,read_products,read_inventory";
-// Seals provider credentials in tests (app/messaging/instance.server.ts reads it).
+// Seals provider credentials in tests (app/runtime/services.server.ts reads it).
 process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 1).toString("base64");
 // Tests drive the table queue with a fake clock on both databases; test/jobs/contract
 // runs pg-boss itself on PostgreSQL.

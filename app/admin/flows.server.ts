@@ -3,7 +3,7 @@ import { DAY } from "../clock";
 import { performance } from "../attribution/attribute.server";
 import { shopName, type ShopWithSettings } from "../commerce/shops.server";
 import { shopSenderName } from "../messaging/dispatch.server";
-import { appUrl } from "../messaging/instance.server";
+import { appUrl } from "../runtime/services.server";
 import type { PreviewSettings } from "../messaging/preview";
 import { FlowDefinition } from "../flows/definition";
 import { exitsInWords, stepInWords, triggerInWords, type SegmentNames } from "../flows/describe";

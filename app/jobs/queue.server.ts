@@ -7,7 +7,7 @@ import type { JobPayload, QueueName } from "./registry";
  *
  * Producers see the typed port (`JobQueue`): a queue name from `registry.ts` and the payload
  * its schema describes, so `enqueue(QUEUES.sendMessage, { messageId })` is checked by the
- * compiler and leads to the handler in `handlers.server.ts`. The engines underneath move
+ * compiler and leads to the handler in `app/runtime/job-handlers.server.ts`. The engines underneath move
  * plain JSON under string names (`JobEngine`); the worker parses each payload with its
  * schema before the handler sees it.
  */

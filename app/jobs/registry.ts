@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * Every queue the app uses, with the schema of its payload: the one list that links a
- * producer's `enqueue` to its handler (`handlers.server.ts` must have an entry per queue, a
+ * producer's `enqueue` to its handler (`app/runtime/job-handlers.server.ts` must have an entry per queue, a
  * compile error otherwise). Payloads are JSON in the job table or pg-boss, so ids are
  * strings and times ISO strings.
  */

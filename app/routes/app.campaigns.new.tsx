@@ -30,7 +30,7 @@ import { utcToZonedLocal, zonedLocalToUtc } from "../admin/zoned-time";
 import { CampaignError, createCampaign, launchCampaign } from "../campaigns/campaigns.server";
 import db from "../db.server";
 import { composeBody } from "../messaging/compliance";
-import { dispatchDeps } from "../messaging/instance.server";
+import { dispatchDeps } from "../runtime/services.server";
 import { encodeSms } from "../messaging/sms-encoding";
 import { PREVIEW_VALUES, renderTemplate, TEMPLATE_VARIABLES } from "../messaging/template";
 

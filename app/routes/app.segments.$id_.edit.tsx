@@ -5,7 +5,7 @@ import { findSegment, parseSegmentForm } from "../admin/segments.server";
 import { nodeToDraft } from "../admin/segment-draft";
 import { SegmentNodeSchema } from "../segments/definition";
 import { updateSegment } from "../segments/manage.server";
-import { dispatchDeps } from "../messaging/instance.server";
+import { dispatchDeps } from "../runtime/services.server";
 import db from "../db.server";
 import { SegmentBuilder } from "../components/segments/SegmentBuilder";
 

@@ -4,7 +4,7 @@ import { requireShop } from "../admin/auth.server";
 import { parseSegmentForm } from "../admin/segments.server";
 import { newCondition, newGroup } from "../admin/segment-draft";
 import { createSegment } from "../segments/manage.server";
-import { dispatchDeps } from "../messaging/instance.server";
+import { dispatchDeps } from "../runtime/services.server";
 import { SegmentBuilder } from "../components/segments/SegmentBuilder";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -27,7 +27,7 @@ import {
   sendTestSms,
 } from "../admin/settings.server";
 import db from "../db.server";
-import { providers } from "../messaging/instance.server";
+import { providers } from "../runtime/services.server";
 import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

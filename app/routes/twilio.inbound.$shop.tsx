@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
 import { handleInbound } from "../messaging/inbound.server";
-import { appUrl, dispatchDeps, providers } from "../messaging/instance.server";
+import { appUrl, dispatchDeps, providers } from "../runtime/services.server";
 import { readSignedTwilioRequest, twiml } from "../messaging/twilio-request.server";
 
 // Inbound SMS for a shop's Twilio number (configure the number's webhook to

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
 import { systemClock } from "../clock";
 import { recordDeliveryStatus } from "../messaging/delivery-status.server";
-import { appUrl, providers } from "../messaging/instance.server";
+import { appUrl, providers } from "../runtime/services.server";
 import { readSignedTwilioRequest } from "../messaging/twilio-request.server";
 
 // Twilio status callbacks for one of our messages (the StatusCallback URL set on send).

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { ensureShop } from "../../app/commerce/shops.server";
-import { providers } from "../../app/messaging/instance.server";
+import { providers } from "../../app/runtime/services.server";
 import { action, loader } from "../../app/routes/app.settings";
 import { AdminClient } from "../support/admin-pages";
 import { installOfflineSession, interceptAdminApi } from "../support/admin-api";

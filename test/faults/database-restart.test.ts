@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import db from "../../app/db.server";
 import { systemClock } from "../../app/clock";
-import { queue } from "../../app/jobs/queue-instance.server";
+import { queue } from "../../app/runtime/job-engine.server";
 import { SendPacer } from "../../app/messaging/rate-limit";
 import { deliver, signWebhook } from "../../app/simulator/webhook-sender";
 import { testProviders, uniqueShop } from "../support/app";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { JOB_PAYLOADS, QUEUES } from "../../app/jobs/registry";
-import { jobHandlers } from "../../app/jobs/handlers.server";
+import { jobHandlers } from "../../app/runtime/job-handlers.server";
 import { TestShop, uniqueShop } from "../support/app";
 
 // The registry is the one list of queues: every queue has a payload schema and a handler,

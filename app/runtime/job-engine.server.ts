@@ -1,8 +1,8 @@
 import db from "../db.server";
 import { resolveDatabaseTarget } from "../config/database-url";
-import { PgBossJobQueue } from "./pg-boss-queue.server";
-import type { AppJobEngine, JobEngine } from "./queue.server";
-import { TableJobQueue } from "./table-queue.server";
+import { PgBossJobQueue } from "../jobs/pg-boss-queue.server";
+import type { AppJobEngine, JobEngine } from "../jobs/queue.server";
+import { TableJobQueue } from "../jobs/table-queue.server";
 
 /**
  * Which engine runs jobs: pg-boss on PostgreSQL (production), the table queue on SQLite

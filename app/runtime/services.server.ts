@@ -1,10 +1,10 @@
 import db from "../db.server";
 import { systemClock } from "../clock";
-import { queue } from "../jobs/queue-instance.server";
+import { queue } from "./job-engine.server";
 import { SecretBox } from "../security/secrets.server";
-import type { DispatchDeps } from "./dispatch.server";
-import { ProviderRegistry } from "./providers/registry.server";
-import { SendPacer } from "./rate-limit";
+import type { DispatchDeps } from "../messaging/dispatch.server";
+import { ProviderRegistry } from "../messaging/providers/registry.server";
+import { SendPacer } from "../messaging/rate-limit";
 import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
 
 /** The process's provider registry and send pacer (web process: callbacks; worker: sends). */

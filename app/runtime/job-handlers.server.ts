@@ -8,8 +8,8 @@ import { advanceFlowRun, consumeMembershipEvents } from "../flows/engine.server"
 import { runCampaign } from "../campaigns/campaigns.server";
 import { writeConsentBack } from "../consent/write-back.server";
 import { syncProductCollections } from "../commerce/product-collections.server";
-import type { JobHandler } from "./queue.server";
-import { JOB_PAYLOADS, QUEUES, type JobHandlerTable, type QueueName } from "./registry";
+import type { JobHandler } from "../jobs/queue.server";
+import { JOB_PAYLOADS, QUEUES, type JobHandlerTable, type QueueName } from "../jobs/registry";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
 export type WorkerDeps = DispatchDeps;

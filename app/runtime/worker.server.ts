@@ -1,0 +1,38 @@
+import { hostname } from "node:os";
+import db from "../db.server";
+import { QUEUES } from "../jobs/queue.server";
+import { errorFields, log } from "../observability/log.server";
+import { queue, selectJobEngine } from "./job-engine.server";
+import { jobHandlers } from "./job-handlers.server";
+import { dispatchDeps } from "./services.server";
+
+/**
+ * The worker process: runs every job (webhooks, backfills, flow steps, sends, campaigns) on
+ * the job engine, and keeps two recurring jobs queued: handing membership events to the flow
+ * engine (every second) and the segment time sweep (every `sweepEveryMs`). Run as many as you
+ * like: the engine gives each job to one of them, and the recurring jobs are deduplicated.
+ * Returns when `shouldStop()` turns true (SIGINT / SIGTERM in `scripts/worker.ts`).
+ */
+export async function runWorker({ sweepEveryMs, shouldStop }: { sweepEveryMs: number; shouldStop: () => boolean }) {
+  const workerId = `${hostname()}:${process.pid}`;
+  await queue.start(jobHandlers(dispatchDeps()), workerId);
+  log.info("worker started", { workerId, engine: selectJobEngine(), pid: process.pid });
+  let lastSweep = 0;
+  while (!shouldStop()) {
+    const now = Date.now();
+    try {
+      await queue.enqueue(QUEUES.consumeMembershipEvents, {}, { dedupeKey: QUEUES.consumeMembershipEvents });
+      if (now - lastSweep >= sweepEveryMs) {
+        await queue.enqueue(QUEUES.sweepSegments, {}, { dedupeKey: QUEUES.sweepSegments });
+        lastSweep = now;
+      }
+    } catch (error) {
+      // The database went away for a moment (restart, failover): keep the loop, try next tick.
+      log.warn("recurring jobs not queued", { workerId, ...errorFields(error) });
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await queue.stop();
+  await db.$disconnect();
+  log.info("worker stopped", { workerId });
+}
