@@ -1,5 +1,7 @@
 import type { SegmentNode } from "../segments/definition";
+import { describeDefinition } from "../segments/describe";
 import type { Exit, Step, Trigger } from "./definition";
+import { assertUnreachable } from "../assert-unreachable";
 
 /** Flows in the merchant's words, for the list, the "turn on" confirmation and the editor. */
 
@@ -19,6 +21,8 @@ export function triggerInWords(trigger: Trigger, segments: SegmentNames = {}): s
       return "An item a shopper is waiting for is back in stock";
     case "subscribed":
       return "A shopper subscribes to SMS";
+    default:
+      return assertUnreachable(trigger, "trigger type");
   }
 }
 
@@ -63,43 +67,13 @@ export function stepInWords(step: Step): string {
         : "Send a text";
     case "condition":
       return `Continue only if the shopper ${conditionInWords(step.condition)}; otherwise ${step.otherwise === "exit" ? "stop" : `go to step ${step.otherwise.goto + 1}`}`;
+    default:
+      return assertUnreachable(step, "step type");
   }
 }
 
-export function conditionInWords(node: SegmentNode): string {
-  if ("and" in node) return node.and.map(conditionInWords).join(" and ");
-  if ("or" in node) return `(${node.or.map(conditionInWords).join(" or ")})`;
-  if ("not" in node) return `not (${conditionInWords(node.not)})`;
-  const ops = { gte: "at least", lte: "at most", eq: "exactly", gt: "more than", lt: "fewer than" } as const;
-  switch (node.type) {
-    case "orders_count":
-      return `has ${ops[node.op]} ${node.value} order${node.value === 1 ? "" : "s"}`;
-    case "total_spent":
-      return `has spent ${ops[node.op]} ${node.value}`;
-    case "sms_subscribed":
-      return "is subscribed to SMS";
-    case "opted_out":
-      return "has opted out";
-    case "never_purchased":
-      return "has never purchased";
-    case "new_customer":
-      return `first ordered within ${node.days} days`;
-    case "active":
-      return `ordered within ${node.days} days`;
-    case "lapsed":
-      return `has not ordered for ${node.days} days`;
-    case "abandoned_checkout":
-      return `has an abandoned checkout (${node.minutes} min)`;
-    case "clicked_within":
-      return `clicked a link within ${node.days} days`;
-    case "never_clicked":
-      return "has never clicked a link";
-    case "replied_within":
-      return `replied within ${node.days} days`;
-    default:
-      return `matches “${node.type.replace(/_/g, " ")}”`;
-  }
-}
+/** A step's condition, in the segment builder's own words (one wording for conditions). */
+export const conditionInWords = (node: SegmentNode): string => `is among customers who ${describeDefinition(node)}`;
 
 export const EXIT_LABELS: Record<Exit, string> = {
   ordered: "The shopper places an order",

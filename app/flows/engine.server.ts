@@ -10,6 +10,7 @@ import { discountCodeFor } from "../discounts/discount-codes.server";
 import { CustomerEvaluation } from "../segments/evaluate.server";
 import { shopName } from "../commerce/shops.server";
 import { ExitSchema, StepSchema, TriggerSchema, type Exit, type Step, type Trigger } from "./definition";
+import { assertUnreachable } from "../assert-unreachable";
 
 /** What flows react to: membership events (from the segment engine) and commerce events. */
 export type FlowEvent =
@@ -241,6 +242,8 @@ async function runStep(deps: DispatchDeps, run: LoadedRun, step: Step, index: nu
         await db.restockWatch.updateMany({ where: { id: watchId, notifiedAt: null }, data: { notifiedAt: now } });
       return { kind: "next", next: index + 1 };
     }
+    default:
+      return assertUnreachable(step, "step type");
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Condition, SegmentNode } from "./definition";
+import { assertUnreachable } from "../assert-unreachable";
 
 /**
  * Segment definitions in the merchant's words: the label of each condition type (the
@@ -74,6 +75,8 @@ export function describeCondition(c: Condition): string {
       ].filter(Boolean);
       return what.length ? `purchased ${what.join(" and ")}` : "purchased anything";
     }
+    default:
+      return assertUnreachable(c, "condition type");
   }
 }
 

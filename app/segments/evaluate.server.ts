@@ -1,6 +1,7 @@
 import type { Db } from "../db.server";
 import { DAY, MINUTE } from "../clock";
 import { ABANDONED_MAX_DAYS, type Condition, type SegmentNode } from "./definition";
+import { assertUnreachable } from "../assert-unreachable";
 
 export type CustomerRow = NonNullable<Awaited<ReturnType<typeof loadCustomer>>>;
 
@@ -114,6 +115,8 @@ export class CustomerEvaluation {
         );
       case "purchased":
         return this.once(`purchased:${JSON.stringify(c)}`, () => this.purchased(c));
+      default:
+        return assertUnreachable(c, "condition type");
     }
   }
 

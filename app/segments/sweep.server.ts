@@ -2,6 +2,7 @@ import type { Db } from "../db.server";
 import { DAY, MINUTE } from "../clock";
 import { ABANDONED_MAX_DAYS, conditionsOf, storedDefinition, type Condition } from "./definition";
 import { refreshCustomerSegments, type MembershipChange } from "./membership.server";
+import { assertUnreachable } from "../assert-unreachable";
 
 /** The first sweep of a shop looks back this far for boundaries crossed before it. */
 const FIRST_SWEEP_LOOKBACK = 3650 * DAY;
@@ -86,8 +87,19 @@ function boundaryWindows(conditions: Condition[]): BoundaryWindow[] {
         add(`abandon:${c.minutes}`, () => byCheckoutAge(c.minutes * MINUTE));
         add(`abandon-expire`, () => byCheckoutAge(ABANDONED_MAX_DAYS * DAY));
         break;
+      // Event-driven only: an incoming webhook or reply changes them, never the passage of time.
+      case "sms_subscribed":
+      case "opted_out":
+      case "orders_count":
+      case "total_spent":
+      case "never_purchased":
+      case "restock_watcher":
+      case "never_clicked":
+      case "location":
+      case "purchased":
+        break;
       default:
-        break; // event-driven only
+        assertUnreachable(c, "condition type");
     }
   }
   return [...windows.values()];

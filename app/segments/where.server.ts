@@ -2,6 +2,7 @@ import type { Db } from "../db.server";
 import type { Prisma } from "../generated/sqlite/client";
 import { DAY, MINUTE } from "../clock";
 import { ABANDONED_MAX_DAYS, type Condition, type SegmentNode } from "./definition";
+import { assertUnreachable } from "../assert-unreachable";
 
 type Where = Prisma.CustomerWhereInput;
 
@@ -86,6 +87,8 @@ export async function definitionWhere(
         };
       case "purchased":
         return purchased(c);
+      default:
+        return assertUnreachable(c, "condition type");
     }
   };
 

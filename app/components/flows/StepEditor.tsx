@@ -3,6 +3,7 @@ import { DELAY_UNITS } from "../../flows/describe";
 import type { PreviewSettings } from "../../messaging/preview";
 import { nextVariantKey, type StepForm, type VariantForm } from "./editor-state";
 import { TemplateEditor } from "./TemplateEditor";
+import { assertUnreachable } from "../../assert-unreachable";
 
 const TITLES: Record<StepForm["type"], string> = {
   send: "Send a text",
@@ -160,6 +161,8 @@ function StepFields({ step, index, count, onChange, errors, preview, currency }:
           currency={currency}
         />
       );
+    default:
+      return assertUnreachable(step, "step type");
   }
 }
 

@@ -1,5 +1,6 @@
 import { DELAY_UNITS, delayParts, type DelayUnit } from "../../flows/describe";
 import type { Exit, FlowDefinition, Step } from "../../flows/definition";
+import { assertUnreachable } from "../../assert-unreachable";
 
 /**
  * The flow editor's form state: what the merchant types (strings, delay units), turned into
@@ -36,6 +37,8 @@ export function toStepForm(step: Step): StepForm {
         condition: JSON.stringify(step.condition, null, 2),
         otherwise: step.otherwise === "exit" ? "exit" : step.otherwise.goto,
       };
+    default:
+      return assertUnreachable(step, "step type");
   }
 }
 
@@ -72,6 +75,8 @@ export function fromStepForm(step: StepForm): unknown {
         condition: parseJson(step.condition),
         otherwise: step.otherwise === "exit" ? "exit" : { goto: step.otherwise },
       };
+    default:
+      return assertUnreachable(step, "step type");
   }
 }
 
