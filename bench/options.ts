@@ -34,7 +34,7 @@ const QUICK = {
   workers: "1,2",
 };
 
-export const USAGE = `npm run bench [-- --database sqlite|postgresql] [--only ingestion,segments,dispatch,admin] [--quick] [--markdown]
+export const USAGE = `npm run bench [-- --database sqlite|postgresql] [--only ingestion,segments,dispatch,admin] [--quick] [--markdown] [--profile]
   [--sizes ${FULL.sizes}] [--events ${FULL.events}] [--requests ${FULL.requests}] [--concurrency ${FULL.concurrency}]
   [--messages ${FULL.messages}] [--workers ${FULL.workers}]`;
 
@@ -46,6 +46,7 @@ export function parseBenchArgs(args: string[]) {
       only: { type: "string" },
       quick: { type: "boolean", default: false },
       markdown: { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
       sizes: { type: "string" },
       events: { type: "string" },
@@ -78,6 +79,7 @@ export function parseBenchArgs(args: string[]) {
     only: values.only?.split(","),
     quick: values.quick,
     markdown: values.markdown,
+    profile: values.profile,
     help: values.help,
     section: values.section,
   };

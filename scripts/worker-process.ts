@@ -18,7 +18,9 @@ export type WorkerProcess = ChildProcess & { ready: Promise<void> };
  * started within two minutes (tsx and pg-boss's queues take seconds on a busy machine).
  */
 export function spawnWorker(env: NodeJS.ProcessEnv): WorkerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER_SCRIPT], {
+  // `npm run bench -- --profile`: the worker writes a CPU profile when it stops (bench/profile.ts).
+  const profile = env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", WORKER_SCRIPT], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
