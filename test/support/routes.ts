@@ -26,12 +26,15 @@ export const actionArgs = (request: Request) => ({ request, params: {}, context:
 /**
  * Serves the real webhook route actions over HTTP on 127.0.0.1 (node:http → Fetch Request →
  * action → response), the way the Remix server adapter does, so the simulated store and the
- * benchmark can post real signed requests to them.
+ * benchmark can post real signed requests to them. `routes` swaps in other actions at the same
+ * paths (the benchmark's framework floor).
  */
-export async function startWebhookServer(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startWebhookServer(
+  routes: Record<string, Action> = WEBHOOK_ROUTES,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     try {
-      const action = WEBHOOK_ROUTES[new URL(req.url ?? "/", "http://x").pathname];
+      const action = routes[new URL(req.url ?? "/", "http://x").pathname];
       if (!action || req.method !== "POST") {
         res.writeHead(404).end();
         return;
