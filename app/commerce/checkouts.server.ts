@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import type { CheckoutPayload } from "../webhooks/payloads";
+import { recordCheckoutConsent } from "../consent/shopify-consent.server";
 import { syncCustomer, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 import { watchVariants } from "./restock-watches.server";
@@ -15,7 +16,17 @@ export async function syncCheckout(
   payload: CheckoutPayload,
   from: Provenance,
 ): Promise<string | null> {
-  const customerId = payload.customer?.id ? await syncCustomer(db, shopId, payload.customer, from) : null;
+  const shopper = payload.customer?.id ? await syncCustomer(db, shopId, payload.customer, from) : null;
+  const consented = await recordCheckoutConsent(db, {
+    shopId,
+    customerId: shopper,
+    payload,
+    // The box was ticked during the checkout: dated by its start, so a later STOP stays later.
+    occurredAt: payload.created_at ?? payload.updated_at,
+    origin: from,
+  });
+  // A guest who gave a number for texts is a contact the checkout belongs to.
+  const customerId = shopper ?? consented;
   const order = await db.order.findFirst({
     where: { shopId, checkoutToken: payload.token },
     select: { processedAt: true },

@@ -3,11 +3,15 @@ import { normalisePhone } from "../contacts/phone";
 import { inferTimeZone } from "../contacts/time-zone";
 import { consentStateFromShopify, recordConsent } from "../consent/ledger.server";
 import type { CustomerPayload } from "../webhooks/payloads";
+import { refreshCustomerSegments } from "../segments/membership.server";
+import { mergeContactsInto } from "./contacts.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 
 export interface Provenance {
   topic: string;
   inboxId?: string;
+  /** When the app received the webhook: the consent time when Shopify gives none. */
+  receivedAt: Date;
 }
 
 /**
@@ -47,26 +51,29 @@ export async function syncCustomer(
     profile,
   );
 
+  if (phone.ok) {
+    // A guest contact with this number (checkout consent, storefront sign-up) becomes this customer.
+    for (const contactId of await mergeContactsInto(db, shopId, id, phone.e164, from.receivedAt))
+      await refreshCustomerSegments(db, shopId, contactId, from.receivedAt, { cause: "webhook", ref: from.inboxId });
+  }
+
+  // Before API 2025-01 the customer object carried its SMS consent; recorded when present.
   const consent = payload.sms_marketing_consent;
-  if (consent) {
-    const atCheckout = from.topic.startsWith("orders/") || from.topic.startsWith("checkouts/");
-    // At checkout the shopper saw the checkout extension's disclosure: the shop's setting.
-    const wording = atCheckout
-      ? ((await db.shopSettings.findUnique({ where: { shopId }, select: { disclosureText: true } }))?.disclosureText ??
-        null)
-      : null;
+  if (consent?.state) {
     await recordConsent(db, {
       shopId,
       customerId: id,
       phone: phone.ok ? phone.e164 : null,
       state: consentStateFromShopify(consent.state),
       optInLevel: consent.opt_in_level ?? null,
-      // Consent on an order or checkout was given at checkout; on a customer it was set
-      // in Shopify (admin, customer account, another app).
-      source: atCheckout ? "CHECKOUT" : "SHOPIFY_SYNC",
-      wording,
-      occurredAt: consent.consent_updated_at ?? payload.updated_at ?? new Date(0),
-      evidence: { topic: from.topic, inboxId: from.inboxId, collectedFrom: consent.consent_collected_from ?? null },
+      source: "SHOPIFY_SYNC",
+      occurredAt: consent.consent_updated_at ?? payload.updated_at ?? from.receivedAt,
+      evidence: {
+        topic: from.topic,
+        inboxId: from.inboxId,
+        field: "customer.sms_marketing_consent",
+        collectedFrom: consent.consent_collected_from ?? null,
+      },
     });
   }
   return id;
@@ -107,36 +114,4 @@ export async function refreshOrderStats(db: Db, shopId: string, customerId: stri
       lastOrderAt: stats._max.processedAt,
     },
   });
-}
-
-/**
- * A contact we hold consent for but Shopify holds no customer for (a guest's storefront
- * sign-up, an imported list): the customer with this number if there is one, otherwise a
- * local customer keyed "contact:<E.164>", with the time zone of the number's country.
- */
-export async function findOrCreateContact(
-  db: Db,
-  shopId: string,
-  phone: { e164: string; country: string | null },
-  names: { firstName?: string | null; lastName?: string | null; email?: string | null } = {},
-): Promise<{ id: string; created: boolean }> {
-  const existing = await db.customer.findFirst({
-    where: { shopId, phone: phone.e164, deletedAt: null, redactedAt: null },
-    select: { id: true },
-  });
-  if (existing) return { id: existing.id, created: false };
-  const contact = await db.customer.upsert({
-    where: { shopId_shopifyId: { shopId, shopifyId: `contact:${phone.e164}` } },
-    create: {
-      shopId,
-      shopifyId: `contact:${phone.e164}`,
-      phone: phone.e164,
-      countryCode: phone.country,
-      timeZone: inferTimeZone(phone.country, null),
-      ...names,
-    },
-    update: {},
-    select: { id: true },
-  });
-  return { id: contact.id, created: true };
 }

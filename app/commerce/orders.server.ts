@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import type { OrderPayload } from "../webhooks/payloads";
+import { recordCheckoutConsent } from "../consent/shopify-consent.server";
 import { refreshOrderStats, syncCustomer, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 
@@ -10,8 +11,16 @@ export async function syncOrder(
   payload: OrderPayload,
   from: Provenance,
 ): Promise<string | null> {
-  const customerId = payload.customer ? await syncCustomer(db, shopId, payload.customer, from) : null;
+  const shopper = payload.customer ? await syncCustomer(db, shopId, payload.customer, from) : null;
   const processedAt = payload.processed_at ?? payload.created_at;
+  const consented = await recordCheckoutConsent(db, {
+    shopId,
+    customerId: shopper,
+    payload,
+    occurredAt: payload.created_at,
+    origin: from,
+  });
+  const customerId = shopper ?? consented;
   const fields = {
     customerId,
     name: payload.name ?? null,

@@ -4,7 +4,7 @@ import { recordConsent } from "../consent/ledger.server";
 import { normalisePhone } from "../contacts/phone";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { watchVariants } from "./restock-watches.server";
-import { findOrCreateContact } from "./customers.server";
+import { findOrCreateContact } from "./contacts.server";
 
 /** The storefront block's form ("Text me when it's back"), as posted through the app proxy. */
 export const RestockSignup = z.object({
@@ -23,7 +23,7 @@ export type SignupResult = { ok: true } | { ok: false; status: 404 | 409 | 422; 
  * A shopper asks to be texted when a sold-out variant is back. Records their consent in the
  * ledger (storefront form, with the wording and the request as evidence) and a restock
  * watch. A logged-in shopper is matched by their Shopify customer id; a guest by phone, or,
- * if unknown, becomes a storefront contact (a customer row keyed "contact:<phone>").
+ * if unknown, becomes a storefront contact (app/commerce/contacts.server.ts).
  */
 export async function signUpForRestock(
   db: Db,

@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
-import { findOrCreateContact } from "../commerce/customers.server";
+import { findOrCreateContact } from "../commerce/contacts.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { recordConsent } from "./ledger.server";
 

@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import type { AdminGraphql } from "../shopify-admin/graphql.server";
+import { isLocalContact } from "../commerce/contacts.server";
 
 const UPDATE = `#graphql
 mutation WriteSmsConsent($input: CustomerSmsMarketingConsentUpdateInput!) {
@@ -31,7 +32,9 @@ export async function writeConsentBack(
     where: { id: customerId },
     include: { shop: { select: { domain: true } } },
   });
-  if (!customer || customer.redactedAt || customer.deletedAt || !deps.admin) return "skipped";
+  // A local contact (guest, storefront, import) has no Shopify customer to write to.
+  if (!customer || customer.redactedAt || customer.deletedAt || isLocalContact(customer.shopifyId) || !deps.admin)
+    return "skipped";
   const latest = await db.consentEvent.findFirst({
     where: { shopId: customer.shopId, customerId },
     orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }],

@@ -1,6 +1,7 @@
-// Shopify-shaped webhook payloads (Admin API 2026-10 REST webhook bodies), one builder per
-// resource with sensible defaults. Used by the simulated store and by the tests, so both
-// speak the shapes Shopify documents and app/webhooks/payloads.ts parses.
+// Shopify-shaped webhook payloads (REST webhook bodies), one builder per resource with
+// sensible defaults. Used by the simulated store and by the tests. Each builder's field set
+// and JSON types follow Shopify's published sample for its topic
+// (test/fixtures/shopify/webhooks/, checked by test/simulator/payload-conformance.test.ts).
 let seq = 1000;
 const nextId = () => ++seq;
 
@@ -16,6 +17,12 @@ export interface AddressOpts {
 export interface CustomerOpts extends AddressOpts {
   id?: number;
   phone?: string | null;
+  /**
+   * The customer object's own `sms_marketing_consent`, as Shopify sent it before API 2025-01.
+   * Shopify's current payloads have no such field (consent comes by customers_marketing_consent/update
+   * and the checkout's buyer_accepts_sms_marketing); the simulated store never sets it. Tests use it
+   * as a short way to start from a subscribed customer, and the app still records it when present.
+   */
   smsState?: "subscribed" | "unsubscribed" | "not_subscribed" | "pending";
   consentAt?: Date;
   createdAt?: Date;
@@ -26,44 +33,85 @@ export interface CustomerOpts extends AddressOpts {
 
 export function customerPayload(o: CustomerOpts) {
   const id = o.id ?? nextId();
+  const firstName = o.firstName ?? "Jane";
+  const lastName = o.lastName ?? "Doe";
+  const phone = o.phone === undefined ? "+14155550123" : o.phone;
   return {
     id,
-    email: `shopper${id}@example.com`,
     created_at: (o.createdAt ?? new Date(o.updatedAt.getTime() - 86_400_000)).toISOString(),
     updated_at: o.updatedAt.toISOString(),
-    first_name: o.firstName ?? "Jane",
-    last_name: o.lastName ?? "Doe",
+    first_name: firstName,
+    last_name: lastName,
     state: "enabled",
+    note: null,
     verified_email: true,
-    phone: o.phone === undefined ? "+14155550123" : o.phone,
-    tags: "",
+    multipass_identifier: null,
+    tax_exempt: false,
+    email: `shopper${id}@example.com`,
+    phone,
     currency: "USD",
+    addresses: [] as unknown[],
+    tax_exemptions: [] as string[],
+    admin_graphql_api_id: `gid://shopify/Customer/${id}`,
     default_address: {
       id: id + 1,
       customer_id: id,
+      first_name: firstName,
+      last_name: lastName,
+      company: null,
       address1: "1 Market St",
+      address2: null,
       city: o.city ?? "San Francisco",
       province: o.provinceName ?? "California",
       country: o.countryName ?? "United States",
       zip: o.zip ?? "94105",
+      phone,
+      name: `${firstName} ${lastName}`,
       province_code: o.province ?? "CA",
       country_code: o.country ?? "US",
       country_name: o.countryName ?? "United States",
       default: true,
     },
-    email_marketing_consent: { state: "not_subscribed", opt_in_level: "single_opt_in", consent_updated_at: null },
-    sms_marketing_consent: o.smsState
+    ...(o.smsState
       ? {
-          state: o.smsState,
-          opt_in_level: "single_opt_in",
-          consent_updated_at: (o.consentAt ?? o.updatedAt).toISOString(),
-          consent_collected_from: "SHOPIFY",
+          sms_marketing_consent: {
+            state: o.smsState,
+            opt_in_level: "single_opt_in",
+            consent_updated_at: (o.consentAt ?? o.updatedAt).toISOString(),
+            consent_collected_from: "SHOPIFY",
+          },
         }
-      : null,
-    admin_graphql_api_id: `gid://shopify/Customer/${id}`,
+      : {}),
   };
 }
 export type CustomerPayloadShape = ReturnType<typeof customerPayload>;
+
+/** The customer as embedded in a checkout or order: the same object without `addresses`. */
+export function embeddedCustomer(c: CustomerPayloadShape) {
+  const { addresses: _addresses, ...rest } = c;
+  return rest;
+}
+
+/** customers_marketing_consent/update: the customer's SMS consent for a number. */
+export function marketingConsentPayload(o: {
+  customerId: number;
+  phone: string | null;
+  state: "subscribed" | "unsubscribed" | "not_subscribed" | "pending" | null;
+  at: Date | null;
+  optInLevel?: "single_opt_in" | "confirmed_opt_in" | "unknown" | null;
+  collectedFrom?: string;
+}) {
+  return {
+    id: o.customerId,
+    phone: o.phone,
+    sms_marketing_consent: {
+      state: o.state,
+      opt_in_level: o.optInLevel === undefined ? "single_opt_in" : o.optInLevel,
+      consent_updated_at: o.at?.toISOString() ?? null,
+      consent_collected_from: o.collectedFrom ?? "SHOPIFY",
+    },
+  };
+}
 
 export interface LineOpts {
   product_id: number;
@@ -131,7 +179,7 @@ export function orderPayload(o: OrderOpts) {
     checkout_token: o.checkoutToken ?? null,
     source_name: "web",
     discount_codes: [],
-    customer: o.customer,
+    customer: embeddedCustomer(o.customer),
     line_items: lines.map((l, i) => lineItem(l, id * 10 + i, o.total ?? "50.00")),
     shipping_address: o.customer.default_address,
     billing_address: o.customer.default_address,
@@ -140,13 +188,79 @@ export function orderPayload(o: OrderOpts) {
 
 export interface CheckoutOpts {
   token?: string;
-  customer: CustomerPayloadShape;
+  /** Null for a guest checkout. */
+  customer: CustomerPayloadShape | null;
   updatedAt: Date;
   createdAt?: Date;
   completedAt?: Date;
   variantId?: number;
   lines?: LineOpts[];
+  /** The number the shopper gave in the checkout's SMS box (ticked); absent when not ticked. */
+  smsMarketingPhone?: string;
+  email?: string;
 }
+
+const checkoutAddress = (c: CustomerPayloadShape | null) => {
+  const a = c?.default_address;
+  return {
+    first_name: a?.first_name ?? "Guest",
+    address1: a?.address1 ?? "1 Market St",
+    phone: a?.phone ?? null,
+    city: a?.city ?? "San Francisco",
+    zip: a?.zip ?? "94105",
+    province: a?.province ?? "California",
+    country: a?.country ?? "United States",
+    last_name: a?.last_name ?? "Shopper",
+    address2: null,
+    company: null,
+    latitude: null,
+    longitude: null,
+    name: a?.name ?? "Guest Shopper",
+    country_code: a?.country_code ?? "US",
+    province_code: a?.province_code ?? "CA",
+  };
+};
+
+const checkoutLine = (l: LineOpts, fallbackPrice: string) => {
+  const price = l.price ?? fallbackPrice;
+  const quantity = l.quantity ?? 1;
+  return {
+    applied_discounts: [] as unknown[],
+    discount_allocations: [] as unknown[],
+    key: `${l.variant_id}`,
+    destination_location_id: 1015975142,
+    fulfillment_service: "manual",
+    gift_card: false,
+    grams: 500,
+    origin_location_id: 1015975141,
+    presentment_title: l.title ?? "Item",
+    presentment_variant_title: l.variant_title ?? null,
+    product_id: l.product_id,
+    properties: null,
+    quantity,
+    requires_shipping: true,
+    sku: l.sku ?? null,
+    tax_lines: [] as unknown[],
+    taxable: true,
+    title: l.title ?? "Item",
+    variant_id: l.variant_id,
+    variant_title: l.variant_title ?? null,
+    variant_price: price,
+    vendor: l.vendor ?? "Acme",
+    user_id: null,
+    unit_price_measurement: {
+      measured_type: null,
+      quantity_value: null,
+      quantity_unit: null,
+      reference_value: null,
+      reference_unit: null,
+    },
+    rank: null,
+    compare_at_price: null,
+    line_price: (Number(price) * quantity).toFixed(2),
+    price,
+  };
+};
 
 export function checkoutPayload(o: CheckoutOpts) {
   const token = o.token ?? `chk${nextId()}`;
@@ -154,23 +268,52 @@ export function checkoutPayload(o: CheckoutOpts) {
     { product_id: 632910392, variant_id: o.variantId ?? 808950810, title: "IPod Nano - 8GB", price: "199.00" },
   ];
   const total = lines.reduce((sum, l) => sum + Number(l.price ?? "0") * (l.quantity ?? 1), 0).toFixed(2);
+  const address = checkoutAddress(o.customer);
   return {
-    id: nextId(),
     token,
     cart_token: `cart${token}`,
-    email: o.customer.email,
-    phone: o.customer.phone,
+    email: o.email ?? o.customer?.email ?? null,
+    gateway: null,
+    buyer_accepts_marketing: false,
     created_at: (o.createdAt ?? o.updatedAt).toISOString(),
     updated_at: o.updatedAt.toISOString(),
-    completed_at: o.completedAt?.toISOString() ?? null,
-    abandoned_checkout_url: `https://shop.example/checkouts/${token}/recover`,
+    landing_site: null,
+    note: null,
+    note_attributes: [] as unknown[],
+    referring_site: null,
+    shipping_lines: [] as unknown[],
+    taxes_included: false,
+    total_weight: 500 * lines.length,
     currency: "USD",
+    completed_at: o.completedAt?.toISOString() ?? null,
+    closed_at: null,
+    user_id: null,
+    location_id: null,
+    source_identifier: null,
+    source_url: null,
+    device_id: null,
+    phone: null,
+    customer_locale: null,
+    line_items: lines.map((l) => checkoutLine(l, "0.00")),
+    name: `#${nextId()}`,
+    source: null,
+    abandoned_checkout_url: `https://shop.example/checkouts/${token}/recover?key=${token}`,
+    discount_codes: [] as unknown[],
+    tax_lines: [] as unknown[],
+    source_name: "web",
     presentment_currency: "USD",
+    buyer_accepts_sms_marketing: o.smsMarketingPhone !== undefined,
+    sms_marketing_phone: o.smsMarketingPhone ?? null,
+    total_discounts: "0.00",
+    total_line_items_price: total,
     total_price: total,
+    total_tax: "0.00",
     subtotal_price: total,
-    customer: o.customer,
-    line_items: lines.map((l, i) => lineItem(l, i + 1, "0.00")),
-    shipping_address: o.customer.default_address,
+    total_duties: null,
+    reservation_token: null,
+    billing_address: address,
+    shipping_address: address,
+    customer: o.customer ? embeddedCustomer(o.customer) : null,
   };
 }
 

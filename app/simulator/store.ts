@@ -3,6 +3,7 @@ import {
   checkoutPayload,
   customerPayload,
   inventoryLevelPayload,
+  marketingConsentPayload,
   orderPayload,
   productPayload,
   type CustomerPayloadShape,
@@ -180,6 +181,8 @@ interface SimVariant {
 
 interface SimCustomer {
   payload: CustomerPayloadShape;
+  /** Subscribed to SMS marketing (Shopify's record; the payloads carry it as Shopify does). */
+  sms: boolean;
   place: Place;
   /** The next order is likelier for repeat-minded shoppers. */
   loyalty: number;
@@ -194,6 +197,7 @@ export class SimulatedStore {
   private clock: Date;
   private nextAction: Date;
   private ids: number;
+  private actions = 0;
 
   constructor(
     start: Date,
@@ -297,6 +301,9 @@ export class SimulatedStore {
   }
 
   private act(at: Date) {
+    // Now and then a guest checkout with the SMS box ticked; decided without the random
+    // stream, so a seed gives the same store as before guests were added.
+    if (++this.actions % 40 === 0) this.guestCheckout(at);
     const r = this.random();
     if (r < 0.3 || this.customers.length < 5) this.newShopperCheckout(at);
     else if (r < 0.75) this.checkout(this.returningShopper(), at);
@@ -310,7 +317,7 @@ export class SimulatedStore {
     const place = this.pick(PLACES);
     const n = this.customers.length;
     const phone = this.chance(0.03) ? "555-0000" : this.chance(0.1) ? null : place.phone(n + 1);
-    const subscribed = phone && this.chance(0.6);
+    const subscribed = !!phone && this.chance(0.6) && phone.startsWith("+");
     const payload = customerPayload({
       id: this.id(),
       updatedAt: at,
@@ -324,10 +331,8 @@ export class SimulatedStore {
       provinceName: place.provinceName,
       city: place.city,
       zip: place.zip,
-      smsState: subscribed ? "subscribed" : "not_subscribed",
-      consentAt: at,
     });
-    const customer = { payload, place, loyalty: this.random() };
+    const customer = { payload, place, sms: subscribed, loyalty: this.random() };
     this.customers.push(customer);
     return customer;
   }
@@ -346,23 +351,67 @@ export class SimulatedStore {
     return c.payload;
   }
 
-  private signUpOnly(at: Date) {
-    this.emit(at, "customers/create", this.newCustomer(at).payload);
+  /** Shopify's consent topic for the customer's current state and number. */
+  private emitConsent(c: SimCustomer, at: Date) {
+    this.emit(
+      at,
+      "customers_marketing_consent/update",
+      marketingConsentPayload({
+        customerId: c.payload.id,
+        phone: c.payload.phone,
+        state: c.sms ? "subscribed" : "unsubscribed",
+        at,
+      }),
+    );
   }
 
+  /** An account sign-up that ticks "text me offers": the consent arrives on its own topic. */
+  private signUpOnly(at: Date) {
+    const c = this.newCustomer(at);
+    this.emit(at, "customers/create", c.payload);
+    if (c.sms) this.emitConsent(c, at);
+  }
+
+  /** A first checkout; a shopper who ticks the SMS box consents at checkout. */
   private newShopperCheckout(at: Date) {
     const c = this.newCustomer(at);
     this.emit(at, "customers/create", c.payload);
-    this.checkout(c, new Date(at.getTime() + MINUTE));
+    const checkoutAt = new Date(at.getTime() + MINUTE);
+    this.checkout(c, checkoutAt, c.sms ? (c.payload.phone ?? undefined) : undefined);
+    // Shopify then records the checkout consent on the customer and says so on the consent topic.
+    if (c.sms) this.emitConsent(c, new Date(checkoutAt.getTime() + MINUTE));
   }
 
-  private checkout(c: SimCustomer, at: Date) {
+  /** A guest (no account) who ticks the SMS box and leaves without paying. */
+  private guestCheckout(at: Date) {
+    const place = PLACES[this.actions % PLACES.length]!;
+    const lines = [{ ...this.variants[this.actions % this.variants.length]!.line, quantity: 1 }];
+    this.emit(
+      at,
+      "checkouts/create",
+      checkoutPayload({
+        token: `sim${this.id().toString(36)}`,
+        customer: null,
+        email: `guest${this.id()}@example.com`,
+        updatedAt: at,
+        createdAt: at,
+        lines,
+        smsMarketingPhone: place.phone(5000 + this.customers.length),
+      }),
+    );
+  }
+
+  private checkout(c: SimCustomer, at: Date, smsMarketingPhone?: string) {
     const items = Array.from({ length: 1 + Math.floor(this.random() * 2) }, () => this.pick(this.variants));
     const lines = [...new Set(items)].map((v) => ({ ...v.line, quantity: 1 }));
     const soldOut = items.some((v) => v.stock <= 0);
     const token = `sim${this.id().toString(36)}`;
     const customer = this.touch(c, at);
-    this.emit(at, "checkouts/create", checkoutPayload({ token, customer, updatedAt: at, createdAt: at, lines }));
+    this.emit(
+      at,
+      "checkouts/create",
+      checkoutPayload({ token, customer, updatedAt: at, createdAt: at, lines, smsMarketingPhone }),
+    );
     // A sold-out item blocks the checkout: the shopper waits for the restock instead.
     if (soldOut || this.chance(0.3)) return;
     const paidAt = new Date(at.getTime() + (2 + this.random() * 20) * MINUTE);
@@ -370,7 +419,15 @@ export class SimulatedStore {
     this.emit(
       paidAt,
       "checkouts/update",
-      checkoutPayload({ token, customer, updatedAt: paidAt, createdAt: at, completedAt: paidAt, lines }),
+      checkoutPayload({
+        token,
+        customer,
+        updatedAt: paidAt,
+        createdAt: at,
+        completedAt: paidAt,
+        lines,
+        smsMarketingPhone,
+      }),
     );
     const order = orderPayload({ id: this.id(), customer, at: paidAt, checkoutToken: token, lines });
     this.emit(paidAt, "orders/create", order);
@@ -387,21 +444,12 @@ export class SimulatedStore {
     this.emit(at, "inventory_levels/update", this.level(v, at));
   }
 
+  /** A shopper opts in or out in Shopify (account page, admin): the consent topic says so. */
   private consentChange(at: Date) {
     const c = this.pick(this.customers);
-    if (!c.payload.phone) return;
-    const state = c.payload.sms_marketing_consent?.state === "subscribed" ? "unsubscribed" : "subscribed";
-    c.payload = {
-      ...c.payload,
-      updated_at: at.toISOString(),
-      sms_marketing_consent: {
-        state,
-        opt_in_level: "single_opt_in",
-        consent_updated_at: at.toISOString(),
-        consent_collected_from: "SHOPIFY",
-      },
-    };
-    this.emit(at, "customers/update", c.payload);
+    if (!c.payload.phone?.startsWith("+")) return;
+    c.sms = !c.sms;
+    this.emitConsent(c, at);
   }
 
   private cancelRecentOrder(at: Date) {

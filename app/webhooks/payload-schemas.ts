@@ -18,6 +18,7 @@ export const INGEST_SCHEMAS: Record<string, z.ZodType> = {
   "customers/create": withId,
   "customers/update": withId,
   "customers/delete": withId,
+  "customers_marketing_consent/update": withId,
   "products/create": withId,
   "products/update": withId,
   "products/delete": withId,

@@ -22,7 +22,9 @@ export const AddressSchema = z.looseObject({
 });
 
 export const SmsConsentSchema = z.looseObject({
-  state: z.string(), // subscribed | not_subscribed | unsubscribed | pending | redacted | invalid
+  // subscribed | not_subscribed | unsubscribed | pending | redacted | invalid; Shopify's own
+  // customers_marketing_consent/update sample sends null (no state known): not a fact.
+  state: opt(z.string()),
   opt_in_level: opt(z.string()),
   consent_updated_at: opt(date),
   consent_collected_from: opt(z.string()),
@@ -65,6 +67,9 @@ export const OrderPayload = z.looseObject({
   total_price: money.default("0"),
   financial_status: opt(z.string()),
   checkout_token: opt(z.string()),
+  /** Checkout consent (the SMS box at checkout), top-level since the customer object lost it in 2025-01. */
+  buyer_accepts_sms_marketing: opt(z.boolean()),
+  sms_marketing_phone: opt(z.string()),
   discount_codes: z.array(z.looseObject({ code: z.string() })).default([]),
   customer: opt(CustomerPayload),
   line_items: z.array(LineItemPayload).default([]),
@@ -82,11 +87,15 @@ export const CheckoutPayload = z.looseObject({
   updated_at: date,
   completed_at: opt(date),
   abandoned_checkout_url: opt(z.string()),
+  /** Checkout consent (the SMS box at checkout), top-level since the customer object lost it in 2025-01. */
+  buyer_accepts_sms_marketing: opt(z.boolean()),
+  sms_marketing_phone: opt(z.string()),
   currency: z.string().default("USD"),
   total_price: money.default("0"),
   customer: opt(CustomerPayload),
   line_items: z.array(LineItemPayload).default([]),
   shipping_address: opt(AddressSchema),
+  billing_address: opt(AddressSchema),
 });
 export type CheckoutPayload = z.infer<typeof CheckoutPayload>;
 
@@ -137,3 +146,11 @@ export const DataRequestPayload = z.looseObject({
   orders_requested: z.array(sid).default([]),
   data_request: opt(z.looseObject({ id: sid })),
 });
+
+/** customers_marketing_consent/update: the customer's SMS consent and the number it is for. */
+export const MarketingConsentPayload = z.looseObject({
+  id: sid,
+  phone: opt(z.string()),
+  sms_marketing_consent: opt(SmsConsentSchema),
+});
+export type MarketingConsentPayload = z.infer<typeof MarketingConsentPayload>;

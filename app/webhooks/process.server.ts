@@ -8,6 +8,7 @@ import { ensureShop } from "../commerce/shops.server";
 import { markCustomerDeleted, syncCustomer } from "../commerce/customers.server";
 import { syncOrder } from "../commerce/orders.server";
 import { syncCheckout } from "../commerce/checkouts.server";
+import { applyMarketingConsentUpdate } from "../consent/shopify-consent.server";
 import { markProductDeleted, syncInventoryLevel, syncProduct } from "../commerce/products.server";
 import { restockedWatches } from "../commerce/restock-watches.server";
 import { exportCustomerData, redactCustomer, redactShop, uninstallShop } from "../privacy/gdpr.server";
@@ -19,9 +20,11 @@ import {
   DataRequestPayload,
   DeletePayload,
   InventoryLevelPayload,
+  MarketingConsentPayload,
   OrderPayload,
   ProductPayload,
 } from "./payloads";
+import { parseShopifyJson } from "./json";
 
 export type ProcessOutcome = "processed" | "skipped" | "rejected";
 
@@ -35,9 +38,10 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
   const row = await db.webhookInbox.findUnique({ where: { id: inboxId } });
   if (!row || row.status === "PROCESSED" || row.status === "REJECTED") return "skipped";
   const now = clock.now();
-  const from = { topic: row.topic, inboxId: row.id };
+  // Shopify's own time for the event when it says; a consent without a date is dated by it.
+  const from = { topic: row.topic, inboxId: row.id, receivedAt: row.triggeredAt ?? row.receivedAt };
   try {
-    const body: unknown = JSON.parse(row.payload);
+    const body = parseShopifyJson(row.payload);
     let customerId: string | null = null;
     let restocked: Awaited<ReturnType<typeof restockedWatches>> = [];
     let order: OrderPayload | null = null;
@@ -51,6 +55,9 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
         case "customers/create":
         case "customers/update":
           customerId = await syncCustomer(db, shop.id, CustomerPayload.parse(body), from);
+          break;
+        case "customers_marketing_consent/update":
+          customerId = await applyMarketingConsentUpdate(db, shop.id, MarketingConsentPayload.parse(body), from);
           break;
         case "customers/delete":
           customerId = await markCustomerDeleted(db, shop.id, DeletePayload.parse(body).id, row.triggeredAt ?? now);

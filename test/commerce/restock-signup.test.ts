@@ -58,7 +58,8 @@ describe("restock sign-up through the app proxy", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ ok: true });
 
-    const contact = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: "contact:+14155550142" } });
+    const contact = await db.customer.findFirstOrThrow({ where: { shopId, phone: "+14155550142" } });
+    expect(contact.shopifyId).toMatch(/^local:/); // an opaque id, never the number
     expect(contact).toMatchObject({ phone: "+14155550142", smsConsent: "SUBSCRIBED", countryCode: "US" });
     expect(await db.consentEvent.findMany({ where: { customerId: contact.id } })).toEqual([
       expect.objectContaining({
@@ -68,7 +69,7 @@ describe("restock sign-up through the app proxy", () => {
         optInLevel: "single_opt_in",
       }),
     ]);
-    expect(await shop.segmentsOf("contact:+14155550142")).toEqual(
+    expect(await shop.segmentsOf(contact.shopifyId)).toEqual(
       expect.arrayContaining(["restock-watchers", "sms-subscribers"]),
     );
 
@@ -95,7 +96,7 @@ describe("restock sign-up through the app proxy", () => {
     ).toBe(200);
     const row = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } });
     expect(row).toMatchObject({ phone: "+14155550177", smsConsent: "SUBSCRIBED" });
-    expect(await db.customer.count({ where: { shopId, shopifyId: { startsWith: "contact:" } } })).toBe(0);
+    expect(await db.customer.count({ where: { shopId, shopifyId: { startsWith: "local:" } } })).toBe(0);
   });
 
   it("refuses a forged signature, a missing consent, a bad number, an unknown or in-stock variant, each with a reason and nothing written", async () => {

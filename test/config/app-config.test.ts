@@ -30,6 +30,7 @@ describe("app configuration", () => {
         "customers/delete",
         "customers/redact",
         "customers/update",
+        "customers_marketing_consent/update",
         "inventory_levels/update",
         "orders/cancelled",
         "orders/create",

@@ -60,7 +60,7 @@ describe("CSV import of contacts with consent evidence", () => {
     ]);
     expect(ledger[0]!.evidence).toMatchObject({ file: "contacts.csv", row: 2 });
     const contacts = await db.customer.findMany({
-      where: { shopId, shopifyId: { startsWith: "contact:" } },
+      where: { shopId, shopifyId: { startsWith: "local:" } },
       orderBy: { phone: "asc" },
     });
     expect(contacts.map((c) => [c.phone, c.firstName, c.timeZone])).toEqual([
@@ -78,7 +78,7 @@ describe("CSV import of contacts with consent evidence", () => {
       importContacts(faulty.db, shopId, CSV, { mapping, defaultCountry: "US", wording: WORDING }, shop.clock.now()),
     ).rejects.toThrow(/killed/);
     expect(await db.consentEvent.count({ where: { shopId, source: "IMPORT" } })).toBe(0);
-    expect(await db.customer.count({ where: { shopId, shopifyId: { startsWith: "contact:" } } })).toBe(0);
+    expect(await db.customer.count({ where: { shopId, shopifyId: { startsWith: "local:" } } })).toBe(0);
   });
 
   it("refuses a mapping to columns the file does not have, or an import without the consent wording", async () => {

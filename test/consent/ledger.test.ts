@@ -80,13 +80,17 @@ describe("the consent ledger from Shopify's sms_marketing_consent", () => {
     });
   }
 
-  it("consent given on an order is recorded as collected at checkout, once however often it is delivered", async () => {
+  it("consent given at checkout (the order's buyer_accepts_sms_marketing) is recorded once however often it is delivered", async () => {
     const shop = new TestShop(uniqueShop("ledger-checkout"));
     const disclosure = "Texts from Northbean, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
     const { id: shopId } = await ensureShop(db, shop.domain);
     await db.shopSettings.update({ where: { shopId }, data: { disclosureText: disclosure } });
-    const customer = customerPayload({ phone: "+14155550189", smsState: "subscribed", updatedAt: shop.clock.now() });
-    const order = orderPayload({ customer, at: shop.clock.now() });
+    const customer = customerPayload({ phone: "+14155550189", updatedAt: shop.clock.now() });
+    const order = {
+      ...orderPayload({ customer, at: shop.clock.now() }),
+      buyer_accepts_sms_marketing: true,
+      sms_marketing_phone: "+14155550189",
+    };
     await shop.deliver("orders/create", order);
     await shop.deliver("orders/create", order);
     await shop.deliver("orders/updated", order);

@@ -24,8 +24,8 @@ export class TestShop {
     this.clock = new FakeClock(start);
   }
 
-  async send(topic: string, payload: unknown, webhookId?: string): Promise<Response> {
-    const request = signedWebhook(topic, payload, { shop: this.domain, webhookId });
+  async send(topic: string, payload: unknown, webhookId?: string, rawBody?: string): Promise<Response> {
+    const request = signedWebhook(topic, payload, { shop: this.domain, webhookId, rawBody });
     const response = await WEBHOOK_ROUTES[webhookPath(topic)]!(actionArgs(request));
     if (response.status !== 200) throw new Error(`${topic} answered ${response.status}: ${await response.text()}`);
     return response;
@@ -70,6 +70,12 @@ export class TestShop {
 
   async deliver(topic: string, payload: unknown, webhookId?: string) {
     await this.send(topic, payload, webhookId);
+    await this.work();
+  }
+
+  /** Delivers this exact body (e.g. Shopify's published sample, ids beyond 2^53 intact). */
+  async deliverRaw(topic: string, body: string) {
+    await this.send(topic, null, undefined, body);
     await this.work();
   }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { action as orders } from "../../app/routes/webhooks.orders";
 import { action as checkouts } from "../../app/routes/webhooks.checkouts";
 import { action as customers } from "../../app/routes/webhooks.customers";
+import { action as marketingConsent } from "../../app/routes/webhooks.customers_marketing_consent";
 import { action as products } from "../../app/routes/webhooks.products";
 import { action as inventory } from "../../app/routes/webhooks.inventory_levels";
 import { action as compliance } from "../../app/routes/webhooks.compliance";
@@ -15,6 +16,7 @@ export const WEBHOOK_ROUTES: Record<string, Action> = {
   "/webhooks/orders": orders,
   "/webhooks/checkouts": checkouts,
   "/webhooks/customers": customers,
+  "/webhooks/customers_marketing_consent": marketingConsent,
   "/webhooks/products": products,
   "/webhooks/inventory_levels": inventory,
   "/webhooks/compliance": compliance,
