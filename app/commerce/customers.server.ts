@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
 import { inferTimeZone } from "../contacts/time-zone";
-import { consentStateFromShopify, recordConsent } from "../consent/ledger.server";
+import { consentStateFromShopify, deriveCustomerConsent, recordConsent } from "../consent/ledger.server";
 import type { CustomerPayload } from "../webhooks/payloads";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { mergeContactsInto } from "./contacts.server";
@@ -59,7 +59,9 @@ export async function syncCustomer(
 
   // Before API 2025-01 the customer object carried its SMS consent; recorded when present.
   const consent = payload.sms_marketing_consent;
-  if (consent?.state) {
+  if (!consent?.state)
+    await deriveCustomerConsent(db, shopId, id); // the number may have changed
+  else {
     await recordConsent(db, {
       shopId,
       customerId: id,

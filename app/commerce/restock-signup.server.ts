@@ -60,6 +60,9 @@ export async function signUpForRestock(
     state: "SUBSCRIBED",
     optInLevel: "single_opt_in",
     source: "STOREFRONT_FORM",
+    // Consent to the back-in-stock text for this variant, not to marketing: it never makes
+    // an SMS subscriber, and it never lifts a suppressed number (app/consent/gate.server.ts).
+    scope: "restock",
     wording: form.wording,
     occurredAt: now,
     evidence: { form: "restock", variantId: form.variantId, loggedInCustomerId },

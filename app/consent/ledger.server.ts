@@ -1,6 +1,8 @@
 import type { Db } from "../db.server";
 import type { ConsentSource, SmsConsentState } from "../generated/sqlite/client";
 
+export type ConsentScope = "marketing" | "restock";
+
 export interface ConsentFact {
   shopId: string;
   customerId: string | null;
@@ -9,6 +11,8 @@ export interface ConsentFact {
   optInLevel?: string | null;
   source: ConsentSource;
   wording?: string | null;
+  /** "marketing" (default) or "restock": a back-in-stock alert for evidence.variantId only. */
+  scope?: ConsentScope;
   occurredAt: Date;
   evidence?: Record<string, unknown>;
 }
@@ -42,6 +46,7 @@ export async function recordConsent(db: Db, fact: ConsentFact): Promise<boolean>
       customerId: fact.customerId,
       phone: fact.phone,
       state: fact.state,
+      scope: fact.scope ?? "marketing",
       occurredAt: fact.occurredAt,
     },
     select: { id: true },
@@ -56,6 +61,7 @@ export async function recordConsent(db: Db, fact: ConsentFact): Promise<boolean>
         optInLevel: fact.optInLevel ?? null,
         source: fact.source,
         wording: fact.wording ?? null,
+        scope: fact.scope ?? "marketing",
         occurredAt: fact.occurredAt,
         evidence: (fact.evidence ?? undefined) as object | undefined,
       },
@@ -64,14 +70,20 @@ export async function recordConsent(db: Db, fact: ConsentFact): Promise<boolean>
   return fact.customerId ? deriveCustomerConsent(db, fact.shopId, fact.customerId) : false;
 }
 
+/**
+ * The customer's consent as segments see it: the newest marketing fact for the customer's
+ * current number (consent belongs to a number: a customer whose phone changed is not
+ * subscribed on the new one until consent for it exists). Without a number on file, the
+ * newest marketing fact of the customer (there is nobody to text either way).
+ */
 export async function deriveCustomerConsent(db: Db, shopId: string, customerId: string): Promise<boolean> {
-  const latest = await db.consentEvent.findFirst({
-    where: { shopId, customerId },
-    orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }, { id: "desc" }],
-  });
   const customer = await db.customer.findUniqueOrThrow({
     where: { id: customerId },
-    select: { smsConsent: true, smsConsentAt: true },
+    select: { smsConsent: true, smsConsentAt: true, phone: true },
+  });
+  const latest = await db.consentEvent.findFirst({
+    where: { shopId, customerId, scope: "marketing", ...(customer.phone ? { phone: customer.phone } : {}) },
+    orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }, { id: "desc" }],
   });
   const state = latest?.state ?? "NOT_SUBSCRIBED";
   const at = latest?.occurredAt ?? null;

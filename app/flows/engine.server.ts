@@ -267,8 +267,11 @@ async function exitReason(db: Db, run: LoadedRun): Promise<string | null> {
   if (c.deletedAt || c.redactedAt) return "customer removed";
   const exits = ExitSchema.array().parse(run.flow.exitConditions);
   if (exits.includes("ordered") && c.lastOrderAt && c.lastOrderAt > run.enteredAt) return "ordered";
-  if (exits.includes("opted_out") && c.smsConsent !== "SUBSCRIBED") return "opted_out";
   const trigger = TriggerSchema.parse(run.flow.trigger);
+  // A back-in-stock alert rests on the restock sign-up's own consent (checked by the send
+  // gate, app/consent/gate.server.ts); only an explicit opt-out ends such a run here.
+  const optedOut = trigger.type === "back_in_stock" ? c.smsConsent === "UNSUBSCRIBED" : c.smsConsent !== "SUBSCRIBED";
+  if (exits.includes("opted_out") && optedOut) return "opted_out";
   if (exits.includes("left_segment") && trigger.type === "segment_entered") {
     const member = await db.segmentMembership.findFirst({
       where: { shopId: run.shopId, customerId: run.customerId, segment: { key: trigger.segmentKey } },

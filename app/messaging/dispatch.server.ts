@@ -15,6 +15,8 @@ import type { ProviderRegistry } from "./providers/registry.server";
 import type { SendPacer } from "./rate-limit";
 import { encodeSms } from "./sms-encoding";
 import { log } from "../observability/log.server";
+import { afterConsentChange } from "../consent/after-change.server";
+export { cancelPendingMessages } from "./cancel.server";
 
 export interface DispatchDeps {
   db: Db;
@@ -301,40 +303,21 @@ async function handleProviderError(
       occurredAt: now,
       evidence: { messageId, providerCode: error.providerCode },
     });
-    if (customerId) {
-      await cancelPendingMessages(db, shopId, customerId, "carrier opt-out");
-      await deps.queue.enqueue(
-        QUEUES.writeConsentBack,
-        { customerId },
-        { dedupeKey: `consent:${customerId}:${messageId}` },
-      );
-      await refreshCustomerSegments(db, shopId, customerId, now, { cause: "consent", ref: messageId });
-    }
+    await afterConsentChange(deps, {
+      shopId,
+      phone,
+      customerIds: customerId ? [customerId] : [],
+      change: "opt_out",
+      suppress: "carrier",
+      writeBack: true,
+      at: now,
+      ref: messageId,
+    });
   } else if (error.reason === "invalid_number" && customerId) {
     await db.customer.update({ where: { id: customerId }, data: { phone: null, phoneRaw: phone } });
     await refreshCustomerSegments(db, shopId, customerId, now, { cause: "consent", ref: messageId });
   }
   return "failed";
-}
-
-/** Opt-out, exit or uninstall: nothing still waiting is sent. */
-export async function cancelPendingMessages(
-  db: Db,
-  shopId: string,
-  customerId: string,
-  reason: string,
-): Promise<number> {
-  const { count } = await db.message.updateMany({
-    where: {
-      shopId,
-      customerId,
-      direction: "OUTBOUND",
-      purpose: { not: "compliance" },
-      status: { in: ["SCHEDULED", "HELD"] },
-    },
-    data: { status: "CANCELLED", error: reason },
-  });
-  return count;
 }
 
 /** How texts are signed: the merchant's sender name, else the shop's name. */

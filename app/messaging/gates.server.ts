@@ -1,6 +1,7 @@
 import type { Db } from "../db.server";
 import { HOUR } from "../clock";
 import { normalisePhone } from "../contacts/phone";
+import { checkConsent } from "../consent/gate.server";
 import { isAllowed, nextAllowed, sendingWindows } from "./quiet-hours";
 
 export interface GateDecision {
@@ -27,7 +28,7 @@ export interface Recipient {
 export const toRecipient = (r: Recipient) => (r.customerId ? { customerId: r.customerId } : { phone: r.phone });
 
 export interface GateInput {
-  message: { id: string; shopId: string; customerId: string | null; purpose: string };
+  message: { id: string; shopId: string; customerId: string | null; purpose: string; flowRunId?: string | null };
   /** Who it goes to now: the customer's current state, or for a reply to an unknown number just that number. */
   recipient: Recipient | null;
   settings: {
@@ -65,8 +66,14 @@ export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
   decisions.push({ gate: "phone", decision: "pass", detail: "valid E.164", at });
 
   if (marketing) {
-    if (c.smsConsent !== "SUBSCRIBED") return refuse("consent", `SMS consent is ${c.smsConsent.toLowerCase()}`);
-    decisions.push({ gate: "consent", decision: "pass", detail: "subscribed", at });
+    const consent = await checkConsent(db, {
+      shopId: g.message.shopId,
+      customerId: c.customerId,
+      phone: phone.e164,
+      flowRunId: g.message.flowRunId,
+    });
+    if (consent.decision === "refuse") return refuse("consent", consent.detail);
+    decisions.push({ gate: "consent", decision: "pass", detail: consent.detail, at });
 
     const timeZone = c.timeZone ?? g.shopTimeZone;
     const windows = sendingWindows(g.settings, c.countryCode);

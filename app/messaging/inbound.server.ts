@@ -2,8 +2,8 @@ import { recordConsent } from "../consent/ledger.server";
 import { duplicateAsNull } from "../db/unique-violation";
 import { normalisePhone } from "../contacts/phone";
 import { refreshCustomerSegments } from "../segments/membership.server";
-import { cancelPendingMessages, scheduleMessage, shopSenderName, type DispatchDeps } from "./dispatch.server";
-import { QUEUES } from "../jobs/queue.server";
+import { afterConsentChange } from "../consent/after-change.server";
+import { scheduleMessage, shopSenderName, type DispatchDeps } from "./dispatch.server";
 
 /** Carrier-standard keywords; case-insensitive, surrounding whitespace ignored. */
 const STOP = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"]);
@@ -82,20 +82,24 @@ export async function handleInbound(deps: DispatchDeps, shopId: string, sms: Inb
         occurredAt: now,
         evidence,
       });
-      if (customerId && kind === "stop") await cancelPendingMessages(db, shopId, customerId, "opted out by STOP");
-      if (customerId)
-        await deps.queue.enqueue(
-          QUEUES.writeConsentBack,
-          { customerId },
-          { dedupeKey: `consent:${customerId}:${stored.id}` },
-        );
     }
-  }
-  for (const c of customers)
-    await refreshCustomerSegments(db, shopId, c.id, now, {
-      cause: kind === "reply" ? "webhook" : "consent",
+    // STOP suppresses the number (known or not); only START from it lifts that.
+    await afterConsentChange(deps, {
+      shopId,
+      phone: parsed.ok ? phone : null,
+      customerIds: customers.map((c) => c.id),
+      ...(kind === "stop" ? { change: "opt_out", suppress: "stop" } : { change: "opt_in", lift: "start" }),
+      writeBack: true,
+      at: now,
       ref: stored.id,
     });
+  } else {
+    for (const c of customers)
+      await refreshCustomerSegments(db, shopId, c.id, now, {
+        cause: kind === "reply" ? "webhook" : "consent",
+        ref: stored.id,
+      });
+  }
 
   const reply =
     kind === "stop"

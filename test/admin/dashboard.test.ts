@@ -31,7 +31,12 @@ async function busyShop(label: string) {
   shop.clock.advance(10 * MINUTE);
   await recordClick(db, link.code, shop.clock.now());
   shop.clock.advance(HOUR);
-  await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), total: "84.00" }));
+  // The shopper ticks the SMS box at checkout (Shopify's top-level checkout consent fields).
+  await shop.deliver("orders/create", {
+    ...orderPayload({ customer, at: shop.clock.now(), total: "84.00" }),
+    buyer_accepts_sms_marketing: true,
+    sms_marketing_phone: customer.phone,
+  });
   shop.clock.advance(HOUR);
   const at = shop.clock.now().toISOString();
   await shop.deliver("customers/update", {

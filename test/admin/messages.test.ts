@@ -21,7 +21,10 @@ describe("the message log", () => {
       source: "Campaign: Weekend sale",
     });
     const [finn] = await rows(client, "?q=finn");
-    expect(finn).toMatchObject({ status: "SUPPRESSED", gate: "blocked: no consent (SMS consent is not_subscribed)" });
+    expect(finn).toMatchObject({
+      status: "SUPPRESSED",
+      gate: "blocked: no consent (SMS consent for this number is not_subscribed)",
+    });
     const omar = await rows(client, "?q=Omar");
     expect(omar).toEqual([
       expect.objectContaining({

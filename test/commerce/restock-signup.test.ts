@@ -5,6 +5,7 @@ import { action } from "../../app/routes/proxy.restock";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, inventoryLevelPayload, productPayload } from "../support/fixtures";
 import { appProxyRequest } from "../support/app-proxy";
+import { handleInbound } from "../../app/messaging/inbound.server";
 
 const WORDING =
   "Text me when it's back. Northbean may text me about this item. Msg & data rates may apply. Reply STOP to opt out.";
@@ -45,7 +46,7 @@ const signup = (
   });
 
 describe("restock sign-up through the app proxy", () => {
-  it("a guest signs up: consent with the wording shown, a watch, and the back-in-stock text when stock returns", async () => {
+  it("a guest signs up: consent to that alert with the wording shown, a watch, the back-in-stock text when stock returns, and no SMS subscription", async () => {
     const { shop, shopId } = await shopWithSoldOutVariant("proxy-guest");
     await db.flow.update({ where: { shopId_key: { shopId, key: "back-in-stock" } }, data: { enabled: true } });
     const response = await signup(shop, {
@@ -60,18 +61,20 @@ describe("restock sign-up through the app proxy", () => {
 
     const contact = await db.customer.findFirstOrThrow({ where: { shopId, phone: "+14155550142" } });
     expect(contact.shopifyId).toMatch(/^local:/); // an opaque id, never the number
-    expect(contact).toMatchObject({ phone: "+14155550142", smsConsent: "SUBSCRIBED", countryCode: "US" });
+    // A restock sign-up alone never makes an SMS subscriber.
+    expect(contact).toMatchObject({ phone: "+14155550142", smsConsent: "NOT_SUBSCRIBED", countryCode: "US" });
     expect(await db.consentEvent.findMany({ where: { customerId: contact.id } })).toEqual([
       expect.objectContaining({
         state: "SUBSCRIBED",
         source: "STOREFRONT_FORM",
         wording: WORDING,
         optInLevel: "single_opt_in",
+        scope: "restock",
       }),
     ]);
-    expect(await shop.segmentsOf(contact.shopifyId)).toEqual(
-      expect.arrayContaining(["restock-watchers", "sms-subscribers"]),
-    );
+    const segments = await shop.segmentsOf(contact.shopifyId);
+    expect(segments).toContain("restock-watchers");
+    expect(segments).not.toContain("sms-subscribers");
 
     await shop.deliver(
       "inventory_levels/update",
@@ -95,8 +98,29 @@ describe("restock sign-up through the app proxy", () => {
       ).status,
     ).toBe(200);
     const row = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } });
-    expect(row).toMatchObject({ phone: "+14155550177", smsConsent: "SUBSCRIBED" });
+    expect(row).toMatchObject({ phone: "+14155550177", smsConsent: "NOT_SUBSCRIBED" });
     expect(await db.customer.count({ where: { shopId, shopifyId: { startsWith: "local:" } } })).toBe(0);
+  });
+
+  it("a forged restock post for a number that sent STOP leaves it suppressed: no back-in-stock text", async () => {
+    const { shop, shopId } = await shopWithSoldOutVariant("proxy-stopped");
+    await db.flow.update({ where: { shopId_key: { shopId, key: "back-in-stock" } }, data: { enabled: true } });
+    await handleInbound(shop.deps, shopId, { from: "+14155550143", body: "STOP", providerMessageId: "SMforged1" });
+    const form = { variantId: "9101", phone: "+14155550143", country: "US", consent: "yes", wording: WORDING };
+    expect((await signup(shop, form)).status).toBe(200);
+    await shop.deliver(
+      "inventory_levels/update",
+      inventoryLevelPayload({ inventoryItemId: 9901, locationId: 1, available: 20, updatedAt: shop.clock.now() }),
+    );
+
+    expect(await db.smsSuppression.findFirst({ where: { shopId, phone: "+14155550143" } })).toMatchObject({
+      reason: "stop",
+      liftedAt: null,
+    });
+    const alerts = await db.message.findMany({ where: { shopId, phone: "+14155550143", flowId: { not: null } } });
+    expect(alerts.map((m) => [m.status, m.error])).toEqual([
+      ["SUPPRESSED", expect.stringMatching(/number suppressed/)],
+    ]);
   });
 
   it("refuses a forged signature, a missing consent, a bad number, an unknown or in-stock variant, each with a reason and nothing written", async () => {

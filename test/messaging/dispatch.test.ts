@@ -98,7 +98,10 @@ describe("sending through the outbox with the gates checked at send time", () =>
       },
     });
     await shop.work();
-    expect(await message(id)).toMatchObject({ status: "SUPPRESSED", error: "consent: SMS consent is unsubscribed" });
+    expect(await message(id)).toMatchObject({
+      status: "SUPPRESSED",
+      error: "consent: SMS consent for this number is unsubscribed",
+    });
     expect(outboxFor(customer.phone)).toHaveLength(0);
   });
 

@@ -1,0 +1,57 @@
+import type { Db } from "../db.server";
+import { duplicateAsNull } from "../db/unique-violation";
+
+export type SuppressionReason = "stop" | "carrier" | "merchant";
+export type LiftedBy = "start" | "confirmed_opt_in";
+
+/**
+ * The shop's suppression list, by number. STOP from the number (whoever it belongs to, or
+ * nobody), a carrier opt-out or a merchant's unsubscribe suppresses it; a later suppression
+ * only moves the date. Nothing else in the app touches it: an import, a Shopify sync or a
+ * storefront post records consent in the ledger but never lifts a suppression.
+ */
+export async function suppressNumber(
+  db: Db,
+  s: { shopId: string; phone: string; reason: SuppressionReason; at: Date; evidence?: Record<string, unknown> },
+): Promise<void> {
+  const data = {
+    reason: s.reason,
+    suppressedAt: s.at,
+    liftedAt: null,
+    liftedBy: null,
+    evidence: (s.evidence ?? undefined) as object | undefined,
+  };
+  // Insert first and treat a duplicate as "exists" (no read-then-write upsert across workers).
+  const created = await db.smsSuppression
+    .create({ data: { shopId: s.shopId, phone: s.phone, ...data }, select: { id: true } })
+    .catch(duplicateAsNull);
+  if (created) return;
+  // An older STOP arriving late does not re-suppress after a newer START.
+  await db.smsSuppression.updateMany({
+    where: {
+      shopId: s.shopId,
+      phone: s.phone,
+      OR: [{ liftedAt: null }, { liftedAt: { lte: s.at } }],
+    },
+    data,
+  });
+}
+
+/** START from the number, or a confirmed opt-in ("Reply Y") after the suppression. */
+export async function liftSuppression(
+  db: Db,
+  l: { shopId: string; phone: string; by: LiftedBy; at: Date },
+): Promise<boolean> {
+  const { count } = await db.smsSuppression.updateMany({
+    where: { shopId: l.shopId, phone: l.phone, liftedAt: null, suppressedAt: { lte: l.at } },
+    data: { liftedAt: l.at, liftedBy: l.by },
+  });
+  return count > 0;
+}
+
+export function activeSuppression(db: Db, shopId: string, phone: string) {
+  return db.smsSuppression.findFirst({
+    where: { shopId, phone, liftedAt: null },
+    select: { reason: true, suppressedAt: true },
+  });
+}
