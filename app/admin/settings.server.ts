@@ -4,6 +4,7 @@ import type { Db } from "../db.server";
 import type { ShopWithSettings } from "../commerce/shops.server";
 import { normalisePhone } from "../contacts/phone";
 import { publishDisclosure } from "../consent/disclosure.server";
+import { disclosureProblems } from "../consent/disclosure-rules";
 import { shopSenderName } from "../messaging/dispatch.server";
 import { MALAYSIA_PREFIX, OPT_OUT_TEXT } from "../messaging/compliance";
 import { ProviderError } from "../messaging/providers/provider";
@@ -104,13 +105,16 @@ export async function saveDisclosure(
 ) {
   const parsed = DisclosureForm.safeParse(fields);
   if (!parsed.success) return { errors: fieldErrors(parsed.error) };
+  const shop = await deps.db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { settings: true } });
+  const missing = disclosureProblems(parsed.data.disclosureText, shopSenderName(shop));
+  if (missing.length) return { errors: { disclosureText: `The disclosure must also say: ${missing.join("; ")}.` } };
   // The published copy is stale until the new text is published.
   await deps.db.shopSettings.update({
     where: { shopId },
     data: { disclosureText: parsed.data.disclosureText, disclosurePublishedAt: null },
   });
   try {
-    await publishDisclosure(deps, shopId);
+    await publishDisclosure(deps, shopId, now);
   } catch (error) {
     return {
       saved: true as const,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Db } from "../db.server";
 import type { AdminGraphql } from "../shopify-admin/graphql.server";
 
@@ -12,10 +13,15 @@ mutation PublishSmsDisclosure($metafields: [MetafieldsSetInput!]!) {
 /**
  * The consent wording the checkout extension shows comes from the app's settings: saving
  * them publishes ShopSettings.disclosureText as the app-owned shop metafield `$app:sms`
- * / `disclosure`, which the extension reads (extensions/sms-consent-checkout). The same
- * text is what the ledger records as the wording shown.
+ * / `disclosure`, which the extension reads (extensions/sms-consent-checkout). Each published
+ * text becomes a DisclosureVersion (text, hash, time); a checkout consent fact records the
+ * version in force at its consent time as the wording shown.
  */
-export async function publishDisclosure(deps: { db: Db; admin: AdminGraphql }, shopId: string): Promise<void> {
+export async function publishDisclosure(
+  deps: { db: Db; admin: AdminGraphql },
+  shopId: string,
+  now: Date,
+): Promise<void> {
   const shop = await deps.db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { settings: true } });
   const text = shop.settings?.disclosureText?.trim();
   if (!text) return;
@@ -27,4 +33,31 @@ export async function publishDisclosure(deps: { db: Db; admin: AdminGraphql }, s
   });
   const errors = result.metafieldsSet.userErrors;
   if (errors.length) throw new Error(`Shopify refused the disclosure: ${errors.map((e) => e.message).join("; ")}`);
+  await recordDisclosureVersion(deps.db, shopId, text, now);
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+
+/**
+ * The disclosure versions: one row per published text (publishing the same text again adds
+ * none), so each checkout consent can name the text in force when it was given.
+ */
+export async function recordDisclosureVersion(db: Db, shopId: string, text: string, publishedAt: Date) {
+  const hash = sha256(text);
+  const latest = await db.disclosureVersion.findFirst({
+    where: { shopId, publishedAt: { lte: publishedAt } },
+    orderBy: { publishedAt: "desc" },
+    select: { hash: true },
+  });
+  if (latest?.hash === hash) return;
+  await db.disclosureVersion.create({ data: { shopId, text, hash, publishedAt } });
+}
+
+/** The disclosure the checkout extension showed at `at`: the latest version published by then. */
+export function disclosureInForce(db: Db, shopId: string, at: Date) {
+  return db.disclosureVersion.findFirst({
+    where: { shopId, publishedAt: { lte: at } },
+    orderBy: { publishedAt: "desc" },
+    select: { id: true, text: true, hash: true, publishedAt: true },
+  });
 }

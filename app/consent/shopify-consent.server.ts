@@ -3,6 +3,7 @@ import { normalisePhone } from "../contacts/phone";
 import { findOrCreateContact } from "../commerce/contacts.server";
 import type { CheckoutPayload, MarketingConsentPayload } from "../webhooks/payloads";
 import { log } from "../observability/log.server";
+import { disclosureInForce } from "./disclosure.server";
 import { consentStateFromShopify, recordConsent } from "./ledger.server";
 
 /** The checkout consent fields, top-level on checkouts and orders. */
@@ -53,10 +54,7 @@ export async function recordCheckoutConsent(
     (await findOrCreateContact(db, input.shopId, { e164: phone.e164, country: phone.country ?? null })).id;
   if (input.customerId)
     await db.customer.updateMany({ where: { id: customerId, phone: null }, data: { phone: phone.e164 } });
-  const settings = await db.shopSettings.findUnique({
-    where: { shopId: input.shopId },
-    select: { disclosureText: true },
-  });
+  const disclosure = await disclosureInForce(db, input.shopId, input.occurredAt);
   await recordConsent(db, {
     shopId: input.shopId,
     customerId,
@@ -64,13 +62,15 @@ export async function recordCheckoutConsent(
     state: "SUBSCRIBED",
     optInLevel: "single_opt_in",
     source: "CHECKOUT",
-    // The checkout extension shows the published disclosure (app/consent/disclosure.server.ts).
-    wording: settings?.disclosureText ?? null,
+    // The checkout extension shows the published disclosure: the version in force at consent time
+    // (none published yet: no wording is claimed).
+    wording: disclosure?.text ?? null,
     occurredAt: input.occurredAt,
     evidence: {
       topic: input.origin.topic,
       inboxId: input.origin.inboxId ?? null,
       field: "buyer_accepts_sms_marketing+sms_marketing_phone",
+      disclosure: disclosure ? { versionId: disclosure.id, hash: disclosure.hash } : null,
     },
   });
   return customerId;

@@ -248,7 +248,7 @@ export default function Settings() {
         <Section
           id="disclosure"
           title="Checkout consent disclosure"
-          description="The wording the SMS consent block shows at checkout. It is recorded in the ledger with every consent collected there."
+          description="The wording the SMS consent block shows at checkout. Each published text is kept as a version, and every consent collected at checkout records the version in force. It must name your brand and say: recurring automated marketing texts, how often, Msg & data rates may apply, consent is not a condition of purchase, Reply HELP for help, Reply STOP to opt out."
         >
           <Feedback intent="disclosure" />
           <Text as="p" tone="subdued">
@@ -264,7 +264,7 @@ export default function Settings() {
                 label="Disclosure"
                 initial={d.disclosureText}
                 multiline={4}
-                placeholder="Get texts about offers and restocks from Northbean, up to 4 msgs/month. Msg & data rates may apply. Consent is not a condition of purchase. Reply STOP to opt out."
+                placeholder="Northbean: recurring automated marketing texts about offers and restocks, up to 4 msgs/month. Consent is not a condition of purchase. Msg & data rates may apply. Reply HELP for help, STOP to opt out."
                 error={errorsFor("disclosure").disclosureText}
               />
               <Button submit variant="primary" loading={busy}>

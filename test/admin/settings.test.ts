@@ -17,8 +17,9 @@ interface Outcome {
   notice?: string;
   warning?: string;
 }
+// Everything a disclosure must say before it is published (app/consent/disclosure-rules.ts).
 const DISCLOSURE =
-  "Get texts about offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
+  "Northbean: recurring automated marketing texts about offers and restocks, up to 4 msgs/month. Consent is not a condition of purchase. Msg & data rates may apply. Reply HELP for help, STOP to opt out.";
 const RULES = {
   intent: "rules",
   senderName: "Northbean",
@@ -48,6 +49,7 @@ afterAll(() => adminApi.restore());
 async function settingsShop(label: string) {
   const domain = uniqueShop(label);
   const shop = await ensureShop(db, domain);
+  await db.shop.update({ where: { id: shop.id }, data: { name: "Northbean" } }); // the brand the disclosure names
   adminApi.shop(domain);
   const client = new AdminClient(domain);
   // The action always answers with data(…, init); AdminClient hands back the value inside.
@@ -267,6 +269,7 @@ describe("settings: checkout disclosure", () => {
   it("when Shopify refuses, the text is saved, marked unpublished, and the page warns instead of failing", async () => {
     const domain = `refuse-${uniqueShop("disclosure")}`;
     const shop = await ensureShop(db, domain);
+    await db.shop.update({ where: { id: shop.id }, data: { name: "Northbean" } });
     adminApi.shop(domain);
     const result = await new AdminClient(domain).act(action, "/app/settings", {
       intent: "disclosure",
@@ -291,13 +294,28 @@ describe("settings: checkout disclosure", () => {
       (
         await post({
           intent: "disclosure",
-          disclosureText: DISCLOSURE.replace("Reply STOP to opt out.", "Thanks a lot for joining us here."),
+          disclosureText: DISCLOSURE.replace("STOP to opt out", "write to us to leave"),
         })
       ).errors,
     ).toEqual({
       disclosureText: expect.stringMatching(/opt out/),
     });
     expect((await settings()).disclosureText).toBeNull();
+  });
+
+  it("GIVEN wording without the brand, recurring marketing, frequency, rates, no-purchase-condition or HELP WHEN published THEN it is refused, naming each gap", async () => {
+    const { post, settings } = await settingsShop("disclosure-gaps");
+    const result = await post({
+      intent: "disclosure",
+      disclosureText: "Get texts about offers and restocks from us. Reply STOP to opt out of these texts.",
+    });
+    expect(result.errors?.disclosureText).toBe(
+      "The disclosure must also say: the brand name; that the texts are recurring automated marketing messages; " +
+        "how often (e.g. “up to 4 msgs/month” or “Msg frequency varies”); “Msg & data rates may apply”; " +
+        "that consent is not a condition of purchase; how to get help (“Reply HELP”).",
+    );
+    expect((await settings()).disclosureText).toBeNull();
+    expect(await db.disclosureVersion.count({ where: { shopId: (await settings()).shopId } })).toBe(0);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
+import { recordDisclosureVersion } from "../../app/consent/disclosure.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, orderPayload } from "../support/fixtures";
 
@@ -84,7 +85,9 @@ describe("the consent ledger from Shopify's sms_marketing_consent", () => {
     const shop = new TestShop(uniqueShop("ledger-checkout"));
     const disclosure = "Texts from Northbean, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
     const { id: shopId } = await ensureShop(db, shop.domain);
-    await db.shopSettings.update({ where: { shopId }, data: { disclosureText: disclosure } });
+    // Published before the checkout: the version in force at consent time is the wording shown.
+    await recordDisclosureVersion(db, shopId, disclosure, new Date(shop.clock.now().getTime() - DAY));
+    await recordDisclosureVersion(db, shopId, `${disclosure} (new)`, new Date(shop.clock.now().getTime() + DAY));
     const customer = customerPayload({ phone: "+14155550189", updatedAt: shop.clock.now() });
     const order = {
       ...orderPayload({ customer, at: shop.clock.now() }),
@@ -104,6 +107,9 @@ describe("the consent ledger from Shopify's sms_marketing_consent", () => {
         source: "CHECKOUT",
         optInLevel: "single_opt_in",
         wording: disclosure,
+        evidence: expect.objectContaining({
+          disclosure: { versionId: expect.any(String), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        }),
       }),
     ]);
     expect(row.smsConsent).toBe("SUBSCRIBED");

@@ -79,7 +79,7 @@ describe("the checkout extension's disclosure comes from the app's settings", ()
     const wording =
       "Texts from Northbean: offers and restocks, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
     await db.shopSettings.update({ where: { shopId }, data: { disclosureText: wording } });
-    await publishDisclosure({ db, admin: shopifyAdminGraphql }, shopId);
+    await publishDisclosure({ db, admin: shopifyAdminGraphql }, shopId, shop.clock.now());
     const set = adminApi.calls.filter((c) => c.shop === shop.domain && c.query.includes("metafieldsSet"));
     expect(set).toHaveLength(1);
     expect(set[0]!.variables).toEqual({
@@ -93,5 +93,15 @@ describe("the checkout extension's disclosure comes from the app's settings", ()
         },
       ],
     });
+    // Each published text is a version: text, hash and time, for the consent facts that follow.
+    expect(await db.disclosureVersion.findMany({ where: { shopId } })).toEqual([
+      expect.objectContaining({
+        text: wording,
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        publishedAt: shop.clock.now(),
+      }),
+    ]);
+    await publishDisclosure({ db, admin: shopifyAdminGraphql }, shopId, shop.clock.now());
+    expect(await db.disclosureVersion.count({ where: { shopId } })).toBe(1); // the same text again: no new version
   });
 });
