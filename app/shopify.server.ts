@@ -21,6 +21,18 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(db),
   distribution: AppDistribution.AppStore,
+  hooks: {
+    // First install: fetch the store's history (app/sync/). Imported lazily: the job engine
+    // connects as it loads, and only an install needs it.
+    afterAuth: async ({ session }) => {
+      const [{ queue }, { syncOnInstall }, { systemClock }] = await Promise.all([
+        import("./runtime/job-engine.server"),
+        import("./sync/install.server"),
+        import("./clock"),
+      ]);
+      await syncOnInstall({ db, queue, clock: systemClock }, session.shop);
+    },
+  },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,

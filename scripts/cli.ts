@@ -5,6 +5,8 @@ import { runCli } from "../app/operator/cli.server";
 const code = await runCli(db, process.argv.slice(2), {
   out: (text) => console.log(text),
   err: (text) => console.error(text),
+  // Loaded only when a command queues work: the engine connects as it loads.
+  jobs: async () => (await import("../app/runtime/job-engine.server")).queue,
 });
 await db.$disconnect();
 process.exit(code);

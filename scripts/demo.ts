@@ -12,6 +12,9 @@ const env = {
   SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`,
   // The development-only way into the admin pages from this browser (refused in production).
   DEV_ADMIN_LOGIN: process.env.DEV_ADMIN_LOGIN ?? "1",
+  // The simulated store's Admin API stand-in (the day-one sync reads the store's history there).
+  SHOPIFY_ADMIN_API_ORIGIN:
+    process.env.SHOPIFY_ADMIN_API_ORIGIN ?? `http://127.0.0.1:${process.env.SIMULATOR_ADMIN_API_PORT ?? "3457"}`,
   SCOPES:
     process.env.SCOPES ??
     "read_customers,write_customers,read_orders,read_checkouts,read_products,read_inventory,read_discounts,write_discounts",

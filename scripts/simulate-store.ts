@@ -1,6 +1,7 @@
 // The simulated store of the embedded default (started by `npm run demo`): waits for the
-// app to answer /healthz, delivers a history of signed webhooks to its own endpoints, then
-// keeps a live trickle of shoppers going. See app/simulator/. Stops on SIGINT / SIGTERM.
+// app to answer /healthz, installs the app into a store that already has history (the app
+// syncs it through the store's Admin API stand-in), turns the built-in flows on, then keeps
+// a live trickle of shoppers going as signed webhooks. See app/simulator/. Stops on SIGINT / SIGTERM.
 import { runSimulator } from "../app/simulator/run.server";
 
 const appUrl = process.env.SHOPIFY_APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
@@ -36,6 +37,23 @@ await runSimulator({
   redeliveryRate: 0.02,
   live: true,
   seed: num("SIMULATOR_SEED", 1),
+  // The app is installed into a store with history and syncs it (SIMULATOR_HISTORY=webhooks: sent as webhooks).
+  history:
+    process.env.SIMULATOR_HISTORY === "webhooks"
+      ? { mode: "webhooks" }
+      : {
+          mode: "sync",
+          adminApiPort: num("SIMULATOR_ADMIN_API_PORT", 3457),
+          // The app's database and job engine, as its afterAuth would use them (loaded only here).
+          services: async () => {
+            const [{ default: db }, { queue }, { systemClock }] = await Promise.all([
+              import("../app/db.server"),
+              import("../app/runtime/job-engine.server"),
+              import("../app/clock"),
+            ]);
+            return { db, queue, clock: systemClock };
+          },
+        },
   signal: controller.signal,
   log: (line) => console.log(`[store] ${line}`),
 });

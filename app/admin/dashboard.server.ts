@@ -4,6 +4,8 @@ import { Prisma } from "../generated/sqlite/client";
 import { resolveDatabaseTarget } from "../config/database-url";
 import type { ShopWithSettings } from "../commerce/shops.server";
 import { PERIODS, type Period } from "./periods";
+import { latestSync } from "../sync/run.server";
+import { syncReport } from "../sync/report.server";
 
 /**
  * The home page's numbers. Everything is aggregated in the database (counts, sums and
@@ -18,21 +20,34 @@ export function periodOf(url: URL): Period {
 }
 
 export interface ChecklistStep {
-  key: "provider" | "flow" | "checkout" | "disclosure";
+  key: "history" | "provider" | "flow" | "checkout" | "disclosure";
   done: boolean;
   detail: string;
 }
 
 /** Getting started: what the merchant still has to do before texts can go out. */
 export async function onboardingChecklist(db: Db, shop: ShopWithSettings): Promise<ChecklistStep[]> {
-  const [enabledFlows, checkoutConsent] = await Promise.all([
+  const [sync, enabledFlows, checkoutConsent] = await Promise.all([
+    latestSync(db, shop.id),
     db.flow.count({ where: { shopId: shop.id, enabled: true } }),
     // We can't see the theme editor: the first consent collected at checkout is the proof
     // that the checkout block was added.
     db.consentEvent.findFirst({ where: { shopId: shop.id, source: "CHECKOUT" }, select: { id: true } }),
   ]);
   const s = shop.settings;
+  const syncing = sync?.status === "RUNNING" || sync?.status === "SEGMENTS";
   return [
+    {
+      key: "history",
+      done: sync?.status === "COMPLETED",
+      detail: !sync
+        ? "Your store's history has not been imported yet. Start it in Settings."
+        : syncing
+          ? "Importing your customers, orders and products; segments fill when it finishes."
+          : sync.status === "FAILED"
+            ? `The import stopped: ${sync.error ?? "unknown error"}. Start it again in Settings.`
+            : "Customers, orders and products are imported; segments include your store's history.",
+    },
     {
       key: "provider",
       // The local outbox is a valid choice (a demo, or a merchant trying things out); the
@@ -46,9 +61,12 @@ export async function onboardingChecklist(db: Db, shop: ShopWithSettings): Promi
     {
       key: "flow",
       done: enabledFlows > 0,
+      // Segments are incomplete until the history is in: turning flows on waits for it.
       detail: enabledFlows
         ? `${enabledFlows} flow${enabledFlows > 1 ? "s" : ""} on.`
-        : "Every flow is off. Turn one on in Flows.",
+        : syncing
+          ? "Wait for the history import to finish, then turn a flow on in Flows."
+          : "Every flow is off. Turn one on in Flows.",
     },
     {
       key: "checkout",
@@ -209,11 +227,12 @@ export async function busiestSegments(db: Db, shopId: string, since: Date, limit
 /** Everything the home page shows for a period ending now. */
 export async function dashboard(db: Db, shop: ShopWithSettings, days: Period, now: Date) {
   const since = new Date(startOfUtcDay(now).getTime() - (days - 1) * DAY);
-  const [checklist, numbers, series, segments] = await Promise.all([
+  const [checklist, numbers, series, segments, sync] = await Promise.all([
     onboardingChecklist(db, shop),
     keyNumbers(db, shop.id, since, now),
     dailySeries(db, shop.id, since, now),
     busiestSegments(db, shop.id, since),
+    syncReport(db, shop.id, now),
   ]);
-  return { days, since, checklist, numbers, series, segments, currency: shop.currency };
+  return { days, since, checklist, numbers, series, segments, sync, currency: shop.currency };
 }

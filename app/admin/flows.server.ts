@@ -7,6 +7,7 @@ import { appUrl } from "../runtime/services.server";
 import type { PreviewSettings } from "../messaging/preview";
 import { FlowDefinition } from "../flows/definition";
 import { exitsInWords, stepInWords, triggerInWords, type SegmentNames } from "../flows/describe";
+import { freshnessInWords } from "../flows/freshness";
 
 /** The flows pages' queries: per-flow numbers are counted in the database, never row by row here. */
 
@@ -83,6 +84,7 @@ export async function flowForEditor(shop: ShopWithSettings, flowId: string) {
       definition,
     },
     trigger: triggerInWords(definition.trigger, namesOf(segments)),
+    freshness: freshnessInWords(definition.trigger),
     activeRuns: running[0]?._count._all ?? 0,
     preview: previewSettings(shop),
     currency: shop.currency,

@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import type { CheckoutPayload } from "../webhooks/payloads";
 import { recordCheckoutConsent } from "../consent/shopify-consent.server";
-import { syncCustomer, type Provenance } from "./customers.server";
+import { embeddedCustomer, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 import { watchVariants } from "./restock-watches.server";
 
@@ -16,7 +16,7 @@ export async function syncCheckout(
   payload: CheckoutPayload,
   from: Provenance,
 ): Promise<string | null> {
-  const shopper = payload.customer?.id ? await syncCustomer(db, shopId, payload.customer, from) : null;
+  const shopper = payload.customer?.id ? await embeddedCustomer(db, shopId, payload.customer, from) : null;
   const consented = await recordCheckoutConsent(db, {
     shopId,
     customerId: shopper,

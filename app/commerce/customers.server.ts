@@ -12,6 +12,28 @@ export interface Provenance {
   inboxId?: string;
   /** When the app received the webhook: the consent time when Shopify gives none. */
   receivedAt: Date;
+  /**
+   * The embedded customer is only a reference ({ id }), as in a bulk sync's orders: look the
+   * customer up (or keep a bare row for the customers sync to fill) instead of mirroring it.
+   */
+  customerIsReference?: boolean;
+}
+
+/** The customer embedded in an order or checkout: mirrored, or (a reference) looked up. */
+export async function embeddedCustomer(
+  db: Db,
+  shopId: string,
+  customer: CustomerPayload,
+  from: Provenance,
+): Promise<string> {
+  if (!from.customerIsReference) return syncCustomer(db, shopId, customer, from);
+  const where = { shopId_shopifyId: { shopId, shopifyId: customer.id } };
+  const existing = await db.customer.findUnique({ where, select: { id: true } });
+  if (existing) return existing.id;
+  // No stamp: the customer's own data, whenever it comes, is newer than this.
+  return (
+    await db.customer.upsert({ where, create: { shopId, shopifyId: customer.id }, update: {}, select: { id: true } })
+  ).id;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import type { OrderPayload } from "../webhooks/payloads";
 import { recordCheckoutConsent } from "../consent/shopify-consent.server";
-import { refreshOrderStats, syncCustomer, type Provenance } from "./customers.server";
+import { refreshOrderStats, embeddedCustomer, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 
 /** orders/create|updated|paid|cancelled. Returns the customer whose facts changed, if any. */
@@ -11,7 +11,7 @@ export async function syncOrder(
   payload: OrderPayload,
   from: Provenance,
 ): Promise<string | null> {
-  const shopper = payload.customer ? await syncCustomer(db, shopId, payload.customer, from) : null;
+  const shopper = payload.customer ? await embeddedCustomer(db, shopId, payload.customer, from) : null;
   const processedAt = payload.processed_at ?? payload.created_at;
   const consented = await recordCheckoutConsent(db, {
     shopId,

@@ -38,16 +38,29 @@ export async function syncProductCollections(
     });
   if (!result) return null;
   const collections = result.product?.collections.nodes ?? [];
+  await replaceProductCollections(
+    db,
+    { shopId, productId: product.id },
+    collections.map((c) => ({ shopifyId: c.id.split("/").pop()!, title: c.title })),
+  );
+  return collections.length;
+}
+
+/** A product's collection rows, replaced as a whole (from a webhook's lookup or a bulk sync). */
+export async function replaceProductCollections(
+  db: Db,
+  product: { shopId: string; productId: string },
+  collections: { shopifyId: string; title: string }[],
+): Promise<void> {
   await db.$transaction([
-    db.productCollection.deleteMany({ where: { productId: product.id } }),
+    db.productCollection.deleteMany({ where: { productId: product.productId } }),
     db.productCollection.createMany({
       data: collections.map((c) => ({
-        shopId,
-        productId: product.id,
-        collectionShopifyId: c.id.split("/").pop()!,
+        shopId: product.shopId,
+        productId: product.productId,
+        collectionShopifyId: c.shopifyId,
         collectionTitle: c.title,
       })),
     }),
   ]);
-  return collections.length;
 }

@@ -41,6 +41,10 @@ const EnvSchema = z.object({
   SMS_PROVIDER_TIMEOUT_MS: positiveInt("SMS_PROVIDER_TIMEOUT_MS").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], "LOG_LEVEL must be debug, info, warn or error").optional(),
   SEGMENT_SWEEP_INTERVAL_MS: positiveInt("SEGMENT_SWEEP_INTERVAL_MS").optional(),
+  // How far back the day-one sync fetches orders (default 730 days: two years).
+  SYNC_ORDER_DAYS: positiveInt("SYNC_ORDER_DAYS").optional(),
+  // Development only: an Admin API at another address (the simulated store's stand-in).
+  SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
   // 32 bytes, base64: encrypts SMS provider credentials at rest.
   APP_ENCRYPTION_KEY: z
     .string()
@@ -66,6 +70,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
         problems.push("DATABASE_URL: a postgres:// URL is required in production");
       if (env.DEV_ADMIN_LOGIN === "1")
         problems.push("DEV_ADMIN_LOGIN: the development login must never be enabled in production");
+      if (env.SHOPIFY_ADMIN_API_ORIGIN)
+        problems.push("SHOPIFY_ADMIN_API_ORIGIN: the Admin API stand-in is for development only");
     }
     if (env.JOB_ENGINE === "pg-boss" && resolveDatabaseTarget(env.DATABASE_URL).provider !== "postgresql") {
       problems.push("JOB_ENGINE: pg-boss needs a PostgreSQL DATABASE_URL");

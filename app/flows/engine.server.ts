@@ -11,9 +11,13 @@ import { CustomerEvaluation } from "../segments/evaluate.server";
 import { shopName } from "../commerce/shops.server";
 import { ExitSchema, StepSchema, TriggerSchema, type Exit, type Step, type Trigger } from "./definition";
 import { assertUnreachable } from "../assert-unreachable";
+import { isFresh } from "./freshness";
 
-/** What flows react to: membership events (from the segment engine) and commerce events. */
-export type FlowEvent =
+/**
+ * What flows react to: membership events (from the segment engine) and commerce events.
+ * `occurredAt` is the event's own time (see freshness.ts): a flow starts only while it is fresh.
+ */
+export type FlowEvent = { occurredAt: Date } & (
   | { type: "segment_entered" | "segment_left"; shopId: string; customerId: string; segmentKey: string; key: string }
   | { type: "order_placed"; shopId: string; customerId: string; orderId: string; at: Date; key: string }
   | {
@@ -23,7 +27,8 @@ export type FlowEvent =
       variantShopifyId: string;
       watchId: string;
       key: string;
-    };
+    }
+);
 
 /** Built-in segments whose entry is itself a flow event. */
 const SEGMENT_EVENTS: Record<string, "subscribed" | "unsubscribed"> = {
@@ -63,7 +68,7 @@ export async function handleFlowEvent(deps: DispatchDeps, event: FlowEvent, now:
       (trigger.type === "subscribed" && consent === "subscribed") ||
       (trigger.type === "order_placed" && event.type === "order_placed") ||
       (trigger.type === "back_in_stock" && event.type === "back_in_stock");
-    if (!matches) continue;
+    if (!matches || !isFresh(trigger, event.occurredAt, now)) continue;
     const run = await db.flowRun
       .create({
         data: {
@@ -338,13 +343,50 @@ export async function consumeMembershipEvents(deps: DispatchDeps, limit = 200): 
       const type = e.change === "ENTERED" ? "segment_entered" : "segment_left";
       await handleFlowEvent(
         deps,
-        { type, shopId: e.shopId, customerId: e.customerId, segmentKey: e.segment.key, key: e.id },
+        {
+          type,
+          shopId: e.shopId,
+          customerId: e.customerId,
+          segmentKey: e.segment.key,
+          key: e.id,
+          occurredAt: await membershipOccurredAt(db, e, e.segment.key),
+        },
         deps.clock.now(),
       );
     }
     await db.segmentMembershipEvent.update({ where: { id: e.id }, data: { flowsHandledAt: deps.clock.now() } });
   }
   return events.length;
+}
+
+/**
+ * When what moved the shopper happened, by its own time: the subscription's time for the
+ * subscribers segment, the checkout's last activity for abandoned checkouts, Shopify's
+ * trigger time of the webhook that caused it, else the change itself.
+ */
+async function membershipOccurredAt(
+  db: Db,
+  e: { at: Date; cause: string; causeRef: string | null; shopId: string; customerId: string },
+  segmentKey: string,
+): Promise<Date> {
+  const earliest = (d: Date | null | undefined) => (d && d < e.at ? d : e.at);
+  if (segmentKey === "sms-subscribers") {
+    const c = await db.customer.findUnique({ where: { id: e.customerId }, select: { smsConsentAt: true } });
+    return earliest(c?.smsConsentAt);
+  }
+  if (segmentKey === "abandoned-checkout") {
+    const checkout = await db.checkout.findFirst({
+      where: { shopId: e.shopId, customerId: e.customerId, completedAt: null },
+      orderBy: { shopifyUpdatedAt: "desc" },
+      select: { shopifyUpdatedAt: true },
+    });
+    return earliest(checkout?.shopifyUpdatedAt);
+  }
+  if (e.cause === "webhook" && e.causeRef) {
+    const inbox = await db.webhookInbox.findUnique({ where: { id: e.causeRef }, select: { triggeredAt: true } });
+    return earliest(inbox?.triggeredAt);
+  }
+  return e.at;
 }
 
 /**

@@ -16,6 +16,7 @@ export const QUEUES = {
   sweepSegments: "segments.sweep",
   writeConsentBack: "consent.write-back",
   syncProductCollections: "products.sync-collections",
+  syncStep: "sync.step",
 } as const;
 
 const none = z.object({});
@@ -34,6 +35,7 @@ export const JOB_PAYLOADS = {
   [QUEUES.sweepSegments]: none,
   [QUEUES.writeConsentBack]: z.object({ customerId: z.string() }),
   [QUEUES.syncProductCollections]: z.object({ shopId: z.string(), productShopifyId: z.string() }),
+  [QUEUES.syncStep]: z.object({ runId: z.string() }),
 } satisfies Record<(typeof QUEUES)[keyof typeof QUEUES], z.ZodType>;
 
 export type QueueName = keyof typeof JOB_PAYLOADS;

@@ -13,6 +13,8 @@ import {
   UnknownShop,
 } from "./reports.server";
 import { table } from "./table";
+import type { JobQueue } from "../jobs/queue.server";
+import { startSyncFromCli, switchFlow, syncStatus, syncStatusText, UnknownFlow } from "./sync-cli.server";
 import { ProviderRegistry } from "../messaging/providers/registry.server";
 import { TwilioCredentials } from "../messaging/providers/twilio.server";
 import { SecretBox } from "../security/secrets.server";
@@ -26,6 +28,10 @@ commands:
   inbox --shop S                       recent webhooks and the failed or rejected ones  [--limit N, default 50]
   outbox --shop S                      recent messages: status, source, gate holds, errors  [--limit N] [--bodies]
   flows --shop S                       flows: on/off, runs waiting / completed / exited (and why), texts sent
+  flows enable|disable <key> --shop S  turn a flow on or off (keys: see flows)
+  sync start --shop S                  fetch the store's history (bulk queries); segments are computed at the end
+                                       and no flow starts from it  [--order-days N, default 730]
+  sync status --shop S                 the latest sync: per resource, counts, estimated time left
 
 settings:
   use-twilio --shop S --account-sid AC… (--from +1… | --messaging-service MG…) [--base-url URL]
@@ -38,6 +44,8 @@ settings:
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** The process's job engine, connected only for commands that queue work (sync start). */
+  jobs?: () => Promise<JobQueue>;
 }
 
 /** The operator CLI (scripts/cli.ts). Returns the process exit code: 0 ok, 2 usage or lookup error. */
@@ -63,6 +71,7 @@ export async function runCli(
         from: { type: "string" },
         "messaging-service": { type: "string" },
         "base-url": { type: "string" },
+        "order-days": { type: "string" },
       },
     });
   } catch (error) {
@@ -196,6 +205,12 @@ export async function runCli(
         return 0;
       }
       case "flows": {
+        if (arg === "enable" || arg === "disable") {
+          const key = positionals[2];
+          if (!key) throw new UsageError(`flows ${arg} needs a flow key (see the flows command)`);
+          io.out(await switchFlow(db, values.shop, key, arg === "enable"));
+          return 0;
+        }
         const report = await flowReport(db, values.shop);
         print(report, () =>
           table(
@@ -214,6 +229,20 @@ export async function runCli(
             ]),
           ),
         );
+        return 0;
+      }
+      case "sync": {
+        if (arg !== "start" && arg !== "status") throw new UsageError("sync needs start or status");
+        const days = values["order-days"] ? Number(values["order-days"]) : undefined;
+        if (days !== undefined && !(Number.isInteger(days) && days > 0))
+          throw new UsageError(`--order-days must be a positive integer, got ${values["order-days"]}`);
+        if (arg === "start") {
+          if (!io.jobs) throw new UsageError("sync start needs the job engine (run it through npm run cli)");
+          io.out(await startSyncFromCli(db, { domain: values.shop, queue: await io.jobs(), orderWindowDays: days }));
+        } else {
+          const report = await syncStatus(db, values.shop);
+          print(report, () => syncStatusText(report));
+        }
         return 0;
       }
       case "use-twilio":
@@ -249,7 +278,12 @@ export async function runCli(
       io.err(`${error.message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof UnknownShop || error instanceof UnknownSegment || error instanceof UnknownCustomer) {
+    if (
+      error instanceof UnknownShop ||
+      error instanceof UnknownSegment ||
+      error instanceof UnknownCustomer ||
+      error instanceof UnknownFlow
+    ) {
       io.err(error.message);
       return 2;
     }

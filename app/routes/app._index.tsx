@@ -23,6 +23,8 @@ import { PERIODS } from "../admin/periods";
 import { formatCount, formatMoney, formatPercent } from "../admin/format";
 import db from "../db.server";
 import { SectionCard } from "../components/SectionCard";
+import { SyncProgress } from "../components/SyncProgress";
+import { usePollWhile } from "../components/usePollWhile";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -30,6 +32,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 const STEPS = {
+  history: { title: "Import your store's history", url: "/app/settings#history" },
   provider: { title: "Connect an SMS provider", url: "/app/settings" },
   flow: { title: "Turn on a flow", url: "/app/flows" },
   checkout: {
@@ -54,9 +57,16 @@ export default function Home() {
     { label: "Attributed revenue", value: money(n.revenue) },
     { label: "Cost", value: money(n.cost) },
   ];
+  const syncing = data.sync?.status === "RUNNING" || data.sync?.status === "SEGMENTS";
+  usePollWhile(syncing);
   return (
     <Page title="Home">
       <Layout>
+        {data.sync && (syncing || data.sync.status === "FAILED") && (
+          <Layout.Section>
+            <SyncProgress report={data.sync} />
+          </Layout.Section>
+        )}
         {done < data.checklist.length && (
           <Layout.Section>
             <Card>

@@ -57,7 +57,7 @@ const STEP_BUTTONS: { type: StepForm["type"]; label: string }[] = [
 ];
 
 export default function FlowEditor() {
-  const { flow, trigger, activeRuns, preview, currency } = useLoaderData<typeof loader>();
+  const { flow, trigger, freshness, activeRuns, preview, currency } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof action>();
   const initial = useMemo<FlowForm>(
     () => ({
@@ -138,6 +138,9 @@ export default function FlowEditor() {
                 />
                 <Text as="p">
                   <strong>Starts when:</strong> {trigger}.
+                </Text>
+                <Text as="p" tone="subdued">
+                  {freshness}
                 </Text>
               </BlockStack>
             </Card>

@@ -29,6 +29,12 @@ import {
 import db from "../db.server";
 import { providers } from "../runtime/services.server";
 import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
+import { queue } from "../runtime/job-engine.server";
+import { systemClock } from "../clock";
+import { startSync } from "../sync/run.server";
+import { syncReport } from "../sync/report.server";
+import { SyncProgress } from "../components/SyncProgress";
+import { usePollWhile } from "../components/usePollWhile";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -49,10 +55,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     disclosurePublishedAt: s.disclosurePublishedAt,
     countryRules: countryRules(),
     timeZone: shop.ianaTimezone,
+    sync: await syncReport(db, shop.id, new Date()),
   };
 };
 
-type Intent = "rules" | "disclosure" | "twilio" | "outbox" | "test";
+type Intent = "rules" | "disclosure" | "twilio" | "outbox" | "test" | "sync";
 interface Outcome {
   intent: Intent;
   errors?: FieldErrors;
@@ -91,6 +98,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         "errors" in result ? "" : `Test text accepted by ${result.provider} (${result.providerMessageId}).`,
       );
     }
+    case "sync": {
+      const { created } = await startSync({ db, queue, clock: systemClock }, shop.id, { reason: "settings" });
+      return answer({}, created ? "History import started." : "An import is already running.");
+    }
     default:
       return data<Outcome>({ intent, errors: { form: "Unknown action" } }, { status: 400 });
   }
@@ -98,6 +109,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 export default function Settings() {
   const d = useLoaderData<typeof loader>();
+  usePollWhile(d.sync?.status === "RUNNING" || d.sync?.status === "SEGMENTS");
   const outcome = useActionData<typeof action>() as Outcome | undefined;
   const busy = useNavigation().state !== "idle";
   const errorsFor = (intent: Intent) => (outcome?.intent === intent ? (outcome.errors ?? {}) : {});
@@ -243,6 +255,27 @@ export default function Settings() {
               <Text as="p">{r.rule}</Text>
             </InlineStack>
           ))}
+        </Section>
+
+        <Section
+          id="history"
+          title="Store history"
+          description="Customers, SMS consent, orders of the last two years and products, imported from Shopify. Segments are computed once when it finishes; past events never start a flow."
+        >
+          <Feedback intent="sync" />
+          {d.sync && (d.sync.status === "RUNNING" || d.sync.status === "SEGMENTS" || d.sync.status === "FAILED") ? (
+            <SyncProgress report={d.sync} />
+          ) : (
+            <Text as="p" tone="subdued">
+              {d.sync?.finishedAt
+                ? `Last imported ${formatDateTime(d.sync.finishedAt, d.timeZone)}.`
+                : "Not imported yet."}
+            </Text>
+          )}
+          <Form method="post">
+            <input type="hidden" name="intent" value="sync" />
+            <Button submit>Import again</Button>
+          </Form>
         </Section>
 
         <Section

@@ -10,9 +10,10 @@ import { writeConsentBack } from "../consent/write-back.server";
 import { syncProductCollections } from "../commerce/product-collections.server";
 import type { JobHandler } from "../jobs/queue.server";
 import { JOB_PAYLOADS, QUEUES, type JobHandlerTable, type QueueName } from "../jobs/registry";
+import { syncStep, type SyncOptions } from "../sync/run.server";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
-export type WorkerDeps = DispatchDeps;
+export type WorkerDeps = DispatchDeps & { sync?: SyncOptions };
 
 /** What each queue does, as the engines run it: each payload parsed with its queue's schema first. */
 export function jobHandlers(deps: WorkerDeps): Record<QueueName, JobHandler> {
@@ -56,6 +57,10 @@ function handlerTable(deps: WorkerDeps): JobHandlerTable {
     [QUEUES.syncProductCollections]: async (payload) => {
       await syncProductCollections(deps, payload.shopId, payload.productShopifyId);
     },
+    // The day-one sync: one bounded step per job, each queuing the next (app/sync/run.server.ts).
+    [QUEUES.syncStep]: async (payload) => {
+      await syncStep(deps, payload.runId, deps.sync);
+    },
     [QUEUES.sweepSegments]: async () => {
       await sweepAllShops(db, clock);
     },
@@ -64,7 +69,12 @@ function handlerTable(deps: WorkerDeps): JobHandlerTable {
 
 /** The recurring time sweep over installed shops. */
 export async function sweepAllShops(db: Db, clock: Clock): Promise<number> {
-  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { id: true } });
+  // A shop whose sync is writing its history is swept once the sync has computed its
+  // segments: a boundary judged on half-written history would be wrong.
+  const shops = await db.shop.findMany({
+    where: { uninstalledAt: null, syncRuns: { none: { status: { in: ["RUNNING", "SEGMENTS"] } } } },
+    select: { id: true },
+  });
   let changes = 0;
   for (const s of shops) changes += (await sweepShop(db, s.id, clock.now())).changes.length;
   return changes;

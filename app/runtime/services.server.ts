@@ -6,6 +6,7 @@ import type { DispatchDeps } from "../messaging/dispatch.server";
 import { ProviderRegistry } from "../messaging/providers/registry.server";
 import { SendPacer } from "../messaging/rate-limit";
 import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
+import { httpAdminGraphql } from "../shopify-admin/http-client.server";
 
 /** The process's provider registry and send pacer (web process: callbacks; worker: sends). */
 const key = process.env.APP_ENCRYPTION_KEY;
@@ -19,5 +20,11 @@ export const dispatchDeps = (): DispatchDeps => ({
   providers,
   pacer,
   appUrl: appUrl(),
-  admin: shopifyAdminGraphql,
+  admin: adminGraphql(),
 });
+
+/** Shopify's Admin API, or in development the simulated store's stand-in (SHOPIFY_ADMIN_API_ORIGIN). */
+const adminGraphql = () =>
+  process.env.SHOPIFY_ADMIN_API_ORIGIN
+    ? httpAdminGraphql({ origin: process.env.SHOPIFY_ADMIN_API_ORIGIN, accessToken: "shpat_development" })
+    : shopifyAdminGraphql;

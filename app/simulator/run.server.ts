@@ -1,6 +1,7 @@
 import { DAY, MINUTE } from "../clock";
 import { SimulatedStore, type SimEvent } from "./store";
 import { deliver, signWebhook } from "./webhook-sender";
+import type { InstallServices } from "./install.server";
 
 export interface SimulatorOptions {
   appUrl: string;
@@ -18,6 +19,11 @@ export interface SimulatorOptions {
   signal?: AbortSignal;
   log?: (line: string) => void;
   now?: () => Date;
+  /**
+   * How the app learns the history: "webhooks" delivers it (tests of ingestion), or the app
+   * is installed into the store and syncs it through the Admin API stand-in on this port.
+   */
+  history?: { mode: "webhooks" } | { mode: "sync"; adminApiPort: number; services: () => Promise<InstallServices> };
 }
 
 export interface SimulatorStats {
@@ -44,6 +50,23 @@ export async function runSimulator(o: SimulatorOptions): Promise<SimulatorStats>
   });
 
   const history = store.advance(now());
+  if (o.history?.mode === "sync") {
+    const { installIntoStoreWithHistory } = await import("./install.server");
+    const { standIn, snapshot } = await installIntoStoreWithHistory({
+      services: await o.history.services(),
+      appUrl: o.appUrl,
+      secret: o.secret,
+      shop: o.shop,
+      history,
+      port: o.history.adminApiPort,
+      log,
+      signal: o.signal,
+    });
+    o.signal?.addEventListener("abort", () => void standIn.close());
+    // Live events change the store the stand-in serves too (a sync from Settings sees them).
+    await live((event) => snapshot.apply(event));
+    return stats;
+  }
   log(`simulated store ${o.shop}: delivering ${history.length} webhooks of ${o.historyDays} days of history`);
   // A few deliveries in flight at once, as from Shopify: the app must not depend on order.
   let next = 0;
@@ -56,18 +79,22 @@ export async function runSimulator(o: SimulatorOptions): Promise<SimulatorStats>
   };
   await Promise.all(Array.from({ length: 4 }, lane));
   log(`simulated store ${o.shop}: history delivered (${stats.delivered} ok, ${stats.failed} failed)`);
-  if (!o.live) return stats;
-  log(`simulated store ${o.shop}: live, ~${o.liveActionsPerMinute} shopper actions a minute`);
-
-  store.setRate(o.liveActionsPerMinute * (DAY / MINUTE), now());
-  while (!o.signal?.aborted) {
-    for (const event of store.advance(now())) {
-      await send(event);
-      log(`  ${event.topic}`);
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  await live();
   return stats;
+
+  async function live(seen: (event: SimEvent) => void = () => {}) {
+    if (!o.live) return;
+    log(`simulated store ${o.shop}: live, ~${o.liveActionsPerMinute} shopper actions a minute`);
+    store.setRate(o.liveActionsPerMinute * (DAY / MINUTE), now());
+    while (!o.signal?.aborted) {
+      for (const event of store.advance(now())) {
+        seen(event);
+        await send(event);
+        log(`  ${event.topic}`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 
   async function send(event: SimEvent) {
     const delivery = signWebhook(o.appUrl, o.secret, o.shop, event.topic, event.payload, { triggeredAt: event.at });

@@ -154,3 +154,11 @@ export const MarketingConsentPayload = z.looseObject({
   sms_marketing_consent: opt(SmsConsentSchema),
 });
 export type MarketingConsentPayload = z.infer<typeof MarketingConsentPayload>;
+
+/** bulk_operations/finish: which operation finished and how (lower case: completed, failed, canceled). */
+export const BulkOperationFinishPayload = z.looseObject({
+  admin_graphql_api_id: z.string(),
+  status: z.string(),
+  error_code: opt(z.string()),
+  type: opt(z.string()),
+});

@@ -13,7 +13,9 @@ import { markProductDeleted, syncInventoryLevel, syncProduct } from "../commerce
 import { restockedWatches } from "../commerce/restock-watches.server";
 import { exportCustomerData, redactCustomer, redactShop, uninstallShop } from "../privacy/gdpr.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
+import { bulkOperationFinished } from "../sync/run.server";
 import {
+  BulkOperationFinishPayload,
   CheckoutPayload,
   CustomerPayload,
   CustomersRedactPayload,
@@ -45,6 +47,7 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
     let customerId: string | null = null;
     let restocked: Awaited<ReturnType<typeof restockedWatches>> = [];
     let order: OrderPayload | null = null;
+    let restockAt: Date | null = null;
     if (row.topic === "shop/redact") {
       await redactShop(db, row.shopDomain);
     } else if (row.topic === "app/uninstalled") {
@@ -94,7 +97,11 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
             const level = InventoryLevelPayload.parse(body);
             await syncInventoryLevel(db, shop.id, level);
             restocked = await restockedWatches(db, shop.id, level.inventory_item_id, now);
+            restockAt = level.updated_at;
           }
+          break;
+        case "bulk_operations/finish":
+          await bulkOperationFinished(deps, shop.id, BulkOperationFinishPayload.parse(body).admin_graphql_api_id);
           break;
         case "customers/redact":
           await redactCustomer(db, shop.id, CustomersRedactPayload.parse(body), now);
@@ -131,6 +138,7 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
               customerId,
               orderId: mirrored.id,
               at: mirrored.processedAt ?? now,
+              occurredAt: mirrored.processedAt ?? now,
               key: `order:${mirrored.id}`,
             },
             now,
@@ -147,6 +155,7 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
             variantShopifyId: w.variantShopifyId,
             watchId: w.id,
             key: `restock:${w.id}:${w.restockedAt.getTime()}`,
+            occurredAt: restockAt ?? w.restockedAt,
           },
           now,
         );

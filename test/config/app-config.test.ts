@@ -23,6 +23,7 @@ describe("app configuration", () => {
     expect(topics).toEqual(
       [
         "app/uninstalled",
+        "bulk_operations/finish",
         "checkouts/create",
         "checkouts/update",
         "customers/create",

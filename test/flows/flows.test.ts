@@ -22,6 +22,8 @@ async function shopWithFlow(label: string, flowKey: string) {
   await db.flow.update({ where: { shopId_key: { shopId, key: flowKey } }, data: { enabled: true } });
   const customer = customerPayload({
     updatedAt: new Date(MORNING.getTime() - DAY),
+    // Subscribed an hour ago: fresh enough for the welcome flow (flows/freshness.ts).
+    consentAt: new Date(MORNING.getTime() - HOUR),
     smsState: "subscribed",
     phone: `+1415555${String(++phone).padStart(4, "0")}`,
   });

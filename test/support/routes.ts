@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { action as orders } from "../../app/routes/webhooks.orders";
+import { action as bulkOperations } from "../../app/routes/webhooks.bulk_operations";
 import { action as checkouts } from "../../app/routes/webhooks.checkouts";
 import { action as customers } from "../../app/routes/webhooks.customers";
 import { action as marketingConsent } from "../../app/routes/webhooks.customers_marketing_consent";
@@ -21,6 +22,7 @@ export const WEBHOOK_ROUTES: Record<string, Action> = {
   "/webhooks/inventory_levels": inventory,
   "/webhooks/compliance": compliance,
   "/webhooks/app/uninstalled": uninstalled,
+  "/webhooks/bulk_operations": bulkOperations,
 };
 
 export const actionArgs = (request: Request) => ({ request, params: {}, context: {} });

@@ -1,0 +1,291 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db.server";
+import type { Clock } from "../clock";
+import { DAY, MINUTE, SECOND } from "../clock";
+import { QUEUES, type JobQueue } from "../jobs/queue.server";
+import { NoAdminAccess, type AdminGraphql } from "../shopify-admin/graphql.server";
+import { log } from "../observability/log.server";
+import { applyGroup } from "./apply.server";
+import { bulkOperationStatus, FINISHED, startBulkQuery } from "./bulk.server";
+import { JsonlGrouper, jsonlLines } from "./jsonl";
+import { bulkQuery, SYNC_RESOURCES, type SyncResource } from "./resources";
+import { computeSegmentsStep } from "./segments.server";
+
+export interface SyncDeps {
+  db: Db;
+  queue: JobQueue;
+  clock: Clock;
+  admin?: AdminGraphql;
+}
+
+export interface SyncOptions {
+  /** Root objects written per committed batch: a crash repeats at most one batch. */
+  batchSize?: number;
+  /** Wall-clock time one step may spend writing before it hands over to the next job. */
+  budgetMs?: number;
+  /** How long to wait between status checks while Shopify runs the query (the webhook is faster). */
+  pollMs?: number;
+  /** Fault injection for tests: called after a batch is written, before its progress is saved. */
+  afterBatch?: (run: { id: string; resource: SyncResource; linesApplied: number }) => void | Promise<void>;
+}
+
+export const DEFAULT_ORDER_WINDOW_DAYS = 730;
+const LEASE_MS = 2 * MINUTE;
+
+export interface ResourceProgress {
+  objects?: number; // Shopify's objectCount once the query finished
+  roots?: number; // rootObjectCount
+  applied: number; // root objects written
+  skipped: number; // lines that failed their schema, or children without a parent
+  startedAt?: string;
+  finishedAt?: string;
+}
+export type SyncProgress = Partial<Record<SyncResource, ResourceProgress>>;
+
+export class SyncAlreadyRunning extends Error {}
+
+/**
+ * Starts a shop's sync unless one is already running (one at a time per shop: Shopify runs
+ * one of our bulk queries at a time, and two syncs would race each other's progress).
+ */
+export async function startSync(
+  deps: SyncDeps,
+  shopId: string,
+  o: { reason: "install" | "settings" | "cli"; orderWindowDays?: number },
+): Promise<{ id: string; created: boolean }> {
+  const { db, clock } = deps;
+  const active = await activeSync(db, shopId);
+  if (active) return { id: active.id, created: false };
+  const now = clock.now();
+  const run = await db.syncRun.create({
+    data: {
+      shopId,
+      reason: o.reason,
+      ordersSince: new Date(now.getTime() - (o.orderWindowDays ?? DEFAULT_ORDER_WINDOW_DAYS) * DAY),
+      startedAt: now,
+      progress: {},
+    },
+  });
+  await enqueueStep(deps.queue, run.id, now);
+  log.info("sync started", { shopId, syncRunId: run.id, reason: o.reason });
+  return { id: run.id, created: true };
+}
+
+export const activeSync = (db: Db, shopId: string) =>
+  db.syncRun.findFirst({ where: { shopId, status: { in: ["RUNNING", "SEGMENTS"] } }, orderBy: { startedAt: "desc" } });
+
+export const latestSync = (db: Db, shopId: string) =>
+  db.syncRun.findFirst({ where: { shopId }, orderBy: { startedAt: "desc" } });
+
+/**
+ * Queues a step. A successor gets a key of its own (the running step's key is still taken
+ * while it queues the next; the lease keeps steps of one run from overlapping); a finish
+ * webhook's step is keyed by the operation, so a redelivery queues nothing more.
+ */
+export function enqueueStep(queue: JobQueue, runId: string, runAt: Date, tag: string = randomUUID()): Promise<void> {
+  return queue.enqueue(QUEUES.syncStep, { runId }, { runAt, dedupeKey: `sync:${runId}:${tag}` });
+}
+
+/**
+ * bulk_operations/finish: the sync waiting on this operation takes its next step now rather
+ * than at its next status check. (Another app's operation, or an old one, matches no run.)
+ */
+export async function bulkOperationFinished(deps: SyncDeps, shopId: string, operationId: string): Promise<void> {
+  const run = await deps.db.syncRun.findFirst({
+    where: { shopId, bulkOperationId: operationId, status: "RUNNING" },
+    select: { id: true },
+  });
+  if (run) await enqueueStep(deps.queue, run.id, deps.clock.now(), `finish:${operationId}`);
+}
+
+/**
+ * One step of a sync (a job): take the run's lease, do a bounded piece of work from where the
+ * row says, save where it got to, queue the next step. Safe to run twice or after a crash:
+ * every write is an idempotent upsert and progress is saved only after its batch is written.
+ */
+export async function syncStep(deps: SyncDeps, runId: string, options: SyncOptions = {}): Promise<void> {
+  const { db, clock } = deps;
+  const now = clock.now();
+  const claimed = await db.syncRun.updateMany({
+    where: {
+      id: runId,
+      status: { in: ["RUNNING", "SEGMENTS"] },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+    },
+    data: { leaseUntil: new Date(now.getTime() + LEASE_MS) },
+  });
+  if (!claimed.count) return; // finished, or another step holds it (and queues its own successor)
+  let next: Date | null = null;
+  try {
+    next = await advance(deps, runId, options);
+  } catch (error) {
+    // Without the shop's token (never installed, or the offline demo) retrying cannot help.
+    if (!(error instanceof NoAdminAccess)) throw error;
+    next = await fail(db, runId, now, "no Admin API access for this shop (no offline session)");
+  } finally {
+    await db.syncRun.update({ where: { id: runId }, data: { leaseUntil: null } });
+  }
+  if (next) await enqueueStep(deps.queue, runId, next);
+}
+
+async function advance(deps: SyncDeps, runId: string, options: SyncOptions): Promise<Date | null> {
+  const { db, clock } = deps;
+  const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId }, include: { shop: true } });
+  const now = clock.now();
+  const pollMs = options.pollMs ?? 5 * SECOND;
+  if (run.status === "SEGMENTS") {
+    const done = await computeSegmentsStep(db, run, now, options.budgetMs ?? 20 * SECOND);
+    if (!done) return now;
+    await db.syncRun.update({ where: { id: run.id }, data: { status: "COMPLETED", finishedAt: now } });
+    log.info("sync completed", { shopId: run.shopId, syncRunId: run.id });
+    return null;
+  }
+  const resource = (run.resource as SyncResource | null) ?? SYNC_RESOURCES[0];
+  if (!deps.admin) return fail(db, run.id, now, "no Admin API access for this shop");
+
+  if (!run.bulkOperationId) {
+    const started = await startBulkQuery(deps.admin, run.shop.domain, bulkQuery(resource, run.ordersSince));
+    if (started.kind === "busy") return new Date(now.getTime() + pollMs); // another bulk query of ours runs
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: {
+        resource,
+        bulkOperationId: started.operation.id,
+        bulkStatus: started.operation.status,
+        resultUrl: null,
+        linesApplied: 0,
+        progress: withProgress(run.progress, resource, { startedAt: now.toISOString() }),
+      },
+    });
+    return new Date(now.getTime() + pollMs);
+  }
+
+  if (!run.resultUrl) {
+    const op = await bulkOperationStatus(deps.admin, run.shop.domain, run.bulkOperationId);
+    if (!FINISHED.has(op.status)) {
+      await db.syncRun.update({ where: { id: run.id }, data: { bulkStatus: op.status } });
+      return new Date(now.getTime() + pollMs);
+    }
+    if (op.status !== "COMPLETED")
+      return fail(
+        db,
+        run.id,
+        now,
+        `bulk query for ${resource} ${op.status.toLowerCase()} (${op.errorCode ?? "no code"})`,
+      );
+    const counts = { objects: Number(op.objectCount ?? 0), roots: Number(op.rootObjectCount ?? 0) };
+    // A query that matched nothing has no file.
+    if (!op.url) return nextResource(db, run, resource, now, counts);
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: { bulkStatus: op.status, resultUrl: op.url, progress: withProgress(run.progress, resource, counts) },
+    });
+    return now;
+  }
+
+  const finished = await applyResult(deps, { ...run, resource }, options);
+  if (!finished) return now;
+  const latest = await db.syncRun.findUniqueOrThrow({ where: { id: run.id } });
+  return nextResource(db, latest, resource, now, {});
+}
+
+/** Writes the current result from where the last step stopped, batch by batch, within the time budget. */
+async function applyResult(
+  deps: SyncDeps,
+  run: {
+    id: string;
+    shopId: string;
+    resource: SyncResource;
+    resultUrl: string | null;
+    linesApplied: number;
+    progress: unknown;
+  },
+  options: SyncOptions,
+): Promise<boolean> {
+  const { db } = deps;
+  const batchSize = options.batchSize ?? 500;
+  const deadline = Date.now() + (options.budgetMs ?? 20 * SECOND);
+  const response = await fetch(run.resultUrl!);
+  if (!response.ok || !response.body) throw new Error(`bulk result download answered ${response.status}`);
+  const grouper = new JsonlGrouper();
+  let line = 0;
+  let linesApplied = run.linesApplied;
+  let progress = run.progress;
+  const flush = async (upTo: number) => {
+    let applied = 0;
+    let skipped = 0;
+    for (const group of grouper.take()) {
+      if (await applyGroup(db, { shopId: run.shopId, resource: run.resource, group, receivedAt: deps.clock.now() }))
+        applied++;
+      else skipped++;
+    }
+    await options.afterBatch?.({ id: run.id, resource: run.resource, linesApplied: upTo });
+    const current = (asProgress(progress)[run.resource] ?? { applied: 0, skipped: 0 }) as ResourceProgress;
+    progress = withProgress(progress, run.resource, {
+      applied: current.applied + applied,
+      skipped: current.skipped + skipped + grouper.orphans,
+    });
+    grouper.orphans = 0;
+    linesApplied = upTo;
+    await db.syncRun.update({ where: { id: run.id }, data: { linesApplied, progress: progress as object } });
+  };
+  for await (const text of jsonlLines(response.body)) {
+    line++;
+    if (line <= run.linesApplied) continue; // written by an earlier step
+    const node = parseLine(text);
+    // A batch ends before a new root line, so a resumed step never starts inside a group.
+    if (!node.__parentId && grouper.pendingRoots() >= batchSize) {
+      await flush(line - 1);
+      if (Date.now() > deadline) {
+        await response.body.cancel().catch(() => {});
+        return false;
+      }
+    }
+    grouper.add(node);
+  }
+  await flush(line);
+  return true;
+}
+
+function parseLine(text: string) {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === "object") return value as { __parentId?: string; id?: string };
+  } catch {
+    /* counted below as an orphan-like skip */
+  }
+  return { __parentId: "unparsable" };
+}
+
+async function nextResource(
+  db: Db,
+  run: { id: string; shopId: string; progress: unknown },
+  resource: SyncResource,
+  now: Date,
+  counts: Partial<ResourceProgress>,
+): Promise<Date> {
+  const progress = withProgress(run.progress, resource, { ...counts, finishedAt: now.toISOString() });
+  const following = SYNC_RESOURCES[SYNC_RESOURCES.indexOf(resource) + 1];
+  const reset = { bulkOperationId: null, bulkStatus: null, resultUrl: null, linesApplied: 0, progress };
+  if (following) {
+    await db.syncRun.update({ where: { id: run.id }, data: { ...reset, resource: following } });
+  } else {
+    await db.syncRun.update({ where: { id: run.id }, data: { ...reset, status: "SEGMENTS", segmentsStartedAt: now } });
+  }
+  return now;
+}
+
+async function fail(db: Db, runId: string, now: Date, error: string): Promise<null> {
+  const run = await db.syncRun.update({ where: { id: runId }, data: { status: "FAILED", error, finishedAt: now } });
+  log.warn("sync failed", { shopId: run.shopId, syncRunId: run.id, error });
+  return null;
+}
+
+export const asProgress = (value: unknown): SyncProgress =>
+  value && typeof value === "object" ? (value as SyncProgress) : {};
+
+function withProgress(value: unknown, resource: SyncResource, patch: Partial<ResourceProgress>): object {
+  const all = asProgress(value);
+  const current = all[resource] ?? { applied: 0, skipped: 0 };
+  return { ...all, [resource]: { ...current, ...patch } };
+}
