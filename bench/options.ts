@@ -15,6 +15,8 @@ export interface BenchOptions {
   messages: number;
   /** Dispatch: worker processes; the first is the baseline. */
   workers: number[];
+  /** Day-one sync: customers in the synced store (two orders each on average). */
+  syncCustomers: number;
 }
 
 const FULL = {
@@ -24,6 +26,7 @@ const FULL = {
   concurrency: "1,4,16,64",
   messages: "200",
   workers: "1,2,4",
+  syncCustomers: "100000",
 };
 const QUICK = {
   sizes: "1000,10000",
@@ -32,11 +35,12 @@ const QUICK = {
   concurrency: "1,16",
   messages: "40",
   workers: "1,2",
+  syncCustomers: "2000",
 };
 
-export const USAGE = `npm run bench [-- --database sqlite|postgresql] [--only ingestion,segments,dispatch,admin] [--quick] [--markdown] [--profile]
+export const USAGE = `npm run bench [-- --database sqlite|postgresql] [--only ingestion,segments,dispatch,admin,sync] [--quick] [--markdown] [--profile]
   [--sizes ${FULL.sizes}] [--events ${FULL.events}] [--requests ${FULL.requests}] [--concurrency ${FULL.concurrency}]
-  [--messages ${FULL.messages}] [--workers ${FULL.workers}]`;
+  [--messages ${FULL.messages}] [--workers ${FULL.workers}] [--sync-customers ${FULL.syncCustomers}]`;
 
 export function parseBenchArgs(args: string[]) {
   const { values } = parseArgs({
@@ -54,6 +58,7 @@ export function parseBenchArgs(args: string[]) {
       concurrency: { type: "string" },
       messages: { type: "string" },
       workers: { type: "string" },
+      "sync-customers": { type: "string" },
       // Internal: run one section on one database and send its rows to the parent (run.ts spawns these).
       section: { type: "string" },
     },
@@ -67,6 +72,7 @@ export function parseBenchArgs(args: string[]) {
     concurrency: list(values.concurrency, preset.concurrency),
     messages: Number(values.messages ?? preset.messages),
     workers: list(values.workers, preset.workers),
+    syncCustomers: Number(values["sync-customers"] ?? preset.syncCustomers),
   };
   if (values.database && values.database !== "sqlite" && values.database !== "postgresql")
     throw new Error(`--database must be sqlite or postgresql\n${USAGE}`);
@@ -100,5 +106,7 @@ export function optionsAsArgs(o: BenchOptions): string[] {
     String(o.messages),
     "--workers",
     o.workers.join(","),
+    "--sync-customers",
+    String(o.syncCustomers),
   ];
 }

@@ -38,4 +38,5 @@ export const SECTIONS: BenchSection[] = [
   // Worker processes share sends only through pg-boss: the embedded table queue on SQLite is one worker's.
   { name: "dispatch", databases: ["postgresql"], run: async (ctx) => (await import("./dispatch")).benchDispatch(ctx) },
   { name: "admin", databases: ["sqlite", "postgresql"], run: async (ctx) => (await import("./admin")).benchAdmin(ctx) },
+  { name: "sync", databases: ["sqlite", "postgresql"], run: async (ctx) => (await import("./sync")).benchSync(ctx) },
 ];

@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { API_VERSION } from "../../api-version";
 import { resourceOfQuery } from "../../sync/resources";
-import type { StoreSnapshot } from "./snapshot";
+import type { SyncResource } from "../../sync/resources";
+
+/** What the stand-in serves per shop: a bulk query's result lines (a StoreSnapshot, or a bench's synthetic store). */
+export interface StoreLines {
+  lines(resource: SyncResource, o: { ordersSince?: Date }): Record<string, unknown>[];
+}
 
 /**
  * A local stand-in for Shopify's GraphQL Admin API on 127.0.0.1, speaking the bulk operation
@@ -35,7 +40,7 @@ interface Operation {
 
 export interface StandInOptions {
   /** The store behind each shop domain. */
-  stores: Record<string, StoreSnapshot>;
+  stores: Record<string, StoreLines>;
   /** Status checks an operation stays CREATED/RUNNING before completing (default 1). */
   checksToFinish?: number;
   /** Called when an operation finishes (the app may be sent bulk_operations/finish). */
@@ -173,6 +178,9 @@ export async function startAdminApiStandIn(o: StandInOptions): Promise<AdminApiS
       res.end(JSON.stringify({ data, extensions: { cost } }));
     })().catch((error: unknown) => res.writeHead(500).end(String(error)));
   });
+  // Longer than a client's idle keep-alive: a sync step that writes for a while and then asks
+  // again must not meet a connection closed under its request (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(o.port ?? 0, "127.0.0.1", resolve));
   const address = server.address();
   origin = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;

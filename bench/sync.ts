@@ -1,0 +1,169 @@
+import db from "../app/db.server";
+import { DAY } from "../app/clock";
+import { ensureShop } from "../app/commerce/shops.server";
+import { TableJobQueue } from "../app/jobs/table-queue.server";
+import { httpAdminGraphql } from "../app/shopify-admin/http-client.server";
+import { startAdminApiStandIn, type StoreLines } from "../app/simulator/admin-api/server";
+import { latestSync, startSync, syncStep } from "../app/sync/run.server";
+import type { SyncResource } from "../app/sync/resources";
+import type { BenchContext } from "./sections";
+import { log } from "./stats";
+import { compared, plain, type BenchRow } from "./table";
+
+/** The issue's target: customers written per second by the day-one sync. */
+const TARGET_CUSTOMERS_PER_SECOND = 5000;
+
+/**
+ * The day-one sync of a store with `syncCustomers` customers, two orders each on average
+ * (one or three lines), through the real protocol: the Admin API stand-in on 127.0.0.1 serves
+ * the bulk results, the sync's steps run back to back in this process (no poll waits), on a
+ * scratch database. Figures: the whole sync, and customers (with their orders) per second.
+ */
+export async function benchSync(ctx: BenchContext): Promise<BenchRow[]> {
+  const n = ctx.options.syncCustomers;
+  const section = `Day-one sync, ${ctx.database}`;
+  const now = new Date();
+  const store = syntheticStore(n, now);
+  const shop = await ensureShop(db, `bench-sync-${Date.now().toString(36)}.myshopify.com`);
+  const standIn = await startAdminApiStandIn({ stores: { [shop.domain]: store } });
+  const deps = {
+    db,
+    clock: { now: () => new Date() },
+    queue: new TableJobQueue(db),
+    admin: httpAdminGraphql({ origin: standIn.origin, accessToken: "shpat_bench" }),
+  };
+  try {
+    const started = performance.now();
+    const { id } = await startSync(deps, shop.id, { reason: "cli" });
+    const phases: Record<string, number> = {};
+    let last = performance.now();
+    let phase = "start";
+    for (;;) {
+      await syncStep(deps, id, { pollMs: 0, budgetMs: 60_000, batchSize: 500 });
+      const run = await latestSync(db, shop.id);
+      const current = run!.status === "RUNNING" ? (run!.resource ?? "start") : run!.status.toLowerCase();
+      if (current !== phase) {
+        phases[phase] = (phases[phase] ?? 0) + (performance.now() - last);
+        log(`  ${phase}: ${((performance.now() - last) / 1000).toFixed(1)} s`);
+        last = performance.now();
+        phase = current;
+      }
+      if (run!.status === "COMPLETED" || run!.status === "FAILED") {
+        if (run!.status === "FAILED") throw new Error(`sync failed: ${run!.error}`);
+        break;
+      }
+    }
+    const total = (performance.now() - started) / 1000;
+    const writing = ((phases.customers ?? 0) + (phases.orders ?? 0)) / 1000;
+    const perSecond = n / writing;
+    log(`sync of ${n.toLocaleString("en")} customers: ${total.toFixed(1)} s, ${perSecond.toFixed(0)} customers/s`);
+    return [
+      plain(
+        section,
+        `${n.toLocaleString("en")} customers, ~${(2 * n).toLocaleString("en")} orders: whole sync`,
+        `${total.toFixed(1)} s`,
+      ),
+      compared(
+        section,
+        "customers with their orders written per second (target 5,000)",
+        perSecond,
+        TARGET_CUSTOMERS_PER_SECOND,
+        (v) => `${v.toFixed(0)}/s`,
+      ),
+      plain(section, "segments computed once at the end", `${((phases.segments ?? 0) / 1000).toFixed(1)} s`),
+    ];
+  } finally {
+    await standIn.close();
+  }
+}
+
+/** A store of n customers, built straight in the bulk result's shapes (no webhook history to fold). */
+function syntheticStore(n: number, now: Date): StoreLines {
+  const gid = (type: string, id: number) => `gid://shopify/${type}/${id}`;
+  const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY).toISOString();
+  const products = Array.from({ length: 20 }, (_, i) => ({ id: 9_000_000 + i, variant: 9_100_000 + i }));
+  return {
+    lines(resource: SyncResource) {
+      switch (resource) {
+        case "products":
+          return products.flatMap((p, i) => [
+            {
+              id: gid("Product", p.id),
+              title: `Product ${i}`,
+              handle: `p-${i}`,
+              productType: i % 2 ? "Coffee" : "Tea",
+              vendor: "Bench",
+              status: "ACTIVE",
+              updatedAt: at(400),
+            },
+            {
+              id: gid("ProductVariant", p.variant),
+              title: "Default",
+              sku: null,
+              price: "20.00",
+              inventoryQuantity: 5,
+              inventoryPolicy: "DENY",
+              updatedAt: at(400),
+              inventoryItem: null,
+              __parentId: gid("Product", p.id),
+            },
+          ]);
+        case "customers":
+          return Array.from({ length: n }, (_, i) => ({
+            id: gid("Customer", 1_000_000 + i),
+            email: `c${i}@example.com`,
+            phone: `+1415${String(2_000_000 + i).padStart(7, "0")}`,
+            firstName: "Bench",
+            lastName: String(i),
+            tags: [],
+            createdAt: at(700),
+            updatedAt: at(5),
+            defaultAddress: { countryCodeV2: "US", provinceCode: "CA", city: "San Francisco", phone: null },
+            smsMarketingConsent:
+              i % 3 === 0
+                ? null
+                : {
+                    marketingState: "SUBSCRIBED",
+                    marketingOptInLevel: "SINGLE_OPT_IN",
+                    consentUpdatedAt: at(30),
+                    consentCollectedFrom: "SHOPIFY",
+                  },
+          }));
+        case "orders":
+          return Array.from({ length: n }, (_, i) => i).flatMap((i) =>
+            Array.from({ length: i % 3 }, (_, k) => {
+              const id = 5_000_000 + i * 3 + k;
+              const p = products[(i + k) % products.length]!;
+              const order = {
+                id: gid("Order", id),
+                name: `#${id}`,
+                createdAt: at(10 + ((i * 7 + k * 31) % 600)),
+                processedAt: at(10 + ((i * 7 + k * 31) % 600)),
+                updatedAt: at(5),
+                cancelledAt: null,
+                currencyCode: "USD",
+                displayFinancialStatus: "PAID",
+                discountCodes: [],
+                totalPriceSet: { shopMoney: { amount: "20.00", currencyCode: "USD" } },
+                customer: { id: gid("Customer", 1_000_000 + i) },
+              };
+              const line = {
+                id: gid("LineItem", id * 10),
+                title: "Item",
+                vendor: "Bench",
+                quantity: 1,
+                originalUnitPriceSet: { shopMoney: { amount: "20.00", currencyCode: "USD" } },
+                product: { id: gid("Product", p.id) },
+                variant: { id: gid("ProductVariant", p.variant) },
+                __parentId: order.id,
+              };
+              return [order, line];
+            }).flat(),
+          );
+        case "inventory":
+        case "checkouts":
+          return [];
+      }
+    },
+  };
+}
