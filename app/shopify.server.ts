@@ -4,6 +4,8 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import db from "./db.server";
 import { loadEnvOrExit } from "./config/env.server";
 import { API_VERSION } from "./api-version";
+import { markInstalled } from "./commerce/shop-facts.server";
+import { QUEUES } from "./jobs/queue.server";
 
 export { API_VERSION };
 
@@ -22,14 +24,22 @@ const shopify = shopifyApp({
   sessionStorage: new PrismaSessionStorage(db),
   distribution: AppDistribution.AppStore,
   hooks: {
-    // First install: fetch the store's history (app/sync/). Imported lazily: the job engine
-    // connects as it loads, and only an install needs it.
+    // Install and reinstall: the shop is installed again (app/uninstalled's mark cleared), its
+    // facts (name, contact e-mail, time zone, country) are read from the Admin API by a job, and
+    // on first install the store's history is fetched (app/sync/). Imported lazily: the job
+    // engine connects as it loads, and only an install needs it.
     afterAuth: async ({ session }) => {
       const [{ queue }, { syncOnInstall }, { systemClock }] = await Promise.all([
         import("./runtime/job-engine.server"),
         import("./sync/install.server"),
         import("./clock"),
       ]);
+      await markInstalled(db, session.shop, systemClock.now());
+      await queue.enqueue(
+        QUEUES.syncShopFacts,
+        { shopDomain: session.shop },
+        { dedupeKey: `shop-facts:${session.shop}:auth` },
+      );
       await syncOnInstall({ db, queue, clock: systemClock }, session.shop);
     },
   },

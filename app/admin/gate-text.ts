@@ -46,7 +46,7 @@ function heldText(d: RecordedDecision, dueAt: Date | string | null): string {
   // Details read "quiet hours in <zone>; next allowed <iso>" / "... in 24 h; next slot <iso>".
   const until = d.detail.match(/next (?:allowed|slot) (\S+)/)?.[1] ?? (dueAt ? new Date(dueAt).toISOString() : null);
   if (d.gate === "quiet_hours") {
-    const zone = d.detail.match(/quiet hours in ([^;]+);/)?.[1] ?? "UTC";
+    const zone = d.detail.match(/quiet hours in ([^\s,;]+)/)?.[1] ?? "UTC";
     return until
       ? `held: quiet hours until ${zonedClockTime(new Date(until), zone)} ${zone}`
       : `held: quiet hours in ${zone}`;

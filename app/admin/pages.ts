@@ -6,5 +6,6 @@ export const ADMIN_PAGES = [
   { path: "/app/campaigns", label: "Campaigns" },
   { path: "/app/messages", label: "Messages" },
   { path: "/app/consent", label: "Consent" },
+  { path: "/app/opt-outs", label: "Possible opt-outs" },
   { path: "/app/settings", label: "Settings" },
 ] as const;

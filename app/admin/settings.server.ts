@@ -10,7 +10,7 @@ import { MALAYSIA_PREFIX, OPT_OUT_TEXT } from "../messaging/compliance";
 import { ProviderError } from "../messaging/providers/provider";
 import type { ProviderRegistry } from "../messaging/providers/registry.server";
 import { TwilioCredentials } from "../messaging/providers/twilio.server";
-import { COUNTRY_WINDOWS } from "../messaging/quiet-hours";
+import { clampedFor, SENDING_RULES, type MerchantLimits } from "../messaging/rules";
 import type { AdminGraphql } from "../shopify-admin/graphql.server";
 import { fieldErrors, type FieldErrors } from "./form-errors";
 
@@ -252,23 +252,77 @@ function explainSendError(error: unknown): string {
   return `${why[error.reason]} (${error.message})`;
 }
 
-// ---------------------------------------------------------------- country rules
+// ---------------------------------------------------------------- rules in force
 
-/** The country rules applied at send time (fixed in code, not settings), as the page lists them. */
-export function countryRules() {
-  const windows = Object.entries(COUNTRY_WINDOWS).map(([country, w]) => ({
-    country,
-    rule: `Marketing texts only between ${hhmmOf(w.start)} and ${hhmmOf(w.end)} in the recipient's time zone, whatever your quiet hours allow.`,
-  }));
+/**
+ * The rules in force, per country or state, as the page lists them: what the law sets,
+ * what your settings give there after clamping (the stricter of the two), and the source.
+ */
+export function rulesInForce(settings: MerchantLimits) {
+  const yours = clampedFor(settings, { id: "", country: "", summary: "", source: "", effective: "" });
+  const place = (r: (typeof SENDING_RULES)[number]) => (r.state ? `${r.country}-${r.state}` : r.country);
   return [
-    ...windows,
     {
-      country: "MY",
-      rule: `Marketing texts start with “${MALAYSIA_PREFIX}” (free promotional SMS), added automatically.`,
+      place: "Everywhere",
+      rule: `Your settings: marketing texts ${hhmmOf(yours.window.start)}–${hhmmOf(yours.window.end)} in the shopper's time zone, at most ${yours.cap.count} per ${yours.cap.hours} h. When the zone is not certain, every candidate zone must be inside the window.`,
+      inForce: null,
+      source: "Your settings",
     },
+    ...SENDING_RULES.map((r) => {
+      const c = clampedFor(settings, r);
+      const window = r.window
+        ? `${hhmmOf(c.window.start)}–${hhmmOf(c.window.end)} local${c.windowClamped ? " (your quiet hours are looser: clamped)" : ""}`
+        : null;
+      const cap = r.cap
+        ? `at most ${c.cap.count} per ${c.cap.hours} h${c.cap.clamped ? " (your cap is looser: clamped)" : ""}`
+        : null;
+      return {
+        place: place(r),
+        rule: r.summary,
+        inForce: [window, cap].filter(Boolean).join(", ") || null,
+        source: `${r.source}; in force since ${r.effective}`,
+      };
+    }),
     {
-      country: "All",
-      rule: `The first marketing text to a shopper ends with “${OPT_OUT_TEXT}” and every text starts with your sender name.`,
+      place: "Everywhere",
+      rule: `The first marketing text to a shopper ends with “${OPT_OUT_TEXT}” unless it already tells them how to opt out, and every text starts with your sender name. “${MALAYSIA_PREFIX}” is added for +60 numbers.`,
+      inForce: null,
+      source: "CTIA Messaging Principles and Best Practices; carriers",
     },
   ];
+}
+
+// ---------------------------------------------------------------- HELP reply
+
+export const HelpForm = z.object({
+  contactInfo: z
+    .string()
+    .trim()
+    .max(100, "At most 100 characters")
+    .transform((v) => v || null),
+  helpText: z
+    .string()
+    .trim()
+    .max(300, "At most 300 characters: HELP replies should fit two texts")
+    .transform((v) => v || null)
+    .refine((t) => t === null || /\bSTOP\b/.test(t), "Tell shoppers how to opt out, e.g. “Reply STOP to opt out.”")
+    .refine(
+      (t) => t === null || /\{brand\}|\{contact\}/.test(t) || t.length > 40,
+      "Name your brand and where to get help (or use {brand} and {contact})",
+    ),
+  providerAnswersHelp: z
+    .string()
+    .optional()
+    .transform((v) => v === "on" || v === "true"),
+});
+
+export async function saveHelp(
+  db: Db,
+  shopId: string,
+  fields: Record<string, string>,
+): Promise<{ errors: FieldErrors } | { saved: true }> {
+  const parsed = HelpForm.safeParse(fields);
+  if (!parsed.success) return { errors: fieldErrors(parsed.error) };
+  await db.shopSettings.update({ where: { shopId }, data: parsed.data });
+  return { saved: true };
 }

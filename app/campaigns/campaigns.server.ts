@@ -41,7 +41,7 @@ export async function estimateCampaign(db: Db, shopId: string, segmentId: string
     senderName: shopSenderName(shop),
     purpose: "marketing",
     firstMessage: true,
-    countryCode: null,
+    numberCountry: null,
   });
   const encoding = encodeSms(sample);
   const costPerSegment = Number(shop.settings!.costPerSegment);
@@ -85,14 +85,14 @@ export async function launchCampaign(deps: DispatchDeps, shopId: string, campaig
   await deps.queue.enqueue(QUEUES.runCampaign, { campaignId }, { runAt: at, dedupeKey: `campaign:${campaignId}` });
 }
 
-export async function cancelCampaign(db: Db, shopId: string, campaignId: string) {
+export async function cancelCampaign(db: Db, shopId: string, campaignId: string, reason = "campaign cancelled") {
   await db.campaign.updateMany({
     where: { id: campaignId, shopId, status: { in: ["DRAFT", "SCHEDULED", "SENDING"] } },
     data: { status: "CANCELLED", finishedAt: new Date() },
   });
   await db.message.updateMany({
     where: { campaignId, shopId, status: { in: ["SCHEDULED", "HELD"] } },
-    data: { status: "CANCELLED", error: "campaign cancelled" },
+    data: { status: "CANCELLED", error: reason },
   });
 }
 
@@ -110,6 +110,11 @@ export async function runCampaign(deps: DispatchDeps, campaignId: string): Promi
     include: { shop: { include: { settings: true } } },
   });
   if (!campaign || !campaign.segmentId || !["SCHEDULED", "SENDING"].includes(campaign.status)) return;
+  if (campaign.shop.uninstalledAt) {
+    // app/uninstalled cancels scheduled campaigns; this covers a fan-out already running then.
+    await cancelCampaign(db, campaign.shopId, campaignId, "app uninstalled");
+    return;
+  }
   const now = deps.clock.now();
   const start = campaign.startedAt ?? now;
   await db.campaign.update({ where: { id: campaignId }, data: { status: "SENDING", startedAt: start } });

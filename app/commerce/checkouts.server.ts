@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import type { CheckoutPayload } from "../webhooks/payloads";
 import { recordCheckoutConsent } from "../consent/shopify-consent.server";
-import { embeddedCustomer, type Provenance } from "./customers.server";
+import { embeddedCustomer, rememberCoordinates, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 import { watchVariants } from "./restock-watches.server";
 
@@ -56,6 +56,7 @@ export async function syncCheckout(
     fields,
   );
   if (applied && customerId) await watchSoldOutItems(db, shopId, customerId, payload);
+  if (applied && customerId) await rememberCoordinates(db, customerId, payload.shipping_address);
   return customerId;
 }
 

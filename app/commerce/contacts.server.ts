@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
-import { inferTimeZone } from "../contacts/time-zone";
+import { bestTimeZone } from "../contacts/zone.server";
 import { deriveCustomerConsent } from "../consent/ledger.server";
 
 /**
@@ -37,7 +37,7 @@ export async function findOrCreateContact(
       shopifyId: `${LOCAL_CONTACT_PREFIX}${randomUUID()}`,
       phone: phone.e164,
       countryCode: phone.country,
-      timeZone: inferTimeZone(phone.country, null),
+      timeZone: await bestTimeZone({ phone: phone.e164 }),
       ...names,
     },
     select: { id: true },

@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
-import { inferTimeZone } from "../contacts/time-zone";
+import { bestTimeZone, coordinatesZone } from "../contacts/zone.server";
 import { consentStateFromShopify, deriveCustomerConsent, recordConsent } from "../consent/ledger.server";
 import type { CustomerPayload } from "../webhooks/payloads";
 import { refreshCustomerSegments } from "../segments/membership.server";
@@ -61,7 +61,11 @@ export async function syncCustomer(
     countryCode,
     provinceCode: address?.province_code?.toUpperCase() ?? null,
     city: address?.city ?? null,
-    timeZone: inferTimeZone(countryCode, address?.province_code),
+    timeZone: await bestTimeZone({
+      phone: phone.ok ? phone.e164 : null,
+      countryCode,
+      provinceCode: address?.province_code,
+    }),
     shopifyCreatedAt: payload.created_at ?? null,
     deletedAt: null,
   };
@@ -137,5 +141,22 @@ export async function refreshOrderStats(db: Db, shopId: string, customerId: stri
       firstOrderAt: stats._min.processedAt,
       lastOrderAt: stats._max.processedAt,
     },
+  });
+}
+
+/**
+ * An order's or checkout's address with Shopify's coordinates: kept on the customer (the
+ * send gate's surest zone source) with the zone they lie in.
+ */
+export async function rememberCoordinates(
+  db: Db,
+  customerId: string,
+  address: { latitude?: number | null; longitude?: number | null } | null | undefined,
+): Promise<void> {
+  const timeZone = coordinatesZone(address?.latitude, address?.longitude);
+  if (!timeZone) return;
+  await db.customer.update({
+    where: { id: customerId },
+    data: { latitude: address!.latitude, longitude: address!.longitude, timeZone },
   });
 }

@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import type { OrderPayload } from "../webhooks/payloads";
 import { recordCheckoutConsent } from "../consent/shopify-consent.server";
-import { refreshOrderStats, embeddedCustomer, type Provenance } from "./customers.server";
+import { refreshOrderStats, embeddedCustomer, rememberCoordinates, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 
 /** orders/create|updated|paid|cancelled. Returns the customer whose facts changed, if any. */
@@ -47,6 +47,8 @@ export async function syncOrder(
     });
   }
   if (customerId) await refreshOrderStats(db, shopId, customerId);
+  if (customerId && applied)
+    await rememberCoordinates(db, customerId, payload.shipping_address ?? payload.billing_address);
   return customerId;
 }
 

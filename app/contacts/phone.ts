@@ -15,3 +15,9 @@ export function normalisePhone(raw: string | null | undefined, defaultCountry?: 
   if (!parsed.isValid()) return { ok: false, reason: `not a valid number for ${parsed.country ?? "its country"}` };
   return { ok: true, e164: parsed.number, country: parsed.country };
 }
+
+/** The country a number belongs to by its calling code and prefix ("+60…" → "MY"); null if unknown. */
+export function numberCountry(e164: string | null | undefined): string | null {
+  const parsed = normalisePhone(e164);
+  return parsed.ok ? (parsed.country ?? null) : null;
+}

@@ -57,7 +57,10 @@ export async function handleFlowEvent(deps: DispatchDeps, event: FlowEvent, now:
   const consent = event.type === "segment_entered" ? SEGMENT_EVENTS[event.segmentKey] : undefined;
   if (consent === "unsubscribed") await exitRuns(db, event.shopId, event.customerId, "opted_out", now, () => true);
 
-  const flows = await db.flow.findMany({ where: { shopId: event.shopId, enabled: true } });
+  // An uninstalled shop starts nothing (its runs in progress were ended by app/uninstalled).
+  const flows = await db.flow.findMany({
+    where: { shopId: event.shopId, enabled: true, shop: { uninstalledAt: null } },
+  });
   for (const flow of flows) {
     const trigger = TriggerSchema.parse(flow.trigger);
     const matches =
@@ -99,7 +102,10 @@ const contextOf = (e: FlowEvent) =>
       : { segmentKey: e.segmentKey };
 
 const loadRun = (db: Db, id: string) =>
-  db.flowRun.findUnique({ where: { id }, include: { flow: true, customer: true } });
+  db.flowRun.findUnique({
+    where: { id },
+    include: { flow: { include: { shop: { select: { uninstalledAt: true } } } }, customer: true },
+  });
 type LoadedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
 type RunRow = Omit<LoadedRun, "flow" | "customer">;
 
@@ -156,6 +162,7 @@ export async function advanceFlowRun(deps: DispatchDeps, runId: string): Promise
     await deps.queue.enqueue(QUEUES.advanceFlowRun, { runId }, { runAt: run.nextRunAt });
     return;
   }
+  if (run.flow.shop.uninstalledAt) return void (await finishRun(db, run.id, "EXITED", "app uninstalled", now));
   if (!run.flow.enabled) return void (await finishRun(db, run.id, "EXITED", "flow turned off", now));
   const exit = await exitReason(db, run);
   if (exit) return void (await finishRun(db, run.id, "EXITED", exit, now));

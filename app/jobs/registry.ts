@@ -17,6 +17,7 @@ export const QUEUES = {
   writeConsentBack: "consent.write-back",
   syncProductCollections: "products.sync-collections",
   syncStep: "sync.step",
+  syncShopFacts: "shops.sync-facts",
 } as const;
 
 const none = z.object({});
@@ -36,6 +37,7 @@ export const JOB_PAYLOADS = {
   [QUEUES.writeConsentBack]: z.object({ customerId: z.string() }),
   [QUEUES.syncProductCollections]: z.object({ shopId: z.string(), productShopifyId: z.string() }),
   [QUEUES.syncStep]: z.object({ runId: z.string() }),
+  [QUEUES.syncShopFacts]: z.object({ shopDomain: z.string() }),
 } satisfies Record<(typeof QUEUES)[keyof typeof QUEUES], z.ZodType>;
 
 export type QueueName = keyof typeof JOB_PAYLOADS;

@@ -10,6 +10,9 @@ import { refreshCustomerSegments } from "../segments/membership.server";
 import { trackLinks } from "../tracking/links.server";
 import { composeBody, type ComposeInput } from "./compliance";
 import { checkGates, toRecipient, type GateDecision, type Recipient } from "./gates.server";
+import { lockRecipient, unlockRecipient } from "./recipient-lock.server";
+import { bindsPurpose } from "./rules";
+import { numberCountry } from "../contacts/phone";
 import { ProviderError } from "./providers/provider";
 import type { ProviderRegistry } from "./providers/registry.server";
 import type { SendPacer } from "./rate-limit";
@@ -131,28 +134,52 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
 
   const [customer, shop] = await Promise.all([
     message.customerId ? db.customer.findUnique({ where: { id: message.customerId } }) : null,
-    db.shop.findUniqueOrThrow({ where: { id: message.shopId }, include: { settings: true } }),
+    findShop(db, message.shopId),
   ]);
   const settings = shop.settings!;
-  const previous = (message.gateDecisions as GateDecision[] | null) ?? [];
   const recipient: Recipient | null = message.customerId
     ? customer && !customer.deletedAt && !customer.redactedAt
-      ? {
-          customerId: customer.id,
-          phone: customer.phone,
-          countryCode: customer.countryCode,
-          timeZone: customer.timeZone,
-          smsConsent: customer.smsConsent,
-        }
+      ? { ...customer, customerId: customer.id }
       : null
-    : { customerId: null, phone: message.phone, countryCode: null, timeZone: null, smsConsent: "NOT_SUBSCRIBED" };
-  const gates = await checkGates(db, {
-    message,
-    recipient,
-    settings,
-    shopTimeZone: shop.ianaTimezone,
-    now,
-  });
+    : { customerId: null, phone: message.phone, countryCode: null, smsConsent: "NOT_SUBSCRIBED" };
+
+  // Marketing to a shopper is counted against the caps and claimed under their send lock:
+  // another worker holding it is about to claim a text to them, so look again shortly.
+  const locked = bindsPurpose(message.purpose) && recipient?.customerId ? recipient.customerId : null;
+  if (locked && !(await lockRecipient(db, locked, now))) {
+    await deps.queue.enqueue(
+      QUEUES.sendMessage,
+      { messageId: message.id },
+      { runAt: new Date(now.getTime() + 2 * SECOND) },
+    );
+    return "deferred";
+  }
+  try {
+    return await gateAndSend(deps, { message, shop, settings, recipient, provider, now });
+  } finally {
+    if (locked) await unlockRecipient(db, locked);
+  }
+}
+
+type MessageRow = NonNullable<Awaited<ReturnType<Db["message"]["findUnique"]>>>;
+type ShopRow = Awaited<ReturnType<typeof findShop>>;
+const findShop = (db: Db, id: string) => db.shop.findUniqueOrThrow({ where: { id }, include: { settings: true } });
+
+async function gateAndSend(
+  deps: DispatchDeps,
+  s: {
+    message: MessageRow;
+    shop: ShopRow;
+    settings: NonNullable<ShopRow["settings"]>;
+    recipient: Recipient | null;
+    provider: Awaited<ReturnType<ProviderRegistry["forShop"]>>;
+    now: Date;
+  },
+): Promise<SendOutcome> {
+  const { db } = deps;
+  const { message, shop, settings, recipient, provider, now } = s;
+  const previous = (message.gateDecisions as GateDecision[] | null) ?? [];
+  const gates = await checkGates(db, { message, recipient, settings, shop, now });
   const decisions = [...previous, ...gates.decisions].slice(-40) as object[];
   if (gates.action === "defer") {
     await db.message.update({
@@ -188,7 +215,7 @@ export async function sendMessage(deps: DispatchDeps, messageId: string): Promis
       senderName: shopSenderName(shop),
       purpose: message.purpose as ComposeInput["purpose"],
       firstMessage,
-      countryCode: recipient!.countryCode,
+      numberCountry: numberCountry(recipient!.phone),
     });
     body = await trackLinks(db, deps.appUrl, body, {
       shopId: shop.id,

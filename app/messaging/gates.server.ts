@@ -1,11 +1,13 @@
 import type { Db } from "../db.server";
-import { HOUR } from "../clock";
 import { normalisePhone } from "../contacts/phone";
 import { checkConsent } from "../consent/gate.server";
-import { isAllowed, nextAllowed, sendingWindows } from "./quiet-hours";
+import { placeRecipient } from "../contacts/zone.server";
+import { checkCaps } from "./cap-gate.server";
+import { isAllowedInAll, nextAllowedInAll } from "./quiet-hours";
+import { bindsPurpose, effectiveLimits, rulesFor } from "./rules";
 
 export interface GateDecision {
-  gate: "consent" | "phone" | "quiet_hours" | "frequency_cap";
+  gate: "installed" | "consent" | "phone" | "quiet_hours" | "frequency_cap";
   decision: "pass" | "defer" | "refuse";
   detail: string;
   at: string;
@@ -20,7 +22,9 @@ export interface Recipient {
   customerId: string | null;
   phone: string | null;
   countryCode: string | null;
-  timeZone: string | null;
+  provinceCode?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
   smsConsent: string;
 }
 
@@ -37,15 +41,17 @@ export interface GateInput {
     frequencyCapCount: number;
     frequencyCapHours: number;
   };
-  shopTimeZone: string;
+  shop: { ianaTimezone: string; uninstalledAt: Date | null };
   now: Date;
 }
 
 /**
  * The checks made at the moment of sending (never only when scheduling: consent can be
- * withdrawn, a cap filled, or night fall in between). Every decision is returned so the
- * dispatcher can record it on the message. Compliance replies (STOP confirmation, HELP)
- * skip consent, quiet hours and the cap: the shopper just wrote to us.
+ * withdrawn, a cap filled, night fall or the app be uninstalled in between). Every decision
+ * is returned so the dispatcher can record it on the message. Nothing at all goes out for an
+ * uninstalled shop. Compliance replies (STOP confirmation, HELP) and transactional texts
+ * skip consent, the windows and the caps (messaging/rules `bindsPurpose`): the shopper just
+ * wrote to us, or asked for the text.
  */
 export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
   const at = g.now.toISOString();
@@ -54,8 +60,9 @@ export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
     decisions.push({ gate, decision: "refuse", detail, at });
     return { action: "refuse", reason: `${gate}: ${detail}`, decisions };
   };
+  if (g.shop.uninstalledAt)
+    return refuse("installed", `the app was uninstalled at ${g.shop.uninstalledAt.toISOString()}`);
   const c = g.recipient;
-  const marketing = g.message.purpose === "marketing";
 
   const phone = normalisePhone(c?.phone, c?.countryCode);
   if (!c || !phone.ok)
@@ -64,62 +71,42 @@ export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
       c ? `no valid E.164 number (${phone.ok ? "" : phone.reason})` : "the customer was deleted or redacted",
     );
   decisions.push({ gate: "phone", decision: "pass", detail: "valid E.164", at });
+  if (!bindsPurpose(g.message.purpose)) return { action: "send", decisions };
 
-  if (marketing) {
-    const consent = await checkConsent(db, {
-      shopId: g.message.shopId,
-      customerId: c.customerId,
-      phone: phone.e164,
-      flowRunId: g.message.flowRunId,
-    });
-    if (consent.decision === "refuse") return refuse("consent", consent.detail);
-    decisions.push({ gate: "consent", decision: "pass", detail: consent.detail, at });
+  const consent = await checkConsent(db, {
+    shopId: g.message.shopId,
+    customerId: c.customerId,
+    phone: phone.e164,
+    flowRunId: g.message.flowRunId,
+  });
+  if (consent.decision === "refuse") return refuse("consent", consent.detail);
+  decisions.push({ gate: "consent", decision: "pass", detail: consent.detail, at });
 
-    const timeZone = c.timeZone ?? g.shopTimeZone;
-    const windows = sendingWindows(g.settings, c.countryCode);
-    if (!isAllowed(g.now, timeZone, windows)) {
-      const until = nextAllowed(g.now, timeZone, windows);
-      decisions.push({
-        gate: "quiet_hours",
-        decision: "defer",
-        detail: `quiet hours in ${timeZone}; next allowed ${until.toISOString()}`,
-        at,
-      });
-      return { action: "defer", until, decisions };
-    }
-    decisions.push({ gate: "quiet_hours", decision: "pass", detail: `allowed in ${timeZone}`, at });
-
-    const since = new Date(g.now.getTime() - g.settings.frequencyCapHours * HOUR);
-    const recent = await db.message.findMany({
-      where: {
-        shopId: g.message.shopId,
-        ...toRecipient(c),
-        purpose: "marketing",
-        direction: "OUTBOUND",
-        id: { not: g.message.id },
-        sentAt: { gt: since },
-        status: { in: ["SENDING", "SENT", "DELIVERED"] },
-      },
-      orderBy: { sentAt: "asc" },
-      select: { sentAt: true },
-      take: g.settings.frequencyCapCount,
-    });
-    if (recent.length >= g.settings.frequencyCapCount) {
-      const until = new Date(recent[0]!.sentAt!.getTime() + g.settings.frequencyCapHours * HOUR);
-      decisions.push({
-        gate: "frequency_cap",
-        decision: "defer",
-        detail: `${recent.length} marketing SMS in ${g.settings.frequencyCapHours} h; next slot ${until.toISOString()}`,
-        at,
-      });
-      return { action: "defer", until, decisions };
-    }
+  const place = await placeRecipient({ ...c, phone: phone.e164 }, g.shop.ianaTimezone);
+  const rules = rulesFor(place.jurisdictions);
+  const limits = effectiveLimits(g.settings, rules);
+  const where = `${place.zones.join(", ")} (from ${place.zoneSource}${rules.length ? `; rules ${rules.map((r) => r.id).join(", ")}` : ""})`;
+  if (!isAllowedInAll(g.now, place.zones, limits.windows)) {
+    const until = nextAllowedInAll(g.now, place.zones, limits.windows);
+    if (!until) return refuse("quiet_hours", `no time is allowed in every candidate zone: ${where}`);
     decisions.push({
-      gate: "frequency_cap",
-      decision: "pass",
-      detail: `${recent.length} of ${g.settings.frequencyCapCount} in ${g.settings.frequencyCapHours} h`,
+      gate: "quiet_hours",
+      decision: "defer",
+      detail: `quiet hours in ${where}; next allowed ${until.toISOString()}`,
       at,
     });
+    return { action: "defer", until, decisions };
   }
+  decisions.push({ gate: "quiet_hours", decision: "pass", detail: `allowed in ${where}`, at });
+
+  const cap = await checkCaps(db, {
+    shopId: g.message.shopId,
+    messageId: g.message.id,
+    recipient: toRecipient(c),
+    caps: limits.caps,
+    now: g.now,
+  });
+  decisions.push({ gate: "frequency_cap", decision: cap.until ? "defer" : "pass", detail: cap.detail, at });
+  if (cap.until) return { action: "defer", until: cap.until, decisions };
   return { action: "send", decisions };
 }

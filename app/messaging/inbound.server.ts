@@ -1,24 +1,15 @@
+import type { Db } from "../db.server";
 import { recordConsent } from "../consent/ledger.server";
 import { duplicateAsNull } from "../db/unique-violation";
 import { normalisePhone } from "../contacts/phone";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { afterConsentChange } from "../consent/after-change.server";
+import { activeSuppression } from "../consent/suppression.server";
 import { scheduleMessage, shopSenderName, type DispatchDeps } from "./dispatch.server";
+import { classifyInbound, type InboundKind } from "./keywords";
+import { helpReply } from "./help";
 
-/** Carrier-standard keywords; case-insensitive, surrounding whitespace ignored. */
-const STOP = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"]);
-const START = new Set(["START", "UNSTOP"]);
-const HELP = new Set(["HELP", "INFO"]);
-
-export type InboundKind = "stop" | "start" | "help" | "reply";
-
-export function classifyInbound(body: string): InboundKind {
-  const word = body.trim().toUpperCase();
-  if (STOP.has(word)) return "stop";
-  if (START.has(word)) return "start";
-  if (HELP.has(word)) return "help";
-  return "reply";
-}
+export { classifyInbound, type InboundKind };
 
 export interface InboundSms {
   from: string;
@@ -26,10 +17,17 @@ export interface InboundSms {
   providerMessageId: string;
 }
 
+/** The purpose an inbound text is stored under; "possible_opt_out" is what the admin's review list shows. */
+const storedPurpose = (kind: InboundKind) =>
+  kind === "reply" || kind === "yes" ? "reply" : kind === "possible_stop" ? "possible_opt_out" : "compliance";
+
 /**
- * A text from a shopper. Every one is stored (the admin shows replies). STOP and its
- * synonyms opt the number out: a ledger entry, pending messages cancelled, one
- * confirmation. START / UNSTOP opt back in. HELP answers with the shop's name and contact.
+ * A text from a shopper. Every one is stored (the admin shows replies). An opt-out (the STOP
+ * family, or a clear phrase: messaging/keywords) opts the number out: a ledger entry at the
+ * time it arrived, pending messages cancelled, and one confirmation (none when the number was
+ * already opted out: 47 CFR 64.1200(a)(12) allows a single one). A possible opt-out waits for
+ * the merchant (confirmPossibleOptOut). START / UNSTOP opt back in. HELP answers with brand,
+ * contact, frequency, rates and STOP, unless the provider already answers it.
  * Idempotent on the provider's message id (providers retry callbacks).
  */
 export async function handleInbound(deps: DispatchDeps, shopId: string, sms: InboundSms): Promise<InboundKind> {
@@ -40,7 +38,7 @@ export async function handleInbound(deps: DispatchDeps, shopId: string, sms: Inb
   const kind = classifyInbound(sms.body);
   const customers = await db.customer.findMany({
     where: { shopId, phone, deletedAt: null, redactedAt: null },
-    select: { id: true },
+    select: { id: true, smsConsent: true },
   });
   const stored = await db.message
     .create({
@@ -49,7 +47,7 @@ export async function handleInbound(deps: DispatchDeps, shopId: string, sms: Inb
         customerId: customers[0]?.id ?? null,
         phone,
         direction: "INBOUND",
-        purpose: kind === "reply" ? "reply" : "compliance",
+        purpose: storedPurpose(kind),
         body: sms.body.slice(0, 1600),
         status: "RECEIVED",
         providerMessageId: sms.providerMessageId,
@@ -68,47 +66,45 @@ export async function handleInbound(deps: DispatchDeps, shopId: string, sms: Inb
     providerMessageId: sms.providerMessageId,
     body: sms.body.slice(0, 160),
   };
-  if (kind === "stop" || kind === "start") {
-    const state = kind === "stop" ? "UNSUBSCRIBED" : "SUBSCRIBED";
-    const targets = customers.length ? customers.map((c) => c.id) : [null];
-    for (const customerId of targets) {
-      await recordConsent(db, {
-        shopId,
-        customerId,
-        phone,
-        state,
-        source: "INBOUND_KEYWORD",
-        optInLevel: kind === "start" ? "single_opt_in" : null,
-        occurredAt: now,
-        evidence,
-      });
+  let reply: string | null = null;
+  switch (kind) {
+    case "stop": {
+      const confirm = !(await alreadyOptedOut(db, shopId, phone));
+      await optOut(deps, { shopId, phone, customerIds: customers.map((c) => c.id), at: now, evidence, ref: stored.id });
+      if (confirm) reply = optOutConfirmation(name);
+      break;
     }
-    // STOP suppresses the number (known or not); only START from it lifts that.
-    await afterConsentChange(deps, {
-      shopId,
-      phone: parsed.ok ? phone : null,
-      customerIds: customers.map((c) => c.id),
-      ...(kind === "stop" ? { change: "opt_out", suppress: "stop" } : { change: "opt_in", lift: "start" }),
-      writeBack: true,
-      at: now,
-      ref: stored.id,
-    });
-  } else {
-    for (const c of customers)
-      await refreshCustomerSegments(db, shopId, c.id, now, {
-        cause: kind === "reply" ? "webhook" : "consent",
+    case "start":
+      await recordKeywordConsent(deps, {
+        shopId,
+        phone,
+        customerIds: customers.map((c) => c.id),
+        state: "SUBSCRIBED",
+        at: now,
+        evidence,
         ref: stored.id,
       });
+      reply = `${name}: You're resubscribed to marketing texts. Reply STOP to opt out, HELP for help.`;
+      break;
+    case "help":
+      if (!shop.settings?.providerAnswersHelp)
+        reply = helpReply(shop.settings?.helpText ?? null, {
+          brand: name,
+          contact: shop.settings?.contactInfo ?? shop.email ?? `https://${shop.domain}`,
+          frequencyCapCount: shop.settings?.frequencyCapCount ?? 1,
+          frequencyCapHours: shop.settings?.frequencyCapHours ?? 24,
+        });
+      break;
+    case "possible_stop":
+    case "yes":
+    case "reply":
+      break;
+    default:
+      kind satisfies never;
   }
-
-  const reply =
-    kind === "stop"
-      ? `${name}: You're unsubscribed and will receive no more messages. Reply START to resubscribe.`
-      : kind === "start"
-        ? `${name}: You're resubscribed to marketing texts. Reply STOP to opt out, HELP for help.`
-        : kind === "help"
-          ? `${name}: ${shop.settings?.contactInfo ?? shop.email ?? `https://${shop.domain}`}. Msg & data rates may apply. Reply STOP to opt out.`
-          : null;
+  if (kind !== "stop" && kind !== "start")
+    for (const c of customers)
+      await refreshCustomerSegments(db, shopId, c.id, now, { cause: "webhook", ref: stored.id });
   if (reply) {
     await scheduleMessage(deps, {
       shopId,
@@ -121,4 +117,112 @@ export async function handleInbound(deps: DispatchDeps, shopId: string, sms: Inb
     });
   }
   return kind;
+}
+
+const optOutConfirmation = (name: string) =>
+  `${name}: You're unsubscribed and will receive no more messages. Reply START to resubscribe.`;
+
+/** The number is on the suppression list already (an earlier STOP): it had its one confirmation. */
+async function alreadyOptedOut(db: Db, shopId: string, phone: string) {
+  return (await activeSuppression(db, shopId, phone)) !== null;
+}
+
+interface KeywordConsent {
+  shopId: string;
+  phone: string;
+  customerIds: string[];
+  /** When the shopper asked: the revocation time the ledger keeps. */
+  at: Date;
+  evidence: Record<string, unknown>;
+  /** The inbound message: segment-change reference and write-back dedupe. */
+  ref: string;
+}
+
+async function recordKeywordConsent(
+  deps: DispatchDeps,
+  k: KeywordConsent & { state: "SUBSCRIBED" | "UNSUBSCRIBED" },
+): Promise<void> {
+  const { db } = deps;
+  const targets = k.customerIds.length ? k.customerIds : [null];
+  for (const customerId of targets) {
+    await recordConsent(db, {
+      shopId: k.shopId,
+      customerId,
+      phone: k.phone,
+      state: k.state,
+      source: "INBOUND_KEYWORD",
+      optInLevel: k.state === "SUBSCRIBED" ? "single_opt_in" : null,
+      occurredAt: k.at,
+      evidence: k.evidence,
+    });
+  }
+  // STOP suppresses the number (known or not); only START from it lifts that.
+  await afterConsentChange(deps, {
+    shopId: k.shopId,
+    phone: k.phone,
+    customerIds: k.customerIds,
+    ...(k.state === "UNSUBSCRIBED" ? { change: "opt_out", suppress: "stop" } : { change: "opt_in", lift: "start" }),
+    writeBack: true,
+    at: k.at,
+    ref: k.ref,
+  });
+}
+
+const optOut = (deps: DispatchDeps, k: KeywordConsent) => recordKeywordConsent(deps, { ...k, state: "UNSUBSCRIBED" });
+
+/**
+ * The merchant confirms a possible opt-out from the admin's review list: the same as a STOP
+ * received at the time the shopper wrote (the revocation time), plus one confirmation text.
+ * Returns false when the message is not a pending possible opt-out of this shop.
+ */
+export async function confirmPossibleOptOut(deps: DispatchDeps, shopId: string, messageId: string): Promise<boolean> {
+  const { db } = deps;
+  const message = await db.message.findFirst({
+    where: { id: messageId, shopId, direction: "INBOUND", purpose: "possible_opt_out" },
+  });
+  if (!message?.phone) return false;
+  const claimed = await db.message.updateMany({
+    where: { id: message.id, purpose: "possible_opt_out" },
+    data: { purpose: "compliance" },
+  });
+  if (claimed.count === 0) return false; // confirmed twice at once: the other one acts
+  const customers = await db.customer.findMany({
+    where: { shopId, phone: message.phone, deletedAt: null, redactedAt: null },
+    select: { id: true, smsConsent: true },
+  });
+  const confirm = !(await alreadyOptedOut(db, shopId, message.phone));
+  await optOut(deps, {
+    shopId,
+    phone: message.phone,
+    customerIds: customers.map((c) => c.id),
+    at: message.sentAt ?? message.createdAt,
+    evidence: {
+      inboundMessageId: message.id,
+      body: (message.body ?? "").slice(0, 160),
+      confirmedByMerchantAt: deps.clock.now().toISOString(),
+    },
+    ref: message.id,
+  });
+  if (confirm) {
+    const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { settings: true } });
+    await scheduleMessage(deps, {
+      shopId,
+      customerId: customers[0]?.id ?? null,
+      phone: message.phone,
+      body: optOutConfirmation(shopSenderName(shop)),
+      purpose: "compliance",
+      idempotencyKey: `inbound:${message.id}:confirmed-opt-out`,
+      dueAt: deps.clock.now(),
+    });
+  }
+  return true;
+}
+
+/** The merchant reads a possible opt-out as an ordinary reply. */
+export async function dismissPossibleOptOut(db: Db, shopId: string, messageId: string): Promise<boolean> {
+  const { count } = await db.message.updateMany({
+    where: { id: messageId, shopId, direction: "INBOUND", purpose: "possible_opt_out" },
+    data: { purpose: "reply" },
+  });
+  return count === 1;
 }

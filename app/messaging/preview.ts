@@ -41,7 +41,7 @@ export function previewMessage(
     senderName: settings.senderName,
     purpose: "marketing",
     firstMessage: true,
-    countryCode: null,
+    numberCountry: null,
   });
   const body = composed.replace(URL_PATTERN, () => shortUrl(settings.appUrl, SAMPLE_CODE));
   const sms = encodeSms(body);

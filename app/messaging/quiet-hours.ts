@@ -6,32 +6,6 @@ export interface Window {
   end: number;
 }
 
-/**
- * Country rules that are stricter than a shop may configure. US: 8:00–21:00 recipient
- * time for marketing (TCPA; some states are stricter still, so shops default to 9–20).
- */
-export const COUNTRY_WINDOWS: Record<string, Window> = {
-  US: { start: 8 * 60, end: 21 * 60 },
-};
-
-/** The shop setting stores quiet hours (start = when quiet begins); the window is the rest. */
-export const windowFromQuietHours = (quietStartMinute: number, quietEndMinute: number): Window => ({
-  start: quietEndMinute,
-  end: quietStartMinute,
-});
-
-/** The windows a marketing text to a recipient in `countryCode` must fall in: the shop's, and the country's rule if any. */
-export function sendingWindows(
-  settings: { quietHoursStartMinute: number; quietHoursEndMinute: number },
-  countryCode: string | null | undefined,
-): Window[] {
-  const country = countryCode ? COUNTRY_WINDOWS[countryCode] : undefined;
-  return [
-    windowFromQuietHours(settings.quietHoursStartMinute, settings.quietHoursEndMinute),
-    ...(country ? [country] : []),
-  ];
-}
-
 /** Local minutes after midnight of an instant in a time zone. */
 export function localMinutes(at: Date, timeZone: string): number {
   const parts = new Intl.DateTimeFormat("en-GB", {
@@ -69,4 +43,26 @@ export function nextAllowed(at: Date, timeZone: string, windows: Window[]): Date
   }
   // The windows never overlap (misconfiguration): fall back to a day later rather than never.
   return new Date(at.getTime() + 24 * 60 * MINUTE);
+}
+
+/** Allowed in every candidate zone (the recipient's zone is not known for certain). */
+export const isAllowedInAll = (at: Date, zones: readonly string[], windows: Window[]) =>
+  zones.every((z) => isAllowed(at, z, windows));
+
+/**
+ * The first instant at or after `at` allowed in every candidate zone: each zone's next
+ * opening in turn until one instant suits them all. Candidate zones spread over more hours
+ * than the window is long have no such instant within a few days: null (the caller refuses).
+ */
+export function nextAllowedInAll(at: Date, zones: readonly string[], windows: Window[]): Date | null {
+  let t = at;
+  for (let round = 0; round < 4 * zones.length + 4; round++) {
+    const blocked = zones.find((z) => !isAllowed(t, z, windows));
+    if (!blocked) return t;
+    const next = nextAllowed(t, blocked, windows);
+    // Already open there but closed elsewhere later the same day: step past this opening.
+    t = next.getTime() > t.getTime() ? next : new Date(t.getTime() + MINUTE);
+    if (t.getTime() - at.getTime() > 3 * 24 * 60 * MINUTE) return null;
+  }
+  return null;
 }

@@ -119,16 +119,33 @@ export async function redactShop(db: Db, domain: string) {
   ]);
 }
 
-/** app/uninstalled: sessions go, nothing is sent any more; data stays until shop/redact. */
+/**
+ * app/uninstalled: sessions go and nothing is sent any more: pending texts, flow runs in
+ * progress and scheduled campaigns are cancelled with the reason, and the send gate, the
+ * flow engine and the campaign fan-out refuse while `uninstalledAt` is set (a reinstall
+ * clears it: commerce/install). Data stays until shop/redact.
+ */
 export async function uninstallShop(db: Db, domain: string, at: Date) {
   await db.session.deleteMany({ where: { shop: domain } });
   const shop = await db.shop.findUnique({ where: { domain }, select: { id: true } });
   if (!shop) return;
-  await db.shop.update({ where: { id: shop.id }, data: { uninstalledAt: at } });
-  await db.message.updateMany({
-    where: { shopId: shop.id, status: { in: ["SCHEDULED", "HELD"] } },
-    data: { status: "CANCELLED", error: "app uninstalled" },
-  });
+  const reason = "app uninstalled";
+  const inProgress = { shopId: shop.id, status: { in: ["ACTIVE" as const, "WAITING" as const] } };
+  await db.$transaction([
+    db.shop.update({ where: { id: shop.id }, data: { uninstalledAt: at } }),
+    db.message.updateMany({
+      where: { shopId: shop.id, status: { in: ["SCHEDULED", "HELD"] } },
+      data: { status: "CANCELLED", error: reason },
+    }),
+    db.flowRun.updateMany({
+      where: inProgress,
+      data: { status: "EXITED", exitReason: reason, finishedAt: at, nextRunAt: null },
+    }),
+    db.campaign.updateMany({
+      where: { shopId: shop.id, status: { in: ["SCHEDULED", "SENDING"] } },
+      data: { status: "CANCELLED", finishedAt: at },
+    }),
+  ]);
 }
 
 async function recountMembers(db: Db, shopId: string) {

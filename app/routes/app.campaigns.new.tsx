@@ -93,7 +93,7 @@ export default function NewCampaign() {
       senderName: options.senderName,
       purpose: "marketing",
       firstMessage: true,
-      countryCode: null,
+      numberCountry: null,
     });
   }, [body, options.senderName]);
   const encoding = encodeSms(body.trim() ? preview : "");

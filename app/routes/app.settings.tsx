@@ -6,6 +6,7 @@ import {
   BlockStack,
   Button,
   Card,
+  Checkbox,
   FormLayout,
   InlineStack,
   Layout,
@@ -19,15 +20,17 @@ import { formFields, type FieldErrors } from "../admin/form-errors";
 import { formatDateTime } from "../admin/format";
 import {
   connectTwilio,
-  countryRules,
   hhmmOf,
   providerView,
+  rulesInForce,
   saveDisclosure,
+  saveHelp,
   saveSendingRules,
   sendTestSms,
 } from "../admin/settings.server";
 import db from "../db.server";
 import { providers } from "../runtime/services.server";
+import { DEFAULT_HELP_TEXT } from "../messaging/help";
 import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
 import { queue } from "../runtime/job-engine.server";
 import { systemClock } from "../clock";
@@ -53,13 +56,19 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     defaultSender: shop.name ?? shop.domain,
     disclosureText: s.disclosureText ?? "",
     disclosurePublishedAt: s.disclosurePublishedAt,
-    countryRules: countryRules(),
+    rulesInForce: rulesInForce(s),
+    help: {
+      contactInfo: s.contactInfo ?? "",
+      helpText: s.helpText ?? "",
+      providerAnswersHelp: s.providerAnswersHelp,
+      defaultContact: shop.email ?? `https://${shop.domain}`,
+    },
     timeZone: shop.ianaTimezone,
     sync: await syncReport(db, shop.id, new Date()),
   };
 };
 
-type Intent = "rules" | "disclosure" | "twilio" | "outbox" | "test" | "sync";
+type Intent = "rules" | "help" | "disclosure" | "twilio" | "outbox" | "test" | "sync";
 interface Outcome {
   intent: Intent;
   errors?: FieldErrors;
@@ -79,6 +88,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   switch (intent) {
     case "rules":
       return answer(await saveSendingRules(db, shop.id, fields), "Sending rules saved.");
+    case "help":
+      return answer(await saveHelp(db, shop.id, fields), "HELP reply saved.");
     case "disclosure": {
       const result = await saveDisclosure({ db, admin: shopifyAdminGraphql }, shop.id, fields, new Date());
       return answer(
@@ -248,12 +259,25 @@ export default function Settings() {
           </Form>
         </Section>
 
-        <Section title="Country rules" description="Applied by law in every shop, on top of your settings.">
-          {d.countryRules.map((r) => (
-            <InlineStack key={r.country} gap="300" wrap={false} blockAlign="start">
-              <Badge>{r.country}</Badge>
-              <Text as="p">{r.rule}</Text>
-            </InlineStack>
+        <Section
+          title="Rules in force"
+          description="What the law sets per country or state, applied at send time on top of your settings: where your settings are looser, the law's limit is used."
+        >
+          {d.rulesInForce.map((r) => (
+            <BlockStack key={`${r.place}:${r.rule}`} gap="100">
+              <InlineStack gap="300" wrap={false} blockAlign="start">
+                <Badge>{r.place}</Badge>
+                <Text as="p">{r.rule}</Text>
+              </InlineStack>
+              {r.inForce && (
+                <Text as="p" fontWeight="semibold">
+                  In force for your shop: {r.inForce}
+                </Text>
+              )}
+              <Text as="p" tone="subdued" variant="bodySm">
+                {r.source}
+              </Text>
+            </BlockStack>
           ))}
         </Section>
 
@@ -275,6 +299,37 @@ export default function Settings() {
           <Form method="post">
             <input type="hidden" name="intent" value="sync" />
             <Button submit>Import again</Button>
+          </Form>
+        </Section>
+
+        <Section
+          title="HELP reply"
+          description="What a shopper who texts HELP receives: your brand, where to get help, how often you text, that rates may apply, and how to stop."
+        >
+          <Feedback intent="help" />
+          <Form method="post">
+            <input type="hidden" name="intent" value="help" />
+            <FormLayout>
+              <Field
+                name="contactInfo"
+                label="Help contact"
+                initial={d.help.contactInfo}
+                helpText={`An e-mail, phone or web address. Empty: “${d.help.defaultContact}” (your shop's contact e-mail from Shopify).`}
+              />
+              <Field
+                name="helpText"
+                label="HELP reply"
+                initial={d.help.helpText}
+                multiline={3}
+                placeholder={DEFAULT_HELP_TEXT}
+                helpText="Empty: the default shown. {brand}, {contact} and {frequency} are filled in."
+                error={errorsFor("help").helpText}
+              />
+              <HelpCheckbox initial={d.help.providerAnswersHelp} />
+              <Button submit variant="primary" loading={busy}>
+                Save HELP reply
+              </Button>
+            </FormLayout>
           </Form>
         </Section>
 
@@ -332,6 +387,20 @@ function Section({
 }
 
 /** A named Polaris text field that posts with its form (uncontrolled from the form's point of view). */
+function HelpCheckbox({ initial }: { initial: boolean }) {
+  const [checked, setChecked] = useState(initial);
+  return (
+    <>
+      <input type="hidden" name="providerAnswersHelp" value={checked ? "on" : ""} />
+      <Checkbox
+        label="My SMS provider already answers HELP (don't send a second reply)"
+        checked={checked}
+        onChange={setChecked}
+      />
+    </>
+  );
+}
+
 function Field(p: {
   name: string;
   label: string;

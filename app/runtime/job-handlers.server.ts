@@ -8,6 +8,7 @@ import { advanceFlowRun, consumeMembershipEvents } from "../flows/engine.server"
 import { runCampaign } from "../campaigns/campaigns.server";
 import { writeConsentBack } from "../consent/write-back.server";
 import { syncProductCollections } from "../commerce/product-collections.server";
+import { syncShopFacts } from "../commerce/shop-facts.server";
 import type { JobHandler } from "../jobs/queue.server";
 import { JOB_PAYLOADS, QUEUES, type JobHandlerTable, type QueueName } from "../jobs/registry";
 import { syncStep, type SyncOptions } from "../sync/run.server";
@@ -60,6 +61,9 @@ function handlerTable(deps: WorkerDeps): JobHandlerTable {
     // The day-one sync: one bounded step per job, each queuing the next (app/sync/run.server.ts).
     [QUEUES.syncStep]: async (payload) => {
       await syncStep(deps, payload.runId, deps.sync);
+    },
+    [QUEUES.syncShopFacts]: async (payload) => {
+      await syncShopFacts(deps, payload.shopDomain);
     },
     [QUEUES.sweepSegments]: async () => {
       await sweepAllShops(db, clock);

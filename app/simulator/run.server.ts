@@ -2,6 +2,7 @@ import { DAY, MINUTE } from "../clock";
 import { SimulatedStore, type SimEvent } from "./store";
 import { deliver, signWebhook } from "./webhook-sender";
 import type { InstallServices } from "./install.server";
+import { shopUpdatePayload } from "./shopify-payloads";
 
 export interface SimulatorOptions {
   appUrl: string;
@@ -49,6 +50,19 @@ export async function runSimulator(o: SimulatorOptions): Promise<SimulatorStats>
     actionsPerDay: o.historyActionsPerDay,
   });
 
+  // The shop's own facts first, as Shopify's shop/update gives them (name, contact, zone).
+  await send({
+    at: now(),
+    topic: "shop/update",
+    payload: shopUpdatePayload({
+      domain: o.shop,
+      name: "Northbean Coffee",
+      email: "hello@northbean.example",
+      ianaTimezone: "America/Los_Angeles",
+      countryCode: "US",
+      updatedAt: now(),
+    }),
+  });
   const history = store.advance(now());
   if (o.history?.mode === "sync") {
     const { installIntoStoreWithHistory } = await import("./install.server");

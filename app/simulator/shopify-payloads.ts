@@ -394,3 +394,30 @@ export function inventoryLevelPayload(o: {
     admin_graphql_api_id: `gid://shopify/InventoryLevel/${o.locationId}?inventory_item_id=${o.inventoryItemId}`,
   };
 }
+
+export interface ShopOpts {
+  domain: string;
+  name: string;
+  email: string;
+  ianaTimezone: string;
+  countryCode: string;
+  updatedAt: Date;
+}
+
+/** shop/update: the fields of Shopify's sample body the app reads (test/fixtures/shopify/webhooks/shop-update.json). */
+export function shopUpdatePayload(o: ShopOpts) {
+  return {
+    id: 548380009,
+    name: o.name,
+    email: o.email,
+    domain: o.domain,
+    country: o.countryCode,
+    created_at: o.updatedAt.toISOString(),
+    updated_at: o.updatedAt.toISOString(),
+    country_code: o.countryCode,
+    currency: "USD",
+    customer_email: o.email,
+    iana_timezone: o.ianaTimezone,
+    myshopify_domain: o.domain,
+  };
+}

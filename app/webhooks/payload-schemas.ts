@@ -29,6 +29,7 @@ export const INGEST_SCHEMAS: Record<string, z.ZodType> = {
   }),
   "app/uninstalled": z.looseObject({}),
   "bulk_operations/finish": z.looseObject({ admin_graphql_api_id: z.string().min(1), status: z.string() }),
+  "shop/update": withId,
   "customers/data_request": z.looseObject({ shop_domain: z.string(), customer: z.looseObject({}) }),
   "customers/redact": z.looseObject({ shop_domain: z.string(), customer: z.looseObject({}) }),
   "shop/redact": z.looseObject({ shop_domain: z.string() }),

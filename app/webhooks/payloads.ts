@@ -19,6 +19,9 @@ export const AddressSchema = z.looseObject({
   province_code: opt(z.string()),
   city: opt(z.string()),
   phone: opt(z.string()),
+  // Order and checkout addresses carry Shopify's geocode of the address: the surest time-zone source.
+  latitude: opt(z.number()),
+  longitude: opt(z.number()),
 });
 
 export const SmsConsentSchema = z.looseObject({

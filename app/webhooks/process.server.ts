@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { DispatchDeps } from "../messaging/dispatch.server";
 import { handleFlowEvent } from "../flows/engine.server";
+import { applyShopUpdate, ShopUpdatePayload } from "../commerce/shop-facts.server";
 import { QUEUES } from "../jobs/queue.server";
 import { attributeOrder } from "../attribution/attribute.server";
 import { countRedemptions } from "../discounts/discount-codes.server";
@@ -102,6 +103,14 @@ export async function processWebhook(deps: DispatchDeps, inboxId: string): Promi
           break;
         case "bulk_operations/finish":
           await bulkOperationFinished(deps, shop.id, BulkOperationFinishPayload.parse(body).admin_graphql_api_id);
+          break;
+        case "shop/update":
+          await applyShopUpdate(db, shop.id, ShopUpdatePayload.parse(body));
+          await deps.queue.enqueue(
+            QUEUES.syncShopFacts,
+            { shopDomain: row.shopDomain },
+            { dedupeKey: `shop-facts:${row.shopDomain}:${row.id}` },
+          );
           break;
         case "customers/redact":
           await redactCustomer(db, shop.id, CustomersRedactPayload.parse(body), now);

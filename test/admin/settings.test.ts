@@ -127,15 +127,40 @@ describe("settings: sending rules and attribution windows", () => {
     expect((await b.settings()).frequencyCapCount).toBe(2);
   });
 
-  it("lists the country rules compliance applies (US window, Malaysia prefix)", async () => {
-    const { client } = await settingsShop("rules-country");
-    const rules = (await client.load(loader, "/app/settings")).countryRules;
-    expect(rules).toEqual(
-      expect.arrayContaining([
-        { country: "US", rule: expect.stringMatching(/08:00 and 21:00/) },
-        { country: "MY", rule: expect.stringMatching(/RM0\.00/) },
-      ]),
-    );
+  it("lists the rules in force per country and state, with the law's limit where the settings are looser", async () => {
+    // GIVEN quiet hours 07:00–22:00 and 5 texts a day: looser than Florida's 08:00–20:00 and 3 a day
+    const { client, post } = await settingsShop("rules-country");
+    await post({ ...RULES, quietStart: "22:00", quietEnd: "07:00", frequencyCapCount: "5", frequencyCapHours: "24" });
+    // WHEN the page loads
+    const rules = (await client.load(loader, "/app/settings")).rulesInForce;
+    // THEN each jurisdiction shows its own rule, what applies for this shop, and the source
+    const by = (place: string) => rules.find((r) => r.place === place);
+    expect(by("US")).toMatchObject({ inForce: "08:00–21:00 local (your quiet hours are looser: clamped)" });
+    expect(by("US-FL")).toMatchObject({
+      inForce:
+        "08:00–20:00 local (your quiet hours are looser: clamped), at most 3 per 24 h (your cap is looser: clamped)",
+      source: expect.stringMatching(/501\.616/),
+    });
+    expect(by("US-OK")?.inForce).toMatch(/at most 3 per 24 h/);
+    expect(by("US-MD")?.inForce).toMatch(/08:00–20:00/);
+    expect(by("MY")).toMatchObject({ rule: expect.stringMatching(/RM0\.00/), inForce: null });
+  });
+
+  it("saves the HELP reply, the help contact and whether the provider answers HELP itself", async () => {
+    const { post, settings } = await settingsShop("rules-help");
+    await post({ intent: "help", contactInfo: "care@northbean.example", helpText: "", providerAnswersHelp: "on" });
+    expect(await settings()).toMatchObject({
+      contactInfo: "care@northbean.example",
+      helpText: null,
+      providerAnswersHelp: true,
+    });
+  });
+
+  it("refuses a HELP reply that doesn't say how to stop", async () => {
+    const { post, settings } = await settingsShop("rules-help-bad");
+    const answer = await post({ intent: "help", contactInfo: "", helpText: "{brand}: call {contact}." });
+    expect(answer).toMatchObject({ errors: { helpText: expect.stringMatching(/opt out/) } });
+    expect((await settings()).helpText).toBeNull();
   });
 });
 

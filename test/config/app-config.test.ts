@@ -41,6 +41,7 @@ describe("app configuration", () => {
         "products/delete",
         "products/update",
         "shop/redact",
+        "shop/update",
       ].sort(),
     );
     for (const { uri } of subscriptions) {

@@ -64,7 +64,7 @@ describe("CSV import of contacts with consent evidence", () => {
       orderBy: { phone: "asc" },
     });
     expect(contacts.map((c) => [c.phone, c.firstName, c.timeZone])).toEqual([
-      ["+14155550161", "Ava", "America/New_York"],
+      ["+14155550161", "Ava", "America/Los_Angeles"], // a 415 number: the number's zone, not "US means New York"
       ["+447400123987", "Omar", "Europe/London"],
     ]);
     expect((await shop.memberships())["sms-subscribers"]).toHaveLength(3);

@@ -40,6 +40,12 @@ describe("the simulated store", () => {
     });
     // Every delivery was stored once (redeliveries are no-ops) and processed without a rejection.
     expect(Object.fromEntries(inbox.map((g) => [g.status, g._count._all]))).toEqual({ PROCESSED: stats.delivered });
+    // The store's own facts came first, from shop/update.
+    expect(await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } })).toMatchObject({
+      name: "Northbean Coffee",
+      ianaTimezone: "America/Los_Angeles",
+      email: "hello@northbean.example",
+    });
 
     const sizes = Object.fromEntries(Object.entries(await shop.memberships()).map(([k, v]) => [k, v.length]));
     for (const key of [

@@ -49,6 +49,14 @@ export function interceptAdminApi(answer: (call: AdminCall) => unknown) {
         )
         .persist();
     },
+    /** Answers Shopify's token exchange for this shop (what a first admin request after install triggers). */
+    tokenExchange(domain: string, scope = process.env.SCOPES ?? "") {
+      agent
+        .get(`https://${domain}`)
+        .intercept({ path: "/admin/oauth/access_token", method: "POST" })
+        .reply(200, { access_token: "shpat_exchanged", scope }, { headers: { "Content-Type": "application/json" } })
+        .persist();
+    },
     restore: () => setGlobalDispatcher(previous),
   };
 }

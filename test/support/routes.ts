@@ -9,6 +9,7 @@ import { action as products } from "../../app/routes/webhooks.products";
 import { action as inventory } from "../../app/routes/webhooks.inventory_levels";
 import { action as compliance } from "../../app/routes/webhooks.compliance";
 import { action as uninstalled } from "../../app/routes/webhooks.app.uninstalled";
+import { action as shopUpdate } from "../../app/routes/webhooks.shop";
 
 type Action = typeof orders;
 
@@ -23,6 +24,7 @@ export const WEBHOOK_ROUTES: Record<string, Action> = {
   "/webhooks/compliance": compliance,
   "/webhooks/app/uninstalled": uninstalled,
   "/webhooks/bulk_operations": bulkOperations,
+  "/webhooks/shop": shopUpdate,
 };
 
 export const actionArgs = (request: Request) => ({ request, params: {}, context: {} });
