@@ -52,7 +52,7 @@ describe("campaigns in Chromium", () => {
     await screenshot(page, "campaign-page");
 
     await page.goto(`${app.url}/app/messages`);
-    await page.getByText("held: quiet hours until 09:00 Asia/Kuala_Lumpur").waitFor();
+    await page.getByText("held: quiet hours until 09:00 Asia/Kuching").waitFor();
     await screenshot(page, "messages");
 
     await page.getByRole("link", { name: "Ava Lindqvist" }).first().click();
