@@ -6,6 +6,8 @@ import { loadEnvOrExit } from "./config/env.server";
 import { API_VERSION } from "./api-version";
 import { markInstalled } from "./commerce/shop-facts.server";
 import { QUEUES } from "./jobs/queue.server";
+import { SealedSessionStorage } from "./security/sealed-session-storage.server";
+import { secretBoxFromEnv } from "./security/secrets.server";
 
 export { API_VERSION };
 
@@ -13,7 +15,8 @@ export { API_VERSION };
 const env = loadEnvOrExit();
 
 // The single place the Shopify app is configured. Embedded, session tokens with token
-// exchange (no OAuth redirects inside the admin), sessions in our own database.
+// exchange (no OAuth redirects inside the admin), sessions in our own database with the
+// access and refresh tokens sealed (app/security/sealed-session-storage.server.ts).
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
   apiSecretKey: env.SHOPIFY_API_SECRET,
@@ -21,7 +24,7 @@ const shopify = shopifyApp({
   scopes: env.SCOPES?.split(","),
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(db),
+  sessionStorage: new SealedSessionStorage(new PrismaSessionStorage(db), secretBoxFromEnv()),
   distribution: AppDistribution.AppStore,
   hooks: {
     // Install and reinstall: the shop is installed again (app/uninstalled's mark cleared), its

@@ -45,10 +45,23 @@ const EnvSchema = z.object({
   SYNC_ORDER_DAYS: positiveInt("SYNC_ORDER_DAYS").optional(),
   // Development only: an Admin API at another address (the simulated store's stand-in).
   SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
-  // 32 bytes, base64: encrypts SMS provider credentials at rest.
+  // 32 bytes, base64: seals SMS provider credentials and Shopify session tokens at rest.
   APP_ENCRYPTION_KEY: z
     .string()
     .refine((v) => Buffer.from(v, "base64").length === 32, "APP_ENCRYPTION_KEY must be 32 bytes, base64-encoded")
+    .optional(),
+  // Comma-separated keys that still open values sealed before a rotation (docs/SECURITY.md).
+  APP_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .refine(
+      (v) =>
+        v
+          .split(",")
+          .map((k) => k.trim())
+          .filter(Boolean)
+          .every((k) => Buffer.from(k, "base64").length === 32),
+      "APP_ENCRYPTION_PREVIOUS_KEYS must be comma-separated 32-byte base64 keys",
+    )
     .optional(),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   // Development-only way into the admin from a plain browser (app/admin/dev-login.server.ts).

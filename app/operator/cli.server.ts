@@ -17,7 +17,8 @@ import type { JobQueue } from "../jobs/queue.server";
 import { startSyncFromCli, switchFlow, syncStatus, syncStatusText, UnknownFlow } from "./sync-cli.server";
 import { ProviderRegistry } from "../messaging/providers/registry.server";
 import { TwilioCredentials } from "../messaging/providers/twilio.server";
-import { SecretBox } from "../security/secrets.server";
+import { secretBoxFromEnv } from "../security/secrets.server";
+import { resealSecrets } from "../security/rotate.server";
 
 export const USAGE = `usage: npm run cli -- <command> --shop <domain> [options] [--json]
 
@@ -38,6 +39,12 @@ settings:
                                        send through Twilio; the auth token is read from TWILIO_AUTH_TOKEN
                                        and stored sealed with APP_ENCRYPTION_KEY
   use-outbox --shop S                  back to the local outbox (nothing is sent)
+
+security:
+  rotate-keys                          re-seal every stored secret (Shopify session tokens, provider
+                                       credentials) with APP_ENCRYPTION_KEY; values sealed with a key in
+                                       APP_ENCRYPTION_PREVIOUS_KEYS, the old format or in clear are upgraded
+                                       (all shops; no --shop)
 
 --json prints the same report as JSON, for scripts.`;
 
@@ -84,6 +91,7 @@ export async function runCli(
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;
   }
+  if (command === "rotate-keys") return rotateKeys(db, io, env);
   if (!values.shop) {
     io.err(`--shop is required\n\n${USAGE}`);
     return 2;
@@ -266,7 +274,7 @@ export async function runCli(
           throw new UsageError(
             credentials.error.issues.map((i) => `${i.path.join(".") || "credentials"}: ${i.message}`).join("\n"),
           );
-        await new ProviderRegistry(db, new SecretBox(env.APP_ENCRYPTION_KEY)).useTwilio(id, credentials.data);
+        await new ProviderRegistry(db, secretBoxFromEnv(env)).useTwilio(id, credentials.data);
         io.out(`${values.shop}: texts go through Twilio account ${credentials.data.accountSid}`);
         return 0;
       }
@@ -292,3 +300,16 @@ export async function runCli(
 }
 
 class UsageError extends Error {}
+
+async function rotateKeys(db: Db, io: CliIo, env: Record<string, string | undefined>): Promise<number> {
+  const box = secretBoxFromEnv(env);
+  if (!box) {
+    io.err("APP_ENCRYPTION_KEY must be set to the new key (and APP_ENCRYPTION_PREVIOUS_KEYS to the old ones)");
+    return 2;
+  }
+  const r = await resealSecrets(db, box);
+  io.out(
+    `sealed with key ${r.keyId}: ${r.sessionTokens} session tokens and ${r.providerCredentials} provider credentials re-sealed, ${r.unchanged} already current`,
+  );
+  return 0;
+}

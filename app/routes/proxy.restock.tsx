@@ -3,10 +3,12 @@ import db from "../db.server";
 import { systemClock } from "../clock";
 import { authenticate } from "../shopify.server";
 import { RestockSignup, signUpForRestock } from "../commerce/restock-signup.server";
+import { BODY_LIMITS, payloadTooLarge, readBoundedBody } from "../http/bounded-body.server";
 
 // The storefront's "Text me when it's back" form, posted to /apps/sms/restock and forwarded
 // by Shopify's app proxy with a signed query (shop, timestamp, logged_in_customer_id,
-// signature). authenticate.public.appProxy answers 400 when the signature is wrong.
+// signature). authenticate.public.appProxy answers 400 when the signature is wrong. The form
+// (URL-encoded, see extensions/restock-signup) is read with a byte limit: 413 past it.
 export async function action({ request }: ActionFunctionArgs) {
   await authenticate.public.appProxy(request);
   const url = new URL(request.url);
@@ -16,7 +18,9 @@ export async function action({ request }: ActionFunctionArgs) {
   });
   if (!shop || shop.uninstalledAt)
     return Response.json({ error: "this store does not use SMS alerts" }, { status: 404 });
-  const form = RestockSignup.safeParse(Object.fromEntries(await request.formData()));
+  const body = await readBoundedBody(request, BODY_LIMITS.appProxy);
+  if (!body.ok) return payloadTooLarge(body.limit);
+  const form = RestockSignup.safeParse(Object.fromEntries(new URLSearchParams(body.text)));
   if (!form.success)
     return Response.json({ error: form.error.issues.map((i) => i.message).join("; ") }, { status: 400 });
   const result = await signUpForRestock(

@@ -8,10 +8,12 @@ import { readSignedTwilioRequest, twiml } from "../messaging/twilio-request.serv
 // <app>/twilio/inbound/<shop>.myshopify.com). Signed by Twilio with the shop's auth token.
 export async function action({ request, params }: ActionFunctionArgs) {
   const shop = await db.shop.findUnique({ where: { domain: params.shop ?? "" }, include: { settings: true } });
-  if (!shop || shop.settings?.provider !== "twilio") return new Response("unknown shop", { status: 404 });
+  if (!shop || shop.settings?.provider !== "twilio" || !shop.settings.providerCredentialsEnc)
+    return new Response("unknown shop", { status: 404 });
   const { authToken } = await providers.twilioCredentials(shop.id, shop.settings.providerCredentialsEnc);
-  const form = await readSignedTwilioRequest(request, appUrl(), authToken);
-  if (!form) return new Response("invalid signature", { status: 403 });
+  const signed = await readSignedTwilioRequest(request, appUrl(), authToken);
+  if (!signed.ok) return signed.response;
+  const form = signed.params;
   if (!form.From || form.Body === undefined || !form.MessageSid)
     return new Response("From, Body and MessageSid are required", { status: 400 });
   await handleInbound({ ...dispatchDeps(), providers }, shop.id, {

@@ -1,7 +1,7 @@
 import db from "../db.server";
 import { systemClock } from "../clock";
 import { queue } from "./job-engine.server";
-import { SecretBox } from "../security/secrets.server";
+import { secretBoxFromEnv } from "../security/secrets.server";
 import type { DispatchDeps } from "../messaging/dispatch.server";
 import { ProviderRegistry } from "../messaging/providers/registry.server";
 import { SendPacer } from "../messaging/rate-limit";
@@ -9,8 +9,7 @@ import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
 import { httpAdminGraphql } from "../shopify-admin/http-client.server";
 
 /** The process's provider registry and send pacer (web process: callbacks; worker: sends). */
-const key = process.env.APP_ENCRYPTION_KEY;
-export const providers = new ProviderRegistry(db, key ? new SecretBox(key) : null);
+export const providers = new ProviderRegistry(db, secretBoxFromEnv());
 export const pacer = new SendPacer();
 export const appUrl = () => process.env.SHOPIFY_APP_URL ?? "http://localhost:3000";
 export const dispatchDeps = (): DispatchDeps => ({

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import { API_VERSION } from "../api-version";
 
 /** Where Shopify posts each topic in this app (shopify.app.toml's subscriptions). */
@@ -27,6 +27,7 @@ export function signWebhook(
   options: { webhookId?: string; eventId?: string; triggeredAt?: Date; rawBody?: string } = {},
 ): SignedDelivery {
   const body = options.rawBody ?? JSON.stringify(payload);
+  const webhookId = options.webhookId ?? randomUUID();
   return {
     url: new URL(webhookPath(topic), appUrl).toString(),
     body,
@@ -34,14 +35,23 @@ export function signWebhook(
       "Content-Type": "application/json",
       "X-Shopify-Topic": topic,
       "X-Shopify-Shop-Domain": shop,
-      "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
-      "X-Shopify-Event-Id": options.eventId ?? randomUUID(),
+      "X-Shopify-Webhook-Id": webhookId,
+      "X-Shopify-Event-Id": options.eventId ?? eventIdOf(webhookId),
       "X-Shopify-Triggered-At": (options.triggeredAt ?? new Date()).toISOString(),
       "X-Shopify-API-Version": API_VERSION,
       "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(body, "utf8").digest("base64"),
     },
   };
 }
+
+/**
+ * A retried delivery is the same event, so it carries the same X-Shopify-Event-Id (Shopify's
+ * documented duplicate key): derived from the webhook id unless a test names another event.
+ */
+const eventIdOf = (webhookId: string) => {
+  const h = createHash("sha256").update(`event:${webhookId}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
 
 /**
  * Posts a signed delivery; like Shopify, retries (with a short backoff here) until it is

@@ -2,14 +2,25 @@ import type { Db } from "../db.server";
 import { duplicateAsNull } from "../db/unique-violation";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { log } from "../observability/log.server";
+import { BODY_LIMITS, payloadTooLarge, readBoundedBody, withBody } from "../http/bounded-body.server";
 import { checkPayload, normaliseTopic } from "./payload-schemas";
 
 /**
- * The largest webhook body accepted. Shopify's payloads are far smaller (an order with
- * hundreds of lines is a few hundred kB); anything bigger is refused unread and unstored,
- * so a flood of huge bodies cannot fill the inbox.
+ * The largest webhook body accepted. Anything bigger is refused after at most this many
+ * bytes have been read (app/http/bounded-body.server.ts), unstored, so a flood of huge
+ * bodies can neither fill memory nor the inbox.
  */
-export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
+export const MAX_WEBHOOK_BYTES = BODY_LIMITS.webhook;
+
+/**
+ * What makes two deliveries the same: Shopify documents X-Shopify-Event-Id as the duplicate
+ * key ("the same value across more than one webhook indicates a duplicate", also one per
+ * subscription to a topic), so it wins; the webhook id is the fallback when a delivery has no
+ * event id. The topic is part of the key so one event fanned out to two topics is two rows.
+ */
+export function inboxDedupeKey(d: { topic: string; webhookId: string; eventId?: string | null }): string {
+  return d.eventId ? `event:${d.topic}:${d.eventId}` : `webhook:${d.webhookId}`;
+}
 
 /** The part of `authenticate.webhook` ingestion relies on. */
 export type AuthenticateWebhook = (request: Request) => Promise<{
@@ -30,20 +41,19 @@ export interface IngestDeps {
 
 /**
  * Verify, store, enqueue, answer: the whole of a webhook request's synchronous work.
- * - body over MAX_WEBHOOK_BYTES → 413, nothing stored;
+ * - body over MAX_WEBHOOK_BYTES (declared or counted while streaming) → 413, nothing stored;
  * - bad HMAC → 401 (from authenticate.webhook), nothing stored;
  * - valid HMAC but unparsable or incomplete body → 400 with the reason, stored as REJECTED;
- * - redelivery (same shop + webhook id) → 200, not stored or processed again;
+ * - duplicate (same shop + event id, or webhook id without one) → 200, not stored or processed again;
  * - otherwise stored as RECEIVED and processed by a worker.
  */
 export async function ingestWebhook(request: Request, deps: IngestDeps): Promise<Response> {
-  const declaredBytes = Number(request.headers.get("content-length") ?? 0);
-  if (declaredBytes > MAX_WEBHOOK_BYTES) return tooLarge(request, declaredBytes);
-  const raw = await request.clone().text();
-  if (Buffer.byteLength(raw) > MAX_WEBHOOK_BYTES) return tooLarge(request, Buffer.byteLength(raw));
+  const body = await readBoundedBody(request, MAX_WEBHOOK_BYTES);
+  if (!body.ok) return tooLarge(request, body.bytes);
+  const raw = body.text;
   let context: Awaited<ReturnType<AuthenticateWebhook>>;
   try {
-    context = await deps.authenticate(request);
+    context = await deps.authenticate(withBody(request, raw));
   } catch (error) {
     if (error instanceof Response) {
       logRejection(request, error.status, error.status === 401 ? "invalid or missing HMAC" : "not a webhook request");
@@ -64,6 +74,7 @@ export async function ingestWebhook(request: Request, deps: IngestDeps): Promise
     return reject(deps.db, request, raw, check.reason);
   }
 
+  const dedupeKey = inboxDedupeKey({ topic, webhookId: context.webhookId, eventId: context.eventId });
   const row = await deps.db.webhookInbox
     .create({
       data: {
@@ -71,6 +82,7 @@ export async function ingestWebhook(request: Request, deps: IngestDeps): Promise
         topic,
         webhookId: context.webhookId,
         eventId: context.eventId ?? null,
+        dedupeKey,
         apiVersion: context.apiVersion,
         triggeredAt: parseDate(context.triggeredAt),
         payload: raw,
@@ -82,11 +94,11 @@ export async function ingestWebhook(request: Request, deps: IngestDeps): Promise
     await enqueueProcessing(deps, row.id);
     return new Response(null, { status: 200 });
   }
-  // A redelivery. If the first delivery was stored but its job never got queued (the
-  // request failed in between and Shopify retried), queue it now; the dedupe key makes
+  // A duplicate. If the first delivery was stored but its job never got queued (the
+  // request failed in between and Shopify retried), queue it now; the job's dedupe key makes
   // this a no-op otherwise.
   const first = await deps.db.webhookInbox.findUnique({
-    where: { shopDomain_webhookId: { shopDomain: context.shop, webhookId: context.webhookId } },
+    where: { shopDomain_dedupeKey: { shopDomain: context.shop, dedupeKey } },
     select: { id: true, status: true },
   });
   if (first?.status === "RECEIVED") await enqueueProcessing(deps, first.id);
@@ -100,12 +112,16 @@ async function reject(db: Db, request: Request, raw: string, reason: string): Pr
   const h = request.headers;
   const shopDomain = h.get("x-shopify-shop-domain") ?? "unknown";
   const webhookId = h.get("x-shopify-webhook-id") ?? `rejected-${crypto.randomUUID()}`;
+  const topic = normaliseTopic(h.get("x-shopify-topic") ?? "unknown");
+  const eventId = h.get("x-shopify-event-id");
   await db.webhookInbox
     .create({
       data: {
         shopDomain,
-        topic: normaliseTopic(h.get("x-shopify-topic") ?? "unknown"),
+        topic,
         webhookId,
+        eventId,
+        dedupeKey: inboxDedupeKey({ topic, webhookId, eventId }),
         apiVersion: h.get("x-shopify-api-version"),
         payload: raw.slice(0, 1_000_000),
         status: "REJECTED",
@@ -132,8 +148,8 @@ function logRejection(request: Request, status: number, reason: string) {
 }
 
 function tooLarge(request: Request, bytes: number): Response {
-  logRejection(request, 413, `body of ${Math.round(bytes / 1024)} kB exceeds ${MAX_WEBHOOK_BYTES / 1024} kB`);
-  return Response.json({ error: `payload too large (limit ${MAX_WEBHOOK_BYTES} bytes)` }, { status: 413 });
+  logRejection(request, 413, `body of ${Math.round(bytes / 1024)} kB or more exceeds ${MAX_WEBHOOK_BYTES / 1024} kB`);
+  return payloadTooLarge(MAX_WEBHOOK_BYTES);
 }
 
 function parseDate(value: string | undefined): Date | null {

@@ -17,6 +17,7 @@ import { customerPayload, orderPayload } from "../support/fixtures";
 import { startWebhookServer } from "../support/routes";
 import { twilioCallback } from "../support/twilio-server";
 import { signedWebhook } from "../support/webhooks";
+import { countingBody } from "../support/streams";
 
 const accountSid = `AC${"b7".repeat(16)}`;
 const authToken = "t".repeat(32);
@@ -140,6 +141,34 @@ const cases: {
     },
   },
   {
+    name: "webhook streamed in chunks (no Content-Length) past 2 MB, 40 MB offered",
+    status: [413],
+    reason: /too large/,
+    send: async () => {
+      const { stream, counter } = countingBody(40 * 1024 * 1024);
+      const { "content-length": _declared, ...headers } = webhookHeaders(order());
+      const response = await fetch(`${server.url}/webhooks/orders`, {
+        method: "POST",
+        body: stream,
+        headers,
+        duplex: "half",
+      } as RequestInit);
+      // What the client managed to push: the 2 MB read plus what the sockets buffered, not 40 MB.
+      expect(counter.pulled).toBeLessThan(10 * 1024 * 1024);
+      return response;
+    },
+  },
+  {
+    name: "Twilio inbound with a 1 MB body",
+    status: [413],
+    reason: /too large/,
+    send: () => {
+      const url = `${appUrl()}/twilio/inbound/${shop.domain}`;
+      const big = { From: customer.phone!, Body: "x".repeat(1024 * 1024), MessageSid: `SM${"4".repeat(32)}` };
+      return twilioInbound(routeArgs(twilioCallback(url, authToken, big), { shop: shop.domain }));
+    },
+  },
+  {
     name: "Twilio inbound for an unknown shop",
     status: [404],
     send: () => {
@@ -248,7 +277,7 @@ describe("bad input is refused with the right status and writes nothing", () => 
 
   it("prints the table", () => {
     console.log(
-      `faults: ${cases.length} kinds of bad input (forged HMAC / Twilio / app-proxy / session-token signatures, missing headers, malformed JSON, 5 MB body, unknown shops): all refused, 0 rows written\n  ${observed.join("\n  ")}`,
+      `faults: ${cases.length} kinds of bad input (forged HMAC / Twilio / app-proxy / session-token signatures, missing headers, malformed JSON, 5 MB and chunked 40 MB bodies, a 1 MB Twilio body, unknown shops): all refused, 0 rows written\n  ${observed.join("\n  ")}`,
     );
   });
 });

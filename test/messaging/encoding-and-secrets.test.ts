@@ -30,14 +30,14 @@ describe("secrets at rest", () => {
   const key = Buffer.alloc(32, 7).toString("base64");
   it("round-trips, never stores the plaintext, and refuses a wrong key or tampering", () => {
     const box = new SecretBox(key);
-    const sealed = box.seal('{"authToken":"secret-token"}');
+    const sealed = box.seal('{"authToken":"secret-token"}', "shop:a:twilio");
     expect(sealed).not.toContain("secret-token");
-    expect(box.seal("x")).not.toBe(box.seal("x")); // fresh IV each time
-    expect(box.open(sealed)).toBe('{"authToken":"secret-token"}');
-    expect(() => new SecretBox(Buffer.alloc(32, 8).toString("base64")).open(sealed)).toThrow();
+    expect(box.seal("x", "a")).not.toBe(box.seal("x", "a")); // fresh IV each time
+    expect(box.open(sealed, "shop:a:twilio")).toBe('{"authToken":"secret-token"}');
+    expect(() => new SecretBox(Buffer.alloc(32, 8).toString("base64")).open(sealed, "shop:a:twilio")).toThrow();
     const parts = sealed.split(":");
-    parts[3] = Buffer.from("tampered").toString("base64");
-    expect(() => box.open(parts.join(":"))).toThrow();
+    parts[4] = Buffer.from("tampered").toString("base64");
+    expect(() => box.open(parts.join(":"), "shop:a:twilio")).toThrow();
     expect(() => new SecretBox("short")).toThrow(/32 bytes/);
   });
 });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createReadableStreamFromReadable } from "@remix-run/node";
 import { action as orders } from "../../app/routes/webhooks.orders";
 import { action as bulkOperations } from "../../app/routes/webhooks.bulk_operations";
 import { action as checkouts } from "../../app/routes/webhooks.checkouts";
@@ -67,14 +68,14 @@ export async function startWebhookServer(
   };
 }
 
+/** As @remix-run/node's adapter does: the body is a stream the route reads (or refuses) itself. */
 async function toRequest(req: IncomingMessage): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
   return new Request(new URL(req.url ?? "/", `http://${req.headers.host}`), {
     method: req.method,
     headers,
-    body: Buffer.concat(chunks),
-  });
+    body: createReadableStreamFromReadable(req),
+    duplex: "half",
+  } as RequestInit);
 }

@@ -4,6 +4,8 @@ import { signWebhook } from "../../app/simulator/webhook-sender";
 export interface SignedWebhookOptions {
   shop?: string;
   webhookId?: string;
+  /** X-Shopify-Event-Id; by default derived from the webhook id (a redelivery is the same event). */
+  eventId?: string;
   secret?: string;
   /** Send this exact body (e.g. malformed JSON) instead of JSON-encoding the payload. */
   rawBody?: string;
@@ -25,6 +27,7 @@ export function signedWebhook(topic: string, payload: unknown, options: SignedWe
     payload,
     {
       webhookId: options.webhookId,
+      eventId: options.eventId,
       rawBody: options.rawBody,
       triggeredAt: options.triggeredAt ? new Date(options.triggeredAt) : undefined,
     },

@@ -50,6 +50,28 @@ describe("webhook authentication (real routes, Shopify-signed requests)", () => 
     expect(await db.webhookInbox.count({ where: { shopDomain: shop, webhookId: "wh-dup" } })).toBe(1);
   });
 
+  it("GIVEN two deliveries of one event (same X-Shopify-Event-Id, different webhook ids, e.g. two subscriptions) WHEN both arrive THEN it is stored and queued once", async () => {
+    const first = signedWebhook("orders/create", order, { shop, webhookId: "wh-sub-1", eventId: "evt-same-1" });
+    const second = signedWebhook("orders/create", order, { shop, webhookId: "wh-sub-2", eventId: "evt-same-1" });
+    expect((await ordersAction(actionArgs(first))).status).toBe(200);
+    const again = await ordersAction(actionArgs(second));
+    expect(again.status).toBe(200);
+    expect(again.headers.get("X-Webhook-Duplicate")).toBe("1");
+    expect(await db.webhookInbox.count({ where: { shopDomain: shop, eventId: "evt-same-1" } })).toBe(1);
+  });
+
+  it("GIVEN deliveries without an event id WHEN the same webhook id arrives twice THEN the webhook id deduplicates", async () => {
+    const bare = () => {
+      const r = signedWebhook("orders/create", order, { shop, webhookId: "wh-no-event" });
+      const headers = new Headers(r.headers);
+      headers.delete("x-shopify-event-id");
+      return new Request(r.url, { method: "POST", headers, body: JSON.stringify(order) });
+    };
+    await ordersAction(actionArgs(bare()));
+    expect((await ordersAction(actionArgs(bare()))).headers.get("X-Webhook-Duplicate")).toBe("1");
+    expect(await db.webhookInbox.count({ where: { shopDomain: shop, webhookId: "wh-no-event" } })).toBe(1);
+  });
+
   it("a stored delivery whose job was lost (the request failed after storing) is queued by Shopify's retry", async () => {
     await ordersAction(actionArgs(signedWebhook("orders/create", order, { shop, webhookId: "wh-lost-job" })));
     const row = await db.webhookInbox.findFirstOrThrow({ where: { shopDomain: shop, webhookId: "wh-lost-job" } });

@@ -1,5 +1,5 @@
 import type { Db } from "../../db.server";
-import { SecretBox } from "../../security/secrets.server";
+import { sealedFor, SecretBox } from "../../security/secrets.server";
 import { OutboxProvider } from "./outbox.server";
 import type { SmsProvider } from "./provider";
 import { TwilioCredentials, TwilioProvider } from "./twilio.server";
@@ -32,7 +32,7 @@ export class ProviderRegistry {
       sealed ?? (await this.db.shopSettings.findUniqueOrThrow({ where: { shopId } })).providerCredentialsEnc;
     if (!value) throw new Error(`shop ${shopId} has no Twilio credentials`);
     if (!this.box) throw new Error("APP_ENCRYPTION_KEY is not set: provider credentials cannot be read");
-    return TwilioCredentials.parse(JSON.parse(this.box.open(value)));
+    return TwilioCredentials.parse(JSON.parse(this.box.open(value, sealedFor.twilio(shopId))));
   }
 
   /** Back to the local outbox; the stored credentials are dropped. */
@@ -51,7 +51,7 @@ export class ProviderRegistry {
       where: { shopId },
       data: {
         provider: "twilio",
-        providerCredentialsEnc: this.box.seal(JSON.stringify(parsed)),
+        providerCredentialsEnc: this.box.seal(JSON.stringify(parsed), sealedFor.twilio(shopId)),
         fromNumber: parsed.from ?? null,
       },
     });
