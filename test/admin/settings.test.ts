@@ -179,7 +179,7 @@ describe("settings: SMS provider", () => {
     ).toMatchObject({ notice: expect.stringMatching(/Twilio connected/) });
     const stored = await settings();
     expect(stored.provider).toBe("twilio");
-    expect(stored.providerCredentialsEnc).toMatch(/^v1:/);
+    expect(stored.providerCredentialsEnc).toMatch(/^v2:/);
     expect(stored.providerCredentialsEnc).not.toContain(TOKEN);
     const page = await client.load(loader, "/app/settings");
     expect(page.provider).toEqual({
