@@ -2,7 +2,12 @@ import { errorFields, log } from "./observability/log.server";
 import { PassThrough } from "node:stream";
 import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import {
+  createReadableStreamFromReadable,
+  type ActionFunctionArgs,
+  type EntryContext,
+  type LoaderFunctionArgs,
+} from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
@@ -37,4 +42,15 @@ export default async function handleRequest(
     });
     setTimeout(abort, streamTimeout + 1000);
   });
+}
+
+/**
+ * Errors thrown by loaders and actions that nobody caught. Without this export Remix writes
+ * them with console.error, outside the log redactor (an error message can quote a phone or
+ * an e-mail address); here they go through the app's logger like every other line. An
+ * aborted request (the browser navigated away) is not an error.
+ */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  log.error("request failed", { method: request.method, url: new URL(request.url).pathname, ...errorFields(error) });
 }

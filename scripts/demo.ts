@@ -1,6 +1,7 @@
 // The embedded default: the app on SQLite with development credentials, at
 // http://localhost:$PORT. Never used in production (`npm run start` is).
 import { spawn } from "node:child_process";
+import { DEMO_API_SECRET } from "../app/config/demo";
 
 const port = process.env.PORT ?? "3000";
 const env = {
@@ -8,7 +9,7 @@ const env = {
   PORT: port,
   NODE_ENV: "development" as const,
   SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY ?? "demo-api-key",
-  SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET ?? "demo-api-secret",
+  SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET ?? DEMO_API_SECRET,
   SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`,
   // The development-only way into the admin pages from this browser (refused in production).
   DEV_ADMIN_LOGIN: process.env.DEV_ADMIN_LOGIN ?? "1",

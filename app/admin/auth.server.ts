@@ -10,7 +10,7 @@ import { withDevSessionToken } from "./dev-login.server";
  * include the shop and answer 404 when the row belongs to someone else.
  */
 export async function requireShop(request: Request) {
-  const context = await authenticate.admin(withDevSessionToken(request));
+  const context = await authenticate.admin(await withDevSessionToken(request));
   const shop = await ensureShop(db, context.session.shop);
   return { ...context, shop };
 }

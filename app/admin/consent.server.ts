@@ -175,11 +175,16 @@ export function csvLine(cells: (string | null | undefined)[]): string {
   return `${cells.map(csvCell).join(",")}\r\n`;
 }
 
-function csvCell(value: string | null | undefined): string {
+/**
+ * One cell, safe to open in a spreadsheet (OWASP "CSV injection"): a value starting with
+ * = + - @, a tab or a carriage return would be run as a formula (`-2+3+cmd|' /C calc'!A0`),
+ * so it gets a leading apostrophe, which spreadsheets read as "this is text". That includes
+ * E.164 numbers ("'+14155550123"): kept as text, never turned into 1.41556E+10. Then the
+ * usual quoting for commas, quotes and line breaks.
+ */
+export function csvCell(value: string | null | undefined): string {
   if (value == null) return "";
-  // A cell a spreadsheet would run as a formula is defused with a leading quote; E.164
-  // numbers ("+1415…") are left as they are.
-  const safe = /^[=@\t\r]|^[+-](?!\d)/.test(value) ? `'${value}` : value;
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

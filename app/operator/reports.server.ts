@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Db } from "../db.server";
 
 /**
@@ -160,12 +161,18 @@ export async function inboxReport(db: Db, domain: string, limit = 50) {
   };
 }
 
-/** "+14155550123" → "+1415•••0123": enough to tell numbers apart, not to text them. */
+/**
+ * "+14155550123" → "+1•••0123": the country code and the last digits (4, or 2 for numbers
+ * of 7 digits or fewer), enough to tell a shopper's numbers apart on screen, never enough
+ * to text or look them up (an area code narrows a number to a city).
+ */
 export function maskPhone(phone: string | null): string | null {
   if (!phone) return null;
-  return phone.length <= 8
-    ? "•".repeat(phone.length)
-    : `${phone.slice(0, 5)}${"•".repeat(phone.length - 9)}${phone.slice(-4)}`;
+  const parsed = parsePhoneNumberFromString(phone);
+  const national = parsed?.nationalNumber ?? phone.replace(/\D/g, "");
+  const shown = national.length > 7 ? 4 : 2;
+  const prefix = parsed ? `+${parsed.countryCallingCode}` : "";
+  return national.length <= shown ? "•••" : `${prefix}•••${national.slice(-shown)}`;
 }
 
 /** Recent outgoing and incoming messages with status, gates and errors. Bodies only on request (they hold names). */

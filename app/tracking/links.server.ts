@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../db.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
+import { MINUTE } from "../clock";
+import type { ClickIntent } from "./click-intent";
 import { shortUrl, URL_PATTERN } from "./short-url";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -27,23 +29,39 @@ export async function trackLinks(
   return tracked;
 }
 
+/** Clicks counted per short link per minute; more are redirected but not counted (a bot loop, a shared link storm). */
+export const CLICKS_PER_CODE_PER_MINUTE = 5;
+
 /**
- * A shopper opened a short link: record the click, feed engagement segments (clicked
- * recently / never clicked), and return where to send them. Unknown codes return null.
+ * A request for a short link: returns where to send it (null for an unknown code). Only a
+ * shopper's own click (clickIntent "click") under the per-code rate limit is recorded and
+ * feeds engagement segments (clicked recently / never clicked); HEAD requests, link
+ * previews and prefetches are redirected without counting.
  */
-export async function recordClick(db: Db, code: string, now: Date): Promise<string | null> {
+export async function followLink(
+  db: Db,
+  p: { code: string; now: Date; intent: ClickIntent },
+): Promise<{ url: string; counted: boolean } | null> {
   const link = await db.trackedLink.findUnique({
-    where: { code },
+    where: { code: p.code },
     select: { id: true, url: true, shopId: true, customerId: true },
   });
   if (!link) return null;
-  await db.click.create({ data: { shopId: link.shopId, linkId: link.id, customerId: link.customerId, at: now } });
+  if (p.intent !== "click") return { url: link.url, counted: false };
+  const recent = await db.click.count({ where: { linkId: link.id, at: { gt: new Date(p.now.getTime() - MINUTE) } } });
+  if (recent >= CLICKS_PER_CODE_PER_MINUTE) return { url: link.url, counted: false };
+  await db.click.create({ data: { shopId: link.shopId, linkId: link.id, customerId: link.customerId, at: p.now } });
   if (link.customerId) {
     await db.customer.updateMany({
-      where: { id: link.customerId, OR: [{ lastClickAt: null }, { lastClickAt: { lt: now } }] },
-      data: { lastClickAt: now },
+      where: { id: link.customerId, OR: [{ lastClickAt: null }, { lastClickAt: { lt: p.now } }] },
+      data: { lastClickAt: p.now },
     });
-    await refreshCustomerSegments(db, link.shopId, link.customerId, now, { cause: "click", ref: link.id });
+    await refreshCustomerSegments(db, link.shopId, link.customerId, p.now, { cause: "click", ref: link.id });
   }
-  return link.url;
+  return { url: link.url, counted: true };
+}
+
+/** A shopper's own click, as the route records it (tests and tools that click on a fake clock). */
+export async function recordClick(db: Db, code: string, now: Date): Promise<string | null> {
+  return (await followLink(db, { code, now, intent: "click" }))?.url ?? null;
 }

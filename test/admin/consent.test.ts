@@ -48,7 +48,7 @@ describe("consent ledger page", () => {
       ["SUBSCRIBED", "IMPORT", "2026-05-02T00:00:00.000Z"],
       ["SUBSCRIBED", "IMPORT", "2026-05-01T10:00:00.000Z"],
     ]);
-    expect(all.page.rows[3]).toMatchObject({ phone: "+1415•••0161", wording: WORDING, optInLevel: "single_opt_in" });
+    expect(all.page.rows[3]).toMatchObject({ phone: "+1•••0161", wording: WORDING, optInLevel: "single_opt_in" });
     expect(all.page.rows[3]!.evidence).toContain('"file":"list.csv"');
     for (const number of ["5550161", "555-0161", "447400123987"])
       expect(JSON.stringify(all.page)).not.toContain(number); // no full number on screen, evidence included
@@ -89,7 +89,7 @@ describe("consent ledger page", () => {
       occurredAt: new Date("2026-06-01T00:00:00Z"),
     });
     const data = await client.load(ledgerLoader, `/app/consent?customer=${ava.id}`);
-    expect(data.subject).toMatchObject({ id: ava.id, name: "Ava", phone: "+1415•••0161", smsConsent: "SUBSCRIBED" });
+    expect(data.subject).toMatchObject({ id: ava.id, name: "Ava", phone: "+1•••0161", smsConsent: "SUBSCRIBED" });
     expect(data.subject!.smsConsentAt!.toISOString()).toBe("2026-07-01T00:00:00.000Z");
     expect(data.page.rows.map((e) => e.state)).toEqual(["SUBSCRIBED", "UNSUBSCRIBED", "SUBSCRIBED"]);
   });
@@ -141,15 +141,49 @@ describe("CSV export", () => {
     expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="consent-ledger-.*\.csv"/);
     const rows = parse(await response.text(), { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => [r.phone, r.state, r.source, r.occurred_at, r.wording])).toEqual([
-      ["+14155550161", "SUBSCRIBED", "IMPORT", "2026-05-01T10:00:00.000Z", WORDING],
-      ["+447400123987", "SUBSCRIBED", "IMPORT", "2026-05-02T00:00:00.000Z", WORDING],
-      ["+14155550164", "SUBSCRIBED", "IMPORT", "2026-05-05T00:00:00.000Z", WORDING],
+      // Numbers as text: a leading apostrophe, so a spreadsheet neither computes nor reformats them.
+      ["'+14155550161", "SUBSCRIBED", "IMPORT", "2026-05-01T10:00:00.000Z", WORDING],
+      ["'+447400123987", "SUBSCRIBED", "IMPORT", "2026-05-02T00:00:00.000Z", WORDING],
+      ["'+14155550164", "SUBSCRIBED", "IMPORT", "2026-05-05T00:00:00.000Z", WORDING],
     ]);
     expect(JSON.parse(rows[0]!.evidence!)).toMatchObject({ file: "list.csv", row: 2, record: { "First name": "Ava" } });
     expect(rows[0]!.customer_id).toBe(
       (await db.customer.findFirstOrThrow({ where: { shopId: shop.id, phone: "+14155550161" } })).id,
     );
   });
+});
+
+describe("CSV export cannot attack a spreadsheet", () => {
+  it.each([
+    ["-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"],
+    ['=HYPERLINK("http://evil.example","x")', `'=HYPERLINK("http://evil.example","x")`],
+    ["+1+1", "'+1+1"],
+    ["@SUM(A1:A2)", "'@SUM(A1:A2)"],
+    ["\t=1+1", "'\t=1+1"],
+    ["\r=1+1", "'\r=1+1"],
+  ])(
+    "GIVEN wording %j from a storefront form WHEN exported THEN the cell reads %j (text, not a formula)",
+    async (wording, cell) => {
+      const { client, shop } = await importedShop(`formula-${wording.charCodeAt(0)}-${wording.length}`);
+      await db.consentEvent.create({
+        data: {
+          shopId: shop.id,
+          phone: "+14155550999",
+          state: "SUBSCRIBED",
+          source: "STOREFRONT_FORM",
+          wording,
+          occurredAt: new Date("2026-06-01T00:00:00Z"),
+        },
+      });
+      const response = await exportLoader({
+        request: await client.request("/app/consent/export"),
+        params: {},
+        context: {},
+      });
+      const rows = parse(await response.text(), { columns: true, relax_quotes: true }) as Record<string, string>[];
+      expect(rows.find((r) => r.source === "STOREFRONT_FORM")!.wording).toBe(cell);
+    },
+  );
 });
 
 describe("CSV import page", () => {

@@ -9,11 +9,14 @@ import { TwilioCredentials } from "../../app/messaging/providers/twilio.server";
 import { action as twilioInbound } from "../../app/routes/twilio.inbound.$shop";
 import { action as twilioStatus } from "../../app/routes/twilio.status.$messageId";
 import { action as restockProxy } from "../../app/routes/proxy.restock";
+import { loader as exportLoader } from "../../app/routes/app.consent.export";
+import { loader as linkLoader } from "../../app/routes/l.$code";
+import { AdminClient } from "../support/admin-pages";
 import { loader as adminApp } from "../../app/routes/app";
 import { MAX_WEBHOOK_BYTES } from "../../app/webhooks/ingest.server";
 import { TestShop, testProviders, uniqueShop } from "../support/app";
 import { appProxyRequest } from "../support/app-proxy";
-import { customerPayload, orderPayload } from "../support/fixtures";
+import { customerPayload, orderPayload, productPayload } from "../support/fixtures";
 import { startWebhookServer } from "../support/routes";
 import { twilioCallback } from "../support/twilio-server";
 import { signedWebhook } from "../support/webhooks";
@@ -24,6 +27,7 @@ const authToken = "t".repeat(32);
 const appUrl = () => process.env.SHOPIFY_APP_URL!.replace(/\/$/, "");
 let server: Awaited<ReturnType<typeof startWebhookServer>>;
 let shop: TestShop;
+let shopId: string;
 let messageId: string;
 const customer = customerPayload({
   id: 5551001,
@@ -37,12 +41,23 @@ const customer = customerPayload({
 beforeAll(async () => {
   server = await startWebhookServer();
   shop = new TestShop(uniqueShop("bad-input"));
-  const { id: shopId } = await ensureShop(db, shop.domain);
+  shopId = (await ensureShop(db, shop.domain)).id;
   await testProviders.useTwilio(
     shopId,
     TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: "http://127.0.0.1:9" }),
   );
   await shop.deliver("customers/create", customer);
+  // Sold out: the storefront sign-up case waits for it.
+  await shop.deliver(
+    "products/create",
+    productPayload({
+      id: 88000,
+      variantId: 88001,
+      inventoryItemId: 88002,
+      quantity: 0,
+      updatedAt: new Date(Date.now() - DAY),
+    }),
+  );
   const c = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } });
   messageId = (
     await scheduleMessage(shop.deps, {
@@ -59,7 +74,7 @@ afterAll(() => server.close());
 
 /** Rows of every table a request could write to. */
 async function rowCounts() {
-  const [inbox, received, messages, customers, consent, watches, deliveries, jobs] = await Promise.all([
+  const [inbox, received, messages, customers, consent, watches, deliveries, jobs, clicks] = await Promise.all([
     db.webhookInbox.count(),
     db.webhookInbox.count({ where: { status: { not: "REJECTED" } } }),
     db.message.count(),
@@ -68,8 +83,9 @@ async function rowCounts() {
     db.restockWatch.count(),
     db.deliveryEvent.count(),
     db.job.count(),
+    db.click.count(),
   ]);
-  return { inbox, received, messages, customers, consent, watches, deliveries, jobs };
+  return { inbox, received, messages, customers, consent, watches, deliveries, jobs, clicks };
 }
 
 /** As Remix serves it: a Response thrown by authentication is the answer. */
@@ -99,6 +115,8 @@ const cases: {
   send: () => Promise<Response>;
   reason?: RegExp;
   inboxRejectedRow?: boolean;
+  /** Input that is kept (neutralised, nothing lost): the rows it adds. */
+  adds?: Partial<Awaited<ReturnType<typeof rowCounts>>>;
 }[] = [
   {
     name: "webhook with a wrong HMAC",
@@ -245,6 +263,44 @@ const cases: {
         ),
       ),
   },
+  // Kept, not refused: the shopper's sign-up stands, and the export shows the wording as text.
+  {
+    name: "storefront sign-up whose consent wording is a spreadsheet formula, then exported",
+    status: [200],
+    reason: /'-2\+3\+cmd\|' \/C calc'!A0 Text me/,
+    adds: { customers: 1, consent: 1, watches: 1 },
+    send: async () => {
+      const wording = "-2+3+cmd|' /C calc'!A0 Text me when it is back";
+      const signup = await restockProxy(
+        routeArgs(
+          appProxyRequest("/proxy/restock", shop.domain, {
+            variantId: "88001",
+            phone: "+14155550188",
+            consent: "yes",
+            wording,
+          }),
+        ),
+      );
+      expect(signup.status).toBe(200);
+      const admin = new AdminClient(shop.domain);
+      return exportLoader(routeArgs(await admin.request("/app/consent/export")));
+    },
+  },
+  {
+    name: "link preview agent and HEAD on a tracked link",
+    status: [302],
+    send: async () => {
+      const link = await db.trackedLink.create({
+        data: { shopId, code: "PrEvIeW1", url: "https://shop.example/sale", messageId },
+      });
+      const preview = (init: RequestInit) =>
+        linkLoader(
+          routeArgs(new Request(`${appUrl()}/l/${link.code}`, init), { code: link.code }),
+        ) as Promise<Response>;
+      expect((await preview({ method: "HEAD" })).status).toBe(302);
+      return preview({ headers: { "User-Agent": "WhatsApp/2.23.20.0 A" } });
+    },
+  },
   {
     name: "admin request with a session token signed by someone else",
     status: [401, 302],
@@ -265,19 +321,21 @@ const cases: {
 
 describe("bad input is refused with the right status and writes nothing", () => {
   const observed: string[] = [];
-  it.each(cases)("$name", async ({ name, status, send, reason, inboxRejectedRow }) => {
+  it.each(cases)("$name", async ({ name, status, send, reason, inboxRejectedRow, adds }) => {
     const before = await rowCounts();
     const response = await send();
     observed.push(`${response.status} ${name}`);
     expect(status).toContain(response.status);
     if (reason) expect(await response.text()).toMatch(reason);
     const after = await rowCounts();
-    expect(after).toEqual({ ...before, inbox: before.inbox + (inboxRejectedRow ? 1 : 0) });
+    const expected = { ...before, inbox: before.inbox + (inboxRejectedRow ? 1 : 0) };
+    for (const [table, n] of Object.entries(adds ?? {})) expected[table as keyof typeof expected] += n;
+    expect(after).toEqual(expected);
   });
 
   it("prints the table", () => {
     console.log(
-      `faults: ${cases.length} kinds of bad input (forged HMAC / Twilio / app-proxy / session-token signatures, missing headers, malformed JSON, 5 MB and chunked 40 MB bodies, a 1 MB Twilio body, unknown shops): all refused, 0 rows written\n  ${observed.join("\n  ")}`,
+      `faults: ${cases.length} kinds of bad input (forged HMAC / Twilio / app-proxy / session-token signatures, missing headers, malformed JSON, 5 MB and chunked 40 MB bodies, a 1 MB Twilio body, unknown shops: refused, 0 rows written; a formula in consent wording: kept, exported as text; link previews: redirected, not counted)\n  ${observed.join("\n  ")}`,
     );
   });
 });

@@ -45,7 +45,7 @@ describe("operator CLI", () => {
     expect(code).toBe(0);
     const report = JSON.parse(out);
     expect(report.members).toEqual([
-      expect.objectContaining({ customer: String(customer.id), phone: "+1415•••0123", consent: "SUBSCRIBED" }),
+      expect.objectContaining({ customer: String(customer.id), phone: "+1•••0123", consent: "SUBSCRIBED" }),
     ]);
     expect(out).not.toContain("+14155550123");
   });
@@ -140,7 +140,7 @@ describe("operator CLI", () => {
     const outbox = JSON.parse((await cli("outbox", "--shop", shop.domain, "--json")).out);
     expect(outbox.counts).toEqual({ DELIVERED: 1 });
     expect(outbox.messages).toEqual([
-      expect.objectContaining({ status: "DELIVERED", source: "flow:abandoned-checkout", to: "+1415•••0177" }),
+      expect.objectContaining({ status: "DELIVERED", source: "flow:abandoned-checkout", to: "+1•••0177" }),
     ]);
     expect(outbox.messages[0].body).toBeUndefined();
     const withBodies = JSON.parse((await cli("outbox", "--shop", shop.domain, "--json", "--bodies")).out);

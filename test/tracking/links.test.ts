@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY } from "../../app/clock";
-import { trackLinks } from "../../app/tracking/links.server";
+import { CLICKS_PER_CODE_PER_MINUTE, trackLinks } from "../../app/tracking/links.server";
 import { loader } from "../../app/routes/l.$code";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
@@ -86,5 +86,67 @@ describe("tracked links and clicks", () => {
       })) as Response;
       expect(response.status).toBe(404);
     }
+  });
+});
+
+describe("honest clicks: only a shopper's own tap counts", () => {
+  async function linkFor(label: string) {
+    const { shop, payload, customer, message } = await shopperWithMessage(label);
+    const body = await trackLinks(db, "https://sms.example", "See https://shop.example/sale", {
+      shopId: customer.shopId,
+      messageId: message.id,
+      customerId: customer.id,
+    });
+    return { shop, payload, code: body.split("/l/")[1]! };
+  }
+  const open = async (code: string, init: RequestInit = {}) =>
+    (await loader({
+      params: { code },
+      request: new Request(`https://sms.example/l/${code}`, init),
+      context: {},
+    })) as Response;
+  const IPHONE =
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+
+  it.each([
+    ["a HEAD request", { method: "HEAD" }],
+    // iMessage's link preview announces itself like this (facebookexternalhit and Twitterbot).
+    [
+      "iMessage's preview",
+      {
+        headers: {
+          "User-Agent":
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0",
+        },
+      },
+    ],
+    ["WhatsApp's preview", { headers: { "User-Agent": "WhatsApp/2.23.20.0 A" } }],
+    ["Slack's unfurler", { headers: { "User-Agent": "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)" } }],
+    ["a Chromium prefetch (Sec-Purpose)", { headers: { "User-Agent": IPHONE, "Sec-Purpose": "prefetch" } }],
+    [
+      "a Safari / Firefox prefetch (Purpose, X-Moz)",
+      { headers: { "User-Agent": IPHONE, Purpose: "prefetch", "X-Moz": "prefetch" } },
+    ],
+  ])("GIVEN %s WHEN the link is opened THEN it redirects but no click is counted", async (_what, init) => {
+    const { shop, payload, code } = await linkFor("preview");
+    const response = await open(code, init);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("Location")).toBe("https://shop.example/sale");
+    expect(await db.click.count({ where: { link: { code } } })).toBe(0);
+    expect(await shop.segmentsOf(payload.id)).toContain("never-clicked");
+  });
+
+  it("GIVEN a phone's browser WHEN the shopper taps THEN the click counts", async () => {
+    const { code } = await linkFor("tap");
+    await open(code, { headers: { "User-Agent": IPHONE } });
+    expect(await db.click.count({ where: { link: { code } } })).toBe(1);
+  });
+
+  it("GIVEN a loop opening one code 20 times in a minute WHEN counted THEN at most CLICKS_PER_CODE_PER_MINUTE are recorded, every request still redirected", async () => {
+    const { code } = await linkFor("storm");
+    const statuses = [];
+    for (let i = 0; i < 20; i++) statuses.push((await open(code, { headers: { "User-Agent": IPHONE } })).status);
+    expect(new Set(statuses)).toEqual(new Set([302]));
+    expect(await db.click.count({ where: { link: { code } } })).toBe(CLICKS_PER_CODE_PER_MINUTE);
   });
 });
