@@ -4,9 +4,10 @@ import { ensureShop } from "../../app/commerce/shops.server";
 import { providers } from "../../app/runtime/services.server";
 import { action, loader } from "../../app/routes/app.settings";
 import { AdminClient } from "../support/admin-pages";
-import { installOfflineSession, interceptAdminApi } from "../support/admin-api";
+import { interceptAdminApi } from "../support/admin-api";
 import { uniqueShop } from "../support/app";
-import { devLoginCookie } from "../../app/admin/dev-login.server";
+import { devLoginCookie, devOfflineSession } from "../../app/admin/dev-login.server";
+import { sessionStorage } from "../../app/shopify.server";
 import { startTwilioServer } from "../support/twilio-server";
 
 const SID = `AC${"a1".repeat(16)}`;
@@ -345,15 +346,18 @@ describe("settings: checkout disclosure", () => {
 });
 
 describe("settings through the development login", () => {
+  const appUrl = process.env.SHOPIFY_APP_URL;
   afterEach(() => {
     delete process.env.DEV_ADMIN_LOGIN;
+    process.env.SHOPIFY_APP_URL = appUrl;
   });
 
   it("the action still reads its form after requireShop minted the token (the body is not taken)", async () => {
     process.env.DEV_ADMIN_LOGIN = "1";
+    process.env.SHOPIFY_APP_URL = "http://localhost:3000"; // the development login opens on loopback only
     const domain = uniqueShop("dev-login");
     const shop = await ensureShop(db, domain);
-    await installOfflineSession(domain); // as /dev/login leaves it
+    await sessionStorage.storeSession(devOfflineSession(domain)); // as /dev/login leaves it
     const request = new Request("https://sms-app.example/app/settings", {
       method: "POST",
       headers: { cookie: devLoginCookie(domain).split(";")[0]!, "content-type": "application/x-www-form-urlencoded" },

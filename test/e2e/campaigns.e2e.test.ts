@@ -3,6 +3,8 @@ import db from "../../app/db.server";
 import { formatDateTime } from "../../app/admin/format";
 import { shopAfterCampaign } from "../support/campaign-shop";
 import { adminInBrowser, screenshot } from "./harness";
+import { devOfflineSession } from "../../app/admin/dev-login.server";
+import { sessionStorage } from "../../app/shopify.server";
 
 describe("campaigns in Chromium", () => {
   const app = adminInBrowser();
@@ -10,6 +12,8 @@ describe("campaigns in Chromium", () => {
   it("composes a campaign to a segment, sees the estimate, schedules it and finds it listed as scheduled; shows results, messages and a shopper", async () => {
     // A shop that already sent one campaign (delivered, held, a click and a reply), seeded through signed webhooks and the worker.
     const { shop, segment, campaign: sent, customers } = await shopAfterCampaign("e2e-campaigns");
+    // The admin client above stood in for Shopify's install; the development login opens only shops it installed itself.
+    await sessionStorage.storeSession(devOfflineSession(shop.domain));
     const page = await app.open(shop.domain);
 
     await page.goto(`${app.url}/app/campaigns`);
