@@ -42,6 +42,10 @@ export async function redactCustomer(
           lastName: null,
           city: null,
           provinceCode: null,
+          // Where the shopper lives, to the street: the coordinates and the zone derived from them.
+          latitude: null,
+          longitude: null,
+          timeZone: null,
           tags: null,
           locale: null,
           smsConsent: "REDACTED",

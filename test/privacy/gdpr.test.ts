@@ -12,7 +12,16 @@ describe("privacy webhooks do what they say", () => {
       smsState: "subscribed",
       updatedAt: shop.clock.now(),
     });
-    await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now() }));
+    // Shipped to an address Shopify geocoded: the app keeps its coordinates for the time zone.
+    const order = orderPayload({ customer, at: shop.clock.now() });
+    await shop.deliver("orders/create", {
+      ...order,
+      shipping_address: { ...order.shipping_address, latitude: 45.4215, longitude: -75.6972 },
+    });
+    const before = await db.customer.findFirstOrThrow({
+      where: { shopifyId: "191167", shop: { domain: shop.domain } },
+    });
+    expect(before).toMatchObject({ latitude: 45.4215, longitude: -75.6972 });
 
     await shop.deliver("customers/data_request", {
       shop_id: 954889,
@@ -35,6 +44,8 @@ describe("privacy webhooks do what they say", () => {
     });
     const row = await db.customer.findFirstOrThrow({ where: { shopifyId: "191167", shop: { domain: shop.domain } } });
     expect(row).toMatchObject({ email: null, phone: null, firstName: null, lastName: null, smsConsent: "REDACTED" });
+    // Where they live goes too: the order address's coordinates and the zone derived from them.
+    expect(row).toMatchObject({ city: null, latitude: null, longitude: null, timeZone: null });
     expect(row.redactedAt).not.toBeNull();
     const ledger = await db.consentEvent.findMany({ where: { customerId: row.id } });
     expect(ledger.length).toBeGreaterThan(0);
