@@ -4,12 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure-node.sh
+# The stamp holds the lockfile's hash, not its time: tools that rewrite the lockfile with the
+# same content (Shopify's CLI does during `shopify app build`) must not trigger a reinstall.
 stamp=node_modules/.install-stamp
-if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   echo "==> npm install (Node $(node --version))"
   # Not `npm ci`: npm 11 leaves some optional platform packages (rollup's) out of the
   # lockfile, which `npm ci` rejects; `npm install` keeps the locked versions and fills them in.
   npm install --no-audit --no-fund --loglevel=error
-  touch "$stamp"
+  # npm may rewrite the lockfile (filling in platform packages): stamp what it left.
+  sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
 fi
 npm run --silent setup
