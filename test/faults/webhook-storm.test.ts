@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_CONTACT_PREFIX } from "../../app/commerce/contacts.server";
 import { API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import db from "../../app/db.server";
 import { DAY, MINUTE } from "../../app/clock";
@@ -88,9 +89,25 @@ async function finalState(shop: TestShop) {
     },
   });
   const consentFacts = await db.consentEvent.count({ where: { shopId } });
-  return JSON.parse(
-    JSON.stringify({ customers, orders, consentFacts, memberships: await shop.memberships() }),
-  ) as Record<string, unknown>;
+  // A guest contact's id is a random "local:<uuid>" (never the number), different in each run:
+  // the two runs are compared by the contact's number instead.
+  const stable = new Map(
+    customers.map((c) => [
+      c.shopifyId,
+      c.shopifyId.startsWith(LOCAL_CONTACT_PREFIX) ? `guest ${c.phone}` : c.shopifyId,
+    ]),
+  );
+  const byStableId = <T extends { shopifyId: string }>(rows: T[]) =>
+    rows
+      .map((r) => ({ ...r, shopifyId: stable.get(r.shopifyId)! }))
+      .sort((a, b) => a.shopifyId.localeCompare(b.shopifyId));
+  const memberships = Object.fromEntries(
+    Object.entries(await shop.memberships()).map(([key, ids]) => [key, ids.map((id) => stable.get(id) ?? id).sort()]),
+  );
+  return JSON.parse(JSON.stringify({ customers: byStableId(customers), orders, consentFacts, memberships })) as Record<
+    string,
+    unknown
+  >;
 }
 
 /**
