@@ -200,7 +200,19 @@ async function scheduleRound(deps: DispatchDeps, shopIds: string[], round: numbe
         smsConsent: "SUBSCRIBED",
         firstName: "Ava",
       },
-      select: { id: true },
+      select: { id: true, phone: true },
+    });
+    // Consent is a fact about the number, in the ledger (the send gate checks it there).
+    await db.consentEvent.create({
+      data: {
+        shopId,
+        customerId: customer.id,
+        phone: customer.phone,
+        state: "SUBSCRIBED",
+        source: "IMPORT",
+        scope: "marketing",
+        occurredAt: new Date(dueAt.getTime() - 86_400_000),
+      },
     });
     await scheduleMessage(deps, {
       shopId,

@@ -47,7 +47,21 @@ export async function seedCampaignShop(label: string, n: number, twilioUrl: stri
     })),
   });
   const segment = await db.segment.findFirstOrThrow({ where: { shopId, key: "sms-subscribers" } });
-  const customers = await db.customer.findMany({ where: { shopId }, select: { id: true } });
+  const customers = await db.customer.findMany({ where: { shopId }, select: { id: true, phone: true } });
+  // Consent is a fact about a number: each shopper's subscription is in the ledger, as an
+  // import would record it (the send gate checks the ledger for the number it texts).
+  await db.consentEvent.createMany({
+    data: customers.map((c) => ({
+      shopId,
+      customerId: c.id,
+      phone: c.phone,
+      state: "SUBSCRIBED" as const,
+      source: "IMPORT" as const,
+      scope: "marketing",
+      optInLevel: "single_opt_in",
+      occurredAt: new Date(Date.now() - 86_400_000),
+    })),
+  });
   await db.segmentMembership.createMany({
     data: customers.map((c) => ({ segmentId: segment.id, customerId: c.id, shopId, enteredAt: new Date() })),
   });
