@@ -1,3 +1,4 @@
+import type { AppServices } from "../app/services";
 import db from "../app/db.server";
 import { systemClock } from "../app/clock";
 import { ensureShop } from "../app/commerce/shops.server";
@@ -5,7 +6,7 @@ import { queue } from "../app/runtime/job-engine.server";
 import { QUEUES, type JobQueue } from "../app/jobs/queue.server";
 import { TableJobQueue } from "../app/jobs/table-queue.server";
 import { jobHandlers } from "../app/runtime/job-handlers.server";
-import { scheduleMessage, type DispatchDeps } from "../app/messaging/dispatch.server";
+import { scheduleMessage } from "../app/messaging/dispatch.server";
 import { ProviderRegistry } from "../app/messaging/providers/registry.server";
 import { TwilioCredentials, TwilioProvider } from "../app/messaging/providers/twilio.server";
 import { SendPacer } from "../app/messaging/rate-limit";
@@ -176,7 +177,7 @@ async function setUpShops(providers: ProviderRegistry, credentials: TwilioCreden
   return ids;
 }
 
-const sendDeps = (providers: ProviderRegistry, jobs: JobQueue): DispatchDeps => ({
+const sendDeps = (providers: ProviderRegistry, jobs: JobQueue): AppServices => ({
   db,
   clock: systemClock,
   queue: jobs,
@@ -186,7 +187,7 @@ const sendDeps = (providers: ProviderRegistry, jobs: JobQueue): DispatchDeps => 
 });
 
 /** Fresh subscribed shoppers for each round (a shopper's first text differs from later ones), one message each. */
-async function scheduleRound(deps: DispatchDeps, shopIds: string[], round: number, messages: number, dueAt: Date) {
+async function scheduleRound(deps: AppServices, shopIds: string[], round: number, messages: number, dueAt: Date) {
   for (let i = 0; i < messages; i++) {
     const shopId = shopIds[i % shopIds.length]!;
     const shopifyId = String(500_000 + round * 100_000 + i);

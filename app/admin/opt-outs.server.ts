@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db.server";
-import type { DispatchDeps } from "../messaging/dispatch.server";
+import type { AppServices } from "../services";
 import { confirmPossibleOptOut, dismissPossibleOptOut } from "../messaging/inbound.server";
 import { maskPhone } from "../operator/reports.server";
 
@@ -33,7 +33,7 @@ export const ReviewForm = z.object({
 
 /** One click: confirm (opt out as of when the shopper wrote, one confirmation text) or dismiss (an ordinary reply). */
 export async function reviewPossibleOptOut(
-  deps: DispatchDeps,
+  deps: AppServices,
   shopId: string,
   fields: Record<string, string>,
 ): Promise<{ ok: boolean; notice: string }> {

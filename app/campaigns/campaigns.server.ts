@@ -1,9 +1,10 @@
+import type { AppServices } from "../services";
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { SECOND } from "../clock";
 import { QUEUES } from "../jobs/queue.server";
 import { composeBody } from "../messaging/compliance";
-import { scheduleMessage, shopSenderName, type DispatchDeps } from "../messaging/dispatch.server";
+import { scheduleMessage, shopSenderName } from "../messaging/dispatch.server";
 import { encodeSms } from "../messaging/sms-encoding";
 import { PREVIEW_VALUES, renderTemplate, unknownVariables, usesVariable } from "../messaging/template";
 import { discountCodeFor } from "../discounts/discount-codes.server";
@@ -75,7 +76,7 @@ export async function createCampaign(db: Db, shopId: string, input: CampaignInpu
 }
 
 /** Send now or at its scheduled time: the audience is taken from the segment when it starts. */
-export async function launchCampaign(deps: DispatchDeps, shopId: string, campaignId: string) {
+export async function launchCampaign(deps: AppServices, shopId: string, campaignId: string) {
   const now = deps.clock.now();
   const campaign = await deps.db.campaign.findFirst({ where: { id: campaignId, shopId } });
   if (!campaign) throw new CampaignError("no such campaign");
@@ -103,7 +104,7 @@ const BATCH = 500;
  * a restarted job never doubles anyone), due times spread at the shop's messages-per-second
  * so the provider's rate is respected. Each message still passes the gates at send time.
  */
-export async function runCampaign(deps: DispatchDeps, campaignId: string): Promise<void> {
+export async function runCampaign(deps: AppServices, campaignId: string): Promise<void> {
   const { db } = deps;
   const campaign = await db.campaign.findUnique({
     where: { id: campaignId },

@@ -1,9 +1,10 @@
+import type { AppServices } from "../services";
 import { createHash } from "node:crypto";
 import type { Db } from "../db.server";
 import { duplicateAsNull } from "../db/unique-violation";
 import { MINUTE } from "../clock";
 import { QUEUES } from "../jobs/queue.server";
-import { scheduleMessage, type DispatchDeps } from "../messaging/dispatch.server";
+import { scheduleMessage } from "../messaging/dispatch.server";
 import { nextAllowed } from "../messaging/quiet-hours";
 import { renderTemplate, usesVariable, type TemplateValues } from "../messaging/template";
 import { discountCodeFor } from "../discounts/discount-codes.server";
@@ -41,7 +42,7 @@ const SEGMENT_EVENTS: Record<string, "subscribed" | "unsubscribed"> = {
  * the event is delivered) and ends runs the event exits (ordered, left the segment, opted
  * out). Runs then advance as jobs.
  */
-export async function handleFlowEvent(deps: DispatchDeps, event: FlowEvent, now: Date): Promise<void> {
+export async function handleFlowEvent(deps: AppServices, event: FlowEvent, now: Date): Promise<void> {
   const { db } = deps;
   if (event.type === "order_placed")
     await exitRuns(db, event.shopId, event.customerId, "ordered", now, (run) => run.enteredAt < event.at);
@@ -153,7 +154,7 @@ async function finishRun(
  * step after a crash is harmless: sends are idempotent on "run:<id>:step:<n>" and a wait
  * keeps the deadline recorded the first time.
  */
-export async function advanceFlowRun(deps: DispatchDeps, runId: string): Promise<void> {
+export async function advanceFlowRun(deps: AppServices, runId: string): Promise<void> {
   const { db } = deps;
   const now = deps.clock.now();
   const run = await loadRun(db, runId);
@@ -193,7 +194,7 @@ export async function advanceFlowRun(deps: DispatchDeps, runId: string): Promise
 }
 
 type StepResult = { kind: "next"; next: number } | { kind: "wait"; until: Date } | { kind: "exit"; reason: string };
-async function runStep(deps: DispatchDeps, run: LoadedRun, step: Step, index: number, now: Date): Promise<StepResult> {
+async function runStep(deps: AppServices, run: LoadedRun, step: Step, index: number, now: Date): Promise<StepResult> {
   const { db } = deps;
   const where = { runId_stepIndex: { runId: run.id, stepIndex: index } };
   const record = (outcome: string, detail: object, finished: boolean) =>
@@ -294,12 +295,7 @@ async function exitReason(db: Db, run: LoadedRun): Promise<string | null> {
   return null;
 }
 
-async function templateValues(
-  deps: DispatchDeps,
-  run: LoadedRun,
-  template: string,
-  now: Date,
-): Promise<TemplateValues> {
+async function templateValues(deps: AppServices, run: LoadedRun, template: string, now: Date): Promise<TemplateValues> {
   const { db } = deps;
   const shop = await db.shop.findUniqueOrThrow({
     where: { id: run.shopId },
@@ -337,7 +333,7 @@ async function templateValues(
  * segment's backfill (cause "definition") are marked handled without starting flows: a
  * new segment must not text everyone already in it.
  */
-export async function consumeMembershipEvents(deps: DispatchDeps, limit = 200): Promise<number> {
+export async function consumeMembershipEvents(deps: AppServices, limit = 200): Promise<number> {
   const { db } = deps;
   const events = await db.segmentMembershipEvent.findMany({
     where: { flowsHandledAt: null },

@@ -1,9 +1,8 @@
 import type { Db } from "../db.server";
+import type { AppServices } from "../services";
 import { isUniqueViolation } from "../db/unique-violation";
-import type { AdminGraphql } from "../shopify-admin/graphql.server";
-import type { Clock } from "../clock";
 import { SECOND } from "../clock";
-import { QUEUES, type JobQueue } from "../jobs/queue.server";
+import { QUEUES } from "../jobs/queue.server";
 import { recordConsent } from "../consent/ledger.server";
 import { shopName } from "../commerce/shops.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
@@ -15,23 +14,10 @@ import { bindsPurpose } from "./rules";
 import { numberCountry } from "../contacts/phone";
 import { ProviderError } from "./providers/provider";
 import type { ProviderRegistry } from "./providers/registry.server";
-import type { SendPacer } from "./rate-limit";
 import { encodeSms } from "./sms-encoding";
 import { log } from "../observability/log.server";
 import { afterConsentChange } from "../consent/after-change.server";
 export { cancelPendingMessages } from "./cancel.server";
-
-export interface DispatchDeps {
-  db: Db;
-  queue: JobQueue;
-  providers: ProviderRegistry;
-  pacer: SendPacer;
-  clock: Clock;
-  /** The app's public URL: tracked links and status callbacks live there. */
-  appUrl: string;
-  /** Admin GraphQL for discount codes and consent write-back; absent in the offline demo. */
-  admin?: AdminGraphql;
-}
 
 export interface ScheduleInput {
   shopId: string;
@@ -52,7 +38,7 @@ export interface ScheduleInput {
 const MAX_ATTEMPTS = 6;
 
 /** Creates the message (once per idempotency key) and queues its send for `dueAt`. */
-export async function scheduleMessage(deps: DispatchDeps, m: ScheduleInput): Promise<{ id: string; created: boolean }> {
+export async function scheduleMessage(deps: AppServices, m: ScheduleInput): Promise<{ id: string; created: boolean }> {
   const existing = await deps.db.message.findUnique({
     where: { shopId_idempotencyKey: { shopId: m.shopId, idempotencyKey: m.idempotencyKey } },
     select: { id: true, status: true, dueAt: true },
@@ -98,7 +84,7 @@ export async function scheduleMessage(deps: DispatchDeps, m: ScheduleInput): Pro
   return { id: message.id, created: true };
 }
 
-const enqueueSend = (deps: DispatchDeps, messageId: string, at: Date) =>
+const enqueueSend = (deps: AppServices, messageId: string, at: Date) =>
   deps.queue.enqueue(QUEUES.sendMessage, { messageId }, { runAt: at, dedupeKey: `send:${messageId}:${at.getTime()}` });
 
 export type SendOutcome = "sent" | "reconciled" | "deferred" | "refused" | "retrying" | "failed" | "noop";
@@ -109,7 +95,7 @@ export type SendOutcome = "sent" | "reconciled" | "deferred" | "refused" | "retr
  * a message found in SENDING is first looked up at the provider, and resent only if the
  * provider never accepted it.
  */
-export async function sendMessage(deps: DispatchDeps, messageId: string): Promise<SendOutcome> {
+export async function sendMessage(deps: AppServices, messageId: string): Promise<SendOutcome> {
   const { db } = deps;
   const now = deps.clock.now();
   const message = await db.message.findUnique({ where: { id: messageId } });
@@ -166,7 +152,7 @@ type ShopRow = Awaited<ReturnType<typeof findShop>>;
 const findShop = (db: Db, id: string) => db.shop.findUniqueOrThrow({ where: { id }, include: { settings: true } });
 
 async function gateAndSend(
-  deps: DispatchDeps,
+  deps: AppServices,
   s: {
     message: MessageRow;
     shop: ShopRow;
@@ -273,7 +259,7 @@ async function recordAccepted(db: Db, messageId: string, providerName: string, p
 }
 
 async function handleProviderError(
-  deps: DispatchDeps,
+  deps: AppServices,
   messageId: string,
   attempts: number,
   recipient: Recipient & { shopId: string },

@@ -1,3 +1,4 @@
+import type { AppServices } from "../services";
 import type { Db } from "../db.server";
 import { recordConsent } from "../consent/ledger.server";
 import { duplicateAsNull } from "../db/unique-violation";
@@ -5,7 +6,7 @@ import { normalisePhone } from "../contacts/phone";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { afterConsentChange } from "../consent/after-change.server";
 import { activeSuppression } from "../consent/suppression.server";
-import { scheduleMessage, shopSenderName, type DispatchDeps } from "./dispatch.server";
+import { scheduleMessage, shopSenderName } from "./dispatch.server";
 import { classifyInbound, type InboundKind } from "./keywords";
 import { helpReply } from "./help";
 
@@ -30,7 +31,7 @@ const storedPurpose = (kind: InboundKind) =>
  * contact, frequency, rates and STOP, unless the provider already answers it.
  * Idempotent on the provider's message id (providers retry callbacks).
  */
-export async function handleInbound(deps: DispatchDeps, shopId: string, sms: InboundSms): Promise<InboundKind> {
+export async function handleInbound(deps: AppServices, shopId: string, sms: InboundSms): Promise<InboundKind> {
   const { db } = deps;
   const now = deps.clock.now();
   const parsed = normalisePhone(sms.from);
@@ -139,7 +140,7 @@ interface KeywordConsent {
 }
 
 async function recordKeywordConsent(
-  deps: DispatchDeps,
+  deps: AppServices,
   k: KeywordConsent & { state: "SUBSCRIBED" | "UNSUBSCRIBED" },
 ): Promise<void> {
   const { db } = deps;
@@ -168,14 +169,14 @@ async function recordKeywordConsent(
   });
 }
 
-const optOut = (deps: DispatchDeps, k: KeywordConsent) => recordKeywordConsent(deps, { ...k, state: "UNSUBSCRIBED" });
+const optOut = (deps: AppServices, k: KeywordConsent) => recordKeywordConsent(deps, { ...k, state: "UNSUBSCRIBED" });
 
 /**
  * The merchant confirms a possible opt-out from the admin's review list: the same as a STOP
  * received at the time the shopper wrote (the revocation time), plus one confirmation text.
  * Returns false when the message is not a pending possible opt-out of this shop.
  */
-export async function confirmPossibleOptOut(deps: DispatchDeps, shopId: string, messageId: string): Promise<boolean> {
+export async function confirmPossibleOptOut(deps: AppServices, shopId: string, messageId: string): Promise<boolean> {
   const { db } = deps;
   const message = await db.message.findFirst({
     where: { id: messageId, shopId, direction: "INBOUND", purpose: "possible_opt_out" },

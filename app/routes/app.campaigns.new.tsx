@@ -30,7 +30,7 @@ import { utcToZonedLocal, zonedLocalToUtc } from "../admin/zoned-time";
 import { CampaignError, createCampaign, launchCampaign } from "../campaigns/campaigns.server";
 import db from "../db.server";
 import { composeBody } from "../messaging/compliance";
-import { dispatchDeps } from "../runtime/services.server";
+import { services } from "../runtime/services.server";
 import { encodeSms } from "../messaging/sms-encoding";
 import { PREVIEW_VALUES, renderTemplate, TEMPLATE_VARIABLES } from "../messaging/template";
 
@@ -71,7 +71,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return data({ errors: { segmentId: error.message } satisfies FieldErrors }, { status: 400 });
     throw error;
   }
-  await launchCampaign(dispatchDeps(), shop.id, campaignId);
+  await launchCampaign(services(), shop.id, campaignId);
   return redirect(`/app/campaigns/${campaignId}`);
 };
 

@@ -6,7 +6,7 @@ import { formFields } from "../admin/form-errors";
 import { formatDateTime } from "../admin/format";
 import { possibleOptOuts, reviewPossibleOptOut } from "../admin/opt-outs.server";
 import db from "../db.server";
-import { dispatchDeps } from "../runtime/services.server";
+import { services } from "../runtime/services.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -15,7 +15,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const result = await reviewPossibleOptOut(dispatchDeps(), shop.id, formFields(await request.formData()));
+  const result = await reviewPossibleOptOut(services(), shop.id, formFields(await request.formData()));
   return data(result, { status: result.ok ? 200 : 409 });
 };
 

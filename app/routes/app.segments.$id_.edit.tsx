@@ -5,7 +5,7 @@ import { findSegment, parseSegmentForm } from "../admin/segments.server";
 import { nodeToDraft } from "../admin/segment-draft";
 import { SegmentNodeSchema } from "../segments/definition";
 import { updateSegment } from "../segments/manage.server";
-import { dispatchDeps } from "../runtime/services.server";
+import { services } from "../runtime/services.server";
 import db from "../db.server";
 import { SegmentBuilder } from "../components/segments/SegmentBuilder";
 
@@ -32,7 +32,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const segment = await editableSegment(shop.id, params.id);
   const parsed = parseSegmentForm(await request.formData());
   if ("errors" in parsed) return data({ errors: parsed.errors }, { status: 400 });
-  const deps = dispatchDeps();
+  const deps = services();
   await updateSegment(deps.db, deps.queue, shop.id, segment.id, parsed.input, deps.clock.now());
   return redirect(`/app/segments/${segment.id}`);
 };

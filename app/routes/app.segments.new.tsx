@@ -4,7 +4,7 @@ import { requireShop } from "../admin/auth.server";
 import { parseSegmentForm } from "../admin/segments.server";
 import { newCondition, newGroup } from "../admin/segment-draft";
 import { createSegment } from "../segments/manage.server";
-import { dispatchDeps } from "../runtime/services.server";
+import { services } from "../runtime/services.server";
 import { SegmentBuilder } from "../components/segments/SegmentBuilder";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -16,7 +16,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request); // the development login rebuilds the request, which would consume this one's body
   const parsed = parseSegmentForm(await request.formData());
   if ("errors" in parsed) return data({ errors: parsed.errors }, { status: 400 });
-  const { db, queue, clock } = dispatchDeps();
+  const { db, queue, clock } = services();
   const segment = await createSegment(db, queue, shop.id, parsed.input, clock.now());
   return redirect(`/app/segments/${segment.id}`);
 };

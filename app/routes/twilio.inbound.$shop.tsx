@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
 import { handleInbound } from "../messaging/inbound.server";
-import { appUrl, dispatchDeps, providers } from "../runtime/services.server";
+import { appUrl, services, providers } from "../runtime/services.server";
 import { readSignedTwilioRequest, twiml } from "../messaging/twilio-request.server";
 
 // Inbound SMS for a shop's Twilio number (configure the number's webhook to
@@ -16,7 +16,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = signed.params;
   if (!form.From || form.Body === undefined || !form.MessageSid)
     return new Response("From, Body and MessageSid are required", { status: 400 });
-  await handleInbound({ ...dispatchDeps(), providers }, shop.id, {
+  await handleInbound({ ...services(), providers }, shop.id, {
     from: form.From,
     body: form.Body,
     providerMessageId: form.MessageSid,

@@ -1,9 +1,10 @@
+import type { AppServices } from "../services";
 import type { Db } from "../db.server";
 import type { Clock } from "../clock";
 import { processWebhook } from "../webhooks/process.server";
 import { sweepShop } from "../segments/sweep.server";
 import { backfillSegmentBatch } from "../segments/backfill.server";
-import { sendMessage, type DispatchDeps } from "../messaging/dispatch.server";
+import { sendMessage } from "../messaging/dispatch.server";
 import { advanceFlowRun, consumeMembershipEvents } from "../flows/engine.server";
 import { runCampaign } from "../campaigns/campaigns.server";
 import { writeConsentBack } from "../consent/write-back.server";
@@ -14,7 +15,7 @@ import { JOB_PAYLOADS, QUEUES, type JobHandlerTable, type QueueName } from "../j
 import { syncStep, type SyncOptions } from "../sync/run.server";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
-export type WorkerDeps = DispatchDeps & { sync?: SyncOptions };
+export type WorkerDeps = AppServices & { sync?: SyncOptions };
 
 /** What each queue does, as the engines run it: each payload parsed with its queue's schema first. */
 export function jobHandlers(deps: WorkerDeps): Record<QueueName, JobHandler> {

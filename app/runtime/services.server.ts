@@ -2,7 +2,7 @@ import db from "../db.server";
 import { systemClock } from "../clock";
 import { queue } from "./job-engine.server";
 import { secretBoxFromEnv } from "../security/secrets.server";
-import type { DispatchDeps } from "../messaging/dispatch.server";
+import type { AppServices } from "../services";
 import { ProviderRegistry } from "../messaging/providers/registry.server";
 import { SendPacer } from "../messaging/rate-limit";
 import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
@@ -12,7 +12,7 @@ import { httpAdminGraphql } from "../shopify-admin/http-client.server";
 export const providers = new ProviderRegistry(db, secretBoxFromEnv());
 export const pacer = new SendPacer();
 export const appUrl = () => process.env.SHOPIFY_APP_URL ?? "http://localhost:3000";
-export const dispatchDeps = (): DispatchDeps => ({
+export const services = (): AppServices => ({
   db,
   clock: systemClock,
   queue,

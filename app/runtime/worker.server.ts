@@ -4,7 +4,7 @@ import { QUEUES } from "../jobs/queue.server";
 import { errorFields, log } from "../observability/log.server";
 import { queue, selectJobEngine } from "./job-engine.server";
 import { jobHandlers } from "./job-handlers.server";
-import { dispatchDeps } from "./services.server";
+import { services } from "./services.server";
 
 /**
  * The worker process: runs every job (webhooks, backfills, flow steps, sends, campaigns) on
@@ -15,7 +15,7 @@ import { dispatchDeps } from "./services.server";
  */
 export async function runWorker({ sweepEveryMs, shouldStop }: { sweepEveryMs: number; shouldStop: () => boolean }) {
   const workerId = `${hostname()}:${process.pid}`;
-  await queue.start(jobHandlers(dispatchDeps()), workerId);
+  await queue.start(jobHandlers(services()), workerId);
   log.info("worker started", { workerId, engine: selectJobEngine(), pid: process.pid });
   let lastSweep = 0;
   while (!shouldStop()) {

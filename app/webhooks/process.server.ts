@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DispatchDeps } from "../messaging/dispatch.server";
+import type { AppServices } from "../services";
 import { handleFlowEvent } from "../flows/engine.server";
 import { applyShopUpdate, ShopUpdatePayload } from "../commerce/shop-facts.server";
 import { QUEUES } from "../jobs/queue.server";
@@ -36,7 +36,7 @@ export type ProcessOutcome = "processed" | "skipped" | "rejected";
  * customer it touched. Idempotent: reprocessing an inbox row (after a crash) converges to
  * the same state. A payload that fails its schema is marked REJECTED and not retried.
  */
-export async function processWebhook(deps: DispatchDeps, inboxId: string): Promise<ProcessOutcome> {
+export async function processWebhook(deps: AppServices, inboxId: string): Promise<ProcessOutcome> {
   const { db, clock } = deps;
   const row = await db.webhookInbox.findUnique({ where: { id: inboxId } });
   if (!row || row.status === "PROCESSED" || row.status === "REJECTED") return "skipped";

@@ -1,7 +1,7 @@
 import db from "../../../app/db.server";
 import { ensureShop } from "../../../app/commerce/shops.server";
 import { createCampaign, launchCampaign } from "../../../app/campaigns/campaigns.server";
-import type { DispatchDeps } from "../../../app/messaging/dispatch.server";
+import type { AppServices } from "../../../app/services";
 import { TwilioCredentials } from "../../../app/messaging/providers/twilio.server";
 import { testProviders, uniqueShop } from "../../support/app";
 
@@ -69,7 +69,7 @@ export async function seedCampaignShop(label: string, n: number, twilioUrl: stri
 }
 
 /** A campaign to the segment, launched now (its fan-out and sends run as jobs). */
-export async function launchTestCampaign(deps: DispatchDeps, shopId: string, segmentId: string) {
+export async function launchTestCampaign(deps: AppServices, shopId: string, segmentId: string) {
   const campaign = await createCampaign(deps.db, shopId, {
     name: "Fault drill",
     segmentId,
