@@ -28,4 +28,8 @@ process.on("uncaughtException", (error) => {
   process.exit(1);
 });
 
-await runWorker({ sweepEveryMs: env.SEGMENT_SWEEP_INTERVAL_MS ?? 60_000, shouldStop: () => stopping });
+await runWorker({
+  sweepEveryMs: env.SEGMENT_SWEEP_INTERVAL_MS ?? 60_000,
+  webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
+  shouldStop: () => stopping,
+});

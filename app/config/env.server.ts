@@ -43,6 +43,12 @@ const EnvSchema = z.object({
   SEGMENT_SWEEP_INTERVAL_MS: positiveInt("SEGMENT_SWEEP_INTERVAL_MS").optional(),
   // How far back the day-one sync fetches orders (default 730 days: two years).
   SYNC_ORDER_DAYS: positiveInt("SYNC_ORDER_DAYS").optional(),
+  // Days a processed (or rejected) webhook's raw body is kept before the retention job empties
+  // it. At most 30: Shopify expects a customers/redact to be honoured within 30 days,
+  // and a body older than that would still name the shopper (docs/SECURITY.md).
+  WEBHOOK_RETENTION_DAYS: positiveInt("WEBHOOK_RETENTION_DAYS")
+    .max(30, "WEBHOOK_RETENTION_DAYS must be at most 30 (Shopify's redaction deadline)")
+    .default(7),
   // Development only: an Admin API at another address (the simulated store's stand-in).
   SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
   // 32 bytes, base64: seals SMS provider credentials and Shopify session tokens at rest.

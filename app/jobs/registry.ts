@@ -18,6 +18,7 @@ export const QUEUES = {
   syncProductCollections: "products.sync-collections",
   syncStep: "sync.step",
   syncShopFacts: "shops.sync-facts",
+  pruneWebhookBodies: "webhooks.prune-bodies",
 } as const;
 
 const none = z.object({});
@@ -38,6 +39,10 @@ export const JOB_PAYLOADS = {
   [QUEUES.syncProductCollections]: z.object({ shopId: z.string(), productShopifyId: z.string() }),
   [QUEUES.syncStep]: z.object({ runId: z.string() }),
   [QUEUES.syncShopFacts]: z.object({ shopDomain: z.string() }),
+  [QUEUES.pruneWebhookBodies]: z.object({
+    retentionDays: z.number().int().positive(),
+    batchSize: z.number().int().positive().optional(),
+  }),
 } satisfies Record<(typeof QUEUES)[keyof typeof QUEUES], z.ZodType>;
 
 export type QueueName = keyof typeof JOB_PAYLOADS;

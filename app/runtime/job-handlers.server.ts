@@ -13,6 +13,7 @@ import { syncShopFacts } from "../commerce/shop-facts.server";
 import type { JobHandler } from "../jobs/queue.server";
 import { JOB_PAYLOADS, QUEUES, type JobHandlerTable, type QueueName } from "../jobs/registry";
 import { syncStep, type SyncOptions } from "../sync/run.server";
+import { pruneWebhookBodies } from "../privacy/retention.server";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
 export type WorkerDeps = AppServices & { sync?: SyncOptions };
@@ -68,6 +69,11 @@ function handlerTable(deps: WorkerDeps): JobHandlerTable {
     },
     [QUEUES.sweepSegments]: async () => {
       await sweepAllShops(db, clock);
+    },
+    // Raw webhook bodies past their retention: bounded batches, a backlog continues in a new job.
+    [QUEUES.pruneWebhookBodies]: async (payload) => {
+      const { more } = await pruneWebhookBodies({ db, now: clock.now(), ...payload });
+      if (more) await queue.enqueue(QUEUES.pruneWebhookBodies, payload);
     },
   };
 }

@@ -5,19 +5,33 @@ import { errorFields, log } from "../observability/log.server";
 import { queue, selectJobEngine } from "./job-engine.server";
 import { jobHandlers } from "./job-handlers.server";
 import { services } from "./services.server";
+import { HOUR } from "../clock";
+import { DEFAULT_WEBHOOK_RETENTION_DAYS } from "../privacy/retention.server";
 
 /**
  * The worker process: runs every job (webhooks, backfills, flow steps, sends, campaigns) on
- * the job engine, and keeps two recurring jobs queued: handing membership events to the flow
- * engine (every second) and the segment time sweep (every `sweepEveryMs`). Run as many as you
- * like: the engine gives each job to one of them, and the recurring jobs are deduplicated.
- * Returns when `shouldStop()` turns true (SIGINT / SIGTERM in `scripts/worker.ts`).
+ * the job engine, and keeps three recurring jobs queued: handing membership events to the flow
+ * engine (every second), the segment time sweep (every `sweepEveryMs`) and the webhook-body
+ * retention (every `retentionEveryMs`, bodies older than `webhookRetentionDays`). Run as many
+ * as you like: the engine gives each job to one of them, and the recurring jobs are
+ * deduplicated. Returns when `shouldStop()` turns true (SIGINT / SIGTERM in `scripts/worker.ts`).
  */
-export async function runWorker({ sweepEveryMs, shouldStop }: { sweepEveryMs: number; shouldStop: () => boolean }) {
+export async function runWorker({
+  sweepEveryMs,
+  webhookRetentionDays = DEFAULT_WEBHOOK_RETENTION_DAYS,
+  retentionEveryMs = HOUR,
+  shouldStop,
+}: {
+  sweepEveryMs: number;
+  webhookRetentionDays?: number;
+  retentionEveryMs?: number;
+  shouldStop: () => boolean;
+}) {
   const workerId = `${hostname()}:${process.pid}`;
   await queue.start(jobHandlers(services()), workerId);
   log.info("worker started", { workerId, engine: selectJobEngine(), pid: process.pid });
   let lastSweep = 0;
+  let lastRetention = 0;
   while (!shouldStop()) {
     const now = Date.now();
     try {
@@ -25,6 +39,14 @@ export async function runWorker({ sweepEveryMs, shouldStop }: { sweepEveryMs: nu
       if (now - lastSweep >= sweepEveryMs) {
         await queue.enqueue(QUEUES.sweepSegments, {}, { dedupeKey: QUEUES.sweepSegments });
         lastSweep = now;
+      }
+      if (now - lastRetention >= retentionEveryMs) {
+        await queue.enqueue(
+          QUEUES.pruneWebhookBodies,
+          { retentionDays: webhookRetentionDays },
+          { dedupeKey: QUEUES.pruneWebhookBodies },
+        );
+        lastRetention = now;
       }
     } catch (error) {
       // The database went away for a moment (restart, failover): keep the loop, try next tick.

@@ -61,9 +61,10 @@ export async function ingestWebhook(request: Request, deps: IngestDeps): Promise
     }
     if (error instanceof SyntaxError) {
       // The signature was valid (authenticate parses only after verifying), the JSON is not.
-      // The parser's message quotes the body, so only the fact goes to the log.
+      // The parser's message quotes the body (personal data): neither the log nor the stored
+      // reason keeps the quote, only where the parser stopped.
       logRejection(request, 400, "malformed JSON");
-      return reject(deps.db, request, raw, `malformed JSON: ${error.message}`);
+      return reject(deps.db, request, raw, `malformed JSON: ${withoutExcerpt(error.message)}`);
     }
     throw error;
   }
@@ -150,6 +151,11 @@ function logRejection(request: Request, status: number, reason: string) {
 function tooLarge(request: Request, bytes: number): Response {
   logRejection(request, 413, `body of ${Math.round(bytes / 1024)} kB or more exceeds ${MAX_WEBHOOK_BYTES / 1024} kB`);
   return payloadTooLarge(MAX_WEBHOOK_BYTES);
+}
+
+/** `Unexpected token 'j', ..."{"email": j"... is not valid JSON` → `Unexpected token 'j', … is not valid JSON`. */
+function withoutExcerpt(message: string): string {
+  return message.replace(/(\.\.\.)?"[\s\S]*"(\.\.\.)?/, "…");
 }
 
 function parseDate(value: string | undefined): Date | null {

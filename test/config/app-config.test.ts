@@ -80,6 +80,13 @@ describe("app configuration", () => {
     expect(() => loadEnv({ ...base, LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL must be debug, info, warn or error/);
     expect(() => loadEnv({ ...base, DATABASE_POOL_SIZE: "ten" })).toThrow(/DATABASE_POOL_SIZE/);
     expect(() => loadEnv({ ...base, JOB_HEARTBEAT_SECONDS: "5" })).toThrow(/JOB_HEARTBEAT_SECONDS must be at least 10/);
+    // Raw webhook bodies: 7 days by default, never past Shopify's 30-day redaction deadline.
+    expect(loadEnv(base).WEBHOOK_RETENTION_DAYS).toBe(7);
+    expect(loadEnv({ ...base, WEBHOOK_RETENTION_DAYS: "3" }).WEBHOOK_RETENTION_DAYS).toBe(3);
+    expect(() => loadEnv({ ...base, WEBHOOK_RETENTION_DAYS: "0" })).toThrow(/WEBHOOK_RETENTION_DAYS must be positive/);
+    expect(() => loadEnv({ ...base, WEBHOOK_RETENTION_DAYS: "45" })).toThrow(
+      /WEBHOOK_RETENTION_DAYS must be at most 30/,
+    );
     expect(() => loadEnv({ ...base, DATABASE_URL: "mysql://h/db" })).toThrow(/DATABASE_URL must be unset, a file: URL/);
     expect(() => loadEnv({ ...base, JOB_ENGINE: "pg-boss", DATABASE_URL: "file:./x.sqlite" })).toThrow(
       /pg-boss needs a PostgreSQL DATABASE_URL/,
