@@ -12,7 +12,7 @@ import type { ProviderRegistry } from "../messaging/providers/registry.server";
 import { TwilioCredentials } from "../messaging/providers/twilio.server";
 import { clampedFor, SENDING_RULES, type MerchantLimits } from "../messaging/rules";
 import type { AdminGraphql } from "../shopify-admin/graphql.server";
-import { fieldErrors, type FieldErrors } from "./form-errors";
+import { fieldErrors, type FieldErrors } from "../field-errors";
 
 /**
  * The Settings page: sending rules, the consent disclosure, attribution windows, the SMS

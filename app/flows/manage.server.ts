@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db.server";
+import type { FieldErrors } from "../field-errors";
 import { unknownVariables } from "../messaging/template";
 import { FlowDefinition, StepSchema, stepShape, TriggerSchema, type Exit, type Step } from "./definition";
 import { exitRunsInProgress } from "./engine.server";
@@ -51,9 +52,8 @@ export const FlowEditInput = z
 export type FlowEditInput = z.infer<typeof FlowEditInput>;
 
 /** Field path ("definition.steps.0.variants.1.body") → the first problem with it. */
-export type FieldErrors = Record<string, string>;
-
-export function fieldErrors(error: z.ZodError): FieldErrors {
+/** Errors keyed by their whole path ("steps.2.body"): the flow editor shows them beside the nested field. */
+export function definitionErrors(error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
     const key = issue.path.join(".") || "form";
@@ -88,7 +88,7 @@ export type SaveResult =
  */
 export async function saveFlow(db: Db, shopId: string, flowId: string, input: unknown, now: Date): Promise<SaveResult> {
   const parsed = FlowEditInput.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error), status: 400 };
+  if (!parsed.success) return { ok: false, errors: definitionErrors(parsed.error), status: 400 };
   const { name, version, definition } = parsed.data;
   const current = await db.flow.findFirst({ where: { id: flowId, shopId } });
   if (!current) return { ok: false, errors: { form: "Flow not found" }, status: 404 };

@@ -25,10 +25,11 @@ import db from "../db.server";
 import { SectionCard } from "../components/SectionCard";
 import { SyncProgress } from "../components/SyncProgress";
 import { usePollWhile } from "../components/usePollWhile";
+import { clock } from "../runtime/services.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return dashboard(db, shop, periodOf(new URL(request.url)), new Date());
+  return dashboard(db, shop, periodOf(new URL(request.url)), clock.now());
 };
 
 const STEPS = {

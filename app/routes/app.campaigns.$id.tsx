@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { BarChart } from "@shopify/polaris-viz";
 import { BlockStack, Button, Card, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { badRequest } from "../admin/form-result";
 import { notFound, requireShop } from "../admin/auth.server";
 import { campaignDetail } from "../admin/campaigns.server";
 import { formatCount, formatDateTime, formatMoney, formatPercent } from "../admin/format";
@@ -25,7 +26,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const campaign = await db.campaign.findFirst({ where: { id: params.id!, shopId: shop.id }, select: { id: true } });
   if (!campaign) notFound("Campaign");
   const form = await request.formData();
-  if (form.get("intent") !== "cancel") throw new Response("unknown action", { status: 400 });
+  if (form.get("intent") !== "cancel") badRequest("Unknown action");
   await cancelCampaign(db, shop.id, campaign.id);
   return { cancelled: true };
 };

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Banner,
@@ -17,6 +17,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { invalid } from "../admin/form-result";
 import { notFound, requireShop } from "../admin/auth.server";
 import {
   composeEstimate,
@@ -30,7 +31,7 @@ import { utcToZonedLocal, zonedLocalToUtc } from "../admin/zoned-time";
 import { CampaignError, createCampaign, launchCampaign } from "../campaigns/campaigns.server";
 import db from "../db.server";
 import { composeBody } from "../messaging/compliance";
-import { services } from "../runtime/services.server";
+import { services, clock } from "../runtime/services.server";
 import { encodeSms } from "../messaging/sms-encoding";
 import { PREVIEW_VALUES, renderTemplate, TEMPLATE_VARIABLES } from "../messaging/template";
 
@@ -48,7 +49,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const form = await request.formData();
-  const now = new Date();
+  const now = clock.now();
   if (form.get("intent") === "estimate") {
     const segmentId = String(form.get("segmentId") ?? "");
     const body = String(form.get("body") ?? "");
@@ -62,13 +63,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return { estimate };
   }
   const parsed = parseCompose(form, shop.ianaTimezone, now);
-  if ("errors" in parsed) return data({ errors: parsed.errors }, { status: 400 });
+  if ("errors" in parsed) return invalid(parsed.errors);
   let campaignId: string;
   try {
     campaignId = (await createCampaign(db, shop.id, parsed.input)).id;
   } catch (error) {
-    if (error instanceof CampaignError)
-      return data({ errors: { segmentId: error.message } satisfies FieldErrors }, { status: 400 });
+    if (error instanceof CampaignError) return invalid({ segmentId: error.message });
     throw error;
   }
   await launchCampaign(services(), shop.id, campaignId);

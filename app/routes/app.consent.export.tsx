@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireShop } from "../admin/auth.server";
 import { ledgerCsv } from "../admin/consent.server";
 import db from "../db.server";
+import { clock } from "../runtime/services.server";
 
 /**
  * The consent ledger as a CSV download (a resource route: no page). Streamed batch by
@@ -22,7 +23,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       await lines.return(undefined);
     },
   });
-  const day = new Date().toISOString().slice(0, 10);
+  const day = clock.now().toISOString().slice(0, 10);
   return new Response(body, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

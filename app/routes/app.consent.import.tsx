@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Banner,
@@ -18,10 +18,12 @@ import { useRef, useState } from "react";
 import { z } from "zod";
 import { requireShop } from "../admin/auth.server";
 import { csvColumns, ImportForm, importOptions, MAX_IMPORT_BYTES } from "../admin/consent.server";
-import { fieldErrors, formFields, type FieldErrors } from "../admin/form-errors";
+import { invalid } from "../admin/form-result";
+import { fieldErrors, formFields, type FieldErrors } from "../field-errors";
 import { importContacts, ImportError, type ImportReport } from "../consent/import.server";
 import db from "../db.server";
 import { SectionCard } from "../components/SectionCard";
+import { clock } from "../runtime/services.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -52,7 +54,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const upload = form.get("file");
   if (upload instanceof File && upload.size > 0) {
     if (upload.size > MAX_IMPORT_BYTES)
-      return fail({ step: "upload", errors: { csv: "The file is larger than 5 MB: split it" } });
+      return invalid({ csv: "The file is larger than 5 MB: split it" }, { step: "upload" });
     Object.assign(fields, { csv: await upload.text(), fileName: upload.name });
   }
   const { csv = "", fileName } = fields;
@@ -60,28 +62,26 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     headers = csv.trim() ? csvColumns(csv).headers : [];
   } catch (error) {
-    return fail({ step: "upload", errors: { csv: `This is not a CSV file we can read: ${(error as Error).message}` } });
+    return invalid({ csv: `This is not a CSV file we can read: ${(error as Error).message}` }, { step: "upload" });
   }
   if (!headers.length)
-    return fail({ step: "upload", errors: { csv: "Choose a CSV file (with a header row) or paste its contents" } });
+    return invalid({ csv: "Choose a CSV file (with a header row) or paste its contents" }, { step: "upload" });
   if (fields.intent === "columns")
     return { step: "map", csv, fileName, headers, values: csvColumns(csv).guess } satisfies ImportState;
 
   const state = { csv, fileName, headers, values: fields };
   const parsed = ImportForm.safeParse(fields);
-  if (!parsed.success) return fail({ step: "map", ...state, errors: fieldErrors(parsed.error) });
+  if (!parsed.success) return invalid(fieldErrors(parsed.error), { step: "map", ...state });
   const dryRun = fields.intent !== "import";
   try {
-    const report = await importContacts(db, shop.id, csv, importOptions(parsed.data, dryRun), new Date());
+    const report = await importContacts(db, shop.id, csv, importOptions(parsed.data, dryRun), clock.now());
     return { step: dryRun ? "report" : "done", ...state, report } satisfies ImportState;
   } catch (error) {
-    if (error instanceof z.ZodError) return fail({ step: "map", ...state, errors: fieldErrors(error) });
-    if (error instanceof ImportError) return fail({ step: "map", ...state, errors: { form: error.message } });
+    if (error instanceof z.ZodError) return invalid(fieldErrors(error), { step: "map", ...state });
+    if (error instanceof ImportError) return invalid({ form: error.message }, { step: "map", ...state });
     throw error;
   }
 };
-
-const fail = (state: ImportState) => data(state, { status: 400 });
 
 const MAPPED = [
   { key: "phone", label: "Phone number", required: true },

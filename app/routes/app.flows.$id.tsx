@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useMemo, useState } from "react";
 import {
@@ -20,10 +20,12 @@ import db from "../db.server";
 import { ExitSchema, stepShape, type Exit } from "../flows/definition";
 import { EXIT_LABELS } from "../flows/describe";
 import { saveFlow } from "../flows/manage.server";
-import type { FieldErrors } from "../flows/manage.server";
+import { invalid } from "../admin/form-result";
+import type { FieldErrors } from "../field-errors";
 import { editPayload, NEW_STEPS, toStepForm, type FlowForm, type StepForm } from "../components/flows/editor-state";
 import { FieldError, StepEditor } from "../components/flows/StepEditor";
 import { SectionCard } from "../components/SectionCard";
+import { clock } from "../runtime/services.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -38,14 +40,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   try {
     payload = JSON.parse(String(form.get("payload") ?? ""));
   } catch {
-    return data(
-      { errors: { form: "The form could not be read; reload the page and try again." } as FieldErrors },
-      { status: 400 },
-    );
+    return invalid({ form: "The form could not be read; reload the page and try again." });
   }
-  const result = await saveFlow(db, shop.id, params.id ?? "", payload, new Date());
-  if (!result.ok && result.status === 404) notFound("Flow");
-  if (!result.ok) return data({ errors: result.errors }, { status: result.status });
+  const result = await saveFlow(db, shop.id, params.id ?? "", payload, clock.now());
+  if (!result.ok) return result.status === 404 ? notFound("Flow") : invalid(result.errors, {}, result.status);
   return { saved: result };
 };
 

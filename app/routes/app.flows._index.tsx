@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
@@ -17,16 +17,18 @@ import {
   Page,
   Text,
 } from "@shopify/polaris";
+import { invalid } from "../admin/form-result";
 import { notFound, requireShop } from "../admin/auth.server";
 import { flowList, PERFORMANCE_DAYS, type FlowListItem } from "../admin/flows.server";
 import { formatCount, formatMoney, formatPercent } from "../admin/format";
 import { setFlowEnabled } from "../flows/manage.server";
 import db from "../db.server";
 import { NumericCell } from "../components/NumericCell";
+import { clock } from "../runtime/services.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return { flows: await flowList(shop.id, new Date()), currency: shop.currency, days: PERFORMANCE_DAYS };
+  return { flows: await flowList(shop.id, clock.now()), currency: shop.currency, days: PERFORMANCE_DAYS };
 };
 
 const ToggleInput = z.object({
@@ -37,8 +39,7 @@ const ToggleInput = z.object({
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const parsed = ToggleInput.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success)
-    return data({ errors: { form: "Choose a flow and whether to turn it on or off" } }, { status: 400 });
+  if (!parsed.success) return invalid({ form: "Choose a flow and whether to turn it on or off" });
   if (!(await setFlowEnabled(db, shop.id, parsed.data.flowId, parsed.data.enabled))) notFound("Flow");
   return { ok: true, enabled: parsed.data.enabled };
 };

@@ -1,12 +1,13 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { BlockStack, Button, Card, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { requireShop } from "../admin/auth.server";
 import db from "../db.server";
 import { TRIGGER_CHOICES } from "../flows/describe";
-import { createFlow, fieldErrors, NewFlowInput } from "../flows/manage.server";
-import type { FieldErrors } from "../flows/manage.server";
+import { createFlow, definitionErrors, NewFlowInput } from "../flows/manage.server";
+import { invalid } from "../admin/form-result";
+import type { FieldErrors } from "../field-errors";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -21,9 +22,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const parsed = NewFlowInput.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ errors: fieldErrors(parsed.error) }, { status: 400 });
+  if (!parsed.success) return invalid(definitionErrors(parsed.error));
   const flow = await createFlow(db, shop.id, parsed.data);
-  if (!flow) return data({ errors: { segmentKey: "Choose one of your segments" } as FieldErrors }, { status: 400 });
+  if (!flow) return invalid({ segmentKey: "Choose one of your segments" });
   return redirect(`/app/flows/${flow.id}`);
 };
 

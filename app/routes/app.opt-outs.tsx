@@ -1,8 +1,9 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Page, Text } from "@shopify/polaris";
+import { invalid } from "../admin/form-result";
 import { requireShop } from "../admin/auth.server";
-import { formFields } from "../admin/form-errors";
+import { formFields } from "../field-errors";
 import { formatDateTime } from "../admin/format";
 import { possibleOptOuts, reviewPossibleOptOut } from "../admin/opt-outs.server";
 import db from "../db.server";
@@ -16,7 +17,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const result = await reviewPossibleOptOut(services(), shop.id, formFields(await request.formData()));
-  return data(result, { status: result.ok ? 200 : 409 });
+  // Reviewed in another tab or by a colleague since the page loaded: the row changed under the merchant.
+  return result.ok ? result : invalid({ form: result.notice }, result, 409);
 };
 
 export default function OptOuts() {

@@ -17,6 +17,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { BarChart } from "@shopify/polaris-viz";
+import { badRequest } from "../admin/form-result";
 import { notFound, requireShop } from "../admin/auth.server";
 import { findSegment, segmentMembers, segmentOverview, SMALL_SEGMENT_SUBSCRIBERS } from "../admin/segments.server";
 import { formatCount, formatDateTime, formatPercent } from "../admin/format";
@@ -25,10 +26,11 @@ import db from "../db.server";
 import { BackfillProgress, KindBadge } from "../components/segments/SegmentBadges";
 import { usePollWhile } from "../components/usePollWhile";
 import { SectionCard } from "../components/SectionCard";
+import { clock } from "../runtime/services.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const overview = await segmentOverview(db, shop.id, params.id ?? "", new Date());
+  const overview = await segmentOverview(db, shop.id, params.id ?? "", clock.now());
   if (!overview) notFound("Segment");
   const after = new URL(request.url).searchParams.get("after");
   const members = await segmentMembers(db, shop.id, overview.segment.id, after);
@@ -45,8 +47,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const segment = await findSegment(db, shop.id, params.id ?? "");
   if (!segment || segment.kind !== "CUSTOM") notFound("Segment");
   const form = await request.formData();
-  if (form.get("intent") !== "archive") throw new Response("Unknown action", { status: 400 });
-  await archiveSegment(db, shop.id, segment.id, new Date());
+  if (form.get("intent") !== "archive") badRequest("Unknown action");
+  await archiveSegment(db, shop.id, segment.id, clock.now());
   return redirect("/app/segments");
 };
 

@@ -1,5 +1,6 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { invalid } from "../admin/form-result";
 import { notFound, requireShop } from "../admin/auth.server";
 import { findSegment, parseSegmentForm } from "../admin/segments.server";
 import { nodeToDraft } from "../admin/segment-draft";
@@ -31,7 +32,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request); // the development login rebuilds the request, which would consume this one's body
   const segment = await editableSegment(shop.id, params.id);
   const parsed = parseSegmentForm(await request.formData());
-  if ("errors" in parsed) return data({ errors: parsed.errors }, { status: 400 });
+  if ("errors" in parsed) return invalid(parsed.errors);
   const deps = services();
   await updateSegment(deps.db, deps.queue, shop.id, segment.id, parsed.input, deps.clock.now());
   return redirect(`/app/segments/${segment.id}`);

@@ -8,11 +8,12 @@ import db from "../db.server";
 import { BackfillProgress, KindBadge, SmallSegmentBadge } from "../components/segments/SegmentBadges";
 import { usePollWhile } from "../components/usePollWhile";
 import { NumericCell } from "../components/NumericCell";
+import { clock } from "../runtime/services.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
   return {
-    segments: await listSegments(db, shop.id, new Date()),
+    segments: await listSegments(db, shop.id, clock.now()),
     smallBelow: SMALL_SEGMENT_SUBSCRIBERS,
     trendDays: TREND_DAYS,
   };

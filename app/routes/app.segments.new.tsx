@@ -1,5 +1,6 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
+import { invalid } from "../admin/form-result";
 import { requireShop } from "../admin/auth.server";
 import { parseSegmentForm } from "../admin/segments.server";
 import { newCondition, newGroup } from "../admin/segment-draft";
@@ -15,7 +16,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request); // the development login rebuilds the request, which would consume this one's body
   const parsed = parseSegmentForm(await request.formData());
-  if ("errors" in parsed) return data({ errors: parsed.errors }, { status: 400 });
+  if ("errors" in parsed) return invalid(parsed.errors);
   const { db, queue, clock } = services();
   const segment = await createSegment(db, queue, shop.id, parsed.input, clock.now());
   return redirect(`/app/segments/${segment.id}`);

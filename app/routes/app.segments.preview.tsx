@@ -3,6 +3,7 @@ import { requireShop } from "../admin/auth.server";
 import { previewDraft } from "../admin/segments.server";
 import { SegmentNodeSchema } from "../segments/definition";
 import db from "../db.server";
+import { clock } from "../runtime/services.server";
 
 /** The builder's live count and member preview for a draft definition (POST definition=<json>). */
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -15,5 +16,5 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     parsed = null;
   }
   if (!parsed?.success) return data({ preview: null, incomplete: true }, { status: 400 });
-  return { preview: await previewDraft(db, shop.id, parsed.data, new Date()), incomplete: false };
+  return { preview: await previewDraft(db, shop.id, parsed.data, clock.now()), incomplete: false };
 };

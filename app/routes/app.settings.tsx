@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
@@ -16,7 +16,8 @@ import {
 } from "@shopify/polaris";
 import { useState, type ReactNode } from "react";
 import { requireShop } from "../admin/auth.server";
-import { formFields, type FieldErrors } from "../admin/form-errors";
+import { badRequest, invalid } from "../admin/form-result";
+import { formFields, type FieldErrors } from "../field-errors";
 import { formatDateTime } from "../admin/format";
 import {
   connectTwilio,
@@ -29,11 +30,10 @@ import {
   sendTestSms,
 } from "../admin/settings.server";
 import db from "../db.server";
-import { providers } from "../runtime/services.server";
+import { providers, clock } from "../runtime/services.server";
 import { DEFAULT_HELP_TEXT } from "../messaging/help";
 import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
 import { queue } from "../runtime/job-engine.server";
-import { systemClock } from "../clock";
 import { startSync } from "../sync/run.server";
 import { syncReport } from "../sync/report.server";
 import { SyncProgress } from "../components/SyncProgress";
@@ -64,7 +64,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       defaultContact: shop.email ?? `https://${shop.domain}`,
     },
     timeZone: shop.ianaTimezone,
-    sync: await syncReport(db, shop.id, new Date()),
+    sync: await syncReport(db, shop.id, clock.now()),
   };
 };
 
@@ -83,7 +83,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   // Every settings function answers { errors } (400, shown under the fields) or success, maybe with a warning.
   const answer = (result: object, notice: string) => {
     const { errors, warning } = result as { errors?: FieldErrors; warning?: string };
-    return errors ? data<Outcome>({ intent, errors }, { status: 400 }) : data<Outcome>({ intent, notice, warning });
+    return errors ? invalid(errors, { intent }) : ({ intent, notice, warning } satisfies Outcome);
   };
   switch (intent) {
     case "rules":
@@ -91,7 +91,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     case "help":
       return answer(await saveHelp(db, shop.id, fields), "HELP reply saved.");
     case "disclosure": {
-      const result = await saveDisclosure({ db, admin: shopifyAdminGraphql }, shop.id, fields, new Date());
+      const result = await saveDisclosure({ db, admin: shopifyAdminGraphql }, shop.id, fields, clock.now());
       return answer(
         result,
         "published" in result && result.published ? "Disclosure saved and published to checkout." : "Disclosure saved.",
@@ -110,11 +110,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       );
     }
     case "sync": {
-      const { created } = await startSync({ db, queue, clock: systemClock }, shop.id, { reason: "settings" });
+      const { created } = await startSync({ db, queue, clock: clock }, shop.id, { reason: "settings" });
       return answer({}, created ? "History import started." : "An import is already running.");
     }
     default:
-      return data<Outcome>({ intent, errors: { form: "Unknown action" } }, { status: 400 });
+      return badRequest("Unknown action");
   }
 };
 

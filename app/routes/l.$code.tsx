@@ -1,15 +1,15 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
-import { systemClock } from "../clock";
 import { clickIntent } from "../tracking/click-intent";
 import { followLink } from "../tracking/links.server";
+import { clock } from "../runtime/services.server";
 
 // A tracked short link from an SMS: public, no session, GET/HEAD only (no body is ever
 // read). Redirects; only a shopper's own click is counted (see tracking/click-intent).
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const code = params.code ?? "";
   const link = /^[0-9A-Za-z]{8}$/.test(code)
-    ? await followLink(db, { code, now: systemClock.now(), intent: clickIntent(request) })
+    ? await followLink(db, { code, now: clock.now(), intent: clickIntent(request) })
     : null;
   if (!link)
     return new Response("This link has expired or does not exist.", {

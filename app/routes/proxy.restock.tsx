@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
-import { systemClock } from "../clock";
 import { authenticate } from "../shopify.server";
 import { RestockSignup, signUpForRestock } from "../commerce/restock-signup.server";
 import { BODY_LIMITS, payloadTooLarge, readBoundedBody } from "../http/bounded-body.server";
+import { clock } from "../runtime/services.server";
 
 // The storefront's "Text me when it's back" form, posted to /apps/sms/restock and forwarded
 // by Shopify's app proxy with a signed query (shop, timestamp, logged_in_customer_id,
@@ -28,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
     shop.id,
     form.data,
     url.searchParams.get("logged_in_customer_id") || null,
-    systemClock.now(),
+    clock.now(),
   );
   if (!result.ok) return Response.json({ error: result.reason }, { status: result.status });
   return Response.json({ ok: true, message: "Thanks! We'll text you when it's back. Reply STOP to opt out." });

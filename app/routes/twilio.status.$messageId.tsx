@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
-import { systemClock } from "../clock";
 import { recordDeliveryStatus } from "../messaging/delivery-status.server";
-import { appUrl, providers } from "../runtime/services.server";
+import { appUrl, providers, clock } from "../runtime/services.server";
 import { readSignedTwilioRequest } from "../messaging/twilio-request.server";
 
 // Twilio status callbacks for one of our messages (the StatusCallback URL set on send).
@@ -20,6 +19,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { authToken } = await providers.twilioCredentials(message.shopId, settings.providerCredentialsEnc);
   const signed = await readSignedTwilioRequest(request, appUrl(), authToken);
   if (!signed.ok) return signed.response;
-  await recordDeliveryStatus(db, message.id, signed.params, systemClock.now());
+  await recordDeliveryStatus(db, message.id, signed.params, clock.now());
   return new Response(null, { status: 204 });
 }

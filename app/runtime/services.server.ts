@@ -1,5 +1,5 @@
 import db from "../db.server";
-import { systemClock } from "../clock";
+import { systemClock, type Clock } from "../clock";
 import { queue } from "./job-engine.server";
 import { secretBoxFromEnv } from "../security/secrets.server";
 import type { AppServices } from "../services";
@@ -11,10 +11,12 @@ import { httpAdminGraphql } from "../shopify-admin/http-client.server";
 /** The process's provider registry and send pacer (web process: callbacks; worker: sends). */
 export const providers = new ProviderRegistry(db, secretBoxFromEnv());
 export const pacer = new SendPacer();
+/** The one clock of the process: routes and workers read the time here (tests bring a fake one in their own services). */
+export const clock: Clock = systemClock;
 export const appUrl = () => process.env.SHOPIFY_APP_URL ?? "http://localhost:3000";
 export const services = (): AppServices => ({
   db,
-  clock: systemClock,
+  clock,
   queue,
   providers,
   pacer,

@@ -364,7 +364,7 @@ describe("settings through the development login", () => {
       body: new URLSearchParams(RULES),
     });
     const result = await action({ request, params: {}, context: {} });
-    expect(result).toMatchObject({ data: { intent: "rules", notice: expect.any(String) } });
+    expect(result).toMatchObject({ intent: "rules", notice: expect.any(String) });
     expect((await db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).frequencyCapCount).toBe(2);
   });
 });
