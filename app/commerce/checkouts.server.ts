@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import type { CheckoutPayload } from "../webhooks/payloads";
+import type { CheckoutPayload } from "../shopify-payloads";
 import { recordCheckoutConsent } from "../consent/shopify-consent.server";
 import { embeddedCustomer, rememberCoordinates, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";

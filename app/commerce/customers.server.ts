@@ -2,7 +2,7 @@ import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
 import { bestTimeZone, coordinatesZone } from "../contacts/zone.server";
 import { consentStateFromShopify, deriveCustomerConsent, recordConsent } from "../consent/ledger.server";
-import type { CustomerPayload } from "../webhooks/payloads";
+import type { CustomerPayload } from "../shopify-payloads";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { mergeContactsInto } from "./contacts.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";

@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import type { OrderPayload } from "../webhooks/payloads";
+import type { OrderPayload } from "../shopify-payloads";
 import { recordCheckoutConsent } from "../consent/shopify-consent.server";
 import { refreshOrderStats, embeddedCustomer, rememberCoordinates, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";

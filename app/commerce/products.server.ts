@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import type { InventoryLevelPayload, ProductPayload } from "../webhooks/payloads";
+import type { InventoryLevelPayload, ProductPayload } from "../shopify-payloads";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 
 /** products/create|update: the product and its variants, newest `updated_at` winning. */

@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
 import { findOrCreateContact } from "../commerce/contacts.server";
-import type { CheckoutPayload, MarketingConsentPayload } from "../webhooks/payloads";
+import type { CheckoutPayload, MarketingConsentPayload } from "../shopify-payloads";
 import { log } from "../observability/log.server";
 import { disclosureInForce } from "./disclosure.server";
 import { consentStateFromShopify, recordConsent } from "./ledger.server";

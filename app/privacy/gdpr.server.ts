@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import type { z } from "zod";
-import type { CustomersRedactPayload, DataRequestPayload } from "../webhooks/payloads";
+import type { CustomersRedactPayload, DataRequestPayload } from "../shopify-payloads";
 import { normalisePhone } from "../contacts/phone";
 
 type Who = z.infer<typeof CustomersRedactPayload>["customer"];

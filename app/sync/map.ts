@@ -5,7 +5,7 @@ import {
   InventoryLevelPayload,
   OrderPayload,
   ProductPayload,
-} from "../webhooks/payloads";
+} from "../shopify-payloads";
 import { gidType, legacyId } from "./resources";
 
 // Bulk JSONL nodes (GraphQL Admin API shapes) → the webhook payload types the commerce

@@ -26,7 +26,7 @@ import {
   MarketingConsentPayload,
   OrderPayload,
   ProductPayload,
-} from "./payloads";
+} from "../shopify-payloads";
 import { parseShopifyJson } from "./json";
 
 export type ProcessOutcome = "processed" | "skipped" | "rejected";
