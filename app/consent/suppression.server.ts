@@ -1,5 +1,12 @@
 import type { Db } from "../db.server";
 import { duplicateAsNull } from "../db/unique-violation";
+import { numberHasher } from "../privacy/number-hash.server";
+
+/**
+ * The forms a suppressed number may be stored in: as is, or as its keyed hash once a
+ * customers/redact erased the shopper (privacy/redact-customer): a STOP outlives the redaction.
+ */
+const storedForms = (shopId: string, phone: string) => ({ in: [phone, ...numberHasher().candidates(shopId, phone)] });
 
 export type SuppressionReason = "stop" | "carrier" | "merchant";
 export type LiftedBy = "start" | "confirmed_opt_in";
@@ -30,7 +37,7 @@ export async function suppressNumber(
   await db.smsSuppression.updateMany({
     where: {
       shopId: s.shopId,
-      phone: s.phone,
+      phone: storedForms(s.shopId, s.phone),
       OR: [{ liftedAt: null }, { liftedAt: { lte: s.at } }],
     },
     data,
@@ -43,7 +50,7 @@ export async function liftSuppression(
   l: { shopId: string; phone: string; by: LiftedBy; at: Date },
 ): Promise<boolean> {
   const { count } = await db.smsSuppression.updateMany({
-    where: { shopId: l.shopId, phone: l.phone, liftedAt: null, suppressedAt: { lte: l.at } },
+    where: { shopId: l.shopId, phone: storedForms(l.shopId, l.phone), liftedAt: null, suppressedAt: { lte: l.at } },
     data: { liftedAt: l.at, liftedBy: l.by },
   });
   return count > 0;
@@ -51,7 +58,7 @@ export async function liftSuppression(
 
 export function activeSuppression(db: Db, shopId: string, phone: string) {
   return db.smsSuppression.findFirst({
-    where: { shopId, phone, liftedAt: null },
+    where: { shopId, phone: storedForms(shopId, phone), liftedAt: null },
     select: { reason: true, suppressedAt: true },
   });
 }

@@ -68,9 +68,13 @@ export async function pruneWebhookBodies({
  */
 export async function emptyInboxBodies(db: Db, ids: string[], at: Date): Promise<number> {
   if (!ids.length) return 0;
-  const { count } = await db.webhookInbox.updateMany({
-    where: { id: { in: ids }, payloadPrunedAt: null },
-    data: { payload: "", payloadPrunedAt: at },
-  });
+  const [{ count }] = await db.$transaction([
+    db.webhookInbox.updateMany({
+      where: { id: { in: ids }, payloadPrunedAt: null },
+      data: { payload: "", payloadPrunedAt: at },
+    }),
+    // The index of who the body named goes with the body.
+    db.webhookInboxSubject.deleteMany({ where: { inboxId: { in: ids } } }),
+  ]);
   return count;
 }

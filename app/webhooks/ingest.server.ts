@@ -4,6 +4,7 @@ import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { log } from "../observability/log.server";
 import { BODY_LIMITS, payloadTooLarge, readBoundedBody, withBody } from "../http/bounded-body.server";
 import { checkPayload, normaliseTopic } from "./payload-schemas";
+import { inboxSubjectKeys } from "../privacy/inbox-subjects";
 
 /**
  * The largest webhook body accepted. Anything bigger is refused after at most this many
@@ -87,6 +88,8 @@ export async function ingestWebhook(request: Request, deps: IngestDeps): Promise
         apiVersion: context.apiVersion,
         triggeredAt: parseDate(context.triggeredAt),
         payload: raw,
+        // Who the body names, for customers/redact (written with the row, in one statement).
+        subjects: { create: subjectRows(context.shop, topic, context.payload) },
       },
       select: { id: true },
     })
@@ -127,6 +130,7 @@ async function reject(db: Db, request: Request, raw: string, reason: string): Pr
         payload: raw.slice(0, 1_000_000),
         status: "REJECTED",
         error: reason,
+        subjects: { create: subjectRows(shopDomain, topic, parseOrNull(raw)) },
       },
     })
     .catch(duplicateAsNull);
@@ -134,6 +138,18 @@ async function reject(db: Db, request: Request, raw: string, reason: string): Pr
     status: 400,
     headers: { "Content-Type": "application/json" },
   });
+}
+
+const subjectRows = (shopDomain: string, topic: string, payload: unknown) =>
+  inboxSubjectKeys(topic, payload).map((key) => ({ shopDomain, key }));
+
+/** A body that failed its schema may still be JSON naming a shopper; a malformed one is found by a scan. */
+function parseOrNull(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
 }
 
 /** Rejections are logged with what Shopify's headers claim (unverified when the HMAC failed). */

@@ -50,7 +50,7 @@ export async function processWebhook(deps: AppServices, inboxId: string): Promis
     let order: OrderPayload | null = null;
     let restockAt: Date | null = null;
     if (row.topic === "shop/redact") {
-      await redactShop(db, row.shopDomain);
+      await redactShop(db, row.shopDomain, row.id);
     } else if (row.topic === "app/uninstalled") {
       await uninstallShop(db, row.shopDomain, now);
     } else {
@@ -113,7 +113,14 @@ export async function processWebhook(deps: AppServices, inboxId: string): Promis
           );
           break;
         case "customers/redact":
-          await redactCustomer(db, shop.id, CustomersRedactPayload.parse(body), now);
+          await redactCustomer({
+            db,
+            shopId: shop.id,
+            shopDomain: row.shopDomain,
+            payload: CustomersRedactPayload.parse(body),
+            at: now,
+            inboxId: row.id,
+          });
           break;
         case "customers/data_request":
           await exportCustomerData(db, shop.id, DataRequestPayload.parse(body));
@@ -172,7 +179,16 @@ export async function processWebhook(deps: AppServices, inboxId: string): Promis
     }
     await db.webhookInbox.update({
       where: { id: row.id },
-      data: { status: "PROCESSED", processedAt: now, error: null, attempts: { increment: 1 } },
+      data: {
+        status: "PROCESSED",
+        processedAt: now,
+        error: null,
+        attempts: { increment: 1 },
+        // A redaction request names the shopper it erased: its own body goes once it is done.
+        ...(row.topic === "customers/redact"
+          ? { payload: "", payloadPrunedAt: now, subjects: { deleteMany: {} } }
+          : {}),
+      },
     });
     return "processed";
   } catch (error) {

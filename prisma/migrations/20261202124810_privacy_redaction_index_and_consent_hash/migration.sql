@@ -1,0 +1,16 @@
+-- AlterTable
+ALTER TABLE "ConsentEvent" ADD COLUMN "phoneHash" TEXT;
+
+-- CreateTable
+CREATE TABLE "WebhookInboxSubject" (
+    "inboxId" TEXT NOT NULL,
+    "shopDomain" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+
+    PRIMARY KEY ("inboxId", "key"),
+    CONSTRAINT "WebhookInboxSubject_inboxId_fkey" FOREIGN KEY ("inboxId") REFERENCES "WebhookInbox" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "WebhookInboxSubject_shopDomain_key_idx" ON "WebhookInboxSubject"("shopDomain", "key");
+
