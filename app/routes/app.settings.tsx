@@ -32,7 +32,7 @@ import {
 import db from "../db.server";
 import { providers, clock } from "../runtime/services.server";
 import { DEFAULT_HELP_TEXT } from "../messaging/help";
-import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
+import { shopifyAdminGraphql } from "../runtime/shopify-admin-graphql.server";
 import { queue } from "../runtime/job-engine.server";
 import { startSync } from "../sync/run.server";
 import { syncReport } from "../sync/report.server";

@@ -5,7 +5,7 @@ import { secretBoxFromEnv } from "../security/secrets.server";
 import type { AppServices } from "../services";
 import { ProviderRegistry } from "../messaging/providers/registry.server";
 import { SendPacer } from "../messaging/rate-limit";
-import { shopifyAdminGraphql } from "../shopify-admin/graphql.server";
+import { shopifyAdminGraphql } from "./shopify-admin-graphql.server";
 import { httpAdminGraphql } from "../shopify-admin/http-client.server";
 
 /** The process's provider registry and send pacer (web process: callbacks; worker: sends). */

@@ -4,7 +4,7 @@ import { MINUTE } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { handleInbound } from "../../app/messaging/inbound.server";
 import { publishDisclosure } from "../../app/consent/disclosure.server";
-import { shopifyAdminGraphql } from "../../app/shopify-admin/graphql.server";
+import { shopifyAdminGraphql } from "../../app/runtime/shopify-admin-graphql.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
 import { installOfflineSession, interceptAdminApi } from "../support/admin-api";

@@ -6,7 +6,7 @@ import { jobHandlers, type WorkerDeps } from "../../app/runtime/job-handlers.ser
 import { QUEUES } from "../../app/jobs/queue.server";
 import { consumeMembershipEvents } from "../../app/flows/engine.server";
 import { providers } from "../../app/runtime/services.server";
-import { shopifyAdminGraphql } from "../../app/shopify-admin/graphql.server";
+import { shopifyAdminGraphql } from "../../app/runtime/shopify-admin-graphql.server";
 import { SendPacer } from "../../app/messaging/rate-limit";
 import { TableJobQueue } from "../../app/jobs/table-queue.server";
 import { sweepShop } from "../../app/segments/sweep.server";
