@@ -27,7 +27,7 @@ export function inboxSubjectKeys(topic: string, payload: unknown): string[] {
 /**
  * The keys a shopper's bodies were indexed under. A number is looked up by the digits of its
  * E.164 form, of its national form and as given, so a body that wrote it nationally
- * ("(613) 555-0135") is found from "+16135550135".
+ * ("(613) 555-0135", "07413 123456") is found from "+16135550135" / "+447413123456".
  */
 export function shopperSubjectKeys(who: {
   customerIds: readonly string[];
@@ -44,11 +44,14 @@ export function shopperSubjectKeys(who: {
   return [...keys];
 }
 
-/** The digit strings a number may appear as: as written, E.164 without "+", national. */
+/**
+ * The digit strings a number may appear as: as written, without a national trunk prefix
+ * ("07413 …" → "7413…"), E.164 without "+", national.
+ */
 export function phoneDigitForms(phone: string | null | undefined): string[] {
   const raw = (phone ?? "").replace(/\D/g, "");
   if (raw.length < 6) return [];
-  const forms = new Set([raw]);
+  const forms = new Set([raw, raw.replace(/^0+/, "")]);
   const parsed = parsePhoneNumberFromString(phone!.trim());
   if (parsed?.isValid()) {
     forms.add(parsed.number.slice(1));
