@@ -35,7 +35,9 @@ export async function exportCustomerData(db: Db, shopId: string, payload: z.infe
   return db.dataExport.create({
     data: {
       shopId,
-      customerShopifyId: payload.customer.id ?? null,
+      // A request may name the shopper by e-mail only: the customer found is what a later
+      // customers/redact deletes the export by.
+      customerShopifyId: payload.customer.id ?? customers[0]?.shopifyId ?? null,
       requestRef: payload.data_request?.id ?? null,
       payload: payloadJson,
     },

@@ -54,6 +54,23 @@ describe("privacy webhooks do what they say", () => {
     expect(await db.dataExport.count({ where: { requestRef: "9999" } })).toBe(0);
   });
 
+  it("GIVEN a data request naming the shopper by e-mail only WHEN customers/redact names them by id THEN the export goes", async () => {
+    const shop = new TestShop(uniqueShop("gdpr-email"));
+    const customer = customerPayload({ id: 191168, phone: "+16135550136", updatedAt: shop.clock.now() });
+    await shop.deliver("customers/create", customer);
+    const request = { shop_id: 954889, shop_domain: shop.domain, orders_requested: [] };
+    await shop.deliver("customers/data_request", {
+      ...request,
+      data_request: { id: 9998 },
+      customer: { email: customer.email },
+    });
+    expect(await db.dataExport.count({ where: { requestRef: "9998" } })).toBe(1);
+
+    await shop.deliver("customers/redact", { ...request, orders_to_redact: [], customer: { id: 191168 } });
+
+    expect(await db.dataExport.count({ where: { requestRef: "9998" } })).toBe(0);
+  });
+
   it("app/uninstalled removes sessions; shop/redact erases the shop", async () => {
     const shop = new TestShop(uniqueShop("bye"));
     await shop.deliver("customers/create", customerPayload({ updatedAt: shop.clock.now() }));
