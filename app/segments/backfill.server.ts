@@ -1,8 +1,7 @@
 import type { Db } from "../db.server";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
-import { CustomerEvaluation } from "./evaluate.server";
-import { SegmentNodeSchema } from "./definition";
-import { recordMembershipChange, type MembershipChange } from "./membership.server";
+import { isEligible } from "./evaluate.server";
+import { refreshSegmentsFor } from "./refresh.server";
 
 /** Customers evaluated per job: a crash repeats at most one batch, and repeating it is harmless. */
 export const BACKFILL_BATCH = 500;
@@ -54,25 +53,18 @@ export async function backfillSegmentBatch(
     where: { shopId: segment.shopId, ...(segment.backfillCursor ? { id: { gt: segment.backfillCursor } } : {}) },
     orderBy: { id: "asc" },
     take: batchSize,
+    select: { id: true, deletedAt: true, redactedAt: true },
   });
-  const definition = SegmentNodeSchema.parse(segment.definition);
-  const members = new Set(
-    (
-      await db.segmentMembership.findMany({
-        where: { segmentId, customerId: { in: customers.map((c) => c.id) } },
-        select: { customerId: true },
-      })
-    ).map((m) => m.customerId),
-  );
-  let evaluated = 0;
-  for (const customer of customers) {
-    const evaluation = CustomerEvaluation.of(db, customer, now);
-    if (evaluation.eligible) evaluated++;
-    const should = await evaluation.matches(definition);
-    if (should === members.has(customer.id)) continue;
-    const change: MembershipChange = { segmentId, customerId: customer.id, change: should ? "ENTERED" : "LEFT" };
-    await recordMembershipChange(db, segment.shopId, change, now, { cause: "definition", ref: segmentId });
-  }
+  // The whole batch in one evaluation query and one write transaction, for this segment only.
+  await refreshSegmentsFor({
+    db,
+    shopId: segment.shopId,
+    customerIds: customers.map((c) => c.id),
+    segmentIds: [segmentId],
+    now,
+    cause: { cause: "definition", ref: segmentId },
+  });
+  const evaluated = customers.filter(isEligible).length;
   const done = customers.length < batchSize;
   await db.segment.update({
     where: { id: segmentId },

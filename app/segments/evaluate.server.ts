@@ -1,19 +1,135 @@
 import type { Db } from "../db.server";
 import { DAY, MINUTE } from "../clock";
-import { ABANDONED_MAX_DAYS, type Condition, type SegmentNode } from "./definition";
+import { ABANDONED_MAX_DAYS, conditionsOf, type Condition, type SegmentNode } from "./definition";
 import { assertUnreachable } from "../assert-unreachable";
 
 export type CustomerRow = NonNullable<Awaited<ReturnType<typeof loadCustomer>>>;
 
 const loadCustomer = (db: Db, customerId: string) => db.customer.findUnique({ where: { id: customerId } });
 
+/** The customer columns the conditions read: a full row, or the set-based load's (refresh.server.ts). */
+export type CustomerFacts = Pick<
+  CustomerRow,
+  | "id"
+  | "shopId"
+  | "smsConsent"
+  | "phone"
+  | "ordersCount"
+  | "firstOrderAt"
+  | "lastOrderAt"
+  | "lastClickAt"
+  | "lastInboundAt"
+  | "countryCode"
+  | "provinceCode"
+  | "city"
+  | "deletedAt"
+  | "redactedAt"
+> & { totalSpent: CustomerRow["totalSpent"] | number | string };
+
+/** Conditions answered from other tables (checkouts, restock watches, order lines), not the customer row. */
+export type RelationalCondition = Extract<Condition, { type: "abandoned_checkout" | "restock_watcher" | "purchased" }>;
+
 /**
- * Evaluates segment definitions for one customer at one instant. Reads only that customer's
- * rows (indexed lookups), so the cost of an event does not grow with the shop's size.
- * Lookups shared by several segments are made once per evaluation.
+ * What a relational condition looks up, per customer: for abandoned_checkout the newest open
+ * checkout's activity inside the window (or null), for the others whether a row exists.
+ */
+export type RelationFact = Date | boolean | null;
+
+export function isRelational(c: Condition): c is RelationalCondition {
+  return c.type === "abandoned_checkout" || c.type === "restock_watcher" || c.type === "purchased";
+}
+
+/** One lookup per distinct relational condition: segments sharing one share its answer. */
+export function relationKey(c: RelationalCondition): string {
+  switch (c.type) {
+    case "abandoned_checkout":
+      return `abandoned:${c.minutes}`;
+    case "restock_watcher":
+      return `restock:${c.variantId ?? "*"}`;
+    case "purchased":
+      return `purchased:${JSON.stringify(c)}`;
+    default:
+      return assertUnreachable(c, "relational condition");
+  }
+}
+
+/** Deleted and redacted customers belong to no segment. */
+export const isEligible = (cu: Pick<CustomerFacts, "deletedAt" | "redactedAt">) => !cu.deletedAt && !cu.redactedAt;
+
+/**
+ * The one definition of what a segment means for a customer at an instant, given the
+ * customer's columns and the answers to its relational conditions (keyed by relationKey).
+ * Both the per-customer evaluation below and the set-based refresh (refresh.server.ts)
+ * decide through it, so the two cannot disagree.
+ */
+export function matchesFacts(
+  node: SegmentNode,
+  cu: CustomerFacts,
+  now: Date,
+  relation: (key: string) => RelationFact,
+): boolean {
+  if (!isEligible(cu)) return false;
+  const walk = (n: SegmentNode): boolean => {
+    if ("and" in n) return n.and.every(walk);
+    if ("or" in n) return n.or.some(walk);
+    if ("not" in n) return !walk(n.not);
+    return condition(n, cu, now, relation);
+  };
+  return walk(node);
+}
+
+function condition(c: Condition, cu: CustomerFacts, now: Date, relation: (key: string) => RelationFact): boolean {
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  switch (c.type) {
+    case "sms_subscribed":
+      return cu.smsConsent === "SUBSCRIBED" && !!cu.phone;
+    case "opted_out":
+      return cu.smsConsent === "UNSUBSCRIBED";
+    case "orders_count":
+      return compare(cu.ordersCount, c.op, c.value);
+    case "total_spent":
+      return compare(Number(cu.totalSpent), c.op, c.value);
+    case "never_purchased":
+      return cu.ordersCount === 0;
+    case "new_customer":
+      return !!cu.firstOrderAt && cu.firstOrderAt > ago(c.days * DAY);
+    case "active":
+      return !!cu.lastOrderAt && cu.lastOrderAt > ago(c.days * DAY);
+    case "lapsed":
+      return !!cu.lastOrderAt && cu.lastOrderAt <= ago(c.days * DAY);
+    case "clicked_within":
+      return !!cu.lastClickAt && cu.lastClickAt > ago(c.days * DAY);
+    case "never_clicked":
+      return !cu.lastClickAt;
+    case "replied_within":
+      return !!cu.lastInboundAt && cu.lastInboundAt > ago(c.days * DAY);
+    case "location":
+      return (
+        (!c.country || cu.countryCode === c.country.toUpperCase()) &&
+        (!c.province || cu.provinceCode === c.province.toUpperCase()) &&
+        (!c.city || cu.city?.toLowerCase() === c.city.toLowerCase())
+      );
+    case "abandoned_checkout": {
+      const checkoutAt = relation(relationKey(c));
+      // An order placed after the checkout's last activity means they bought after all.
+      return checkoutAt instanceof Date && !(cu.lastOrderAt && cu.lastOrderAt >= checkoutAt);
+    }
+    case "restock_watcher":
+    case "purchased":
+      return relation(relationKey(c)) === true;
+    default:
+      return assertUnreachable(c, "condition type");
+  }
+}
+
+/**
+ * Evaluates segment definitions for one customer at one instant, with a query per distinct
+ * relational condition (indexed lookups on that customer's rows, memoised). For one-off
+ * checks (the flow engine's conditions, the builder's preview); segment maintenance uses
+ * the set-based refresh, which answers every segment for many customers in one query.
  */
 export class CustomerEvaluation {
-  private memo = new Map<string, Promise<boolean>>();
+  private memo = new Map<string, Promise<RelationFact>>();
 
   private constructor(
     private readonly db: Db,
@@ -26,97 +142,65 @@ export class CustomerEvaluation {
     return customer ? new CustomerEvaluation(db, customer, now) : null;
   }
 
-  /** For callers that already hold the customer row (a backfill batch). */
+  /** For callers that already hold the customer row. */
   static of(db: Db, customer: CustomerRow, now: Date): CustomerEvaluation {
     return new CustomerEvaluation(db, customer, now);
   }
 
-  /** Deleted and redacted customers belong to no segment. */
   get eligible() {
-    return !this.customer.deletedAt && !this.customer.redactedAt;
+    return isEligible(this.customer);
   }
 
   async matches(node: SegmentNode): Promise<boolean> {
     if (!this.eligible) return false;
-    if ("and" in node) {
-      for (const n of node.and) if (!(await this.matches(n))) return false;
-      return true;
+    const facts = new Map<string, RelationFact>();
+    for (const c of conditionsOf(node)) {
+      if (!isRelational(c)) continue;
+      const key = relationKey(c);
+      if (!facts.has(key)) facts.set(key, await this.once(key, () => this.lookup(c)));
     }
-    if ("or" in node) {
-      for (const n of node.or) if (await this.matches(n)) return true;
-      return false;
-    }
-    if ("not" in node) return !(await this.matches(node.not));
-    return this.condition(node);
+    return matchesFacts(node, this.customer, this.now, (key) => facts.get(key) ?? null);
   }
 
-  private condition(c: Condition): Promise<boolean> | boolean {
+  private once(key: string, fn: () => Promise<RelationFact>): Promise<RelationFact> {
+    let p = this.memo.get(key);
+    if (!p) this.memo.set(key, (p = fn()));
+    return p;
+  }
+
+  private async lookup(c: RelationalCondition): Promise<RelationFact> {
     const cu = this.customer;
     const ago = (ms: number) => new Date(this.now.getTime() - ms);
     switch (c.type) {
-      case "sms_subscribed":
-        return cu.smsConsent === "SUBSCRIBED" && !!cu.phone;
-      case "opted_out":
-        return cu.smsConsent === "UNSUBSCRIBED";
-      case "orders_count":
-        return compare(cu.ordersCount, c.op, c.value);
-      case "total_spent":
-        return compare(Number(cu.totalSpent), c.op, c.value);
-      case "never_purchased":
-        return cu.ordersCount === 0;
-      case "new_customer":
-        return !!cu.firstOrderAt && cu.firstOrderAt > ago(c.days * DAY);
-      case "active":
-        return !!cu.lastOrderAt && cu.lastOrderAt > ago(c.days * DAY);
-      case "lapsed":
-        return !!cu.lastOrderAt && cu.lastOrderAt <= ago(c.days * DAY);
-      case "clicked_within":
-        return !!cu.lastClickAt && cu.lastClickAt > ago(c.days * DAY);
-      case "never_clicked":
-        return !cu.lastClickAt;
-      case "replied_within":
-        return !!cu.lastInboundAt && cu.lastInboundAt > ago(c.days * DAY);
-      case "location":
-        return (
-          (!c.country || cu.countryCode === c.country.toUpperCase()) &&
-          (!c.province || cu.provinceCode === c.province.toUpperCase()) &&
-          (!c.city || cu.city?.toLowerCase() === c.city.toLowerCase())
-        );
-      case "abandoned_checkout":
-        return this.once(`abandoned:${c.minutes}`, async () => {
-          const checkout = await this.db.checkout.findFirst({
-            where: {
-              shopId: cu.shopId,
-              customerId: cu.id,
-              completedAt: null,
-              shopifyUpdatedAt: { lte: ago(c.minutes * MINUTE), gt: ago(ABANDONED_MAX_DAYS * DAY) },
-            },
-            orderBy: { shopifyUpdatedAt: "desc" },
-            select: { shopifyUpdatedAt: true },
-          });
-          // An order placed after the checkout's last activity means they bought after all.
-          return !!checkout && !(cu.lastOrderAt && cu.lastOrderAt >= checkout.shopifyUpdatedAt);
+      case "abandoned_checkout": {
+        const checkout = await this.db.checkout.findFirst({
+          where: {
+            shopId: cu.shopId,
+            customerId: cu.id,
+            completedAt: null,
+            shopifyUpdatedAt: { lte: ago(c.minutes * MINUTE), gt: ago(ABANDONED_MAX_DAYS * DAY) },
+          },
+          orderBy: { shopifyUpdatedAt: "desc" },
+          select: { shopifyUpdatedAt: true },
         });
+        return checkout?.shopifyUpdatedAt ?? null;
+      }
       case "restock_watcher":
-        return this.once(
-          `restock:${c.variantId ?? "*"}`,
-          async () =>
-            !!(await this.db.restockWatch.findFirst({
-              where: {
-                shopId: cu.shopId,
-                customerId: cu.id,
-                restockedAt: null,
-                notifiedAt: null,
-                cancelledAt: null,
-                ...(c.variantId ? { variantShopifyId: c.variantId } : {}),
-              },
-              select: { id: true },
-            })),
-        );
+        return !!(await this.db.restockWatch.findFirst({
+          where: {
+            shopId: cu.shopId,
+            customerId: cu.id,
+            restockedAt: null,
+            notifiedAt: null,
+            cancelledAt: null,
+            ...(c.variantId ? { variantShopifyId: c.variantId } : {}),
+          },
+          select: { id: true },
+        }));
       case "purchased":
-        return this.once(`purchased:${JSON.stringify(c)}`, () => this.purchased(c));
+        return this.purchased(c);
       default:
-        return assertUnreachable(c, "condition type");
+        return assertUnreachable(c, "relational condition");
     }
   }
 
@@ -145,12 +229,6 @@ export class CustomerEvaluation {
       select: { id: true },
     });
     return !!line;
-  }
-
-  private once(key: string, fn: () => Promise<boolean>): Promise<boolean> {
-    let p = this.memo.get(key);
-    if (!p) this.memo.set(key, (p = fn()));
-    return p;
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Db } from "../db.server";
 import { DAY, MINUTE } from "../clock";
 import { ABANDONED_MAX_DAYS, conditionsOf, storedDefinition, type Condition } from "./definition";
-import { refreshCustomerSegments, type MembershipChange } from "./membership.server";
+import type { MembershipChange } from "./membership.server";
+import { refreshSegmentsFor } from "./refresh.server";
 import { assertUnreachable } from "../assert-unreachable";
 
 /** The first sweep of a shop looks back this far for boundaries crossed before it. */
@@ -30,10 +31,14 @@ export async function sweepShop(
     const hi = new Date(now.getTime() - window.durationMs);
     for (const id of await window.customersCrossing(db, shopId, lo, hi)) candidates.add(id);
   }
-  const changes: MembershipChange[] = [];
-  for (const id of candidates) {
-    changes.push(...(await refreshCustomerSegments(db, shopId, id, now, { cause: "time", ref: "sweep" })));
-  }
+  // Every candidate at once: one evaluation query and one write transaction per REFRESH_CHUNK customers.
+  const changes = await refreshSegmentsFor({
+    db,
+    shopId,
+    customerIds: [...candidates],
+    now,
+    cause: { cause: "time", ref: "sweep" },
+  });
   await db.shop.update({ where: { id: shopId }, data: { segmentsSweptAt: now } });
   return { evaluated: candidates.size, changes };
 }

@@ -13,7 +13,7 @@ import { applyMarketingConsentUpdate } from "../consent/shopify-consent.server";
 import { markProductDeleted, syncInventoryLevel, syncProduct } from "../commerce/products.server";
 import { restockedWatches } from "../commerce/restock-watches.server";
 import { exportCustomerData, redactCustomer, redactShop, uninstallShop } from "../privacy/gdpr.server";
-import { refreshCustomerSegments } from "../segments/membership.server";
+import { refreshSegmentsFor } from "../segments/refresh.server";
 import { bulkOperationFinished } from "../sync/run.server";
 import {
   BulkOperationFinishPayload,
@@ -130,9 +130,14 @@ export async function processWebhook(deps: AppServices, inboxId: string): Promis
             { code: "custom", path: ["topic"], message: `unsupported topic ${row.topic}`, input: row.topic },
           ]);
       }
-      for (const id of new Set([...(customerId ? [customerId] : []), ...restocked.map((w) => w.customerId)])) {
-        await refreshCustomerSegments(db, shop.id, id, now, { cause: "webhook", ref: row.id });
-      }
+      // Every customer the event touched (a restock can touch many) in one set-based refresh.
+      await refreshSegmentsFor({
+        db,
+        shopId: shop.id,
+        customerIds: [...(customerId ? [customerId] : []), ...restocked.map((w) => w.customerId)],
+        now,
+        cause: { cause: "webhook", ref: row.id },
+      });
       // Commerce events for flows (membership events reach them through the segment engine).
       if (order && customerId) {
         const mirrored = await db.order.findUniqueOrThrow({

@@ -1,0 +1,240 @@
+import type { Db } from "../db.server";
+import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
+import { DAY, MINUTE } from "../clock";
+import { ABANDONED_MAX_DAYS, conditionsOf, storedDefinition, type SegmentNode } from "./definition";
+import {
+  isRelational,
+  matchesFacts,
+  relationKey,
+  type CustomerFacts,
+  type RelationalCondition,
+  type RelationFact,
+} from "./evaluate.server";
+import { assertUnreachable } from "../assert-unreachable";
+
+const { empty, join, raw, sql } = Prisma;
+type Sql = Prisma.Sql;
+import type { MembershipCause, MembershipChange } from "./membership.server";
+
+/**
+ * Customers per evaluation query and per write transaction: bounds the bound parameters
+ * (SQLite allows 32,766, PostgreSQL 65,535) and a transaction's size for a large refresh
+ * (the sweep after an outage, the day-one sync's segment pass).
+ */
+export const REFRESH_CHUNK = 500;
+
+export interface RefreshSegmentsInput {
+  db: Db;
+  shopId: string;
+  customerIds: readonly string[];
+  now: Date;
+  cause: MembershipCause;
+  /** Only these segments (a backfill of one new definition); default every live segment of the shop. */
+  segmentIds?: readonly string[];
+}
+
+/**
+ * Re-evaluates the shop's live segments for a set of customers and records what changed, set
+ * based: per chunk of customers one SELECT answers every segment (the customer's columns, one
+ * column per distinct relational condition, one membership flag per segment), the decision is
+ * made in memory by the same function as the per-customer evaluator (matchesFacts), and the
+ * diff is written in one transaction of at most four statements: memberships inserted,
+ * memberships deleted, the SegmentMembershipEvents (what flows trigger on), member counts.
+ * Customers that do not exist (or belong to another shop) are skipped; deleted and redacted
+ * ones leave every segment. Returns the changes in customer, then segment order.
+ *
+ * The day-one sync's final pass and the sweep call this with many customers at once; one
+ * event's processing with the customers it touched.
+ */
+export async function refreshSegmentsFor(input: RefreshSegmentsInput): Promise<MembershipChange[]> {
+  const { db, shopId, customerIds, now } = input;
+  if (!customerIds.length) return [];
+  const segments = (
+    await db.segment.findMany({
+      where: { shopId, archivedAt: null, ...(input.segmentIds ? { id: { in: [...input.segmentIds] } } : {}) },
+      select: { id: true, definition: true },
+      orderBy: { id: "asc" },
+    })
+  ).map((s) => ({ id: s.id, node: storedDefinition(s) }));
+  if (!segments.length) return [];
+  const ids = [...new Set(customerIds)];
+  const changes: MembershipChange[] = [];
+  for (let i = 0; i < ids.length; i += REFRESH_CHUNK) {
+    const chunk = ids.slice(i, i + REFRESH_CHUNK);
+    const found = await evaluateChunk(db, shopId, segments, chunk, now);
+    await applyChanges({ ...input, changes: found });
+    changes.push(...found);
+  }
+  return changes;
+}
+
+type Segment = { id: string; node: SegmentNode };
+
+async function evaluateChunk(
+  db: Db,
+  shopId: string,
+  segments: Segment[],
+  customerIds: string[],
+  now: Date,
+): Promise<MembershipChange[]> {
+  const relations = new Map<string, RelationalCondition>();
+  for (const s of segments) for (const c of conditionsOf(s.node)) if (isRelational(c)) relations.set(relationKey(c), c);
+  const relationList = [...relations.entries()];
+  const relationColumns = relationList.map(([, c], i) => sql`, ${relationSql(c, now)} AS ${raw(`"r${i}"`)}`);
+  const memberColumns = segments.map(
+    (s, i) =>
+      sql`, EXISTS (SELECT 1 FROM "SegmentMembership" m WHERE m."segmentId" = ${s.id} AND m."customerId" = c."id") AS ${raw(`"m${i}"`)}`,
+  );
+  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT c."id", c."shopId", c."smsConsent", c."phone", c."ordersCount", c."totalSpent", c."firstOrderAt",
+      c."lastOrderAt", c."lastClickAt", c."lastInboundAt", c."countryCode", c."provinceCode", c."city",
+      c."deletedAt", c."redactedAt"
+      ${join([...relationColumns, ...memberColumns], "")}
+    FROM "Customer" c
+    WHERE c."shopId" = ${shopId} AND c."id" IN (${join(customerIds)})`;
+  const byId = new Map(rows.map((r) => [String(r.id), r]));
+  const changes: MembershipChange[] = [];
+  for (const customerId of customerIds) {
+    const row = byId.get(customerId);
+    if (!row) continue;
+    const facts = customerFacts(row);
+    const answers = new Map(relationList.map(([key, c], i) => [key, relationFact(c, row[`r${i}`])]));
+    segments.forEach((s, i) => {
+      const should = matchesFacts(s.node, facts, now, (key) => answers.get(key) ?? null);
+      if (should !== truthy(row[`m${i}`]))
+        changes.push({ segmentId: s.id, customerId, change: should ? "ENTERED" : "LEFT" });
+    });
+  }
+  return changes;
+}
+
+/**
+ * One relational condition for the customer `c` of the outer query, the same lookup as
+ * CustomerEvaluation's (evaluate.server.ts): indexed by (shopId, customerId) on each table.
+ */
+function relationSql(c: RelationalCondition, now: Date): Sql {
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  switch (c.type) {
+    case "abandoned_checkout":
+      return sql`(SELECT MAX(k."shopifyUpdatedAt") FROM "Checkout" k
+        WHERE k."shopId" = c."shopId" AND k."customerId" = c."id" AND k."completedAt" IS NULL
+          AND k."shopifyUpdatedAt" <= ${ago(c.minutes * MINUTE)} AND k."shopifyUpdatedAt" > ${ago(ABANDONED_MAX_DAYS * DAY)})`;
+    case "restock_watcher":
+      return sql`EXISTS (SELECT 1 FROM "RestockWatch" w
+        WHERE w."shopId" = c."shopId" AND w."customerId" = c."id"
+          AND w."restockedAt" IS NULL AND w."notifiedAt" IS NULL AND w."cancelledAt" IS NULL
+          ${c.variantId ? sql`AND w."variantShopifyId" = ${c.variantId}` : empty})`;
+    case "purchased": {
+      // As the evaluator's filter: a collection, when given, decides the products (a productId beside it is not applied).
+      const product = c.collectionId
+        ? sql`AND l."productShopifyId" IN (SELECT p."shopifyId" FROM "ProductCollection" pc JOIN "Product" p ON p."id" = pc."productId"
+            WHERE pc."shopId" = c."shopId" AND pc."collectionShopifyId" = ${c.collectionId})`
+        : c.productId
+          ? sql`AND l."productShopifyId" = ${c.productId}`
+          : empty;
+      return sql`EXISTS (SELECT 1 FROM "OrderLine" l JOIN "Order" o ON o."id" = l."orderId"
+        WHERE l."shopId" = c."shopId" AND l."customerId" = c."id" AND o."cancelledAt" IS NULL ${product}
+          ${c.variantId ? sql`AND l."variantShopifyId" = ${c.variantId}` : empty}
+          ${c.productType ? sql`AND l."productType" = ${c.productType}` : empty}
+          ${c.vendor ? sql`AND l."vendor" = ${c.vendor}` : empty})`;
+    }
+    default:
+      return assertUnreachable(c, "relational condition");
+  }
+}
+
+function relationFact(c: RelationalCondition, value: unknown): RelationFact {
+  return c.type === "abandoned_checkout" ? toDate(value) : truthy(value);
+}
+
+// Raw results differ by database: SQLite answers EXISTS with 0/1 and a MAX over dates with
+// the stored ISO text; PostgreSQL with booleans and Dates.
+const truthy = (v: unknown) => v === true || v === 1 || v === 1n;
+
+function toDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  return new Date(typeof v === "bigint" ? Number(v) : (v as string | number));
+}
+
+function customerFacts(r: Record<string, unknown>): CustomerFacts {
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    id: String(r.id),
+    shopId: String(r.shopId),
+    smsConsent: String(r.smsConsent) as CustomerFacts["smsConsent"],
+    phone: text(r.phone),
+    ordersCount: Number(r.ordersCount),
+    totalSpent: Number(String(r.totalSpent)),
+    firstOrderAt: toDate(r.firstOrderAt),
+    lastOrderAt: toDate(r.lastOrderAt),
+    lastClickAt: toDate(r.lastClickAt),
+    lastInboundAt: toDate(r.lastInboundAt),
+    countryCode: text(r.countryCode),
+    provinceCode: text(r.provinceCode),
+    city: text(r.city),
+    deletedAt: toDate(r.deletedAt),
+    redactedAt: toDate(r.redactedAt),
+  };
+}
+
+/**
+ * Another worker changed one of these memberships between our read and our write (the
+ * same customer's events processed at once): nothing is written, the job is retried and
+ * re-reads.
+ */
+export class MembershipRaced extends Error {
+  constructor() {
+    super("segment memberships changed concurrently; retry");
+  }
+}
+
+/** A diff in one transaction: a membership and its event and count move together or not at all. */
+async function applyChanges({
+  db,
+  shopId,
+  now,
+  cause,
+  changes,
+}: RefreshSegmentsInput & { changes: MembershipChange[] }) {
+  if (!changes.length) return;
+  const entered = changes.filter((c) => c.change === "ENTERED");
+  const left = changes.filter((c) => c.change === "LEFT");
+  const delta = new Map<string, number>();
+  for (const c of changes) delta.set(c.segmentId, (delta.get(c.segmentId) ?? 0) + (c.change === "ENTERED" ? 1 : -1));
+  const leftByCustomer = new Map<string, string[]>();
+  for (const c of left) leftByCustomer.set(c.customerId, [...(leftByCustomer.get(c.customerId) ?? []), c.segmentId]);
+  await db.$transaction(async (tx) => {
+    if (entered.length)
+      await tx.segmentMembership.createMany({
+        data: entered.map((c) => ({ segmentId: c.segmentId, customerId: c.customerId, shopId, enteredAt: now })),
+      });
+    if (left.length) {
+      const { count } = await tx.segmentMembership.deleteMany({
+        where: {
+          shopId,
+          OR: [...leftByCustomer].map(([customerId, segmentIds]) => ({ customerId, segmentId: { in: segmentIds } })),
+        },
+      });
+      if (count !== left.length) throw new MembershipRaced();
+    }
+    await tx.segmentMembershipEvent.createMany({
+      data: changes.map((c) => ({
+        shopId,
+        segmentId: c.segmentId,
+        customerId: c.customerId,
+        change: c.change,
+        at: now,
+        cause: cause.cause,
+        causeRef: cause.ref ?? null,
+      })),
+    });
+    const moved = [...delta].filter(([, d]) => d !== 0);
+    if (moved.length) {
+      // Integer literals, not bound: PostgreSQL cannot type a bare parameter inside CASE.
+      const cases = moved.map(([id, d]) => sql`WHEN ${id} THEN ${raw(String(Math.trunc(d)))}`);
+      await tx.$executeRaw`UPDATE "Segment" SET "memberCount" = "memberCount" + CASE "id" ${join(cases, " ")} ELSE 0 END
+        WHERE "id" IN (${join(moved.map(([id]) => id))})`;
+    }
+  });
+}
