@@ -9,11 +9,13 @@ import { parsePhoneNumberFromString } from "libphonenumber-js/max";
  *
  * Read from the whole body, not a per-topic list: every e-mail and phone field at any depth
  * (customer, addresses, sms_marketing_phone, ...) and every customer id (a `customer` object's
- * id, any `customer_id`, the top-level id of a customers/* topic).
+ * id, any `customer_id`, the top-level id of a customer topic). Pass the body as parsed by
+ * webhooks/json (64-bit ids kept exact, as the app stores them).
  */
 export function inboxSubjectKeys(topic: string, payload: unknown): string[] {
   const found = { customerIds: new Set<string>(), emails: new Set<string>(), phones: new Set<string>() };
-  if (topic.startsWith("customers/") && isRecord(payload) && isScalar(payload.id)) {
+  // customers/* and customers_marketing_consent/update: the body is the customer.
+  if (topic.startsWith("customers") && isRecord(payload) && isScalar(payload.id)) {
     found.customerIds.add(String(payload.id));
   }
   walk(payload, null, found);

@@ -5,6 +5,7 @@ import { log } from "../observability/log.server";
 import { BODY_LIMITS, payloadTooLarge, readBoundedBody, withBody } from "../http/bounded-body.server";
 import { checkPayload, normaliseTopic } from "./payload-schemas";
 import { inboxSubjectKeys } from "../privacy/inbox-subjects";
+import { parseShopifyJson } from "./json";
 
 /**
  * The largest webhook body accepted. Anything bigger is refused after at most this many
@@ -89,7 +90,7 @@ export async function ingestWebhook(request: Request, deps: IngestDeps): Promise
         triggeredAt: parseDate(context.triggeredAt),
         payload: raw,
         // Who the body names, for customers/redact (written with the row, in one statement).
-        subjects: { create: subjectRows(context.shop, topic, context.payload) },
+        subjects: { create: subjectRows(context.shop, topic, parseOrNull(raw)) },
       },
       select: { id: true },
     })
@@ -146,7 +147,7 @@ const subjectRows = (shopDomain: string, topic: string, payload: unknown) =>
 /** A body that failed its schema may still be JSON naming a shopper; a malformed one is found by a scan. */
 function parseOrNull(raw: string): unknown {
   try {
-    return JSON.parse(raw);
+    return parseShopifyJson(raw);
   } catch {
     return null;
   }
