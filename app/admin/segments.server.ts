@@ -2,7 +2,7 @@ import type { Db } from "../db.server";
 import type { Prisma } from "../generated/sqlite/client";
 import { raw, sqltag as sql } from "@prisma/client/runtime/client"; // both clients share this runtime
 import { DAY } from "../clock";
-import { ConditionSchema, SegmentNodeSchema, type SegmentNode } from "../segments/definition";
+import { ConditionSchema, SegmentNodeSchema, storedDefinition, type SegmentNode } from "../segments/definition";
 import { SegmentInput } from "../segments/manage.server";
 import { CustomerEvaluation } from "../segments/evaluate.server";
 import { definitionWhere } from "../segments/where.server";
@@ -102,11 +102,27 @@ const firstMembers = (segmentId: string, sample: number) =>
 async function isSmall(
   db: Db,
   shopId: string,
-  s: Parameters<typeof backfillOf>[0] & { id: string; memberCount: number },
+  s: Parameters<typeof backfillOf>[0] & { id: string; memberCount: number; definition: unknown },
 ) {
   if (backfillOf(s)) return false; // not judged while a backfill is still filling it
   if (s.memberCount < SMALL_SEGMENT_SUBSCRIBERS) return true;
+  // "Opted out" and the like: no member can be reachable, and counting would find that out by
+  // reading every member (the bounded count never reaches the threshold): at 1M customers
+  // the list's one slow query (the built-in opted-out segment's 60k members, 0.3 s on PostgreSQL).
+  if (excludesReachable(storedDefinition(s))) return true;
   return (await subscribedMembers(db, shopId, s.id, { limit: SMALL_SEGMENT_SUBSCRIBERS })) < SMALL_SEGMENT_SUBSCRIBERS;
+}
+
+/**
+ * Whether a definition rules out every reachable (SMS-subscribed, with a number) customer by
+ * its own terms: an opted-out or not-subscribed condition every member must meet. Sound, not
+ * complete: false only means "not ruled out".
+ */
+export function excludesReachable(node: SegmentNode): boolean {
+  if ("and" in node) return node.and.some(excludesReachable);
+  if ("or" in node) return node.or.every(excludesReachable);
+  if ("not" in node) return "type" in node.not && node.not.type === "sms_subscribed";
+  return node.type === "opted_out";
 }
 
 /** Every live segment with members, the week's net change, backfill progress and the small flag. */

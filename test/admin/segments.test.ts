@@ -8,7 +8,8 @@ import { loader as pageLoader, action as pageAction } from "../../app/routes/app
 import { action as previewAction } from "../../app/routes/app.segments.preview";
 import { CustomerEvaluation } from "../../app/segments/evaluate.server";
 import type { SegmentNode } from "../../app/segments/definition";
-import { SMALL_SEGMENT_SUBSCRIBERS } from "../../app/admin/segments.server";
+import { excludesReachable, SMALL_SEGMENT_SUBSCRIBERS } from "../../app/admin/segments.server";
+import { refreshSegmentsFor } from "../../app/segments/refresh.server";
 import { AdminClient, UnexpectedResponse } from "../support/admin-pages";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, orderPayload } from "../support/fixtures";
@@ -437,5 +438,52 @@ describe("segments list of a new shop", () => {
     const { segments } = await client.load(listLoader, "/app/segments");
     expect(segments.length).toBeGreaterThan(5);
     expect(segments.every((s) => s.memberCount === 0 && s.small && s.entered === 0)).toBe(true);
+  });
+});
+
+describe("segments list at the small-segment threshold", () => {
+  it("flags a segment no reachable shopper can be in as small without counting, and counts the rest", async () => {
+    const client = new AdminClient(uniqueShop("seg-threshold"));
+    await client.load(listLoader, "/app/segments");
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: client.shop } });
+    const n = SMALL_SEGMENT_SUBSCRIBERS + 10;
+    // Customers as the mirror holds them (the webhook path is covered above; here only numbers matter).
+    await db.customer.createMany({
+      data: Array.from({ length: 2 * n }, (_, i) => ({
+        shopId: shop.id,
+        shopifyId: String(70_000 + i),
+        phone: `+1415556${String(1000 + i)}`,
+        smsConsent: i < n ? ("UNSUBSCRIBED" as const) : ("SUBSCRIBED" as const),
+        countryCode: "US",
+      })),
+    });
+    const custom = async (key: string, definition: SegmentNode) =>
+      db.segment.create({
+        data: { shopId: shop.id, key, name: key, kind: "CUSTOM", definition: definition as object },
+      });
+    await custom("opted-out-in-us", { and: [{ type: "location", country: "US" }, { type: "opted_out" }] });
+    await custom("opted-out-or-subscribed", { or: [{ type: "opted_out" }, { type: "sms_subscribed" }] });
+    await custom("not-subscribed", { not: { type: "sms_subscribed" } });
+    const customers = await db.customer.findMany({ where: { shopId: shop.id }, select: { id: true } });
+    await refreshSegmentsFor({
+      db,
+      shopId: shop.id,
+      customerIds: customers.map((c) => c.id),
+      now: new Date(),
+      cause: { cause: "webhook" },
+    });
+    const { segments } = await client.load(listLoader, "/app/segments");
+    const flag = (key: string) => {
+      const s = segments.find((x) => x.key === key)!;
+      return { members: s.memberCount, small: s.small };
+    };
+    expect(flag("opted-out")).toEqual({ members: n, small: true });
+    expect(flag("opted-out-in-us")).toEqual({ members: n, small: true });
+    expect(flag("not-subscribed")).toEqual({ members: n, small: true });
+    expect(flag("opted-out-or-subscribed")).toEqual({ members: 2 * n, small: false });
+    expect(flag("sms-subscribers")).toEqual({ members: n, small: false });
+    expect(flag("never-purchased")).toEqual({ members: 2 * n, small: false });
+    expect(excludesReachable({ or: [{ type: "opted_out" }, { not: { type: "sms_subscribed" } }] })).toBe(true);
+    expect(excludesReachable({ not: { not: { type: "opted_out" } } })).toBe(false); // sound, not complete
   });
 });
