@@ -90,6 +90,9 @@ type LoggedMessage = Prisma.MessageGetPayload<{
   };
 }>;
 
+/** One line of the message log, as the page shows it (masked phone, source and gates in words). */
+export type MessageRow = ReturnType<typeof messageRow>;
+
 function messageRow(m: LoggedMessage) {
   const event = m.deliveryEvents[0];
   return {

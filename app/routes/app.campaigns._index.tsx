@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
+import { IndexTable, Page, Text } from "@shopify/polaris";
 import { requireShop } from "../admin/auth.server";
 import { campaignList } from "../admin/campaigns.server";
 import { formatCount, formatDateTime, formatMoney } from "../admin/format";
 import db from "../db.server";
 import { StatusBadge } from "../components/StatusBadge";
 import { NumericCell } from "../components/NumericCell";
+import { EmptyList, ListCard } from "../components/ListCard";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -30,57 +31,52 @@ export default function Campaigns() {
       primaryAction={{ content: "New campaign", url: "/app/campaigns/new" }}
       pagination={nextCursor ? { hasNext: true, nextURL: `?after=${nextCursor}` } : undefined}
     >
-      <Card padding="0">
-        {campaigns.length === 0 ? (
-          <EmptyState
+      <ListCard
+        resourceName={{ singular: "campaign", plural: "campaigns" }}
+        itemCount={campaigns.length}
+        headings={[
+          { title: "Name" },
+          { title: "Segment" },
+          { title: "Status" },
+          { title: "When" },
+          { title: "Recipients", alignment: "end" },
+          { title: "Results" },
+        ]}
+        empty={
+          <EmptyList
             heading="Send your first campaign"
             action={{ content: "Compose a campaign", url: "/app/campaigns/new" }}
-            image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
           >
             <p>
               Pick a segment, write the text, see who it reaches and what it costs, then send it now or schedule it.
               Only shoppers with SMS consent receive it.
             </p>
-          </EmptyState>
-        ) : (
-          <IndexTable
-            resourceName={{ singular: "campaign", plural: "campaigns" }}
-            itemCount={campaigns.length}
-            selectable={false}
-            headings={[
-              { title: "Name" },
-              { title: "Segment" },
-              { title: "Status" },
-              { title: "When" },
-              { title: "Recipients", alignment: "end" },
-              { title: "Results" },
-            ]}
-          >
-            {campaigns.map((c, i) => (
-              <IndexTable.Row id={c.id} key={c.id} position={i}>
-                <IndexTable.Cell>
-                  <Link to={`/app/campaigns/${c.id}`}>
-                    <Text as="span" fontWeight="semibold">
-                      {c.name}
-                    </Text>
-                  </Link>
-                </IndexTable.Cell>
-                <IndexTable.Cell>{c.segment}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <StatusBadge status={c.status} />
-                </IndexTable.Cell>
-                <IndexTable.Cell>{when(c)}</IndexTable.Cell>
-                <NumericCell value={formatCount(c.recipients)} />
-                <IndexTable.Cell>
-                  {c.sent
-                    ? `${formatCount(c.delivered)} delivered · ${formatCount(c.orders)} orders · ${formatMoney(c.revenue, currency)}`
-                    : "—"}
-                </IndexTable.Cell>
-              </IndexTable.Row>
-            ))}
-          </IndexTable>
-        )}
-      </Card>
+          </EmptyList>
+        }
+      >
+        {campaigns.map((c, i) => (
+          <IndexTable.Row id={c.id} key={c.id} position={i}>
+            <IndexTable.Cell>
+              <Link to={`/app/campaigns/${c.id}`}>
+                <Text as="span" fontWeight="semibold">
+                  {c.name}
+                </Text>
+              </Link>
+            </IndexTable.Cell>
+            <IndexTable.Cell>{c.segment}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <StatusBadge status={c.status} />
+            </IndexTable.Cell>
+            <IndexTable.Cell>{when(c)}</IndexTable.Cell>
+            <NumericCell value={formatCount(c.recipients)} />
+            <IndexTable.Cell>
+              {c.sent
+                ? `${formatCount(c.delivered)} delivered · ${formatCount(c.orders)} orders · ${formatMoney(c.revenue, currency)}`
+                : "—"}
+            </IndexTable.Cell>
+          </IndexTable.Row>
+        ))}
+      </ListCard>
     </Page>
   );
 }

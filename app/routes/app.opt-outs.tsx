@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Button, IndexTable, InlineStack, Page, Text } from "@shopify/polaris";
 import { invalid } from "../admin/form-result";
 import { requireShop } from "../admin/auth.server";
 import { formFields } from "../field-errors";
@@ -8,6 +8,7 @@ import { formatDateTime } from "../admin/format";
 import { possibleOptOuts, reviewPossibleOptOut } from "../admin/opt-outs.server";
 import db from "../db.server";
 import { services } from "../runtime/services.server";
+import { EmptyList, ListCard } from "../components/ListCard";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -32,43 +33,36 @@ export default function OptOuts() {
     >
       <BlockStack gap="400">
         {outcome && <Banner tone={outcome.ok ? "success" : "warning"}>{outcome.notice}</Banner>}
-        <Card padding="0">
-          {rows.length === 0 ? (
-            <EmptyState
-              heading="Nothing to review"
-              image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
-            >
+        <ListCard
+          resourceName={{ singular: "reply", plural: "replies" }}
+          itemCount={rows.length}
+          headings={[{ title: "Received" }, { title: "From" }, { title: "Reply" }, { title: "" }]}
+          empty={
+            <EmptyList heading="Nothing to review">
               <p>
                 Clear opt-outs (STOP, “Stop.”, REVOKE, “stop texting me”…) are honoured at once and never land here.
               </p>
-            </EmptyState>
-          ) : (
-            <IndexTable
-              resourceName={{ singular: "reply", plural: "replies" }}
-              itemCount={rows.length}
-              selectable={false}
-              headings={[{ title: "Received" }, { title: "From" }, { title: "Reply" }, { title: "" }]}
-            >
-              {rows.map((r, i) => (
-                <IndexTable.Row id={r.id} key={r.id} position={i}>
-                  <IndexTable.Cell>{formatDateTime(r.at, timeZone)}</IndexTable.Cell>
-                  <IndexTable.Cell>
-                    {r.customerId ? <Link to={`/app/shoppers/${r.customerId}`}>{r.phone}</Link> : r.phone}
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span">{r.body}</Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <InlineStack gap="200" wrap={false}>
-                      <ReviewButton messageId={r.id} intent="confirm" busy={busy} />
-                      <ReviewButton messageId={r.id} intent="dismiss" busy={busy} />
-                    </InlineStack>
-                  </IndexTable.Cell>
-                </IndexTable.Row>
-              ))}
-            </IndexTable>
-          )}
-        </Card>
+            </EmptyList>
+          }
+        >
+          {rows.map((r, i) => (
+            <IndexTable.Row id={r.id} key={r.id} position={i}>
+              <IndexTable.Cell>{formatDateTime(r.at, timeZone)}</IndexTable.Cell>
+              <IndexTable.Cell>
+                {r.customerId ? <Link to={`/app/shoppers/${r.customerId}`}>{r.phone}</Link> : r.phone}
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span">{r.body}</Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <InlineStack gap="200" wrap={false}>
+                  <ReviewButton messageId={r.id} intent="confirm" busy={busy} />
+                  <ReviewButton messageId={r.id} intent="dismiss" busy={busy} />
+                </InlineStack>
+              </IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </ListCard>
       </BlockStack>
     </Page>
   );
