@@ -7,6 +7,7 @@ import { loader as link } from "../../app/routes/l.$code";
 import { action as restockSignup } from "../../app/routes/proxy.restock";
 import { action as status } from "../../app/routes/twilio.status.$messageId";
 import { activeSuppression } from "../../app/consent/suppression.server";
+import { importContacts } from "../../app/consent/import.server";
 import { checkoutPayload, customerPayload, orderPayload, productPayload } from "../support/fixtures";
 import { appProxyRequest } from "../support/app-proxy";
 import { twilioCallback } from "../support/twilio-server";
@@ -70,6 +71,25 @@ async function seedEverywhere(label: string) {
     ...checkoutPayload({ customer: null, updatedAt: new Date(), smsMarketingPhone: s.phone }),
     phone: s.phone,
   });
+
+  // The merchant's subscriber list names them too: the row is kept as the fact's evidence.
+  const csv = `Phone,First name,Last name,Email,Opted in,Opt-in date\n0${s.national.slice(0, 4)} ${s.national.slice(4)},${s.firstName},${s.lastName},${s.email},yes,2026-05-01\n`;
+  const mapping = {
+    phone: "Phone",
+    firstName: "First name",
+    lastName: "Last name",
+    email: "Email",
+    consent: "Opted in",
+    consentAt: "Opt-in date",
+  };
+  const imported = await importContacts(
+    db,
+    shopId,
+    csv,
+    { mapping, defaultCountry: "GB", wording: "Texts from us. Reply STOP to opt out." },
+    shop.clock.now(),
+  );
+  expect(imported).toMatchObject({ imported: 1 });
 
   // A restock sign-up from the storefront for a sold-out variant.
   await shop.deliver(
