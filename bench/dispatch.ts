@@ -18,8 +18,8 @@ import { compared, plain, type BenchRow } from "./table";
 import { startWorkers } from "../scripts/worker-process";
 
 /**
- * Several shops, and a pace far above what a worker reaches: SendPacer paces each shop per
- * process, and the bench measures the send path, not the pacer.
+ * Several shops, and a pace far above what a worker reaches: each shop's pace is shared by
+ * every worker (messaging/send-pace), and the bench measures the send path, not the pacer.
  */
 const SHOPS = 4;
 const PACE_PER_SHOP = 10_000;
@@ -50,10 +50,14 @@ export async function benchDispatch(ctx: BenchContext): Promise<BenchRow[]> {
     const rows: BenchRow[] = [
       plain(
         section,
-        `pacing: ${SHOPS} shops, pace limit per shop per worker (never waits)`,
+        `pacing: ${SHOPS} shops, pace limit per shop shared by all workers (in the database; never waits)`,
         `${PACE_PER_SHOP.toLocaleString("en")}/s`,
       ),
-      plain(section, "job fetch (PgBossJobQueue): batches of 10, fetched again at once while full", "no idle wait"),
+      plain(
+        section,
+        "job fetch (PgBossJobQueue): send jobs in batches of 50, each batch sent as one (gates, claims, results in bulk)",
+        "no idle wait",
+      ),
     ];
     // Each round: fresh shoppers, the server's count from zero, then the exactly-once check.
     let round = 0;

@@ -4,7 +4,7 @@ import type { Db } from "../db.server";
 import { SECOND } from "../clock";
 import { QUEUES } from "../jobs/queue.server";
 import { composeBody } from "../messaging/compliance";
-import { scheduleMessage, shopSenderName } from "../messaging/dispatch.server";
+import { scheduleMessages, shopSenderName } from "../messaging/dispatch.server";
 import { encodeSms } from "../messaging/sms-encoding";
 import { PREVIEW_VALUES, renderTemplate, unknownVariables, usesVariable } from "../messaging/template";
 import { discountCodeFor } from "../discounts/discount-codes.server";
@@ -130,26 +130,27 @@ export async function runCampaign(deps: AppServices, campaignId: string): Promis
       where: { ...eligible(campaign.segmentId), ...(cursor ? { customerId: { gt: cursor } } : {}) },
       orderBy: { customerId: "asc" },
       take: BATCH,
-      include: { customer: { select: { id: true, firstName: true } } },
+      include: { customer: { select: { id: true, firstName: true, phone: true } } },
     });
-    for (const m of members) {
-      const body = renderTemplate(campaign.body, {
-        first_name: m.customer.firstName,
-        shop_name: shopSenderName(campaign.shop),
-        discount_code: discountCode,
-      });
-      const dueAt = new Date(start.getTime() + Math.floor(queued / perSecond) * SECOND);
-      await scheduleMessage(deps, {
+    // A page of members in a few statements (messaging/dispatch `scheduleMessages`).
+    await scheduleMessages(
+      deps,
+      campaign.shopId,
+      members.map((m) => ({
         shopId: campaign.shopId,
         customerId: m.customerId,
-        body,
-        purpose: "marketing",
+        phone: m.customer.phone,
+        body: renderTemplate(campaign.body, {
+          first_name: m.customer.firstName,
+          shop_name: shopSenderName(campaign.shop),
+          discount_code: discountCode,
+        }),
+        purpose: "marketing" as const,
         idempotencyKey: `campaign:${campaignId}:${m.customerId}`,
-        dueAt,
+        dueAt: new Date(start.getTime() + Math.floor(queued++ / perSecond) * SECOND),
         campaignId,
-      });
-      queued++;
-    }
+      })),
+    );
     if (members.length < BATCH) break;
     cursor = members.at(-1)!.customerId;
   }

@@ -37,6 +37,7 @@ const EnvSchema = z.object({
     .optional(),
   // pg-boss: jobs one worker process runs at once, per queue (default 1).
   JOB_CONCURRENCY: positiveInt("JOB_CONCURRENCY").optional(),
+  SEND_CONCURRENCY: positiveInt("SEND_CONCURRENCY").optional(),
   // How long one call to the SMS provider may take before it counts as unreachable (and is looked up before any resend).
   SMS_PROVIDER_TIMEOUT_MS: positiveInt("SMS_PROVIDER_TIMEOUT_MS").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], "LOG_LEVEL must be debug, info, warn or error").optional(),

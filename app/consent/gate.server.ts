@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import { activeSuppression } from "./suppression.server";
+import { activeSuppressions } from "./suppression.server";
 
 export type ConsentDecision = { decision: "pass" | "refuse"; detail: string };
 
@@ -23,28 +23,49 @@ export interface ConsentQuestion {
  * The detail is recorded on the message with the decision.
  */
 export async function checkConsent(db: Db, q: ConsentQuestion): Promise<ConsentDecision> {
-  const suppressed = await activeSuppression(db, q.shopId, q.phone);
-  if (suppressed) return refuse(`number suppressed (${suppressed.reason}, ${suppressed.suppressedAt.toISOString()})`);
+  return (await checkConsentBatch(db, q.shopId, [q]))[0]!;
+}
 
-  const forNumber = { shopId: q.shopId, phone: q.phone, ...(q.customerId ? { customerId: q.customerId } : {}) };
-  const latest = await db.consentEvent.findFirst({
-    where: { ...forNumber, scope: "marketing" },
-    orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }, { id: "desc" }],
-    select: { state: true, source: true, occurredAt: true },
-  });
-  if (latest?.state === "SUBSCRIBED")
-    return pass(`subscribed on this number (${latest.source.toLowerCase()}, ${latest.occurredAt.toISOString()})`);
+/**
+ * `checkConsent` for many texts of one shop at once (batch dispatch): the suppression list and
+ * the marketing facts of every number in two queries, the same decision per question. Only the
+ * rarer paths (a back-in-stock run's restock consent, the wording of a refusal) look further.
+ */
+export async function checkConsentBatch(db: Db, shopId: string, qs: ConsentQuestion[]): Promise<ConsentDecision[]> {
+  if (qs.length === 0) return [];
+  const phones = [...new Set(qs.map((q) => q.phone))];
+  const [suppressions, facts] = await Promise.all([
+    // As is, or as its keyed hash once a redaction erased the shopper (consent/suppression).
+    activeSuppressions(db, shopId, phones),
+    db.consentEvent.findMany({
+      where: { shopId, phone: { in: phones }, scope: "marketing" },
+      // Newest first, as the single-number question orders them: the first match is the latest.
+      orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }, { id: "desc" }],
+      select: { phone: true, customerId: true, state: true, source: true, occurredAt: true },
+    }),
+  ]);
+  return Promise.all(
+    qs.map(async (q) => {
+      const suppressed = suppressions.get(q.phone);
+      if (suppressed)
+        return refuse(`number suppressed (${suppressed.reason}, ${suppressed.suppressedAt.toISOString()})`);
+      const forNumber = { shopId, phone: q.phone, ...(q.customerId ? { customerId: q.customerId } : {}) };
+      const latest = facts.find((f) => f.phone === q.phone && (!q.customerId || f.customerId === q.customerId));
+      if (latest?.state === "SUBSCRIBED")
+        return pass(`subscribed on this number (${latest.source.toLowerCase()}, ${latest.occurredAt.toISOString()})`);
 
-  const restock = await restockConsent(db, q, forNumber);
-  if (restock) return pass(restock);
-  if (latest) return refuse(`SMS consent for this number is ${latest.state.toLowerCase()}`);
-  const elsewhere = q.customerId
-    ? await db.consentEvent.count({
-        where: { shopId: q.shopId, customerId: q.customerId, scope: "marketing", state: "SUBSCRIBED" },
-      })
-    : 0;
-  return refuse(
-    elsewhere ? "no consent for this number (consent was given for another number)" : "no consent for this number",
+      const restock = await restockConsent(db, q, forNumber);
+      if (restock) return pass(restock);
+      if (latest) return refuse(`SMS consent for this number is ${latest.state.toLowerCase()}`);
+      const elsewhere = q.customerId
+        ? await db.consentEvent.count({
+            where: { shopId, customerId: q.customerId, scope: "marketing", state: "SUBSCRIBED" },
+          })
+        : 0;
+      return refuse(
+        elsewhere ? "no consent for this number (consent was given for another number)" : "no consent for this number",
+      );
+    }),
   );
 }
 

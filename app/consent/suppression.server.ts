@@ -62,3 +62,18 @@ export function activeSuppression(db: Db, shopId: string, phone: string) {
     select: { reason: true, suppressedAt: true },
   });
 }
+
+/** `activeSuppression` for many numbers of one shop in one query (batch dispatch): by number. */
+export async function activeSuppressions(db: Db, shopId: string, phones: string[]) {
+  const forms = new Map(phones.flatMap((phone) => storedForms(shopId, phone).in.map((form) => [form, phone] as const)));
+  const rows = await db.smsSuppression.findMany({
+    where: { shopId, phone: { in: [...forms.keys()] }, liftedAt: null },
+    select: { phone: true, reason: true, suppressedAt: true },
+  });
+  const byNumber = new Map<string, { reason: string; suppressedAt: Date }>();
+  for (const row of rows) {
+    const phone = forms.get(row.phone)!;
+    if (!byNumber.has(phone)) byNumber.set(phone, { reason: row.reason, suppressedAt: row.suppressedAt });
+  }
+  return byNumber;
+}

@@ -12,6 +12,8 @@ import type { EnqueueOptions, JobEngine, JobHandler } from "./queue.server";
  */
 /** Jobs a worker takes per fetch (each run and settled on its own). */
 const BATCH_SIZE = 10;
+/** Jobs per fetch for a queue whose handler takes them all at once (`JobHandler.batch`). */
+const HANDLER_BATCH_SIZE = 50;
 
 export class PgBossJobQueue implements JobEngine {
   private readonly boss: PgBoss;
@@ -81,6 +83,23 @@ export class PgBossJobQueue implements JobEngine {
     });
   }
 
+  async enqueueMany(
+    queue: string,
+    jobs: { payload: Record<string, unknown>; options?: EnqueueOptions }[],
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue(queue);
+    // One INSERT … ON CONFLICT DO NOTHING: a key already pending is skipped, as with send.
+    await this.boss.insert(
+      queue,
+      jobs.map(({ payload, options = {} }) => ({
+        data: payload,
+        startAfter: options.runAt,
+        singletonKey: options.dedupeKey ?? randomUUID(),
+      })),
+    );
+  }
+
   async start(handlers: Record<string, JobHandler>): Promise<void> {
     for (const [name, handler] of Object.entries(handlers)) {
       await this.queue(name);
@@ -89,32 +108,47 @@ export class PgBossJobQueue implements JobEngine {
       // Jobs are fetched in batches and, while a fetch comes back full, fetched again at once:
       // fetching one job per poll capped a worker at two jobs a second (measured by the bench).
       const work = {
-        batchSize: BATCH_SIZE,
+        batchSize: handler.batch ? HANDLER_BATCH_SIZE : BATCH_SIZE,
         burstWhenBatchFull: true,
         localConcurrency: this.options.concurrency ?? 1,
         includeMetadata: true as const,
         pollingIntervalSeconds: this.options.pollSeconds ?? 0.5,
       };
       await this.boss.work(name, work, async (jobs) => {
+        if (handler.batch) {
+          const batch = handler.batch;
+          const errors = await withLogContext({ queue: name, jobId: jobs[0]?.id }, () =>
+            batch(jobs.map((job) => job.data as Record<string, unknown>)),
+          );
+          for (const [k, job] of jobs.entries()) {
+            const error = errors[k];
+            if (error) await this.failJob(name, job, error);
+          }
+          return;
+        }
         for (const job of jobs) {
           try {
             await withLogContext({ queue: name, jobId: job.id }, () => handler(job.data as Record<string, unknown>));
           } catch (error) {
-            // pg-boss retries it (or gives up after retryLimit); the log says which job and how often.
-            log.warn("job failed", {
-              queue: name,
-              jobId: job.id,
-              attempt: job.retryCount + 1,
-              willRetry: job.retryCount < job.retryLimit,
-              ...errorFields(error),
-            });
-            // Only this job fails: the rest of the batch completes when the callback returns
-            // (pg-boss completes only jobs still active, and a failed one no longer is).
-            await this.boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) });
+            await this.failJob(name, job, error);
           }
         }
       });
     }
+  }
+
+  private async failJob(name: string, job: { id: string; retryCount: number; retryLimit: number }, error: unknown) {
+    // pg-boss retries it (or gives up after retryLimit); the log says which job and how often.
+    log.warn("job failed", {
+      queue: name,
+      jobId: job.id,
+      attempt: job.retryCount + 1,
+      willRetry: job.retryCount < job.retryLimit,
+      ...errorFields(error),
+    });
+    // Only this job fails: the rest of the batch completes when the callback returns
+    // (pg-boss completes only jobs still active, and a failed one no longer is).
+    await this.boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) });
   }
 
   async stop(): Promise<void> {

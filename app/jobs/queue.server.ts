@@ -22,17 +22,29 @@ export interface EnqueueOptions {
 
 export interface JobQueue {
   enqueue<Q extends QueueName>(queue: Q, payload: JobPayload<Q>, options?: EnqueueOptions): Promise<void>;
+  /** Many jobs of one queue in one statement (campaign fan-out); each dedupe key as for `enqueue`. */
+  enqueueMany<Q extends QueueName>(
+    queue: Q,
+    jobs: { payload: JobPayload<Q>; options?: EnqueueOptions }[],
+  ): Promise<void>;
 }
 
-/** What an engine runs: a JSON payload in, done or thrown. */
-export type JobHandler = (payload: Record<string, unknown>) => Promise<void>;
+/**
+ * What an engine runs: a JSON payload in, done or thrown. A handler with `batch` takes the
+ * jobs of its queue that one fetch claimed all at once (batch dispatch) and returns, per
+ * payload, the error that job failed with (retried like a throw) or undefined when done.
+ */
+export type JobHandler = ((payload: Record<string, unknown>) => Promise<void>) & {
+  batch?: (payloads: Record<string, unknown>[]) => Promise<(Error | undefined)[]>;
+};
 
 /** A queue that also runs jobs: a worker process starts it with the handlers. */
 export interface JobEngine {
   enqueue(queue: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<void>;
+  enqueueMany(queue: string, jobs: { payload: Record<string, unknown>; options?: EnqueueOptions }[]): Promise<void>;
   start(handlers: Record<string, JobHandler>, workerId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** The process's engine as the app sees it: typed enqueue, plus start and stop for the worker. */
-export type AppJobEngine = JobQueue & Omit<JobEngine, "enqueue">;
+export type AppJobEngine = JobQueue & Omit<JobEngine, "enqueue" | "enqueueMany">;

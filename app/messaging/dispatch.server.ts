@@ -6,10 +6,11 @@ import { QUEUES } from "../jobs/queue.server";
 import { recordConsent } from "../consent/ledger.server";
 import { shopName } from "../commerce/shops.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
-import { trackLinks } from "../tracking/links.server";
+import { trackLinksMany } from "../tracking/links.server";
 import { composeBody, type ComposeInput } from "./compliance";
-import { checkGates, toRecipient, type GateDecision, type Recipient } from "./gates.server";
-import { lockRecipient, unlockRecipient } from "./recipient-lock.server";
+import { checkGatesBatch, type GateDecision, type Recipient } from "./gates.server";
+import { lockRecipients, unlockRecipients } from "./recipient-lock.server";
+import { reserveSendSlots } from "./send-pace.server";
 import { bindsPurpose } from "./rules";
 import { numberCountry } from "../contacts/phone";
 import { ProviderError } from "./providers/provider";
@@ -23,7 +24,7 @@ export interface ScheduleInput {
   shopId: string;
   /** A customer, or (for a reply to a number we hold no customer for) just a phone. */
   customerId: string | null;
-  phone?: string;
+  phone?: string | null;
   body: string;
   purpose: "marketing" | "compliance" | "transactional";
   /** At most one message per key per shop, however often scheduling is retried. */
@@ -84,178 +85,433 @@ export async function scheduleMessage(deps: AppServices, m: ScheduleInput): Prom
   return { id: message.id, created: true };
 }
 
+/**
+ * `scheduleMessage` for many texts of one shop at once (campaign fan-out): the keys already
+ * used in one query, the new messages in one insert, their send jobs in one insert. A
+ * concurrent scheduler of the same keys (the insert fails whole on a taken key) falls back to
+ * one by one, which absorbs it. `phone` may be given for a customer (read with them) to save
+ * looking it up.
+ */
+export async function scheduleMessages(deps: AppServices, shopId: string, inputs: ScheduleInput[]): Promise<void> {
+  const { db } = deps;
+  if (inputs.length === 0) return;
+  const existing = await db.message.findMany({
+    where: { shopId, idempotencyKey: { in: inputs.map((m) => m.idempotencyKey) } },
+    select: { id: true, idempotencyKey: true, status: true, dueAt: true },
+  });
+  const taken = new Set(existing.map((m) => m.idempotencyKey));
+  const fresh = inputs.filter((m) => !taken.has(m.idempotencyKey));
+  const lookup = fresh.flatMap((m) => (m.customerId && m.phone === undefined ? [m.customerId] : []));
+  const phones = new Map(
+    lookup.length
+      ? (await db.customer.findMany({ where: { id: { in: lookup } }, select: { id: true, phone: true } })).map((c) => [
+          c.id,
+          c.phone,
+        ])
+      : [],
+  );
+  try {
+    await db.message.createMany({
+      data: fresh.map((m) => ({
+        shopId,
+        customerId: m.customerId,
+        phone: m.phone ?? (m.customerId ? phones.get(m.customerId) : null) ?? null,
+        direction: "OUTBOUND" as const,
+        purpose: m.purpose,
+        body: m.body,
+        idempotencyKey: m.idempotencyKey,
+        status: "SCHEDULED" as const,
+        dueAt: m.dueAt,
+        flowId: m.flowId,
+        flowRunId: m.flowRunId,
+        campaignId: m.campaignId,
+        variant: m.variant,
+      })),
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    for (const m of inputs) await scheduleMessage(deps, m);
+    return;
+  }
+  const created = fresh.length
+    ? await db.message.findMany({
+        where: { shopId, idempotencyKey: { in: fresh.map((m) => m.idempotencyKey) } },
+        select: { id: true, dueAt: true },
+      })
+    : [];
+  // As in scheduleMessage: a message left SCHEDULED by a scheduler that died before queueing gets its send now.
+  const toQueue = [...created, ...existing.filter((m) => m.status === "SCHEDULED")];
+  await deps.queue.enqueueMany(
+    QUEUES.sendMessage,
+    toQueue.map((m) => {
+      const at = m.dueAt ?? deps.clock.now();
+      return { payload: { messageId: m.id }, options: { runAt: at, dedupeKey: `send:${m.id}:${at.getTime()}` } };
+    }),
+  );
+}
+
 const enqueueSend = (deps: AppServices, messageId: string, at: Date) =>
   deps.queue.enqueue(QUEUES.sendMessage, { messageId }, { runAt: at, dedupeKey: `send:${messageId}:${at.getTime()}` });
 
 export type SendOutcome = "sent" | "reconciled" | "deferred" | "refused" | "retrying" | "failed" | "noop";
 
 /**
- * The send job. State is recorded before the provider call (SENDING, with the exact text)
- * and after it (SENT / FAILED), so a crash at any point is recoverable without a duplicate:
- * a message found in SENDING is first looked up at the provider, and resent only if the
- * provider never accepted it.
+ * The send job for one message: `sendMessages` with a batch of one. Throws what the batch
+ * recorded as this message's unexpected error (the job is retried and reconciles first).
  */
 export async function sendMessage(deps: AppServices, messageId: string): Promise<SendOutcome> {
-  const { db } = deps;
-  const now = deps.clock.now();
-  const message = await db.message.findUnique({ where: { id: messageId } });
-  if (!message || !["SCHEDULED", "HELD", "SENDING"].includes(message.status)) return "noop";
-  const provider = await deps.providers.forShop(message.shopId);
+  const result = (await sendMessages(deps, [messageId])).get(messageId)!;
+  if (result instanceof Error) throw result;
+  return result;
+}
 
-  if (message.dueAt && message.dueAt > now) {
-    // Not due yet: a retry waiting out its backoff, or a job woken early (clocks of two
-    // processes disagree). Queue again for the due time, not under this job's dedupe key,
-    // which is still taken until this job finishes. (A message claimed for sending was due
-    // when claimed, so a crash leaves it due.)
-    await deps.queue.enqueue(QUEUES.sendMessage, { messageId: message.id }, { runAt: message.dueAt });
-    return "noop";
-  }
-  if (message.status === "SENDING" && message.phone && message.sentAt) {
-    const found = await provider.findSent({ to: message.phone, body: message.body, since: message.sentAt });
-    if (found) {
-      await recordAccepted(db, message.id, provider.name, found.providerMessageId, now);
-      return "reconciled";
+/** Provider calls in flight per shop batch; each goes no sooner than its paced slot. */
+const SEND_CONCURRENCY = Number(process.env.SEND_CONCURRENCY) || 16;
+
+/**
+ * The send jobs, a batch at a time. State is recorded before the provider call (SENDING,
+ * with the exact text) and after it (SENT / FAILED), per message, so a crash at any point is
+ * recoverable without a duplicate: a message found in SENDING is first looked up at the
+ * provider, and resent only if the provider never accepted it (docs/decisions/004).
+ *
+ * Per shop in the batch the reads are a few statements whatever its size: the messages, the
+ * recipients, their send locks, each gate for every text at once (messaging/gates
+ * `checkGatesBatch`), the first-text flags; the tracked links are one insert; the SENDING
+ * claims one conditional update per text, all in parallel; the paced slots (shared with every
+ * worker, messaging/send-pace); then the provider calls with bounded concurrency, and the
+ * results, in parallel. (Not one transaction: a 50-row transaction outlasted Prisma's 5 s
+ * limit on a loaded machine and was rolled back whole.) Every outcome is returned per id; an
+ * unexpected error is returned (not thrown) for its message alone.
+ */
+export async function sendMessages(
+  deps: AppServices,
+  messageIds: readonly string[],
+): Promise<Map<string, SendOutcome | Error>> {
+  const results = new Map<string, SendOutcome | Error>();
+  const ids = [...new Set(messageIds)];
+  const rows = await deps.db.message.findMany({ where: { id: { in: ids } } });
+  const active = rows
+    .filter((m) => ["SCHEDULED", "HELD", "SENDING"].includes(m.status))
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+  for (const id of ids) results.set(id, "noop");
+  const shops = new Map<string, MessageRow[]>();
+  for (const m of active) shops.set(m.shopId, [...(shops.get(m.shopId) ?? []), m]);
+  for (const [shopId, messages] of shops) {
+    try {
+      await sendShopBatch(deps, shopId, messages, results);
+    } catch (error) {
+      // Not one message's trouble (the shop's settings, the database): every message of this
+      // shop not yet settled is retried by its job.
+      for (const m of messages) if (results.get(m.id) === "noop") results.set(m.id, asError(error));
     }
   }
-
-  const [customer, shop] = await Promise.all([
-    message.customerId ? db.customer.findUnique({ where: { id: message.customerId } }) : null,
-    findShop(db, message.shopId),
-  ]);
-  const settings = shop.settings!;
-  const recipient: Recipient | null = message.customerId
-    ? customer && !customer.deletedAt && !customer.redactedAt
-      ? { ...customer, customerId: customer.id }
-      : null
-    : { customerId: null, phone: message.phone, countryCode: null, smsConsent: "NOT_SUBSCRIBED" };
-
-  // Marketing to a shopper is counted against the caps and claimed under their send lock:
-  // another worker holding it is about to claim a text to them, so look again shortly.
-  const locked = bindsPurpose(message.purpose) && recipient?.customerId ? recipient.customerId : null;
-  if (locked && !(await lockRecipient(db, locked, now))) {
-    await deps.queue.enqueue(
-      QUEUES.sendMessage,
-      { messageId: message.id },
-      { runAt: new Date(now.getTime() + 2 * SECOND) },
-    );
-    return "deferred";
-  }
-  try {
-    return await gateAndSend(deps, { message, shop, settings, recipient, provider, now });
-  } finally {
-    if (locked) await unlockRecipient(db, locked);
-  }
+  return results;
 }
 
 type MessageRow = NonNullable<Awaited<ReturnType<Db["message"]["findUnique"]>>>;
 type ShopRow = Awaited<ReturnType<typeof findShop>>;
+type Provider = Awaited<ReturnType<ProviderRegistry["forShop"]>>;
 const findShop = (db: Db, id: string) => db.shop.findUniqueOrThrow({ where: { id }, include: { settings: true } });
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+
+async function sendShopBatch(
+  deps: AppServices,
+  shopId: string,
+  messages: MessageRow[],
+  results: Map<string, SendOutcome | Error>,
+): Promise<void> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const provider = await deps.providers.forShop(shopId);
+
+  const due: MessageRow[] = [];
+  for (const message of messages) {
+    if (message.dueAt && message.dueAt > now) {
+      // Not due yet: a retry waiting out its backoff, or a job woken early (clocks of two
+      // processes disagree). Queue again for the due time, not under this job's dedupe key,
+      // which is still taken until this job finishes. (A message claimed for sending was due
+      // when claimed, so a crash leaves it due.)
+      await deps.queue.enqueue(QUEUES.sendMessage, { messageId: message.id }, { runAt: message.dueAt });
+      continue;
+    }
+    if (message.status === "SENDING" && message.phone && message.sentAt) {
+      // A crash left it claimed: ask the provider before anything is sent again (rare path, one by one).
+      try {
+        const found = await provider.findSent({ to: message.phone, body: message.body, since: message.sentAt });
+        if (found) {
+          const { errors } = await recordAccepted(
+            db,
+            provider.name,
+            [{ id: message.id, providerMessageId: found.providerMessageId }],
+            now,
+          );
+          results.set(message.id, errors.get(message.id) ?? "reconciled");
+          continue;
+        }
+      } catch (error) {
+        results.set(message.id, asError(error));
+        continue;
+      }
+    }
+    due.push(message);
+  }
+  if (due.length === 0) return;
+
+  const customerIds = [...new Set(due.flatMap((m) => (m.customerId ? [m.customerId] : [])))];
+  const [customers, shop] = await Promise.all([
+    customerIds.length ? db.customer.findMany({ where: { id: { in: customerIds } } }) : [],
+    findShop(db, shopId),
+  ]);
+  const customerById = new Map(customers.map((c) => [c.id, c]));
+  const recipientOf = (message: MessageRow): Recipient | null => {
+    if (!message.customerId)
+      return { customerId: null, phone: message.phone, countryCode: null, smsConsent: "NOT_SUBSCRIBED" };
+    const customer = customerById.get(message.customerId);
+    return customer && !customer.deletedAt && !customer.redactedAt ? { ...customer, customerId: customer.id } : null;
+  };
+
+  // Marketing to a shopper is counted against the caps and claimed under their send lock:
+  // another worker holding it is about to claim a text to them, so look again shortly. Two
+  // texts to one shopper in this batch: the second waits too (its cap must count the first).
+  const wanted = new Map<string, MessageRow>();
+  const later: MessageRow[] = [];
+  for (const m of due) {
+    const r = recipientOf(m);
+    if (!bindsPurpose(m.purpose) || !r?.customerId) continue;
+    if (wanted.has(r.customerId)) later.push(m);
+    else wanted.set(r.customerId, m);
+  }
+  const locked = new Set(await lockRecipients(db, [...wanted.keys()], now));
+  for (const [customerId, m] of wanted) if (!locked.has(customerId)) later.push(m);
+  for (const m of later) {
+    await deps.queue.enqueue(QUEUES.sendMessage, { messageId: m.id }, { runAt: new Date(now.getTime() + 2 * SECOND) });
+    results.set(m.id, "deferred");
+  }
+  const deferred = new Set(later);
+  try {
+    const batch = due.filter((m) => !deferred.has(m)).map((message) => ({ message, recipient: recipientOf(message) }));
+    await gateAndSend(deps, { shop, settings: shop.settings!, provider, now, batch, results });
+  } finally {
+    if (locked.size) await unlockRecipients(db, [...locked]);
+  }
+}
+
+interface Item {
+  message: MessageRow;
+  recipient: Recipient | null;
+}
 
 async function gateAndSend(
   deps: AppServices,
   s: {
-    message: MessageRow;
     shop: ShopRow;
     settings: NonNullable<ShopRow["settings"]>;
-    recipient: Recipient | null;
-    provider: Awaited<ReturnType<ProviderRegistry["forShop"]>>;
+    provider: Provider;
     now: Date;
+    batch: Item[];
+    results: Map<string, SendOutcome | Error>;
   },
-): Promise<SendOutcome> {
+): Promise<void> {
   const { db } = deps;
-  const { message, shop, settings, recipient, provider, now } = s;
-  const previous = (message.gateDecisions as GateDecision[] | null) ?? [];
-  const gates = await checkGates(db, { message, recipient, settings, shop, now });
-  const decisions = [...previous, ...gates.decisions].slice(-40) as object[];
-  if (gates.action === "defer") {
-    await db.message.update({
-      where: { id: message.id },
-      data: { status: "HELD", dueAt: gates.until, gateDecisions: decisions },
-    });
-    await enqueueSend(deps, message.id, gates.until);
-    return "deferred";
+  const { shop, settings, provider, now, batch, results } = s;
+  const outcomes = await checkGatesBatch(
+    db,
+    batch.map(({ message, recipient }) => ({ message, recipient, settings, shop, now })),
+  );
+  const passed: (Item & { decisions: object[] })[] = [];
+  for (const [k, { message, recipient }] of batch.entries()) {
+    const gates = outcomes[k]!;
+    const previous = (message.gateDecisions as GateDecision[] | null) ?? [];
+    const decisions = [...previous, ...gates.decisions].slice(-40) as object[];
+    if (gates.action === "defer") {
+      await db.message.update({
+        where: { id: message.id },
+        data: { status: "HELD", dueAt: gates.until, gateDecisions: decisions },
+      });
+      await enqueueSend(deps, message.id, gates.until);
+      results.set(message.id, "deferred");
+    } else if (gates.action === "refuse") {
+      await db.message.update({
+        where: { id: message.id },
+        data: { status: "SUPPRESSED", error: gates.reason, gateDecisions: decisions },
+      });
+      results.set(message.id, "refused");
+    } else passed.push({ message, recipient, decisions });
   }
-  if (gates.action === "refuse") {
-    await db.message.update({
-      where: { id: message.id },
-      data: { status: "SUPPRESSED", error: gates.reason, gateDecisions: decisions },
-    });
-    return "refused";
-  }
+  if (passed.length === 0) return;
 
   // The exact text: template output + compliance additions + tracked links. Fixed once,
   // at the first claim, so a resend after a crash sends (and finds) the same text.
-  let body = message.body;
-  if (message.status !== "SENDING") {
-    const firstMessage =
-      (await db.message.count({
-        where: {
-          shopId: shop.id,
-          ...toRecipient(recipient!),
-          purpose: "marketing",
-          status: { in: ["SENT", "DELIVERED"] },
+  const fresh = passed.filter((p) => p.message.status !== "SENDING");
+  const texted = await textedBefore(
+    db,
+    shop.id,
+    fresh.map((p) => p.recipient!),
+  );
+  const composed = await trackLinksMany(
+    db,
+    deps.appUrl,
+    fresh.map(({ message, recipient }) => ({
+      body: composeBody({
+        body: message.body,
+        senderName: shopSenderName(shop),
+        purpose: message.purpose as ComposeInput["purpose"],
+        firstMessage: !texted(recipient!),
+        numberCountry: numberCountry(recipient!.phone),
+      }),
+      owner: { shopId: shop.id, messageId: message.id, customerId: recipient!.customerId },
+    })),
+  );
+  const bodyOf = new Map(fresh.map((p, k) => [p.message.id, composed[k]!]));
+  const claims = passed.map(({ message, recipient, decisions }) => {
+    const body = bodyOf.get(message.id) ?? message.body;
+    const encoding = encodeSms(body);
+    return {
+      message,
+      recipient: recipient!,
+      body,
+      update: db.message.updateMany({
+        where: { id: message.id, status: message.status, attempts: message.attempts },
+        data: {
+          status: "SENDING",
+          attempts: { increment: 1 },
+          sentAt: now,
+          body,
+          phone: recipient!.phone,
+          gateDecisions: decisions,
+          encoding: encoding.encoding,
+          segments: encoding.segments,
+          cost: encoding.segments * Number(settings.costPerSegment),
         },
-      })) === 0;
-    body = composeBody({
-      body,
-      senderName: shopSenderName(shop),
-      purpose: message.purpose as ComposeInput["purpose"],
-      firstMessage,
-      numberCountry: numberCountry(recipient!.phone),
-    });
-    body = await trackLinks(db, deps.appUrl, body, {
-      shopId: shop.id,
-      messageId: message.id,
-      customerId: recipient!.customerId,
-    });
-  }
-  const encoding = encodeSms(body);
-  const claimed = await db.message.updateMany({
-    where: { id: message.id, status: message.status, attempts: message.attempts },
-    data: {
-      status: "SENDING",
-      attempts: { increment: 1 },
-      sentAt: now,
-      body,
-      phone: recipient!.phone,
-      gateDecisions: decisions,
-      encoding: encoding.encoding,
-      segments: encoding.segments,
-      cost: encoding.segments * Number(settings.costPerSegment),
-    },
+      }),
+    };
   });
-  if (claimed.count === 0) return "noop"; // another worker has it
+  // SENDING with the exact text, every claim of the batch committed (each its own conditional
+  // statement, in parallel over the pool) before any provider call. A claim that fails leaves
+  // this shop's batch to its jobs' retries (sendMessages), which ask the provider first.
+  const counts = await Promise.all(claims.map((c) => c.update));
+  const claimed = claims.filter((_, k) => counts[k]!.count === 1); // 0: another worker has it
 
-  await deps.pacer.wait(shop.id, settings.messagesPerSecond);
-  try {
-    const accepted = await provider.send({
-      to: recipient!.phone!,
-      body,
-      messageId: message.id,
-      statusCallbackUrl: `${deps.appUrl.replace(/\/$/, "")}/twilio/status/${message.id}`,
-    });
-    await recordAccepted(db, message.id, provider.name, accepted.providerMessageId, now);
-    return "sent";
-  } catch (error) {
-    if (!(error instanceof ProviderError)) throw error; // unknown: the job retries, and reconciles first
-    return handleProviderError(deps, message.id, message.attempts + 1, { shopId: shop.id, ...recipient! }, error, now);
+  const slots = await reserveSendSlots(db, {
+    shopId: shop.id,
+    perSecond: settings.messagesPerSecond,
+    count: claimed.length,
+    nowMs: Date.now(),
+  });
+  const accepted: { id: string; providerMessageId: string }[] = [];
+  const failed: { claim: (typeof claimed)[number]; error: ProviderError }[] = [];
+  // Texts to one number go one after the other, in the order they were written (a STOP
+  // confirmation before the START one); different numbers in parallel.
+  const byNumber = new Map<string, { claim: (typeof claimed)[number]; slot: number }[]>();
+  claimed.forEach((claim, k) => {
+    const number = claim.recipient.phone!;
+    byNumber.set(number, [...(byNumber.get(number) ?? []), { claim, slot: slots[k]! }]);
+  });
+  await eachBounded([...byNumber.values()], SEND_CONCURRENCY, async (texts) => {
+    for (const { claim, slot } of texts) await sendOne(claim, slot);
+  });
+  async function sendOne(claim: (typeof claimed)[number], slot: number) {
+    const wait = slot - Date.now();
+    if (wait > 0) await deps.pacer.sleep(wait);
+    const { message, recipient, body } = claim;
+    try {
+      const sent = await provider.send({
+        to: recipient.phone!,
+        body,
+        messageId: message.id,
+        statusCallbackUrl: `${deps.appUrl.replace(/\/$/, "")}/twilio/status/${message.id}`,
+      });
+      accepted.push({ id: message.id, providerMessageId: sent.providerMessageId });
+    } catch (error) {
+      // Unknown: the job retries, and reconciles first.
+      if (!(error instanceof ProviderError)) results.set(message.id, asError(error));
+      else failed.push({ claim, error });
+    }
+  }
+  // "sent" only once recorded: if this write fails the jobs are retried and find them at the provider.
+  const { recorded, errors } = await recordAccepted(db, provider.name, accepted, now);
+  for (const id of recorded) results.set(id, "sent");
+  for (const [id, error] of errors) results.set(id, error);
+  for (const { claim, error } of failed) {
+    const { message, recipient } = claim;
+    results.set(
+      message.id,
+      await handleProviderError(deps, message.id, message.attempts + 1, { shopId: shop.id, ...recipient }, error, now),
+    );
   }
 }
 
-/** The provider has the message: SENT (the local outbox "delivers" at once: DELIVERED). */
-async function recordAccepted(db: Db, messageId: string, providerName: string, providerMessageId: string, now: Date) {
+/**
+ * Which recipients of the batch have had a marketing text accepted before (the opt-out line
+ * goes in the first one): one grouped query for shoppers, one for bare numbers.
+ */
+async function textedBefore(db: Db, shopId: string, recipients: Recipient[]) {
+  const customerIds = [...new Set(recipients.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
+  const phones = [...new Set(recipients.flatMap((r) => (!r.customerId && r.phone ? [r.phone] : [])))];
+  const where = { shopId, purpose: "marketing", status: { in: ["SENT" as const, "DELIVERED" as const] } };
+  const [byCustomer, byPhone] = await Promise.all([
+    customerIds.length
+      ? db.message.groupBy({ by: ["customerId"], where: { ...where, customerId: { in: customerIds } } })
+      : [],
+    phones.length ? db.message.groupBy({ by: ["phone"], where: { ...where, phone: { in: phones } } }) : [],
+  ]);
+  const customers = new Set(byCustomer.map((g) => g.customerId));
+  const numbers = new Set(byPhone.map((g) => g.phone));
+  return (r: Recipient) => (r.customerId ? customers.has(r.customerId) : numbers.has(r.phone));
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function eachBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const k = next++;
+      await work(items[k]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * The provider has the messages: SENT (the local outbox "delivers" at once: DELIVERED). Each
+ * row on its own (one statement each, in parallel over the pool; no transaction to outlast
+ * on a loaded database): one that fails to be written stays SENDING and its retried job
+ * finds it at the provider. Returns the ids recorded.
+ */
+async function recordAccepted(
+  db: Db,
+  providerName: string,
+  accepted: { id: string; providerMessageId: string }[],
+  now: Date,
+): Promise<{ recorded: string[]; errors: Map<string, Error> }> {
   const delivered = providerName === "outbox";
-  await db.message.update({
-    where: { id: messageId },
-    data: {
-      status: delivered ? "DELIVERED" : "SENT",
-      provider: providerName,
-      providerMessageId,
-      deliveredAt: delivered ? now : null,
-      error: null,
-    },
-  });
-  if (delivered) await db.deliveryEvent.create({ data: { messageId, status: "delivered", at: now } });
+  const writes = await Promise.allSettled(
+    accepted.map(({ id, providerMessageId }) =>
+      db.message.update({
+        where: { id },
+        data: {
+          status: delivered ? "DELIVERED" : "SENT",
+          provider: providerName,
+          providerMessageId,
+          deliveredAt: delivered ? now : null,
+          error: null,
+        },
+        select: { id: true },
+      }),
+    ),
+  );
+  const recorded = accepted.filter((_, k) => writes[k]!.status === "fulfilled").map((a) => a.id);
+  const errors = new Map(
+    accepted.flatMap((a, k) => {
+      const w = writes[k]!;
+      return w.status === "rejected" ? [[a.id, asError(w.reason)] as const] : [];
+    }),
+  );
+  if (delivered && recorded.length)
+    await db.deliveryEvent.createMany({
+      data: recorded.map((messageId) => ({ messageId, status: "delivered", at: now })),
+    });
+  return { recorded, errors };
 }
 
 async function handleProviderError(

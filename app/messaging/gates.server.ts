@@ -1,8 +1,8 @@
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
-import { checkConsent } from "../consent/gate.server";
+import { checkConsentBatch } from "../consent/gate.server";
 import { placeRecipient } from "../contacts/zone.server";
-import { checkCaps } from "./cap-gate.server";
+import { checkCapsBatch } from "./cap-gate.server";
 import { isAllowedInAll, nextAllowedInAll } from "./quiet-hours";
 import { bindsPurpose, effectiveLimits, rulesFor } from "./rules";
 
@@ -54,59 +54,120 @@ export interface GateInput {
  * wrote to us, or asked for the text.
  */
 export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
-  const at = g.now.toISOString();
-  const decisions: GateDecision[] = [];
-  const refuse = (gate: GateDecision["gate"], detail: string): GateOutcome => {
-    decisions.push({ gate, decision: "refuse", detail, at });
-    return { action: "refuse", reason: `${gate}: ${detail}`, decisions };
+  return (await checkGatesBatch(db, [g]))[0]!;
+}
+
+/**
+ * `checkGates` for a batch of texts of one shop (batch dispatch), gate by gate: the phone and
+ * installed checks in memory, consent for every number in the batch in one pair of queries,
+ * the windows in memory, the caps in one query. Each text gets the same decisions, in the
+ * same order, as it would alone.
+ */
+export async function checkGatesBatch(db: Db, gs: GateInput[]): Promise<GateOutcome[]> {
+  const out: (GateOutcome | null)[] = gs.map(() => null);
+  const open = gs.map((g, i) => ({ g, i, at: g.now.toISOString(), decisions: [] as GateDecision[], e164: "" }));
+  const refuse = (o: (typeof open)[number], gate: GateDecision["gate"], detail: string) => {
+    o.decisions.push({ gate, decision: "refuse", detail, at: o.at });
+    out[o.i] = { action: "refuse", reason: `${gate}: ${detail}`, decisions: o.decisions };
   };
-  if (g.shop.uninstalledAt)
-    return refuse("installed", `the app was uninstalled at ${g.shop.uninstalledAt.toISOString()}`);
-  const c = g.recipient;
 
-  const phone = normalisePhone(c?.phone, c?.countryCode);
-  if (!c || !phone.ok)
-    return refuse(
-      "phone",
-      c ? `no valid E.164 number (${phone.ok ? "" : phone.reason})` : "the customer was deleted or redacted",
-    );
-  decisions.push({ gate: "phone", decision: "pass", detail: "valid E.164", at });
-  if (!bindsPurpose(g.message.purpose)) return { action: "send", decisions };
-
-  const consent = await checkConsent(db, {
-    shopId: g.message.shopId,
-    customerId: c.customerId,
-    phone: phone.e164,
-    flowRunId: g.message.flowRunId,
-  });
-  if (consent.decision === "refuse") return refuse("consent", consent.detail);
-  decisions.push({ gate: "consent", decision: "pass", detail: consent.detail, at });
-
-  const place = await placeRecipient({ ...c, phone: phone.e164 }, g.shop.ianaTimezone);
-  const rules = rulesFor(place.jurisdictions);
-  const limits = effectiveLimits(g.settings, rules);
-  const where = `${place.zones.join(", ")} (from ${place.zoneSource}${rules.length ? `; rules ${rules.map((r) => r.id).join(", ")}` : ""})`;
-  if (!isAllowedInAll(g.now, place.zones, limits.windows)) {
-    const until = nextAllowedInAll(g.now, place.zones, limits.windows);
-    if (!until) return refuse("quiet_hours", `no time is allowed in every candidate zone: ${where}`);
-    decisions.push({
-      gate: "quiet_hours",
-      decision: "defer",
-      detail: `quiet hours in ${where}; next allowed ${until.toISOString()}`,
-      at,
-    });
-    return { action: "defer", until, decisions };
+  let consenting: typeof open = [];
+  for (const o of open) {
+    const { g } = o;
+    if (g.shop.uninstalledAt) {
+      refuse(o, "installed", `the app was uninstalled at ${g.shop.uninstalledAt.toISOString()}`);
+      continue;
+    }
+    const c = g.recipient;
+    const phone = normalisePhone(c?.phone, c?.countryCode);
+    if (!c || !phone.ok) {
+      refuse(
+        o,
+        "phone",
+        c ? `no valid E.164 number (${phone.ok ? "" : phone.reason})` : "the customer was deleted or redacted",
+      );
+      continue;
+    }
+    o.e164 = phone.e164;
+    o.decisions.push({ gate: "phone", decision: "pass", detail: "valid E.164", at: o.at });
+    if (!bindsPurpose(g.message.purpose)) out[o.i] = { action: "send", decisions: o.decisions };
+    else consenting.push(o);
   }
-  decisions.push({ gate: "quiet_hours", decision: "pass", detail: `allowed in ${where}`, at });
 
-  const cap = await checkCaps(db, {
-    shopId: g.message.shopId,
-    messageId: g.message.id,
-    recipient: toRecipient(c),
-    caps: limits.caps,
-    now: g.now,
-  });
-  decisions.push({ gate: "frequency_cap", decision: cap.until ? "defer" : "pass", detail: cap.detail, at });
-  if (cap.until) return { action: "defer", until: cap.until, decisions };
-  return { action: "send", decisions };
+  for (const group of byShop(consenting).values()) {
+    const shopId = group[0]!.g.message.shopId;
+    const decided = await checkConsentBatch(
+      db,
+      shopId,
+      group.map((o) => ({
+        shopId,
+        customerId: o.g.recipient!.customerId,
+        phone: o.e164,
+        flowRunId: o.g.message.flowRunId,
+      })),
+    );
+    group.forEach((o, k) => {
+      const consent = decided[k]!;
+      if (consent.decision === "refuse") refuse(o, "consent", consent.detail);
+      else o.decisions.push({ gate: "consent", decision: "pass", detail: consent.detail, at: o.at });
+    });
+  }
+  consenting = consenting.filter((o) => !out[o.i]);
+
+  const capped: { o: (typeof open)[number]; caps: ReturnType<typeof effectiveLimits>["caps"] }[] = [];
+  for (const o of consenting) {
+    const { g } = o;
+    const place = await placeRecipient({ ...g.recipient!, phone: o.e164 }, g.shop.ianaTimezone);
+    const rules = rulesFor(place.jurisdictions);
+    const limits = effectiveLimits(g.settings, rules);
+    const where = `${place.zones.join(", ")} (from ${place.zoneSource}${rules.length ? `; rules ${rules.map((r) => r.id).join(", ")}` : ""})`;
+    if (!isAllowedInAll(g.now, place.zones, limits.windows)) {
+      const until = nextAllowedInAll(g.now, place.zones, limits.windows);
+      if (!until) {
+        refuse(o, "quiet_hours", `no time is allowed in every candidate zone: ${where}`);
+        continue;
+      }
+      o.decisions.push({
+        gate: "quiet_hours",
+        decision: "defer",
+        detail: `quiet hours in ${where}; next allowed ${until.toISOString()}`,
+        at: o.at,
+      });
+      out[o.i] = { action: "defer", until, decisions: o.decisions };
+      continue;
+    }
+    o.decisions.push({ gate: "quiet_hours", decision: "pass", detail: `allowed in ${where}`, at: o.at });
+    capped.push({ o, caps: limits.caps });
+  }
+
+  for (const group of byShop(capped.map((c) => ({ ...c, g: c.o.g }))).values()) {
+    const shopId = group[0]!.g.message.shopId;
+    const caps = await checkCapsBatch(db, {
+      shopId,
+      now: group[0]!.g.now,
+      questions: group.map(({ o, caps }) => ({
+        messageId: o.g.message.id,
+        recipient: toRecipient(o.g.recipient!),
+        caps,
+      })),
+    });
+    group.forEach(({ o }, k) => {
+      const cap = caps[k]!;
+      o.decisions.push({ gate: "frequency_cap", decision: cap.until ? "defer" : "pass", detail: cap.detail, at: o.at });
+      out[o.i] = cap.until
+        ? { action: "defer", until: cap.until, decisions: o.decisions }
+        : { action: "send", decisions: o.decisions };
+    });
+  }
+  return out as GateOutcome[];
+}
+
+/** Items grouped by their message's shop (and, for the caps, one clock reading per batch). */
+function byShop<T extends { g: GateInput }>(items: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = `${item.g.message.shopId} ${item.g.now.getTime()}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return groups;
 }

@@ -21,3 +21,18 @@ export async function lockRecipient(db: Db, customerId: string, now: Date): Prom
 export async function unlockRecipient(db: Db, customerId: string): Promise<void> {
   await db.customer.updateMany({ where: { id: customerId }, data: { sendLockedUntil: null } });
 }
+
+/** `lockRecipient` for many shoppers at once (batch dispatch): returns the ids now locked by this caller. */
+export async function lockRecipients(db: Db, customerIds: string[], now: Date): Promise<string[]> {
+  if (customerIds.length === 0) return [];
+  const locked = await db.customer.updateManyAndReturn({
+    where: { id: { in: customerIds }, OR: [{ sendLockedUntil: null }, { sendLockedUntil: { lte: now } }] },
+    data: { sendLockedUntil: new Date(now.getTime() + SEND_LOCK_LEASE) },
+    select: { id: true },
+  });
+  return locked.map((c) => c.id);
+}
+
+export async function unlockRecipients(db: Db, customerIds: string[]): Promise<void> {
+  await db.customer.updateMany({ where: { id: { in: customerIds } }, data: { sendLockedUntil: null } });
+}

@@ -4,7 +4,7 @@ import type { Clock } from "../clock";
 import { processWebhook } from "../webhooks/process.server";
 import { sweepShop } from "../segments/sweep.server";
 import { backfillSegmentBatch } from "../segments/backfill.server";
-import { sendMessage } from "../messaging/dispatch.server";
+import { sendMessage, sendMessages } from "../messaging/dispatch.server";
 import { advanceFlowRun, consumeMembershipEvents } from "../flows/engine.server";
 import { runCampaign } from "../campaigns/campaigns.server";
 import { writeConsentBack } from "../consent/write-back.server";
@@ -25,7 +25,20 @@ export function jobHandlers(deps: WorkerDeps): Record<QueueName, JobHandler> {
     const schema = JOB_PAYLOADS[queue];
     return async (payload) => table[queue](schema.parse(payload) as Parameters<JobHandlerTable[Q]>[0]);
   };
-  return Object.fromEntries(Object.keys(table).map((q) => [q, run(q as QueueName)])) as Record<QueueName, JobHandler>;
+  const handlers = Object.fromEntries(Object.keys(table).map((q) => [q, run(q as QueueName)])) as Record<
+    QueueName,
+    JobHandler
+  >;
+  // Sends go in batches: the engine hands over every send job one fetch claimed.
+  handlers[QUEUES.sendMessage].batch = async (payloads) => {
+    const ids = payloads.map((p) => JOB_PAYLOADS[QUEUES.sendMessage].parse(p).messageId);
+    const results = await sendMessages(deps, ids);
+    return ids.map((id) => {
+      const result = results.get(id);
+      return result instanceof Error ? result : undefined;
+    });
+  };
+  return handlers;
 }
 
 /** What each queue does; shared by every job runner. */

@@ -10,23 +10,34 @@ const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 const newCode = () => [...randomBytes(8)].map((b) => ALPHABET[b % 62]).join("");
 export { shortUrl };
 
+type LinkOwner = { shopId: string; messageId: string; customerId: string | null };
+
 /**
  * Replaces every http(s) URL in a message body with a tracked short link for this message
  * and recipient. Short links also save SMS segments.
  */
-export async function trackLinks(
+export async function trackLinks(db: Db, appUrl: string, body: string, owner: LinkOwner): Promise<string> {
+  return (await trackLinksMany(db, appUrl, [{ body, owner }]))[0]!;
+}
+
+/** `trackLinks` for a batch of texts (batch dispatch): every new short link in one insert. */
+export async function trackLinksMany(
   db: Db,
   appUrl: string,
-  body: string,
-  owner: { shopId: string; messageId: string; customerId: string | null },
-): Promise<string> {
-  const urls = [...new Set(body.match(URL_PATTERN) ?? [])];
-  let tracked = body;
-  for (const url of urls) {
-    const link = await db.trackedLink.create({ data: { ...owner, code: newCode(), url } });
-    tracked = tracked.split(url).join(shortUrl(appUrl, link.code));
-  }
-  return tracked;
+  texts: { body: string; owner: LinkOwner }[],
+): Promise<string[]> {
+  const links: (LinkOwner & { code: string; url: string })[] = [];
+  const bodies = texts.map(({ body, owner }) => {
+    let tracked = body;
+    for (const url of new Set(body.match(URL_PATTERN) ?? [])) {
+      const code = newCode();
+      links.push({ ...owner, code, url });
+      tracked = tracked.split(url).join(shortUrl(appUrl, code));
+    }
+    return tracked;
+  });
+  if (links.length) await db.trackedLink.createMany({ data: links });
+  return bodies;
 }
 
 /** Clicks counted per short link per minute; more are redirected but not counted (a bot loop, a shared link storm). */

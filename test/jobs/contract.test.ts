@@ -102,4 +102,46 @@ describe.each(engines)("job engine contract: %s", (_name, make) => {
     await new Promise((r) => setTimeout(r, 500));
     expect([...runs.values()].every((by) => by.length === 1)).toBe(true);
   });
+
+  it("enqueueMany queues many jobs at once and honours dedupe keys already pending", async () => {
+    const q = queueName();
+    const seen: number[] = [];
+    const engine = make();
+    started.push(engine);
+    const runAt = new Date(Date.now() + 500);
+    await engine.enqueue(q, { i: 0 }, { dedupeKey: "k0", runAt });
+    await engine.enqueueMany(
+      q,
+      [0, 1, 2, 3].map((i) => ({ payload: { i }, options: { dedupeKey: `k${i}`, runAt } })),
+    );
+    await engine.start({ [q]: async (p) => void seen.push(Number(p.i)) }, "w1");
+    await until(() => seen.length >= 4);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(seen.sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it("a batch handler gets the jobs of a fetch together; only the jobs it reports failed are retried", async () => {
+    const q = queueName();
+    const batches: number[][] = [];
+    let failedOnce = false;
+    const handler: JobHandler = async () => {
+      throw new Error("the batch handler runs these jobs");
+    };
+    handler.batch = async (payloads) => {
+      const ks = payloads.map((p) => Number(p.k));
+      batches.push(ks);
+      return ks.map((k) => (k === 3 && !failedOnce ? ((failedOnce = true), new Error("transient")) : undefined));
+    };
+    const engine = make();
+    started.push(engine);
+    await engine.enqueueMany(
+      q,
+      Array.from({ length: 8 }, (_, k) => ({ payload: { k } })),
+    );
+    await engine.start({ [q]: handler }, "w1");
+    await until(() => batches.flat().length === 9, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(batches[0]!.length).toBeGreaterThan(1);
+    expect(batches.flat().sort()).toEqual([0, 1, 2, 3, 3, 4, 5, 6, 7]);
+  }, 40_000);
 });
