@@ -153,7 +153,7 @@ export interface DayPoint {
 }
 
 /** Days are UTC calendar days: the one day boundary both databases compute the same way. */
-function dayExpression(column: string) {
+export function dayExpression(column: string) {
   const quoted = `"${column}"`;
   // SQLite keeps DateTime as ISO-8601 text (the driver adapter's default), PostgreSQL as timestamp.
   return Prisma.raw(

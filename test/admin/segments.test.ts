@@ -483,6 +483,24 @@ describe("segments list at the small-segment threshold", () => {
     expect(flag("opted-out-or-subscribed")).toEqual({ members: 2 * n, small: false });
     expect(flag("sms-subscribers")).toEqual({ members: n, small: false });
     expect(flag("never-purchased")).toEqual({ members: 2 * n, small: false });
+    // The page's daily chart: today's entries, and an exit recorded three days ago on its own day.
+    const optedOut = segments.find((x) => x.key === "opted-out")!;
+    const threeDaysAgo = new Date(Date.now() - 3 * DAY);
+    await db.segmentMembershipEvent.create({
+      data: {
+        shopId: shop.id,
+        segmentId: optedOut.id,
+        customerId: customers[0]!.id,
+        change: "LEFT",
+        at: threeDaysAgo,
+        cause: "time",
+      },
+    });
+    const page = await client.load(pageLoader, `/app/segments/${optedOut.id}`, { id: optedOut.id });
+    expect(page.history).toHaveLength(14);
+    expect(page.history.at(-1)).toEqual({ day: new Date().toISOString().slice(0, 10), entered: n, left: 0 });
+    expect(page.history.at(-4)).toEqual({ day: threeDaysAgo.toISOString().slice(0, 10), entered: 0, left: 1 });
+    expect(page.history.slice(0, -4).every((d) => d.entered === 0 && d.left === 0)).toBe(true);
     expect(excludesReachable({ or: [{ type: "opted_out" }, { not: { type: "sms_subscribed" } }] })).toBe(true);
     expect(excludesReachable({ not: { not: { type: "opted_out" } } })).toBe(false); // sound, not complete
   });
