@@ -39,7 +39,7 @@ export async function benchSync(ctx: BenchContext): Promise<BenchRow[]> {
     let last = performance.now();
     let phase = "start";
     for (;;) {
-      await syncStep(deps, id, { pollMs: 0, budgetMs: 60_000, batchSize: 500 });
+      await syncStep(deps, id, { pollMs: 0, budgetMs: 60_000 });
       const run = await latestSync(db, shop.id);
       const current = run!.status === "RUNNING" ? (run!.resource ?? "start") : run!.status.toLowerCase();
       if (current !== phase) {

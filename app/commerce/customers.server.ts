@@ -1,9 +1,14 @@
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
 import { bestTimeZone, coordinatesZone } from "../contacts/zone.server";
-import { consentStateFromShopify, deriveCustomerConsent, recordConsent } from "../consent/ledger.server";
+import {
+  consentStateFromShopify,
+  deriveCustomerConsent,
+  recordConsent,
+  type ConsentFact,
+} from "../consent/ledger.server";
 import type { CustomerPayload } from "../shopify-payloads";
-import { refreshCustomerSegments } from "../segments/membership.server";
+import { refreshCustomerSegments, type MembershipCause } from "../segments/membership.server";
 import { mergeContactsInto } from "./contacts.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 
@@ -17,6 +22,8 @@ export interface Provenance {
    * customer up (or keep a bare row for the customers sync to fill) instead of mirroring it.
    */
   customerIsReference?: boolean;
+  /** Written by this day-one sync: segment changes carry the sync's cause (no flow starts). */
+  syncRunId?: string;
 }
 
 /** The customer embedded in an order or checkout: mirrored, or (a reference) looked up. */
@@ -37,6 +44,66 @@ export async function embeddedCustomer(
 }
 
 /**
+ * A customer payload's profile columns and its number (normalised against the address's
+ * country): one mapping for the webhook writer below and the sync's batch writer.
+ */
+export async function customerProfile(payload: CustomerPayload) {
+  const address = payload.default_address;
+  const countryCode = address?.country_code?.toUpperCase() ?? null;
+  const phone = normalisePhone(payload.phone ?? address?.phone, countryCode);
+  const e164 = phone.ok ? phone.e164 : null;
+  const profile = {
+    email: payload.email ?? null,
+    phone: e164,
+    phoneRaw: phone.ok ? null : (payload.phone ?? null),
+    firstName: payload.first_name ?? null,
+    lastName: payload.last_name ?? null,
+    locale: payload.locale ?? null,
+    tags: payload.tags ?? null,
+    countryCode,
+    provinceCode: address?.province_code?.toUpperCase() ?? null,
+    city: address?.city ?? null,
+    shopifyCreatedAt: payload.created_at ?? null,
+    deletedAt: null,
+  };
+  // The zone from the address and number; a zone from an order's coordinates is surer and is
+  // kept when the row has them (see zoneUnlessPlaced).
+  const timeZone = await bestTimeZone({ phone: e164, countryCode, provinceCode: address?.province_code });
+  return { profile, timeZone, phone: e164 };
+}
+
+/** The consent fact a customer payload carries (before API 2025-01, and in the bulk sync's nodes). */
+export function customerConsentFact(
+  shopId: string,
+  customerId: string,
+  payload: CustomerPayload,
+  phone: string | null,
+  from: Provenance,
+): ConsentFact | null {
+  const consent = payload.sms_marketing_consent;
+  if (!consent?.state) return null;
+  return {
+    shopId,
+    customerId,
+    phone,
+    state: consentStateFromShopify(consent.state),
+    optInLevel: consent.opt_in_level ?? null,
+    source: "SHOPIFY_SYNC",
+    occurredAt: consent.consent_updated_at ?? payload.updated_at ?? from.receivedAt,
+    evidence: {
+      topic: from.topic,
+      inboxId: from.inboxId,
+      field: "customer.sms_marketing_consent",
+      collectedFrom: consent.consent_collected_from ?? null,
+    },
+  };
+}
+
+/** Segment changes a writer causes: the webhook's, or the sync's (which starts no flow). */
+export const segmentCause = (from: Provenance): MembershipCause =>
+  from.syncRunId ? { cause: "sync", ref: from.syncRunId } : { cause: "webhook", ref: from.inboxId };
+
+/**
  * Mirrors a customer from a customers/* payload, or from the `customer` object embedded in
  * orders and checkouts. Profile fields follow the newest `updated_at`; SMS consent goes to
  * the ledger (which orders facts by their own time). Returns the customer's id.
@@ -47,65 +114,33 @@ export async function syncCustomer(
   payload: CustomerPayload,
   from: Provenance,
 ): Promise<string> {
-  const address = payload.default_address;
-  const countryCode = address?.country_code?.toUpperCase() ?? null;
-  const phone = normalisePhone(payload.phone ?? address?.phone, countryCode);
-  const profile = {
-    email: payload.email ?? null,
-    phone: phone.ok ? phone.e164 : null,
-    phoneRaw: phone.ok ? null : (payload.phone ?? null),
-    firstName: payload.first_name ?? null,
-    lastName: payload.last_name ?? null,
-    locale: payload.locale ?? null,
-    tags: payload.tags ?? null,
-    countryCode,
-    provinceCode: address?.province_code?.toUpperCase() ?? null,
-    city: address?.city ?? null,
-    timeZone: await bestTimeZone({
-      phone: phone.ok ? phone.e164 : null,
-      countryCode,
-      provinceCode: address?.province_code,
-    }),
-    shopifyCreatedAt: payload.created_at ?? null,
-    deletedAt: null,
-  };
-  const { id } = await guardedUpsert(
+  const { profile, timeZone, phone } = await customerProfile(payload);
+  const { id, applied } = await guardedUpsert(
     db.customer as unknown as GuardedModel<unknown>,
     { shopId_shopifyId: { shopId, shopifyId: payload.id } },
     payload.updated_at ?? null,
-    { shopId, shopifyId: payload.id, ...profile },
+    { shopId, shopifyId: payload.id, ...profile, timeZone },
     profile,
   );
+  if (applied) await db.customer.updateMany({ where: zoneUnlessPlaced(id), data: { timeZone } });
 
-  if (phone.ok) {
+  if (phone) {
     // A guest contact with this number (checkout consent, storefront sign-up) becomes this customer.
-    for (const contactId of await mergeContactsInto(db, shopId, id, phone.e164, from.receivedAt))
-      await refreshCustomerSegments(db, shopId, contactId, from.receivedAt, { cause: "webhook", ref: from.inboxId });
+    for (const contactId of await mergeContactsInto(db, shopId, id, phone, from.receivedAt))
+      await refreshCustomerSegments(db, shopId, contactId, from.receivedAt, segmentCause(from));
   }
 
-  // Before API 2025-01 the customer object carried its SMS consent; recorded when present.
-  const consent = payload.sms_marketing_consent;
-  if (!consent?.state)
-    await deriveCustomerConsent(db, shopId, id); // the number may have changed
-  else {
-    await recordConsent(db, {
-      shopId,
-      customerId: id,
-      phone: phone.ok ? phone.e164 : null,
-      state: consentStateFromShopify(consent.state),
-      optInLevel: consent.opt_in_level ?? null,
-      source: "SHOPIFY_SYNC",
-      occurredAt: consent.consent_updated_at ?? payload.updated_at ?? from.receivedAt,
-      evidence: {
-        topic: from.topic,
-        inboxId: from.inboxId,
-        field: "customer.sms_marketing_consent",
-        collectedFrom: consent.consent_collected_from ?? null,
-      },
-    });
-  }
+  const fact = customerConsentFact(shopId, id, payload, phone, from);
+  if (fact) await recordConsent(db, fact);
+  else await deriveCustomerConsent(db, shopId, id); // the number may have changed
   return id;
 }
+
+/**
+ * The address-and-number zone is written only to a row without coordinates: a zone from an
+ * order's or checkout's coordinates (rememberCoordinates) is the surer one and stays.
+ */
+export const zoneUnlessPlaced = (id: string) => ({ id, OR: [{ latitude: null }, { longitude: null }] });
 
 /** customers/delete: the customer leaves every segment; orders stay for attribution. */
 export async function markCustomerDeleted(db: Db, shopId: string, shopifyId: string, at: Date): Promise<string | null> {

@@ -59,6 +59,14 @@ export async function placeRecipient(w: Whereabouts, shopTimeZone: string): Prom
 
 /** The one zone to show or to schedule "at 10:00 local" by: the first candidate. */
 export async function bestTimeZone(w: Whereabouts): Promise<string | null> {
+  // placeRecipient's first two sources need no number lookup (the costly part when a sync
+  // places 100k customers): answered here the same way, before it.
+  const atPoint = coordinatesZone(w.latitude, w.longitude);
+  if (atPoint) return atPoint;
+  const country = w.countryCode?.toUpperCase() || null;
+  const state = country && w.provinceCode ? w.provinceCode.toUpperCase().replace(/^[A-Z]{2}-/, "") : null;
+  const stateZones = country === "US" && state ? usStateZones(state) : [];
+  if (stateZones.length) return stateZones[0]!;
   const p = await placeRecipient(w, "");
   return p.zones[0] || null;
 }

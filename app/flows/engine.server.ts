@@ -9,6 +9,7 @@ import { nextAllowed } from "../messaging/quiet-hours";
 import { renderTemplate, usesVariable, type TemplateValues } from "../messaging/template";
 import { discountCodeFor } from "../discounts/discount-codes.server";
 import { CustomerEvaluation } from "../segments/evaluate.server";
+import { CAUSES_WITHOUT_FLOWS } from "../segments/membership.server";
 import { shopName } from "../commerce/shops.server";
 import { ExitSchema, StepSchema, TriggerSchema, type Exit, type Step, type Trigger } from "./definition";
 import { assertUnreachable } from "../assert-unreachable";
@@ -330,8 +331,8 @@ async function templateValues(deps: AppServices, run: LoadedRun, template: strin
 
 /**
  * The membership events flows consume (written by the segment engine). Events from a
- * segment's backfill (cause "definition") are marked handled without starting flows: a
- * new segment must not text everyone already in it.
+ * segment's backfill (cause "definition") and the day-one sync (cause "sync") are marked
+ * handled without starting flows (CAUSES_WITHOUT_FLOWS).
  */
 export async function consumeMembershipEvents(deps: AppServices, limit = 200): Promise<number> {
   const { db } = deps;
@@ -342,7 +343,7 @@ export async function consumeMembershipEvents(deps: AppServices, limit = 200): P
     include: { segment: { select: { key: true } } },
   });
   for (const e of events) {
-    if (e.cause !== "definition") {
+    if (!CAUSES_WITHOUT_FLOWS.includes(e.cause)) {
       const type = e.change === "ENTERED" ? "segment_entered" : "segment_left";
       await handleFlowEvent(
         deps,

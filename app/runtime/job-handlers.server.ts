@@ -75,7 +75,9 @@ function handlerTable(deps: WorkerDeps): JobHandlerTable {
     },
     // The day-one sync: one bounded step per job, each queuing the next (app/sync/run.server.ts).
     [QUEUES.syncStep]: async (payload) => {
-      await syncStep(deps, payload.runId, deps.sync);
+      // Webhooks held during the sync are applied by its last step, in order, past the hold.
+      const replayWebhook = (inboxId: string) => processWebhook(deps, inboxId, { replaying: true });
+      await syncStep({ ...deps, replayWebhook }, payload.runId, deps.sync);
     },
     [QUEUES.syncShopFacts]: async (payload) => {
       await syncShopFacts(deps, payload.shopDomain);

@@ -2,9 +2,15 @@ import type { Db } from "../db.server";
 import { refreshSegmentsFor } from "./refresh.server";
 
 export interface MembershipCause {
-  cause: "webhook" | "time" | "definition" | "consent" | "click" | "privacy";
+  cause: "webhook" | "time" | "definition" | "consent" | "click" | "privacy" | "sync";
   ref?: string;
 }
+
+/**
+ * Causes whose changes start no flow: a segment's backfill (a new segment must not text
+ * everyone already in it) and the day-one sync (old history never texts anyone).
+ */
+export const CAUSES_WITHOUT_FLOWS: readonly string[] = ["definition", "sync"];
 
 export interface MembershipChange {
   segmentId: string;

@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
 import type { Db } from "../db.server";
+import type { CustomerPayload, OrderPayload } from "../shopify-payloads";
 import { syncCustomer, type Provenance } from "../commerce/customers.server";
 import { syncOrder } from "../commerce/orders.server";
 import { syncCheckout } from "../commerce/checkouts.server";
@@ -9,6 +10,65 @@ import { log } from "../observability/log.server";
 import type { JsonlGroup } from "./jsonl";
 import { checkoutFromNode, customerFromNode, inventoryLevelsFromNode, orderFromNode, productFromNode } from "./map";
 import type { SyncResource } from "./resources";
+import { writeCustomerBatch } from "./write-customers.server";
+import { writeOrderBatch } from "./write-orders.server";
+
+export interface BatchInput {
+  shopId: string;
+  syncRunId: string;
+  resource: SyncResource;
+  groups: JsonlGroup[];
+  receivedAt: Date;
+}
+
+/**
+ * Writes a batch of root objects. Customers and orders (nearly all of a store's rows) go
+ * through the batch writers, a few statements per table per batch; the other resources
+ * (products, inventory, checkouts: far fewer rows) one object at a time through applyGroup.
+ * Returns how many root objects were written and how many failed their schema.
+ */
+export async function applyBatch(db: Db, o: BatchInput): Promise<{ applied: number; skipped: number }> {
+  const from: Provenance = {
+    topic: `sync/${o.resource}`,
+    receivedAt: o.receivedAt,
+    customerIsReference: true,
+    syncRunId: o.syncRunId,
+  };
+  if (o.resource === "customers" || o.resource === "orders") {
+    const payloads = o.groups.flatMap((g) => {
+      const parsed = checked(o, () =>
+        o.resource === "customers" ? customerFromNode(g.node) : orderFromNode(g.node, g.children),
+      );
+      return parsed ? [parsed] : [];
+    });
+    if (o.resource === "customers") await writeCustomerBatch(db, o.shopId, payloads as CustomerPayload[], from);
+    else await writeOrderBatch(db, o.shopId, payloads as OrderPayload[], from);
+    return { applied: payloads.length, skipped: o.groups.length - payloads.length };
+  }
+  let applied = 0;
+  for (const group of o.groups) if (await applyGroup(db, { ...o, group })) applied++;
+  return { applied, skipped: o.groups.length - applied };
+}
+
+/** A node mapped to its payload, or null (logged) when it is not in the expected shape. */
+function checked<T>(o: { shopId: string; resource: SyncResource }, map: () => T): T | null {
+  try {
+    return map();
+  } catch (error) {
+    if (!(error instanceof ZodError)) throw error;
+    logSkipped(o, error);
+    return null;
+  }
+}
+
+function logSkipped(o: { shopId: string; resource: SyncResource }, error: ZodError) {
+  // Field paths only: the values are shoppers' data.
+  log.warn("sync line skipped: not in the expected shape", {
+    shopId: o.shopId,
+    resource: o.resource,
+    issues: error.issues.map((i) => `${i.path.join(".")}: ${i.code}`).join("; "),
+  });
+}
 
 /**
  * Writes one root object (with its children) of a bulk result through the same commerce
@@ -19,10 +79,15 @@ import type { SyncResource } from "./resources";
  */
 export async function applyGroup(
   db: Db,
-  o: { shopId: string; resource: SyncResource; group: JsonlGroup; receivedAt: Date },
+  o: { shopId: string; syncRunId: string; resource: SyncResource; group: JsonlGroup; receivedAt: Date },
 ): Promise<boolean> {
   const { shopId, resource, group } = o;
-  const from: Provenance = { topic: `sync/${resource}`, receivedAt: o.receivedAt, customerIsReference: true };
+  const from: Provenance = {
+    topic: `sync/${resource}`,
+    receivedAt: o.receivedAt,
+    customerIsReference: true,
+    syncRunId: o.syncRunId,
+  };
   try {
     switch (resource) {
       case "products": {
@@ -58,12 +123,7 @@ export async function applyGroup(
     }
   } catch (error) {
     if (!(error instanceof ZodError)) throw error;
-    // Field paths only: the values are shoppers' data.
-    log.warn("sync line skipped: not in the expected shape", {
-      shopId,
-      resource,
-      issues: error.issues.map((i) => `${i.path.join(".")}: ${i.code}`).join("; "),
-    });
+    logSkipped(o, error);
     return false;
   }
 }

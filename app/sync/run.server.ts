@@ -5,17 +5,20 @@ import { DAY, MINUTE, SECOND } from "../clock";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { NoAdminAccess, type AdminGraphql } from "../shopify-admin/graphql.server";
 import { log } from "../observability/log.server";
-import { applyGroup } from "./apply.server";
+import { applyBatch } from "./apply.server";
 import { bulkOperationStatus, FINISHED, startBulkQuery } from "./bulk.server";
 import { JsonlGrouper, jsonlLines } from "./jsonl";
 import { bulkQuery, SYNC_RESOURCES, type SyncResource } from "./resources";
 import { computeSegmentsStep } from "./segments.server";
+import { releaseHeldWebhooks, replayHeldWebhooks, type ReplayWebhook } from "./held-webhooks.server";
 
 export interface SyncDeps {
   db: Db;
   queue: JobQueue;
   clock: Clock;
   admin?: AdminGraphql;
+  /** Applies a webhook held during the sync (the worker's processWebhook, past the hold). */
+  replayWebhook?: ReplayWebhook;
 }
 
 export interface SyncOptions {
@@ -134,10 +137,17 @@ async function advance(deps: SyncDeps, runId: string, options: SyncOptions): Pro
   const now = clock.now();
   const pollMs = options.pollMs ?? 5 * SECOND;
   if (run.status === "SEGMENTS") {
-    const done = await computeSegmentsStep(db, run, now, options.budgetMs ?? 20 * SECOND);
-    if (!done) return now;
+    const budgetMs = options.budgetMs ?? 20 * SECOND;
+    const deadline = Date.now() + budgetMs;
+    if (!(await computeSegmentsStep(db, run, now, budgetMs))) return now;
+    // Then the webhooks that came during the sync, in order, on top of the snapshot.
+    const { replayWebhook } = deps;
+    if (replayWebhook && !(await replayHeldWebhooks({ ...deps, replayWebhook }, run.shop.domain, deadline))) return now;
     await db.syncRun.update({ where: { id: run.id }, data: { status: "COMPLETED", finishedAt: now } });
-    log.info("sync completed", { shopId: run.shopId, syncRunId: run.id });
+    // Any held in the instant between the replay and COMPLETED (or all, in a process that
+    // cannot replay): queued, and no longer held.
+    const released = await releaseHeldWebhooks(deps, run.shop.domain);
+    log.info("sync completed", { shopId: run.shopId, syncRunId: run.id, webhooksQueuedAfter: released });
     return null;
   }
   const resource = (run.resource as SyncResource | null) ?? SYNC_RESOURCES[0];
@@ -203,7 +213,9 @@ async function applyResult(
   options: SyncOptions,
 ): Promise<boolean> {
   const { db } = deps;
-  const batchSize = options.batchSize ?? 500;
+  // Each batch writer looks its rows up with one `IN (...)` list; Prisma binds at most 999
+  // values per SQLite statement, so a batch stays below that.
+  const batchSize = Math.min(options.batchSize ?? 500, 900);
   const deadline = Date.now() + (options.budgetMs ?? 20 * SECOND);
   const response = await fetch(run.resultUrl!);
   if (!response.ok || !response.body) throw new Error(`bulk result download answered ${response.status}`);
@@ -212,13 +224,13 @@ async function applyResult(
   let linesApplied = run.linesApplied;
   let progress = run.progress;
   const flush = async (upTo: number) => {
-    let applied = 0;
-    let skipped = 0;
-    for (const group of grouper.take()) {
-      if (await applyGroup(db, { shopId: run.shopId, resource: run.resource, group, receivedAt: deps.clock.now() }))
-        applied++;
-      else skipped++;
-    }
+    const { applied, skipped } = await applyBatch(db, {
+      shopId: run.shopId,
+      syncRunId: run.id,
+      resource: run.resource,
+      groups: grouper.take(),
+      receivedAt: deps.clock.now(),
+    });
     await options.afterBatch?.({ id: run.id, resource: run.resource, linesApplied: upTo });
     const current = (asProgress(progress)[run.resource] ?? { applied: 0, skipped: 0 }) as ResourceProgress;
     progress = withProgress(progress, run.resource, {

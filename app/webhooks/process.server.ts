@@ -15,6 +15,7 @@ import { restockedWatches } from "../commerce/restock-watches.server";
 import { exportCustomerData, redactCustomer, redactShop, uninstallShop } from "../privacy/gdpr.server";
 import { refreshSegmentsFor } from "../segments/refresh.server";
 import { bulkOperationFinished } from "../sync/run.server";
+import { heldBySync } from "../sync/held-webhooks.server";
 import {
   BulkOperationFinishPayload,
   CheckoutPayload,
@@ -29,14 +30,19 @@ import {
 } from "../shopify-payloads";
 import { parseShopifyJson } from "./json";
 
-export type ProcessOutcome = "processed" | "skipped" | "rejected";
+export type ProcessOutcome = "processed" | "skipped" | "rejected" | "held";
 
 /**
  * The worker side of a webhook: mirror the state, then re-evaluate the segments of the one
- * customer it touched. Idempotent: reprocessing an inbox row (after a crash) converges to
+ * customer it touched (held instead while the shop's day-one sync runs; `replaying` is the
+ * sync applying it afterwards). Idempotent: reprocessing an inbox row (after a crash) converges to
  * the same state. A payload that fails its schema is marked REJECTED and not retried.
  */
-export async function processWebhook(deps: AppServices, inboxId: string): Promise<ProcessOutcome> {
+export async function processWebhook(
+  deps: AppServices,
+  inboxId: string,
+  o: { replaying?: boolean } = {},
+): Promise<ProcessOutcome> {
   const { db, clock } = deps;
   const row = await db.webhookInbox.findUnique({ where: { id: inboxId } });
   if (!row || row.status === "PROCESSED" || row.status === "REJECTED") return "skipped";
@@ -55,6 +61,10 @@ export async function processWebhook(deps: AppServices, inboxId: string): Promis
       await uninstallShop(db, row.shopDomain, now);
     } else {
       const shop = await ensureShop(db, row.shopDomain);
+      // While the shop's sync runs, commerce webhooks wait (RECEIVED) and the sync applies
+      // them in order at its end (app/sync/held-webhooks.server.ts). A row that already
+      // failed once is its retry's, not held again.
+      if (!o.replaying && row.status === "RECEIVED" && (await heldBySync(db, shop.id, row.topic))) return "held";
       switch (row.topic) {
         case "customers/create":
         case "customers/update":

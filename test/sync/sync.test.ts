@@ -143,7 +143,7 @@ describe("a sync interrupted part-way", () => {
 });
 
 describe("webhooks that arrive while the sync runs", () => {
-  it("give the same final state as the same webhooks after it: newer ones win, older ones do not", async () => {
+  it("are held, then applied in order after it: the same final state as after it, newer ones win, older ones do not", async () => {
     const live = await shopWithHistory("sync-live", { now: NOW, snapshot: shortSnapshot });
     const after = await shopWithHistory("sync-after", { now: NOW, snapshot: shortSnapshot });
     const someone = shortHistory.find(
@@ -171,13 +171,30 @@ describe("webhooks that arrive while the sync runs", () => {
         if ((await latestSync(db, live.shopId))?.resource === "customers") break;
         live.shop.clock.advance(2 * SECOND);
       }
+      // Same updated_at as `newer`: only the order of delivery decides, and the later one wins.
+      const renamedAgain = { ...newer, first_name: "Renamed again" };
       await live.shop.send("customers/update", newer);
       await live.shop.send("customers/update", older);
-      await runSyncToEnd(live.shop, live.shopId);
+      await live.shop.send("customers/update", renamedAgain);
+      const run = await runSyncToEnd(live.shop, live.shopId);
+
+      // Held while the sync ran, applied by its last step (not before it ended) in delivery order.
+      const inbox = await db.webhookInbox.findMany({
+        where: { shopDomain: live.shop.domain, topic: "customers/update" },
+        orderBy: { processedAt: "asc" },
+      });
+      expect(inbox.map((r) => r.status)).toEqual(["PROCESSED", "PROCESSED", "PROCESSED"]);
+      expect(inbox.every((r) => r.processedAt!.getTime() >= run.finishedAt!.getTime())).toBe(true);
+      expect(
+        await db.segmentMembershipEvent.count({
+          where: { shopId: live.shopId, cause: "webhook", at: { lt: run.finishedAt! } },
+        }),
+      ).toBe(0);
 
       await syncShop(after.shop, after.shopId);
       await after.shop.deliver("customers/update", newer);
       await after.shop.deliver("customers/update", older);
+      await after.shop.deliver("customers/update", renamedAgain);
       await live.shop.work();
 
       const person = async (shopId: string) =>
@@ -185,7 +202,7 @@ describe("webhooks that arrive while the sync runs", () => {
           where: { shopId_shopifyId: { shopId, shopifyId: String(customer.id) } },
           select: { firstName: true, smsConsent: true },
         });
-      expect(await person(live.shopId)).toEqual({ firstName: "Renamed", smsConsent: "UNSUBSCRIBED" });
+      expect(await person(live.shopId)).toEqual({ firstName: "Renamed again", smsConsent: "UNSUBSCRIBED" });
       expect(await person(after.shopId)).toEqual(await person(live.shopId));
       expect(await live.shop.memberships()).toEqual(await after.shop.memberships());
     } finally {

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { DAY, SECOND } from "../../app/clock";
+import { ensureShop } from "../../app/commerce/shops.server";
+import { startAdminApiStandIn, type StoreLines } from "../../app/simulator/admin-api/server";
+import { httpAdminGraphql } from "../../app/shopify-admin/http-client.server";
+import { TestShop, uniqueShop } from "../support/app";
+import { customerPayload, orderPayload } from "../support/fixtures";
+import { sampleWith } from "../support/shopify-fixtures";
+import { syncShop } from "../support/synced-store";
+
+// What the sync's batch writers do beyond mirroring rows: the cause their segment changes
+// carry, and the time zone they leave on a customer an order has placed by its coordinates.
+
+const NOW = new Date("2026-06-01T12:00:00Z");
+const gid = (type: string, id: string) => `gid://shopify/${type}/${id}`;
+
+/** A test shop whose Admin API stand-in serves these customers (and nothing else). */
+async function shopSyncing(label: string, customers: Record<string, unknown>[]) {
+  const shop = new TestShop(uniqueShop(label), NOW);
+  const store: StoreLines = { lines: (resource) => (resource === "customers" ? customers : []) };
+  const standIn = await startAdminApiStandIn({ stores: { [shop.domain]: store } });
+  Object.assign(shop.deps, {
+    admin: httpAdminGraphql({ origin: standIn.origin, accessToken: "shpat_test_token", sleep: async () => {} }),
+    sync: { pollMs: 2 * SECOND },
+  });
+  const { id: shopId } = await ensureShop(db, shop.domain);
+  return { shop, shopId, standIn };
+}
+
+/** A customer node as the bulk query returns it (GraphQL Admin API shape). */
+const customerNode = (id: string, o: { phone: string; province: string; updatedAt: Date; subscribed?: boolean }) => ({
+  id: gid("Customer", id),
+  email: `${id}@example.com`,
+  phone: o.phone,
+  firstName: "Sync",
+  lastName: id,
+  tags: [],
+  createdAt: new Date(NOW.getTime() - 300 * DAY).toISOString(),
+  updatedAt: o.updatedAt.toISOString(),
+  defaultAddress: { countryCodeV2: "US", provinceCode: o.province, city: null, phone: null },
+  smsMarketingConsent: o.subscribed
+    ? {
+        marketingState: "SUBSCRIBED",
+        marketingOptInLevel: "SINGLE_OPT_IN",
+        consentUpdatedAt: new Date(NOW.getTime() - 10 * DAY).toISOString(),
+        consentCollectedFrom: "SHOPIFY",
+      }
+    : null,
+});
+
+describe("the sync's writes", () => {
+  it("merge a guest contact with a synced customer's number under the sync's cause: no flow starts", async () => {
+    const phone = "+16135550177";
+    const { shop, shopId, standIn } = await shopSyncing("sync-merge", [
+      customerNode("880001", { phone, province: "ON", updatedAt: new Date(NOW.getTime() - DAY), subscribed: true }),
+    ]);
+    try {
+      await db.flow.updateMany({ where: { shopId }, data: { enabled: true } });
+      // A guest ticked the SMS box at checkout (Shopify's sample, no customer): a contact by number.
+      const guestCheckout = sampleWith("checkouts/create", {
+        buyer_accepts_sms_marketing: true,
+        sms_marketing_phone: phone,
+      }).replace(/"customer": \{[\s\S]*\n {2}\}\n\}\s*$/, '"customer": null\n}\n');
+      await shop.deliverRaw("checkouts/create", guestCheckout);
+      const guest = await db.customer.findFirstOrThrow({
+        where: { shopId, phone, shopifyId: { startsWith: "local:" } },
+      });
+      const runsBefore = await db.flowRun.count({ where: { shopId } });
+
+      await syncShop(shop, shopId);
+
+      // The guest is now the synced customer (closed, history moved), and what that changed
+      // in the guest's segments is the sync's doing, not a webhook's.
+      expect((await db.customer.findUniqueOrThrow({ where: { id: guest.id } })).deletedAt).not.toBeNull();
+      const left = await db.segmentMembershipEvent.findMany({ where: { customerId: guest.id, change: "LEFT" } });
+      expect(left.length).toBeGreaterThan(0);
+      expect(new Set(left.map((e) => e.cause))).toEqual(new Set(["sync"]));
+      await shop.work();
+      expect(await db.flowRun.count({ where: { shopId } })).toBe(runsBefore);
+      const synced = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: "880001" } });
+      expect(synced).toMatchObject({ phone, smsConsent: "SUBSCRIBED" });
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it("keep the zone an order's coordinates gave a customer, as a customers/update webhook does", async () => {
+    const phone = "+12125550181"; // New York number and address, orders shipped to Los Angeles
+    const { shop, shopId, standIn } = await shopSyncing("sync-zone", [
+      customerNode("880002", { phone, province: "NY", updatedAt: new Date(NOW.getTime() - 2 * DAY) }),
+    ]);
+    try {
+      const customer = customerPayload({
+        id: 880002,
+        updatedAt: new Date(NOW.getTime() - 5 * DAY),
+        smsState: "subscribed",
+        phone,
+        country: "US",
+        province: "NY",
+        city: "New York",
+      });
+      const order = orderPayload({ customer, at: new Date(NOW.getTime() - 5 * DAY) });
+      await shop.deliver("orders/create", {
+        ...order,
+        shipping_address: { ...order.shipping_address, latitude: 34.0522, longitude: -118.2437 },
+      });
+      const zone = () =>
+        db.customer.findFirstOrThrow({ where: { shopId, shopifyId: "880002" }, select: { timeZone: true } });
+      expect(await zone()).toEqual({ timeZone: "America/Los_Angeles" });
+
+      await syncShop(shop, shopId); // a newer snapshot of the customer (New York address)
+      expect(await zone()).toEqual({ timeZone: "America/Los_Angeles" });
+
+      await shop.deliver("customers/update", { ...customer, updated_at: new Date(NOW.getTime() - DAY).toISOString() });
+      expect(await zone()).toEqual({ timeZone: "America/Los_Angeles" });
+    } finally {
+      await standIn.close();
+    }
+  });
+});
