@@ -84,6 +84,7 @@ export type OrderPayload = z.infer<typeof OrderPayload>;
 export const CheckoutPayload = z.looseObject({
   id: opt(sid),
   token: z.string(),
+  cart_token: opt(z.string()),
   email: opt(z.string()),
   phone: opt(z.string()),
   created_at: opt(date),

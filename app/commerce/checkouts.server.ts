@@ -6,6 +6,33 @@ import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 import { watchVariants } from "./restock-watches.server";
 
 /**
+ * The token a checkout is keyed by when only its recovery URL is known (the bulk sync's
+ * AbandonedCheckout has no token field). Shopify's recovery URL names the checkout in its
+ * path: `.../checkouts/<token>/recover?key=...` in Shopify's checkouts/create sample
+ * (test/fixtures/shopify/webhooks), `.../checkouts/ac/<cart token>/recover` in newer stores;
+ * failing both, the checkout's id. A webhook for the same checkout finds the row by its token
+ * or cart token (syncCheckout below), so the two meet in one row.
+ */
+export function syncedCheckoutToken(id: string, recoveryUrl: string | null | undefined): string {
+  const path = recoveryUrl ? /\/checkouts\/(?:ac\/)?([^/?#]+)\/recover/.exec(recoveryUrl)?.[1] : undefined;
+  return path ? decodeURIComponent(path) : `bulk:${id}`;
+}
+
+/**
+ * A row the sync made for this checkout under another key (its cart token from the recovery
+ * URL, or its id) takes the webhook's token, so the checkout stays one row.
+ */
+async function adoptSyncedRow(db: Db, shopId: string, payload: CheckoutPayload): Promise<void> {
+  const taken = await db.checkout.findUnique({ where: { shopId_token: { shopId, token: payload.token } } });
+  if (taken) return;
+  const aliases = [payload.cart_token, payload.id ? `bulk:${payload.id}` : null].filter(
+    (t): t is string => !!t && t !== payload.token,
+  );
+  if (!aliases.length) return;
+  await db.checkout.updateMany({ where: { shopId, token: { in: aliases } }, data: { token: payload.token } });
+}
+
+/**
  * checkouts/create|update. A checkout is "abandoned" later, by time (the segment sweep);
  * it is completed by its completed_at or by an order carrying its token. Items that were
  * out of stock make the shopper a restock watcher for those variants.
@@ -27,12 +54,13 @@ export async function syncCheckout(
   });
   // A guest who gave a number for texts is a contact the checkout belongs to.
   const customerId = shopper ?? consented;
+  if (!from.syncRunId) await adoptSyncedRow(db, shopId, payload);
   const order = await db.order.findFirst({
     where: { shopId, checkoutToken: payload.token },
     select: { processedAt: true },
   });
   const fields = {
-    shopifyId: payload.id ?? null,
+    ...(payload.id ? { shopifyId: payload.id } : {}), // an id the sync gave stays when a webhook has none
     customerId,
     email: payload.email ?? null,
     phone: payload.phone ?? null,

@@ -3,7 +3,7 @@ import type { Db } from "../db.server";
 import type { CustomerPayload, OrderPayload } from "../shopify-payloads";
 import { syncCustomer, type Provenance } from "../commerce/customers.server";
 import { syncOrder } from "../commerce/orders.server";
-import { syncCheckout } from "../commerce/checkouts.server";
+import { syncCheckout, syncedCheckoutToken } from "../commerce/checkouts.server";
 import { syncInventoryLevel, syncProduct } from "../commerce/products.server";
 import { replaceProductCollections } from "../commerce/product-collections.server";
 import { log } from "../observability/log.server";
@@ -111,7 +111,7 @@ export async function applyGroup(
         await syncOrder(db, shopId, orderFromNode(group.node, group.children), from);
         return true;
       case "checkouts": {
-        const payload = checkoutFromNode(group.node, group.children, (id) => `bulk:${id}`);
+        const payload = checkoutFromNode(group.node, group.children, syncedCheckoutToken);
         // A checkout we already hold (from its webhooks) keeps its token.
         const known = await db.checkout.findFirst({
           where: { shopId, shopifyId: payload.id },

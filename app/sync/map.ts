@@ -141,13 +141,17 @@ const GqlCheckout = z.looseObject({
   customer: ref,
 });
 
-/** An abandoned checkout; `token` is the one we already hold for it, or one made from its id. */
-export function checkoutFromNode(node: unknown, children: unknown[], token: (id: string) => string): CheckoutPayload {
+/** An abandoned checkout, keyed by `token(id, recovery URL)` (the API gives no token). */
+export function checkoutFromNode(
+  node: unknown,
+  children: unknown[],
+  token: (id: string, recoveryUrl: string | null | undefined) => string,
+): CheckoutPayload {
   const c = GqlCheckout.parse(node);
   const id = legacyId(c.id);
   return CheckoutPayload.parse({
     id,
-    token: token(id),
+    token: token(id, c.abandonedCheckoutUrl),
     created_at: c.createdAt,
     updated_at: c.updatedAt,
     completed_at: c.completedAt,

@@ -5,7 +5,7 @@ import { ensureShop } from "../../app/commerce/shops.server";
 import { startAdminApiStandIn, type StoreLines } from "../../app/simulator/admin-api/server";
 import { httpAdminGraphql } from "../../app/shopify-admin/http-client.server";
 import { TestShop, uniqueShop } from "../support/app";
-import { customerPayload, orderPayload } from "../support/fixtures";
+import { checkoutPayload, customerPayload, orderPayload } from "../support/fixtures";
 import { sampleWith } from "../support/shopify-fixtures";
 import { syncShop } from "../support/synced-store";
 
@@ -16,9 +16,15 @@ const NOW = new Date("2026-06-01T12:00:00Z");
 const gid = (type: string, id: string) => `gid://shopify/${type}/${id}`;
 
 /** A test shop whose Admin API stand-in serves these customers (and nothing else). */
-async function shopSyncing(label: string, customers: Record<string, unknown>[]) {
+async function shopSyncing(
+  label: string,
+  customers: Record<string, unknown>[],
+  checkouts: Record<string, unknown>[] = [],
+) {
   const shop = new TestShop(uniqueShop(label), NOW);
-  const store: StoreLines = { lines: (resource) => (resource === "customers" ? customers : []) };
+  const store: StoreLines = {
+    lines: (resource) => (resource === "customers" ? customers : resource === "checkouts" ? checkouts : []),
+  };
   const standIn = await startAdminApiStandIn({ stores: { [shop.domain]: store } });
   Object.assign(shop.deps, {
     admin: httpAdminGraphql({ origin: standIn.origin, accessToken: "shpat_test_token", sleep: async () => {} }),
@@ -114,6 +120,67 @@ describe("the sync's writes", () => {
 
       await shop.deliver("customers/update", { ...customer, updated_at: new Date(NOW.getTime() - DAY).toISOString() });
       expect(await zone()).toEqual({ timeZone: "America/Los_Angeles" });
+    } finally {
+      await standIn.close();
+    }
+  });
+});
+
+/** An abandoned checkout node (GraphQL Admin API shape: no token, a recovery URL) with one line. */
+const checkoutNodes = (id: string, recoveryUrl: string, updatedAt: Date) => [
+  {
+    id: gid("AbandonedCheckout", id),
+    abandonedCheckoutUrl: recoveryUrl,
+    createdAt: updatedAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
+    completedAt: null,
+    totalPriceSet: { shopMoney: { amount: "199.00", currencyCode: "USD" } },
+    customer: null,
+  },
+  {
+    id: gid("AbandonedCheckoutLineItem", `${id}1`),
+    title: "IPod Nano - 8GB",
+    quantity: 1,
+    originalUnitPriceSet: { shopMoney: { amount: "199.00", currencyCode: "USD" } },
+    product: { id: gid("Product", "632910392") },
+    variant: { id: gid("ProductVariant", "808950810") },
+    __parentId: gid("AbandonedCheckout", id),
+  },
+];
+
+describe("a synced abandoned checkout and a later webhook for it", () => {
+  it("meet in one row, by the token in Shopify's recovery URL (Shopify's checkouts/update sample)", async () => {
+    // The recovery URL of Shopify's checkouts sample, whose path carries the token 123123123.
+    const url = "https://checkout.local/548380009/checkouts/123123123/recover?key=example-secret-token";
+    const synced = new Date(NOW.getTime() - 3 * DAY);
+    const { shop, shopId, standIn } = await shopSyncing("sync-chk-token", [], checkoutNodes("770001", url, synced));
+    try {
+      await syncShop(shop, shopId);
+      expect(await db.checkout.findMany({ where: { shopId }, select: { token: true } })).toEqual([
+        { token: "123123123" },
+      ]);
+      const later = new Date(NOW.getTime() - DAY).toISOString();
+      await shop.deliverRaw("checkouts/update", sampleWith("checkouts/update", { updated_at: later }));
+      const rows = await db.checkout.findMany({ where: { shopId } });
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ token: "123123123", shopifyId: "770001" });
+      expect(rows[0]!.shopifyUpdatedAt.toISOString()).toBe(new Date(later).toISOString());
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it("meet in one row when the recovery URL names the cart (checkouts/ac/<cart token>): the webhook's row adopts it", async () => {
+    const synced = new Date(NOW.getTime() - 3 * DAY);
+    const url = "https://shop.example/60673655038/checkouts/ac/cartXYZ/recover?key=k1";
+    const { shop, shopId, standIn } = await shopSyncing("sync-chk-cart", [], checkoutNodes("770002", url, synced));
+    try {
+      await syncShop(shop, shopId);
+      const webhook = checkoutPayload({ token: "XYZ", customer: null, updatedAt: new Date(NOW.getTime() - DAY) });
+      expect(webhook.cart_token).toBe("cartXYZ");
+      await shop.deliver("checkouts/update", webhook);
+      const rows = await db.checkout.findMany({ where: { shopId } });
+      expect(rows.map((r) => [r.token, r.shopifyId])).toEqual([["XYZ", "770002"]]);
     } finally {
       await standIn.close();
     }
