@@ -16,7 +16,8 @@ import {
 import type { AdminApiStandIn } from "../../app/simulator/admin-api/server";
 
 const NOW = new Date("2026-06-01T12:00:00Z");
-const history = storeHistory({ now: NOW, days: 20, actionsPerDay: 4, seed: 19 });
+// Long enough for repeat buyers, one-time buyers and subscribers (asserted non-empty below).
+const history = storeHistory({ now: NOW, days: 12, actionsPerDay: 4, seed: 19 });
 const snapshot = snapshotOf(history);
 // The restart and live-webhook cases compare two syncs each: a shorter history keeps them quick.
 const shortHistory = storeHistory({ now: NOW, days: 6, actionsPerDay: 4, seed: 23 });
