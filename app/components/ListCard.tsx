@@ -18,7 +18,8 @@ export function ListCard({
 }: {
   title?: string;
   resourceName: { singular: string; plural: string };
-  headings: IndexTableProps["headings"];
+  /** Column titles; a numeric column as `{ title, alignment: "end" }`. */
+  headings: (string | { title: string; alignment: "end" })[];
   itemCount: number;
   empty?: ReactNode;
   children: ReactNode;
@@ -27,7 +28,12 @@ export function ListCard({
     itemCount === 0 && empty ? (
       empty
     ) : (
-      <IndexTable resourceName={resourceName} itemCount={itemCount} selectable={false} headings={headings}>
+      <IndexTable
+        resourceName={resourceName}
+        itemCount={itemCount}
+        selectable={false}
+        headings={headings.map((h) => (typeof h === "string" ? { title: h } : h)) as IndexTableProps["headings"]}
+      >
         {children}
       </IndexTable>
     );

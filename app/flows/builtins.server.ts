@@ -1,5 +1,8 @@
 import type { Db } from "../db.server";
-import type { FlowDefinition } from "./definition";
+import type { FlowDefinition, Step } from "./definition";
+
+/** A send step with one variant: every built-in flow starts without an A/B test. */
+const text = (body: string): Step => ({ type: "send", variants: [{ key: "A", weight: 1, body }] });
 
 /** The flows every shop starts with: off until the merchant turns them on. */
 export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefinition }[] = [
@@ -11,21 +14,11 @@ export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefini
       // 24 h after the first text, so the default cap (one marketing SMS a day) lets it through.
       trigger: { type: "segment_entered", segmentKey: "abandoned-checkout" },
       steps: [
-        {
-          type: "send",
-          variants: [
-            {
-              key: "A",
-              weight: 1,
-              body: 'Hi {{ first_name | default: "there" }}, you left something in your cart. Complete your order: {{ checkout_url }}',
-            },
-          ],
-        },
+        text(
+          'Hi {{ first_name | default: "there" }}, you left something in your cart. Complete your order: {{ checkout_url }}',
+        ),
         { type: "wait", minutes: 24 * 60 },
-        {
-          type: "send",
-          variants: [{ key: "A", weight: 1, body: "Still thinking it over? Your cart is saved: {{ checkout_url }}" }],
-        },
+        text("Still thinking it over? Your cart is saved: {{ checkout_url }}"),
       ],
       exitConditions: ["ordered", "opted_out", "left_segment"],
     },
@@ -36,16 +29,7 @@ export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefini
     definition: {
       trigger: { type: "back_in_stock" },
       steps: [
-        {
-          type: "send",
-          variants: [
-            {
-              key: "A",
-              weight: 1,
-              body: 'Good news: {{ product_title | default: "an item you wanted" }} is back in stock. {{ product_url }}',
-            },
-          ],
-        },
+        text('Good news: {{ product_title | default: "an item you wanted" }} is back in stock. {{ product_url }}'),
       ],
       exitConditions: ["opted_out"],
     },
@@ -59,16 +43,9 @@ export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefini
         { type: "wait", minutes: 14 * 24 * 60 },
         // Only shoppers who have not come back on their own get the nudge.
         { type: "condition", condition: { type: "orders_count", op: "eq", value: 1 }, otherwise: "exit" },
-        {
-          type: "send",
-          variants: [
-            {
-              key: "A",
-              weight: 1,
-              body: 'Thanks for your order, {{ first_name | default: "friend" }}! Come back for more: {{ discount_code | default: "new arrivals are in" }}',
-            },
-          ],
-        },
+        text(
+          'Thanks for your order, {{ first_name | default: "friend" }}! Come back for more: {{ discount_code | default: "new arrivals are in" }}',
+        ),
       ],
       exitConditions: ["ordered", "opted_out"],
     },
@@ -80,16 +57,7 @@ export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefini
       trigger: { type: "segment_entered", segmentKey: "lapsed-customers" },
       steps: [
         { type: "wait_until", hour: 10, minute: 0 },
-        {
-          type: "send",
-          variants: [
-            {
-              key: "A",
-              weight: 1,
-              body: 'We miss you, {{ first_name | default: "friend" }}! See what\'s new at {{ shop_name }}.',
-            },
-          ],
-        },
+        text('We miss you, {{ first_name | default: "friend" }}! See what\'s new at {{ shop_name }}.'),
       ],
       exitConditions: ["ordered", "opted_out", "left_segment"],
     },
@@ -100,16 +68,7 @@ export const BUILT_IN_FLOWS: { key: string; name: string; definition: FlowDefini
     definition: {
       trigger: { type: "subscribed" },
       steps: [
-        {
-          type: "send",
-          variants: [
-            {
-              key: "A",
-              weight: 1,
-              body: 'Welcome to {{ shop_name }} texts, {{ first_name | default: "friend" }}! Expect offers and restock news.',
-            },
-          ],
-        },
+        text('Welcome to {{ shop_name }} texts, {{ first_name | default: "friend" }}! Expect offers and restock news.'),
       ],
       exitConditions: ["opted_out"],
     },

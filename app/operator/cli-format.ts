@@ -1,11 +1,4 @@
-import type {
-  explainCustomer,
-  flowReport,
-  inboxReport,
-  memberReport,
-  outboxReport,
-  segmentReport,
-} from "./reports.server";
+import type * as reports from "./reports.server";
 import { table } from "./table";
 
 // The operator reports as terminal text; `--json` prints the same reports as they are.
@@ -19,7 +12,7 @@ const counts = (byStatus: Record<string, number>) =>
 
 const orNone = (rows: unknown[], text: () => string) => (rows.length ? text() : "  (none)");
 
-export function segmentsText(report: Report<typeof segmentReport>): string {
+export function segmentsText(report: Report<typeof reports.segmentReport>): string {
   return table(
     ["key", "name", "kind", "members", "backfill"],
     report.map((s) => [
@@ -32,7 +25,7 @@ export function segmentsText(report: Report<typeof segmentReport>): string {
   );
 }
 
-export function membersText(report: Report<typeof memberReport>): string {
+export function membersText(report: Report<typeof reports.memberReport>): string {
   return [
     `${report.segment.name} (${report.segment.key}): ${report.segment.members} members, newest ${report.shown} shown`,
     table(
@@ -42,7 +35,7 @@ export function membersText(report: Report<typeof memberReport>): string {
   ].join("\n");
 }
 
-export function explainText(report: Report<typeof explainCustomer>): string {
+export function explainText(report: Report<typeof reports.explainCustomer>): string {
   const c = report.customer;
   const state = c.redacted ? "  (redacted)" : c.deleted ? "  (deleted)" : "";
   return [
@@ -66,7 +59,7 @@ export function explainText(report: Report<typeof explainCustomer>): string {
   ].join("\n");
 }
 
-export function inboxText(report: Report<typeof inboxReport>): string {
+export function inboxText(report: Report<typeof reports.inboxReport>): string {
   const rows = (list: typeof report.recent) =>
     table(
       ["received", "topic", "status", "attempts", "webhook id", "error"],
@@ -83,7 +76,7 @@ export function inboxText(report: Report<typeof inboxReport>): string {
   ].join("\n");
 }
 
-export function outboxText(report: Report<typeof outboxReport>, bodies: boolean): string {
+export function outboxText(report: Report<typeof reports.outboxReport>, bodies: boolean): string {
   return [
     `counts: ${counts(report.counts) || "none"}`,
     "",
@@ -103,7 +96,7 @@ export function outboxText(report: Report<typeof outboxReport>, bodies: boolean)
   ].join("\n");
 }
 
-export function flowsText(report: Report<typeof flowReport>): string {
+export function flowsText(report: Report<typeof reports.flowReport>): string {
   return table(
     ["flow", "on", "running", "waiting", "completed", "exited", "sent", "exit reasons"],
     report.map((f) => [

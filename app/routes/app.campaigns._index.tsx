@@ -34,14 +34,7 @@ export default function Campaigns() {
       <ListCard
         resourceName={{ singular: "campaign", plural: "campaigns" }}
         itemCount={campaigns.length}
-        headings={[
-          { title: "Name" },
-          { title: "Segment" },
-          { title: "Status" },
-          { title: "When" },
-          { title: "Recipients", alignment: "end" },
-          { title: "Results" },
-        ]}
+        headings={["Name", "Segment", "Status", "When", { title: "Recipients", alignment: "end" }, "Results"]}
         empty={
           <EmptyList
             heading="Send your first campaign"

@@ -36,7 +36,7 @@ export default function OptOuts() {
         <ListCard
           resourceName={{ singular: "reply", plural: "replies" }}
           itemCount={rows.length}
-          headings={[{ title: "Received" }, { title: "From" }, { title: "Reply" }, { title: "" }]}
+          headings={["Received", "From", "Reply", ""]}
           empty={
             <EmptyList heading="Nothing to review">
               <p>

@@ -8,6 +8,7 @@ import db from "../db.server";
 import { BackfillProgress, KindBadge, SmallSegmentBadge } from "../components/segments/SegmentBadges";
 import { usePollWhile } from "../components/usePollWhile";
 import { NumericCell } from "../components/NumericCell";
+import { ListCard } from "../components/ListCard";
 import { clock } from "../runtime/services.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -46,54 +47,51 @@ export default function SegmentsList() {
     <Page title="Segments" primaryAction={newSegment}>
       <Layout>
         <Layout.Section>
-          <Card padding="0">
-            <IndexTable
-              resourceName={{ singular: "segment", plural: "segments" }}
-              itemCount={segments.length}
-              selectable={false}
-              headings={[
-                { title: "Segment" },
-                { title: "Kind" },
-                { title: "Members", alignment: "end" },
-                { title: `Last ${trendDays} days`, alignment: "end" },
-                { title: "Status" },
-              ]}
-            >
-              {segments.map((s, i) => (
-                <IndexTable.Row id={s.id} key={s.id} position={i} onClick={() => navigate(`/app/segments/${s.id}`)}>
-                  <IndexTable.Cell>
-                    <BlockStack gap="050">
-                      <Text as="span" fontWeight="semibold">
-                        {s.name}
+          <ListCard
+            resourceName={{ singular: "segment", plural: "segments" }}
+            itemCount={segments.length}
+            headings={[
+              "Segment",
+              "Kind",
+              { title: "Members", alignment: "end" },
+              { title: `Last ${trendDays} days`, alignment: "end" },
+              "Status",
+            ]}
+          >
+            {segments.map((s, i) => (
+              <IndexTable.Row id={s.id} key={s.id} position={i} onClick={() => navigate(`/app/segments/${s.id}`)}>
+                <IndexTable.Cell>
+                  <BlockStack gap="050">
+                    <Text as="span" fontWeight="semibold">
+                      {s.name}
+                    </Text>
+                    {s.description ? (
+                      <Text as="span" variant="bodySm" tone="subdued">
+                        {s.description}
                       </Text>
-                      {s.description ? (
-                        <Text as="span" variant="bodySm" tone="subdued">
-                          {s.description}
-                        </Text>
-                      ) : null}
-                    </BlockStack>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <KindBadge kind={s.kind} />
-                  </IndexTable.Cell>
-                  <NumericCell value={formatCount(s.memberCount)} />
-                  <NumericCell
-                    value={`${signed(s.entered - s.left)} (${formatCount(s.entered)} in, ${formatCount(s.left)} out)`}
-                    tone={s.entered - s.left < 0 ? "critical" : s.entered - s.left > 0 ? "success" : undefined}
-                  />
-                  <IndexTable.Cell>
-                    <InlineStack gap="200">
-                      {s.backfill ? (
-                        <BackfillProgress {...s.backfill} />
-                      ) : s.small ? (
-                        <SmallSegmentBadge minimum={smallBelow} />
-                      ) : null}
-                    </InlineStack>
-                  </IndexTable.Cell>
-                </IndexTable.Row>
-              ))}
-            </IndexTable>
-          </Card>
+                    ) : null}
+                  </BlockStack>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <KindBadge kind={s.kind} />
+                </IndexTable.Cell>
+                <NumericCell value={formatCount(s.memberCount)} />
+                <NumericCell
+                  value={`${signed(s.entered - s.left)} (${formatCount(s.entered)} in, ${formatCount(s.left)} out)`}
+                  tone={s.entered - s.left < 0 ? "critical" : s.entered - s.left > 0 ? "success" : undefined}
+                />
+                <IndexTable.Cell>
+                  <InlineStack gap="200">
+                    {s.backfill ? (
+                      <BackfillProgress {...s.backfill} />
+                    ) : s.small ? (
+                      <SmallSegmentBadge minimum={smallBelow} />
+                    ) : null}
+                  </InlineStack>
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </ListCard>
         </Layout.Section>
         <Layout.Section>
           <Text as="p" variant="bodySm" tone="subdued">

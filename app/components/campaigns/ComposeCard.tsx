@@ -31,18 +31,18 @@ export function ComposeCard({
   errors: FieldErrors;
   submitting: boolean;
 }) {
+  // A text field posting under its name, with its error; the draft keeps its value.
+  const bind = (name: "name" | "scheduledAt") => ({
+    name,
+    value: draft[name],
+    onChange: name === "name" ? draft.setName : draft.setScheduledAt,
+    autoComplete: "off",
+    error: errors[name],
+  });
   return (
     <Card>
       <FormLayout>
-        <TextField
-          label="Campaign name"
-          name="name"
-          value={draft.name}
-          onChange={draft.setName}
-          autoComplete="off"
-          error={errors.name}
-          helpText="Only you see this."
-        />
+        <TextField label="Campaign name" {...bind("name")} helpText="Only you see this." />
         <Select
           label="Segment"
           name="segmentId"
@@ -69,15 +69,7 @@ export function ComposeCard({
           onChange={(v) => draft.setWhen(v[0] as When)}
         />
         {draft.when === "schedule" ? (
-          <TextField
-            label={`Send at (${timeZone})`}
-            type="datetime-local"
-            name="scheduledAt"
-            value={draft.scheduledAt}
-            onChange={draft.setScheduledAt}
-            autoComplete="off"
-            error={errors.scheduledAt}
-          />
+          <TextField label={`Send at (${timeZone})`} type="datetime-local" {...bind("scheduledAt")} />
         ) : null}
         <Button submit variant="primary" loading={submitting}>
           {draft.when === "schedule" ? "Schedule campaign" : "Send now"}

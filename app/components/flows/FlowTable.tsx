@@ -16,12 +16,7 @@ export function FlowTable({ title, flows, currency }: { title: string; flows: Fl
       title={title}
       resourceName={{ singular: "flow", plural: "flows" }}
       itemCount={flows.length}
-      headings={[
-        { title: "Flow" },
-        { title: "Status" },
-        ...NUMBER_COLUMNS.map((title) => ({ title, alignment: "end" as const })),
-        { title: "" },
-      ]}
+      headings={["Flow", "Status", ...NUMBER_COLUMNS.map((title) => ({ title, alignment: "end" as const })), ""]}
     >
       {flows.map((flow, i) => (
         <FlowRow key={flow.id} flow={flow} index={i} currency={currency} />

@@ -5,6 +5,12 @@ import type { MessageFilters } from "../../admin/messages.server";
 
 const STATUSES = ["SCHEDULED", "HELD", "SENDING", "SENT", "DELIVERED", "FAILED", "CANCELLED", "SUPPRESSED", "RECEIVED"];
 
+const DIRECTIONS = [
+  { label: "Both", value: "" },
+  { label: "Sent", value: "OUTBOUND" },
+  { label: "Replies", value: "INBOUND" },
+];
+
 /** A plain GET form: the filters live in the URL, so a filtered view can be shared and reloaded. */
 export function FilterBar({
   filters,
@@ -13,56 +19,39 @@ export function FilterBar({
   filters: MessageFilters;
   sources: { value: string; label: string }[];
 }) {
-  const [q, setQ] = useState(filters.q ?? "");
-  const [status, setStatus] = useState(filters.status ?? "");
-  const [direction, setDirection] = useState(filters.direction ?? "");
-  const [source, setSource] = useState(filters.source ?? "");
-  const [from, setFrom] = useState(filters.from ?? "");
-  const [to, setTo] = useState(filters.to ?? "");
+  const [values, setValues] = useState({
+    q: filters.q ?? "",
+    status: filters.status ?? "",
+    direction: filters.direction ?? "",
+    source: filters.source ?? "",
+    from: filters.from ?? "",
+    to: filters.to ?? "",
+  });
+  // Each field posts under its filter's name and keeps what the merchant typed until Apply.
+  const bind = (name: keyof typeof values) => ({
+    name,
+    value: values[name],
+    onChange: (value: string) => setValues((current) => ({ ...current, [name]: value })),
+  });
   return (
     <Card>
       <Form method="get">
         <InlineStack gap="300" blockAlign="end" wrap>
           <div style={{ minWidth: 240 }}>
-            <TextField
-              label="Phone or name"
-              name="q"
-              value={q}
-              onChange={setQ}
-              autoComplete="off"
-              placeholder="+60 12-345 6789 or Ava"
-            />
+            <TextField label="Phone or name" {...bind("q")} autoComplete="off" placeholder="+60 12-345 6789 or Ava" />
           </div>
           <Select
             label="Status"
-            name="status"
-            value={status}
-            onChange={setStatus}
+            {...bind("status")}
             options={[
               { label: "Any", value: "" },
               ...STATUSES.map((s) => ({ label: s.charAt(0) + s.slice(1).toLowerCase(), value: s })),
             ]}
           />
-          <Select
-            label="Direction"
-            name="direction"
-            value={direction}
-            onChange={setDirection}
-            options={[
-              { label: "Both", value: "" },
-              { label: "Sent", value: "OUTBOUND" },
-              { label: "Replies", value: "INBOUND" },
-            ]}
-          />
-          <Select
-            label="Flow or campaign"
-            name="source"
-            value={source}
-            onChange={setSource}
-            options={[{ label: "All", value: "" }, ...sources]}
-          />
-          <TextField label="From" type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
-          <TextField label="To" type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
+          <Select label="Direction" {...bind("direction")} options={DIRECTIONS} />
+          <Select label="Flow or campaign" {...bind("source")} options={[{ label: "All", value: "" }, ...sources]} />
+          <TextField label="From" type="date" {...bind("from")} autoComplete="off" />
+          <TextField label="To" type="date" {...bind("to")} autoComplete="off" />
           <Button submit variant="primary">
             Apply
           </Button>

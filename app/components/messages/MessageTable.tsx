@@ -19,14 +19,7 @@ export function MessageTable({
     <ListCard
       resourceName={{ singular: "message", plural: "messages" }}
       itemCount={messages.length}
-      headings={[
-        { title: "When" },
-        { title: "Shopper" },
-        { title: "Status" },
-        { title: "Source" },
-        { title: "Gates and provider" },
-        { title: "Text" },
-      ]}
+      headings={["When", "Shopper", "Status", "Source", "Gates and provider", "Text"]}
       empty={
         <EmptyList
           heading={filtered ? "No messages match these filters" : "No messages yet"}
