@@ -5,7 +5,8 @@ export const USAGE = `usage: npm run cli -- <command> --shop <domain> [options] 
 commands:
   segments --shop S                    segments with member counts and backfill progress
   members <segment-key> --shop S       the newest members of a segment  [--limit N, default 100]
-  explain --shop S --customer C        a customer's segments, since when, and why (C: Shopify customer id)
+  explain --shop S --customer C        a customer's segments, since when, and why (C: Shopify customer id,
+                                       numeric or gid://shopify/Customer/<id>)
   inbox --shop S                       recent webhooks and the failed or rejected ones  [--limit N, default 50]
   outbox --shop S                      recent messages: status, source, gate holds, errors  [--limit N] [--bodies]
   flows --shop S                       flows: on/off, runs waiting / completed / exited (and why), texts sent
@@ -30,6 +31,19 @@ security:
 
 /** A mistake in the command line: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
+
+/**
+ * A customer id as an operator copies it: the numeric id webhooks carry, or the Admin API's
+ * gid. Kept as digits (never a JS number: Shopify's ids go beyond 2^53).
+ */
+export function customerIdArg(input: string): string {
+  const match = /^(?:gid:\/\/shopify\/Customer\/)?(\d{1,20})$/.exec(input.trim());
+  if (!match)
+    throw new UsageError(
+      `--customer takes a numeric Shopify customer id or gid://shopify/Customer/<id>, not "${input}"`,
+    );
+  return match[1]!;
+}
 
 const OPTIONS = {
   shop: { type: "string" },

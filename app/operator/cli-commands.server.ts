@@ -4,7 +4,7 @@ import { ProviderRegistry } from "../messaging/providers/registry.server";
 import { TwilioCredentials } from "../messaging/providers/twilio.server";
 import { resealSecrets } from "../security/rotate.server";
 import { secretBoxFromEnv } from "../security/secrets.server";
-import { UsageError, type CliArgs } from "./cli-args";
+import { customerIdArg, UsageError, type CliArgs } from "./cli-args";
 import { explainText, flowsText, inboxText, membersText, outboxText, segmentsText } from "./cli-format";
 import {
   explainCustomer,
@@ -47,7 +47,7 @@ export const SHOP_COMMANDS: Record<string, ShopCommand> = {
   },
   explain: async ({ db, shop, cli, print }) => {
     if (!cli.values.customer) throw new UsageError("explain needs --customer <Shopify customer id>");
-    print(await explainCustomer(db, shop, cli.values.customer), explainText);
+    print(await explainCustomer(db, shop, customerIdArg(cli.values.customer)), explainText);
   },
   inbox: async ({ db, shop, cli, print }) => print(await inboxReport(db, shop, cli.limit), inboxText),
   outbox: async ({ db, shop, cli, print }) => {

@@ -50,6 +50,32 @@ describe("operator CLI", () => {
     expect(out).not.toContain("+14155550123");
   });
 
+  it("explain takes the customer id as a number or as a gid, digits kept beyond 2^53", async () => {
+    const { shop, customer } = await storeWithHistory();
+    const numeric = await cli("explain", "--shop", shop.domain, "--customer", String(customer.id), "--json");
+    const gid = await cli(
+      "explain",
+      "--shop",
+      shop.domain,
+      "--customer",
+      `gid://shopify/Customer/${customer.id}`,
+      "--json",
+    );
+    expect(gid).toMatchObject({ code: 0 });
+    expect(JSON.parse(gid.out)).toEqual(JSON.parse(numeric.out));
+    // Shopify's sample id, beyond 2^53: looked up by its exact digits (a Number would end in ...430).
+    expect(
+      await cli("explain", "--shop", shop.domain, "--customer", "gid://shopify/Customer/603851970716743426"),
+    ).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("no customer 603851970716743426"),
+    });
+    expect(await cli("explain", "--shop", shop.domain, "--customer", "gid://shopify/Order/1")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("--customer takes a numeric Shopify customer id or gid://shopify/Customer/<id>"),
+    });
+  });
+
   it("explain: which segments, since when, because of which event or rule", async () => {
     const { shop, customer } = await storeWithHistory();
     const { code, out } = await cli("explain", "--shop", shop.domain, "--customer", String(customer.id), "--json");
