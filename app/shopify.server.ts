@@ -1,5 +1,6 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { LogSeverity, shopifyApi, WebhookType, WebhookValidationErrorReason } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
 import { loadEnvOrExit } from "./config/env.server";
@@ -52,6 +53,42 @@ const shopify = shopifyApp({
   },
   ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
 });
+
+/**
+ * The webhook routes' check: exactly `authenticate.webhook`'s (POST only, the HMAC and
+ * Shopify's headers validated by @shopify/shopify-api's `webhooks.validate`, 401 for a bad
+ * HMAC, 400 for missing headers, the body parsed only once verified), without the rest of it:
+ * `authenticate.webhook` also loads the shop's offline session (and may refresh an expiring
+ * token over HTTP) to hand the route an Admin client, which ingestion never uses. That was a
+ * database read (or a call to Shopify) on the request path of every webhook.
+ */
+const webhookApi = shopifyApi({
+  apiKey: env.SHOPIFY_API_KEY,
+  apiSecretKey: env.SHOPIFY_API_SECRET,
+  apiVersion: API_VERSION,
+  hostName: new URL(env.SHOPIFY_APP_URL).host,
+  isEmbeddedApp: true,
+  logger: { level: LogSeverity.Error },
+});
+
+export async function verifyWebhook(request: Request) {
+  if (request.method !== "POST") throw new Response(undefined, { status: 405, statusText: "Method not allowed" });
+  const rawBody = await request.text();
+  const check = await webhookApi.webhooks.validate({ rawBody, rawRequest: request });
+  if (!check.valid) {
+    const hmac = check.reason === WebhookValidationErrorReason.InvalidHmac;
+    throw new Response(undefined, hmac ? { status: 401, statusText: "Unauthorized" } : { status: 400 });
+  }
+  return {
+    shop: check.domain,
+    topic: check.topic,
+    webhookId: check.webhookId,
+    apiVersion: check.apiVersion,
+    payload: JSON.parse(rawBody) as unknown,
+    triggeredAt: check.triggeredAt,
+    eventId: check.webhookType === WebhookType.Webhooks ? check.eventId : undefined,
+  };
+}
 
 export default shopify;
 export const apiVersion = API_VERSION;

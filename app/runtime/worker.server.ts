@@ -4,13 +4,18 @@ import { QUEUES } from "../jobs/queue.server";
 import { errorFields, log } from "../observability/log.server";
 import { queue, selectJobEngine } from "./job-engine.server";
 import { jobHandlers } from "./job-handlers.server";
+import { queueReceivedWebhooks } from "../webhooks/inbox-queue.server";
 import { services } from "./services.server";
 import { HOUR } from "../clock";
 import { DEFAULT_WEBHOOK_RETENTION_DAYS } from "../privacy/retention.server";
 
+/** How often a worker looks for stored webhooks to queue (an index lookup when there are none). */
+const INBOX_POLL_MS = 250;
+
 /**
  * The worker process: runs every job (webhooks, backfills, flow steps, sends, campaigns) on
- * the job engine, and keeps three recurring jobs queued: handing membership events to the flow
+ * the job engine, queues the processing of the webhooks the routes stored (every
+ * INBOX_POLL_MS, webhooks/inbox-queue), and keeps three recurring jobs queued: handing membership events to the flow
  * engine (every second), the segment time sweep (every `sweepEveryMs`) and the webhook-body
  * retention (every `retentionEveryMs`, bodies older than `webhookRetentionDays`). Run as many
  * as you like: the engine gives each job to one of them, and the recurring jobs are
@@ -32,10 +37,17 @@ export async function runWorker({
   log.info("worker started", { workerId, engine: selectJobEngine(), pid: process.pid });
   let lastSweep = 0;
   let lastRetention = 0;
+  let lastConsume = 0;
   while (!shouldStop()) {
     const now = Date.now();
     try {
-      await queue.enqueue(QUEUES.consumeMembershipEvents, {}, { dedupeKey: QUEUES.consumeMembershipEvents });
+      // Webhooks the routes stored since the last tick get their processing jobs (the route
+      // itself only stores the row: webhooks/inbox-queue).
+      await queueReceivedWebhooks(db, queue, new Date(now));
+      if (now - lastConsume >= 1000) {
+        await queue.enqueue(QUEUES.consumeMembershipEvents, {}, { dedupeKey: QUEUES.consumeMembershipEvents });
+        lastConsume = now;
+      }
       if (now - lastSweep >= sweepEveryMs) {
         await queue.enqueue(QUEUES.sweepSegments, {}, { dedupeKey: QUEUES.sweepSegments });
         lastSweep = now;
@@ -52,7 +64,7 @@ export async function runWorker({
       // The database went away for a moment (restart, failover): keep the loop, try next tick.
       log.warn("recurring jobs not queued", { workerId, ...errorFields(error) });
     }
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, INBOX_POLL_MS));
   }
   await queue.stop();
   await db.$disconnect();

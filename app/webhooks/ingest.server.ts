@@ -6,6 +6,7 @@ import { BODY_LIMITS, payloadTooLarge, readBoundedBody, withBody } from "../http
 import { checkPayload, normaliseTopic } from "./payload-schemas";
 import { inboxSubjectKeys } from "../privacy/inbox-subjects";
 import { parseShopifyJson } from "./json";
+import { webhookJobKey } from "./inbox-queue.server";
 
 /**
  * The largest webhook body accepted. Anything bigger is refused after at most this many
@@ -42,12 +43,13 @@ export interface IngestDeps {
 }
 
 /**
- * Verify, store, enqueue, answer: the whole of a webhook request's synchronous work.
+ * Verify, store, answer: the whole of a webhook request's synchronous work (a worker queues
+ * the stored row's processing, webhooks/inbox-queue).
  * - body over MAX_WEBHOOK_BYTES (declared or counted while streaming) → 413, nothing stored;
  * - bad HMAC → 401 (from authenticate.webhook), nothing stored;
  * - valid HMAC but unparsable or incomplete body → 400 with the reason, stored as REJECTED;
  * - duplicate (same shop + event id, or webhook id without one) → 200, not stored or processed again;
- * - otherwise stored as RECEIVED and processed by a worker.
+ * - otherwise stored as RECEIVED (one INSERT) and processed by a worker.
  */
 export async function ingestWebhook(request: Request, deps: IngestDeps): Promise<Response> {
   const body = await readBoundedBody(request, MAX_WEBHOOK_BYTES);
@@ -95,13 +97,11 @@ export async function ingestWebhook(request: Request, deps: IngestDeps): Promise
       select: { id: true },
     })
     .catch(duplicateAsNull);
-  if (row) {
-    await enqueueProcessing(deps, row.id);
-    return new Response(null, { status: 200 });
-  }
-  // A duplicate. If the first delivery was stored but its job never got queued (the
-  // request failed in between and Shopify retried), queue it now; the job's dedupe key makes
-  // this a no-op otherwise.
+  // Stored: that is the whole of it. A worker queues its processing (webhooks/inbox-queue).
+  if (row) return new Response(null, { status: 200 });
+  // A duplicate. If the first delivery is still waiting (its job lost, or not yet queued),
+  // queue it now rather than wait for the workers' re-queue; the job's dedupe key makes this
+  // a no-op otherwise.
   const first = await deps.db.webhookInbox.findUnique({
     where: { shopDomain_dedupeKey: { shopDomain: context.shop, dedupeKey } },
     select: { id: true, status: true },
@@ -111,7 +111,7 @@ export async function ingestWebhook(request: Request, deps: IngestDeps): Promise
 }
 
 const enqueueProcessing = (deps: IngestDeps, inboxId: string) =>
-  deps.queue.enqueue(QUEUES.processWebhook, { inboxId }, { dedupeKey: `webhook:${inboxId}` });
+  deps.queue.enqueue(QUEUES.processWebhook, { inboxId }, { dedupeKey: webhookJobKey(inboxId) });
 
 async function reject(db: Db, request: Request, raw: string, reason: string): Promise<Response> {
   const h = request.headers;

@@ -11,6 +11,7 @@ import { SendPacer } from "../../app/messaging/rate-limit";
 import { TableJobQueue } from "../../app/jobs/table-queue.server";
 import { sweepShop } from "../../app/segments/sweep.server";
 import { webhookPath } from "../../app/simulator/webhook-sender";
+import { queueReceivedWebhooks } from "../../app/webhooks/inbox-queue.server";
 import { signedWebhook } from "./webhooks";
 import { actionArgs, WEBHOOK_ROUTES } from "./routes";
 
@@ -40,6 +41,8 @@ export class TestShop {
     const { [QUEUES.processWebhook]: webhook, ...rest } = handlers;
     const farFuture = new Date("9999-12-31T00:00:00Z").getTime();
     for (;;) {
+      // What each worker's loop does: queue the processing of the webhooks the routes stored.
+      await queueReceivedWebhooks(db, this.deps.queue, new Date());
       // A retried webhook job is due at "now + backoff": "now" moves past the latest one.
       const latest =
         (

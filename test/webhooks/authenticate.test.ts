@@ -3,6 +3,8 @@ import db from "../../app/db.server";
 import { action as ordersAction } from "../../app/routes/webhooks.orders";
 import { action as complianceAction } from "../../app/routes/webhooks.compliance";
 import { actionArgs, signedWebhook } from "../support/webhooks";
+import { TableJobQueue } from "../../app/jobs/table-queue.server";
+import { queueReceivedWebhooks, REQUEUE_AFTER } from "../../app/webhooks/inbox-queue.server";
 
 const shop = `hmac-${Date.now()}.myshopify.com`;
 const order = {
@@ -13,15 +15,26 @@ const order = {
 };
 
 describe("webhook authentication (real routes, Shopify-signed requests)", () => {
-  it("accepts a correctly signed webhook: 200, stored once, queued for processing", async () => {
+  it("accepts a correctly signed webhook: 200, stored once, then queued for processing by a worker", async () => {
     const request = signedWebhook("orders/create", order, { shop, webhookId: "wh-ok-1" });
     const response = await ordersAction(actionArgs(request));
     expect(response.status).toBe(200);
     const rows = await db.webhookInbox.findMany({ where: { shopDomain: shop, webhookId: "wh-ok-1" } });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ topic: "orders/create", status: "RECEIVED", apiVersion: "2026-10" });
+    expect(rows[0]).toMatchObject({
+      topic: "orders/create",
+      status: "RECEIVED",
+      apiVersion: "2026-10",
+      queuedAt: null,
+    });
     expect(JSON.parse(rows[0]!.payload)).toEqual(order);
+    // The request only stored it; the workers' loop queues its job, once however often it runs.
+    expect(await db.job.count({ where: { dedupeKey: `webhook:${rows[0]!.id}` } })).toBe(0);
+    const queue = new TableJobQueue(db);
+    await queueReceivedWebhooks(db, queue, new Date());
+    await queueReceivedWebhooks(db, queue, new Date());
     expect(await db.job.count({ where: { dedupeKey: `webhook:${rows[0]!.id}` } })).toBe(1);
+    expect((await db.webhookInbox.findUniqueOrThrow({ where: { id: rows[0]!.id } })).queuedAt).not.toBeNull();
   });
 
   it("rejects a wrong HMAC with 401 and stores nothing", async () => {
@@ -72,14 +85,23 @@ describe("webhook authentication (real routes, Shopify-signed requests)", () => 
     expect(await db.webhookInbox.count({ where: { shopDomain: shop, webhookId: "wh-no-event" } })).toBe(1);
   });
 
-  it("a stored delivery whose job was lost (the request failed after storing) is queued by Shopify's retry", async () => {
+  it("a stored delivery whose job was lost is queued by Shopify's retry, or by the workers after REQUEUE_AFTER", async () => {
+    const queue = new TableJobQueue(db);
     await ordersAction(actionArgs(signedWebhook("orders/create", order, { shop, webhookId: "wh-lost-job" })));
     const row = await db.webhookInbox.findFirstOrThrow({ where: { shopDomain: shop, webhookId: "wh-lost-job" } });
+    await queueReceivedWebhooks(db, queue, new Date());
     await db.job.deleteMany({ where: { dedupeKey: `webhook:${row.id}` } }); // the crash
     const retry = await ordersAction(
       actionArgs(signedWebhook("orders/create", order, { shop, webhookId: "wh-lost-job" })),
     );
     expect(retry.status).toBe(200);
+    expect(await db.job.count({ where: { dedupeKey: `webhook:${row.id}` } })).toBe(1);
+
+    // No retry from Shopify: the row, still RECEIVED, is queued again once it has waited REQUEUE_AFTER.
+    await db.job.deleteMany({ where: { dedupeKey: `webhook:${row.id}` } });
+    await queueReceivedWebhooks(db, queue, new Date());
+    expect(await db.job.count({ where: { dedupeKey: `webhook:${row.id}` } })).toBe(0);
+    await queueReceivedWebhooks(db, queue, new Date(Date.now() + REQUEUE_AFTER + 1000));
     expect(await db.job.count({ where: { dedupeKey: `webhook:${row.id}` } })).toBe(1);
   });
 
