@@ -11,6 +11,7 @@ import type { CustomerPayload } from "../shopify-payloads";
 import { refreshCustomerSegments, type MembershipCause } from "../segments/membership.server";
 import { mergeContactsInto } from "./contacts.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
+import type { ConsentChange } from "../consent/after-change.server";
 
 export interface Provenance {
   topic: string;
@@ -24,6 +25,38 @@ export interface Provenance {
   customerIsReference?: boolean;
   /** Written by this day-one sync: segment changes carry the sync's cause (no flow starts). */
   syncRunId?: string;
+  /**
+   * Consent changes the writers recorded, for the caller to hand to afterConsentChange (the
+   * writers have only the database; the webhook worker and the sync have the rest).
+   */
+  consentChanges?: ConsentChange[];
+  /** The day-one sync: old facts (no confirmation texts, no write-back). */
+  history?: boolean;
+}
+
+/** Notes a recorded consent fact for afterConsentChange (see Provenance.consentChanges). */
+export function noteConsentChange(
+  from: Pick<Provenance, "consentChanges" | "history" | "syncRunId" | "inboxId" | "topic">,
+  c: {
+    shopId: string;
+    phone: string | null;
+    customerId: string;
+    subscribed: boolean;
+    at: Date;
+    /** false: a mirror of a state Shopify announced elsewhere (no confirmation text). */
+    announce?: boolean;
+  },
+): void {
+  from.consentChanges?.push({
+    shopId: c.shopId,
+    phone: c.phone,
+    customerIds: [c.customerId],
+    change: c.subscribed ? "opt_in" : "opt_out",
+    writeBack: false, // it came from Shopify
+    origin: from.history || from.syncRunId || c.announce === false ? "history" : "live",
+    at: c.at,
+    ref: from.inboxId ?? from.topic,
+  });
 }
 
 /** The customer embedded in an order or checkout: mirrored, or (a reference) looked up. */
@@ -131,8 +164,22 @@ export async function syncCustomer(
   }
 
   const fact = customerConsentFact(shopId, id, payload, phone, from);
-  if (fact) await recordConsent(db, fact);
-  else await deriveCustomerConsent(db, shopId, id); // the number may have changed
+  if (!fact)
+    await deriveCustomerConsent(db, shopId, id); // the number may have changed
+  else {
+    await recordConsent(db, fact);
+    noteConsentChange(from, {
+      shopId,
+      phone,
+      customerId: id,
+      subscribed: fact.state === "SUBSCRIBED",
+      at: fact.occurredAt,
+      // The customer object's own consent field (customers/*, or embedded in orders and
+      // checkouts) mirrors Shopify's state: a new consent reaches the app as checkout fields or
+      // on customers_marketing_consent/update, which confirm it by text (once).
+      announce: false,
+    });
+  }
   return id;
 }
 

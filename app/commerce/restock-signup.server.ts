@@ -2,22 +2,33 @@ import { z } from "zod";
 import type { Db } from "../db.server";
 import { recordConsent } from "../consent/ledger.server";
 import { normalisePhone } from "../contacts/phone";
-import { refreshCustomerSegments } from "../segments/membership.server";
+import { afterConsentChange } from "../consent/after-change.server";
 import { watchVariants } from "./restock-watches.server";
 import { findOrCreateContact } from "./contacts.server";
+import { shopName } from "./shops.server";
+import { storefrontNumberAllowed, TOO_MANY } from "../http/storefront-limits.server";
 
 /** The storefront block's form ("Text me when it's back"), as posted through the app proxy. */
 export const RestockSignup = z.object({
   variantId: z.string().regex(/^\d+$/, "variantId must be a variant's numeric id"),
   phone: z.string().trim().min(4, "phone is required").max(32),
   consent: z.literal("yes", { error: "SMS consent is required to be texted" }),
-  /** The exact disclosure the shopper saw next to the checkbox. */
-  wording: z.string().trim().min(10, "the consent wording shown is required").max(1000),
   country: z.string().length(2).optional(),
+  // No wording field: a post could claim any text. What the shopper saw is restockWording below.
 });
 export type RestockSignup = z.infer<typeof RestockSignup>;
 
-export type SignupResult = { ok: true } | { ok: false; status: 404 | 409 | 422; reason: string };
+export type SignupResult = { ok: true } | { ok: false; status: 404 | 409 | 422 | 429; reason: string };
+
+/**
+ * The consent text next to the checkbox, as the block renders it (extensions/restock-signup,
+ * same words with the shop's name): the ledger records this, from the server, never a posted
+ * text. Changing it means changing the block too (test/commerce/restock-signup.test.ts reads both).
+ */
+export const RESTOCK_WORDING =
+  "By signing up, you agree to receive a text from {shop} when this item is back in stock. Msg & data rates may apply. Reply STOP to opt out, HELP for help.";
+
+export const restockWording = (shopName: string) => RESTOCK_WORDING.replaceAll("{shop}", shopName);
 
 /**
  * A shopper asks to be texted when a sold-out variant is back. Records their consent in the
@@ -27,14 +38,17 @@ export type SignupResult = { ok: true } | { ok: false; status: 404 | 409 | 422; 
  */
 export async function signUpForRestock(
   db: Db,
-  shopId: string,
-  form: RestockSignup,
-  loggedInCustomerId: string | null,
-  now: Date,
+  s: { shopId: string; form: RestockSignup; loggedInCustomerId: string | null; now: Date },
 ): Promise<SignupResult> {
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { countryCode: true } });
+  const { shopId, form, loggedInCustomerId, now } = s;
+  const shop = await db.shop.findUniqueOrThrow({
+    where: { id: shopId },
+    select: { countryCode: true, name: true, domain: true },
+  });
   const phone = normalisePhone(form.phone, form.country ?? shop.countryCode);
   if (!phone.ok) return { ok: false, status: 422, reason: `phone: ${phone.reason}` };
+  if (!(await storefrontNumberAllowed(db, { shopId, phone: phone.e164, now })))
+    return { ok: false, status: 429, reason: TOO_MANY };
   const variant = await db.variant.findFirst({
     where: { shopId, shopifyId: form.variantId, deletedAt: null },
     select: { inventoryQuantity: true },
@@ -63,11 +77,24 @@ export async function signUpForRestock(
     // Consent to the back-in-stock text for this variant, not to marketing: it never makes
     // an SMS subscriber, and it never lifts a suppressed number (app/consent/gate.server.ts).
     scope: "restock",
-    wording: form.wording,
+    wording: restockWording(shopName(shop)),
     occurredAt: now,
     evidence: { form: "restock", variantId: form.variantId, loggedInCustomerId },
   });
   await watchVariants(db, shopId, customer.id, [form.variantId], "storefront");
-  await refreshCustomerSegments(db, shopId, customer.id, now, { cause: "consent", ref: `restock:${form.variantId}` });
+  await afterConsentChange(
+    { db },
+    {
+      shopId,
+      phone: phone.e164,
+      customerIds: [customer.id],
+      change: "opt_in",
+      scope: "restock", // segments only: no suppression lifted, no marketing text
+      writeBack: false,
+      origin: "live",
+      at: now,
+      ref: `restock:${form.variantId}`,
+    },
+  );
   return { ok: true };
 }

@@ -1,8 +1,18 @@
 import type { Db } from "../db.server";
-import { QUEUES, type JobQueue } from "../jobs/queue.server";
+import { QUEUES } from "../jobs/queue.server";
 import { cancelPendingMessages } from "../messaging/cancel.server";
+import type { AppServices } from "../services";
+import { scheduleMessage, shopSenderName } from "../messaging/dispatch.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
-import { liftSuppression, suppressNumber, type LiftedBy, type SuppressionReason } from "./suppression.server";
+import type { ConsentScope } from "./ledger.server";
+import { subscribedText } from "./program-texts";
+import {
+  activeSuppression,
+  liftSuppression,
+  suppressNumber,
+  type LiftedBy,
+  type SuppressionReason,
+} from "./suppression.server";
 
 export interface ConsentChange {
   shopId: string;
@@ -11,25 +21,43 @@ export interface ConsentChange {
   /** The customers the change touched (none for a number we hold no customer for). */
   customerIds: string[];
   change: "opt_out" | "opt_in";
+  /** "marketing" (default) or "restock" (one back-in-stock alert: only segments follow). */
+  scope?: ConsentScope;
   /** opt_out: put the number on the suppression list for this reason. */
   suppress?: SuppressionReason;
   /** opt_in: the only two things that lift a suppression. */
   lift?: LiftedBy;
   /** Tell Shopify (customerSmsMarketingConsentUpdate): only for consent that changed in the app. */
   writeBack: boolean;
+  /**
+   * "live": consent given now (checkout, Shopify's consent topic, a confirmed Y, START): a new
+   * subscription is confirmed by text. "history": the day-one sync or an import: old facts,
+   * no text.
+   */
+  origin: "live" | "history";
+  /** The day-one sync computes every segment once at its end: no per-customer refresh here. */
+  deferSegments?: boolean;
+  /** The time of the fact just recorded (the ledger's occurredAt). */
   at: Date;
+  /** When segments are re-evaluated (now), when that is not `at` (an import of old consent). */
+  evaluatedAt?: Date;
   /** What caused it (inbound message id, message id, import, form), for dedupe keys and history. */
   ref: string;
 }
 
+/** What the follow-ups need: the database always; the queue and sender for write-back and texts. */
+export type AfterChangeDeps = { db: Db } & Partial<AppServices>;
+
 /**
  * The one place that decides what follows a consent change, so every path (STOP / START,
- * carrier opt-out, storefront form, import, Shopify's consent topic) does the same:
- * suppression list, pending texts cancelled on an opt-out, write-back to Shopify, segments.
+ * carrier opt-out, confirmed opt-in, checkout, Shopify's consent topic, customers webhooks,
+ * import, sync, restock sign-up) does the same: suppression list, pending texts cancelled on
+ * an opt-out, write-back to Shopify, the confirmation text of a new subscription, segments.
  */
-export async function afterConsentChange(deps: { db: Db; queue: JobQueue }, c: ConsentChange): Promise<void> {
+export async function afterConsentChange(deps: AfterChangeDeps, c: ConsentChange): Promise<void> {
   const { db } = deps;
-  if (c.phone && c.change === "opt_out" && c.suppress)
+  const marketing = (c.scope ?? "marketing") === "marketing";
+  if (marketing && c.phone && c.change === "opt_out" && c.suppress)
     await suppressNumber(db, {
       shopId: c.shopId,
       phone: c.phone,
@@ -37,16 +65,75 @@ export async function afterConsentChange(deps: { db: Db; queue: JobQueue }, c: C
       at: c.at,
       evidence: { ref: c.ref },
     });
-  if (c.phone && c.change === "opt_in" && c.lift)
+  if (marketing && c.phone && c.change === "opt_in" && c.lift)
     await liftSuppression(db, { shopId: c.shopId, phone: c.phone, by: c.lift, at: c.at });
   for (const customerId of c.customerIds) {
-    if (c.change === "opt_out") await cancelPendingMessages(db, c.shopId, customerId, `opted out (${c.ref})`);
-    if (c.writeBack)
+    if (marketing && c.change === "opt_out")
+      await cancelPendingMessages(db, c.shopId, customerId, `opted out (${c.ref})`);
+    if (marketing && c.writeBack) {
+      if (!deps.queue) throw new Error("consent write-back needs the job queue");
       await deps.queue.enqueue(
         QUEUES.writeConsentBack,
         { customerId },
         { dedupeKey: `consent:${customerId}:${c.ref}` },
       );
-    await refreshCustomerSegments(db, c.shopId, customerId, c.at, { cause: "consent", ref: c.ref });
+    }
+    if (!c.deferSegments)
+      await refreshCustomerSegments(db, c.shopId, customerId, c.evaluatedAt ?? c.at, { cause: "consent", ref: c.ref });
   }
+  if (marketing && c.phone && c.change === "opt_in" && c.origin === "live")
+    await confirmSubscription(deps, { ...c, phone: c.phone });
+}
+
+/**
+ * One confirmation text per subscription of a number: keyed by the ledger fact that started
+ * it (the first SUBSCRIBED fact after the number's last other state), so a re-delivered
+ * webhook, Shopify echoing our write-back, or a second checkout with the box ticked sends
+ * nothing more; a subscription that started with an old fact (sync, import) gets none.
+ * A suppressed number gets none (a subscription that does not lift it sends nothing).
+ */
+async function confirmSubscription(deps: AfterChangeDeps, c: ConsentChange & { phone: string }): Promise<void> {
+  const { db } = deps;
+  const start = await subscriptionStart(db, c.shopId, c.phone);
+  if (!start || start.occurredAt.getTime() !== c.at.getTime()) return;
+  if (await activeSuppression(db, c.shopId, c.phone)) return;
+  if (!deps.queue || !deps.providers || !deps.clock || !deps.pacer || deps.appUrl === undefined)
+    throw new Error("a live consent change needs the send path (dispatch deps)");
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: c.shopId }, include: { settings: true } });
+  // The text goes to the number that subscribed: to a customer only when it is their number now.
+  const owner = await db.customer.findFirst({
+    where: { id: { in: c.customerIds }, phone: c.phone },
+    select: { id: true },
+  });
+  await scheduleMessage(deps as AppServices, {
+    shopId: c.shopId,
+    customerId: owner?.id ?? null,
+    phone: c.phone,
+    body: subscribedText({
+      brand: shopSenderName(shop),
+      frequencyCapCount: shop.settings?.frequencyCapCount ?? 1,
+      frequencyCapHours: shop.settings?.frequencyCapHours ?? 24,
+    }),
+    purpose: "transactional",
+    idempotencyKey: `subscribed:${start.id}`,
+    dueAt: deps.clock.now(),
+  });
+}
+
+/** The fact that started the number's current marketing subscription, or null when not subscribed. */
+async function subscriptionStart(db: Db, shopId: string, phone: string) {
+  const order = [{ occurredAt: "desc" as const }, { recordedAt: "desc" as const }, { id: "desc" as const }];
+  const where = { shopId, phone, scope: "marketing" };
+  const latest = await db.consentEvent.findFirst({ where, orderBy: order, select: { state: true } });
+  if (latest?.state !== "SUBSCRIBED") return null;
+  const before = await db.consentEvent.findFirst({
+    where: { ...where, state: { not: "SUBSCRIBED" } },
+    orderBy: order,
+    select: { occurredAt: true },
+  });
+  return db.consentEvent.findFirst({
+    where: { ...where, state: "SUBSCRIBED", ...(before ? { occurredAt: { gt: before.occurredAt } } : {}) },
+    orderBy: [{ occurredAt: "asc" }, { recordedAt: "asc" }, { id: "asc" }],
+    select: { id: true, occurredAt: true },
+  });
 }

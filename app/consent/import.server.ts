@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
 import { findOrCreateContact } from "../commerce/contacts.server";
-import { refreshCustomerSegments } from "../segments/membership.server";
+import { afterConsentChange } from "./after-change.server";
 import { recordConsent } from "./ledger.server";
 
 /** How the merchant's columns map onto what the import needs (admin form or API). */
@@ -103,7 +103,7 @@ export async function importContacts(
   });
   if (options.dryRun || valid.length === 0) return report;
 
-  const touched: string[] = [];
+  const touched: { customerId: string; phone: string; at: Date }[] = [];
   await db.$transaction(
     async (tx) => {
       // recordConsent and the lookups only use model methods, which the transaction client has.
@@ -126,13 +126,28 @@ export async function importContacts(
           occurredAt: v.consentAt,
           evidence: { file: options.fileName ?? null, row: v.row, importedAt: now.toISOString(), record: v.record },
         });
-        touched.push(customer.id);
+        touched.push({ customerId: customer.id, phone: v.phone, at: v.consentAt });
       }
     },
     { timeout: 120_000 },
   );
   report.imported = valid.length;
-  for (const id of touched) await refreshCustomerSegments(db, shopId, id, now, { cause: "consent", ref: "import" });
+  // Old consent: no confirmation text, no write-back; never lifts a suppression (no `lift`).
+  for (const t of touched)
+    await afterConsentChange(
+      { db },
+      {
+        shopId,
+        phone: t.phone,
+        customerIds: [t.customerId],
+        change: "opt_in",
+        writeBack: false,
+        origin: "history",
+        at: t.at,
+        evaluatedAt: now,
+        ref: "import",
+      },
+    );
   return report;
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
 import { findOrCreateContact } from "../commerce/contacts.server";
+import { noteConsentChange, type Provenance } from "../commerce/customers.server";
 import type { CheckoutPayload, MarketingConsentPayload } from "../shopify-payloads";
 import { log } from "../observability/log.server";
 import { disclosureInForce } from "./disclosure.server";
@@ -12,12 +13,8 @@ export type CheckoutConsentFields = Pick<
   "buyer_accepts_sms_marketing" | "sms_marketing_phone" | "shipping_address" | "billing_address"
 >;
 
-/** Where a fact came from: the webhook, its inbox row, and when the app received it. */
-export interface ConsentOrigin {
-  topic: string;
-  inboxId?: string;
-  receivedAt: Date;
-}
+/** Where a fact came from: the webhook, its inbox row, when the app received it (Provenance). */
+export type ConsentOrigin = Pick<Provenance, "topic" | "inboxId" | "receivedAt" | "consentChanges" | "history">;
 
 /**
  * Checkout consent: the SMS box at checkout sets the top-level `buyer_accepts_sms_marketing`
@@ -73,6 +70,13 @@ export async function recordCheckoutConsent(
       disclosure: disclosure ? { versionId: disclosure.id, hash: disclosure.hash } : null,
     },
   });
+  noteConsentChange(input.origin, {
+    shopId: input.shopId,
+    phone: phone.e164,
+    customerId,
+    subscribed: true,
+    at: input.occurredAt,
+  });
   return customerId;
 }
 
@@ -106,20 +110,29 @@ export async function applyMarketingConsentUpdate(
     }));
   const consent = payload.sms_marketing_consent;
   if (!consent?.state) return customer.id;
+  const state = consentStateFromShopify(consent.state);
+  const occurredAt = consent.consent_updated_at ?? origin.receivedAt;
   await recordConsent(db, {
     shopId,
     customerId: customer.id,
     phone,
-    state: consentStateFromShopify(consent.state),
+    state,
     optInLevel: consent.opt_in_level ?? null,
     source: "SHOPIFY_SYNC",
-    occurredAt: consent.consent_updated_at ?? origin.receivedAt,
+    occurredAt,
     evidence: {
       topic: origin.topic,
       inboxId: origin.inboxId ?? null,
       field: "sms_marketing_consent",
       collectedFrom: consent.consent_collected_from ?? null,
     },
+  });
+  noteConsentChange(origin, {
+    shopId,
+    phone,
+    customerId: customer.id,
+    subscribed: state === "SUBSCRIBED",
+    at: occurredAt,
   });
   return customer.id;
 }

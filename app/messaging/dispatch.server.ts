@@ -579,6 +579,7 @@ async function handleProviderError(
       change: "opt_out",
       suppress: "carrier",
       writeBack: true,
+      origin: "live",
       at: now,
       ref: messageId,
     });

@@ -6,8 +6,9 @@ import { normalisePhone } from "../contacts/phone";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { afterConsentChange } from "../consent/after-change.server";
 import { activeSuppression } from "../consent/suppression.server";
+import { confirmOptIn, requestConfirmedOptIn } from "../consent/confirmed-opt-in.server";
 import { scheduleMessage, shopSenderName } from "./dispatch.server";
-import { classifyInbound, type InboundKind } from "./keywords";
+import { classifyInbound, normaliseReply, type InboundKind } from "./keywords";
 import { helpReply } from "./help";
 
 export { classifyInbound, type InboundKind };
@@ -76,16 +77,33 @@ export async function handleInbound(deps: AppServices, shopId: string, sms: Inbo
       break;
     }
     case "start":
-      await recordKeywordConsent(deps, {
-        shopId,
-        phone,
-        customerIds: customers.map((c) => c.id),
-        state: "SUBSCRIBED",
-        at: now,
-        evidence,
-        ref: stored.id,
-      });
-      reply = `${name}: You're resubscribed to marketing texts. Reply STOP to opt out, HELP for help.`;
+      // START from a number that opted out resubscribes it (the carriers' restart word; the
+      // confirmation text follows from afterConsentChange). From any other number it is a
+      // keyword sign-up like JOIN: confirmed opt-in first.
+      if (await alreadyOptedOut(db, shopId, phone)) {
+        await recordKeywordConsent(deps, {
+          shopId,
+          phone,
+          customerIds: customers.map((c) => c.id),
+          state: "SUBSCRIBED",
+          at: now,
+          evidence,
+          ref: stored.id,
+        });
+        break;
+      }
+    // falls through
+    case "join":
+      if (parsed.ok)
+        await requestConfirmedOptIn(deps, {
+          shopId,
+          phone,
+          country: parsed.country ?? null,
+          customerId: customers[0]?.id ?? null,
+          source: "INBOUND_KEYWORD",
+          at: now,
+          evidence: { ...evidence, field: "keyword", keyword: normaliseReply(sms.body).slice(0, 20) },
+        });
       break;
     case "help":
       if (!shop.settings?.providerAnswersHelp)
@@ -96,8 +114,11 @@ export async function handleInbound(deps: AppServices, shopId: string, sms: Inbo
           frequencyCapHours: shop.settings?.frequencyCapHours ?? 24,
         });
       break;
-    case "possible_stop":
     case "yes":
+      // A Y confirms the number's open sign-up, if any; otherwise it is an ordinary reply.
+      await confirmOptIn(deps, { shopId, phone, at: now, inboundMessageId: stored.id });
+      break;
+    case "possible_stop":
     case "reply":
       break;
     default:
@@ -164,6 +185,7 @@ async function recordKeywordConsent(
     customerIds: k.customerIds,
     ...(k.state === "UNSUBSCRIBED" ? { change: "opt_out", suppress: "stop" } : { change: "opt_in", lift: "start" }),
     writeBack: true,
+    origin: "live",
     at: k.at,
     ref: k.ref,
   });

@@ -6,7 +6,7 @@
  * punctuation, emoji and spacing removed) and on phrases, not on six exact words; replies
  * that may be an opt-out but are not clearly one go to the merchant ("possible_stop").
  */
-export type InboundKind = "stop" | "possible_stop" | "start" | "help" | "yes" | "reply";
+export type InboundKind = "stop" | "possible_stop" | "start" | "join" | "help" | "yes" | "reply";
 
 /** The rule's words plus the carriers' (CTIA) STOP family; whole message, first word or first two words. */
 const STOP_WORDS = new Set([
@@ -23,6 +23,8 @@ const STOP_WORDS = new Set([
 ]);
 const START_WORDS = new Set(["START", "UNSTOP"]);
 const HELP_WORDS = new Set(["HELP", "INFO"]);
+/** A keyword sign-up for marketing texts: answered with "Reply Y to confirm" (confirmed opt-in). */
+const JOIN_WORDS = new Set(["JOIN", "SUBSCRIBE"]);
 const YES_WORDS = new Set(["YES", "Y"]);
 
 /** Clear requests in other words: anywhere in the message. */
@@ -70,6 +72,7 @@ export function classifyInbound(body: string): InboundKind {
   if (STOP_PHRASES.some((p) => p.test(text))) return "stop";
   if (START_WORDS.has(text)) return "start";
   if (HELP_WORDS.has(text)) return "help";
+  if (JOIN_WORDS.has(text)) return "join";
   if (YES_WORDS.has(text)) return "yes";
   if (STOP_EMOJI.test(body) || POSSIBLE_STOP.some((p) => p.test(text))) return "possible_stop";
   return "reply";

@@ -103,6 +103,10 @@ export async function redactCustomer({
         where: { shopId, customerId: { in: customerIds } },
         data: { email: null, phone: null, recoveryUrl: null },
       }),
+      db.consentRequest.updateMany({
+        where: { shopId, customerId: { in: customerIds } },
+        data: { phone: null, evidence: REDACTED_EVIDENCE },
+      }),
     ]);
   }
   if (emails.length) {
@@ -162,6 +166,8 @@ async function eraseNumber({
       data: { phone: null, phoneHash: hasher.hash(shopId, phone), evidence: REDACTED_EVIDENCE, redactedAt: at },
     }),
     db.restockWatch.deleteMany({ where: { shopId, phone } }),
+    // Sign-ups waiting for their "Y" (confirmed opt-in) hold the number too.
+    db.consentRequest.updateMany({ where: { shopId, phone }, data: { phone: null, evidence: REDACTED_EVIDENCE } }),
     // Checkouts keep the number as Shopify sent it: match that too.
     db.checkout.updateMany({
       where: { shopId, phone: { in: [phone, ...asGiven] } },

@@ -1,3 +1,4 @@
+import { assertUnreachable } from "../assert-unreachable";
 import { ZodError } from "zod";
 import type { Db } from "../db.server";
 import type { CustomerPayload, OrderPayload } from "../shopify-payloads";
@@ -7,6 +8,7 @@ import { syncCheckout, syncedCheckoutToken } from "../commerce/checkouts.server"
 import { syncInventoryLevel, syncProduct } from "../commerce/products.server";
 import { replaceProductCollections } from "../commerce/product-collections.server";
 import { log } from "../observability/log.server";
+import { afterConsentChange } from "../consent/after-change.server";
 import type { JsonlGroup } from "./jsonl";
 import { checkoutFromNode, customerFromNode, inventoryLevelsFromNode, orderFromNode, productFromNode } from "./map";
 import type { SyncResource } from "./resources";
@@ -87,6 +89,8 @@ export async function applyGroup(
     receivedAt: o.receivedAt,
     customerIsReference: true,
     syncRunId: o.syncRunId,
+    history: true,
+    consentChanges: [],
   };
   try {
     switch (resource) {
@@ -120,10 +124,16 @@ export async function applyGroup(
         await syncCheckout(db, shopId, known ? { ...payload, token: known.token } : payload, from);
         return true;
       }
+      default:
+        return assertUnreachable(resource);
     }
   } catch (error) {
     if (!(error instanceof ZodError)) throw error;
     logSkipped(o, error);
     return false;
+  } finally {
+    // Old facts: no texts, no write-back; segments are computed once at the end of the sync.
+    for (const change of from.consentChanges ?? [])
+      await afterConsentChange({ db }, { ...change, deferSegments: true });
   }
 }

@@ -10,6 +10,7 @@ import { markCustomerDeleted, syncCustomer } from "../commerce/customers.server"
 import { syncOrder } from "../commerce/orders.server";
 import { syncCheckout } from "../commerce/checkouts.server";
 import { applyMarketingConsentUpdate } from "../consent/shopify-consent.server";
+import { afterConsentChange, type ConsentChange } from "../consent/after-change.server";
 import { markProductDeleted, syncInventoryLevel, syncProduct } from "../commerce/products.server";
 import { restockedWatches } from "../commerce/restock-watches.server";
 import { exportCustomerData, redactCustomer, redactShop, uninstallShop } from "../privacy/gdpr.server";
@@ -48,7 +49,12 @@ export async function processWebhook(
   if (!row || row.status === "PROCESSED" || row.status === "REJECTED") return "skipped";
   const now = clock.now();
   // Shopify's own time for the event when it says; a consent without a date is dated by it.
-  const from = { topic: row.topic, inboxId: row.id, receivedAt: row.triggeredAt ?? row.receivedAt };
+  const from = {
+    topic: row.topic,
+    inboxId: row.id,
+    receivedAt: row.triggeredAt ?? row.receivedAt,
+    consentChanges: [] as ConsentChange[],
+  };
   try {
     const body = parseShopifyJson(row.payload);
     let customerId: string | null = null;
@@ -140,6 +146,9 @@ export async function processWebhook(
             { code: "custom", path: ["topic"], message: `unsupported topic ${row.topic}`, input: row.topic },
           ]);
       }
+      // What follows the consent facts the writers recorded (texts, cancellations, suppression);
+      // segments next, once, for the customers the webhook touched (who hold those facts).
+      for (const change of from.consentChanges) await afterConsentChange(deps, { ...change, deferSegments: true });
       // Every customer the event touched (a restock can touch many) in one set-based refresh.
       await refreshSegmentsFor({
         db,

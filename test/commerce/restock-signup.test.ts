@@ -6,9 +6,12 @@ import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, inventoryLevelPayload, productPayload } from "../support/fixtures";
 import { appProxyRequest } from "../support/app-proxy";
 import { handleInbound } from "../../app/messaging/inbound.server";
+import { readFileSync } from "node:fs";
+import { shopName } from "../../app/commerce/shops.server";
+import { RESTOCK_WORDING, restockWording } from "../../app/commerce/restock-signup.server";
 
-const WORDING =
-  "Text me when it's back. Northbean may text me about this item. Msg & data rates may apply. Reply STOP to opt out.";
+// What a (forged) post may claim the shopper saw: never recorded.
+const POSTED_WORDING = "Text me when it's back. I agree to everything, including marketing texts forever.";
 const args = (request: Request) => ({ request, params: {}, context: {} });
 
 async function shopWithSoldOutVariant(label: string) {
@@ -54,7 +57,7 @@ describe("restock sign-up through the app proxy", () => {
       phone: "(415) 555-0142",
       country: "US",
       consent: "yes",
-      wording: WORDING,
+      wording: POSTED_WORDING,
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ ok: true });
@@ -67,7 +70,8 @@ describe("restock sign-up through the app proxy", () => {
       expect.objectContaining({
         state: "SUBSCRIBED",
         source: "STOREFRONT_FORM",
-        wording: WORDING,
+        // The block's words with the shop's name, from the server: not what the post claimed.
+        wording: restockWording(shopName(await db.shop.findUniqueOrThrow({ where: { id: shopId } }))),
         optInLevel: "single_opt_in",
         scope: "restock",
       }),
@@ -92,7 +96,7 @@ describe("restock sign-up through the app proxy", () => {
       (
         await signup(
           shop,
-          { variantId: "9101", phone: "+14155550177", consent: "yes", wording: WORDING },
+          { variantId: "9101", phone: "+14155550177", consent: "yes", wording: POSTED_WORDING },
           { customerId: String(customer.id) },
         )
       ).status,
@@ -106,7 +110,7 @@ describe("restock sign-up through the app proxy", () => {
     const { shop, shopId } = await shopWithSoldOutVariant("proxy-stopped");
     await db.flow.update({ where: { shopId_key: { shopId, key: "back-in-stock" } }, data: { enabled: true } });
     await handleInbound(shop.deps, shopId, { from: "+14155550143", body: "STOP", providerMessageId: "SMforged1" });
-    const form = { variantId: "9101", phone: "+14155550143", country: "US", consent: "yes", wording: WORDING };
+    const form = { variantId: "9101", phone: "+14155550143", country: "US", consent: "yes", wording: POSTED_WORDING };
     expect((await signup(shop, form)).status).toBe(200);
     await shop.deliver(
       "inventory_levels/update",
@@ -125,7 +129,7 @@ describe("restock sign-up through the app proxy", () => {
 
   it("refuses a forged signature, a missing consent, a bad number, an unknown or in-stock variant, each with a reason and nothing written", async () => {
     const { shop, shopId } = await shopWithSoldOutVariant("proxy-bad");
-    const good = { variantId: "9101", phone: "+14155550155", consent: "yes", wording: WORDING };
+    const good = { variantId: "9101", phone: "+14155550155", consent: "yes", wording: POSTED_WORDING };
     expect((await signup(shop, good, { secret: "not-the-app-secret" })).status).toBe(400);
     const cases: [Record<string, string>, number, RegExp][] = [
       [{ ...good, consent: "" }, 400, /consent is required/],
@@ -141,5 +145,21 @@ describe("restock sign-up through the app proxy", () => {
     }
     expect(await db.consentEvent.count({ where: { shopId } })).toBe(0);
     expect(await db.restockWatch.count({ where: { shopId } })).toBe(0);
+  });
+
+  it("the block shows the words the server records (with the shop's name) and posts no wording", () => {
+    const block = readFileSync("extensions/restock-signup/blocks/restock-signup.liquid", "utf8");
+    expect(block).toContain(RESTOCK_WORDING.replace("{shop}", "{{ shop.name }}"));
+    expect(block).not.toMatch(/name="wording"/);
+  });
+
+  it("GIVEN one number posted again and again WHEN past 3 an hour THEN 429 and nothing more is written", async () => {
+    const { shop, shopId } = await shopWithSoldOutVariant("proxy-rate");
+    const form = { variantId: "9101", phone: "+14155550188", consent: "yes" };
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await signup(shop, form)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(await db.consentEvent.count({ where: { shopId } })).toBe(3); // the refused 4th wrote nothing
+    expect(await db.restockWatch.count({ where: { shopId } })).toBe(1);
   });
 });

@@ -9,6 +9,9 @@ import { TwilioCredentials } from "../../app/messaging/providers/twilio.server";
 import { action as twilioInbound } from "../../app/routes/twilio.inbound.$shop";
 import { action as twilioStatus } from "../../app/routes/twilio.status.$messageId";
 import { action as restockProxy } from "../../app/routes/proxy.restock";
+import { action as subscribeProxy } from "../../app/routes/proxy.subscribe";
+import { withinRateLimit } from "../../app/http/rate-limit.server";
+import { STOREFRONT_LIMITS } from "../../app/http/storefront-limits.server";
 import { loader as exportLoader } from "../../app/routes/app.consent.export";
 import { loader as linkLoader } from "../../app/routes/l.$code";
 import { AdminClient } from "../support/admin-pages";
@@ -74,18 +77,20 @@ afterAll(() => server.close());
 
 /** Rows of every table a request could write to. */
 async function rowCounts() {
-  const [inbox, received, messages, customers, consent, watches, deliveries, jobs, clicks] = await Promise.all([
-    db.webhookInbox.count(),
-    db.webhookInbox.count({ where: { status: { not: "REJECTED" } } }),
-    db.message.count(),
-    db.customer.count(),
-    db.consentEvent.count(),
-    db.restockWatch.count(),
-    db.deliveryEvent.count(),
-    db.job.count(),
-    db.click.count(),
-  ]);
-  return { inbox, received, messages, customers, consent, watches, deliveries, jobs, clicks };
+  const [inbox, received, messages, customers, consent, watches, deliveries, jobs, clicks, requests] =
+    await Promise.all([
+      db.webhookInbox.count(),
+      db.webhookInbox.count({ where: { status: { not: "REJECTED" } } }),
+      db.message.count(),
+      db.customer.count(),
+      db.consentEvent.count(),
+      db.restockWatch.count(),
+      db.deliveryEvent.count(),
+      db.job.count(),
+      db.click.count(),
+      db.consentRequest.count(),
+    ]);
+  return { inbox, received, messages, customers, consent, watches, deliveries, jobs, clicks, requests };
 }
 
 /** As Remix serves it: a Response thrown by authentication is the answer. */
@@ -263,11 +268,41 @@ const cases: {
         ),
       ),
   },
-  // Kept, not refused: the shopper's sign-up stands, and the export shows the wording as text.
   {
-    name: "storefront sign-up whose consent wording is a spreadsheet formula, then exported",
+    name: "app proxy sign-up for a number past its hourly limit",
+    status: [429],
+    reason: /too many sign-ups/,
+    send: async () => {
+      const now = new Date();
+      // Three earlier sign-ups for this number this hour (the counters only, as the route keeps them).
+      for (let i = 0; i < STOREFRONT_LIMITS.perNumber.limit; i++)
+        await withinRateLimit(db, { rule: STOREFRONT_LIMITS.perNumber, shopId, subject: "+14155550177", now });
+      return restockProxy(
+        routeArgs(
+          appProxyRequest("/proxy/restock", shop.domain, { variantId: "88001", phone: "+14155550177", consent: "yes" }),
+        ),
+      );
+    },
+  },
+  {
+    name: "app proxy marketing sign-up from an address past its hourly limit",
+    status: [429],
+    reason: /too many sign-ups/,
+    send: async () => {
+      const now = new Date();
+      for (let i = 0; i < STOREFRONT_LIMITS.perIp.limit; i++)
+        await withinRateLimit(db, { rule: STOREFRONT_LIMITS.perIp, shopId, subject: "198.51.100.77", now });
+      const request = appProxyRequest("/proxy/subscribe", shop.domain, { phone: "+14155550178", consent: "yes" });
+      request.headers.set("x-forwarded-for", "198.51.100.77");
+      return answer(subscribeProxy(routeArgs(request)));
+    },
+  },
+  // Kept, not refused: the shopper's sign-up stands, but the wording recorded (and exported) is
+  // the server's, never the posted one.
+  {
+    name: "storefront sign-up posting its own consent wording (a spreadsheet formula), then exported",
     status: [200],
-    reason: /'-2\+3\+cmd\|' \/C calc'!A0 Text me/,
+    reason: /By signing up, you agree to receive a text from [^\n]* when this item is back in stock/,
     adds: { customers: 1, consent: 1, watches: 1 },
     send: async () => {
       const wording = "-2+3+cmd|' /C calc'!A0 Text me when it is back";
@@ -335,7 +370,7 @@ describe("bad input is refused with the right status and writes nothing", () => 
 
   it("prints the table", () => {
     console.log(
-      `faults: ${cases.length} kinds of bad input (forged HMAC / Twilio / app-proxy / session-token signatures, missing headers, malformed JSON, 5 MB and chunked 40 MB bodies, a 1 MB Twilio body, unknown shops: refused, 0 rows written; a formula in consent wording: kept, exported as text; link previews: redirected, not counted)\n  ${observed.join("\n  ")}`,
+      `faults: ${cases.length} kinds of bad input (forged HMAC / Twilio / app-proxy / session-token signatures, missing headers, malformed JSON, 5 MB and chunked 40 MB bodies, a 1 MB Twilio body, unknown shops, storefront sign-ups past their rate limits: refused, 0 rows written; a posted consent wording: ignored, the server's recorded; link previews: redirected, not counted)\n  ${observed.join("\n  ")}`,
     );
   });
 });

@@ -84,7 +84,7 @@ describe("sending through the outbox with the gates checked at send time", () =>
     expect(await db.deliveryEvent.count({ where: { messageId: first.id, status: "delivered" } })).toBe(1);
   });
 
-  it("consent withdrawn between scheduling and sending: suppressed, nothing sent", async () => {
+  it("consent withdrawn between scheduling and sending: the pending text is cancelled, nothing sent", async () => {
     const { shop, customer, payload } = await shopWithShopper("revoked", "2026-07-01T18:00:00Z");
     const { id } = await schedule(shop, customer, "k1");
     await shop.send("customers/update", {
@@ -98,10 +98,9 @@ describe("sending through the outbox with the gates checked at send time", () =>
       },
     });
     await shop.work();
-    expect(await message(id)).toMatchObject({
-      status: "SUPPRESSED",
-      error: "consent: SMS consent for this number is unsubscribed",
-    });
+    // Every consent change goes through afterConsentChange, which cancels pending texts at once
+    // (the send gate would refuse it anyway: test/consent/gate.test.ts).
+    expect(await message(id)).toMatchObject({ status: "CANCELLED", error: expect.stringMatching(/^opted out/) });
     expect(outboxFor(customer.phone)).toHaveLength(0);
   });
 

@@ -55,7 +55,9 @@ describe("two-way SMS over Twilio's protocol", () => {
     );
     const replies = repliesTo(customer.phone!);
     expect(replies).toHaveLength(3);
-    expect(replies[1]).toMatch(/resubscribed/);
+    expect(replies[1]).toMatch(
+      /You.re subscribed to recurring automated marketing texts.*Reply HELP for help, STOP to opt out./,
+    ); // the confirmation of the new subscription
     expect(replies[2]).toMatch(/help@northbean\.example.*Reply STOP to opt out\./);
     const received = await db.message.findMany({
       where: { shopId, direction: "INBOUND" },
