@@ -5,6 +5,10 @@ import { noteConsentChange, type Provenance } from "../commerce/customers.server
 import type { CheckoutPayload, MarketingConsentPayload } from "../shopify-payloads";
 import { log } from "../observability/log.server";
 import { disclosureInForce } from "./disclosure.server";
+import { createHash } from "node:crypto";
+import { shopName } from "../commerce/shops.server";
+// The extension's own rendering function, so the ledger holds the words the shopper saw.
+import { disclosureText } from "../../extensions/sms-consent-checkout/src/disclosure";
 import { consentStateFromShopify, recordConsent } from "./ledger.server";
 
 /** The checkout consent fields, top-level on checkouts and orders. */
@@ -52,6 +56,10 @@ export async function recordCheckoutConsent(
   if (input.customerId)
     await db.customer.updateMany({ where: { id: customerId, phone: null }, data: { phone: phone.e164 } });
   const disclosure = await disclosureInForce(db, input.shopId, input.occurredAt);
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: input.shopId }, select: { name: true, domain: true } });
+  // What the checkout extension rendered next to the box: its own function over the published
+  // version in force (or its default when none was published) and the shop's name.
+  const rendered = disclosureText({ fromApp: disclosure?.text ?? null, shopName: shopName(shop) });
   await recordConsent(db, {
     shopId: input.shopId,
     customerId,
@@ -59,15 +67,18 @@ export async function recordCheckoutConsent(
     state: "SUBSCRIBED",
     optInLevel: "single_opt_in",
     source: "CHECKOUT",
-    // The checkout extension shows the published disclosure: the version in force at consent time
-    // (none published yet: no wording is claimed).
-    wording: disclosure?.text ?? null,
+    wording: rendered,
     occurredAt: input.occurredAt,
     evidence: {
       topic: input.origin.topic,
       inboxId: input.origin.inboxId ?? null,
       field: "buyer_accepts_sms_marketing+sms_marketing_phone",
-      disclosure: disclosure ? { versionId: disclosure.id, hash: disclosure.hash } : null,
+      disclosure: {
+        versionId: disclosure?.id ?? null,
+        publishedHash: disclosure?.hash ?? null,
+        renderedHash: createHash("sha256").update(rendered, "utf8").digest("hex"),
+        renderedBy: "extensions/sms-consent-checkout disclosureText",
+      },
     },
   });
   noteConsentChange(input.origin, {

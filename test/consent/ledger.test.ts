@@ -108,7 +108,11 @@ describe("the consent ledger from Shopify's sms_marketing_consent", () => {
         optInLevel: "single_opt_in",
         wording: disclosure,
         evidence: expect.objectContaining({
-          disclosure: { versionId: expect.any(String), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+          disclosure: expect.objectContaining({
+            versionId: expect.any(String),
+            publishedHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+            renderedHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          }),
         }),
       }),
     ]);

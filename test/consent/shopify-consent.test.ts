@@ -3,6 +3,7 @@ import db from "../../app/db.server";
 import { DAY, MINUTE } from "../../app/clock";
 import { TestShop, uniqueShop } from "../support/app";
 import { sampleText, sampleWith } from "../support/shopify-fixtures";
+import { disclosureText } from "../../extensions/sms-consent-checkout/src/disclosure";
 
 // Every consent path Shopify has, driven by Shopify's own sample payloads
 // (test/fixtures/shopify/webhooks) through the signed webhook routes and a worker tick.
@@ -32,6 +33,13 @@ describe("checkout consent (buyer_accepts_sms_marketing + sms_marketing_phone)",
     expect(fact).toMatchObject({ source: "CHECKOUT", state: "SUBSCRIBED", phone: "+16135550142" });
     expect(fact!.evidence).toMatchObject({ field: "buyer_accepts_sms_marketing+sms_marketing_phone" });
     expect(fact!.occurredAt.toISOString()).toBe("2022-01-01T00:00:00.000Z"); // the sample's created_at
+    // No disclosure published: the extension showed its default text, which is what is recorded.
+    expect(fact!.wording).toBe(
+      disclosureText({ fromApp: null, shopName: shop.domain.replace(/\.myshopify\.com$/, "") }),
+    );
+    expect(fact!.wording).toMatch(
+      /recurring marketing texts from .* Msg & data rates may apply\. Reply STOP to opt out\.$/,
+    );
     // The customer had no number on file: the one given for texts is now theirs.
     expect(customer.phone).toBe("+16135550142");
     expect(await shop.segmentsOf(CHECKOUT_CUSTOMER)).toContain("sms-subscribers");
