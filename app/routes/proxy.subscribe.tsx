@@ -1,38 +1,15 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import db from "../db.server";
-import { authenticate } from "../shopify.server";
 import { MarketingSignup, signUpForMarketing } from "../commerce/marketing-signup.server";
-import { BODY_LIMITS, payloadTooLarge, readBoundedBody } from "../http/bounded-body.server";
-import { clientIp } from "../http/rate-limit.server";
-import { storefrontIpAllowed, tooManyRequests } from "../http/storefront-limits.server";
+import { readStorefrontForm } from "../runtime/storefront-form.server";
 import { services } from "../runtime/services.server";
 
-// The storefront's SMS sign-up form, posted to /apps/sms/subscribe and forwarded by Shopify's
-// app proxy with a signed query (authenticate.public.appProxy answers 400 on a bad signature).
-// Rate-limited per shopper address here and per number in the domain (429, nothing written).
+// The storefront's SMS sign-up form, posted to /apps/sms/subscribe through Shopify's app proxy. Signature,
+// shop, limits and shape: readStorefrontForm. Nothing is subscribed until the shopper replies Y.
 export async function action({ request }: ActionFunctionArgs) {
-  await authenticate.public.appProxy(request);
-  const url = new URL(request.url);
-  const shop = await db.shop.findUnique({
-    where: { domain: url.searchParams.get("shop") ?? "" },
-    select: { id: true, uninstalledAt: true },
-  });
-  if (!shop || shop.uninstalledAt)
-    return Response.json({ error: "this store does not use SMS alerts" }, { status: 404 });
-  const deps = services();
-  const now = deps.clock.now();
-  if (!(await storefrontIpAllowed(db, { shopId: shop.id, ip: clientIp(request), now }))) return tooManyRequests();
-  const body = await readBoundedBody(request, BODY_LIMITS.appProxy);
-  if (!body.ok) return payloadTooLarge(body.limit);
-  const form = MarketingSignup.safeParse(Object.fromEntries(new URLSearchParams(body.text)));
-  if (!form.success)
-    return Response.json({ error: form.error.issues.map((i) => i.message).join("; ") }, { status: 400 });
-  const result = await signUpForMarketing(deps, {
-    shopId: shop.id,
-    form: form.data,
-    loggedInCustomerId: url.searchParams.get("logged_in_customer_id") || null,
-    now,
-  });
+  const signup = await readStorefrontForm(request, MarketingSignup);
+  if (!signup.ok) return signup.response;
+  const { shopId, form, loggedInCustomerId, now } = signup;
+  const result = await signUpForMarketing(services(), { shopId, form, loggedInCustomerId, now });
   if (!result.ok) return Response.json({ error: result.reason }, { status: result.status });
   return Response.json({ ok: true, message: "Almost done: reply Y to the text we just sent to confirm." });
 }
