@@ -21,7 +21,6 @@ const DOMAIN_FOLDERS = [
   "security",
   "segments",
   "shopify-admin",
-  "simulator",
   "sync",
   "tracking",
   "webhooks",

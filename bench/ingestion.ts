@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, Agent, request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { signWebhook } from "../app/simulator/webhook-sender";
-import { customerPayload, orderPayload } from "../app/simulator/shopify-payloads";
+import { signWebhook } from "../dev/simulator/webhook-sender";
+import { customerPayload, orderPayload } from "../dev/simulator/shopify-payloads";
 import { startWebhookServer, WEBHOOK_ROUTES } from "../test/support/routes";
 import type { BenchContext } from "./sections";
 import { log, ms, perSecond, summarize } from "./stats";

@@ -1,4 +1,4 @@
-import { createScratchDatabase } from "../app/db/test-databases.server";
+import { createScratchDatabase } from "../dev/db/test-databases.server";
 import { migrate } from "../app/db/migrations.server";
 import type { DatabaseProvider } from "../app/config/database-url";
 import type { BenchOptions } from "./options";

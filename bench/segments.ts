@@ -2,7 +2,7 @@ import db from "../app/db.server";
 import { DAY, MINUTE, HOUR } from "../app/clock";
 import { openSqlDriver, type SqlDriver } from "../app/db/sql-driver.server";
 import { ensureShop } from "../app/commerce/shops.server";
-import { customerPayload, orderPayload } from "../app/simulator/shopify-payloads";
+import { customerPayload, orderPayload } from "../dev/simulator/shopify-payloads";
 import { processWebhook } from "../app/webhooks/process.server";
 import { sweepShop } from "../app/segments/sweep.server";
 import { TableJobQueue } from "../app/jobs/table-queue.server";

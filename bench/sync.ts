@@ -3,7 +3,7 @@ import { DAY } from "../app/clock";
 import { ensureShop } from "../app/commerce/shops.server";
 import { TableJobQueue } from "../app/jobs/table-queue.server";
 import { httpAdminGraphql } from "../app/shopify-admin/http-client.server";
-import { startAdminApiStandIn, type StoreLines } from "../app/simulator/admin-api/server";
+import { startAdminApiStandIn, type StoreLines } from "../dev/simulator/admin-api/server";
 import { latestSync, startSync, syncStep } from "../app/sync/run.server";
 import type { SyncResource } from "../app/sync/resources";
 import type { BenchContext } from "./sections";

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { DatabaseProvider } from "../app/config/database-url";
-import { migrationDrift } from "../app/db/drift.server";
+import { migrationDrift } from "../dev/db/drift.server";
 import { listMigrations } from "../app/db/migrations.server";
 
 const root = path.resolve(import.meta.dirname, "..");

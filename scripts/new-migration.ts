@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { DatabaseProvider } from "../app/config/database-url";
 import { migrationsDir } from "../app/db/migrations.server";
-import { schemaSqlBetween } from "../app/db/schema-sql.server";
+import { schemaSqlBetween } from "../dev/db/schema-sql.server";
 import { postgresSchemaFrom } from "./prisma-profiles";
 
 const name = process.argv[2];

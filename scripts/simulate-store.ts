@@ -1,8 +1,8 @@
 // The simulated store of the embedded default (started by `npm run demo`): waits for the
 // app to answer /healthz, installs the app into a store that already has history (the app
 // syncs it through the store's Admin API stand-in), turns the built-in flows on, then keeps
-// a live trickle of shoppers going as signed webhooks. See app/simulator/. Stops on SIGINT / SIGTERM.
-import { runSimulator } from "../app/simulator/run.server";
+// a live trickle of shoppers going as signed webhooks. See dev/simulator/. Stops on SIGINT / SIGTERM.
+import { runSimulator } from "../dev/simulator/run.server";
 
 const appUrl = process.env.SHOPIFY_APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 const secret = process.env.SHOPIFY_API_SECRET;

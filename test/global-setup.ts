@@ -1,7 +1,7 @@
 import type { TestProject } from "vitest/node";
 import type { DatabaseProvider } from "../app/config/database-url";
 import { migrate } from "../app/db/migrations.server";
-import { createScratchDatabase, type ScratchDatabase } from "../app/db/test-databases.server";
+import { createScratchDatabase, type ScratchDatabase } from "../dev/db/test-databases.server";
 
 // One fresh, migrated database per test run: SQLite by default, PostgreSQL with
 // TEST_DATABASE=postgresql. Dropped when the run ends.

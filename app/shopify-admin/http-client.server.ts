@@ -19,7 +19,7 @@ export function throttleDelayMs(cost: Cost | undefined): number {
 
 /**
  * An Admin GraphQL client over plain HTTP, for an Admin API at another address: the local
- * stand-in (`app/simulator/admin-api/`) in the demo and the tests. Waits as the cost headers
+ * stand-in (`dev/simulator/admin-api/`) in the demo and the tests. Waits as the cost headers
  * say before the next call. Production uses `runtime/shopify-admin-graphql.server` (the Shopify library).
  */
 export function httpAdminGraphql(o: {

@@ -1,8 +1,8 @@
 import { describe, expect, inject, it } from "vitest";
 import { resolveDatabaseTarget } from "../../app/config/database-url";
 import { listMigrations, migrate } from "../../app/db/migrations.server";
-import { migrationDrift } from "../../app/db/drift.server";
-import { createScratchDatabase } from "../../app/db/test-databases.server";
+import { migrationDrift } from "../../dev/db/drift.server";
+import { createScratchDatabase } from "../../dev/db/test-databases.server";
 import db from "../../app/db.server";
 
 const provider = inject("databaseProvider");

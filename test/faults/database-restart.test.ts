@@ -6,7 +6,7 @@ import db from "../../app/db.server";
 import { systemClock } from "../../app/clock";
 import { queue } from "../../app/runtime/job-engine.server";
 import { SendPacer } from "../../app/messaging/rate-limit";
-import { deliver, signWebhook } from "../../app/simulator/webhook-sender";
+import { deliver, signWebhook } from "../../dev/simulator/webhook-sender";
 import { testProviders, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
 import { startWebhookServer } from "../support/routes";

@@ -4,8 +4,8 @@ import { LOCAL_CONTACT_PREFIX } from "../../app/commerce/contacts.server";
 import { API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import db from "../../app/db.server";
 import { DAY, MINUTE } from "../../app/clock";
-import { SimulatedStore, type SimEvent } from "../../app/simulator/store";
-import { deliver, signWebhook } from "../../app/simulator/webhook-sender";
+import { SimulatedStore, type SimEvent } from "../../dev/simulator/store";
+import { deliver, signWebhook } from "../../dev/simulator/webhook-sender";
 import { TestShop, uniqueShop } from "../support/app";
 import { startWebhookServer } from "../support/routes";
 

@@ -7,7 +7,7 @@ import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
 import { signedWebhook } from "../support/webhooks";
 import { actionArgs, WEBHOOK_ROUTES } from "../support/routes";
-import { webhookPath } from "../../app/simulator/webhook-sender";
+import { webhookPath } from "../../dev/simulator/webhook-sender";
 import { pruneWebhookBodies } from "../../app/privacy/retention.server";
 
 // Raw webhook bodies are personal data: kept until processed plus WEBHOOK_RETENTION_DAYS, then

@@ -5,7 +5,7 @@ import {
   embeddedCustomer,
   inventoryLevelPayload,
   marketingConsentPayload,
-} from "../../app/simulator/shopify-payloads";
+} from "../../dev/simulator/shopify-payloads";
 import { parseShopifyJson } from "../../app/webhooks/json";
 import { sampleText } from "../support/shopify-fixtures";
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import db from "../../app/db.server";
-import { runSimulator } from "../../app/simulator/run.server";
-import { signWebhook, deliver } from "../../app/simulator/webhook-sender";
+import { runSimulator } from "../../dev/simulator/run.server";
+import { signWebhook, deliver } from "../../dev/simulator/webhook-sender";
 import { TestShop, uniqueShop } from "../support/app";
 import { startWebhookServer } from "../support/routes";
 

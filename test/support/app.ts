@@ -1,6 +1,6 @@
 import db from "../../app/db.server";
 import { MINUTE } from "../../app/clock";
-import { checkoutPayload, type CustomerPayloadShape } from "../../app/simulator/shopify-payloads";
+import { checkoutPayload, type CustomerPayloadShape } from "../../dev/simulator/shopify-payloads";
 import { FakeClock } from "../../app/clock";
 import { jobHandlers, type WorkerDeps } from "../../app/runtime/job-handlers.server";
 import { QUEUES } from "../../app/jobs/queue.server";
@@ -10,7 +10,7 @@ import { shopifyAdminGraphql } from "../../app/runtime/shopify-admin-graphql.ser
 import { SendPacer } from "../../app/messaging/rate-limit";
 import { TableJobQueue } from "../../app/jobs/table-queue.server";
 import { sweepShop } from "../../app/segments/sweep.server";
-import { webhookPath } from "../../app/simulator/webhook-sender";
+import { webhookPath } from "../../dev/simulator/webhook-sender";
 import { queueReceivedWebhooks } from "../../app/webhooks/inbox-queue.server";
 import { signedWebhook } from "./webhooks";
 import { actionArgs, WEBHOOK_ROUTES } from "./routes";

@@ -1,7 +1,7 @@
 import db from "../../app/db.server";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { DAY, HOUR } from "../../app/clock";
-import { customerPayload, orderPayload } from "../../app/simulator/shopify-payloads";
+import { customerPayload, orderPayload } from "../../dev/simulator/shopify-payloads";
 import { handleInbound } from "../../app/messaging/inbound.server";
 import { scheduleMessage } from "../../app/messaging/dispatch.server";
 import { recordClick } from "../../app/tracking/links.server";

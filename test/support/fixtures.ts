@@ -1,2 +1,2 @@
 // Tests build webhook payloads with the same Shopify-shaped builders the simulated store uses.
-export * from "../../app/simulator/shopify-payloads";
+export * from "../../dev/simulator/shopify-payloads";

@@ -1,5 +1,5 @@
 import { API_SECRET_KEY, getHmac } from "@shopify/shopify-api/test-helpers";
-import { signWebhook } from "../../app/simulator/webhook-sender";
+import { signWebhook } from "../../dev/simulator/webhook-sender";
 
 export interface SignedWebhookOptions {
   shop?: string;

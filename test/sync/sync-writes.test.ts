@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY, SECOND } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
-import { startAdminApiStandIn, type StoreLines } from "../../app/simulator/admin-api/server";
+import { startAdminApiStandIn, type StoreLines } from "../../dev/simulator/admin-api/server";
 import { httpAdminGraphql } from "../../app/shopify-admin/http-client.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { checkoutPayload, customerPayload, orderPayload } from "../support/fixtures";

@@ -13,7 +13,7 @@ import {
   storeHistory,
   syncShop,
 } from "../support/synced-store";
-import type { AdminApiStandIn } from "../../app/simulator/admin-api/server";
+import type { AdminApiStandIn } from "../../dev/simulator/admin-api/server";
 
 const NOW = new Date("2026-06-01T12:00:00Z");
 // Long enough for repeat buyers, one-time buyers and subscribers (asserted non-empty below).

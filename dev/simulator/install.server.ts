@@ -1,8 +1,8 @@
-import { SECOND, type Clock } from "../clock";
-import type { Db } from "../db.server";
-import type { JobQueue } from "../jobs/queue.server";
-import { syncOnInstall } from "../sync/install.server";
-import { syncReport } from "../sync/report.server";
+import { SECOND, type Clock } from "../../app/clock";
+import type { Db } from "../../app/db.server";
+import type { JobQueue } from "../../app/jobs/queue.server";
+import { syncOnInstall } from "../../app/sync/install.server";
+import { syncReport } from "../../app/sync/report.server";
 import type { SimEvent } from "./store";
 import { StoreSnapshot } from "./admin-api/snapshot";
 import { startAdminApiStandIn, type AdminApiStandIn } from "./admin-api/server";

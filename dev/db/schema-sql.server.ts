@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { schemaPathFor, type DatabaseProvider } from "../config/database-url";
+import { schemaPathFor, type DatabaseProvider } from "../../app/config/database-url";
 import { PG_ADMIN_URL } from "./test-databases.server";
 
 const root = path.resolve(import.meta.dirname, "../..");

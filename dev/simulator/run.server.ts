@@ -1,4 +1,4 @@
-import { DAY, MINUTE } from "../clock";
+import { DAY, MINUTE } from "../../app/clock";
 import { SimulatedStore, type SimEvent } from "./store";
 import { deliver, signWebhook } from "./webhook-sender";
 import type { InstallServices } from "./install.server";

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { API_VERSION } from "../../api-version";
-import { resourceOfQuery } from "../../sync/resources";
-import type { SyncResource } from "../../sync/resources";
+import { API_VERSION } from "../../../app/api-version";
+import { resourceOfQuery } from "../../../app/sync/resources";
+import type { SyncResource } from "../../../app/sync/resources";
 
 /** What the stand-in serves per shop: a bulk query's result lines (a StoreSnapshot, or a bench's synthetic store). */
 export interface StoreLines {

@@ -1,4 +1,4 @@
-import { DAY, MINUTE } from "../clock";
+import { DAY, MINUTE } from "../../app/clock";
 import {
   checkoutPayload,
   customerPayload,

@@ -1,4 +1,4 @@
-import type { SqlDriver } from "./sql-driver.server";
+import type { SqlDriver } from "../../app/db/sql-driver.server";
 
 /**
  * A normalised description of what a database's schema actually is (tables, columns,

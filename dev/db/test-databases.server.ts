@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import type { DatabaseTarget, DatabaseProvider } from "../config/database-url";
+import type { DatabaseTarget, DatabaseProvider } from "../../app/config/database-url";
 
 /**
  * Throwaway databases with unique names, for tests, the drift check and benchmarks.

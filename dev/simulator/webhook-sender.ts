@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
-import { API_VERSION } from "../api-version";
+import { API_VERSION } from "../../app/api-version";
 
 /** Where Shopify posts each topic in this app (shopify.app.toml's subscriptions). */
 export function webhookPath(topic: string): string {

@@ -1,5 +1,5 @@
 import type { SimEvent } from "../store";
-import type { SyncResource } from "../../sync/resources";
+import type { SyncResource } from "../../../app/sync/resources";
 
 // What a Shopify store holds after a history of webhooks, answered in the GraphQL Admin
 // API's shapes (test/fixtures/shopify/graphql/SOURCES.md): the stand-in's bulk results. It

@@ -1,8 +1,8 @@
-import type { DatabaseProvider } from "../config/database-url";
-import { migrate } from "./migrations.server";
+import type { DatabaseProvider } from "../../app/config/database-url";
+import { migrate } from "../../app/db/migrations.server";
 import { describeCatalog, diffCatalogs } from "./schema-catalog.server";
 import { schemaSqlFromEmpty } from "./schema-sql.server";
-import { openSqlDriver, type SqlDriver } from "./sql-driver.server";
+import { openSqlDriver, type SqlDriver } from "../../app/db/sql-driver.server";
 import { createScratchDatabase } from "./test-databases.server";
 
 /**
