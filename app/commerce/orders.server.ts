@@ -65,18 +65,41 @@ async function replaceLines(db: Db, shopId: string, orderId: string, customerId:
   await db.$transaction([
     db.orderLine.deleteMany({ where: { orderId } }),
     db.orderLine.createMany({
-      data: payload.line_items.map((line) => ({
-        shopId,
-        orderId,
-        customerId,
-        productShopifyId: line.product_id ?? null,
-        variantShopifyId: line.variant_id ?? null,
-        title: line.title ?? null,
-        productType: (line.product_id && byId.get(line.product_id)?.productType) || null,
-        vendor: line.vendor ?? ((line.product_id && byId.get(line.product_id)?.vendor) || null),
-        quantity: line.quantity,
-        price: line.price,
-      })),
+      data: payload.line_items.map((line) =>
+        orderLineRow({
+          shopId,
+          orderId,
+          customerId,
+          line,
+          product: line.product_id ? byId.get(line.product_id) : undefined,
+        }),
+      ),
     }),
   ]);
+}
+
+/**
+ * One order line as mirrored, by the webhook writer and the day-one sync alike: product type and vendor as known
+ * when the order is mirrored ("purchased a <type>"), the line's own vendor first.
+ */
+export function orderLineRow(o: {
+  shopId: string;
+  orderId: string;
+  customerId: string | null;
+  line: OrderPayload["line_items"][number];
+  product?: { productType: string | null; vendor: string | null };
+}) {
+  const { line, product } = o;
+  return {
+    shopId: o.shopId,
+    orderId: o.orderId,
+    customerId: o.customerId,
+    productShopifyId: line.product_id ?? null,
+    variantShopifyId: line.variant_id ?? null,
+    title: line.title ?? null,
+    productType: product?.productType || null,
+    vendor: line.vendor ?? (product?.vendor || null),
+    quantity: line.quantity,
+    price: line.price,
+  };
 }

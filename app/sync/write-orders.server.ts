@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import { Prisma } from "../generated/sqlite/client";
 import type { Provenance } from "../commerce/customers.server";
-import { syncOrder } from "../commerce/orders.server";
+import { orderLineRow, syncOrder } from "../commerce/orders.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { OrderPayload } from "../shopify-payloads";
 import { TX } from "./write-customers.server";
@@ -153,22 +153,16 @@ async function replaceLines(
       const orderId = written.get(p.id);
       if (!orderId) return [];
       const customerId = p.customer ? customerOf.get(p.customer.id)! : null;
-      return p.line_items.map((line) => {
-        const product = line.product_id ? products.get(line.product_id) : undefined;
-        return {
-          id: newRowId(),
+      return p.line_items.map((line) => ({
+        id: newRowId(),
+        ...orderLineRow({
           shopId,
           orderId,
           customerId,
-          productShopifyId: line.product_id ?? null,
-          variantShopifyId: line.variant_id ?? null,
-          title: line.title ?? null,
-          productType: product?.productType || null,
-          vendor: line.vendor ?? (product?.vendor || null),
-          quantity: line.quantity,
-          price: line.price,
-        };
-      });
+          line,
+          product: line.product_id ? products.get(line.product_id) : undefined,
+        }),
+      }));
     }),
   );
 }
