@@ -46,7 +46,14 @@ export class PgBossJobQueue implements JobEngine {
 
   /** Starts pg-boss (creating or migrating its schema), once per process. */
   private ready(): Promise<void> {
-    return (this.started ??= this.boss.start().then(() => undefined));
+    // A failed start (the database away for a moment) is not remembered: the next call tries again.
+    return (this.started ??= this.boss.start().then(
+      () => undefined,
+      (error: unknown) => {
+        this.started = null;
+        throw error;
+      },
+    ));
   }
 
   /** Creates a queue on first use (in any process; a concurrent creation is fine). */
@@ -70,6 +77,8 @@ export class PgBossJobQueue implements JobEngine {
             if (!(await this.boss.getQueue(name))) throw error; // not a lost race with another process
           });
       })();
+      created.catch(() => this.queues.delete(name)); // tried again on next use
+
       this.queues.set(name, created);
     }
     return created;

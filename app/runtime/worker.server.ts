@@ -33,7 +33,7 @@ export async function runWorker({
   shouldStop: () => boolean;
 }) {
   const workerId = `${hostname()}:${process.pid}`;
-  await queue.start(jobHandlers(services()), workerId);
+  await startWhenDatabaseAnswers(() => queue.start(jobHandlers(services()), workerId), shouldStop, workerId);
   log.info("worker started", { workerId, engine: selectJobEngine(), pid: process.pid });
   let lastSweep = 0;
   let lastRetention = 0;
@@ -69,4 +69,25 @@ export async function runWorker({
   await queue.stop();
   await db.$disconnect();
   log.info("worker stopped", { workerId });
+}
+
+/** How long a starting worker keeps trying to reach the database before it exits for its supervisor. */
+const START_PATIENCE_MS = 120_000;
+
+/**
+ * A worker restarted while the database is away (a restart, a failover: the fault suite's
+ * database-restart test) waits for it with backoff instead of exiting at once, which would make
+ * its supervisor restart it in a loop for as long as the database is down.
+ */
+async function startWhenDatabaseAnswers(start: () => Promise<void>, shouldStop: () => boolean, workerId: string) {
+  const deadline = Date.now() + START_PATIENCE_MS;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await start();
+    } catch (error) {
+      if (shouldStop() || Date.now() + delay > deadline) throw error;
+      log.warn("worker waits for the database to start", { workerId, retryInMs: delay, ...errorFields(error) });
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
