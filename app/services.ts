@@ -1,8 +1,8 @@
 import type { Clock } from "./clock";
 import type { Db } from "./db.server";
 import type { JobQueue } from "./jobs/queue.server";
-import type { ProviderRegistry } from "./messaging/providers/registry.server";
-import type { SendPacer } from "./messaging/rate-limit";
+import type { ProviderRegistry } from "./sms/registry.server";
+import type { SendPacer } from "./sms/send-pacer";
 import type { AdminGraphql } from "./shopify-admin/graphql.server";
 
 /**

@@ -8,7 +8,7 @@ import db from "../app/db.server";
 import { openSqlDriver, type SqlDriver } from "../app/db/sql-driver.server";
 import { ensureShop } from "../app/commerce/shops.server";
 import { mintSessionToken } from "../app/admin/session-token.server";
-import { sessionStorage } from "../app/shopify.server";
+import { sessionStorage } from "../app/runtime/shopify.server";
 import type { BenchContext } from "./sections";
 import { analyze, seedCustomers } from "./segments";
 import { log, ms, summarize } from "./stats";

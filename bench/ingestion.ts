@@ -60,7 +60,7 @@ export async function benchIngestion(ctx: BenchContext): Promise<BenchRow[]> {
 
 /** The webhook paths served by an action that only authenticates (the framework's floor). */
 async function frameworkFloorRoutes() {
-  const { authenticate } = await import("../app/shopify.server");
+  const { authenticate } = await import("../app/runtime/shopify.server");
   const onlyAuthenticate = async ({ request }: { request: Request }) => {
     try {
       await authenticate.webhook(request);

@@ -6,8 +6,8 @@ import { customerPayload, orderPayload } from "../dev/simulator/shopify-payloads
 import { processWebhook } from "../app/webhooks/process.server";
 import { sweepShop } from "../app/segments/sweep.server";
 import { TableJobQueue } from "../app/jobs/table-queue.server";
-import { ProviderRegistry } from "../app/messaging/providers/registry.server";
-import { SendPacer } from "../app/messaging/rate-limit";
+import { ProviderRegistry } from "../app/sms/registry.server";
+import { SendPacer } from "../app/sms/send-pacer";
 import type { BenchContext } from "./sections";
 import { log, ms, summarize } from "./stats";
 import { compared, type BenchRow } from "./table";

@@ -1,6 +1,7 @@
 // The app's folder-level import graph: `npm run import-graph` prints it as a Mermaid diagram (for
 // docs/ARCHITECTURE.md) and lists every cycle between folders with the files that make it. A folder
 // that imports another which imports it back is an upward arrow: one of the two is in the wrong room.
+// `--check` (run by .ci/run and `npm run validate`) fails when there is one.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -98,8 +99,11 @@ export function mermaid(graph: FolderGraph): string {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const appDir = join(dirname(fileURLToPath(import.meta.url)), "..", "app");
   const graph = folderGraph(appDir);
-  console.log("```mermaid\n" + mermaid(graph) + "\n```");
+  // --check (CI): print only the verdict, and fail when a cycle is back.
+  const check = process.argv.includes("--check");
+  if (!check) console.log("```mermaid\n" + mermaid(graph) + "\n```");
   const knots = knotEdges(graph);
   console.log(knots.length ? "\nEdges inside import cycles (dotted above):" : "\nNo import cycles between folders.");
   for (const e of knots) console.log(`  ${e.from} → ${e.to}: ${e.files.join(", ")}`);
+  if (check && knots.length) process.exitCode = 1;
 }

@@ -1,4 +1,4 @@
-import { authenticate } from "../shopify.server";
+import { authenticate } from "../runtime/shopify.server";
 import db from "../db.server";
 import { ensureShop } from "../commerce/shops.server";
 import { withDevSessionToken } from "./dev-login.server";

@@ -3,7 +3,7 @@ import type { ShopWithSettings } from "../commerce/shops.server";
 import { CampaignInput, estimateCampaign } from "../campaigns/campaigns.server";
 import { estimateHolds } from "../campaigns/holds.server";
 import { performance } from "../attribution/attribute.server";
-import { shopSenderName } from "../messaging/dispatch.server";
+import { shopSenderName } from "../shop-name";
 import { notFound } from "./auth.server";
 import { pageArgs, pageOf } from "./paginate.server";
 import { zonedLocalToUtc } from "./zoned-time";

@@ -1,6 +1,6 @@
 import { Session } from "@shopify/shopify-api";
 import { DEMO_API_SECRET } from "../config/demo";
-import { sessionStorage } from "../shopify.server";
+import { sessionStorage } from "../runtime/shopify.server";
 import { mintSessionToken } from "./session-token.server";
 
 /**

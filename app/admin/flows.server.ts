@@ -1,8 +1,8 @@
 import db from "../db.server";
 import { DAY } from "../clock";
 import { performance } from "../attribution/attribute.server";
-import { shopName, type ShopWithSettings } from "../commerce/shops.server";
-import { shopSenderName } from "../messaging/dispatch.server";
+import { type ShopWithSettings } from "../commerce/shops.server";
+import { shopName, shopSenderName } from "../shop-name";
 import { appUrl } from "../runtime/services.server";
 import type { PreviewSettings } from "../messaging/preview";
 import { FlowDefinition } from "../flows/definition";

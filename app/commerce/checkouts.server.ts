@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import type { CheckoutPayload } from "../shopify-payloads";
-import { recordCheckoutConsent } from "../consent/shopify-consent.server";
+import { recordCheckoutConsent } from "./shopify-consent.server";
 import { embeddedCustomer, rememberCoordinates, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 import { watchVariants } from "./restock-watches.server";

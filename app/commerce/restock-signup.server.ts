@@ -4,8 +4,8 @@ import { recordConsent } from "../consent/ledger.server";
 import { normalisePhone } from "../contacts/phone";
 import { afterConsentChange } from "../consent/after-change.server";
 import { watchVariants } from "./restock-watches.server";
-import { findOrCreateContact } from "./contacts.server";
-import { shopName } from "./shops.server";
+import { findOrCreateContact } from "../contacts/local-contacts.server";
+import { shopName } from "../shop-name";
 import { storefrontNumberAllowed, TOO_MANY } from "../http/storefront-limits.server";
 
 /** The storefront block's form ("Text me when it's back"), as posted through the app proxy. */
@@ -34,7 +34,7 @@ export const restockWording = (shopName: string) => RESTOCK_WORDING.replaceAll("
  * A shopper asks to be texted when a sold-out variant is back. Records their consent in the
  * ledger (storefront form, with the wording and the request as evidence) and a restock
  * watch. A logged-in shopper is matched by their Shopify customer id; a guest by phone, or,
- * if unknown, becomes a storefront contact (app/commerce/contacts.server.ts).
+ * if unknown, becomes a storefront contact (app/contacts/local-contacts.server.ts).
  */
 export async function signUpForRestock(
   db: Db,

@@ -2,10 +2,7 @@ import type { Db } from "../db.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import { seedBuiltInSegments } from "../segments/builtins.server";
 import { seedBuiltInFlows } from "../flows/builtins.server";
-
-/** What shoppers know the shop as: its name, else its handle ("northbean" of northbean.myshopify.com). */
-export const shopName = (shop: { name: string | null; domain: string }) =>
-  shop.name ?? shop.domain.replace(/\.myshopify\.com$/, "");
+import { shopName } from "../shop-name";
 
 /** The shop row for a domain, created (with default settings and built-in segments) on first sight. */
 export async function ensureShop(db: Db, domain: string) {

@@ -1,8 +1,9 @@
 import type { Db } from "../db.server";
 import { QUEUES } from "../jobs/queue.server";
-import { cancelPendingMessages } from "../messaging/cancel.server";
+import { cancelPendingMessages } from "../schedule/cancel.server";
 import type { AppServices } from "../services";
-import { scheduleMessage, shopSenderName } from "../messaging/dispatch.server";
+import { scheduleMessage } from "../schedule/messages.server";
+import { shopSenderName } from "../shop-name";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import type { ConsentScope } from "./ledger.server";
 import { subscribedText } from "./program-texts";

@@ -1,7 +1,8 @@
 import { HOUR } from "../clock";
-import { findOrCreateContact } from "../commerce/contacts.server";
+import { findOrCreateContact } from "../contacts/local-contacts.server";
 import type { AppServices } from "../services";
-import { scheduleMessage, shopSenderName } from "../messaging/dispatch.server";
+import { scheduleMessage } from "../schedule/messages.server";
+import { shopSenderName } from "../shop-name";
 import { afterConsentChange } from "./after-change.server";
 import { recordConsent } from "./ledger.server";
 import { confirmRequestText } from "./program-texts";

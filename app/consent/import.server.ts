@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
-import { findOrCreateContact } from "../commerce/contacts.server";
+import { findOrCreateContact } from "../contacts/local-contacts.server";
 import { afterConsentChange } from "./after-change.server";
 import { recordConsent } from "./ledger.server";
 

@@ -1,5 +1,3 @@
-import { frequencyText } from "../messaging/help";
-
 /**
  * The two texts of a recurring-marketing program that carriers ask for (CTIA Messaging
  * Principles and Best Practices, §5.1.2 consumer opt-in, §5.1.2.1 confirm opt-in for
@@ -11,6 +9,12 @@ export interface ProgramFacts {
   brand: string;
   frequencyCapCount: number;
   frequencyCapHours: number;
+}
+
+/** "Up to 2 marketing msgs per day": the program frequency every consent text and the HELP reply state. */
+export function frequencyText(count: number, hours: number): string {
+  const per = hours === 24 ? "day" : hours % 24 === 0 ? `${hours / 24} days` : `${hours} hours`;
+  return `Up to ${count} marketing msg${count === 1 ? "" : "s"} per ${per}`;
 }
 
 /** Sent for a storefront or keyword sign-up; only a "Y" from the number subscribes it. */

@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import { duplicateAsNull } from "../db/unique-violation";
-import { numberHasher } from "../privacy/number-hash.server";
+import { numberHasher } from "../contacts/number-hash.server";
 
 /**
  * The forms a suppressed number may be stored in: as is, or as its keyed hash once a

@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import type { AdminGraphql } from "../shopify-admin/graphql.server";
-import { isLocalContact } from "../commerce/contacts.server";
+import { isLocalContact } from "../contacts/local-contacts.server";
 
 const UPDATE = `#graphql
 mutation WriteSmsConsent($input: CustomerSmsMarketingConsentUpdateInput!) {

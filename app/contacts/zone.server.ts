@@ -3,7 +3,7 @@ import { cityMapping } from "city-timezones";
 import { getCountry } from "countries-and-timezones";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { geocoder, timezones } from "libphonenumber-geo-carrier";
-import type { Jurisdiction } from "../messaging/rules";
+import type { Jurisdiction } from "./jurisdiction";
 
 /**
  * Where a shopper may be: the time zones a text must respect and the jurisdictions whose

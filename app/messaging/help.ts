@@ -1,3 +1,5 @@
+import { frequencyText } from "../consent/program-texts";
+
 /**
  * The HELP reply. Carriers (CTIA Messaging Principles and Best Practices) expect it to name
  * the brand, say where to get help, how often texts come, that rates may apply, and how to
@@ -13,11 +15,6 @@ export interface HelpFacts {
 
 export const DEFAULT_HELP_TEXT =
   "{brand}: help at {contact}. {frequency}. Msg & data rates may apply. Reply STOP to opt out.";
-
-export function frequencyText(count: number, hours: number): string {
-  const per = hours === 24 ? "day" : hours % 24 === 0 ? `${hours / 24} days` : `${hours} hours`;
-  return `Up to ${count} marketing msg${count === 1 ? "" : "s"} per ${per}`;
-}
 
 export function helpReply(template: string | null, facts: HelpFacts): string {
   return (template ?? DEFAULT_HELP_TEXT)

@@ -7,7 +7,8 @@ import { refreshCustomerSegments } from "../segments/membership.server";
 import { afterConsentChange } from "../consent/after-change.server";
 import { activeSuppression } from "../consent/suppression.server";
 import { confirmOptIn, requestConfirmedOptIn } from "../consent/confirmed-opt-in.server";
-import { scheduleMessage, shopSenderName } from "./dispatch.server";
+import { scheduleMessage } from "../schedule/messages.server";
+import { shopSenderName } from "../shop-name";
 import { classifyInbound, normaliseReply, type InboundKind } from "./keywords";
 import { helpReply } from "./help";
 

@@ -1,4 +1,5 @@
 import type { Window } from "./quiet-hours";
+import type { Jurisdiction } from "../contacts/jurisdiction";
 
 /**
  * The sending rules the law sets, as data: which jurisdiction, what it allows, where it comes
@@ -6,13 +7,6 @@ import type { Window } from "./quiet-hours";
  * wins, so a looser setting is clamped); the Settings page and docs/COMPLIANCE.md list them.
  * Windows and caps bind marketing texts only (see `bindsPurpose`).
  */
-export interface Jurisdiction {
-  /** ISO 3166-1 alpha-2. */
-  country: string;
-  /** ISO 3166-2 subdivision without the country, e.g. "FL"; null when unknown. */
-  state?: string | null;
-}
-
 export interface SendingRule {
   id: string;
   country: string;

@@ -1,5 +1,5 @@
 import { BODY_LIMITS, payloadTooLarge, readBoundedBody } from "../http/bounded-body.server";
-import { isValidTwilioSignature } from "./providers/twilio-signature";
+import { isValidTwilioSignature } from "../sms/twilio-signature";
 
 export type SignedTwilioRequest = { ok: true; params: Record<string, string> } | { ok: false; response: Response };
 

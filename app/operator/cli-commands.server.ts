@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import type { JobQueue } from "../jobs/queue.server";
-import { ProviderRegistry } from "../messaging/providers/registry.server";
-import { TwilioCredentials } from "../messaging/providers/twilio.server";
+import { ProviderRegistry } from "../sms/registry.server";
+import { TwilioCredentials } from "../sms/twilio.server";
 import { resealSecrets } from "../security/rotate.server";
 import { secretBoxFromEnv } from "../security/secrets.server";
 import { customerIdArg, UsageError, type CliArgs } from "./cli-args";

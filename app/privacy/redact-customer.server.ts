@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Db } from "../db.server";
 import type { CustomersRedactPayload } from "../shopify-payloads";
 import { normalisePhone } from "../contacts/phone";
-import { numberHasher, type NumberHasher } from "./number-hash.server";
+import { numberHasher, type NumberHasher } from "../contacts/number-hash.server";
 import { eraseInboxBodies } from "./redact-inbox.server";
 
 type Who = z.infer<typeof CustomersRedactPayload>["customer"];
@@ -34,7 +34,7 @@ const REDACTED_EVIDENCE = { redacted: true };
  * - webhook bodies naming them (privacy/redact-inbox): emptied;
  * - what must be kept is kept without the person: consent facts keep state, source, scope,
  *   wording and times, with a keyed hash in place of the number; a suppressed number stays
- *   suppressed under its keyed hash (privacy/number-hash; docs/SECURITY.md says why).
+ *   suppressed under its keyed hash (contacts/number-hash; docs/SECURITY.md says why).
  * Idempotent: a second run finds nothing left to erase.
  */
 export async function redactCustomer({

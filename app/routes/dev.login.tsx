@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { sessionStorage } from "../shopify.server";
+import { sessionStorage } from "../runtime/shopify.server";
 import db from "../db.server";
 import { ensureShop } from "../commerce/shops.server";
 import {

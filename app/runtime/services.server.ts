@@ -3,8 +3,8 @@ import { systemClock, type Clock } from "../clock";
 import { queue } from "./job-engine.server";
 import { secretBoxFromEnv } from "../security/secrets.server";
 import type { AppServices } from "../services";
-import { ProviderRegistry } from "../messaging/providers/registry.server";
-import { SendPacer } from "../messaging/rate-limit";
+import { ProviderRegistry } from "../sms/registry.server";
+import { SendPacer } from "../sms/send-pacer";
 import { shopifyAdminGraphql } from "./shopify-admin-graphql.server";
 import { httpAdminGraphql } from "../shopify-admin/http-client.server";
 

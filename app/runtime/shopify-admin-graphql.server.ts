@@ -11,7 +11,7 @@ export const shopifyAdminGraphql: AdminGraphql = async <T>(
   variables?: Record<string, unknown>,
 ) => {
   // Imported lazily: the Shopify app object reads its configuration from the environment when loaded.
-  const { sessionStorage, unauthenticated } = await import("../shopify.server");
+  const { sessionStorage, unauthenticated } = await import("./shopify.server");
   if (!(await sessionStorage.loadSession(`offline_${shopDomain}`)))
     throw new NoAdminAccess(`no offline session for ${shopDomain}`);
   const { admin } = await unauthenticated.admin(shopDomain);

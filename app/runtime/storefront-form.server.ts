@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import db from "../db.server";
-import { authenticate } from "../shopify.server";
+import { authenticate } from "./shopify.server";
 import { BODY_LIMITS, payloadTooLarge, readBoundedBody } from "../http/bounded-body.server";
 import { clientIp } from "../http/rate-limit.server";
 import { storefrontIpAllowed, tooManyRequests } from "../http/storefront-limits.server";

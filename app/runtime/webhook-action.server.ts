@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
 import { queue } from "./job-engine.server";
-import { verifyWebhook } from "../shopify.server";
+import { verifyWebhook } from "./shopify.server";
 import { ingestWebhook } from "../webhooks/ingest.server";
 
 /**

@@ -7,7 +7,8 @@ import {
   zoneUnlessPlaced,
   type Provenance,
 } from "../commerce/customers.server";
-import { LOCAL_CONTACT_PREFIX, mergeContactsInto } from "../commerce/contacts.server";
+import { mergeContactsInto } from "../commerce/contacts.server";
+import { LOCAL_CONTACT_PREFIX } from "../contacts/local-contacts.server";
 import { deriveCustomerConsent, type ConsentFact } from "../consent/ledger.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { isUniqueViolation } from "../db/unique-violation";

@@ -9,7 +9,7 @@ import { ensureShop } from "../commerce/shops.server";
 import { markCustomerDeleted, syncCustomer } from "../commerce/customers.server";
 import { syncOrder } from "../commerce/orders.server";
 import { syncCheckout } from "../commerce/checkouts.server";
-import { applyMarketingConsentUpdate } from "../consent/shopify-consent.server";
+import { applyMarketingConsentUpdate } from "../commerce/shopify-consent.server";
 import { afterConsentChange, type ConsentChange } from "../consent/after-change.server";
 import { markProductDeleted, syncInventoryLevel, syncProduct } from "../commerce/products.server";
 import { restockedWatches } from "../commerce/restock-watches.server";

@@ -7,7 +7,7 @@ import { AdminClient } from "../support/admin-pages";
 import { interceptAdminApi } from "../support/admin-api";
 import { uniqueShop } from "../support/app";
 import { devLoginCookie, devOfflineSession } from "../../app/admin/dev-login.server";
-import { sessionStorage } from "../../app/shopify.server";
+import { sessionStorage } from "../../app/runtime/shopify.server";
 import { startTwilioServer } from "../support/twilio-server";
 
 const SID = `AC${"a1".repeat(16)}`;

@@ -7,7 +7,7 @@ import { customerPayload, inventoryLevelPayload, productPayload } from "../suppo
 import { appProxyRequest } from "../support/app-proxy";
 import { handleInbound } from "../../app/messaging/inbound.server";
 import { readFileSync } from "node:fs";
-import { shopName } from "../../app/commerce/shops.server";
+import { shopName } from "../../app/shop-name";
 import { RESTOCK_WORDING, restockWording } from "../../app/commerce/restock-signup.server";
 
 // What a (forged) post may claim the shopper saw: never recorded.

@@ -10,7 +10,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 describe("app configuration", () => {
   it("loads the Shopify app with the pinned API version that shopify.app.toml declares", async () => {
-    const { default: shopify, API_VERSION } = await import("../../app/shopify.server");
+    const { default: shopify, API_VERSION } = await import("../../app/runtime/shopify.server");
     expect(API_VERSION).toBe("2026-10");
     expect(appTomlWebhooks().apiVersion).toBe(API_VERSION);
     expect(typeof shopify.authenticate.admin).toBe("function");
@@ -109,7 +109,7 @@ describe("app configuration", () => {
       SHOPIFY_APP_URL: "not a url",
     };
     const tsx = path.join(root, "node_modules/.bin/tsx");
-    for (const entry of [["scripts/worker.ts"], ["-e", "import('./app/shopify.server.ts')"]]) {
+    for (const entry of [["scripts/worker.ts"], ["-e", "import('./app/runtime/shopify.server.ts')"]]) {
       const run = spawnSync(tsx, entry, { cwd: root, env, encoding: "utf8", timeout: 60_000 });
       expect(run.status, entry.join(" ")).toBe(1);
       const line = JSON.parse(run.stderr.trim().split("\n").at(-1)!) as {

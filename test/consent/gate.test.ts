@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { HOUR, MINUTE } from "../../app/clock";
-import { scheduleMessage } from "../../app/messaging/dispatch.server";
+import { scheduleMessage } from "../../app/schedule/messages.server";
 import { handleInbound } from "../../app/messaging/inbound.server";
 import { importContacts } from "../../app/consent/import.server";
 import { TestShop, testProviders, uniqueShop } from "../support/app";

@@ -4,7 +4,7 @@ import { formatDateTime } from "../../app/admin/format";
 import { shopAfterCampaign } from "../support/campaign-shop";
 import { adminInBrowser, screenshot } from "./harness";
 import { devOfflineSession } from "../../app/admin/dev-login.server";
-import { sessionStorage } from "../../app/shopify.server";
+import { sessionStorage } from "../../app/runtime/shopify.server";
 
 describe("campaigns in Chromium", () => {
   const app = adminInBrowser();

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
-import { getJwt } from "@shopify/shopify-api/test-helpers";
+import { API_KEY, API_SECRET_KEY, getJwt } from "@shopify/shopify-api/test-helpers";
 import db from "../../app/db.server";
 import { DAY } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
-import { scheduleMessage } from "../../app/messaging/dispatch.server";
-import { TwilioCredentials } from "../../app/messaging/providers/twilio.server";
+import { scheduleMessage } from "../../app/schedule/messages.server";
+import { TwilioCredentials } from "../../app/sms/twilio.server";
 import { action as twilioInbound } from "../../app/routes/twilio.inbound.$shop";
 import { action as twilioStatus } from "../../app/routes/twilio.status.$messageId";
 import { action as restockProxy } from "../../app/routes/proxy.restock";

@@ -5,7 +5,7 @@ import { API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import db from "../../app/db.server";
 import { systemClock } from "../../app/clock";
 import { queue } from "../../app/runtime/job-engine.server";
-import { SendPacer } from "../../app/messaging/rate-limit";
+import { SendPacer } from "../../app/sms/send-pacer";
 import { deliver, signWebhook } from "../../dev/simulator/webhook-sender";
 import { testProviders, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_CONTACT_PREFIX } from "../../app/commerce/contacts.server";
+import { LOCAL_CONTACT_PREFIX } from "../../app/contacts/local-contacts.server";
 import { API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import db from "../../app/db.server";
 import { DAY, MINUTE } from "../../app/clock";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { systemClock } from "../../app/clock";
 import { PgBossJobQueue } from "../../app/jobs/pg-boss-queue.server";
-import { SendPacer } from "../../app/messaging/rate-limit";
+import { SendPacer } from "../../app/sms/send-pacer";
 import { testProviders } from "../support/app";
 import { startTwilioServer } from "../support/twilio-server";
 import {

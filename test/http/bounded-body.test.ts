@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { BODY_LIMITS } from "../../app/http/bounded-body.server";
 import { ensureShop } from "../../app/commerce/shops.server";
-import { TwilioCredentials } from "../../app/messaging/providers/twilio.server";
+import { TwilioCredentials } from "../../app/sms/twilio.server";
 import { action as ordersAction } from "../../app/routes/webhooks.orders";
 import { action as twilioInbound } from "../../app/routes/twilio.inbound.$shop";
 import { action as twilioStatus } from "../../app/routes/twilio.status.$messageId";

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY, HOUR, MINUTE } from "../../app/clock";
-import { scheduleMessage, sendMessage } from "../../app/messaging/dispatch.server";
-import { TwilioCredentials, TwilioProvider } from "../../app/messaging/providers/twilio.server";
-import type { SmsProvider } from "../../app/messaging/providers/provider";
+import { sendMessage } from "../../app/messaging/dispatch.server";
+import { scheduleMessage } from "../../app/schedule/messages.server";
+import { TwilioCredentials, TwilioProvider } from "../../app/sms/twilio.server";
+import type { SmsProvider } from "../../app/sms/provider";
 import { TestShop, testProviders, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
 import { startTwilioServer, twilioError } from "../support/twilio-server";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { ensureShop } from "../../app/commerce/shops.server";
-import { SendPacer } from "../../app/messaging/rate-limit";
+import { SendPacer } from "../../app/sms/send-pacer";
 import { reserveSendSlots } from "../../app/messaging/send-pace.server";
 import { uniqueShop } from "../support/app";
 

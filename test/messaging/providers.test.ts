@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TwilioCredentials, TwilioProvider } from "../../app/messaging/providers/twilio.server";
-import { ProviderError } from "../../app/messaging/providers/provider";
-import { OutboxProvider } from "../../app/messaging/providers/outbox.server";
-import { isValidTwilioSignature, twilioSignature } from "../../app/messaging/providers/twilio-signature";
+import { TwilioCredentials, TwilioProvider } from "../../app/sms/twilio.server";
+import { ProviderError } from "../../app/sms/provider";
+import { OutboxProvider } from "../../app/sms/outbox.server";
+import { isValidTwilioSignature, twilioSignature } from "../../app/sms/twilio-signature";
 import { startTwilioServer, twilioCallback, twilioError } from "../support/twilio-server";
 
 const accountSid = `AC${"a1".repeat(16)}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { ensureShop } from "../../app/commerce/shops.server";
-import { scheduleMessage } from "../../app/messaging/dispatch.server";
+import { scheduleMessage } from "../../app/schedule/messages.server";
 import { TestShop, testProviders, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
 import { killableDb } from "../support/killable-db";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { HOUR } from "../../app/clock";
-import { scheduleMessage, sendMessage } from "../../app/messaging/dispatch.server";
+import { sendMessage } from "../../app/messaging/dispatch.server";
+import { scheduleMessage } from "../../app/schedule/messages.server";
 import { TableJobQueue } from "../../app/jobs/table-queue.server";
 import { TestShop, testProviders, uniqueShop } from "../support/app";
 import { customerPayload, orderPayload } from "../support/fixtures";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY } from "../../app/clock";
 import { classifyInbound, handleInbound } from "../../app/messaging/inbound.server";
-import { scheduleMessage } from "../../app/messaging/dispatch.server";
+import { scheduleMessage } from "../../app/schedule/messages.server";
 import { action as status } from "../../app/routes/twilio.status.$messageId";
 import { twilioCallback } from "../support/twilio-server";
 import { useTwilioServer } from "../support/two-way";

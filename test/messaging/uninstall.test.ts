@@ -3,7 +3,7 @@ import db from "../../app/db.server";
 import { DAY, HOUR } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { CampaignInput, createCampaign, launchCampaign } from "../../app/campaigns/campaigns.server";
-import { scheduleMessage } from "../../app/messaging/dispatch.server";
+import { scheduleMessage } from "../../app/schedule/messages.server";
 import { TestShop, testProviders, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
 

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { randomInt } from "node:crypto";
 import db from "../../app/db.server";
-import { scheduleMessage } from "../../app/messaging/dispatch.server";
+import { scheduleMessage } from "../../app/schedule/messages.server";
 import { trackLinks } from "../../app/tracking/links.server";
 import { loader as link } from "../../app/routes/l.$code";
 import { action as restockSignup } from "../../app/routes/proxy.restock";

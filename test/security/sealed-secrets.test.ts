@@ -4,10 +4,10 @@ import { Session } from "@shopify/shopify-api";
 import db from "../../app/db.server";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { runCli } from "../../app/operator/cli.server";
-import { ProviderRegistry } from "../../app/messaging/providers/registry.server";
-import { TwilioCredentials } from "../../app/messaging/providers/twilio.server";
+import { ProviderRegistry } from "../../app/sms/registry.server";
+import { TwilioCredentials } from "../../app/sms/twilio.server";
 import { SecretBox, sealedFor } from "../../app/security/secrets.server";
-import { sessionStorage } from "../../app/shopify.server";
+import { sessionStorage } from "../../app/runtime/shopify.server";
 import { uniqueShop } from "../support/app";
 
 const currentKey = process.env.APP_ENCRYPTION_KEY!;

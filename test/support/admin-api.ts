@@ -1,7 +1,7 @@
 import { getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from "undici";
 import { Session } from "@shopify/shopify-api";
 import { API_VERSION } from "../../app/api-version";
-import { sessionStorage } from "../../app/shopify.server";
+import { sessionStorage } from "../../app/runtime/shopify.server";
 
 export interface AdminCall {
   shop: string;

@@ -1,13 +1,12 @@
 import db from "../../app/db.server";
-import { MINUTE } from "../../app/clock";
+import { MINUTE, FakeClock } from "../../app/clock";
 import { checkoutPayload, type CustomerPayloadShape } from "../../dev/simulator/shopify-payloads";
-import { FakeClock } from "../../app/clock";
 import { jobHandlers, type WorkerDeps } from "../../app/runtime/job-handlers.server";
 import { QUEUES } from "../../app/jobs/queue.server";
 import { consumeMembershipEvents } from "../../app/flows/engine.server";
 import { providers } from "../../app/runtime/services.server";
 import { shopifyAdminGraphql } from "../../app/runtime/shopify-admin-graphql.server";
-import { SendPacer } from "../../app/messaging/rate-limit";
+import { SendPacer } from "../../app/sms/send-pacer";
 import { TableJobQueue } from "../../app/jobs/table-queue.server";
 import { sweepShop } from "../../app/segments/sweep.server";
 import { webhookPath } from "../../dev/simulator/webhook-sender";

@@ -3,7 +3,7 @@ import { ensureShop } from "../../app/commerce/shops.server";
 import { DAY, HOUR } from "../../app/clock";
 import { customerPayload, orderPayload } from "../../dev/simulator/shopify-payloads";
 import { handleInbound } from "../../app/messaging/inbound.server";
-import { scheduleMessage } from "../../app/messaging/dispatch.server";
+import { scheduleMessage } from "../../app/schedule/messages.server";
 import { recordClick } from "../../app/tracking/links.server";
 import { action as composeAction } from "../../app/routes/app.campaigns.new";
 import { AdminClient } from "./admin-pages";

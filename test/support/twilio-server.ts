@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { twilioSignature } from "../../app/messaging/providers/twilio-signature";
+import { twilioSignature } from "../../app/sms/twilio-signature";
 
 export interface ReceivedSms {
   accountSid: string;

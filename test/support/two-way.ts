@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from "vitest";
 import db from "../../app/db.server";
 import { DAY, MINUTE } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
-import { TwilioCredentials } from "../../app/messaging/providers/twilio.server";
+import { TwilioCredentials } from "../../app/sms/twilio.server";
 import { action as inbound } from "../../app/routes/twilio.inbound.$shop";
 import { TestShop, testProviders, uniqueShop } from "./app";
 import { customerPayload } from "./fixtures";

@@ -2,7 +2,7 @@ import db from "../../../app/db.server";
 import { ensureShop } from "../../../app/commerce/shops.server";
 import { createCampaign, launchCampaign } from "../../../app/campaigns/campaigns.server";
 import type { AppServices } from "../../../app/services";
-import { TwilioCredentials } from "../../../app/messaging/providers/twilio.server";
+import { TwilioCredentials } from "../../../app/sms/twilio.server";
 import { testProviders, uniqueShop } from "../../support/app";
 
 export const accountSid = `AC${"fa".repeat(16)}`;

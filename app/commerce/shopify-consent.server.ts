@@ -1,15 +1,15 @@
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
-import { findOrCreateContact } from "../commerce/contacts.server";
-import { noteConsentChange, type Provenance } from "../commerce/customers.server";
+import { findOrCreateContact } from "../contacts/local-contacts.server";
+import { noteConsentChange, type Provenance } from "./customers.server";
 import type { CheckoutPayload, MarketingConsentPayload } from "../shopify-payloads";
 import { log } from "../observability/log.server";
-import { disclosureInForce } from "./disclosure.server";
+import { disclosureInForce } from "../consent/disclosure.server";
 import { createHash } from "node:crypto";
-import { shopName } from "../commerce/shops.server";
+import { shopName } from "../shop-name";
 // The extension's own rendering function, so the ledger holds the words the shopper saw.
 import { disclosureText } from "../../extensions/sms-consent-checkout/src/disclosure";
-import { consentStateFromShopify, recordConsent } from "./ledger.server";
+import { consentStateFromShopify, recordConsent } from "../consent/ledger.server";
 
 /** The checkout consent fields, top-level on checkouts and orders. */
 export type CheckoutConsentFields = Pick<

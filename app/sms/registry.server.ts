@@ -1,5 +1,5 @@
-import type { Db } from "../../db.server";
-import { sealedFor, SecretBox } from "../../security/secrets.server";
+import type { Db } from "../db.server";
+import { sealedFor, SecretBox } from "../security/secrets.server";
 import { OutboxProvider } from "./outbox.server";
 import type { SmsProvider } from "./provider";
 import { TwilioCredentials, TwilioProvider } from "./twilio.server";

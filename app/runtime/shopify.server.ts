@@ -2,13 +2,13 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { LogSeverity, shopifyApi, WebhookType, WebhookValidationErrorReason } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import db from "./db.server";
-import { loadEnvOrExit } from "./config/env.server";
-import { API_VERSION } from "./api-version";
-import { markInstalled } from "./commerce/shop-facts.server";
-import { QUEUES } from "./jobs/queue.server";
-import { SealedSessionStorage } from "./security/sealed-session-storage.server";
-import { secretBoxFromEnv } from "./security/secrets.server";
+import db from "../db.server";
+import { loadEnvOrExit } from "../config/env.server";
+import { API_VERSION } from "../api-version";
+import { markInstalled } from "../commerce/shop-facts.server";
+import { QUEUES } from "../jobs/queue.server";
+import { SealedSessionStorage } from "../security/sealed-session-storage.server";
+import { secretBoxFromEnv } from "../security/secrets.server";
 
 export { API_VERSION };
 
@@ -34,9 +34,9 @@ const shopify = shopifyApp({
     // engine connects as it loads, and only an install needs it.
     afterAuth: async ({ session }) => {
       const [{ queue }, { syncOnInstall }, { systemClock }] = await Promise.all([
-        import("./runtime/job-engine.server"),
-        import("./sync/install.server"),
-        import("./clock"),
+        import("./job-engine.server"),
+        import("../sync/install.server"),
+        import("../clock"),
       ]);
       await markInstalled(db, session.shop, systemClock.now());
       await queue.enqueue(
