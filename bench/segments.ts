@@ -10,7 +10,8 @@ import { ProviderRegistry } from "../app/sms/registry.server";
 import { SendPacer } from "../app/sms/send-pacer";
 import type { BenchContext } from "./sections";
 import { log, ms, summarize } from "./stats";
-import { compared, type BenchRow } from "./table";
+import { compared, plain, type BenchRow } from "./table";
+import { countingDb } from "./statement-count";
 
 /**
  * Segment maintenance against shops of growing size: the worker-side cost of one
@@ -33,6 +34,8 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
     pacer: new SendPacer(),
     appUrl: "https://bench.example",
   };
+  let statementsPerEvent = NaN;
+  let transactionsPerEvent = NaN;
   const shops: { size: number; id: string; domain: string; samples: number[]; sweeps: Record<SweepWindow, number> }[] =
     [];
   try {
@@ -54,6 +57,20 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
         if (i >= 0) shop.samples.push(took);
       }
     }
+    // Statements per event, counted at the driver adapter (a count: the machine's load does not move it).
+    const counting = countingDb(target);
+    for (let i = 0; i < 10; i++) {
+      if (i === 0) counting.log.reset();
+      await timeOneOrder({ ...deps, db: counting.db }, shops[0]!, o.events + i, now);
+    }
+    statementsPerEvent = counting.log.statements / 10;
+    transactionsPerEvent = counting.log.transactions / 10;
+    if (process.env.BENCH_LIST_STATEMENTS) {
+      counting.log.reset();
+      await timeOneOrder({ ...deps, db: counting.db }, shops[0]!, o.events + 10, now);
+      log(counting.log.sql.map((q, n) => `  ${n + 1}. ${q.replace(/\s+/g, " ").slice(0, 160)}`).join("\n"));
+    }
+    await counting.db.$disconnect();
     // An untimed sweep over an empty window first: the first sweep of a process pays for
     // compiling its queries, and would make the smallest shop look slow.
     for (const shop of shops) {
@@ -85,6 +102,11 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
   const customers = (n: number) => `${n.toLocaleString("en")} customers`;
   const vsFirst = `vs ${customers(first!.size)}`;
   return [
+    plain(
+      section,
+      "orders/create, statements per event (counted at the driver adapter; + transactions begun)",
+      `${statementsPerEvent.toFixed(1)} (+ ${transactionsPerEvent.toFixed(1)})`,
+    ),
     ...rest.flatMap(({ size, event }) => [
       compared(
         section,

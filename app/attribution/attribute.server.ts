@@ -2,27 +2,47 @@ import type { Prisma } from "../generated/sqlite/client";
 import type { Db } from "../db.server";
 import { DAY, HOUR } from "../clock";
 
+/** The mirrored order as attribution reads it (the webhook worker has just read it). */
+export interface AttributedOrder {
+  id: string;
+  customerId: string | null;
+  totalPrice: Prisma.Decimal;
+  processedAt: Date;
+  cancelledAt: Date | null;
+}
+
+/** The shop's attribution windows (ShopSettings, which the worker holds with the shop). */
+export interface AttributionWindows {
+  attributionClickDays: number;
+  attributionSendHours: number;
+}
+
 /**
  * Credits an order to the message that earned it, two ways, each at most once per order:
  * "click": the latest tracked-link click by the shopper within the click window (default
  * 5 days) before the order; "send": the latest marketing SMS sent to the shopper within
  * the send window (default 24 h). A cancelled order takes its credit back.
  */
-export async function attributeOrder(db: Db, shopId: string, orderId: string): Promise<void> {
-  const order = await db.order.findUnique({
-    where: { id: orderId },
-    select: { id: true, customerId: true, totalPrice: true, processedAt: true, createdAt: true, cancelledAt: true },
-  });
-  if (!order?.customerId) return;
+export async function attributeOrder({
+  db,
+  shopId,
+  order,
+  settings,
+}: {
+  db: Db;
+  shopId: string;
+  order: AttributedOrder;
+  settings: AttributionWindows;
+}): Promise<void> {
+  const orderId = order.id;
+  if (!order.customerId) return;
   if (order.cancelledAt) {
     await db.attribution.deleteMany({ where: { orderId } });
     return;
   }
-  const settings = await db.shopSettings.findUniqueOrThrow({
-    where: { shopId },
-    select: { attributionClickDays: true, attributionSendHours: true },
-  });
-  const at = order.processedAt ?? order.createdAt;
+  const at = order.processedAt;
+  // The click alone first: an `include` of its link's message costs two more statements
+  // even when there is no click (most orders), so the message is read only for a click.
   const click = await db.click.findFirst({
     where: {
       shopId,
@@ -31,8 +51,14 @@ export async function attributeOrder(db: Db, shopId: string, orderId: string): P
       link: { messageId: { not: null } },
     },
     orderBy: { at: "desc" },
-    include: { link: { select: { message: { select: { id: true, flowId: true, campaignId: true } } } } },
+    select: { linkId: true },
   });
+  const clicked = click
+    ? await db.message.findFirst({
+        where: { shopId, links: { some: { id: click.linkId } } },
+        select: { id: true, flowId: true, campaignId: true },
+      })
+    : null;
   const sent = await db.message.findFirst({
     where: {
       shopId,
@@ -62,7 +88,7 @@ export async function attributeOrder(db: Db, shopId: string, orderId: string): P
     };
     await db.attribution.upsert({ where: { orderId_model: { orderId, model } }, create: data, update: data });
   };
-  await credit("click", click?.link.message);
+  await credit("click", clicked);
   await credit("send", sent);
 }
 

@@ -11,6 +11,7 @@ import type { CustomerPayload } from "../shopify-payloads";
 import { refreshCustomerSegments, type MembershipCause } from "../segments/membership.server";
 import { mergeContactsInto } from "./contacts.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
+import { notFoundAsNull } from "../db/unique-violation";
 import type { ConsentChange } from "../consent/after-change.server";
 
 export interface Provenance {
@@ -155,7 +156,11 @@ export async function syncCustomer(
     { shopId, shopifyId: payload.id, ...profile, timeZone },
     profile,
   );
-  if (applied) await db.customer.updateMany({ where: zoneUnlessPlaced(id), data: { timeZone } });
+  // `update` with the guard, not updateMany (which Prisma wraps in a transaction of its own).
+  if (applied)
+    await db.customer
+      .update({ where: zoneUnlessPlaced(id), data: { timeZone }, select: { id: true } })
+      .catch(notFoundAsNull);
 
   if (phone) {
     // A guest contact with this number (checkout consent, storefront sign-up) becomes this customer.

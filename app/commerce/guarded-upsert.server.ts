@@ -1,4 +1,4 @@
-import { isUniqueViolation } from "../db/unique-violation";
+import { isUniqueViolation, notFoundAsNull } from "../db/unique-violation";
 
 /**
  * Upsert by a unique key where the newer `shopifyUpdatedAt` wins: an older or repeated
@@ -11,7 +11,7 @@ export interface GuardedModel<Where> {
     select: { id: true; shopifyUpdatedAt: true };
   }): Promise<{ id: string; shopifyUpdatedAt: Date | null } | null>;
   create(args: { data: never; select: { id: true } }): Promise<{ id: string }>;
-  updateMany(args: { where: never; data: never }): Promise<{ count: number }>;
+  update(args: { where: never; data: never; select: { id: true } }): Promise<{ id: string }>;
 }
 
 export async function guardedUpsert<Where>(
@@ -43,9 +43,10 @@ export async function guardedUpsert<Where>(
   const guard = existing.shopifyUpdatedAt
     ? { id: existing.id, shopifyUpdatedAt: { lte: updatedAt } }
     : { id: existing.id };
-  const result = await model.updateMany({
-    where: guard as never,
-    data: { ...update, shopifyUpdatedAt: updatedAt } as never,
-  });
-  return { id: existing.id, applied: result.count > 0 };
+  // `update` with the guard in its unique `where`, not `updateMany`: Prisma wraps an
+  // updateMany in a transaction of its own (BEGIN and COMMIT round trips around one UPDATE).
+  const updated = await model
+    .update({ where: guard as never, data: { ...update, shopifyUpdatedAt: updatedAt } as never, select: { id: true } })
+    .catch(notFoundAsNull);
+  return { id: existing.id, applied: updated !== null };
 }

@@ -10,3 +10,13 @@ export function duplicateAsNull(error: unknown): null {
   if (isUniqueViolation(error)) return null;
   throw error;
 }
+
+/** Prisma's "record to update not found" (P2025): an update whose guard in `where` matched no row. */
+export const isRecordNotFound = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2025";
+
+/** For `.catch(notFoundAsNull)` on a guarded `update`: no row matched the guard, anything else is rethrown. */
+export function notFoundAsNull(error: unknown): null {
+  if (isRecordNotFound(error)) return null;
+  throw error;
+}

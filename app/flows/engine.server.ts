@@ -119,13 +119,22 @@ async function exitRuns(
   now: Date,
   applies: (run: RunRow, trigger: Trigger) => boolean,
 ) {
-  const runs = await db.flowRun.findMany({
-    where: { shopId, customerId, status: { in: ["ACTIVE", "WAITING"] } },
-    include: { flow: true },
-  });
+  // The runs alone first: an `include` of their flows is a second statement even when the
+  // customer has no run in progress (every order of a shopper outside any flow).
+  const runs = await db.flowRun.findMany({ where: { shopId, customerId, status: { in: ["ACTIVE", "WAITING"] } } });
+  if (!runs.length) return;
+  const flows = new Map(
+    (
+      await db.flow.findMany({
+        where: { id: { in: [...new Set(runs.map((r) => r.flowId))] } },
+        select: { id: true, exitConditions: true, trigger: true },
+      })
+    ).map((f) => [f.id, f]),
+  );
   for (const run of runs) {
-    const exits = ExitSchema.array().parse(run.flow.exitConditions);
-    if (!exits.includes(reason) || !applies(run, TriggerSchema.parse(run.flow.trigger))) continue;
+    const flow = flows.get(run.flowId)!;
+    const exits = ExitSchema.array().parse(flow.exitConditions);
+    if (!exits.includes(reason) || !applies(run, TriggerSchema.parse(flow.trigger))) continue;
     await finishRun(db, run.id, "EXITED", reason, now);
   }
 }

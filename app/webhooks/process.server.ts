@@ -161,9 +161,9 @@ export async function processWebhook(
       if (order && customerId) {
         const mirrored = await db.order.findUniqueOrThrow({
           where: { shopId_shopifyId: { shopId: shop.id, shopifyId: order.id } },
-          select: { id: true, processedAt: true, cancelledAt: true },
+          select: { id: true, customerId: true, totalPrice: true, processedAt: true, cancelledAt: true },
         });
-        await attributeOrder(db, shop.id, mirrored.id);
+        await attributeOrder({ db, shopId: shop.id, order: mirrored, settings: shop.settings });
         await countRedemptions(
           db,
           shop.id,
