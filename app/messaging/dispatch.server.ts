@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import type { AppServices } from "../services";
-import { enqueueSend } from "../schedule/messages.server";
+import { enqueueSend, sendJobOptions } from "../schedule/messages.server";
 import { SECOND } from "../clock";
 import { QUEUES } from "../jobs/queue.server";
 import { recordConsent } from "../consent/ledger.server";
@@ -16,6 +16,8 @@ import { numberCountry } from "../contacts/phone";
 import { ProviderError } from "../sms/provider";
 import type { ProviderRegistry } from "../sms/registry.server";
 import { encodeSms } from "./sms-encoding";
+import { Prisma } from "../generated/sqlite/client";
+import { typedValue, updateRows } from "../db/update-rows.server";
 import { log } from "../observability/log.server";
 import { afterConsentChange } from "../consent/after-change.server";
 
@@ -42,14 +44,16 @@ const SEND_CONCURRENCY = Number(process.env.SEND_CONCURRENCY) || 16;
  * recoverable without a duplicate: a message found in SENDING is first looked up at the
  * provider, and resent only if the provider never accepted it (docs/decisions/004).
  *
- * Per shop in the batch the reads are a few statements whatever its size: the messages, the
- * recipients, their send locks, each gate for every text at once (messaging/gates
- * `checkGatesBatch`), the first-text flags; the tracked links are one insert; the SENDING
- * claims one conditional update per text, all in parallel; the paced slots (shared with every
- * worker, messaging/send-pace); then the provider calls with bounded concurrency, and the
- * results, in parallel. (Not one transaction: a 50-row transaction outlasted Prisma's 5 s
- * limit on a loaded machine and was rolled back whole.) Every outcome is returned per id; an
- * unexpected error is returned (not thrown) for its message alone.
+ * Per shop in the batch (the shops of a batch side by side) the work is a few statements
+ * whatever its size: the shop with the recipients, their send locks, each gate for every text
+ * at once (messaging/gates `checkGatesBatch`) beside the first-text flags; the tracked links
+ * one insert; the SENDING claims one conditional UPDATE for the batch (db/update-rows); the
+ * paced slots (shared with every worker, messaging/send-pace) beside the unlock; the provider
+ * calls with bounded concurrency; the results one UPDATE. Each statement commits on its own,
+ * every row in it conditional as a row of its own would be (not one transaction: a 50-row
+ * transaction outlasted Prisma's 5 s limit on a loaded machine and was rolled back whole).
+ * Every outcome is returned per id; an unexpected error is returned (not thrown) for its
+ * message alone.
  */
 export async function sendMessages(
   deps: AppServices,
@@ -64,15 +68,17 @@ export async function sendMessages(
   for (const id of ids) results.set(id, "noop");
   const shops = new Map<string, MessageRow[]>();
   for (const m of active) shops.set(m.shopId, [...(shops.get(m.shopId) ?? []), m]);
-  for (const [shopId, messages] of shops) {
-    try {
-      await sendShopBatch(deps, shopId, messages, results);
-    } catch (error) {
-      // Not one message's trouble (the shop's settings, the database): every message of this
-      // shop not yet settled is retried by its job.
-      for (const m of messages) if (results.get(m.id) === "noop") results.set(m.id, asError(error));
-    }
-  }
+  await Promise.all(
+    [...shops].map(async ([shopId, messages]) => {
+      try {
+        await sendShopBatch(deps, shopId, messages, results);
+      } catch (error) {
+        // Not one message's trouble (the shop's settings, the database): every message of this
+        // shop not yet settled is retried by its job.
+        for (const m of messages) if (results.get(m.id) === "noop") results.set(m.id, asError(error));
+      }
+    }),
+  );
   return results;
 }
 
@@ -90,7 +96,12 @@ async function sendShopBatch(
 ): Promise<void> {
   const { db } = deps;
   const now = deps.clock.now();
-  const provider = await deps.providers.forShop(shopId);
+  const customerIds = [...new Set(messages.flatMap((m) => (m.customerId ? [m.customerId] : [])))];
+  const [customers, shop] = await Promise.all([
+    customerIds.length ? db.customer.findMany({ where: { id: { in: customerIds } } }) : [],
+    findShop(db, shopId),
+  ]);
+  const provider = await deps.providers.forShop(shopId, shop.settings);
 
   const due: MessageRow[] = [];
   for (const message of messages) {
@@ -125,11 +136,6 @@ async function sendShopBatch(
   }
   if (due.length === 0) return;
 
-  const customerIds = [...new Set(due.flatMap((m) => (m.customerId ? [m.customerId] : [])))];
-  const [customers, shop] = await Promise.all([
-    customerIds.length ? db.customer.findMany({ where: { id: { in: customerIds } } }) : [],
-    findShop(db, shopId),
-  ]);
   const customerById = new Map(customers.map((c) => [c.id, c]));
   const recipientOf = (message: MessageRow): Recipient | null => {
     if (!message.customerId)
@@ -151,16 +157,24 @@ async function sendShopBatch(
   }
   const locked = new Set(await lockRecipients(db, [...wanted.keys()], now));
   for (const [customerId, m] of wanted) if (!locked.has(customerId)) later.push(m);
-  for (const m of later) {
-    await deps.queue.enqueue(QUEUES.sendMessage, { messageId: m.id }, { runAt: new Date(now.getTime() + 2 * SECOND) });
-    results.set(m.id, "deferred");
+  if (later.length) {
+    const runAt = new Date(now.getTime() + 2 * SECOND);
+    await deps.queue.enqueueMany(
+      QUEUES.sendMessage,
+      later.map((m) => ({ payload: { messageId: m.id }, options: { runAt } })),
+    );
   }
+  for (const m of later) results.set(m.id, "deferred");
   const deferred = new Set(later);
+  // The send locks are needed until the claims are committed (the caps counted under them
+  // then see the claimed texts); released then, beside the pacing, or here if that never came.
+  let unlocked: Promise<void> | null = null;
+  const unlock = () => (unlocked ??= locked.size ? unlockRecipients(db, [...locked]) : Promise.resolve());
   try {
     const batch = due.filter((m) => !deferred.has(m)).map((message) => ({ message, recipient: recipientOf(message) }));
-    await gateAndSend(deps, { shop, settings: shop.settings!, provider, now, batch, results });
+    await gateAndSend(deps, { shop, settings: shop.settings!, provider, now, batch, results, unlock });
   } finally {
-    if (locked.size) await unlockRecipients(db, [...locked]);
+    await unlock();
   }
 }
 
@@ -178,44 +192,42 @@ async function gateAndSend(
     now: Date;
     batch: Item[];
     results: Map<string, SendOutcome | Error>;
+    unlock: () => Promise<void>;
   },
 ): Promise<void> {
   const { db } = deps;
   const { shop, settings, provider, now, batch, results } = s;
-  const outcomes = await checkGatesBatch(
-    db,
-    batch.map(({ message, recipient }) => ({ message, recipient, settings, shop, now })),
-  );
+  // The first-text flags need only the recipients: read beside the gates (a text the gates
+  // stop just does not use its flag).
+  const [outcomes, texted] = await Promise.all([
+    checkGatesBatch(
+      db,
+      batch.map(({ message, recipient }) => ({ message, recipient, settings, shop, now })),
+    ),
+    textedBefore(
+      db,
+      shop.id,
+      batch.flatMap((b) => (b.message.status !== "SENDING" && b.recipient ? [b.recipient] : [])),
+    ),
+  ]);
   const passed: (Item & { decisions: object[] })[] = [];
+  const stopped: Stopped[] = [];
   for (const [k, { message, recipient }] of batch.entries()) {
     const gates = outcomes[k]!;
     const previous = (message.gateDecisions as GateDecision[] | null) ?? [];
     const decisions = [...previous, ...gates.decisions].slice(-40) as object[];
-    if (gates.action === "defer") {
-      await db.message.update({
-        where: { id: message.id },
-        data: { status: "HELD", dueAt: gates.until, gateDecisions: decisions },
-      });
-      await enqueueSend(deps, message.id, gates.until);
-      results.set(message.id, "deferred");
-    } else if (gates.action === "refuse") {
-      await db.message.update({
-        where: { id: message.id },
-        data: { status: "SUPPRESSED", error: gates.reason, gateDecisions: decisions },
-      });
-      results.set(message.id, "refused");
-    } else passed.push({ message, recipient, decisions });
+    if (gates.action === "defer")
+      stopped.push({ key: message.id, status: "HELD", dueAt: gates.until, gateDecisions: decisions });
+    else if (gates.action === "refuse")
+      stopped.push({ key: message.id, status: "SUPPRESSED", error: gates.reason, gateDecisions: decisions });
+    else passed.push({ message, recipient, decisions });
   }
+  if (stopped.length) await holdOrSuppress(deps, stopped, results);
   if (passed.length === 0) return;
 
   // The exact text: template output + compliance additions + tracked links. Fixed once,
   // at the first claim, so a resend after a crash sends (and finds) the same text.
   const fresh = passed.filter((p) => p.message.status !== "SENDING");
-  const texted = await textedBefore(
-    db,
-    shop.id,
-    fresh.map((p) => p.recipient!),
-  );
   const composed = await trackLinksMany(
     db,
     deps.appUrl,
@@ -233,39 +245,52 @@ async function gateAndSend(
   const bodyOf = new Map(fresh.map((p, k) => [p.message.id, composed[k]!]));
   const claims = passed.map(({ message, recipient, decisions }) => {
     const body = bodyOf.get(message.id) ?? message.body;
-    const encoding = encodeSms(body);
-    return {
-      message,
-      recipient: recipient!,
-      body,
-      update: db.message.updateMany({
-        where: { id: message.id, status: message.status, attempts: message.attempts },
-        data: {
-          status: "SENDING",
-          attempts: { increment: 1 },
-          sentAt: now,
-          body,
-          phone: recipient!.phone,
-          gateDecisions: decisions,
-          encoding: encoding.encoding,
-          segments: encoding.segments,
-          cost: encoding.segments * Number(settings.costPerSegment),
-        },
-      }),
-    };
+    return { message, recipient: recipient!, body, decisions, encoding: encodeSms(body) };
   });
-  // SENDING with the exact text, every claim of the batch committed (each its own conditional
-  // statement, in parallel over the pool) before any provider call. A claim that fails leaves
-  // this shop's batch to its jobs' retries (sendMessages), which ask the provider first.
-  const counts = await Promise.all(claims.map((c) => c.update));
-  const claimed = claims.filter((_, k) => counts[k]!.count === 1); // 0: another worker has it
+  // SENDING with the exact text, every claim of the batch committed (one statement, each row
+  // conditional on the status and attempts read) before any provider call. A claim that fails
+  // leaves this shop's batch to its jobs' retries (sendMessages), which ask the provider first.
+  const claimedIds = new Set(
+    await updateRows(db, {
+      table: "Message",
+      columns: {
+        status: { enum: "MessageStatus" },
+        attempts: "int",
+        body: "text",
+        phone: "text",
+        gateDecisions: "json",
+        encoding: "text",
+        segments: "int",
+        cost: "decimal",
+      },
+      rows: claims.map(({ message, recipient, body, decisions, encoding }) => ({
+        key: message.id,
+        status: message.status,
+        attempts: message.attempts,
+        body,
+        phone: recipient.phone,
+        gateDecisions: decisions,
+        encoding: encoding.encoding,
+        segments: encoding.segments,
+        cost: encoding.segments * Number(settings.costPerSegment),
+      })),
+      set: Prisma.sql`"status" = 'SENDING', "attempts" = "Message"."attempts" + 1, "sentAt" = ${typedValue(now, "timestamp")},
+        "body" = v."body", "phone" = v."phone", "gateDecisions" = v."gateDecisions", "encoding" = v."encoding",
+        "segments" = v."segments", "cost" = v."cost", "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
+      where: Prisma.sql`"Message"."status" = v."status" AND "Message"."attempts" = v."attempts"`,
+    }),
+  );
+  const claimed = claims.filter((c) => claimedIds.has(c.message.id)); // not claimed: another worker has it
 
-  const slots = await reserveSendSlots(db, {
-    shopId: shop.id,
-    perSecond: settings.messagesPerSecond,
-    count: claimed.length,
-    nowMs: Date.now(),
-  });
+  const [slots] = await Promise.all([
+    reserveSendSlots(db, {
+      shopId: shop.id,
+      perSecond: settings.messagesPerSecond,
+      count: claimed.length,
+      nowMs: Date.now(),
+    }),
+    s.unlock(),
+  ]);
   const accepted: { id: string; providerMessageId: string }[] = [];
   const failed: { claim: (typeof claimed)[number]; error: ProviderError }[] = [];
   // Texts to one number go one after the other, in the order they were written (a STOP
@@ -309,6 +334,37 @@ async function gateAndSend(
   }
 }
 
+/** A text a gate stopped: held until `dueAt`, or suppressed with `error`. */
+type Stopped = {
+  key: string;
+  status: "HELD" | "SUPPRESSED";
+  dueAt?: Date;
+  error?: string;
+  gateDecisions: object[];
+};
+
+/**
+ * The texts the gates stopped, in one statement: HELD until a gate allows them (their sends
+ * queued for then, in one insert) or SUPPRESSED for good, with the decisions that said so.
+ */
+async function holdOrSuppress(deps: AppServices, stopped: Stopped[], results: Map<string, SendOutcome | Error>) {
+  await updateRows(deps.db, {
+    table: "Message",
+    columns: { status: { enum: "MessageStatus" }, dueAt: "timestamp", error: "text", gateDecisions: "json" },
+    rows: stopped,
+    set: Prisma.sql`"status" = v."status", "dueAt" = COALESCE(v."dueAt", "Message"."dueAt"),
+      "error" = COALESCE(v."error", "Message"."error"), "gateDecisions" = v."gateDecisions",
+      "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
+  });
+  const held = stopped.filter((m) => m.status === "HELD");
+  if (held.length)
+    await deps.queue.enqueueMany(
+      QUEUES.sendMessage,
+      held.map(({ key, dueAt }) => ({ payload: { messageId: key }, options: sendJobOptions(key, dueAt!) })),
+    );
+  for (const m of stopped) results.set(m.key, m.status === "HELD" ? "deferred" : "refused");
+}
+
 /**
  * Which recipients of the batch have had a marketing text accepted before (the opt-out line
  * goes in the first one): one grouped query for shoppers, one for bare numbers.
@@ -341,10 +397,9 @@ async function eachBounded<T>(items: T[], limit: number, work: (item: T) => Prom
 }
 
 /**
- * The provider has the messages: SENT (the local outbox "delivers" at once: DELIVERED). Each
- * row on its own (one statement each, in parallel over the pool; no transaction to outlast
- * on a loaded database): one that fails to be written stays SENDING and its retried job
- * finds it at the provider. Returns the ids recorded.
+ * The provider has the messages: SENT (the local outbox "delivers" at once: DELIVERED), in
+ * one statement. If it fails, the messages stay SENDING and their retried jobs find them at
+ * the provider. Returns the ids recorded, or the error for every one.
  */
 async function recordAccepted(
   db: Db,
@@ -353,33 +408,25 @@ async function recordAccepted(
   now: Date,
 ): Promise<{ recorded: string[]; errors: Map<string, Error> }> {
   const delivered = providerName === "outbox";
-  const writes = await Promise.allSettled(
-    accepted.map(({ id, providerMessageId }) =>
-      db.message.update({
-        where: { id },
-        data: {
-          status: delivered ? "DELIVERED" : "SENT",
-          provider: providerName,
-          providerMessageId,
-          deliveredAt: delivered ? now : null,
-          error: null,
-        },
-        select: { id: true },
-      }),
-    ),
-  );
-  const recorded = accepted.filter((_, k) => writes[k]!.status === "fulfilled").map((a) => a.id);
-  const errors = new Map(
-    accepted.flatMap((a, k) => {
-      const w = writes[k]!;
-      return w.status === "rejected" ? [[a.id, asError(w.reason)] as const] : [];
-    }),
-  );
+  let recorded: string[];
+  try {
+    recorded = await updateRows(db, {
+      table: "Message",
+      columns: { providerMessageId: "text" },
+      rows: accepted.map(({ id, providerMessageId }) => ({ key: id, providerMessageId })),
+      set: Prisma.sql`"status" = ${typedValue(delivered ? "DELIVERED" : "SENT", { enum: "MessageStatus" })},
+        "provider" = ${providerName}, "providerMessageId" = v."providerMessageId",
+        "deliveredAt" = ${typedValue(delivered ? now : null, "timestamp")}, "error" = NULL,
+        "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
+    });
+  } catch (error) {
+    return { recorded: [], errors: new Map(accepted.map((a) => [a.id, asError(error)])) };
+  }
   if (delivered && recorded.length)
     await db.deliveryEvent.createMany({
       data: recorded.map((messageId) => ({ messageId, status: "delivered", at: now })),
     });
-  return { recorded, errors };
+  return { recorded, errors: new Map() };
 }
 
 async function handleProviderError(

@@ -131,11 +131,17 @@ export async function scheduleMessages(deps: AppServices, shopId: string, inputs
     QUEUES.sendMessage,
     toQueue.map((m) => {
       const at = m.dueAt ?? deps.clock.now();
-      return { payload: { messageId: m.id }, options: { runAt: at, dedupeKey: `send:${m.id}:${at.getTime()}` } };
+      return { payload: { messageId: m.id }, options: sendJobOptions(m.id, at) };
     }),
   );
 }
 
+/** A message's send job for `at`: deduplicated, one job per message and instant. */
+export const sendJobOptions = (messageId: string, at: Date) => ({
+  runAt: at,
+  dedupeKey: `send:${messageId}:${at.getTime()}`,
+});
+
 /** Queues the send of a message for `at` (deduplicated: one job per message and instant). */
 export const enqueueSend = (deps: AppServices, messageId: string, at: Date) =>
-  deps.queue.enqueue(QUEUES.sendMessage, { messageId }, { runAt: at, dedupeKey: `send:${messageId}:${at.getTime()}` });
+  deps.queue.enqueue(QUEUES.sendMessage, { messageId }, sendJobOptions(messageId, at));

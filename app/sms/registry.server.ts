@@ -17,11 +17,17 @@ export class ProviderRegistry {
     private readonly box: SecretBox | null,
   ) {}
 
-  async forShop(shopId: string): Promise<SmsProvider> {
-    const settings = await this.db.shopSettings.findUniqueOrThrow({
-      where: { shopId },
-      select: { provider: true, providerCredentialsEnc: true },
-    });
+  /** `known`: the shop's settings when the caller has read them already (batch dispatch). */
+  async forShop(
+    shopId: string,
+    known?: { provider: string; providerCredentialsEnc: string | null } | null,
+  ): Promise<SmsProvider> {
+    const settings =
+      known ??
+      (await this.db.shopSettings.findUniqueOrThrow({
+        where: { shopId },
+        select: { provider: true, providerCredentialsEnc: true },
+      }));
     if (settings.provider !== "twilio") return this.outbox;
     return new TwilioProvider(await this.twilioCredentials(shopId, settings.providerCredentialsEnc));
   }

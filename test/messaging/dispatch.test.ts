@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
+import { QUEUES } from "../../app/jobs/queue.server";
 import { DAY, HOUR, MINUTE } from "../../app/clock";
-import { sendMessage } from "../../app/messaging/dispatch.server";
+import { sendMessage, sendMessages } from "../../app/messaging/dispatch.server";
 import { scheduleMessage } from "../../app/schedule/messages.server";
 import { TwilioCredentials, TwilioProvider } from "../../app/sms/twilio.server";
 import type { SmsProvider } from "../../app/sms/provider";
@@ -28,6 +29,11 @@ let nextPhone = 4000 + (process.pid % 5000);
 /** A shop (clock at `start`) with one shopper who arrived by webhook, with a number of their own. */
 async function shopWithShopper(label: string, start: string, o: ShopperOpts = {}) {
   const shop = new TestShop(uniqueShop(label), new Date(start));
+  return { shop, ...(await addShopper(shop, o)) };
+}
+
+/** A shopper who arrived at `shop` by webhook, with a number of their own. */
+async function addShopper(shop: TestShop, o: ShopperOpts = {}) {
   const payload = customerPayload({
     updatedAt: new Date(shop.clock.now().getTime() - HOUR),
     smsState: o.smsState ?? "subscribed",
@@ -39,7 +45,7 @@ async function shopWithShopper(label: string, start: string, o: ShopperOpts = {}
   const customer = await db.customer.findFirstOrThrow({
     where: { shopifyId: String(payload.id), shop: { domain: shop.domain } },
   });
-  return { shop, customer, payload };
+  return { customer, payload };
 }
 
 const schedule = (
@@ -144,6 +150,71 @@ describe("sending through the outbox with the gates checked at send time", () =>
     const sent = await message(second.id);
     expect(sent.status).toBe("DELIVERED");
     expect(sent.body).not.toContain("Reply STOP"); // opt-out instructions go in the first message
+  });
+});
+
+describe("batch dispatch", () => {
+  it("one batch over two shops: each text sent once or stopped by its gate, every outcome recorded on its own row", async () => {
+    // GIVEN two shops at 18:00 UTC (11:00 in San Francisco, 02:00 in Kuala Lumpur), with
+    // subscribed shoppers in California, one in Kuala Lumpur and one who never subscribed
+    const at = "2026-07-01T18:00:00Z";
+    const [a, b] = [
+      new TestShop(uniqueShop("batch-a"), new Date(at)),
+      new TestShop(uniqueShop("batch-b"), new Date(at)),
+    ];
+    const shoppers = {
+      a1: await addShopper(a),
+      a2: await addShopper(a),
+      night: await addShopper(a, {
+        country: "MY",
+        province: "KUL",
+        phone: `+6012345${String(++nextPhone).padStart(4, "0")}`,
+      }),
+      never: await addShopper(a, { smsState: "unsubscribed" }),
+      b1: await addShopper(b),
+      b2: await addShopper(b),
+    };
+    const ids: Record<string, string> = {};
+    for (const [name, { customer }] of Object.entries(shoppers)) ids[name] = (await schedule(a, customer, name)).id;
+
+    // WHEN one worker takes all of their send jobs in one fetch
+    const outcomes = await sendMessages(a.deps, Object.values(ids));
+
+    // THEN the four with consent in their window are sent once, each with its own text and provider id
+    expect(Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, outcomes.get(id)]))).toEqual({
+      a1: "sent",
+      a2: "sent",
+      night: "deferred",
+      never: "refused",
+      b1: "sent",
+      b2: "sent",
+    });
+    const sent = await Promise.all(["a1", "a2", "b1", "b2"].map((name) => message(ids[name]!)));
+    for (const m of sent) {
+      expect(m).toMatchObject({ status: "DELIVERED", attempts: 1, provider: "outbox", encoding: "GSM-7" });
+      expect(outboxFor(m.phone)).toEqual([
+        expect.objectContaining({ body: m.body, providerMessageId: m.providerMessageId }),
+      ]);
+    }
+    expect(new Set(sent.map((m) => m.providerMessageId)).size).toBe(4);
+    // the Kuala Lumpur text waits for 09:00 there, its send queued for then; the other is refused for good
+    const night = await message(ids.night!);
+    expect(night).toMatchObject({ status: "HELD", dueAt: new Date("2026-07-02T01:00:00Z") });
+    const jobs = await db.job.findMany({ where: { queue: QUEUES.sendMessage, runAt: night.dueAt! } });
+    expect(jobs.filter((j) => (j.payload as { messageId: string }).messageId === night.id)).toHaveLength(1);
+    const never = await message(ids.never!);
+    expect(never).toMatchObject({ status: "SUPPRESSED", error: expect.stringMatching(/^consent: /) });
+    expect((never.gateDecisions as { gate: string; decision: string }[]).at(-1)).toMatchObject({
+      gate: "consent",
+      decision: "refuse",
+    });
+    expect(outboxFor(shoppers.night.customer.phone)).toHaveLength(0);
+    expect(outboxFor(shoppers.never.customer.phone)).toHaveLength(0);
+
+    // AND handing the same jobs over again (a retried fetch) sends nothing more
+    const again = await sendMessages(b.deps, Object.values(ids));
+    expect(Object.values(ids).filter((id) => again.get(id) === "sent")).toEqual([]);
+    for (const m of sent) expect(outboxFor(m.phone)).toHaveLength(1);
   });
 });
 
