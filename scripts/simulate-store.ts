@@ -11,6 +11,16 @@ if (!secret) {
   process.exit(2);
 }
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const shop = process.env.SIMULATOR_SHOP ?? "demo-store.myshopify.com";
+// The app's database and job engine, as its afterAuth would use them (loaded only when used).
+const services = async () => {
+  const [{ default: db }, { queue }, { systemClock }] = await Promise.all([
+    import("../app/db.server"),
+    import("../app/runtime/job-engine.server"),
+    import("../app/clock"),
+  ]);
+  return { db, queue, clock: systemClock };
+};
 const controller = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => controller.abort());
 
@@ -30,7 +40,7 @@ for (let waited = 0; ; waited += 500) {
 await runSimulator({
   appUrl,
   secret,
-  shop: process.env.SIMULATOR_SHOP ?? "demo-store.myshopify.com",
+  shop,
   historyDays: num("SIMULATOR_HISTORY_DAYS", 120),
   historyActionsPerDay: num("SIMULATOR_HISTORY_ACTIONS_PER_DAY", 6),
   liveActionsPerMinute: num("SIMULATOR_ACTIONS_PER_MINUTE", 3),
@@ -44,16 +54,13 @@ await runSimulator({
       : {
           mode: "sync",
           adminApiPort: num("SIMULATOR_ADMIN_API_PORT", 3457),
-          // The app's database and job engine, as its afterAuth would use them (loaded only here).
-          services: async () => {
-            const [{ default: db }, { queue }, { systemClock }] = await Promise.all([
-              import("../app/db.server"),
-              import("../app/runtime/job-engine.server"),
-              import("../app/clock"),
-            ]);
-            return { db, queue, clock: systemClock };
-          },
+          services,
         },
+  // The merchant installs the app first (Shopify's afterAuth), then the store talks to it.
+  install: async () => {
+    const [{ db, clock }, { installShop }] = await Promise.all([services(), import("../app/commerce/shops.server")]);
+    await installShop(db, shop, clock.now());
+  },
   signal: controller.signal,
   log: (line) => console.log(`[store] ${line}`),
 });

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { NoAdminAccess, type AdminGraphql } from "../shopify-admin/graphql.server";
-import { ensureShop } from "./shops.server";
 
 /**
  * The shop's own facts from Shopify: its name (sender identification), public contact
@@ -80,15 +79,4 @@ function validZone(zone: string | null | undefined): string | null {
   } catch {
     return null;
   }
-}
-
-/**
- * After install or reinstall (Shopify's afterAuth): the shop exists, is installed again
- * (clearing app/uninstalled's mark, so the sweep, flows, campaigns and the storefront form
- * resume), and its facts are read.
- */
-export async function markInstalled(db: Db, domain: string, now: Date): Promise<void> {
-  const shop = await ensureShop(db, domain);
-  if (shop.uninstalledAt)
-    await db.shop.update({ where: { id: shop.id }, data: { uninstalledAt: null, installedAt: now } });
 }

@@ -61,7 +61,7 @@ export async function redactShop(db: Db, domain: string, inboxId: string) {
  * app/uninstalled: sessions go and nothing is sent any more: pending texts, flow runs in
  * progress and scheduled campaigns are cancelled with the reason, and the send gate, the
  * flow engine and the campaign fan-out refuse while `uninstalledAt` is set (a reinstall
- * clears it: commerce/install). Data stays until shop/redact.
+ * clears it: commerce/shops installShop). Data stays until shop/redact.
  */
 export async function uninstallShop(db: Db, domain: string, at: Date) {
   await db.session.deleteMany({ where: { shop: domain } });

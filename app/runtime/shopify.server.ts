@@ -5,7 +5,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import db from "../db.server";
 import { loadEnvOrExit } from "../config/env.server";
 import { API_VERSION } from "../api-version";
-import { markInstalled } from "../commerce/shop-facts.server";
+import { installShop } from "../commerce/shops.server";
 import { QUEUES } from "../jobs/queue.server";
 import { SealedSessionStorage } from "../security/sealed-session-storage.server";
 import { secretBoxFromEnv } from "../security/secrets.server";
@@ -38,7 +38,7 @@ const shopify = shopifyApp({
         import("../sync/install.server"),
         import("../clock"),
       ]);
-      await markInstalled(db, session.shop, systemClock.now());
+      await installShop(db, session.shop, systemClock.now());
       await queue.enqueue(
         QUEUES.syncShopFacts,
         { shopDomain: session.shop },

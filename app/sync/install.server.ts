@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import type { Clock } from "../clock";
 import type { JobQueue } from "../jobs/queue.server";
-import { ensureShop } from "../commerce/shops.server";
+import { installShop } from "../commerce/shops.server";
 import { latestSync, startSync } from "./run.server";
 
 /**
@@ -14,7 +14,7 @@ export async function syncOnInstall(
   domain: string,
   env: Record<string, string | undefined> = process.env,
 ): Promise<string | null> {
-  const shop = await ensureShop(deps.db, domain);
+  const shop = await installShop(deps.db, domain, deps.clock.now());
   if (await latestSync(deps.db, shop.id)) return null;
   const days = Number(env.SYNC_ORDER_DAYS) || undefined;
   return (await startSync(deps, shop.id, { reason: "install", orderWindowDays: days })).id;

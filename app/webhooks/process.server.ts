@@ -5,7 +5,7 @@ import { applyShopUpdate, ShopUpdatePayload } from "../commerce/shop-facts.serve
 import { QUEUES } from "../jobs/queue.server";
 import { attributeOrder } from "../attribution/attribute.server";
 import { countRedemptions } from "../discounts/discount-codes.server";
-import { ensureShop } from "../commerce/shops.server";
+import { installedShop } from "../commerce/shops.server";
 import { markCustomerDeleted, syncCustomer } from "../commerce/customers.server";
 import { syncOrder } from "../commerce/orders.server";
 import { syncCheckout } from "../commerce/checkouts.server";
@@ -30,14 +30,18 @@ import {
   ProductPayload,
 } from "../shopify-payloads";
 import { parseShopifyJson } from "./json";
+import { log } from "../observability/log.server";
+import type { Db } from "../db.server";
 
-export type ProcessOutcome = "processed" | "skipped" | "rejected" | "held";
+export type ProcessOutcome = "processed" | "skipped" | "rejected" | "held" | "ignored";
 
 /**
  * The worker side of a webhook: mirror the state, then re-evaluate the segments of the one
  * customer it touched (held instead while the shop's day-one sync runs; `replaying` is the
  * sync applying it afterwards). Idempotent: reprocessing an inbox row (after a crash) converges to
- * the same state. A payload that fails its schema is marked REJECTED and not retried.
+ * the same state. A payload that fails its schema is marked REJECTED and not retried. A webhook
+ * for a shop the app holds no row for is IGNORED (see `ignore`); app/uninstalled and
+ * shop/redact only ever delete, so they run for any shop.
  */
 export async function processWebhook(
   deps: AppServices,
@@ -46,7 +50,7 @@ export async function processWebhook(
 ): Promise<ProcessOutcome> {
   const { db, clock } = deps;
   const row = await db.webhookInbox.findUnique({ where: { id: inboxId } });
-  if (!row || row.status === "PROCESSED" || row.status === "REJECTED") return "skipped";
+  if (!row || row.status === "PROCESSED" || row.status === "REJECTED" || row.status === "IGNORED") return "skipped";
   const now = clock.now();
   // Shopify's own time for the event when it says; a consent without a date is dated by it.
   const from = {
@@ -66,7 +70,8 @@ export async function processWebhook(
     } else if (row.topic === "app/uninstalled") {
       await uninstallShop(db, row.shopDomain, now);
     } else {
-      const shop = await ensureShop(db, row.shopDomain);
+      const shop = await installedShop(db, row.shopDomain);
+      if (!shop) return await ignore(db, row, now);
       // While the shop's sync runs, commerce webhooks wait (RECEIVED) and the sync applies
       // them in order at its end (app/sync/held-webhooks.server.ts). A row that already
       // failed once is its retry's, not held again.
@@ -234,4 +239,37 @@ export async function processWebhook(
     });
     throw error; // the job queue retries with backoff
   }
+}
+
+export const NOT_INSTALLED =
+  "the app is not installed in this shop (never installed, or erased by shop/redact): nothing written";
+
+/**
+ * A webhook for a shop the app holds no row for (never installed there, or erased by
+ * shop/redact): Shopify already has its 200 (the route answered on storing it), so it is not
+ * retried; nothing is created from it, since a shop exists only through an install
+ * (commerce/shops `installShop`); its body (shoppers' data the app has no business keeping) is
+ * emptied at once with its subject index, and the row stays as the record and the duplicate
+ * guard. Logged with ids only.
+ */
+async function ignore(db: Db, row: { id: string; topic: string; shopDomain: string; webhookId: string }, now: Date) {
+  await db.webhookInbox.update({
+    where: { id: row.id },
+    data: {
+      status: "IGNORED",
+      error: NOT_INSTALLED,
+      processedAt: now,
+      attempts: { increment: 1 },
+      payload: "",
+      payloadPrunedAt: now,
+      subjects: { deleteMany: {} },
+    },
+  });
+  log.warn("webhook ignored: shop not installed", {
+    topic: row.topic,
+    shop: row.shopDomain,
+    webhookId: row.webhookId,
+    inboxId: row.id,
+  });
+  return "ignored" as const;
 }

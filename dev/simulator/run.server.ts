@@ -25,6 +25,12 @@ export interface SimulatorOptions {
    * is installed into the store and syncs it through the Admin API stand-in on this port.
    */
   history?: { mode: "webhooks" } | { mode: "sync"; adminApiPort: number; services: () => Promise<InstallServices> };
+  /**
+   * What Shopify's afterAuth does when the merchant installs the app (commerce/shops
+   * `installShop`): the app ignores webhooks from a shop it is not installed in, so the store
+   * installs it before it sends anything.
+   */
+  install: () => Promise<unknown>;
 }
 
 export interface SimulatorStats {
@@ -50,6 +56,7 @@ export async function runSimulator(o: SimulatorOptions): Promise<SimulatorStats>
     actionsPerDay: o.historyActionsPerDay,
   });
 
+  await o.install();
   // The shop's own facts first, as Shopify's shop/update gives them (name, contact, zone).
   await send({
     at: now(),

@@ -7,7 +7,7 @@ import { systemClock } from "../../app/clock";
 import { queue } from "../../app/runtime/job-engine.server";
 import { SendPacer } from "../../app/sms/send-pacer";
 import { deliver, signWebhook } from "../../dev/simulator/webhook-sender";
-import { testProviders, uniqueShop } from "../support/app";
+import { TestShop, testProviders, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
 import { startWebhookServer } from "../support/routes";
 import { startTwilioServer } from "../support/twilio-server";
@@ -54,6 +54,7 @@ describe("PostgreSQL restarts mid-run", () => {
     ctx.skip(!privatePostgres, "PostgreSQL only");
     const { shopId, segmentId } = await seedCampaignShop("db-restart", MESSAGES, twilio.url);
     const storefront = uniqueShop("db-restart-webhooks");
+    await new TestShop(storefront).install(); // deliveries go over HTTP, not through TestShop.send
     const started = Date.now();
     // A supervisor (systemd, Kubernetes) restarts a worker that exits; so does this test.
     let restarts = 0;

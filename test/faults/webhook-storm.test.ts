@@ -137,6 +137,7 @@ describe("webhooks redelivered and out of order", () => {
     const end = new Date(history.at(-1)!.at.getTime() + MINUTE);
     const inOrder = new TestShop(uniqueShop("storm-in-order"), end);
     const shuffled = new TestShop(uniqueShop("storm-shuffled"), end);
+    await Promise.all([inOrder.install(), shuffled.install()]); // deliveries go over HTTP, not through send()
 
     // Reference: each webhook once, in the order Shopify produced them, processed in that order.
     const t0 = Date.now();

@@ -26,6 +26,7 @@ describe("the simulated store", () => {
       live: false,
       seed: 7,
       now: () => shop.clock.now(),
+      install: () => shop.install(),
     });
     expect(stats.failed).toBe(0);
     expect(stats.delivered).toBeGreaterThan(300);

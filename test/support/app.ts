@@ -1,5 +1,6 @@
 import db from "../../app/db.server";
 import { MINUTE, FakeClock } from "../../app/clock";
+import { installShop } from "../../app/commerce/shops.server";
 import { checkoutPayload, type CustomerPayloadShape } from "../../dev/simulator/shopify-payloads";
 import { jobHandlers, type WorkerDeps } from "../../app/runtime/job-handlers.server";
 import { QUEUES } from "../../app/jobs/queue.server";
@@ -24,7 +25,24 @@ export class TestShop {
     this.clock = new FakeClock(start);
   }
 
+  /**
+   * Installs the app in this shop as Shopify's afterAuth does (commerce/shops `installShop`): a
+   * webhook never creates a shop, so a shop's webhooks mean something only after this. `send`
+   * calls it once before the first delivery unless the test said `notInstalled()`.
+   */
+  install() {
+    return installShop(db, this.domain, this.clock.now());
+  }
+  private installed?: Promise<unknown>;
+
+  /** A shop the app was never installed in: `send` delivers without installing first. */
+  notInstalled(): this {
+    this.installed = Promise.resolve();
+    return this;
+  }
+
   async send(topic: string, payload: unknown, webhookId?: string, rawBody?: string): Promise<Response> {
+    await (this.installed ??= this.install());
     const request = signedWebhook(topic, payload, { shop: this.domain, webhookId, rawBody });
     const response = await WEBHOOK_ROUTES[webhookPath(topic)]!(actionArgs(request));
     if (response.status !== 200) throw new Error(`${topic} answered ${response.status}: ${await response.text()}`);

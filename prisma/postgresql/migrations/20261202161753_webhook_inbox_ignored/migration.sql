@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "InboxStatus" ADD VALUE 'IGNORED';
+
