@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import type { ConsentSource, SmsConsentState } from "../generated/sqlite/client";
+import { numberHasher } from "../contacts/number-hash.server";
 
 export type ConsentScope = "marketing" | "restock";
 
@@ -34,6 +35,15 @@ export function consentStateFromShopify(state: string): SmsConsentState {
 }
 
 /**
+ * The keyed hash a fact keeps of its number (contacts/number-hash), written with the fact by
+ * every writer (this ledger and the sync's batch insert): once customers/redact clears the
+ * number, the fact can still be matched to a number someone presents, and facts never
+ * redacted are found the same way as redacted ones.
+ */
+export const factPhoneHash = (shopId: string, phone: string | null) =>
+  phone ? numberHasher().hash(shopId, phone) : null;
+
+/**
  * Appends a consent fact to the ledger (a repeat of the same fact is ignored) and
  * re-derives the customer's current consent: the fact with the latest `occurredAt` wins,
  * so facts arriving out of order give the same result as in order.
@@ -57,6 +67,7 @@ export async function recordConsent(db: Db, fact: ConsentFact): Promise<boolean>
         shopId: fact.shopId,
         customerId: fact.customerId,
         phone: fact.phone,
+        phoneHash: factPhoneHash(fact.shopId, fact.phone),
         state: fact.state,
         optInLevel: fact.optInLevel ?? null,
         source: fact.source,

@@ -9,7 +9,7 @@ import {
 } from "../commerce/customers.server";
 import { mergeContactsInto } from "../commerce/contacts.server";
 import { LOCAL_CONTACT_PREFIX } from "../contacts/local-contacts.server";
-import { deriveCustomerConsent, type ConsentFact } from "../consent/ledger.server";
+import { deriveCustomerConsent, factPhoneHash, type ConsentFact } from "../consent/ledger.server";
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { CustomerPayload } from "../shopify-payloads";
@@ -138,6 +138,7 @@ async function insertNewFacts(db: Db, shopId: string, facts: ConsentFact[], exis
         shopId,
         customerId: f.customerId,
         phone: f.phone,
+        phoneHash: factPhoneHash(shopId, f.phone),
         state: f.state,
         optInLevel: f.optInLevel ?? null,
         source: f.source,
@@ -178,6 +179,7 @@ const FACT_COLUMNS: Record<string, ColumnType> = {
   shopId: "text",
   customerId: "text",
   phone: "text",
+  phoneHash: "text",
   state: { enum: "SmsConsentState" },
   optInLevel: "text",
   source: { enum: "ConsentSource" },

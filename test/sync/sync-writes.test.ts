@@ -8,6 +8,7 @@ import { TestShop, uniqueShop } from "../support/app";
 import { checkoutPayload, customerPayload, orderPayload } from "../support/fixtures";
 import { sampleWith } from "../support/shopify-fixtures";
 import { syncShop } from "../support/synced-store";
+import { numberHasher } from "../../app/contacts/number-hash.server";
 
 // What the sync's batch writers do beyond mirroring rows: the cause their segment changes
 // carry, and the time zone they leave on a customer an order has placed by its coordinates.
@@ -86,6 +87,42 @@ describe("the sync's writes", () => {
       expect(await db.flowRun.count({ where: { shopId } })).toBe(runsBefore);
       const synced = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: "880001" } });
       expect(synced).toMatchObject({ phone, smsConsent: "SUBSCRIBED" });
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it("write each consent fact with the keyed hash of its number, as the ledger's webhook writer does", async () => {
+    // GIVEN a subscribed customer in the store's history, and a guest who ticks the SMS box at checkout
+    const synced = "+16135550183";
+    const guest = "+16135550184";
+    const { shop, shopId, standIn } = await shopSyncing("sync-hash", [
+      customerNode("880003", {
+        phone: synced,
+        province: "ON",
+        updatedAt: new Date(NOW.getTime() - DAY),
+        subscribed: true,
+      }),
+    ]);
+    try {
+      // WHEN the sync's batch insert writes the first fact and the webhook writer the second
+      await syncShop(shop, shopId);
+      const checkout = sampleWith("checkouts/create", {
+        buyer_accepts_sms_marketing: true,
+        sms_marketing_phone: guest,
+      }).replace(/"customer": \{[\s\S]*\n {2}\}\n\}\s*$/, '"customer": null\n}\n');
+      await shop.deliverRaw("checkouts/create", checkout);
+
+      // THEN both facts carry the keyed hash of their own number (what customers/redact keeps)
+      const facts = await db.consentEvent.findMany({
+        where: { shopId, phone: { in: [synced, guest] } },
+        select: { phone: true, phoneHash: true },
+        orderBy: { phone: "asc" },
+      });
+      expect(facts).toEqual([
+        { phone: synced, phoneHash: numberHasher().hash(shopId, synced) },
+        { phone: guest, phoneHash: numberHasher().hash(shopId, guest) },
+      ]);
     } finally {
       await standIn.close();
     }
