@@ -14,10 +14,23 @@ export const MarketingSignup = z.object({
   phone: z.string().trim().min(4, "phone is required").max(32),
   consent: z.literal("yes", { error: "SMS consent is required to be texted" }),
   country: z.string().length(2).optional(),
+  // The disclosure version the form showed (the block's GET): a sign-up to terms that changed
+  // since the page loaded is refused, so the recorded wording is the wording shown.
+  disclosureVersion: z.string().max(64).optional(),
 });
 export type MarketingSignup = z.infer<typeof MarketingSignup>;
 
 export type MarketingSignupResult = { ok: true } | { ok: false; status: 409 | 422 | 429; reason: string };
+
+export const NO_TERMS = "this store has not published its SMS terms yet";
+export const TERMS_CHANGED = "this store's SMS terms changed: please read them again";
+
+/**
+ * The wording of a storefront sign-up: the shop's published disclosure in force, shown by the
+ * theme block next to its checkbox (GET /apps/sms/subscribe) and recorded with the request.
+ * Null while none is published (the form is not offered).
+ */
+export const signupDisclosure = (db: AppServices["db"], shopId: string, at: Date) => disclosureInForce(db, shopId, at);
 
 /**
  * A storefront sign-up for marketing texts: a confirmed opt-in request (the number gets
@@ -34,8 +47,10 @@ export async function signUpForMarketing(
   if (!phone.ok) return { ok: false, status: 422, reason: `phone: ${phone.reason}` };
   if (!(await storefrontNumberAllowed(db, { shopId: s.shopId, phone: phone.e164, now: s.now })))
     return { ok: false, status: 429, reason: TOO_MANY };
-  const disclosure = await disclosureInForce(db, s.shopId, s.now);
-  if (!disclosure) return { ok: false, status: 409, reason: "this store has not published its SMS terms yet" };
+  const disclosure = await signupDisclosure(db, s.shopId, s.now);
+  if (!disclosure) return { ok: false, status: 409, reason: NO_TERMS };
+  if (s.form.disclosureVersion && s.form.disclosureVersion !== disclosure.id)
+    return { ok: false, status: 409, reason: TERMS_CHANGED };
   const loggedIn = s.loggedInCustomerId
     ? await db.customer.findUnique({
         where: { shopId_shopifyId: { shopId: s.shopId, shopifyId: s.loggedInCustomerId } },

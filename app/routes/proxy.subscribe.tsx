@@ -1,7 +1,20 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { MarketingSignup, signUpForMarketing } from "../commerce/marketing-signup.server";
-import { readStorefrontForm } from "../runtime/storefront-form.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { MarketingSignup, NO_TERMS, signUpForMarketing, signupDisclosure } from "../commerce/marketing-signup.server";
+import { readStorefrontForm, storefrontShop } from "../runtime/storefront-form.server";
 import { services } from "../runtime/services.server";
+
+// What the theme block (extensions/restock-signup/blocks/sms-signup.liquid) shows next to its
+// checkbox: the published disclosure a sign-up records, and its version for the post to name.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const shop = await storefrontShop(request);
+  if (!shop.ok) return shop.response;
+  const disclosure = await signupDisclosure(services().db, shop.id, shop.now);
+  if (!disclosure) return Response.json({ error: NO_TERMS }, { status: 409 });
+  return Response.json(
+    { wording: disclosure.text, version: disclosure.id },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+}
 
 // The storefront's SMS sign-up form, posted to /apps/sms/subscribe through Shopify's app proxy. Signature,
 // shop, limits and shape: readStorefrontForm. Nothing is subscribed until the shopper replies Y.

@@ -20,15 +20,10 @@ export async function readStorefrontForm<S extends z.ZodType>(
   request: Request,
   schema: S,
 ): Promise<StorefrontForm<z.infer<S>>> {
-  await authenticate.public.appProxy(request);
+  const shop = await storefrontShop(request);
+  if (!shop.ok) return shop;
+  const { now } = shop;
   const url = new URL(request.url);
-  const shop = await db.shop.findUnique({
-    where: { domain: url.searchParams.get("shop") ?? "" },
-    select: { id: true, uninstalledAt: true },
-  });
-  if (!shop || shop.uninstalledAt)
-    return { ok: false, response: Response.json({ error: "this store does not use SMS alerts" }, { status: 404 }) };
-  const now = clock.now();
   if (!(await storefrontIpAllowed(db, { shopId: shop.id, ip: clientIp(request), now })))
     return { ok: false, response: tooManyRequests() };
   const body = await readBoundedBody(request, BODY_LIMITS.appProxy);
@@ -40,4 +35,22 @@ export async function readStorefrontForm<S extends z.ZodType>(
   }
   const loggedInCustomerId = url.searchParams.get("logged_in_customer_id") || null;
   return { ok: true, shopId: shop.id, form: form.data, loggedInCustomerId, now };
+}
+
+/**
+ * The shop a storefront request through Shopify's app proxy is for: the signature checked
+ * (authenticate.public.appProxy, 400 when bad), 404 when the shop does not use the app.
+ * What the forms' reads (GET) need; their posts go on through readStorefrontForm.
+ */
+export async function storefrontShop(
+  request: Request,
+): Promise<{ ok: true; id: string; now: Date } | { ok: false; response: Response }> {
+  await authenticate.public.appProxy(request);
+  const shop = await db.shop.findUnique({
+    where: { domain: new URL(request.url).searchParams.get("shop") ?? "" },
+    select: { id: true, uninstalledAt: true },
+  });
+  if (!shop || shop.uninstalledAt)
+    return { ok: false, response: Response.json({ error: "this store does not use SMS alerts" }, { status: 404 }) };
+  return { ok: true, id: shop.id, now: clock.now() };
 }

@@ -10,7 +10,7 @@ export function appProxyRequest(
   path: string,
   shop: string,
   form: Record<string, string>,
-  o: { customerId?: string; secret?: string } = {},
+  o: { customerId?: string; secret?: string; method?: "GET" | "POST" } = {},
 ): Request {
   const params: Record<string, string> = {
     shop,
@@ -26,6 +26,7 @@ export function appProxyRequest(
     .update(message)
     .digest("hex");
   const query = new URLSearchParams({ ...params, signature });
+  if (o.method === "GET") return new Request(`https://my-test-app.myshopify.io${path}?${query}`);
   return new Request(`https://my-test-app.myshopify.io${path}?${query}`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
