@@ -214,9 +214,7 @@ export async function processWebhook(
         error: null,
         attempts: { increment: 1 },
         // A redaction request names the shopper it erased: its own body goes once it is done.
-        ...(row.topic === "customers/redact"
-          ? { payload: "", payloadPrunedAt: now, subjects: { deleteMany: {} } }
-          : {}),
+        ...(row.topic === "customers/redact" ? bodyEmptied(now) : {}),
       },
     });
     return "processed";
@@ -241,6 +239,9 @@ export async function processWebhook(
   }
 }
 
+/** An inbox row reduced to its record and duplicate guard: the body and who it names go. */
+const bodyEmptied = (now: Date) => ({ payload: "", payloadPrunedAt: now, subjects: { deleteMany: {} } });
+
 export const NOT_INSTALLED =
   "the app is not installed in this shop (never installed, or erased by shop/redact): nothing written";
 
@@ -260,9 +261,7 @@ async function ignore(db: Db, row: { id: string; topic: string; shopDomain: stri
       error: NOT_INSTALLED,
       processedAt: now,
       attempts: { increment: 1 },
-      payload: "",
-      payloadPrunedAt: now,
-      subjects: { deleteMany: {} },
+      ...bodyEmptied(now),
     },
   });
   log.warn("webhook ignored: shop not installed", {

@@ -35,6 +35,13 @@ async function shopSyncing(
   return { shop, shopId, standIn };
 }
 
+/** Shopify's checkouts/create sample with the SMS box ticked for `phone` by a guest (no customer). */
+const guestCheckout = (phone: string) =>
+  sampleWith("checkouts/create", {
+    buyer_accepts_sms_marketing: true,
+    sms_marketing_phone: phone,
+  }).replace(/"customer": \{[\s\S]*\n {2}\}\n\}\s*$/, '"customer": null\n}\n');
+
 /** A customer node as the bulk query returns it (GraphQL Admin API shape). */
 const customerNode = (id: string, o: { phone: string; province: string; updatedAt: Date; subscribed?: boolean }) => ({
   id: gid("Customer", id),
@@ -65,11 +72,7 @@ describe("the sync's writes", () => {
     try {
       await db.flow.updateMany({ where: { shopId }, data: { enabled: true } });
       // A guest ticked the SMS box at checkout (Shopify's sample, no customer): a contact by number.
-      const guestCheckout = sampleWith("checkouts/create", {
-        buyer_accepts_sms_marketing: true,
-        sms_marketing_phone: phone,
-      }).replace(/"customer": \{[\s\S]*\n {2}\}\n\}\s*$/, '"customer": null\n}\n');
-      await shop.deliverRaw("checkouts/create", guestCheckout);
+      await shop.deliverRaw("checkouts/create", guestCheckout(phone));
       const guest = await db.customer.findFirstOrThrow({
         where: { shopId, phone, shopifyId: { startsWith: "local:" } },
       });
@@ -107,11 +110,7 @@ describe("the sync's writes", () => {
     try {
       // WHEN the sync's batch insert writes the first fact and the webhook writer the second
       await syncShop(shop, shopId);
-      const checkout = sampleWith("checkouts/create", {
-        buyer_accepts_sms_marketing: true,
-        sms_marketing_phone: guest,
-      }).replace(/"customer": \{[\s\S]*\n {2}\}\n\}\s*$/, '"customer": null\n}\n');
-      await shop.deliverRaw("checkouts/create", checkout);
+      await shop.deliverRaw("checkouts/create", guestCheckout(guest));
 
       // THEN both facts carry the keyed hash of their own number (what customers/redact keeps)
       const facts = await db.consentEvent.findMany({
