@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import db from "../../app/db.server";
 import { NOT_INSTALLED } from "../../app/webhooks/process.server";
 import { TestShop, uniqueShop } from "../support/app";
@@ -26,8 +26,14 @@ const everything = async () => ({
   exports: await db.dataExport.count(),
 });
 
-/** What the logger writes to stderr (warnings), one parsed JSON object per line. */
+/** What the logger writes to stderr (warnings), one parsed JSON object per line, whatever LOG_LEVEL the run has. */
 function captureWarnings() {
+  const level = process.env.LOG_LEVEL;
+  process.env.LOG_LEVEL = "warn";
+  onTestFinished(() => {
+    if (level === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = level;
+  });
   const lines: string[] = [];
   vi.spyOn(process.stderr, "write").mockImplementation(
     (chunk: string | Uint8Array) => (lines.push(String(chunk)), true),
