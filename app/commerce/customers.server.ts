@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 import { normalisePhone } from "../contacts/phone";
 import { bestTimeZone, coordinatesZone } from "../contacts/zone.server";
 import {
@@ -210,25 +211,20 @@ export async function markCustomerDeleted(db: Db, shopId: string, shopifyId: str
 
 /**
  * Order aggregates are derived from the mirrored orders, not from payload counters, so they
- * are right whatever order webhooks arrive in. Cost: one indexed aggregate per customer.
+ * are right whatever order webhooks arrive in. One UPDATE with indexed sub-selects (an
+ * aggregate read and a write through Prisma's client were two statements, each compiled),
+ * for one customer (a webhook) or many (a batch).
  */
-export async function refreshOrderStats(db: Db, shopId: string, customerId: string): Promise<void> {
-  const stats = await db.order.aggregate({
-    where: { shopId, customerId, cancelledAt: null },
-    _count: { _all: true },
-    _sum: { totalPrice: true },
-    _min: { processedAt: true },
-    _max: { processedAt: true },
-  });
-  await db.customer.update({
-    where: { id: customerId },
-    data: {
-      ordersCount: stats._count._all,
-      totalSpent: stats._sum.totalPrice ?? 0,
-      firstOrderAt: stats._min.processedAt,
-      lastOrderAt: stats._max.processedAt,
-    },
-  });
+export async function refreshOrderStats(db: Db, shopId: string, customerIds: readonly string[]): Promise<void> {
+  if (!customerIds.length) return;
+  const mine = Prisma.sql`FROM "Order" o WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer"."id" AND o."cancelledAt" IS NULL`;
+  await db.$executeRaw`
+    UPDATE "Customer" SET
+      "ordersCount" = (SELECT COUNT(*) ${mine}),
+      "totalSpent" = (SELECT COALESCE(SUM(o."totalPrice"), 0) ${mine}),
+      "firstOrderAt" = (SELECT MIN(o."processedAt") ${mine}),
+      "lastOrderAt" = (SELECT MAX(o."processedAt") ${mine})
+    WHERE "shopId" = ${shopId} AND "id" IN (${Prisma.join(customerIds)})`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { isUniqueViolation, notFoundAsNull } from "../db/unique-violation";
 /**
  * Upsert by a unique key where the newer `shopifyUpdatedAt` wins: an older or repeated
  * event never overwrites newer state, whatever order webhooks arrive in.
- * Returns the row's id and whether this event's data was applied.
+ * Returns the row's id, whether this event's data was applied, and whether it created the row.
  */
 export interface GuardedModel<Where> {
   findUnique(args: {
@@ -20,7 +20,7 @@ export async function guardedUpsert<Where>(
   updatedAt: Date | null,
   create: Record<string, unknown>,
   update: Record<string, unknown>,
-): Promise<{ id: string; applied: boolean }> {
+): Promise<{ id: string; applied: boolean; created: boolean }> {
   const existing = await model.findUnique({ where, select: { id: true, shopifyUpdatedAt: true } });
   if (!existing) {
     try {
@@ -28,14 +28,14 @@ export async function guardedUpsert<Where>(
         data: { ...create, shopifyUpdatedAt: updatedAt } as never,
         select: { id: true },
       });
-      return { id: row.id, applied: true };
+      return { id: row.id, applied: true, created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       return guardedUpsert(model, where, updatedAt, create, update); // lost a race with a concurrent create
     }
   }
   if (existing.shopifyUpdatedAt && (!updatedAt || updatedAt < existing.shopifyUpdatedAt)) {
-    return { id: existing.id, applied: false };
+    return { id: existing.id, applied: false, created: false };
   }
   // Conditional write: a concurrent newer event between read and write wins. (No
   // `shopifyUpdatedAt: null` alternative: the column is required on some models, and a
@@ -48,5 +48,5 @@ export async function guardedUpsert<Where>(
   const updated = await model
     .update({ where: guard as never, data: { ...update, shopifyUpdatedAt: updatedAt } as never, select: { id: true } })
     .catch(notFoundAsNull);
-  return { id: existing.id, applied: updated !== null };
+  return { id: existing.id, applied: updated !== null, created: false };
 }

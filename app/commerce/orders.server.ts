@@ -32,27 +32,42 @@ export async function syncOrder(
     processedAt,
     cancelledAt: payload.cancelled_at ?? null,
   };
-  const { id, applied } = await guardedUpsert(
+  const { id, applied, created } = await guardedUpsert(
     db.order as unknown as GuardedModel<unknown>,
     { shopId_shopifyId: { shopId, shopifyId: payload.id } },
     payload.updated_at ?? payload.created_at,
     { shopId, shopifyId: payload.id, ...fields },
     fields,
   );
-  if (applied) await replaceLines(db, shopId, id, customerId, payload);
+  if (applied) await replaceLines({ db, shopId, orderId: id, customerId, payload, created });
   if (payload.checkout_token) {
     await db.checkout.updateMany({
       where: { shopId, token: payload.checkout_token, completedAt: null },
       data: { completedAt: processedAt },
     });
   }
-  if (customerId) await refreshOrderStats(db, shopId, customerId);
+  if (customerId) await refreshOrderStats(db, shopId, [customerId]);
   if (customerId && applied)
     await rememberCoordinates(db, customerId, payload.shipping_address ?? payload.billing_address);
   return customerId;
 }
 
-async function replaceLines(db: Db, shopId: string, orderId: string, customerId: string | null, payload: OrderPayload) {
+async function replaceLines({
+  db,
+  shopId,
+  orderId,
+  customerId,
+  payload,
+  created,
+}: {
+  db: Db;
+  shopId: string;
+  orderId: string;
+  customerId: string | null;
+  payload: OrderPayload;
+  /** The order row was created by this event: it has no lines to replace. */
+  created: boolean;
+}) {
   // Product type and vendor as known when the order is mirrored ("purchased a <type>").
   const productIds = [...new Set(payload.line_items.map((l) => l.product_id).filter((v): v is string => !!v))];
   const products = productIds.length
@@ -62,20 +77,20 @@ async function replaceLines(db: Db, shopId: string, orderId: string, customerId:
       })
     : [];
   const byId = new Map(products.map((p) => [p.shopifyId, p]));
-  await db.$transaction([
-    db.orderLine.deleteMany({ where: { orderId } }),
-    db.orderLine.createMany({
-      data: payload.line_items.map((line) =>
-        orderLineRow({
-          shopId,
-          orderId,
-          customerId,
-          line,
-          product: line.product_id ? byId.get(line.product_id) : undefined,
-        }),
-      ),
-    }),
-  ]);
+  const insert = db.orderLine.createMany({
+    data: payload.line_items.map((line) =>
+      orderLineRow({
+        shopId,
+        orderId,
+        customerId,
+        line,
+        product: line.product_id ? byId.get(line.product_id) : undefined,
+      }),
+    ),
+  });
+  // A new order's lines are one insert (most orders/create); an update replaces them whole.
+  if (created) await insert;
+  else await db.$transaction([db.orderLine.deleteMany({ where: { orderId } }), insert]);
 }
 
 /**
