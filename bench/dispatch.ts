@@ -5,7 +5,10 @@ import { ensureShop } from "../app/commerce/shops.server";
 import { queue } from "../app/runtime/job-engine.server";
 import { QUEUES, type JobQueue } from "../app/jobs/queue.server";
 import { TableJobQueue } from "../app/jobs/table-queue.server";
-import { jobHandlers } from "../app/runtime/job-handlers.server";
+import { sendMessages } from "../app/messaging/dispatch.server";
+import { HANDLER_BATCH_SIZE } from "../app/jobs/pg-boss-queue.server";
+import { readFileSync } from "node:fs";
+import { countingDb } from "./statement-count";
 import { scheduleMessage } from "../app/schedule/messages.server";
 import { ProviderRegistry } from "../app/sms/registry.server";
 import { TwilioCredentials, TwilioProvider } from "../app/sms/twilio.server";
@@ -26,6 +29,11 @@ const PACE_PER_SHOP = 10_000;
 const ENCRYPTION_KEY = Buffer.alloc(32, 3).toString("base64");
 /** Scheduled this far ahead, so nothing is due until every worker has started (see release). */
 const HELD_BACK_MS = 24 * 3600_000;
+/**
+ * Texts each fleet sends, untimed, before its measured round: a fresh process's first batch
+ * pays for compiling its queries and code (the bare adapter is warmed up the same way).
+ */
+const WARM_UP = 50;
 
 /**
  * Dispatch throughput into a local Twilio-protocol server over real HTTP: marketing
@@ -76,15 +84,27 @@ export async function benchDispatch(ctx: BenchContext): Promise<BenchRow[]> {
       };
     };
 
-    const drained = await measure((r) => drainInProcess(providers, shopIds, r, messages));
-    log(`send jobs drained in-process: ${perSecond(drained.rate)}; ${drained.check}`);
+    const counting = countingDb(ctx.target);
+    let perText = "";
+    const drained = await measure(async (r) => {
+      const { rate, statements, transactions } = await drainInProcess(providers, counting, shopIds, r, messages);
+      perText = `${(statements / messages).toFixed(2)} (+ ${(transactions / messages).toFixed(2)})`;
+      return rate;
+    });
+    await counting.db.$disconnect();
+    log(`send jobs drained in-process: ${perSecond(drained.rate)}; ${drained.check}; statements per text ${perText}`);
     rows.push(
       compared(
         section,
-        "SMS/s, send jobs drained back to back in one process (no fetch wait) vs bare adapter",
+        `SMS/s, send batches of ${HANDLER_BATCH_SIZE} back to back in one process (no fetch wait) vs bare adapter`,
         drained.rate,
         bareRate,
         perSecond,
+      ),
+      plain(
+        section,
+        `statements per text, send batches of ${HANDLER_BATCH_SIZE} over ${SHOPS} shops (counted at the driver adapter; + transactions begun)`,
+        perText,
       ),
       plain(section, "exactly once (duplicates at the server; messages SENT), drained", drained.check),
     );
@@ -92,15 +112,19 @@ export async function benchDispatch(ctx: BenchContext): Promise<BenchRow[]> {
     const [first] = ctx.options.workers;
     let firstRate = 0;
     for (const workers of ctx.options.workers) {
-      const { rate, check } = await measure((r) =>
-        sendThroughWorkers(providers, shopIds, r, messages, workers, () => twilio.received),
-      );
-      log(`${workers} worker process(es): ${perSecond(rate)}; ${check}`);
+      let cpu = "";
+      const { rate, check } = await measure(async (r) => {
+        const run = await sendThroughWorkers({ providers, shopIds, round: r, messages, workers, twilio });
+        cpu = `${run.workerCpuMsPerText.toFixed(2)} ms; machine ${Math.round(run.machineBusy * 100)}% busy`;
+        return run.rate;
+      });
+      log(`${workers} worker process(es): ${perSecond(rate)}; ${check}; worker CPU per text ${cpu}`);
       firstRate ||= rate;
       const label = `${workers} worker process${workers > 1 ? "es" : ""}`;
       if (workers !== first) rows.push(compared(section, `SMS/s, ${label} vs ${first}`, rate, firstRate, perSecond));
       rows.push(
         compared(section, `SMS/s, ${label} vs bare adapter`, rate, bareRate, perSecond),
+        plain(section, `worker CPU per text, ${label} (/proc; and the whole machine's CPU busy in the round)`, cpu),
         plain(section, `exactly once, ${label}`, check),
       );
     }
@@ -122,43 +146,84 @@ async function bareAdapterRate(credentials: TwilioCredentials, messages: number)
 }
 
 /**
- * The send path alone: the send jobs drained back to back in this process (table queue, no
- * poll wait between jobs): what a worker could reach if fetching jobs were not the limit.
+ * The send path alone: the round's send jobs handed to `sendMessages` in batches of the size
+ * pg-boss fetches, back to back in this process (no fetch or poll between them): what a worker
+ * could reach if fetching jobs were not the limit. Its statements are counted at the driver
+ * adapter (a count: the machine's load does not move it).
  */
 async function drainInProcess(
   providers: ProviderRegistry,
+  counting: ReturnType<typeof countingDb>,
   shopIds: string[],
   round: number,
   messages: number,
-): Promise<number> {
-  const jobs = new TableJobQueue(db);
-  const deps = sendDeps(providers, jobs);
-  await scheduleRound(deps, shopIds, round, messages, new Date());
+): Promise<{ rate: number; statements: number; transactions: number }> {
+  const deps = sendDeps(providers, new TableJobQueue(db));
+  const ids = await scheduleRound(deps, shopIds, round, messages, new Date());
+  const counted = { ...deps, db: counting.db };
+  counting.log.reset();
   const t = performance.now();
-  while ((await jobs.runDue(jobHandlers(deps), "bench", 200)) > 0) {
-    /* drain */
-  }
-  return messages / ((performance.now() - t) / 1000);
+  for (let i = 0; i < ids.length; i += HANDLER_BATCH_SIZE)
+    await sendMessages(counted, ids.slice(i, i + HANDLER_BATCH_SIZE));
+  const rate = messages / ((performance.now() - t) / 1000);
+  return { rate, statements: counting.log.statements, transactions: counting.log.transactions };
 }
 
-/** Real worker processes on pg-boss; timed from the release to the last SMS the server accepts. */
-async function sendThroughWorkers(
-  providers: ProviderRegistry,
-  shopIds: string[],
-  round: number,
-  messages: number,
-  workers: number,
-  received: () => ReceivedSms[],
-): Promise<number> {
-  await scheduleRound(sendDeps(providers, queue), shopIds, round, messages, new Date(Date.now() + HELD_BACK_MS));
-  const fleet = await startWorkers(workers, { ...process.env, APP_ENCRYPTION_KEY: ENCRYPTION_KEY });
+/**
+ * Real worker processes on pg-boss; after an untimed warm-up round, timed from the release to
+ * the last SMS the server accepts. With the workers' CPU time over the round (per text) and the
+ * share of the machine's CPU that was busy, from /proc.
+ */
+async function sendThroughWorkers(r: {
+  providers: ProviderRegistry;
+  shopIds: string[];
+  round: number;
+  messages: number;
+  workers: number;
+  twilio: { received: ReceivedSms[] };
+}): Promise<{ rate: number; workerCpuMsPerText: number; machineBusy: number }> {
+  const { providers, shopIds, messages, twilio } = r;
+  const deps = sendDeps(providers, queue);
+  const fleet = await startWorkers(r.workers, { ...process.env, APP_ENCRYPTION_KEY: ENCRYPTION_KEY });
   try {
+    await scheduleRound(deps, shopIds, WARM_UP_ROUNDS + r.round, WARM_UP, new Date(Date.now() + HELD_BACK_MS));
+    await release(shopIds);
+    await until(() => twilio.received.length >= WARM_UP, 60_000 + WARM_UP * 1000);
+    twilio.received.length = 0;
+
+    await scheduleRound(deps, shopIds, r.round, messages, new Date(Date.now() + HELD_BACK_MS));
+    const cpuBefore = workerCpuMs(fleet.pids);
+    const machineBefore = machineCpu();
     const releasedAt = await release(shopIds);
-    await until(() => received().length >= messages, 60_000 + messages * 1000);
-    return messages / ((Math.max(...received().map((r) => r.at.getTime())) - releasedAt) / 1000);
+    await until(() => twilio.received.length >= messages, 60_000 + messages * 1000);
+    const lastAt = Math.max(...twilio.received.map((m) => m.at.getTime()));
+    const machineAfter = machineCpu();
+    return {
+      rate: messages / ((lastAt - releasedAt) / 1000),
+      workerCpuMsPerText: (workerCpuMs(fleet.pids) - cpuBefore) / messages,
+      machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
+    };
   } finally {
     await fleet.stop();
   }
+}
+
+/** Round numbers from here on are warm-up rounds (their own shoppers and numbers). */
+const WARM_UP_ROUNDS = 50;
+
+/** User + system CPU time of these processes so far (ms), from /proc/<pid>/stat (clock ticks of 10 ms). */
+function workerCpuMs(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return sum + (Number(fields[11]) + Number(fields[12])) * 10;
+  }, 0);
+}
+
+/** The machine's CPU time so far, busy and in all (clock ticks), from /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  const ticks = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - ticks[3]! - ticks[4]!, total };
 }
 
 async function setUpShops(providers: ProviderRegistry, credentials: TwilioCredentials): Promise<string[]> {
@@ -191,7 +256,14 @@ const sendDeps = (providers: ProviderRegistry, jobs: JobQueue): AppServices => (
 });
 
 /** Fresh subscribed shoppers for each round (a shopper's first text differs from later ones), one message each. */
-async function scheduleRound(deps: AppServices, shopIds: string[], round: number, messages: number, dueAt: Date) {
+async function scheduleRound(
+  deps: AppServices,
+  shopIds: string[],
+  round: number,
+  messages: number,
+  dueAt: Date,
+): Promise<string[]> {
+  const ids: string[] = [];
   for (let i = 0; i < messages; i++) {
     const shopId = shopIds[i % shopIds.length]!;
     const shopifyId = String(500_000 + round * 100_000 + i);
@@ -219,7 +291,7 @@ async function scheduleRound(deps: AppServices, shopIds: string[], round: number
         occurredAt: new Date(dueAt.getTime() - 86_400_000),
       },
     });
-    await scheduleMessage(deps, {
+    const { id } = await scheduleMessage(deps, {
       shopId,
       customerId: customer.id,
       body: "Weekend sale: 20% off everything",
@@ -227,7 +299,9 @@ async function scheduleRound(deps: AppServices, shopIds: string[], round: number
       idempotencyKey: `bench:${round}:${i}`,
       dueAt,
     });
+    ids.push(id);
   }
+  return ids;
 }
 
 const phoneOf = (round: number, i: number) => `+447${String(round).padStart(2, "0")}8${String(i).padStart(6, "0")}`;

@@ -67,7 +67,10 @@ export async function killWorker(child: ChildProcess): Promise<void> {
  * `count` workers, resolved once every one has started (a measurement begins with all of
  * them ready); if one fails to start, the others are stopped.
  */
-export async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<{ stop(): Promise<void> }> {
+export async function startWorkers(
+  count: number,
+  env: NodeJS.ProcessEnv,
+): Promise<{ stop(): Promise<void>; pids: number[] }> {
   const children = Array.from({ length: count }, () => spawnWorker(env));
   for (const child of children) child.stderr!.pipe(process.stderr);
   const stop = () => Promise.all(children.map(stopWorker)).then(() => undefined);
@@ -77,5 +80,5 @@ export async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promi
     await stop();
     throw error;
   }
-  return { stop };
+  return { stop, pids: children.map((c) => c.pid!) };
 }

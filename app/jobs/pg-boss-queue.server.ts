@@ -13,7 +13,7 @@ import type { EnqueueOptions, JobEngine, JobHandler } from "./queue.server";
 /** Jobs a worker takes per fetch (each run and settled on its own). */
 const BATCH_SIZE = 10;
 /** Jobs per fetch for a queue whose handler takes them all at once (`JobHandler.batch`). */
-const HANDLER_BATCH_SIZE = 50;
+export const HANDLER_BATCH_SIZE = 50;
 
 export class PgBossJobQueue implements JobEngine {
   private readonly boss: PgBoss;
