@@ -6,7 +6,8 @@ import { DAY, HOUR } from "../clock";
 export interface AttributedOrder {
   id: string;
   customerId: string | null;
-  totalPrice: Prisma.Decimal;
+  /** As stored, or the payload's decimal string (both are written as they are). */
+  totalPrice: Prisma.Decimal | string;
   processedAt: Date;
   cancelledAt: Date | null;
 }

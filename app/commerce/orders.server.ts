@@ -1,16 +1,23 @@
 import type { Db } from "../db.server";
+import type { Prisma } from "../generated/sqlite/client";
 import type { OrderPayload } from "../shopify-payloads";
 import { recordCheckoutConsent } from "./shopify-consent.server";
 import { refreshOrderStats, embeddedCustomer, rememberCoordinates, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 
-/** orders/create|updated|paid|cancelled. Returns the customer whose facts changed, if any. */
+/** What syncOrder wrote: the customer whose facts changed, if any, and the order as it now stands. */
+export interface OrderWritten {
+  customerId: string | null;
+  order: { id: string; totalPrice: string | Prisma.Decimal; processedAt: Date; cancelledAt: Date | null };
+}
+
+/** orders/create|updated|paid|cancelled. */
 export async function syncOrder(
   db: Db,
   shopId: string,
   payload: OrderPayload,
   from: Provenance,
-): Promise<string | null> {
+): Promise<OrderWritten> {
   const shopper = payload.customer ? await embeddedCustomer(db, shopId, payload.customer, from) : null;
   const processedAt = payload.processed_at ?? payload.created_at;
   const consented = await recordCheckoutConsent(db, {
@@ -49,7 +56,14 @@ export async function syncOrder(
   if (customerId) await refreshOrderStats(db, shopId, [customerId]);
   if (customerId && applied)
     await rememberCoordinates(db, customerId, payload.shipping_address ?? payload.billing_address);
-  return customerId;
+  // An older event changed nothing: the order stands as the newer one left it.
+  const stands = applied
+    ? { totalPrice: fields.totalPrice, processedAt, cancelledAt: fields.cancelledAt }
+    : await db.order.findUniqueOrThrow({
+        where: { id },
+        select: { totalPrice: true, processedAt: true, cancelledAt: true },
+      });
+  return { customerId, order: { id, ...stands } };
 }
 
 async function replaceLines({

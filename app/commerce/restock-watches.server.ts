@@ -32,7 +32,19 @@ export const RESTOCK_NOTICE_WINDOW_MS = 24 * 60 * 60 * 1000;
  * between "marked restocked" and "flow started" still finds them (the flow run's key,
  * `restock:<watch>:<restockedAt>`, keeps that to one text).
  */
-export async function restockedWatches(db: Db, shopId: string, inventoryItemId: string, at: Date) {
+export interface RestockedWatch {
+  id: string;
+  customerId: string;
+  variantShopifyId: string;
+  restockedAt: Date;
+}
+
+export async function restockedWatches(
+  db: Db,
+  shopId: string,
+  inventoryItemId: string,
+  at: Date,
+): Promise<RestockedWatch[]> {
   const inStock = (
     await db.variant.findMany({
       where: { shopId, inventoryItemId, inventoryQuantity: { gt: 0 } },

@@ -1,6 +1,7 @@
 import type { Db } from "../db.server";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { log } from "../observability/log.server";
+import { isTopic, TOPICS_HELD_DURING_SYNC } from "../shopify-topics";
 
 /**
  * Webhooks that arrive while a shop's sync runs are held, then applied in arrival order
@@ -10,32 +11,15 @@ import { log } from "../observability/log.server";
  * changes start flows. Held, they meet the finished snapshot under the newest-wins rule of
  * the writers, in the order Shopify sent them, exactly as if they had come after the sync.
  * A held webhook is an inbox row left RECEIVED: stored and acknowledged, not yet processed.
- * Privacy topics are held too, so a redaction lands after (and erases) what the snapshot wrote.
+ * Which topics are held: `held` in the one topic list, app/shopify-topics.ts.
  */
-export const TOPICS_HELD_DURING_SYNC: ReadonlySet<string> = new Set([
-  "customers/create",
-  "customers/update",
-  "customers/delete",
-  "customers/redact",
-  "customers_marketing_consent/update",
-  "orders/create",
-  "orders/updated",
-  "orders/paid",
-  "orders/cancelled",
-  "checkouts/create",
-  "checkouts/update",
-  "products/create",
-  "products/update",
-  "products/delete",
-  "inventory_levels/update",
-]);
 
 /** Applies one held inbox row (processWebhook past the hold), injected by the worker. */
 export type ReplayWebhook = (inboxId: string) => Promise<unknown>;
 
 /** Whether a webhook for this shop and topic waits for the running sync. */
 export async function heldBySync(db: Db, shopId: string, topic: string): Promise<boolean> {
-  if (!TOPICS_HELD_DURING_SYNC.has(topic)) return false;
+  if (!isTopic(topic) || !TOPICS_HELD_DURING_SYNC.includes(topic)) return false;
   const running = await db.syncRun.findFirst({
     where: { shopId, status: { in: ["RUNNING", "SEGMENTS"] } },
     select: { id: true },

@@ -3,7 +3,7 @@ import { duplicateAsNull } from "../db/unique-violation";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { log } from "../observability/log.server";
 import { BODY_LIMITS, payloadTooLarge, readBoundedBody, withBody } from "../http/bounded-body.server";
-import { checkPayload, normaliseTopic } from "./payload-schemas";
+import { checkPayload, normaliseTopic } from "../shopify-topics";
 import { inboxSubjectKeys } from "../privacy/inbox-subjects";
 import { parseShopifyJson } from "./json";
 import { webhookJobKey } from "./inbox-queue.server";

@@ -3,16 +3,16 @@ import type { AppServices } from "../services";
 import { handleFlowEvent } from "../flows/engine.server";
 import { applyShopUpdate, ShopUpdatePayload } from "../commerce/shop-facts.server";
 import { QUEUES } from "../jobs/queue.server";
-import { attributeOrder } from "../attribution/attribute.server";
+import { attributeOrder, type AttributionWindows } from "../attribution/attribute.server";
 import { countRedemptions } from "../discounts/discount-codes.server";
 import { installedShop } from "../commerce/shops.server";
-import { markCustomerDeleted, syncCustomer } from "../commerce/customers.server";
-import { syncOrder } from "../commerce/orders.server";
+import { markCustomerDeleted, syncCustomer, type Provenance } from "../commerce/customers.server";
+import { syncOrder, type OrderWritten } from "../commerce/orders.server";
 import { syncCheckout } from "../commerce/checkouts.server";
 import { applyMarketingConsentUpdate } from "../commerce/shopify-consent.server";
 import { afterConsentChange, type ConsentChange } from "../consent/after-change.server";
 import { markProductDeleted, syncInventoryLevel, syncProduct } from "../commerce/products.server";
-import { restockedWatches } from "../commerce/restock-watches.server";
+import { restockedWatches, type RestockedWatch } from "../commerce/restock-watches.server";
 import { exportCustomerData, redactCustomer, redactShop, uninstallShop } from "../privacy/gdpr.server";
 import { refreshSegmentsFor } from "../segments/refresh.server";
 import { bulkOperationFinished } from "../sync/run.server";
@@ -29,19 +29,191 @@ import {
   OrderPayload,
   ProductPayload,
 } from "../shopify-payloads";
+import { isTopic, type DomainTopic, type ShopTopic } from "../shopify-topics";
 import { parseShopifyJson } from "./json";
 import { log } from "../observability/log.server";
 import type { Db } from "../db.server";
 
 export type ProcessOutcome = "processed" | "skipped" | "rejected" | "held" | "ignored";
 
+type InboxRow = {
+  id: string;
+  topic: string;
+  shopDomain: string;
+  webhookId: string;
+  triggeredAt: Date | null;
+  receivedAt: Date;
+};
+
+/** What a topic's writer hands to the follow-up step. */
+interface Written {
+  /** Customers whose facts changed: their segments are refreshed (one set-based refresh). */
+  customerIds: string[];
+  /** An order mirrored: attribution, discount redemptions and, when new, the order_placed flow event. */
+  order?: OrderWritten["order"] & { customerId: string | null; discountCodes: string[] };
+  /** Restock watches an inventory update released: a back_in_stock flow event each. */
+  restocked?: { watches: RestockedWatch[]; at: Date };
+}
+
+interface WriteContext {
+  deps: AppServices;
+  shopId: string;
+  settings: AttributionWindows;
+  row: InboxRow;
+  from: Provenance & { consentChanges: ConsentChange[] };
+  now: Date;
+  body: unknown;
+}
+
+const nothing: Written = { customerIds: [] };
+const touched = (customerId: string | null): Written => ({ customerIds: customerId ? [customerId] : [] });
+
+async function writeOrder({ deps, shopId, from, body }: WriteContext): Promise<Written> {
+  const payload = OrderPayload.parse(body);
+  const { customerId, order } = await syncOrder(deps.db, shopId, payload, from);
+  return {
+    ...touched(customerId),
+    order: { ...order, customerId, discountCodes: payload.discount_codes.map((d) => d.code) },
+  };
+}
+
+const writeCustomer = async ({ deps, shopId, from, body }: WriteContext) =>
+  touched(await syncCustomer(deps.db, shopId, CustomerPayload.parse(body), from));
+
+const writeCheckout = async ({ deps, shopId, from, body }: WriteContext) =>
+  touched(await syncCheckout(deps.db, shopId, CheckoutPayload.parse(body), from));
+
+async function writeProduct({ deps, shopId, row, body }: WriteContext): Promise<Written> {
+  const product = ProductPayload.parse(body);
+  await syncProduct(deps.db, shopId, product);
+  // Collections are not in the payload: fetched from the Admin API by a job.
+  await deps.queue.enqueue(
+    QUEUES.syncProductCollections,
+    { shopId, productShopifyId: product.id },
+    { dedupeKey: `collections:${shopId}:${product.id}:${row.id}` },
+  );
+  return nothing;
+}
+
 /**
- * The worker side of a webhook: mirror the state, then re-evaluate the segments of the one
- * customer it touched (held instead while the shop's day-one sync runs; `replaying` is the
- * sync applying it afterwards). Idempotent: reprocessing an inbox row (after a crash) converges to
- * the same state. A payload that fails its schema is marked REJECTED and not retried. A webhook
- * for a shop the app holds no row for is IGNORED (see `ignore`); app/uninstalled and
- * shop/redact only ever delete, so they run for any shop.
+ * Each topic's writer: mirror what the payload says and return what it wrote. Typed by the one
+ * topic list (app/shopify-topics.ts), so a topic added there without a writer does not compile.
+ */
+const WRITERS: Record<ShopTopic, (ctx: WriteContext) => Promise<Written>> = {
+  "orders/create": writeOrder,
+  "orders/updated": writeOrder,
+  "orders/paid": writeOrder,
+  "orders/cancelled": writeOrder,
+  "checkouts/create": writeCheckout,
+  "checkouts/update": writeCheckout,
+  "customers/create": writeCustomer,
+  "customers/update": writeCustomer,
+  "customers/delete": async ({ deps, shopId, row, now, body }) =>
+    touched(await markCustomerDeleted(deps.db, shopId, DeletePayload.parse(body).id, row.triggeredAt ?? now)),
+  "customers_marketing_consent/update": async ({ deps, shopId, from, body }) =>
+    touched(await applyMarketingConsentUpdate(deps.db, shopId, MarketingConsentPayload.parse(body), from)),
+  "products/create": writeProduct,
+  "products/update": writeProduct,
+  "products/delete": async ({ deps, shopId, row, now, body }) => {
+    await markProductDeleted(deps.db, shopId, DeletePayload.parse(body).id, row.triggeredAt ?? now);
+    return nothing;
+  },
+  "inventory_levels/update": async ({ deps, shopId, now, body }) => {
+    const level = InventoryLevelPayload.parse(body);
+    await syncInventoryLevel(deps.db, shopId, level);
+    const watches = await restockedWatches(deps.db, shopId, level.inventory_item_id, now);
+    return { customerIds: watches.map((w) => w.customerId), restocked: { watches, at: level.updated_at } };
+  },
+  "bulk_operations/finish": async ({ deps, shopId, body }) => {
+    await bulkOperationFinished(deps, shopId, BulkOperationFinishPayload.parse(body).admin_graphql_api_id);
+    return nothing;
+  },
+  "shop/update": async ({ deps, shopId, row, body }) => {
+    await applyShopUpdate(deps.db, shopId, ShopUpdatePayload.parse(body));
+    await deps.queue.enqueue(
+      QUEUES.syncShopFacts,
+      { shopDomain: row.shopDomain },
+      { dedupeKey: `shop-facts:${row.shopDomain}:${row.id}` },
+    );
+    return nothing;
+  },
+  "customers/redact": async ({ deps, shopId, row, now, body }) => {
+    const payload = CustomersRedactPayload.parse(body);
+    await redactCustomer({ db: deps.db, shopId, shopDomain: row.shopDomain, payload, at: now, inboxId: row.id });
+    return nothing;
+  },
+  "customers/data_request": async ({ deps, shopId, body }) => {
+    await exportCustomerData(deps.db, shopId, DataRequestPayload.parse(body));
+    return nothing;
+  },
+};
+
+/** The topics about a shop as a whole, handled by domain: the shop row may be gone or going. */
+const DOMAIN_WRITERS: Record<DomainTopic, (deps: AppServices, row: InboxRow, now: Date) => Promise<void>> = {
+  "shop/redact": ({ db }, row) => redactShop(db, row.shopDomain, row.id),
+  "app/uninstalled": ({ db }, row, now) => uninstallShop(db, row.shopDomain, now),
+};
+
+/**
+ * The one step after every writer: what follows the consent facts it recorded (texts,
+ * cancellations, suppression), then segments, once, for every customer it touched, then the
+ * commerce events flows start from (membership events reach flows through the segment engine).
+ */
+async function followUp(deps: AppServices, ctx: WriteContext, written: Written) {
+  const { db } = deps;
+  const { shopId, row, now } = ctx;
+  for (const change of ctx.from.consentChanges) await afterConsentChange(deps, { ...change, deferSegments: true });
+  await refreshSegmentsFor({
+    db,
+    shopId,
+    customerIds: written.customerIds,
+    now,
+    cause: { cause: "webhook", ref: row.id },
+  });
+  const order = written.order;
+  if (order?.customerId) {
+    await attributeOrder({ db, shopId, order, settings: ctx.settings });
+    await countRedemptions(db, shopId, order.discountCodes);
+    if (row.topic === "orders/create" && !order.cancelledAt) {
+      await handleFlowEvent(
+        deps,
+        {
+          type: "order_placed",
+          shopId,
+          customerId: order.customerId,
+          orderId: order.id,
+          at: order.processedAt,
+          occurredAt: order.processedAt,
+          key: `order:${order.id}`,
+        },
+        now,
+      );
+    }
+  }
+  for (const w of written.restocked?.watches ?? []) {
+    await handleFlowEvent(
+      deps,
+      {
+        type: "back_in_stock",
+        shopId,
+        customerId: w.customerId,
+        variantShopifyId: w.variantShopifyId,
+        watchId: w.id,
+        key: `restock:${w.id}:${w.restockedAt.getTime()}`,
+        occurredAt: written.restocked?.at ?? w.restockedAt,
+      },
+      now,
+    );
+  }
+}
+
+/**
+ * The worker side of a webhook: the topic's writer mirrors the state, then the follow-up step
+ * (held instead while the shop's day-one sync runs; `replaying` is the sync applying it
+ * afterwards). Idempotent: reprocessing an inbox row (after a crash) converges to the same
+ * state. A payload that fails its schema, or a topic the app does not take, is marked REJECTED
+ * and not retried. A webhook for a shop the app holds no row for is IGNORED (see `ignore`);
+ * app/uninstalled and shop/redact only ever delete, so they run for any shop.
  */
 export async function processWebhook(
   deps: AppServices,
@@ -61,150 +233,21 @@ export async function processWebhook(
   };
   try {
     const body = parseShopifyJson(row.payload);
-    let customerId: string | null = null;
-    let restocked: Awaited<ReturnType<typeof restockedWatches>> = [];
-    let order: OrderPayload | null = null;
-    let restockAt: Date | null = null;
-    if (row.topic === "shop/redact") {
-      await redactShop(db, row.shopDomain, row.id);
-    } else if (row.topic === "app/uninstalled") {
-      await uninstallShop(db, row.shopDomain, now);
+    const topic = row.topic;
+    if (!isTopic(topic)) {
+      throw new z.ZodError([{ code: "custom", path: ["topic"], message: `unsupported topic ${topic}`, input: topic }]);
+    }
+    if (topic === "shop/redact" || topic === "app/uninstalled") {
+      await DOMAIN_WRITERS[topic](deps, row, now);
     } else {
       const shop = await installedShop(db, row.shopDomain);
       if (!shop) return await ignore(db, row, now);
       // While the shop's sync runs, commerce webhooks wait (RECEIVED) and the sync applies
       // them in order at its end (app/sync/held-webhooks.server.ts). A row that already
       // failed once is its retry's, not held again.
-      if (!o.replaying && row.status === "RECEIVED" && (await heldBySync(db, shop.id, row.topic))) return "held";
-      switch (row.topic) {
-        case "customers/create":
-        case "customers/update":
-          customerId = await syncCustomer(db, shop.id, CustomerPayload.parse(body), from);
-          break;
-        case "customers_marketing_consent/update":
-          customerId = await applyMarketingConsentUpdate(db, shop.id, MarketingConsentPayload.parse(body), from);
-          break;
-        case "customers/delete":
-          customerId = await markCustomerDeleted(db, shop.id, DeletePayload.parse(body).id, row.triggeredAt ?? now);
-          break;
-        case "orders/create":
-        case "orders/updated":
-        case "orders/paid":
-        case "orders/cancelled":
-          order = OrderPayload.parse(body);
-          customerId = await syncOrder(db, shop.id, order, from);
-          break;
-        case "checkouts/create":
-        case "checkouts/update":
-          customerId = await syncCheckout(db, shop.id, CheckoutPayload.parse(body), from);
-          break;
-        case "products/create":
-        case "products/update":
-          {
-            const product = ProductPayload.parse(body);
-            await syncProduct(db, shop.id, product);
-            // Collections are not in the payload: fetched from the Admin API by a job.
-            await deps.queue.enqueue(
-              QUEUES.syncProductCollections,
-              { shopId: shop.id, productShopifyId: product.id },
-              { dedupeKey: `collections:${shop.id}:${product.id}:${row.id}` },
-            );
-          }
-          break;
-        case "products/delete":
-          await markProductDeleted(db, shop.id, DeletePayload.parse(body).id, row.triggeredAt ?? now);
-          break;
-        case "inventory_levels/update":
-          {
-            const level = InventoryLevelPayload.parse(body);
-            await syncInventoryLevel(db, shop.id, level);
-            restocked = await restockedWatches(db, shop.id, level.inventory_item_id, now);
-            restockAt = level.updated_at;
-          }
-          break;
-        case "bulk_operations/finish":
-          await bulkOperationFinished(deps, shop.id, BulkOperationFinishPayload.parse(body).admin_graphql_api_id);
-          break;
-        case "shop/update":
-          await applyShopUpdate(db, shop.id, ShopUpdatePayload.parse(body));
-          await deps.queue.enqueue(
-            QUEUES.syncShopFacts,
-            { shopDomain: row.shopDomain },
-            { dedupeKey: `shop-facts:${row.shopDomain}:${row.id}` },
-          );
-          break;
-        case "customers/redact":
-          await redactCustomer({
-            db,
-            shopId: shop.id,
-            shopDomain: row.shopDomain,
-            payload: CustomersRedactPayload.parse(body),
-            at: now,
-            inboxId: row.id,
-          });
-          break;
-        case "customers/data_request":
-          await exportCustomerData(db, shop.id, DataRequestPayload.parse(body));
-          break;
-        default:
-          throw new z.ZodError([
-            { code: "custom", path: ["topic"], message: `unsupported topic ${row.topic}`, input: row.topic },
-          ]);
-      }
-      // What follows the consent facts the writers recorded (texts, cancellations, suppression);
-      // segments next, once, for the customers the webhook touched (who hold those facts).
-      for (const change of from.consentChanges) await afterConsentChange(deps, { ...change, deferSegments: true });
-      // Every customer the event touched (a restock can touch many) in one set-based refresh.
-      await refreshSegmentsFor({
-        db,
-        shopId: shop.id,
-        customerIds: [...(customerId ? [customerId] : []), ...restocked.map((w) => w.customerId)],
-        now,
-        cause: { cause: "webhook", ref: row.id },
-      });
-      // Commerce events for flows (membership events reach them through the segment engine).
-      if (order && customerId) {
-        const mirrored = await db.order.findUniqueOrThrow({
-          where: { shopId_shopifyId: { shopId: shop.id, shopifyId: order.id } },
-          select: { id: true, customerId: true, totalPrice: true, processedAt: true, cancelledAt: true },
-        });
-        await attributeOrder({ db, shopId: shop.id, order: mirrored, settings: shop.settings });
-        await countRedemptions(
-          db,
-          shop.id,
-          order.discount_codes.map((d) => d.code),
-        );
-        if (row.topic === "orders/create" && !mirrored.cancelledAt) {
-          await handleFlowEvent(
-            deps,
-            {
-              type: "order_placed",
-              shopId: shop.id,
-              customerId,
-              orderId: mirrored.id,
-              at: mirrored.processedAt ?? now,
-              occurredAt: mirrored.processedAt ?? now,
-              key: `order:${mirrored.id}`,
-            },
-            now,
-          );
-        }
-      }
-      for (const w of restocked) {
-        await handleFlowEvent(
-          deps,
-          {
-            type: "back_in_stock",
-            shopId: shop.id,
-            customerId: w.customerId,
-            variantShopifyId: w.variantShopifyId,
-            watchId: w.id,
-            key: `restock:${w.id}:${w.restockedAt.getTime()}`,
-            occurredAt: restockAt ?? w.restockedAt,
-          },
-          now,
-        );
-      }
+      if (!o.replaying && row.status === "RECEIVED" && (await heldBySync(db, shop.id, topic))) return "held";
+      const ctx: WriteContext = { deps, shopId: shop.id, settings: shop.settings, row, from, now, body };
+      await followUp(deps, ctx, await WRITERS[topic](ctx));
     }
     await db.webhookInbox.update({
       where: { id: row.id },
@@ -253,7 +296,7 @@ export const NOT_INSTALLED =
  * emptied at once with its subject index, and the row stays as the record and the duplicate
  * guard. Logged with ids only.
  */
-async function ignore(db: Db, row: { id: string; topic: string; shopDomain: string; webhookId: string }, now: Date) {
+async function ignore(db: Db, row: InboxRow, now: Date) {
   await db.webhookInbox.update({
     where: { id: row.id },
     data: {

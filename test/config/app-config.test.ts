@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadEnv } from "../../app/config/env.server";
 import { resolveDatabaseTarget } from "../../app/config/database-url";
 import { appTomlWebhooks } from "../support/toml";
+import { TOPICS } from "../../app/shopify-topics";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -44,6 +45,8 @@ describe("app configuration", () => {
         "shop/update",
       ].sort(),
     );
+    // The app's one topic list (ingest checks, writers, holds during a sync) is the same list.
+    expect(Object.keys(TOPICS).sort()).toEqual(topics);
     for (const { uri } of subscriptions) {
       const file = path.join(root, "app/routes", `${uri.slice(1).replaceAll("/", ".")}.tsx`);
       expect(existsSync(file), `${uri} → ${file}`).toBe(true);
