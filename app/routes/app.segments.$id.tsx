@@ -37,7 +37,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!segment || segment.kind !== "CUSTOM") notFound("Segment");
   const form = await request.formData();
   if (form.get("intent") !== "archive") badRequest("Unknown action");
-  await archiveSegment(db, shop.id, segment.id, clock.now());
+  await archiveSegment({ db, shopId: shop.id, segmentId: segment.id, now: clock.now() });
   return redirect("/app/segments");
 };
 

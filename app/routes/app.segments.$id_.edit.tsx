@@ -34,7 +34,14 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const parsed = parseSegmentForm(await request.formData());
   if ("errors" in parsed) return invalid(parsed.errors);
   const deps = services();
-  await updateSegment(deps.db, deps.queue, shop.id, segment.id, parsed.input, deps.clock.now());
+  await updateSegment({
+    db: deps.db,
+    queue: deps.queue,
+    shopId: shop.id,
+    segmentId: segment.id,
+    input: parsed.input,
+    now: deps.clock.now(),
+  });
   return redirect(`/app/segments/${segment.id}`);
 };
 

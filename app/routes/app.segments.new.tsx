@@ -18,7 +18,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const parsed = parseSegmentForm(await request.formData());
   if ("errors" in parsed) return invalid(parsed.errors);
   const { db, queue, clock } = services();
-  const segment = await createSegment(db, queue, shop.id, parsed.input, clock.now());
+  const segment = await createSegment({ db, queue, shopId: shop.id, input: parsed.input, now: clock.now() });
   return redirect(`/app/segments/${segment.id}`);
 };
 

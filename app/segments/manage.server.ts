@@ -12,8 +12,16 @@ export const SegmentInput = z.object({
 });
 export type SegmentInput = z.infer<typeof SegmentInput>;
 
+/** Who changes a shop's segments, and when. */
+interface SegmentWrite {
+  db: Db;
+  queue: JobQueue;
+  shopId: string;
+  now: Date;
+}
+
 /** Creates a merchant segment and starts evaluating it over the existing customers. */
-export async function createSegment(db: Db, queue: JobQueue, shopId: string, input: SegmentInput, now: Date) {
+export async function createSegment({ db, queue, shopId, input, now }: SegmentWrite & { input: SegmentInput }) {
   const segment = await db.segment.create({
     data: {
       shopId,
@@ -29,14 +37,14 @@ export async function createSegment(db: Db, queue: JobQueue, shopId: string, inp
 }
 
 /** A changed definition is re-evaluated over everyone; members who no longer match leave. */
-export async function updateSegment(
-  db: Db,
-  queue: JobQueue,
-  shopId: string,
-  segmentId: string,
-  input: SegmentInput,
-  now: Date,
-) {
+export async function updateSegment({
+  db,
+  queue,
+  shopId,
+  segmentId,
+  input,
+  now,
+}: SegmentWrite & { segmentId: string; input: SegmentInput }) {
   const { count } = await db.segment.updateMany({
     where: { id: segmentId, shopId, kind: "CUSTOM", archivedAt: null },
     data: { name: input.name, description: input.description ?? null, definition: input.definition as object },
@@ -49,7 +57,12 @@ export async function updateSegment(
  * Archiving stops evaluation and empties the segment without membership events: nobody
  * "left" anything, the segment is gone, and flows must not react as if they had.
  */
-export async function archiveSegment(db: Db, shopId: string, segmentId: string, now: Date) {
+export async function archiveSegment({
+  db,
+  shopId,
+  segmentId,
+  now,
+}: Omit<SegmentWrite, "queue"> & { segmentId: string }) {
   const { count } = await db.segment.updateMany({
     where: { id: segmentId, shopId, kind: "CUSTOM" },
     data: { archivedAt: now, memberCount: 0 },

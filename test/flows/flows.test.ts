@@ -193,13 +193,13 @@ describe("built-in flows, end to end from signed webhooks to the provider (fake 
   it("a new merchant segment's backfill does not trigger flows on the people already in it", async () => {
     const { shop, shopId } = await shopWithFlow("flow-backfill", "welcome");
     const before = (await messagesOf(shopId)).length;
-    const segment = await createSegment(
+    const segment = await createSegment({
       db,
-      shop.deps.queue,
+      queue: shop.deps.queue,
       shopId,
-      SegmentInput.parse({ name: "Everyone subscribed", definition: { type: "sms_subscribed" } }),
-      shop.clock.now(),
-    );
+      input: SegmentInput.parse({ name: "Everyone subscribed", definition: { type: "sms_subscribed" } }),
+      now: shop.clock.now(),
+    });
     await db.flow.create({
       data: {
         shopId,

@@ -37,7 +37,7 @@ const buyersIn = (province: string) =>
 describe("a merchant segment is evaluated over the customers who already exist", () => {
   it("backfills in batches with progress, records why members entered, re-evaluates on edit, empties on archive", async () => {
     const { shop, shopId, people, queue } = await shopWithCustomers("backfill");
-    const segment = await createSegment(db, queue, shopId, buyersIn("CA"), shop.clock.now());
+    const segment = await createSegment({ db, queue, shopId, input: buyersIn("CA"), now: shop.clock.now() });
     // Batches of 2 over 5 customers: three chained jobs.
     await startSegmentBackfill(db, queue, segment.id, new Date(shop.clock.now().getTime() + 1), 2);
     await shop.work();
@@ -57,12 +57,19 @@ describe("a merchant segment is evaluated over the customers who already exist",
     await shop.deliver("orders/create", orderPayload({ customer: people[4]!, at: shop.clock.now() }));
     expect(await members()).toHaveLength(3);
 
-    await updateSegment(db, queue, shopId, segment.id, buyersIn("NY"), new Date(shop.clock.now().getTime() + 1));
+    await updateSegment({
+      db,
+      queue,
+      shopId,
+      segmentId: segment.id,
+      input: buyersIn("NY"),
+      now: new Date(shop.clock.now().getTime() + 1),
+    });
     await shop.work();
     expect(await members()).toEqual([String(people[2]!.id)]);
     expect((await db.segment.findUniqueOrThrow({ where: { id: segment.id } })).memberCount).toBe(1);
 
-    await archiveSegment(db, shopId, segment.id, shop.clock.now());
+    await archiveSegment({ db, shopId, segmentId: segment.id, now: shop.clock.now() });
     expect(await members()).toEqual([]);
     // An archived segment is no longer evaluated.
     await shop.deliver("orders/create", orderPayload({ customer: people[3]!, at: shop.clock.now() }));
@@ -71,9 +78,16 @@ describe("a merchant segment is evaluated over the customers who already exist",
 
   it("a superseded backfill stops, and running a batch twice changes nothing", async () => {
     const { shop, shopId, queue } = await shopWithCustomers("backfill-restart");
-    const segment = await createSegment(db, queue, shopId, buyersIn("CA"), shop.clock.now());
+    const segment = await createSegment({ db, queue, shopId, input: buyersIn("CA"), now: shop.clock.now() });
     // Edited before the first backfill ran: only the newest definition's chain does work.
-    await updateSegment(db, queue, shopId, segment.id, buyersIn("NY"), new Date(shop.clock.now().getTime() + 1000));
+    await updateSegment({
+      db,
+      queue,
+      shopId,
+      segmentId: segment.id,
+      input: buyersIn("NY"),
+      now: new Date(shop.clock.now().getTime() + 1000),
+    });
     await shop.work();
     const after = await shop.memberships();
     expect(after[segment.key]).toHaveLength(1);
@@ -94,8 +108,8 @@ describe("a merchant segment is evaluated over the customers who already exist",
     expect(result.success).toBe(false);
     expect(result.error?.issues.length).toBeGreaterThan(0);
     // Other shops' segments are not editable from this one.
-    return expect(archiveSegment(db, "another-shop", "no-such-segment", new Date())).rejects.toThrow(
-      /not a live custom segment/,
-    );
+    return expect(
+      archiveSegment({ db, shopId: "another-shop", segmentId: "no-such-segment", now: new Date() }),
+    ).rejects.toThrow(/not a live custom segment/);
   });
 });

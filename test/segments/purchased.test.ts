@@ -57,8 +57,15 @@ describe("purchase-based merchant segments", () => {
     ).toEqual([{ collectionShopifyId: "555", collectionTitle: "Winter" }]);
 
     const segment = async (name: string, definition: unknown) =>
-      (await createSegment(db, shop.deps.queue, shopId, SegmentInput.parse({ name, definition }), shop.clock.now()))
-        .key;
+      (
+        await createSegment({
+          db,
+          queue: shop.deps.queue,
+          shopId,
+          input: SegmentInput.parse({ name, definition }),
+          now: shop.clock.now(),
+        })
+      ).key;
     const keys = {
       vendor: await segment("Bought Apple", { type: "purchased", vendor: "Apple" }),
       type: await segment("Bought mugs", { type: "purchased", productType: "Mugs" }),
