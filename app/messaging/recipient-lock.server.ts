@@ -1,5 +1,7 @@
 import type { Db } from "../db.server";
 import { SECOND } from "../clock";
+import { Prisma } from "../generated/sqlite/client";
+import { typedValue } from "../db/update-rows.server";
 
 /**
  * A per-recipient lease on Customer.sendLockedUntil, taken by a conditional update (atomic on
@@ -22,17 +24,24 @@ export async function unlockRecipient(db: Db, customerId: string): Promise<void>
   await db.customer.updateMany({ where: { id: customerId }, data: { sendLockedUntil: null } });
 }
 
-/** `lockRecipient` for many shoppers at once (batch dispatch): returns the ids now locked by this caller. */
+/**
+ * `lockRecipient` for many shoppers at once (batch dispatch): returns the ids now locked by
+ * this caller. One statement (Prisma's updateManyAndReturn is three: BEGIN, UPDATE, COMMIT).
+ */
 export async function lockRecipients(db: Db, customerIds: string[], now: Date): Promise<string[]> {
   if (customerIds.length === 0) return [];
-  const locked = await db.customer.updateManyAndReturn({
-    where: { id: { in: customerIds }, OR: [{ sendLockedUntil: null }, { sendLockedUntil: { lte: now } }] },
-    data: { sendLockedUntil: new Date(now.getTime() + SEND_LOCK_LEASE) },
-    select: { id: true },
-  });
+  const until = typedValue(new Date(now.getTime() + SEND_LOCK_LEASE), "timestamp");
+  const locked = await db.$queryRaw<{ id: string }[]>`UPDATE "Customer"
+    SET "sendLockedUntil" = ${until}, "updatedAt" = ${typedValue(new Date(), "timestamp")}
+    WHERE "id" IN (${Prisma.join(customerIds)})
+      AND ("sendLockedUntil" IS NULL OR "sendLockedUntil" <= ${typedValue(now, "timestamp")})
+    RETURNING "id"`;
   return locked.map((c) => c.id);
 }
 
+/** Releases the send locks of these shoppers, in one statement. */
 export async function unlockRecipients(db: Db, customerIds: string[]): Promise<void> {
-  await db.customer.updateMany({ where: { id: { in: customerIds } }, data: { sendLockedUntil: null } });
+  if (customerIds.length === 0) return;
+  await db.$executeRaw`UPDATE "Customer" SET "sendLockedUntil" = NULL, "updatedAt" = ${typedValue(new Date(), "timestamp")}
+    WHERE "id" IN (${Prisma.join(customerIds)})`;
 }

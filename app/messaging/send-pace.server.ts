@@ -1,11 +1,12 @@
 import type { Db } from "../db.server";
+import { typedValue } from "../db/update-rows.server";
 
 /**
  * Send pacing shared by every worker of a shop: the shop's messages-per-second is a limit of
  * its provider number, not of one process. Each worker reserves the slots for the texts it is
  * about to send on `ShopSettings.sendSlotsUntilMs` (the end of the slots reserved so far),
- * with two atomic statements that need no lock: catch the mark up to now if it fell behind,
- * then add `n` intervals and read the new end. The `n` slots just before that end are this
+ * with one atomic statement that needs no lock: the mark caught up to now if it fell behind,
+ * plus `n` intervals, and the new end read back. The `n` slots just before that end are this
  * worker's alone, whatever other workers reserve at the same moment. A worker that dies after
  * reserving only leaves its slots unused.
  *
@@ -17,15 +18,15 @@ export async function reserveSendSlots(
 ): Promise<number[]> {
   if (r.count <= 0) return [];
   const interval = 1000 / Math.max(1, r.perSecond);
-  await db.shopSettings.updateMany({
-    where: { shopId: r.shopId, OR: [{ sendSlotsUntilMs: null }, { sendSlotsUntilMs: { lt: r.nowMs } }] },
-    data: { sendSlotsUntilMs: r.nowMs },
-  });
-  const { sendSlotsUntilMs: end } = await db.shopSettings.update({
-    where: { shopId: r.shopId },
-    data: { sendSlotsUntilMs: { increment: r.count * interval } },
-    select: { sendSlotsUntilMs: true },
-  });
-  const first = end! - r.count * interval;
+  // One statement (Prisma's updateMany then update were five round trips: each write in a transaction).
+  const now = typedValue(r.nowMs, "float");
+  const [row] = await db.$queryRaw<{ sendSlotsUntilMs: number }[]>`UPDATE "ShopSettings"
+    SET "sendSlotsUntilMs" = (CASE WHEN "sendSlotsUntilMs" IS NULL OR "sendSlotsUntilMs" < ${now} THEN ${now}
+        ELSE "sendSlotsUntilMs" END) + ${typedValue(r.count * interval, "float")},
+      "updatedAt" = ${typedValue(new Date(), "timestamp")}
+    WHERE "shopId" = ${r.shopId}
+    RETURNING "sendSlotsUntilMs"`;
+  if (!row) throw new Error(`shop ${r.shopId} has no settings`);
+  const first = Number(row.sendSlotsUntilMs) - r.count * interval;
   return Array.from({ length: r.count }, (_, i) => first + i * interval);
 }
