@@ -20,20 +20,30 @@ interface CreateResult {
 
 export class DiscountError extends Error {}
 
+/** The flow or campaign a code belongs to (one code each). */
+type DiscountOwner = { flowId: string; title: string } | { campaignId: string; title: string };
+
 /**
  * The discount code a flow or campaign hands out as {{ discount_code }}: created once in
  * Shopify (discountCodeBasicCreate: percentage off everything, once per customer) and
  * kept, so every text of that flow or campaign carries the same code and its redemptions
  * can be counted from orders.
  */
-export async function ensureDiscountCode(
-  db: Db,
-  graphql: AdminGraphql,
-  shop: { id: string; domain: string },
-  owner: { flowId: string; title: string } | { campaignId: string; title: string },
-  now: Date,
+export async function ensureDiscountCode({
+  db,
+  graphql,
+  shop,
+  owner,
+  now,
   percentOff = 10,
-): Promise<string> {
+}: {
+  db: Db;
+  graphql: AdminGraphql;
+  shop: { id: string; domain: string };
+  owner: DiscountOwner;
+  now: Date;
+  percentOff?: number;
+}): Promise<string> {
   const where = "flowId" in owner ? { flowId: owner.flowId } : { campaignId: owner.campaignId };
   const existing = await db.discountCode.findFirst({ where: { shopId: shop.id, ...where }, select: { code: true } });
   if (existing) return existing.code;
@@ -80,12 +90,12 @@ export async function countRedemptions(db: Db, shopId: string, codes: string[]):
 export async function discountCodeFor(
   deps: { db: Db; admin?: AdminGraphql },
   shop: { id: string; domain: string },
-  owner: { flowId: string; title: string } | { campaignId: string; title: string },
+  owner: DiscountOwner,
   now: Date,
 ): Promise<string | null> {
   if (!deps.admin) return null;
   try {
-    return await ensureDiscountCode(deps.db, deps.admin, shop, owner, now);
+    return await ensureDiscountCode({ db: deps.db, graphql: deps.admin, shop, owner, now });
   } catch (error) {
     log.warn("discount code not created", { shop: shop.domain, ...errorFields(error) });
     return null;
