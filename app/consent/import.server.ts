@@ -47,14 +47,15 @@ const YES = new Set(["yes", "y", "true", "1", "subscribed", "opted in", "opt-in"
  * source IMPORT, the wording, and the row as evidence. Phone numbers never appear in the
  * report (row numbers do), since reports are shown and logged.
  */
-export async function importContacts(
-  db: Db,
-  shopId: string,
-  csv: string,
-  input: ImportOptions,
-  now: Date,
-): Promise<ImportReport> {
-  const options = ImportOptions.parse(input);
+export async function importContacts(o: {
+  db: Db;
+  shopId: string;
+  csv: string;
+  options: ImportOptions;
+  now: Date;
+}): Promise<ImportReport> {
+  const { db, shopId, csv, now } = o;
+  const options = ImportOptions.parse(o.options);
   const m = options.mapping;
   const records = parse(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<
     string,

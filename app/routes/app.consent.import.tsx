@@ -52,7 +52,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!parsed.success) return invalid(fieldErrors(parsed.error), { step: "map", ...state });
   const dryRun = fields.intent !== "import";
   try {
-    const report = await importContacts(db, shop.id, csv, importOptions(parsed.data, dryRun), clock.now());
+    const report = await importContacts({
+      db,
+      shopId: shop.id,
+      csv,
+      options: importOptions(parsed.data, dryRun),
+      now: clock.now(),
+    });
     return { step: dryRun ? "report" : "done", ...state, report } satisfies ImportState;
   } catch (error) {
     if (error instanceof z.ZodError) return invalid(fieldErrors(error), { step: "map", ...state });

@@ -73,13 +73,13 @@ describe("the confirmation text after a new subscription", () => {
   it("GIVEN an import of old consent WHEN imported THEN nobody is texted", async () => {
     const shop = new TestShop(uniqueShop("welcome-import"));
     const { id: shopId } = await ensureShop(db, shop.domain);
-    const report = await importContacts(
+    const report = await importContacts({
       db,
       shopId,
-      CONTACTS_CSV,
-      { mapping: CONTACTS_MAPPING, wording: WORDING },
-      new Date("2026-06-01T12:00:00Z"),
-    );
+      csv: CONTACTS_CSV,
+      options: { mapping: CONTACTS_MAPPING, wording: WORDING },
+      now: new Date("2026-06-01T12:00:00Z"),
+    });
     expect(report.imported).toBeGreaterThan(0);
     await shop.work();
     expect(await db.message.count({ where: { shopId } })).toBe(0);

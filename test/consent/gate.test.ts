@@ -93,13 +93,13 @@ describe("the suppression list", () => {
 
     // An import dated before or after the STOP is a ledger fact, not a lift.
     shop.clock.advance(HOUR);
-    await importContacts(
+    await importContacts({
       db,
       shopId,
-      `phone,consent,date\n${stranger},yes,2026-06-01\n`,
-      { mapping: { phone: "phone", consent: "consent", consentAt: "date" }, wording: WORDING },
-      shop.clock.now(),
-    );
+      csv: `phone,consent,date\n${stranger},yes,2026-06-01\n`,
+      options: { mapping: { phone: "phone", consent: "consent", consentAt: "date" }, wording: WORDING },
+      now: shop.clock.now(),
+    });
     const contact = await db.customer.findFirstOrThrow({ where: { shopId, phone: stranger } });
     const message = await sendMarketing(shop, contact, "after-import");
     expect(message.status).toBe("SUPPRESSED");

@@ -17,13 +17,13 @@ async function shopWithKnownCustomer(label: string) {
 describe("CSV import of contacts with consent evidence", () => {
   it("reports invalid numbers, rows without consent and duplicates by row; a dry run writes nothing", async () => {
     const { shop, shopId } = await shopWithKnownCustomer("import-dry");
-    const report = await importContacts(
+    const report = await importContacts({
       db,
       shopId,
-      CSV,
-      { mapping, defaultCountry: "US", wording: WORDING, dryRun: true },
-      shop.clock.now(),
-    );
+      csv: CSV,
+      options: { mapping, defaultCountry: "US", wording: WORDING, dryRun: true },
+      now: shop.clock.now(),
+    });
     expect(report).toEqual({
       rows: 7,
       imported: 0,
@@ -41,13 +41,13 @@ describe("CSV import of contacts with consent evidence", () => {
 
   it("imports the valid rows into the ledger with wording and evidence; known numbers join their customer", async () => {
     const { shop, shopId } = await shopWithKnownCustomer("import");
-    const report = await importContacts(
+    const report = await importContacts({
       db,
       shopId,
-      CSV,
-      { mapping, defaultCountry: "US", wording: WORDING, fileName: "contacts.csv" },
-      shop.clock.now(),
-    );
+      csv: CSV,
+      options: { mapping, defaultCountry: "US", wording: WORDING, fileName: "contacts.csv" },
+      now: shop.clock.now(),
+    });
     expect(report.imported).toBe(3);
     const ledger = await db.consentEvent.findMany({
       where: { shopId, source: "IMPORT" },
@@ -75,7 +75,13 @@ describe("CSV import of contacts with consent evidence", () => {
     const faulty = killableDb();
     faulty.killAtWrite(4); // the second contact's consent
     await expect(
-      importContacts(faulty.db, shopId, CSV, { mapping, defaultCountry: "US", wording: WORDING }, shop.clock.now()),
+      importContacts({
+        db: faulty.db,
+        shopId,
+        csv: CSV,
+        options: { mapping, defaultCountry: "US", wording: WORDING },
+        now: shop.clock.now(),
+      }),
     ).rejects.toThrow(/killed/);
     expect(await db.consentEvent.count({ where: { shopId, source: "IMPORT" } })).toBe(0);
     expect(await db.customer.count({ where: { shopId, shopifyId: { startsWith: "local:" } } })).toBe(0);
@@ -84,14 +90,16 @@ describe("CSV import of contacts with consent evidence", () => {
   it("refuses a mapping to columns the file does not have, or an import without the consent wording", async () => {
     const { shop, shopId } = await shopWithKnownCustomer("import-bad");
     await expect(
-      importContacts(
+      importContacts({
         db,
         shopId,
-        CSV,
-        { mapping: { ...mapping, consentAt: "Date" }, wording: WORDING },
-        shop.clock.now(),
-      ),
+        csv: CSV,
+        options: { mapping: { ...mapping, consentAt: "Date" }, wording: WORDING },
+        now: shop.clock.now(),
+      }),
     ).rejects.toThrow(ImportError);
-    await expect(importContacts(db, shopId, CSV, { mapping }, shop.clock.now())).rejects.toThrow(/wording/);
+    await expect(importContacts({ db, shopId, csv: CSV, options: { mapping }, now: shop.clock.now() })).rejects.toThrow(
+      /wording/,
+    );
   });
 });

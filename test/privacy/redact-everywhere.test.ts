@@ -82,13 +82,13 @@ async function seedEverywhere(label: string) {
     consent: "Opted in",
     consentAt: "Opt-in date",
   };
-  const imported = await importContacts(
+  const imported = await importContacts({
     db,
     shopId,
     csv,
-    { mapping, defaultCountry: "GB", wording: "Texts from us. Reply STOP to opt out." },
-    shop.clock.now(),
-  );
+    options: { mapping, defaultCountry: "GB", wording: "Texts from us. Reply STOP to opt out." },
+    now: shop.clock.now(),
+  });
   expect(imported).toMatchObject({ imported: 1 });
 
   // A restock sign-up from the storefront for a sold-out variant.
