@@ -24,7 +24,7 @@ const FULL = {
   events: "100",
   requests: "1000",
   concurrency: "1,4,16,64",
-  messages: "200",
+  messages: "1000",
   workers: "1,2,4",
   syncCustomers: "100000",
 };
