@@ -1,6 +1,5 @@
 import type { Db } from "../db.server";
-import { Prisma } from "../generated/sqlite/client";
-import type { Provenance } from "../commerce/customers.server";
+import { refreshOrderStats, type Provenance } from "../commerce/customers.server";
 import { orderLineRow, syncOrder } from "../commerce/orders.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { OrderPayload } from "../shopify-payloads";
@@ -93,7 +92,7 @@ async function writeInTransaction(db: Db, shopId: string, payloads: OrderPayload
 
   await replaceLines(db, { shopId, payloads, written, existing, customerOf });
   for (const p of payloads) if (p.customer) touched.add(customerOf.get(p.customer.id)!);
-  await refreshOrderFigures(db, shopId, [...touched]);
+  await refreshOrderStats(db, shopId, [...touched]);
 }
 
 /** Customer row ids by Shopify id; a customer the sync has not reached gets a bare row (filled later). */
@@ -198,19 +197,3 @@ const LINE_COLUMNS: Record<string, ColumnType> = {
   quantity: "int",
   price: "decimal",
 };
-
-/**
- * refreshOrderStats for many customers in one statement (the same figures: orders not
- * cancelled, their sum, first and last). Plain SQL both databases run alike.
- */
-export async function refreshOrderFigures(db: Db, shopId: string, customerIds: string[]): Promise<void> {
-  if (!customerIds.length) return;
-  const mine = Prisma.sql`FROM "Order" o WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer"."id" AND o."cancelledAt" IS NULL`;
-  await db.$executeRaw`
-    UPDATE "Customer" SET
-      "ordersCount" = (SELECT COUNT(*) ${mine}),
-      "totalSpent" = (SELECT COALESCE(SUM(o."totalPrice"), 0) ${mine}),
-      "firstOrderAt" = (SELECT MIN(o."processedAt") ${mine}),
-      "lastOrderAt" = (SELECT MAX(o."processedAt") ${mine})
-    WHERE "shopId" = ${shopId} AND "id" IN (${Prisma.join(customerIds)})`;
-}
