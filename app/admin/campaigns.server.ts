@@ -106,7 +106,7 @@ export async function composeEstimate(db: Db, shop: ShopWithSettings, segmentId:
   if (!segment) return null;
   const [estimate, held] = await Promise.all([
     estimateCampaign(db, shop.id, segment.id, body),
-    estimateHolds(db, shop.id, segment.id, at),
+    estimateHolds({ db, shopId: shop.id, segmentId: segment.id, at }),
   ]);
   return {
     members: segment.memberCount,

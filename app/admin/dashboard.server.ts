@@ -112,12 +112,20 @@ const countedOnce = {
   OR: [{ model: "click" }, { model: "send", order: { attributions: { none: { model: "click" } } } }],
 };
 
+/** One shop over a period [since, until). */
+interface ShopPeriod {
+  db: Db;
+  shopId: string;
+  since: Date;
+  until: Date;
+}
+
 /**
  * Marketing texts sent (accepted by the provider) and delivered in the period, clicks on
  * their links, CTR (clicks per delivered text), opt-outs (per delivered text), attributed
  * revenue and cost.
  */
-export async function keyNumbers(db: Db, shopId: string, since: Date, until: Date): Promise<KeyNumbers> {
+export async function keyNumbers({ db, shopId, since, until }: ShopPeriod): Promise<KeyNumbers> {
   const [byStatus, clicks, optOuts, revenue] = await Promise.all([
     db.message.groupBy({
       by: ["status"],
@@ -162,7 +170,7 @@ export function dayExpression(column: string) {
 }
 
 /** Sent / delivered texts and attributed revenue per day, every day of the period present. */
-export async function dailySeries(db: Db, shopId: string, since: Date, until: Date): Promise<DayPoint[]> {
+export async function dailySeries({ db, shopId, since, until }: ShopPeriod): Promise<DayPoint[]> {
   const sentDay = dayExpression("sentAt");
   const atDay = dayExpression("at");
   const [messages, revenue] = await Promise.all([
@@ -208,7 +216,12 @@ export interface BusySegment {
  * The busiest segments: the largest, and those with the most shoppers entering in the
  * period (one GROUP BY over membership events, indexed by [shopId, at]).
  */
-export async function busiestSegments(db: Db, shopId: string, since: Date, limit = 5): Promise<BusySegment[]> {
+export async function busiestSegments({
+  db,
+  shopId,
+  since,
+  limit = 5,
+}: Omit<ShopPeriod, "until"> & { limit?: number }): Promise<BusySegment[]> {
   const [segments, entries] = await Promise.all([
     db.segment.findMany({ where: { shopId, archivedAt: null }, select: { id: true, name: true, memberCount: true } }),
     db.segmentMembershipEvent.groupBy({
@@ -225,13 +238,13 @@ export async function busiestSegments(db: Db, shopId: string, since: Date, limit
 }
 
 /** Everything the home page shows for a period ending now. */
-export async function dashboard(db: Db, shop: ShopWithSettings, days: Period, now: Date) {
+export async function dashboard({ db, shop, days, now }: { db: Db; shop: ShopWithSettings; days: Period; now: Date }) {
   const since = new Date(startOfUtcDay(now).getTime() - (days - 1) * DAY);
   const [checklist, numbers, series, segments, sync] = await Promise.all([
     onboardingChecklist(db, shop),
-    keyNumbers(db, shop.id, since, now),
-    dailySeries(db, shop.id, since, now),
-    busiestSegments(db, shop.id, since),
+    keyNumbers({ db, shopId: shop.id, since, until: now }),
+    dailySeries({ db, shopId: shop.id, since, until: now }),
+    busiestSegments({ db, shopId: shop.id, since }),
     syncReport(db, shop.id, now),
   ]);
   return { days, since, checklist, numbers, series, segments, sync, currency: shop.currency };

@@ -11,7 +11,17 @@ import { effectiveLimits, rulesFor } from "../messaging/rules";
  * stays cheap for large segments. An estimate: it uses each shopper's best zone and address
  * state, where the send-time gate also weighs every candidate zone and the number's state.
  */
-export async function estimateHolds(db: Db, shopId: string, segmentId: string, at: Date) {
+export async function estimateHolds({
+  db,
+  shopId,
+  segmentId,
+  at,
+}: {
+  db: Db;
+  shopId: string;
+  segmentId: string;
+  at: Date;
+}) {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { settings: true } });
   const settings = shop.settings!;
   const recipients = {

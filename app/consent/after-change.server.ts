@@ -70,7 +70,7 @@ export async function afterConsentChange(deps: AfterChangeDeps, c: ConsentChange
     await liftSuppression(db, { shopId: c.shopId, phone: c.phone, by: c.lift, at: c.at });
   for (const customerId of c.customerIds) {
     if (marketing && c.change === "opt_out")
-      await cancelPendingMessages(db, c.shopId, customerId, `opted out (${c.ref})`);
+      await cancelPendingMessages({ db, shopId: c.shopId, customerId, reason: `opted out (${c.ref})` });
     if (marketing && c.writeBack) {
       if (!deps.queue) throw new Error("consent write-back needs the job queue");
       await deps.queue.enqueue(

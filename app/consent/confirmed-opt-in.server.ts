@@ -43,7 +43,7 @@ export type OptInRequestResult = "requested" | "pending" | "subscribed" | "not_t
  */
 export async function requestConfirmedOptIn(deps: AppServices, r: OptInRequest): Promise<OptInRequestResult> {
   const { db } = deps;
-  const open = await openRequest(db, r.shopId, r.phone, r.at);
+  const open = await openRequest({ db, shopId: r.shopId, phone: r.phone, at: r.at });
   if (open) return "pending";
   const latest = await db.consentEvent.findFirst({
     where: { shopId: r.shopId, phone: r.phone, scope: "marketing" },
@@ -99,7 +99,7 @@ export async function confirmOptIn(
   y: { shopId: string; phone: string; at: Date; inboundMessageId: string },
 ): Promise<boolean> {
   const { db } = deps;
-  const request = await openRequest(db, y.shopId, y.phone, y.at);
+  const request = await openRequest({ db, shopId: y.shopId, phone: y.phone, at: y.at });
   if (!request) return false;
   const { count } = await db.consentRequest.updateMany({
     where: { id: request.id, confirmedAt: null },
@@ -148,7 +148,7 @@ export async function confirmOptIn(
   return true;
 }
 
-function openRequest(db: AppServices["db"], shopId: string, phone: string, at: Date) {
+function openRequest({ db, shopId, phone, at }: { db: AppServices["db"]; shopId: string; phone: string; at: Date }) {
   return db.consentRequest.findFirst({
     where: { shopId, phone, confirmedAt: null, requestedAt: { lte: at }, expiresAt: { gt: at } },
     orderBy: { requestedAt: "desc" },

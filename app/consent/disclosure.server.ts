@@ -33,7 +33,7 @@ export async function publishDisclosure(
   });
   const errors = result.metafieldsSet.userErrors;
   if (errors.length) throw new Error(`Shopify refused the disclosure: ${errors.map((e) => e.message).join("; ")}`);
-  await recordDisclosureVersion(deps.db, shopId, text, now);
+  await recordDisclosureVersion({ db: deps.db, shopId, text, publishedAt: now });
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
@@ -42,7 +42,17 @@ const sha256 = (text: string) => createHash("sha256").update(text, "utf8").diges
  * The disclosure versions: one row per published text (publishing the same text again adds
  * none), so each checkout consent can name the text in force when it was given.
  */
-export async function recordDisclosureVersion(db: Db, shopId: string, text: string, publishedAt: Date) {
+export async function recordDisclosureVersion({
+  db,
+  shopId,
+  text,
+  publishedAt,
+}: {
+  db: Db;
+  shopId: string;
+  text: string;
+  publishedAt: Date;
+}) {
   const hash = sha256(text);
   const latest = await db.disclosureVersion.findFirst({
     where: { shopId, publishedAt: { lte: publishedAt } },

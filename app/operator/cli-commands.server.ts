@@ -43,7 +43,7 @@ export const SHOP_COMMANDS: Record<string, ShopCommand> = {
   members: async ({ db, shop, cli, print }) => {
     const [key] = cli.args;
     if (!key) throw new UsageError("members needs a segment key (see the segments command)");
-    print(await memberReport(db, shop, key, cli.limit), membersText);
+    print(await memberReport({ db, domain: shop, segmentKey: key, limit: cli.limit }), membersText);
   },
   explain: async ({ db, shop, cli, print }) => {
     if (!cli.values.customer) throw new UsageError("explain needs --customer <Shopify customer id>");
@@ -58,7 +58,7 @@ export const SHOP_COMMANDS: Record<string, ShopCommand> = {
     const [action, key] = cli.args;
     if (action === "enable" || action === "disable") {
       if (!key) throw new UsageError(`flows ${action} needs a flow key (see the flows command)`);
-      io.out(await switchFlow(db, shop, key, action === "enable"));
+      io.out(await switchFlow({ db, domain: shop, key, enabled: action === "enable" }));
       return;
     }
     print(await flowReport(db, shop), flowsText);

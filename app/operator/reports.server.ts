@@ -36,7 +36,17 @@ export async function segmentReport(db: Db, domain: string) {
   }));
 }
 
-export async function memberReport(db: Db, domain: string, segmentKey: string, limit = 100) {
+export async function memberReport({
+  db,
+  domain,
+  segmentKey,
+  limit = 100,
+}: {
+  db: Db;
+  domain: string;
+  segmentKey: string;
+  limit?: number;
+}) {
   const id = await shopId(db, domain);
   const segment = await db.segment.findUnique({ where: { shopId_key: { shopId: id, key: segmentKey } } });
   if (!segment) throw new UnknownSegment(segmentKey);

@@ -14,7 +14,17 @@ export class UnknownFlow extends Error {
 }
 
 /** `flows enable|disable <key>`: the same switch as the admin's (runs in progress stop on their next step when off). */
-export async function switchFlow(db: Db, domain: string, key: string, enabled: boolean): Promise<string> {
+export async function switchFlow({
+  db,
+  domain,
+  key,
+  enabled,
+}: {
+  db: Db;
+  domain: string;
+  key: string;
+  enabled: boolean;
+}): Promise<string> {
   const id = await shopId(db, domain);
   const flow = await db.flow.findUnique({ where: { shopId_key: { shopId: id, key } }, select: { id: true } });
   if (!flow) throw new UnknownFlow(key);

@@ -14,7 +14,7 @@ import { clock } from "../runtime/services.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return dashboard(db, shop, periodOf(new URL(request.url)), clock.now());
+  return dashboard({ db, shop, days: periodOf(new URL(request.url)), now: clock.now() });
 };
 
 export default function Home() {

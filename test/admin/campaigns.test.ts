@@ -61,16 +61,23 @@ describe("campaign pages", () => {
       estimatedCost: domain.estimatedCost,
     });
     expect(estimate!.recipients).toBe(4);
-    expect(estimate!.held).toEqual(await estimateHolds(db, shopId, segment.id, new Date(estimate!.at)));
+    expect(estimate!.held).toEqual(
+      await estimateHolds({ db, shopId, segmentId: segment.id, at: new Date(estimate!.at) }),
+    );
   });
 
   it("who the gates would hold: Kuala Lumpur in its night, and shoppers already texted within the cap", async () => {
     const { shop, shopId, segment } = await shopWithBuyers("cp-holds");
-    expect(await estimateHolds(db, shopId, segment.id, shop.clock.now())).toEqual({ quietHours: 1, frequencyCap: 0 });
+    expect(await estimateHolds({ db, shopId, segmentId: segment.id, at: shop.clock.now() })).toEqual({
+      quietHours: 1,
+      frequencyCap: 0,
+    });
     const client = new AdminClient(shop.domain);
     await launch(client, { segmentId: segment.id });
     await shop.work();
-    expect(await estimateHolds(db, shopId, segment.id, new Date(shop.clock.now().getTime() + MINUTE))).toEqual({
+    expect(
+      await estimateHolds({ db, shopId, segmentId: segment.id, at: new Date(shop.clock.now().getTime() + MINUTE) }),
+    ).toEqual({
       quietHours: 1,
       frequencyCap: 3,
     });

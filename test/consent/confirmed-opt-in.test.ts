@@ -20,7 +20,7 @@ async function signupShop(label: string) {
   const shop = new TestShop(uniqueShop(label), new Date(Date.now() + MINUTE));
   const { id: shopId } = await ensureShop(db, shop.domain);
   await db.shop.update({ where: { id: shopId }, data: { name: "Northbean" } });
-  await recordDisclosureVersion(db, shopId, DISCLOSURE, new Date(Date.now() - DAY));
+  await recordDisclosureVersion({ db, shopId, text: DISCLOSURE, publishedAt: new Date(Date.now() - DAY) });
   return { shop, shopId };
 }
 

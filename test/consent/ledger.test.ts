@@ -86,8 +86,18 @@ describe("the consent ledger from Shopify's sms_marketing_consent", () => {
     const disclosure = "Texts from Northbean, up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.";
     const { id: shopId } = await ensureShop(db, shop.domain);
     // Published before the checkout: the version in force at consent time is the wording shown.
-    await recordDisclosureVersion(db, shopId, disclosure, new Date(shop.clock.now().getTime() - DAY));
-    await recordDisclosureVersion(db, shopId, `${disclosure} (new)`, new Date(shop.clock.now().getTime() + DAY));
+    await recordDisclosureVersion({
+      db,
+      shopId,
+      text: disclosure,
+      publishedAt: new Date(shop.clock.now().getTime() - DAY),
+    });
+    await recordDisclosureVersion({
+      db,
+      shopId,
+      text: `${disclosure} (new)`,
+      publishedAt: new Date(shop.clock.now().getTime() + DAY),
+    });
     const customer = customerPayload({ phone: "+14155550189", updatedAt: shop.clock.now() });
     const order = {
       ...orderPayload({ customer, at: shop.clock.now() }),

@@ -22,7 +22,7 @@ async function shopWithTerms(label: string) {
   const shop = new TestShop(uniqueShop(label), new Date(Date.now() + MINUTE));
   const { id: shopId } = await ensureShop(db, shop.domain);
   await db.shop.update({ where: { id: shopId }, data: { name: "Northbean" } });
-  await recordDisclosureVersion(db, shopId, TERMS, new Date(Date.now() - DAY));
+  await recordDisclosureVersion({ db, shopId, text: TERMS, publishedAt: new Date(Date.now() - DAY) });
   return { shop, shopId };
 }
 
@@ -63,7 +63,7 @@ describe("the SMS sign-up block", () => {
   it("GIVEN terms published after the page loaded WHEN the shopper signs up to the older ones THEN 409 and nothing is written", async () => {
     const { shop, shopId } = await shopWithTerms("block-stale");
     const shown = (await (await read(shop.domain)).json()) as { version: string };
-    await recordDisclosureVersion(db, shopId, NEWER, new Date(Date.now() - HOUR));
+    await recordDisclosureVersion({ db, shopId, text: NEWER, publishedAt: new Date(Date.now() - HOUR) });
 
     const response = await post(shop.domain, {
       phone: "+14155550192",
