@@ -10,7 +10,7 @@ import { resolveDatabaseTarget } from "../config/database-url";
  * ~0.5 ms of CPU compiling and interpreting it; this costs one of each for the lot.
  *
  * Values are stored the way Prisma stores them, so Prisma reads the rows back as its own
- * (as in sync/insert-rows): on SQLite a DateTime is the text `2026-06-01T12:00:00.000+00:00`;
+ * (as db/insert-rows does, through typedValue): on SQLite a DateTime is the text `2026-06-01T12:00:00.000+00:00`;
  * on PostgreSQL every value is cast to its column's type. Prisma's client-side `@updatedAt`
  * is the caller's to set.
  */
@@ -28,7 +28,7 @@ const PG_CAST: Record<Exclude<ValueType, { enum: string }>, string> = {
 /** Values bound per statement (SQLite allows 32,766, PostgreSQL 65,535). */
 const MAX_PARAMS = 10_000;
 
-const isPostgres = () => resolveDatabaseTarget().provider === "postgresql";
+export const isPostgres = () => resolveDatabaseTarget().provider === "postgresql";
 
 /** A bound value, converted and (on PostgreSQL) cast as its column stores it. */
 export function typedValue(value: unknown, type: ValueType, pg = isPostgres()): Prisma.Sql {

@@ -45,7 +45,3 @@ export const payloadTooLarge = (limit: number) =>
     // The unread rest of the body is still on the connection: close it after this answer.
     { status: 413, headers: { Connection: "close" } },
   );
-
-/** The request again, with its body replaced by the bytes already read (for code that reads it itself). */
-export const withBody = (request: Request, text: string) =>
-  new Request(request.url, { method: request.method, headers: request.headers, body: text });

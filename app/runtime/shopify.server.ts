@@ -57,7 +57,7 @@ const shopify = shopifyApp({
 /**
  * The webhook routes' check: exactly `authenticate.webhook`'s (POST only, the HMAC and
  * Shopify's headers validated by @shopify/shopify-api's `webhooks.validate`, 401 for a bad
- * HMAC, 400 for missing headers, the body parsed only once verified), without the rest of it:
+ * HMAC, 400 for missing headers), on the body the route has already read (bounded), without the rest of it:
  * `authenticate.webhook` also loads the shop's offline session (and may refresh an expiring
  * token over HTTP) to hand the route an Admin client, which ingestion never uses. That was a
  * database read (or a call to Shopify) on the request path of every webhook.
@@ -71,9 +71,8 @@ const webhookApi = shopifyApi({
   logger: { level: LogSeverity.Error },
 });
 
-export async function verifyWebhook(request: Request) {
+export async function verifyWebhook(request: Request, rawBody: string) {
   if (request.method !== "POST") throw new Response(undefined, { status: 405, statusText: "Method not allowed" });
-  const rawBody = await request.text();
   const check = await webhookApi.webhooks.validate({ rawBody, rawRequest: request });
   if (!check.valid) {
     const hmac = check.reason === WebhookValidationErrorReason.InvalidHmac;
@@ -84,7 +83,6 @@ export async function verifyWebhook(request: Request) {
     topic: check.topic,
     webhookId: check.webhookId,
     apiVersion: check.apiVersion,
-    payload: JSON.parse(rawBody) as unknown,
     triggeredAt: check.triggeredAt,
     eventId: check.webhookType === WebhookType.Webhooks ? check.eventId : undefined,
   };

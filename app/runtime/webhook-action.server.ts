@@ -9,4 +9,4 @@ import { ingestWebhook } from "../webhooks/ingest.server";
  * with `verifyWebhook` (authenticate.webhook's checks without its session lookup).
  */
 export const webhookAction = ({ request }: ActionFunctionArgs) =>
-  ingestWebhook(request, { authenticate: verifyWebhook, db, queue });
+  ingestWebhook(request, { verify: verifyWebhook, db, queue });

@@ -13,7 +13,7 @@ import { deriveCustomerConsent, factPhoneHash, type ConsentFact } from "../conse
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { CustomerPayload } from "../shopify-payloads";
-import { insertRows, newRowId, type ColumnType } from "./insert-rows.server";
+import { insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 
 /**
  * A batch of synced customers in a few statements per table instead of ~15 per customer:

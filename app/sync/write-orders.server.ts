@@ -4,7 +4,7 @@ import { orderLineRow, syncOrder } from "../commerce/orders.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { OrderPayload } from "../shopify-payloads";
 import { TX } from "./write-customers.server";
-import { insertRows, newRowId, type ColumnType } from "./insert-rows.server";
+import { insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 
 /**
  * A batch of synced orders with their lines in a few statements per table (syncOrder does

@@ -1,12 +1,12 @@
 import type { Db } from "../db.server";
-import { duplicateAsNull } from "../db/unique-violation";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { log } from "../observability/log.server";
-import { BODY_LIMITS, payloadTooLarge, readBoundedBody, withBody } from "../http/bounded-body.server";
+import { BODY_LIMITS, payloadTooLarge, readBoundedBody } from "../http/bounded-body.server";
 import { checkPayload, normaliseTopic } from "../shopify-topics";
 import { inboxSubjectKeys } from "../privacy/inbox-subjects";
 import { parseShopifyJson } from "./json";
 import { webhookJobKey } from "./inbox-queue.server";
+import { storeInboxRow } from "./inbox-store.server";
 
 /**
  * The largest webhook body accepted. Anything bigger is refused after at most this many
@@ -25,19 +25,25 @@ export function inboxDedupeKey(d: { topic: string; webhookId: string; eventId?: 
   return d.eventId ? `event:${d.topic}:${d.eventId}` : `webhook:${d.webhookId}`;
 }
 
-/** The part of `authenticate.webhook` ingestion relies on. */
-export type AuthenticateWebhook = (request: Request) => Promise<{
+/**
+ * The part of `authenticate.webhook` ingestion relies on: the HMAC of the body as read and
+ * Shopify's headers checked (throws a Response: 401 bad HMAC, 400 missing headers, 405).
+ * The body is parsed here, once, after the check.
+ */
+export type VerifyWebhook = (
+  request: Request,
+  rawBody: string,
+) => Promise<{
   shop: string;
   topic: string;
   webhookId: string;
   apiVersion: string;
-  payload: unknown;
   triggeredAt?: string;
   eventId?: string;
 }>;
 
 export interface IngestDeps {
-  authenticate: AuthenticateWebhook;
+  verify: VerifyWebhook;
   db: Db;
   queue: JobQueue;
 }
@@ -46,64 +52,68 @@ export interface IngestDeps {
  * Verify, store, answer: the whole of a webhook request's synchronous work (a worker queues
  * the stored row's processing, webhooks/inbox-queue).
  * - body over MAX_WEBHOOK_BYTES (declared or counted while streaming) → 413, nothing stored;
- * - bad HMAC → 401 (from authenticate.webhook), nothing stored;
+ * - bad HMAC → 401, nothing stored;
  * - valid HMAC but unparsable or incomplete body → 400 with the reason, stored as REJECTED;
  * - duplicate (same shop + event id, or webhook id without one) → 200, not stored or processed again;
- * - otherwise stored as RECEIVED (one INSERT) and processed by a worker.
+ * - otherwise stored as RECEIVED (webhooks/inbox-store: one statement on PostgreSQL) and processed by a worker.
  */
 export async function ingestWebhook(request: Request, deps: IngestDeps): Promise<Response> {
   const body = await readBoundedBody(request, MAX_WEBHOOK_BYTES);
   if (!body.ok) return tooLarge(request, body.bytes);
   const raw = body.text;
-  let context: Awaited<ReturnType<AuthenticateWebhook>>;
+  let verified: Awaited<ReturnType<VerifyWebhook>>;
   try {
-    context = await deps.authenticate(withBody(request, raw));
+    verified = await deps.verify(request, raw);
   } catch (error) {
     if (error instanceof Response) {
       logRejection(request, error.status, error.status === 401 ? "invalid or missing HMAC" : "not a webhook request");
       return error;
     }
-    if (error instanceof SyntaxError) {
-      // The signature was valid (authenticate parses only after verifying), the JSON is not.
-      // The parser's message quotes the body (personal data): neither the log nor the stored
-      // reason keeps the quote, only where the parser stopped.
-      logRejection(request, 400, "malformed JSON");
-      return reject(deps.db, request, raw, `malformed JSON: ${withoutExcerpt(error.message)}`);
-    }
     throw error;
   }
-  const topic = normaliseTopic(context.topic);
-  const check = checkPayload(topic, context.payload);
+  let payload: unknown;
+  try {
+    payload = parseShopifyJson(raw);
+  } catch (error) {
+    // The signature was valid, the JSON is not. The parser's message quotes the body
+    // (personal data): neither the log nor the stored reason keeps the quote, only where
+    // the parser stopped.
+    logRejection(request, 400, "malformed JSON");
+    return reject(deps.db, request, raw, `malformed JSON: ${withoutExcerpt((error as Error).message)}`, null);
+  }
+  const topic = normaliseTopic(verified.topic);
+  const check = checkPayload(topic, payload);
   if (!check.ok) {
     logRejection(request, 400, check.reason);
-    return reject(deps.db, request, raw, check.reason);
+    return reject(deps.db, request, raw, check.reason, payload);
   }
 
-  const dedupeKey = inboxDedupeKey({ topic, webhookId: context.webhookId, eventId: context.eventId });
-  const row = await deps.db.webhookInbox
-    .create({
-      data: {
-        shopDomain: context.shop,
-        topic,
-        webhookId: context.webhookId,
-        eventId: context.eventId ?? null,
-        dedupeKey,
-        apiVersion: context.apiVersion,
-        triggeredAt: parseDate(context.triggeredAt),
-        payload: raw,
-        // Who the body names, for customers/redact (written with the row, in one statement).
-        subjects: { create: subjectRows(context.shop, topic, parseOrNull(raw)) },
-      },
-      select: { id: true },
-    })
-    .catch(duplicateAsNull);
+  const dedupeKey = inboxDedupeKey({ topic, webhookId: verified.webhookId, eventId: verified.eventId });
+  const stored = await storeInboxRow(
+    deps.db,
+    {
+      shopDomain: verified.shop,
+      topic,
+      webhookId: verified.webhookId,
+      eventId: verified.eventId ?? null,
+      dedupeKey,
+      apiVersion: verified.apiVersion,
+      triggeredAt: parseDate(verified.triggeredAt),
+      receivedAt: new Date(),
+      payload: raw,
+      status: "RECEIVED",
+      error: null,
+    },
+    // Who the body names, for customers/redact (committed with the row).
+    inboxSubjectKeys(topic, payload),
+  );
   // Stored: that is the whole of it. A worker queues its processing (webhooks/inbox-queue).
-  if (row) return new Response(null, { status: 200 });
+  if (stored) return new Response(null, { status: 200 });
   // A duplicate. If the first delivery is still waiting (its job lost, or not yet queued),
   // queue it now rather than wait for the workers' re-queue; the job's dedupe key makes this
   // a no-op otherwise.
   const first = await deps.db.webhookInbox.findUnique({
-    where: { shopDomain_dedupeKey: { shopDomain: context.shop, dedupeKey } },
+    where: { shopDomain_dedupeKey: { shopDomain: verified.shop, dedupeKey } },
     select: { id: true, status: true },
   });
   if (first?.status === "RECEIVED") await enqueueProcessing(deps, first.id);
@@ -113,44 +123,37 @@ export async function ingestWebhook(request: Request, deps: IngestDeps): Promise
 const enqueueProcessing = (deps: IngestDeps, inboxId: string) =>
   deps.queue.enqueue(QUEUES.processWebhook, { inboxId }, { dedupeKey: webhookJobKey(inboxId) });
 
-async function reject(db: Db, request: Request, raw: string, reason: string): Promise<Response> {
+/**
+ * Kept for inspection as REJECTED. `payload` is the body as parsed (null when it is not JSON):
+ * a body that failed its schema may still name a shopper; a malformed one is found by a scan.
+ */
+async function reject(db: Db, request: Request, raw: string, reason: string, payload: unknown): Promise<Response> {
   const h = request.headers;
   const shopDomain = h.get("x-shopify-shop-domain") ?? "unknown";
   const webhookId = h.get("x-shopify-webhook-id") ?? `rejected-${crypto.randomUUID()}`;
   const topic = normaliseTopic(h.get("x-shopify-topic") ?? "unknown");
   const eventId = h.get("x-shopify-event-id");
-  await db.webhookInbox
-    .create({
-      data: {
-        shopDomain,
-        topic,
-        webhookId,
-        eventId,
-        dedupeKey: inboxDedupeKey({ topic, webhookId, eventId }),
-        apiVersion: h.get("x-shopify-api-version"),
-        payload: raw.slice(0, 1_000_000),
-        status: "REJECTED",
-        error: reason,
-        subjects: { create: subjectRows(shopDomain, topic, parseOrNull(raw)) },
-      },
-    })
-    .catch(duplicateAsNull);
+  await storeInboxRow(
+    db,
+    {
+      shopDomain,
+      topic,
+      webhookId,
+      eventId,
+      dedupeKey: inboxDedupeKey({ topic, webhookId, eventId }),
+      apiVersion: h.get("x-shopify-api-version"),
+      triggeredAt: null,
+      receivedAt: new Date(),
+      payload: raw.slice(0, 1_000_000),
+      status: "REJECTED",
+      error: reason,
+    },
+    inboxSubjectKeys(topic, payload),
+  );
   return new Response(JSON.stringify({ error: reason }), {
     status: 400,
     headers: { "Content-Type": "application/json" },
   });
-}
-
-const subjectRows = (shopDomain: string, topic: string, payload: unknown) =>
-  inboxSubjectKeys(topic, payload).map((key) => ({ shopDomain, key }));
-
-/** A body that failed its schema may still be JSON naming a shopper; a malformed one is found by a scan. */
-function parseOrNull(raw: string): unknown {
-  try {
-    return parseShopifyJson(raw);
-  } catch {
-    return null;
-  }
 }
 
 /** Rejections are logged with what Shopify's headers claim (unverified when the HMAC failed). */
