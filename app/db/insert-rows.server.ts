@@ -45,3 +45,21 @@ export async function insertRows(
     await db.$executeRaw`${head}${Prisma.join(tuples)}`;
   }
 }
+
+/**
+ * `IN (...)` for a long list of values as one bound parameter (a JSON array) instead of one
+ * per value: Prisma's `findMany({ where: { x: { in: ids } } })` with 500 ids took ~100 ms of
+ * CPU per call on the bench machine, the same lookup raw with this list ~10-20 ms (2026-12-02).
+ */
+export function inList(values: readonly string[]): Prisma.Sql {
+  const json = JSON.stringify(values);
+  return isPostgres()
+    ? Prisma.sql`(SELECT json_array_elements_text(${json}::json))`
+    : Prisma.sql`(SELECT value FROM json_each(${json}))`;
+}
+
+/** A timestamp column as a raw query returns it (a Date, or on SQLite possibly its text). */
+export function asDate<T extends Date | string | null>(value: T): T extends null ? null : Date;
+export function asDate(value: Date | string | null): Date | null {
+  return value === null || value instanceof Date ? value : new Date(value);
+}

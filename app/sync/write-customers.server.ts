@@ -13,7 +13,7 @@ import { deriveCustomerConsent, factPhoneHash, type ConsentFact } from "../conse
 import { refreshCustomerSegments } from "../segments/membership.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { CustomerPayload } from "../shopify-payloads";
-import { insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
+import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 
 /**
  * A batch of synced customers in a few statements per table instead of ~15 per customer:
@@ -54,11 +54,10 @@ async function writeInTransaction(db: Db, shopId: string, payloads: CustomerPayl
   const rows = await Promise.all(payloads.map(async (payload) => ({ payload, ...(await customerProfile(payload)) })));
   const existing = new Map(
     (
-      await db.customer.findMany({
-        where: { shopId, shopifyId: { in: rows.map((r) => r.payload.id) } },
-        select: { id: true, shopifyId: true, shopifyUpdatedAt: true },
-      })
-    ).map((c) => [c.shopifyId, c]),
+      await db.$queryRaw<{ id: string; shopifyId: string; shopifyUpdatedAt: Date | string | null }[]>`
+        SELECT "id", "shopifyId", "shopifyUpdatedAt" FROM "Customer"
+        WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(rows.map((r) => r.payload.id))}`
+    ).map((c) => [c.shopifyId, { ...c, shopifyUpdatedAt: asDate(c.shopifyUpdatedAt) }]),
   );
 
   const fresh = rows.filter((r) => !existing.has(r.payload.id));
@@ -195,16 +194,10 @@ const factKey = (f: { customerId: string | null; phone: string | null; state: st
 /** Guest contacts (checkout consent, sign-ups) holding a synced customer's number become that customer. */
 async function mergeGuestContacts(db: Db, shopId: string, numbers: { id: string; phone: string }[], from: Provenance) {
   if (!numbers.length) return;
-  const guests = await db.customer.findMany({
-    where: {
-      shopId,
-      phone: { in: numbers.map((n) => n.phone) },
-      shopifyId: { startsWith: LOCAL_CONTACT_PREFIX },
-      deletedAt: null,
-      redactedAt: null,
-    },
-    select: { phone: true },
-  });
+  const guests = await db.$queryRaw<{ phone: string }[]>`
+    SELECT "phone" FROM "Customer"
+    WHERE "shopId" = ${shopId} AND "phone" IN ${inList(numbers.map((n) => n.phone))}
+      AND "shopifyId" LIKE ${`${LOCAL_CONTACT_PREFIX}%`} AND "deletedAt" IS NULL AND "redactedAt" IS NULL`;
   const withGuests = new Set(guests.map((g) => g.phone));
   for (const { id, phone } of numbers) {
     if (!withGuests.has(phone)) continue;

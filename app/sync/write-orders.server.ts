@@ -4,7 +4,7 @@ import { orderLineRow, syncOrder } from "../commerce/orders.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { OrderPayload } from "../shopify-payloads";
 import { TX } from "./write-customers.server";
-import { insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
+import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 
 /**
  * A batch of synced orders with their lines in a few statements per table (syncOrder does
@@ -56,11 +56,12 @@ async function writeInTransaction(db: Db, shopId: string, payloads: OrderPayload
   };
   const existing = new Map(
     (
-      await db.order.findMany({
-        where: { shopId, shopifyId: { in: payloads.map((p) => p.id) } },
-        select: { id: true, shopifyId: true, shopifyUpdatedAt: true, customerId: true },
-      })
-    ).map((o) => [o.shopifyId, o]),
+      await db.$queryRaw<
+        { id: string; shopifyId: string; shopifyUpdatedAt: Date | string; customerId: string | null }[]
+      >`
+        SELECT "id", "shopifyId", "shopifyUpdatedAt", "customerId" FROM "Order"
+        WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(payloads.map((p) => p.id))}`
+    ).map((o) => [o.shopifyId, { ...o, shopifyUpdatedAt: asDate(o.shopifyUpdatedAt) }]),
   );
   const written = new Map<string, string>();
   const stamp = new Date();
@@ -99,8 +100,8 @@ async function writeInTransaction(db: Db, shopId: string, payloads: OrderPayload
 async function customerIds(db: Db, shopId: string, shopifyIds: string[]): Promise<Map<string, string>> {
   const wanted = [...new Set(shopifyIds)];
   if (!wanted.length) return new Map();
-  const find = () =>
-    db.customer.findMany({ where: { shopId, shopifyId: { in: wanted } }, select: { id: true, shopifyId: true } });
+  const find = () => db.$queryRaw<{ id: string; shopifyId: string }[]>`
+    SELECT "id", "shopifyId" FROM "Customer" WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(wanted)}`;
   const found = new Map((await find()).map((c) => [c.shopifyId, c.id]));
   const missing = wanted.filter((id) => !found.has(id));
   if (missing.length) {
@@ -134,10 +135,9 @@ async function replaceLines(
   ];
   const products = new Map(
     (productIds.length
-      ? await db.product.findMany({
-          where: { shopId, shopifyId: { in: productIds } },
-          select: { shopifyId: true, productType: true, vendor: true },
-        })
+      ? await db.$queryRaw<{ shopifyId: string; productType: string | null; vendor: string | null }[]>`
+          SELECT "shopifyId", "productType", "vendor" FROM "Product"
+          WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(productIds)}`
       : []
     ).map((p) => [p.shopifyId, p]),
   );
