@@ -27,41 +27,68 @@ export async function heldBySync(db: Db, shopId: string, topic: string): Promise
   return !!running;
 }
 
+/**
+ * A held webhook whose replay fails is tried again, in its place, on this many sync steps
+ * before the ones after it go on without it (then it is left to the queue's retries).
+ */
+export const HELD_REPLAY_ATTEMPTS = 3;
+
+/**
+ * What `replayHeldWebhooks` left: all applied, the deadline passed, or one failed (the rest
+ * wait behind it; the next step tries it again).
+ */
+export type ReplayOutcome = "done" | "deadline" | "failed";
+
+/** Held rows oldest first; one that failed its replay fewer than HELD_REPLAY_ATTEMPTS times keeps its place. */
 const heldRows = (db: Db, shopDomain: string, take?: number) =>
   db.webhookInbox.findMany({
-    where: { shopDomain, status: "RECEIVED", topic: { in: [...TOPICS_HELD_DURING_SYNC] } },
+    where: {
+      shopDomain,
+      topic: { in: [...TOPICS_HELD_DURING_SYNC] },
+      OR: [{ status: "RECEIVED" }, { status: "FAILED", attempts: { lt: HELD_REPLAY_ATTEMPTS } }],
+    },
     orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-    select: { id: true, topic: true },
+    select: { id: true, topic: true, attempts: true },
     take,
   });
 
 /**
- * Applies the shop's held webhooks oldest first until none is left (true) or the deadline
- * passes (false: the next step goes on). One that fails is left to the queue's retries (its
- * row is FAILED, and a FAILED row is not held again): the sync does not wait on it.
+ * Applies the shop's held webhooks oldest first until none is left or the deadline passes.
+ * One that fails stops the pass ("failed"): the webhooks after it wait, and the next step
+ * tries it again first, so a transient failure (a database blip) does not let later
+ * deliveries for the same shopper jump ahead of it. After HELD_REPLAY_ATTEMPTS failures it
+ * is queued for the job queue's retries and the rest go on: a webhook that fails every time
+ * must not hold the sync (and every later webhook of the shop) forever. That late one then
+ * meets the writers' newest-wins rule (an older snapshot never undoes a newer one); only
+ * deliveries with the same `updated_at`, which order alone decides, can end differently.
  */
 export async function replayHeldWebhooks(
   deps: { db: Db; queue: JobQueue; replayWebhook: ReplayWebhook },
   shopDomain: string,
   deadline: number,
-): Promise<boolean> {
-  const failed = new Set<string>();
+): Promise<ReplayOutcome> {
   for (;;) {
-    const held = (await heldRows(deps.db, shopDomain, 100)).filter((r) => !failed.has(r.id));
-    if (!held.length) return true;
+    const held = await heldRows(deps.db, shopDomain, 100);
+    if (!held.length) return "done";
     for (const row of held) {
       try {
         await deps.replayWebhook(row.id);
       } catch (error) {
-        failed.add(row.id);
-        log.warn("held webhook failed; queued for retry", {
-          inboxId: row.id,
-          topic: row.topic,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        // processWebhook marked it FAILED and counted the attempt.
+        const givenUp = row.attempts + 1 >= HELD_REPLAY_ATTEMPTS;
+        log.warn(
+          givenUp ? "held webhook failed again; left to the queue's retries" : "held webhook failed; tried again first",
+          {
+            inboxId: row.id,
+            topic: row.topic,
+            attempts: row.attempts + 1,
+            error: error instanceof Error ? error.message : String(error),
+          },
+        );
+        if (!givenUp) return "failed";
         await retry(deps.queue, row.id);
       }
-      if (Date.now() > deadline) return false;
+      if (Date.now() > deadline) return "deadline";
     }
   }
 }

@@ -34,6 +34,8 @@ export interface SyncOptions {
 
 export const DEFAULT_ORDER_WINDOW_DAYS = 730;
 const LEASE_MS = 2 * MINUTE;
+/** Before a held webhook that failed its replay is tried again (held-webhooks). */
+const HELD_RETRY_PAUSE = 10 * SECOND;
 
 export interface ResourceProgress {
   objects?: number; // Shopify's objectCount once the query finished
@@ -142,7 +144,12 @@ async function advance(deps: SyncDeps, runId: string, options: SyncOptions): Pro
     if (!(await computeSegmentsStep(db, run, now, budgetMs))) return now;
     // Then the webhooks that came during the sync, in order, on top of the snapshot.
     const { replayWebhook } = deps;
-    if (replayWebhook && !(await replayHeldWebhooks({ ...deps, replayWebhook }, run.shop.domain, deadline))) return now;
+    if (replayWebhook) {
+      const replay = await replayHeldWebhooks({ ...deps, replayWebhook }, run.shop.domain, deadline);
+      // A failed one is tried again after a pause (a transient failure needs time to pass).
+      if (replay === "failed") return new Date(now.getTime() + HELD_RETRY_PAUSE);
+      if (replay === "deadline") return now;
+    }
     await db.syncRun.update({ where: { id: run.id }, data: { status: "COMPLETED", finishedAt: now } });
     // Any held in the instant between the replay and COMPLETED (or all, in a process that
     // cannot replay): queued, and no longer held.
