@@ -59,6 +59,9 @@ export type DomainTopic = Exclude<Topic, ShopTopic>;
 
 export const isTopic = (topic: string): topic is Topic => Object.hasOwn(TOPICS, topic);
 
+/** Whether the topic is handled by shop domain, without a shop row (its `scope` in the list). */
+export const isDomainTopic = (topic: Topic): topic is DomainTopic => TOPICS[topic].scope === "domain";
+
 /** The topics that wait for a running sync (sync/held-webhooks.server.ts). */
 export const TOPICS_HELD_DURING_SYNC: readonly Topic[] = (Object.keys(TOPICS) as Topic[]).filter((t) => TOPICS[t].held);
 

@@ -29,7 +29,7 @@ import {
   OrderPayload,
   ProductPayload,
 } from "../shopify-payloads";
-import { isTopic, type DomainTopic, type ShopTopic } from "../shopify-topics";
+import { isDomainTopic, isTopic, type DomainTopic, type ShopTopic } from "../shopify-topics";
 import { parseShopifyJson } from "./json";
 import { log } from "../observability/log.server";
 import type { Db } from "../db.server";
@@ -237,7 +237,7 @@ export async function processWebhook(
     if (!isTopic(topic)) {
       throw new z.ZodError([{ code: "custom", path: ["topic"], message: `unsupported topic ${topic}`, input: topic }]);
     }
-    if (topic === "shop/redact" || topic === "app/uninstalled") {
+    if (isDomainTopic(topic)) {
       await DOMAIN_WRITERS[topic](deps, row, now);
     } else {
       const shop = await installedShop(db, row.shopDomain);
