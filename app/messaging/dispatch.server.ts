@@ -13,7 +13,7 @@ import { lockRecipients, unlockRecipients } from "./recipient-lock.server";
 import { reserveSendSlots } from "./send-pace.server";
 import { bindsPurpose } from "./rules";
 import { numberCountry } from "../contacts/phone";
-import { ProviderError } from "../sms/provider";
+import { PROVIDER_TIMEOUT_MS, ProviderError } from "../sms/provider";
 import type { ProviderRegistry } from "../sms/registry.server";
 import { encodeSms } from "./sms-encoding";
 import { Prisma } from "../generated/sqlite/client";
@@ -22,6 +22,17 @@ import { log } from "../observability/log.server";
 import { afterConsentChange } from "../consent/after-change.server";
 
 const MAX_ATTEMPTS = 6;
+
+/**
+ * A claimed text is its claimer's until its provider call must have ended: its paced slot,
+ * plus the provider's timeout, plus this margin (clocks of two hosts, a late timer). Until
+ * then the claim's `claimedUntil` keeps any other run of its job away (a job the job engine retried
+ * while the first run still held it: a missed heartbeat while the database restarted); after
+ * it, the claimer no longer calls the provider, and another run may ask the provider and
+ * re-claim. A claimer that finds itself past its slot by more than half the margin (it
+ * stalled) leaves the text to that run.
+ */
+const CLAIM_MARGIN_MS = 10 * SECOND;
 
 export type SendOutcome = "sent" | "reconciled" | "deferred" | "refused" | "retrying" | "failed" | "noop";
 
@@ -86,6 +97,7 @@ type MessageRow = NonNullable<Awaited<ReturnType<Db["message"]["findUnique"]>>>;
 type ShopRow = Awaited<ReturnType<typeof findShop>>;
 type Provider = Awaited<ReturnType<ProviderRegistry["forShop"]>>;
 const findShop = (db: Db, id: string) => db.shop.findUniqueOrThrow({ where: { id }, include: { settings: true } });
+const laterOf = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 
 async function sendShopBatch(
@@ -105,12 +117,13 @@ async function sendShopBatch(
 
   const due: MessageRow[] = [];
   for (const message of messages) {
-    if (message.dueAt && message.dueAt > now) {
-      // Not due yet: a retry waiting out its backoff, or a job woken early (clocks of two
-      // processes disagree). Queue again for the due time, not under this job's dedupe key,
-      // which is still taken until this job finishes. (A message claimed for sending was due
-      // when claimed, so a crash leaves it due.)
-      await deps.queue.enqueue(QUEUES.sendMessage, { messageId: message.id }, { runAt: message.dueAt });
+    // Not due yet: a retry waiting out its backoff, a job woken early (clocks of two processes
+    // disagree), or a text another run has claimed and may be sending right now (its claim
+    // holds it until `claimedUntil`: CLAIM_MARGIN_MS). Queue again for then, not under this
+    // job's dedupe key, which is still taken until this job finishes.
+    const notBefore = laterOf(message.dueAt, message.status === "SENDING" ? message.claimedUntil : null);
+    if (notBefore && notBefore > now) {
+      await deps.queue.enqueue(QUEUES.sendMessage, { messageId: message.id }, { runAt: notBefore });
       continue;
     }
     if (message.status === "SENDING" && message.phone && message.sentAt) {
@@ -228,24 +241,39 @@ async function gateAndSend(
   // The exact text: template output + compliance additions + tracked links. Fixed once,
   // at the first claim, so a resend after a crash sends (and finds) the same text.
   const fresh = passed.filter((p) => p.message.status !== "SENDING");
-  const composed = await trackLinksMany(
-    db,
-    deps.appUrl,
-    fresh.map(({ message, recipient }) => ({
-      body: composeBody({
-        body: message.body,
-        senderName: shopSenderName(shop),
-        purpose: message.purpose as ComposeInput["purpose"],
-        firstMessage: !texted(recipient!),
-        numberCountry: numberCountry(recipient!.phone),
-      }),
-      owner: { shopId: shop.id, messageId: message.id, customerId: recipient!.customerId },
-    })),
-  );
+  // The paced slots are reserved before the claims, so that each claim can say how long it
+  // holds its text (a slot a lost claim leaves unused only delays the shop's next text).
+  const sendTime = deps.pacer.now();
+  const [slots, composed] = await Promise.all([
+    reserveSendSlots(db, {
+      shopId: shop.id,
+      perSecond: settings.messagesPerSecond,
+      count: passed.length,
+      nowMs: sendTime,
+    }),
+    trackLinksMany(
+      db,
+      deps.appUrl,
+      fresh.map(({ message, recipient }) => ({
+        body: composeBody({
+          body: message.body,
+          senderName: shopSenderName(shop),
+          purpose: message.purpose as ComposeInput["purpose"],
+          firstMessage: !texted(recipient!),
+          numberCountry: numberCountry(recipient!.phone),
+        }),
+        owner: { shopId: shop.id, messageId: message.id, customerId: recipient!.customerId },
+      })),
+    ),
+  ]);
   const bodyOf = new Map(fresh.map((p, k) => [p.message.id, composed[k]!]));
-  const claims = passed.map(({ message, recipient, decisions }) => {
+  const claims = passed.map(({ message, recipient, decisions }, k) => {
     const body = bodyOf.get(message.id) ?? message.body;
-    return { message, recipient: recipient!, body, decisions, encoding: encodeSms(body) };
+    // Held by this claim until its call must have ended (CLAIM_MARGIN_MS), in the clock `now` is read from.
+    const heldUntil = new Date(
+      now.getTime() + Math.max(0, slots[k]! - sendTime) + PROVIDER_TIMEOUT_MS + CLAIM_MARGIN_MS,
+    );
+    return { message, recipient: recipient!, body, decisions, encoding: encodeSms(body), slot: slots[k]!, heldUntil };
   });
   // SENDING with the exact text, every claim of the batch committed (one statement, each row
   // conditional on the status and attempts read) before any provider call. A claim that fails
@@ -262,8 +290,9 @@ async function gateAndSend(
         encoding: "text",
         segments: "int",
         cost: "decimal",
+        claimedUntil: "timestamp",
       },
-      rows: claims.map(({ message, recipient, body, decisions, encoding }) => ({
+      rows: claims.map(({ message, recipient, body, decisions, encoding, heldUntil }) => ({
         key: message.id,
         status: message.status,
         attempts: message.attempts,
@@ -273,40 +302,39 @@ async function gateAndSend(
         encoding: encoding.encoding,
         segments: encoding.segments,
         cost: encoding.segments * Number(settings.costPerSegment),
+        claimedUntil: heldUntil,
       })),
       set: Prisma.sql`"status" = 'SENDING', "attempts" = "Message"."attempts" + 1, "sentAt" = ${typedValue(now, "timestamp")},
         "body" = v."body", "phone" = v."phone", "gateDecisions" = v."gateDecisions", "encoding" = v."encoding",
-        "segments" = v."segments", "cost" = v."cost", "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
+        "segments" = v."segments", "cost" = v."cost", "claimedUntil" = v."claimedUntil", "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
       where: Prisma.sql`"Message"."status" = v."status" AND "Message"."attempts" = v."attempts"`,
     }),
   );
   const claimed = claims.filter((c) => claimedIds.has(c.message.id)); // not claimed: another worker has it
 
-  const [slots] = await Promise.all([
-    reserveSendSlots(db, {
-      shopId: shop.id,
-      perSecond: settings.messagesPerSecond,
-      count: claimed.length,
-      nowMs: Date.now(),
-    }),
-    s.unlock(),
-  ]);
+  await s.unlock();
   const accepted: { id: string; providerMessageId: string }[] = [];
   const failed: { claim: (typeof claimed)[number]; error: ProviderError }[] = [];
   // Texts to one number go one after the other, in the order they were written (a STOP
   // confirmation before the START one); different numbers in parallel.
-  const byNumber = new Map<string, { claim: (typeof claimed)[number]; slot: number }[]>();
-  claimed.forEach((claim, k) => {
+  const byNumber = new Map<string, (typeof claimed)[number][]>();
+  for (const claim of claimed) {
     const number = claim.recipient.phone!;
-    byNumber.set(number, [...(byNumber.get(number) ?? []), { claim, slot: slots[k]! }]);
-  });
+    byNumber.set(number, [...(byNumber.get(number) ?? []), claim]);
+  }
   await eachBounded([...byNumber.values()], SEND_CONCURRENCY, async (texts) => {
-    for (const { claim, slot } of texts) await sendOne(claim, slot);
+    for (const claim of texts) await sendOne(claim);
   });
-  async function sendOne(claim: (typeof claimed)[number], slot: number) {
-    const wait = slot - Date.now();
+  async function sendOne(claim: (typeof claimed)[number]) {
+    const { message, recipient, body, slot } = claim;
+    const wait = slot - deps.pacer.now();
     if (wait > 0) await deps.pacer.sleep(wait);
-    const { message, recipient, body } = claim;
+    if (deps.pacer.now() > slot + CLAIM_MARGIN_MS / 2) {
+      // Stalled past its slot: its claim may have run out, and another run may be sending it.
+      // Left SENDING for the job's retry, which asks the provider once the claim has run out.
+      results.set(message.id, new Error(`send ${message.id} stalled past its slot; left to its retry`));
+      return;
+    }
     try {
       const sent = await provider.send({
         to: recipient.phone!,

@@ -11,6 +11,12 @@ export interface OutgoingSms {
   statusCallbackUrl?: string;
 }
 
+/**
+ * The longest a provider call may take before it is abandoned: every adapter holds to it, and
+ * dispatch counts on it (a claimed text is not re-claimed until its call must have ended).
+ */
+export const PROVIDER_TIMEOUT_MS = Number(process.env.SMS_PROVIDER_TIMEOUT_MS) || 15_000;
+
 export interface SendAccepted {
   providerMessageId: string;
   /** Provider's initial status, e.g. "queued" / "accepted". */

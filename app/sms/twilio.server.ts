@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ProviderError, type OutgoingSms, type SendAccepted, type SmsProvider } from "./provider";
+import { PROVIDER_TIMEOUT_MS, ProviderError, type OutgoingSms, type SendAccepted, type SmsProvider } from "./provider";
 
 /** Per-shop Twilio settings; stored encrypted (app/security/secrets.server.ts). */
 export const TwilioCredentials = z
@@ -38,7 +38,7 @@ export class TwilioProvider implements SmsProvider {
   constructor(
     private readonly credentials: TwilioCredentials,
     private readonly fetchImpl: typeof fetch = fetch,
-    private readonly timeoutMs = Number(process.env.SMS_PROVIDER_TIMEOUT_MS) || 15_000,
+    private readonly timeoutMs = PROVIDER_TIMEOUT_MS,
   ) {}
 
   async send(sms: OutgoingSms): Promise<SendAccepted> {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { QUEUES } from "../../app/jobs/queue.server";
-import { DAY, HOUR, MINUTE } from "../../app/clock";
+import { DAY, HOUR, MINUTE, SECOND } from "../../app/clock";
+import { SendPacer } from "../../app/sms/send-pacer";
 import { sendMessage, sendMessages } from "../../app/messaging/dispatch.server";
 import { scheduleMessage } from "../../app/schedule/messages.server";
 import { TwilioCredentials, TwilioProvider } from "../../app/sms/twilio.server";
@@ -337,8 +338,16 @@ describe("exactly one SMS across crashes", () => {
       TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }),
     );
     const { id } = await schedule(shop, customer, "k1");
-    // The state a crash leaves: claimed (SENDING, text fixed), provider never called.
-    await db.message.update({ where: { id }, data: { status: "SENDING", sentAt: shop.clock.now(), attempts: 1 } });
+    // The state a crash leaves: claimed (SENDING, text fixed, held by the claim for a while), provider never called.
+    const heldUntil = new Date(shop.clock.now().getTime() + 25 * SECOND);
+    await db.message.update({
+      where: { id },
+      data: { status: "SENDING", sentAt: shop.clock.now(), attempts: 1, claimedUntil: heldUntil },
+    });
+    // The retry comes before the claim ran out (the dead worker might still have been sending): it waits.
+    expect(await sendMessage(shop.deps, id)).toBe("noop");
+    expect(twilio.received.filter((r) => r.params.To === customer.phone)).toHaveLength(0);
+    shop.clock.set(heldUntil);
     expect(await sendMessage(shop.deps, id)).toBe("sent");
     expect(await sendMessage(shop.deps, id)).toBe("noop");
     expect(twilio.received.filter((r) => r.params.To === customer.phone)).toHaveLength(1);
@@ -359,12 +368,71 @@ describe("exactly one SMS across crashes", () => {
     await expect(sendMessage(crashing, id)).rejects.toThrow(/worker killed/);
     expect((await message(id)).status).toBe("SENDING");
 
-    // The job is retried (lease expiry); the message is found at the provider.
+    // The job is retried (lease expiry), once the claim has run out; the message is found at the provider.
+    shop.clock.advance(MINUTE);
     expect(await sendMessage(shop.deps, id)).toBe("reconciled");
     const sent = await message(id);
     expect(sent.status).toBe("SENT");
     const received = twilio.received.filter((r) => r.params.To === customer.phone);
     expect(received).toHaveLength(1);
     expect(sent.providerMessageId).toBe(received[0]!.sid);
+  });
+
+  it("the same job run twice at once (retried while its first run still sends): one text", async () => {
+    const { shop, customer } = await shopWithShopper("twice-at-once", "2026-07-01T18:00:00Z");
+    await testProviders.useTwilio(
+      customer.shopId,
+      TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }),
+    );
+    const { id } = await schedule(shop, customer, "k1");
+    const real = await testProviders.forShop(customer.shopId);
+    // The first run is held inside its provider call until the second run has finished.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let calling!: () => void;
+    const inCall = new Promise<void>((r) => (calling = r));
+    const slow = {
+      ...shop.deps,
+      providers: {
+        forShop: async () => ({
+          name: real.name,
+          findSent: (q: Parameters<SmsProvider["findSent"]>[0]) => real.findSent(q),
+          send: async (sms: Parameters<SmsProvider["send"]>[0]) => {
+            calling();
+            await released;
+            return real.send(sms);
+          },
+        }),
+      } as unknown as typeof testProviders,
+    };
+    const first = sendMessage(slow, id);
+    await inCall;
+    // The job engine runs the job again (a heartbeat missed while the database restarted).
+    expect(await sendMessage(shop.deps, id)).toBe("noop"); // queued again for when the claim runs out
+    expect(twilio.received.filter((r) => r.params.To === customer.phone)).toHaveLength(0);
+    release();
+    expect(await first).toBe("sent");
+    shop.clock.advance(MINUTE);
+    await shop.work();
+    expect(twilio.received.filter((r) => r.params.To === customer.phone)).toHaveLength(1);
+    expect((await message(id)).status).toBe("SENT");
+  });
+
+  it("a worker that stalls past its slot does not send: the retry does, once the claim has run out", async () => {
+    const { shop, customer } = await shopWithShopper("stalled", "2026-07-01T18:00:00Z");
+    const { id } = await schedule(shop, customer, "k1");
+    // Its real-time clock jumps a minute after the claim's time was taken (a frozen process).
+    let reads = 0;
+    const pacer = new SendPacer(
+      async () => {},
+      () => Date.now() + (reads++ > 0 ? MINUTE : 0),
+    );
+    await expect(sendMessage({ ...shop.deps, pacer }, id)).rejects.toThrow(/stalled past its slot/);
+    expect((await message(id)).status).toBe("SENDING");
+    expect(outboxFor(customer.phone)).toHaveLength(0);
+
+    shop.clock.advance(MINUTE);
+    expect(await sendMessage(shop.deps, id)).toBe("sent");
+    expect(outboxFor(customer.phone)).toHaveLength(1);
   });
 });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Message" ADD COLUMN     "claimedUntil" TIMESTAMP(3);
+
