@@ -98,14 +98,26 @@ export function parseCompose(
 }
 
 /** The estimate shown before sending: the domain's (recipients, segments, cost) plus who the gates would hold at that time. */
-export async function composeEstimate(db: Db, shop: ShopWithSettings, segmentId: string, body: string, at: Date) {
+export async function composeEstimate({
+  db,
+  shop,
+  segmentId,
+  body,
+  at,
+}: {
+  db: Db;
+  shop: ShopWithSettings;
+  segmentId: string;
+  body: string;
+  at: Date;
+}) {
   const segment = await db.segment.findFirst({
     where: { id: segmentId, shopId: shop.id, archivedAt: null },
     select: { id: true, memberCount: true },
   });
   if (!segment) return null;
   const [estimate, held] = await Promise.all([
-    estimateCampaign(db, shop.id, segment.id, body),
+    estimateCampaign({ db, shopId: shop.id, segmentId: segment.id, body }),
     estimateHolds({ db, shopId: shop.id, segmentId: segment.id, at }),
   ]);
   return {
@@ -143,7 +155,7 @@ export async function campaignDetail(db: Db, shopId: string, id: string) {
   if (!campaign) notFound("Campaign");
   const [byStatus, results, activity] = await Promise.all([
     db.message.groupBy({ by: ["status"], where: { shopId, campaignId: id }, _count: { _all: true } }),
-    performance(db, shopId, { campaignId: id }),
+    performance({ db, shopId, of: { campaignId: id } }),
     activityOverTime(db, shopId, id),
   ]);
   const progress = Object.fromEntries(

@@ -41,7 +41,17 @@ const LEDGER_FIELDS = {
  * One page of the ledger. The whole ledger reads newest first; one shopper's history reads
  * oldest first, as the story of their consent.
  */
-export async function ledgerPage(db: Db, shopId: string, filter: LedgerFilter, url: URL) {
+export async function ledgerPage({
+  db,
+  shopId,
+  filter,
+  url,
+}: {
+  db: Db;
+  shopId: string;
+  filter: LedgerFilter;
+  url: URL;
+}) {
   const direction = filter.customer ? "asc" : "desc";
   const rows = await db.consentEvent.findMany({
     where: { shopId, state: filter.state, source: filter.source, customerId: filter.customer },
@@ -138,7 +148,7 @@ export async function* ledgerCsv(db: Db, shopId: string, batchSize = 1000): Asyn
   yield csvLine([...EXPORT_COLUMNS]);
   let cursor: string | null = null;
   for (;;) {
-    const rows = await batch(db, shopId, batchSize, cursor);
+    const rows = await batch({ db, shopId, size: batchSize, after: cursor });
     if (rows.length) {
       yield rows
         .map((e) =>
@@ -162,7 +172,7 @@ export async function* ledgerCsv(db: Db, shopId: string, batchSize = 1000): Asyn
   }
 }
 
-const batch = (db: Db, shopId: string, size: number, after: string | null) =>
+const batch = ({ db, shopId, size, after }: { db: Db; shopId: string; size: number; after: string | null }) =>
   db.consentEvent.findMany({
     where: { shopId },
     orderBy: [{ occurredAt: "asc" }, { id: "asc" }],

@@ -61,7 +61,7 @@ export async function flowList(shopId: string, now: Date) {
         // Turning a segment flow on texts shoppers who enter from then on, not those already in it.
         segmentMembers: segment?.memberCount ?? null,
         activeRuns: running.find((r) => r.flowId === flow.id)?._count._all ?? 0,
-        performance: await performance(db, shopId, { flowId: flow.id }, since),
+        performance: await performance({ db, shopId, of: { flowId: flow.id }, since }),
       };
     }),
   );

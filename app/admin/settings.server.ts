@@ -97,12 +97,17 @@ export const DisclosureForm = z.object({
  * Publishing needs Shopify (an offline session): without it (the local demo) the text is
  * saved and the page says it was not published, instead of failing.
  */
-export async function saveDisclosure(
-  deps: { db: Db; admin: AdminGraphql },
-  shopId: string,
-  fields: Record<string, string>,
-  now: Date,
-) {
+export async function saveDisclosure({
+  deps,
+  shopId,
+  fields,
+  now,
+}: {
+  deps: { db: Db; admin: AdminGraphql };
+  shopId: string;
+  fields: Record<string, string>;
+  now: Date;
+}) {
   const parsed = DisclosureForm.safeParse(fields);
   if (!parsed.success) return { errors: fieldErrors(parsed.error) };
   const shop = await deps.db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { settings: true } });

@@ -113,12 +113,17 @@ export interface Performance {
  * Counted in the database: only the recipients who opted out are read back, to match each
  * opt-out to the messages before it.
  */
-export async function performance(
-  db: Db,
-  shopId: string,
-  of: { flowId: string } | { campaignId: string },
-  since?: Date,
-): Promise<Performance> {
+export async function performance({
+  db,
+  shopId,
+  of,
+  since,
+}: {
+  db: Db;
+  shopId: string;
+  of: { flowId: string } | { campaignId: string };
+  since?: Date;
+}): Promise<Performance> {
   const outbound = {
     shopId,
     ...of,
@@ -149,7 +154,7 @@ export async function performance(
     (min, s) => (s._min.sentAt && (!min || s._min.sentAt < min) ? s._min.sentAt : min),
     null,
   );
-  const optOuts = earliest ? await optOutsAfter(db, shopId, outbound, earliest) : 0;
+  const optOuts = earliest ? await optOutsAfter({ db, shopId, where: outbound, earliest }) : 0;
   const model = (name: string) => attributions.find((a) => a.model === name);
   const rate = (n: number, d: number) => (d ? n / d : 0);
   return {
@@ -167,7 +172,17 @@ export async function performance(
 }
 
 /** Messages (of those `where` selects) followed within 7 days by their recipient opting out. */
-async function optOutsAfter(db: Db, shopId: string, where: Prisma.MessageWhereInput, earliest: Date): Promise<number> {
+async function optOutsAfter({
+  db,
+  shopId,
+  where,
+  earliest,
+}: {
+  db: Db;
+  shopId: string;
+  where: Prisma.MessageWhereInput;
+  earliest: Date;
+}): Promise<number> {
   // Opt-outs are few next to messages: read the shop's since the first message, then only
   // those recipients' messages.
   const stops = await db.consentEvent.findMany({

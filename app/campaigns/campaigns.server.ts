@@ -35,7 +35,17 @@ const eligible = (segmentId: string) => ({
  * many SMS segments each text takes (the template rendered with typical values, plus the
  * sender name and first-message opt-out text), and what that costs.
  */
-export async function estimateCampaign(db: Db, shopId: string, segmentId: string, body: string) {
+export async function estimateCampaign({
+  db,
+  shopId,
+  segmentId,
+  body,
+}: {
+  db: Db;
+  shopId: string;
+  segmentId: string;
+  body: string;
+}) {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { settings: true } });
   const recipients = await db.segmentMembership.count({ where: { ...eligible(segmentId), shopId } });
   const sample = composeBody({
@@ -63,7 +73,7 @@ export async function createCampaign(db: Db, shopId: string, input: CampaignInpu
     select: { id: true },
   });
   if (!segment) throw new CampaignError("that segment does not exist in this shop");
-  const estimate = await estimateCampaign(db, shopId, segment.id, input.body);
+  const estimate = await estimateCampaign({ db, shopId, segmentId: segment.id, body: input.body });
   return db.campaign.create({
     data: {
       shopId,
@@ -87,7 +97,17 @@ export async function launchCampaign(deps: AppServices, shopId: string, campaign
   await deps.queue.enqueue(QUEUES.runCampaign, { campaignId }, { runAt: at, dedupeKey: `campaign:${campaignId}` });
 }
 
-export async function cancelCampaign(db: Db, shopId: string, campaignId: string, reason = "campaign cancelled") {
+export async function cancelCampaign({
+  db,
+  shopId,
+  campaignId,
+  reason = "campaign cancelled",
+}: {
+  db: Db;
+  shopId: string;
+  campaignId: string;
+  reason?: string;
+}) {
   await db.campaign.updateMany({
     where: { id: campaignId, shopId, status: { in: ["DRAFT", "SCHEDULED", "SENDING"] } },
     data: { status: "CANCELLED", finishedAt: new Date() },
@@ -114,7 +134,7 @@ export async function runCampaign(deps: AppServices, campaignId: string): Promis
   if (!campaign || !campaign.segmentId || !["SCHEDULED", "SENDING"].includes(campaign.status)) return;
   if (campaign.shop.uninstalledAt) {
     // app/uninstalled cancels scheduled campaigns; this covers a fan-out already running then.
-    await cancelCampaign(db, campaign.shopId, campaignId, "app uninstalled");
+    await cancelCampaign({ db, shopId: campaign.shopId, campaignId, reason: "app uninstalled" });
     return;
   }
   const now = deps.clock.now();
@@ -122,7 +142,7 @@ export async function runCampaign(deps: AppServices, campaignId: string): Promis
   await db.campaign.update({ where: { id: campaignId }, data: { status: "SENDING", startedAt: start } });
   const perSecond = Math.max(1, campaign.shop.settings!.messagesPerSecond);
   const discountCode = usesVariable(campaign.body, "discount_code")
-    ? await discountCodeFor(deps, campaign.shop, { campaignId, title: campaign.name }, now)
+    ? await discountCodeFor({ deps, shop: campaign.shop, owner: { campaignId, title: campaign.name }, now })
     : null;
   let cursor: string | undefined;
   let queued = 0;

@@ -63,7 +63,8 @@ export async function signUpForRestock(
       })
     : null;
   const customer =
-    loggedIn ?? (await findOrCreateContact(db, shopId, { e164: phone.e164, country: phone.country ?? null }));
+    loggedIn ??
+    (await findOrCreateContact({ db, shopId, phone: { e164: phone.e164, country: phone.country ?? null } }));
   // A known customer without a number on file gets the one they just gave.
   if (loggedIn) await db.customer.updateMany({ where: { id: customer.id, phone: null }, data: { phone: phone.e164 } });
 

@@ -52,7 +52,13 @@ export async function recordCheckoutConsent(
   }
   const customerId =
     input.customerId ??
-    (await findOrCreateContact(db, input.shopId, { e164: phone.e164, country: phone.country ?? null })).id;
+    (
+      await findOrCreateContact({
+        db,
+        shopId: input.shopId,
+        phone: { e164: phone.e164, country: phone.country ?? null },
+      })
+    ).id;
   if (input.customerId)
     await db.customer.updateMany({ where: { id: customerId, phone: null }, data: { phone: phone.e164 } });
   const disclosure = await disclosureInForce(db, input.shopId, input.occurredAt);

@@ -114,7 +114,8 @@ export async function confirmOptIn(
       })
     : null;
   const customer =
-    known ?? (await findOrCreateContact(db, y.shopId, { e164: y.phone, country: evidence.country ?? null }));
+    known ??
+    (await findOrCreateContact({ db, shopId: y.shopId, phone: { e164: y.phone, country: evidence.country ?? null } }));
   // A known shopper without a number on file gets the one they just confirmed.
   await db.customer.updateMany({ where: { id: customer.id, phone: null }, data: { phone: y.phone } });
   await recordConsent(db, {

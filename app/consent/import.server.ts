@@ -115,7 +115,12 @@ export async function importContacts(o: {
           lastName: m.lastName ? v.record[m.lastName] || null : null,
           email: m.email ? v.record[m.email] || null : null,
         };
-        const customer = await findOrCreateContact(t, shopId, { e164: v.phone, country: v.country }, names);
+        const customer = await findOrCreateContact({
+          db: t,
+          shopId,
+          phone: { e164: v.phone, country: v.country },
+          names,
+        });
         await recordConsent(t, {
           shopId,
           customerId: customer.id,

@@ -16,12 +16,17 @@ export const isLocalContact = (shopifyId: string) => shopifyId.startsWith(LOCAL_
  * The live customer with this number if there is one (a Shopify customer first), otherwise
  * a new local contact with the time zone of the number's country.
  */
-export async function findOrCreateContact(
-  db: Db,
-  shopId: string,
-  phone: { e164: string; country: string | null },
-  names: { firstName?: string | null; lastName?: string | null; email?: string | null } = {},
-): Promise<{ id: string; created: boolean }> {
+export async function findOrCreateContact({
+  db,
+  shopId,
+  phone,
+  names = {},
+}: {
+  db: Db;
+  shopId: string;
+  phone: { e164: string; country: string | null };
+  names?: { firstName?: string | null; lastName?: string | null; email?: string | null };
+}): Promise<{ id: string; created: boolean }> {
   const existing = await db.customer.findMany({
     where: { shopId, phone: phone.e164, deletedAt: null, redactedAt: null },
     select: { id: true, shopifyId: true },

@@ -87,12 +87,17 @@ export async function countRedemptions(db: Db, shopId: string, codes: string[]):
  * access (the offline demo, a revoked token) the template's fallback text is used instead
  * of failing the send.
  */
-export async function discountCodeFor(
-  deps: { db: Db; admin?: AdminGraphql },
-  shop: { id: string; domain: string },
-  owner: DiscountOwner,
-  now: Date,
-): Promise<string | null> {
+export async function discountCodeFor({
+  deps,
+  shop,
+  owner,
+  now,
+}: {
+  deps: { db: Db; admin?: AdminGraphql };
+  shop: { id: string; domain: string };
+  owner: DiscountOwner;
+  now: Date;
+}): Promise<string | null> {
   if (!deps.admin) return null;
   try {
     return await ensureDiscountCode({ db: deps.db, graphql: deps.admin, shop, owner, now });

@@ -46,18 +46,33 @@ const SEGMENT_EVENTS: Record<string, "subscribed" | "unsubscribed"> = {
 export async function handleFlowEvent(deps: AppServices, event: FlowEvent, now: Date): Promise<void> {
   const { db } = deps;
   if (event.type === "order_placed")
-    await exitRuns(db, event.shopId, event.customerId, "ordered", now, (run) => run.enteredAt < event.at);
-  if (event.type === "segment_left")
-    await exitRuns(
+    await exitRuns({
       db,
-      event.shopId,
-      event.customerId,
-      "left_segment",
+      shopId: event.shopId,
+      customerId: event.customerId,
+      reason: "ordered",
       now,
-      (_run, trigger) => "segmentKey" in trigger && trigger.segmentKey === event.segmentKey,
-    );
+      applies: (run) => run.enteredAt < event.at,
+    });
+  if (event.type === "segment_left")
+    await exitRuns({
+      db,
+      shopId: event.shopId,
+      customerId: event.customerId,
+      reason: "left_segment",
+      now,
+      applies: (_run, trigger) => "segmentKey" in trigger && trigger.segmentKey === event.segmentKey,
+    });
   const consent = event.type === "segment_entered" ? SEGMENT_EVENTS[event.segmentKey] : undefined;
-  if (consent === "unsubscribed") await exitRuns(db, event.shopId, event.customerId, "opted_out", now, () => true);
+  if (consent === "unsubscribed")
+    await exitRuns({
+      db,
+      shopId: event.shopId,
+      customerId: event.customerId,
+      reason: "opted_out",
+      now,
+      applies: () => true,
+    });
 
   // An uninstalled shop starts nothing (its runs in progress were ended by app/uninstalled).
   const flows = await db.flow.findMany({
@@ -111,14 +126,21 @@ const loadRun = (db: Db, id: string) =>
 type LoadedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
 type RunRow = Omit<LoadedRun, "flow" | "customer">;
 
-async function exitRuns(
-  db: Db,
-  shopId: string,
-  customerId: string,
-  reason: Exit,
-  now: Date,
-  applies: (run: RunRow, trigger: Trigger) => boolean,
-) {
+async function exitRuns({
+  db,
+  shopId,
+  customerId,
+  reason,
+  now,
+  applies,
+}: {
+  db: Db;
+  shopId: string;
+  customerId: string;
+  reason: Exit;
+  now: Date;
+  applies: (run: RunRow, trigger: Trigger) => boolean;
+}) {
   // The runs alone first: an `include` of their flows is a second statement even when the
   // customer has no run in progress (every order of a shopper outside any flow).
   const runs = await db.flowRun.findMany({ where: { shopId, customerId, status: { in: ["ACTIVE", "WAITING"] } } });
@@ -135,17 +157,23 @@ async function exitRuns(
     const flow = flows.get(run.flowId)!;
     const exits = ExitSchema.array().parse(flow.exitConditions);
     if (!exits.includes(reason) || !applies(run, TriggerSchema.parse(flow.trigger))) continue;
-    await finishRun(db, run.id, "EXITED", reason, now);
+    await finishRun({ db, runId: run.id, status: "EXITED", reason, now });
   }
 }
 
-async function finishRun(
-  db: Db,
-  runId: string,
-  status: "EXITED" | "COMPLETED" | "FAILED",
-  reason: string | null,
-  now: Date,
-) {
+async function finishRun({
+  db,
+  runId,
+  status,
+  reason,
+  now,
+}: {
+  db: Db;
+  runId: string;
+  status: "EXITED" | "COMPLETED" | "FAILED";
+  reason: string | null;
+  now: Date;
+}) {
   const run = await db.flowRun.update({
     where: { id: runId },
     data: { status, exitReason: reason, finishedAt: now, nextRunAt: null },
@@ -173,17 +201,19 @@ export async function advanceFlowRun(deps: AppServices, runId: string): Promise<
     await deps.queue.enqueue(QUEUES.advanceFlowRun, { runId }, { runAt: run.nextRunAt });
     return;
   }
-  if (run.flow.shop.uninstalledAt) return void (await finishRun(db, run.id, "EXITED", "app uninstalled", now));
-  if (!run.flow.enabled) return void (await finishRun(db, run.id, "EXITED", "flow turned off", now));
+  if (run.flow.shop.uninstalledAt)
+    return void (await finishRun({ db, runId: run.id, status: "EXITED", reason: "app uninstalled", now }));
+  if (!run.flow.enabled)
+    return void (await finishRun({ db, runId: run.id, status: "EXITED", reason: "flow turned off", now }));
   const exit = await exitReason(db, run);
-  if (exit) return void (await finishRun(db, run.id, "EXITED", exit, now));
+  if (exit) return void (await finishRun({ db, runId: run.id, status: "EXITED", reason: exit, now }));
 
   const steps = StepSchema.array().parse(run.flow.steps);
   let i = run.stepIndex;
   for (let guard = 0; guard < 50; guard++) {
-    if (i >= steps.length) return void (await finishRun(db, run.id, "COMPLETED", null, now));
+    if (i >= steps.length) return void (await finishRun({ db, runId: run.id, status: "COMPLETED", reason: null, now }));
     const step = steps[i]!;
-    const result = await runStep(deps, run, step, i, now);
+    const result = await runStep({ deps, run, step, index: i, now });
     if (result.kind === "wait") {
       await db.flowRun.update({
         where: { id: run.id },
@@ -196,15 +226,34 @@ export async function advanceFlowRun(deps: AppServices, runId: string): Promise<
       );
       return;
     }
-    if (result.kind === "exit") return void (await finishRun(db, run.id, "EXITED", result.reason, now));
+    if (result.kind === "exit")
+      return void (await finishRun({ db, runId: run.id, status: "EXITED", reason: result.reason, now }));
     i = result.next;
     await db.flowRun.update({ where: { id: run.id }, data: { status: "ACTIVE", stepIndex: i, nextRunAt: null } });
   }
-  await finishRun(db, run.id, "FAILED", "too many condition jumps (a loop in the flow?)", now);
+  await finishRun({
+    db,
+    runId: run.id,
+    status: "FAILED",
+    reason: "too many condition jumps (a loop in the flow?)",
+    now,
+  });
 }
 
 type StepResult = { kind: "next"; next: number } | { kind: "wait"; until: Date } | { kind: "exit"; reason: string };
-async function runStep(deps: AppServices, run: LoadedRun, step: Step, index: number, now: Date): Promise<StepResult> {
+async function runStep({
+  deps,
+  run,
+  step,
+  index,
+  now,
+}: {
+  deps: AppServices;
+  run: LoadedRun;
+  step: Step;
+  index: number;
+  now: Date;
+}): Promise<StepResult> {
   const { db } = deps;
   const where = { runId_stepIndex: { runId: run.id, stepIndex: index } };
   const record = (outcome: string, detail: object, finished: boolean) =>
@@ -247,7 +296,7 @@ async function runStep(deps: AppServices, run: LoadedRun, step: Step, index: num
     }
     case "send": {
       const variant = pickVariant(step.variants, `${run.id}:${index}`);
-      const body = renderTemplate(variant.body, await templateValues(deps, run, variant.body, now));
+      const body = renderTemplate(variant.body, await templateValues({ deps, run, template: variant.body, now }));
       const { id } = await scheduleMessage(deps, {
         shopId: run.shopId,
         customerId: run.customerId,
@@ -305,7 +354,17 @@ async function exitReason(db: Db, run: LoadedRun): Promise<string | null> {
   return null;
 }
 
-async function templateValues(deps: AppServices, run: LoadedRun, template: string, now: Date): Promise<TemplateValues> {
+async function templateValues({
+  deps,
+  run,
+  template,
+  now,
+}: {
+  deps: AppServices;
+  run: LoadedRun;
+  template: string;
+  now: Date;
+}): Promise<TemplateValues> {
   const { db } = deps;
   const shop = await db.shop.findUniqueOrThrow({
     where: { id: run.shopId },
@@ -334,7 +393,12 @@ async function templateValues(deps: AppServices, run: LoadedRun, template: strin
   if (context.orderId)
     values.order_name = (await db.order.findUnique({ where: { id: context.orderId }, select: { name: true } }))?.name;
   if (usesVariable(template, "discount_code"))
-    values.discount_code = await discountCodeFor(deps, shop, { flowId: run.flowId, title: run.flow.name }, now);
+    values.discount_code = await discountCodeFor({
+      deps,
+      shop,
+      owner: { flowId: run.flowId, title: run.flow.name },
+      now,
+    });
   return values;
 }
 
@@ -407,7 +471,17 @@ async function membershipOccurredAt(
  * when a flow's steps change shape (added, removed, reordered) under runs that are part-way
  * through: their step index would point at a different step.
  */
-export async function exitRunsInProgress(db: Db, flowId: string, reason: string, now: Date): Promise<number> {
+export async function exitRunsInProgress({
+  db,
+  flowId,
+  reason,
+  now,
+}: {
+  db: Db;
+  flowId: string;
+  reason: string;
+  now: Date;
+}): Promise<number> {
   const inProgress = { flowId, status: { in: ["ACTIVE" as const, "WAITING" as const] } };
   const [, { count }] = await db.$transaction([
     db.message.updateMany({

@@ -86,7 +86,19 @@ export type SaveResult =
  * added, removed or reordered their index would point at a different step, so they end
  * ("flow edited") with their scheduled texts cancelled. The editor says which will happen.
  */
-export async function saveFlow(db: Db, shopId: string, flowId: string, input: unknown, now: Date): Promise<SaveResult> {
+export async function saveFlow({
+  db,
+  shopId,
+  flowId,
+  input,
+  now,
+}: {
+  db: Db;
+  shopId: string;
+  flowId: string;
+  input: unknown;
+  now: Date;
+}): Promise<SaveResult> {
   const parsed = FlowEditInput.safeParse(input);
   if (!parsed.success) return { ok: false, errors: definitionErrors(parsed.error), status: 400 };
   const { name, version, definition } = parsed.data;
@@ -117,12 +129,22 @@ export async function saveFlow(db: Db, shopId: string, flowId: string, input: un
     });
     return { ok: true, version: version + 1, runsContinued, runsExited: 0 };
   }
-  const runsExited = await exitRunsInProgress(db, flowId, "flow edited", now);
+  const runsExited = await exitRunsInProgress({ db, flowId, reason: "flow edited", now });
   return { ok: true, version: version + 1, runsContinued: 0, runsExited };
 }
 
 /** Turns a shop's flow on or off; false when the flow is not this shop's. */
-export async function setFlowEnabled(db: Db, shopId: string, flowId: string, enabled: boolean): Promise<boolean> {
+export async function setFlowEnabled({
+  db,
+  shopId,
+  flowId,
+  enabled,
+}: {
+  db: Db;
+  shopId: string;
+  flowId: string;
+  enabled: boolean;
+}): Promise<boolean> {
   const { count } = await db.flow.updateMany({ where: { id: flowId, shopId }, data: { enabled } });
   return count === 1;
 }

@@ -59,7 +59,7 @@ export class TableJobQueue implements JobEngine {
     this.stopping = false;
     this.polling ??= (async () => {
       while (!this.stopping) {
-        const ran = await this.runDue(handlers, workerId);
+        const ran = await this.runDue({ handlers, workerId });
         if (!ran) await new Promise((r) => setTimeout(r, pollMs));
       }
     })();
@@ -72,7 +72,17 @@ export class TableJobQueue implements JobEngine {
   }
 
   /** Claims and runs up to `limit` jobs due at `now`; returns how many ran. */
-  async runDue(handlers: Record<string, JobHandler>, workerId: string, limit = 50, now = this.now()): Promise<number> {
+  async runDue({
+    handlers,
+    workerId,
+    limit = 50,
+    now = this.now(),
+  }: {
+    handlers: Record<string, JobHandler>;
+    workerId: string;
+    limit?: number;
+    now?: Date;
+  }): Promise<number> {
     const due = await this.db.job.findMany({
       where: {
         queue: { in: Object.keys(handlers) },

@@ -38,12 +38,17 @@ const keptOf = (params: Record<string, string>) =>
  * A status callback for one of our messages: every callback is kept as a DeliveryEvent;
  * the message's own status only moves forward (callbacks can arrive out of order).
  */
-export async function recordDeliveryStatus(
-  db: Db,
-  messageId: string,
-  params: Record<string, string>,
-  now: Date,
-): Promise<boolean> {
+export async function recordDeliveryStatus({
+  db,
+  messageId,
+  params,
+  now,
+}: {
+  db: Db;
+  messageId: string;
+  params: Record<string, string>;
+  now: Date;
+}): Promise<boolean> {
   const message = await db.message.findUnique({
     where: { id: messageId },
     select: { id: true, status: true, providerMessageId: true },

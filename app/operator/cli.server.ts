@@ -8,12 +8,17 @@ import { UnknownFlow } from "./sync-cli.server";
  * The operator CLI (scripts/cli.ts): parse (cli-args), run one command (cli-commands), print its report as
  * text (cli-format) or JSON. Returns the process exit code: 0 ok, 2 usage or lookup error.
  */
-export async function runCli(
-  db: Db,
-  argv: string[],
-  io: CliIo,
-  env: Record<string, string | undefined> = process.env,
-): Promise<number> {
+export async function runCli({
+  db,
+  argv,
+  io,
+  env = process.env,
+}: {
+  db: Db;
+  argv: string[];
+  io: CliIo;
+  env?: Record<string, string | undefined>;
+}): Promise<number> {
   try {
     const cli = parseCliArgs(argv);
     if (cli === "help") return (io.out(USAGE), 0);

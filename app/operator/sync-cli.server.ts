@@ -28,7 +28,7 @@ export async function switchFlow({
   const id = await shopId(db, domain);
   const flow = await db.flow.findUnique({ where: { shopId_key: { shopId: id, key } }, select: { id: true } });
   if (!flow) throw new UnknownFlow(key);
-  await setFlowEnabled(db, id, flow.id, enabled);
+  await setFlowEnabled({ db, shopId: id, flowId: flow.id, enabled });
   return `${domain}: flow ${key} is ${enabled ? "on" : "off"}`;
 }
 

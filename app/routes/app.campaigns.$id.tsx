@@ -25,7 +25,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!campaign) notFound("Campaign");
   const form = await request.formData();
   if (form.get("intent") !== "cancel") badRequest("Unknown action");
-  await cancelCampaign(db, shop.id, campaign.id);
+  await cancelCampaign({ db, shopId: shop.id, campaignId: campaign.id });
   return { cancelled: true };
 };
 

@@ -36,7 +36,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       form.get("when") === "schedule"
         ? zonedLocalToUtc(String(form.get("scheduledAt") ?? ""), shop.ianaTimezone)
         : null;
-    const estimate = await composeEstimate(db, shop, segmentId, body, scheduled && scheduled > now ? scheduled : now);
+    const estimate = await composeEstimate({
+      db,
+      shop,
+      segmentId,
+      body,
+      at: scheduled && scheduled > now ? scheduled : now,
+    });
     if (!estimate) notFound("Segment");
     return { estimate };
   }

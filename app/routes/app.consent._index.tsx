@@ -15,7 +15,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const filter = ledgerFilterOf(url);
   const subject = filter.customer ? await consentSubject(db, shop.id, filter.customer) : null;
   if (filter.customer && !subject) notFound("Customer");
-  const [page, counts] = await Promise.all([ledgerPage(db, shop.id, filter, url), consentCounts(db, shop.id)]);
+  const [page, counts] = await Promise.all([
+    ledgerPage({ db, shopId: shop.id, filter, url }),
+    consentCounts(db, shop.id),
+  ]);
   return { filter, subject, page, counts, timeZone: shop.ianaTimezone };
 };
 

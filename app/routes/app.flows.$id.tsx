@@ -31,7 +31,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   } catch {
     return invalid({ form: "The form could not be read; reload the page and try again." });
   }
-  const result = await saveFlow(db, shop.id, params.id ?? "", payload, clock.now());
+  const result = await saveFlow({ db, shopId: shop.id, flowId: params.id ?? "", input: payload, now: clock.now() });
   if (!result.ok) return result.status === 404 ? notFound("Flow") : invalid(result.errors, {}, result.status);
   return { saved: result };
 };

@@ -24,7 +24,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const parsed = ToggleInput.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return invalid({ form: "Choose a flow and whether to turn it on or off" });
-  if (!(await setFlowEnabled(db, shop.id, parsed.data.flowId, parsed.data.enabled))) notFound("Flow");
+  if (!(await setFlowEnabled({ db, shopId: shop.id, flowId: parsed.data.flowId, enabled: parsed.data.enabled })))
+    notFound("Flow");
   return { ok: true, enabled: parsed.data.enabled };
 };
 

@@ -71,7 +71,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     case "help":
       return answer(await saveHelp(db, shop.id, fields), "HELP reply saved.");
     case "disclosure": {
-      const result = await saveDisclosure({ db, admin: shopifyAdminGraphql }, shop.id, fields, clock.now());
+      const result = await saveDisclosure({
+        deps: { db, admin: shopifyAdminGraphql },
+        shopId: shop.id,
+        fields,
+        now: clock.now(),
+      });
       return answer(
         result,
         "published" in result && result.published ? "Disclosure saved and published to checkout." : "Disclosure saved.",

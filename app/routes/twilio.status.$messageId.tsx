@@ -19,6 +19,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { authToken } = await providers.twilioCredentials(message.shopId, settings.providerCredentialsEnc);
   const signed = await readSignedTwilioRequest(request, appUrl(), authToken);
   if (!signed.ok) return signed.response;
-  await recordDeliveryStatus(db, message.id, signed.params, clock.now());
+  await recordDeliveryStatus({ db, messageId: message.id, params: signed.params, now: clock.now() });
   return new Response(null, { status: 204 });
 }

@@ -50,7 +50,13 @@ function handlerTable(deps: WorkerDeps): JobHandlerTable {
     },
     // One batch per job, then the next batch as a new job: progress survives a crash.
     [QUEUES.backfillSegment]: async (payload) => {
-      const step = await backfillSegmentBatch(db, payload.segmentId, payload.startedAt, clock.now(), payload.batchSize);
+      const step = await backfillSegmentBatch({
+        db,
+        segmentId: payload.segmentId,
+        startedAt: payload.startedAt,
+        now: clock.now(),
+        batchSize: payload.batchSize,
+      });
       if (step === "more") await queue.enqueue(QUEUES.backfillSegment, payload);
     },
     [QUEUES.sendMessage]: async (payload) => {

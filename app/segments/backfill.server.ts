@@ -13,13 +13,19 @@ export const BACKFILL_BATCH = 500;
  * its progress on the Segment row (the admin shows it). A newer definition restarts it: the
  * older chain notices its start stamp is stale and stops.
  */
-export async function startSegmentBackfill(
-  db: Db,
-  queue: JobQueue,
-  segmentId: string,
-  now: Date,
+export async function startSegmentBackfill({
+  db,
+  queue,
+  segmentId,
+  now,
   batchSize = BACKFILL_BATCH,
-): Promise<void> {
+}: {
+  db: Db;
+  queue: JobQueue;
+  segmentId: string;
+  now: Date;
+  batchSize?: number;
+}): Promise<void> {
   const segment = await db.segment.findUniqueOrThrow({ where: { id: segmentId }, select: { shopId: true } });
   const total = await db.customer.count({ where: { shopId: segment.shopId, deletedAt: null, redactedAt: null } });
   await db.segment.update({
@@ -38,13 +44,19 @@ export async function startSegmentBackfill(
 export type BackfillStep = "more" | "done" | "stale";
 
 /** One batch. Membership changes it makes are recorded with cause "definition". */
-export async function backfillSegmentBatch(
-  db: Db,
-  segmentId: string,
-  startedAt: string,
-  now: Date,
+export async function backfillSegmentBatch({
+  db,
+  segmentId,
+  startedAt,
+  now,
   batchSize = BACKFILL_BATCH,
-): Promise<BackfillStep> {
+}: {
+  db: Db;
+  segmentId: string;
+  startedAt: string;
+  now: Date;
+  batchSize?: number;
+}): Promise<BackfillStep> {
   const segment = await db.segment.findUnique({ where: { id: segmentId } });
   if (!segment || segment.archivedAt || segment.backfillStartedAt?.toISOString() !== startedAt) return "stale";
   if (segment.backfillCompletedAt) return "done";

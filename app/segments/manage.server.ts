@@ -32,7 +32,7 @@ export async function createSegment({ db, queue, shopId, input, now }: SegmentWr
       definition: input.definition as object,
     },
   });
-  await startSegmentBackfill(db, queue, segment.id, now);
+  await startSegmentBackfill({ db, queue, segmentId: segment.id, now });
   return segment;
 }
 
@@ -50,7 +50,7 @@ export async function updateSegment({
     data: { name: input.name, description: input.description ?? null, definition: input.definition as object },
   });
   if (count === 0) throw new SegmentNotEditable(segmentId);
-  await startSegmentBackfill(db, queue, segmentId, now);
+  await startSegmentBackfill({ db, queue, segmentId, now });
 }
 
 /**

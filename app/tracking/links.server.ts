@@ -16,7 +16,17 @@ type LinkOwner = { shopId: string; messageId: string; customerId: string | null 
  * Replaces every http(s) URL in a message body with a tracked short link for this message
  * and recipient. Short links also save SMS segments.
  */
-export async function trackLinks(db: Db, appUrl: string, body: string, owner: LinkOwner): Promise<string> {
+export async function trackLinks({
+  db,
+  appUrl,
+  body,
+  owner,
+}: {
+  db: Db;
+  appUrl: string;
+  body: string;
+  owner: LinkOwner;
+}): Promise<string> {
   return (await trackLinksMany(db, appUrl, [{ body, owner }]))[0]!;
 }
 

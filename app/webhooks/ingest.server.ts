@@ -79,13 +79,19 @@ export async function ingestWebhook(request: Request, deps: IngestDeps): Promise
     // (personal data): neither the log nor the stored reason keeps the quote, only where
     // the parser stopped.
     logRejection(request, 400, "malformed JSON");
-    return reject(deps.db, request, raw, `malformed JSON: ${withoutExcerpt((error as Error).message)}`, null);
+    return reject({
+      db: deps.db,
+      request,
+      raw,
+      reason: `malformed JSON: ${withoutExcerpt((error as Error).message)}`,
+      payload: null,
+    });
   }
   const topic = normaliseTopic(verified.topic);
   const check = checkPayload(topic, payload);
   if (!check.ok) {
     logRejection(request, 400, check.reason);
-    return reject(deps.db, request, raw, check.reason, payload);
+    return reject({ db: deps.db, request, raw, reason: check.reason, payload });
   }
 
   const dedupeKey = inboxDedupeKey({ topic, webhookId: verified.webhookId, eventId: verified.eventId });
@@ -127,7 +133,19 @@ const enqueueProcessing = (deps: IngestDeps, inboxId: string) =>
  * Kept for inspection as REJECTED. `payload` is the body as parsed (null when it is not JSON):
  * a body that failed its schema may still name a shopper; a malformed one is found by a scan.
  */
-async function reject(db: Db, request: Request, raw: string, reason: string, payload: unknown): Promise<Response> {
+async function reject({
+  db,
+  request,
+  raw,
+  reason,
+  payload,
+}: {
+  db: Db;
+  request: Request;
+  raw: string;
+  reason: string;
+  payload: unknown;
+}): Promise<Response> {
   const h = request.headers;
   const shopDomain = h.get("x-shopify-shop-domain") ?? "unknown";
   const webhookId = h.get("x-shopify-webhook-id") ?? `rejected-${crypto.randomUUID()}`;

@@ -51,7 +51,7 @@ describe("campaign pages", () => {
       when: "now",
     });
     const estimate = "estimate" in result ? result.estimate! : null;
-    const domain = await estimateCampaign(db, shopId, segment.id, BODY);
+    const domain = await estimateCampaign({ db, shopId, segmentId: segment.id, body: BODY });
     expect(estimate).toMatchObject({
       members: 5,
       recipients: domain.recipients,
@@ -160,7 +160,7 @@ describe("campaign pages", () => {
       total: 4,
       done: 3,
     });
-    expect(after.results).toEqual(await performance(db, shopId, { campaignId: campaign.id }));
+    expect(after.results).toEqual(await performance({ db, shopId, of: { campaignId: campaign.id } }));
     expect(after.results).toMatchObject({ sent: 3, delivered: 3, deliveryRate: 1 });
     expect(after.activity?.sends.reduce((n, p) => n + p.value, 0)).toBe(3);
 

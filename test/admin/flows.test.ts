@@ -101,12 +101,12 @@ describe("flows list", () => {
       revenue: { click: 42.5, send: 42.5 },
     });
     expect(row.performance.cost).toBeCloseTo(0.0079);
-    expect(row.performance).toEqual(await performance(db, shopId, { flowId: flow.id }));
+    expect(row.performance).toEqual(await performance({ db, shopId, of: { flowId: flow.id } }));
     // The ordered shopper's run has exited, so nothing is in progress.
     expect(row.activeRuns).toBe(0);
     // Messages sent before the window are not counted.
     expect(
-      await performance(db, shopId, { flowId: flow.id }, new Date(shop.clock.now().getTime() + DAY)),
+      await performance({ db, shopId, of: { flowId: flow.id }, since: new Date(shop.clock.now().getTime() + DAY) }),
     ).toMatchObject({ sent: 0, clicks: 0, conversions: { click: 0, send: 0 }, cost: 0 });
   });
 

@@ -44,7 +44,7 @@ describe("revenue attribution", () => {
       ["click", message.id, flow.id, 84],
       ["send", message.id, flow.id, 84],
     ]);
-    const numbers = await performance(db, shopId, { flowId: flow.id });
+    const numbers = await performance({ db, shopId, of: { flowId: flow.id } });
     expect(numbers).toMatchObject({
       sent: 1,
       delivered: 1,
@@ -70,7 +70,7 @@ describe("revenue attribution", () => {
         consent_collected_from: "SHOPIFY",
       },
     });
-    expect(await performance(db, shopId, { flowId: flow.id })).toMatchObject({ optOuts: 1, optOutRate: 1 });
+    expect(await performance({ db, shopId, of: { flowId: flow.id } })).toMatchObject({ optOuts: 1, optOutRate: 1 });
   });
 
   it("outside the windows there is no credit; a cancelled order gives its credit back", async () => {

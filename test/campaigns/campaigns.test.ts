@@ -37,11 +37,21 @@ describe("one-off campaigns to a segment", () => {
   it("estimates recipients, segments and cost before sending", async () => {
     const { shopId, segment } = await shopWithBuyers("camp-est");
     expect(segment.memberCount).toBe(4);
-    const estimate = await estimateCampaign(db, shopId, segment.id, "Hi {{ first_name }}, 20% off this weekend only!");
+    const estimate = await estimateCampaign({
+      db,
+      shopId,
+      segmentId: segment.id,
+      body: "Hi {{ first_name }}, 20% off this weekend only!",
+    });
     expect(estimate).toMatchObject({ recipients: 3, segmentsPerMessage: 1, currency: "USD" });
     expect(estimate.preview).toMatch(/^camp-est[^:]*: Hi Ava, 20% off this weekend only! Reply STOP to opt out\.$/);
     expect(estimate.estimatedCost).toBeCloseTo(3 * 0.0079);
-    const long = await estimateCampaign(db, shopId, segment.id, "Olá {{ first_name }} ☕ ".repeat(6));
+    const long = await estimateCampaign({
+      db,
+      shopId,
+      segmentId: segment.id,
+      body: "Olá {{ first_name }} ☕ ".repeat(6),
+    });
     expect(long.encoding.encoding).toBe("UCS-2");
     expect(long.segmentsPerMessage).toBeGreaterThan(1);
   });
@@ -95,7 +105,7 @@ describe("one-off campaigns to a segment", () => {
       }),
     );
     await launchCampaign(shop.deps, shopId, campaign.id);
-    await cancelCampaign(db, shopId, campaign.id);
+    await cancelCampaign({ db, shopId, campaignId: campaign.id });
     shop.clock.advance(2 * HOUR);
     await shop.work();
     expect(await db.message.count({ where: { campaignId: campaign.id } })).toBe(0);

@@ -11,7 +11,7 @@ import { ensureShop } from "../../app/commerce/shops.server";
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(db, argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  const code = await runCli({ db, argv, io: { out: (t) => out.push(t), err: (t) => err.push(t) } });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -190,7 +190,7 @@ describe("operator CLI", () => {
     const run = async (...argv: string[]) => {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await runCli(db, argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, env);
+      const code = await runCli({ db, argv, io: { out: (t) => out.push(t), err: (t) => err.push(t) }, env });
       return { code, out: out.join("\n"), err: err.join("\n") };
     };
     const sid = `AC${"9".repeat(32)}`;

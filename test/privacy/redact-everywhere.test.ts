@@ -124,7 +124,12 @@ async function seedEverywhere(label: string) {
   const sent = await db.message.findUniqueOrThrow({ where: { id: messageId } });
   expect(sent.phone).toBe(s.phone);
   const links = { shopId, messageId, customerId: row.id };
-  const body = await trackLinks(db, "https://sms.example", "See https://shop.example/cart", links);
+  const body = await trackLinks({
+    db,
+    appUrl: "https://sms.example",
+    body: "See https://shop.example/cart",
+    owner: links,
+  });
   const code = body.split("/l/")[1]!;
   expect(
     ((await link({ params: { code }, request: new Request(`https://sms.example/l/${code}`), context: {} })) as Response)

@@ -25,7 +25,7 @@ async function runRetention(shop: TestShop, payload: { retentionDays: number; ba
   const prune = { [QUEUES.pruneWebhookBodies]: jobHandlers(shop.deps)[QUEUES.pruneWebhookBodies] };
   let jobs = 0;
   for (let ran = 1; ran > 0; jobs += ran)
-    ran = await shop.deps.queue.runDue(prune, "test-worker", 50, shop.clock.now());
+    ran = await shop.deps.queue.runDue({ handlers: prune, workerId: "test-worker", limit: 50, now: shop.clock.now() });
   return jobs;
 }
 

@@ -21,7 +21,7 @@ const offline = (shop: string, accessToken: string, refreshToken?: string) =>
 async function cli(argv: string[], env: Record<string, string | undefined>) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(db, argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, env);
+  const code = await runCli({ db, argv, io: { out: (t) => out.push(t), err: (t) => err.push(t) }, env });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 

@@ -39,7 +39,13 @@ describe("a merchant segment is evaluated over the customers who already exist",
     const { shop, shopId, people, queue } = await shopWithCustomers("backfill");
     const segment = await createSegment({ db, queue, shopId, input: buyersIn("CA"), now: shop.clock.now() });
     // Batches of 2 over 5 customers: three chained jobs.
-    await startSegmentBackfill(db, queue, segment.id, new Date(shop.clock.now().getTime() + 1), 2);
+    await startSegmentBackfill({
+      db,
+      queue,
+      segmentId: segment.id,
+      now: new Date(shop.clock.now().getTime() + 1),
+      batchSize: 2,
+    });
     await shop.work();
 
     const members = async () => (await shop.memberships())[segment.key];
@@ -94,7 +100,7 @@ describe("a merchant segment is evaluated over the customers who already exist",
     const eventsBefore = await db.segmentMembershipEvent.count({ where: { segmentId: segment.id } });
 
     // Replaying the whole backfill (as after a crash that lost its progress) is a no-op.
-    await startSegmentBackfill(db, queue, segment.id, new Date(shop.clock.now().getTime() + 2000));
+    await startSegmentBackfill({ db, queue, segmentId: segment.id, now: new Date(shop.clock.now().getTime() + 2000) });
     await shop.work();
     expect(await shop.memberships()).toEqual(after);
     expect(await db.segmentMembershipEvent.count({ where: { segmentId: segment.id } })).toBe(eventsBefore);

@@ -67,9 +67,14 @@ export class TestShop {
         )._max.runAt?.getTime() ?? 0;
       const webhooksDue = new Date(Math.max(farFuture, latest));
       const ran =
-        (await this.deps.queue.runDue({ [QUEUES.processWebhook]: webhook! }, "test-worker", 200, webhooksDue)) +
+        (await this.deps.queue.runDue({
+          handlers: { [QUEUES.processWebhook]: webhook! },
+          workerId: "test-worker",
+          limit: 200,
+          now: webhooksDue,
+        })) +
         (await consumeMembershipEvents(this.deps)) +
-        (await this.deps.queue.runDue(rest, "test-worker", 200, this.clock.now()));
+        (await this.deps.queue.runDue({ handlers: rest, workerId: "test-worker", limit: 200, now: this.clock.now() }));
       if (ran === 0) return;
     }
   }

@@ -13,10 +13,14 @@ import { readFileSync } from "node:fs";
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(db, argv, {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    jobs: async () => new TableJobQueue(db),
+  const code = await runCli({
+    db,
+    argv,
+    io: {
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      jobs: async () => new TableJobQueue(db),
+    },
   });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }

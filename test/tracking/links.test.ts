@@ -30,16 +30,16 @@ async function shopperWithMessage(label: string) {
 describe("tracked links and clicks", () => {
   it("rewrites each URL in a body to a short link on the app's domain", async () => {
     const { customer, message } = await shopperWithMessage("links");
-    const body = await trackLinks(
+    const body = await trackLinks({
       db,
-      "https://sms.example/",
-      "Back in stock: https://shop.example/products/mug?variant=1. Or https://shop.example/",
-      {
+      appUrl: "https://sms.example/",
+      body: "Back in stock: https://shop.example/products/mug?variant=1. Or https://shop.example/",
+      owner: {
         shopId: customer.shopId,
         messageId: message.id,
         customerId: customer.id,
       },
-    );
+    });
     expect(body).toMatch(
       /^Back in stock: https:\/\/sms\.example\/l\/[0-9A-Za-z]{8}\. Or https:\/\/sms\.example\/l\/[0-9A-Za-z]{8}$/,
     );
@@ -50,10 +50,15 @@ describe("tracked links and clicks", () => {
   it("a click redirects, is recorded, and moves the shopper into clicked-recently until 30 days pass", async () => {
     const { shop, payload, customer, message } = await shopperWithMessage("clicks");
     expect(await shop.segmentsOf(payload.id)).toContain("never-clicked");
-    const body = await trackLinks(db, "https://sms.example", "See https://shop.example/cart", {
-      shopId: customer.shopId,
-      messageId: message.id,
-      customerId: customer.id,
+    const body = await trackLinks({
+      db,
+      appUrl: "https://sms.example",
+      body: "See https://shop.example/cart",
+      owner: {
+        shopId: customer.shopId,
+        messageId: message.id,
+        customerId: customer.id,
+      },
     });
     const code = body.split("/l/")[1]!;
 
@@ -92,10 +97,15 @@ describe("tracked links and clicks", () => {
 describe("honest clicks: only a shopper's own tap counts", () => {
   async function linkFor(label: string) {
     const { shop, payload, customer, message } = await shopperWithMessage(label);
-    const body = await trackLinks(db, "https://sms.example", "See https://shop.example/sale", {
-      shopId: customer.shopId,
-      messageId: message.id,
-      customerId: customer.id,
+    const body = await trackLinks({
+      db,
+      appUrl: "https://sms.example",
+      body: "See https://shop.example/sale",
+      owner: {
+        shopId: customer.shopId,
+        messageId: message.id,
+        customerId: customer.id,
+      },
     });
     return { shop, payload, code: body.split("/l/")[1]! };
   }
