@@ -16,7 +16,7 @@ import { resolveDatabaseTarget } from "../config/database-url";
  */
 export type ValueType = "text" | "int" | "float" | "decimal" | "timestamp" | "json" | { enum: string };
 
-const PG_CAST: Record<Exclude<ValueType, { enum: string }>, string> = {
+export const PG_CAST: Record<Exclude<ValueType, { enum: string }>, string> = {
   text: "::text",
   int: "::integer",
   float: "::double precision",
@@ -33,7 +33,7 @@ export const isPostgres = () => resolveDatabaseTarget().provider === "postgresql
 /** A bound value, converted and (on PostgreSQL) cast as its column stores it. */
 export function typedValue(value: unknown, type: ValueType, pg = isPostgres()): Prisma.Sql {
   const cast = pg ? (typeof type === "object" ? `::"${type.enum}"` : PG_CAST[type]) : "";
-  return Prisma.sql`${toDb(value, type, pg)}${Prisma.raw(cast)}`;
+  return Prisma.sql`${storedValue(value, type, pg)}${Prisma.raw(cast)}`;
 }
 
 /**
@@ -71,7 +71,8 @@ export async function updateRows(
   return updated;
 }
 
-function toDb(value: unknown, type: ValueType, pg: boolean): unknown {
+/** A value converted the way Prisma stores it in a column of this type (before any cast). */
+export function storedValue(value: unknown, type: ValueType, pg: boolean): unknown {
   if (value === null || value === undefined) return null;
   if (type === "timestamp") {
     const iso = (value instanceof Date ? value : new Date(String(value))).toISOString();
