@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import { activeSuppressions } from "./suppression.server";
+import { asDate, valueList } from "../db/insert-rows.server";
 
 export type ConsentDecision = { decision: "pass" | "refuse"; detail: string };
 
@@ -37,12 +38,7 @@ export async function checkConsentBatch(db: Db, shopId: string, qs: ConsentQuest
   const [suppressions, facts] = await Promise.all([
     // As is, or as its keyed hash once a redaction erased the shopper (consent/suppression).
     activeSuppressions(db, shopId, phones),
-    db.consentEvent.findMany({
-      where: { shopId, phone: { in: phones }, scope: "marketing" },
-      // Newest first, as the single-number question orders them: the first match is the latest.
-      orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }, { id: "desc" }],
-      select: { phone: true, customerId: true, state: true, source: true, occurredAt: true },
-    }),
+    marketingFacts(db, shopId, phones),
   ]);
   return Promise.all(
     qs.map(async (q) => {
@@ -67,6 +63,20 @@ export async function checkConsentBatch(db: Db, shopId: string, qs: ConsentQuest
       );
     }),
   );
+}
+
+/**
+ * The marketing consent facts of these numbers, newest first (as the single-number question
+ * orders them: the first match is the latest). Raw: asked for every send batch, and Prisma
+ * compiles every statement anew (messaging/dispatch-reads).
+ */
+async function marketingFacts(db: Db, shopId: string, phones: string[]) {
+  const rows = await db.$queryRaw<
+    { phone: string; customerId: string | null; state: string; source: string; occurredAt: Date | string }[]
+  >`SELECT "phone", "customerId", "state", "source", "occurredAt" FROM "ConsentEvent"
+    WHERE "shopId" = ${shopId} AND "phone" IN (${valueList(phones)}) AND "scope" = 'marketing'
+    ORDER BY "occurredAt" DESC, "recordedAt" DESC, "id" DESC`;
+  return rows.map((r) => ({ ...r, occurredAt: asDate(r.occurredAt) }));
 }
 
 async function restockConsent(

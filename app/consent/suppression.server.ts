@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import { duplicateAsNull } from "../db/unique-violation";
+import { asDate, valueList } from "../db/insert-rows.server";
 import { numberHasher } from "../contacts/number-hash.server";
 
 /**
@@ -66,14 +67,15 @@ export function activeSuppression(db: Db, shopId: string, phone: string) {
 /** `activeSuppression` for many numbers of one shop in one query (batch dispatch): by number. */
 export async function activeSuppressions(db: Db, shopId: string, phones: string[]) {
   const forms = new Map(phones.flatMap((phone) => storedForms(shopId, phone).in.map((form) => [form, phone] as const)));
-  const rows = await db.smsSuppression.findMany({
-    where: { shopId, phone: { in: [...forms.keys()] }, liftedAt: null },
-    select: { phone: true, reason: true, suppressedAt: true },
-  });
+  if (forms.size === 0) return new Map<string, { reason: string; suppressedAt: Date }>();
+  // Raw: checked for every send batch, and Prisma compiles every statement anew (messaging/dispatch-reads).
+  const rows = await db.$queryRaw<{ phone: string; reason: string; suppressedAt: Date | string }[]>`
+    SELECT "phone", "reason", "suppressedAt" FROM "SmsSuppression"
+    WHERE "shopId" = ${shopId} AND "phone" IN (${valueList([...forms.keys()])}) AND "liftedAt" IS NULL`;
   const byNumber = new Map<string, { reason: string; suppressedAt: Date }>();
   for (const row of rows) {
     const phone = forms.get(row.phone)!;
-    if (!byNumber.has(phone)) byNumber.set(phone, { reason: row.reason, suppressedAt: row.suppressedAt });
+    if (!byNumber.has(phone)) byNumber.set(phone, { reason: row.reason, suppressedAt: asDate(row.suppressedAt) });
   }
   return byNumber;
 }

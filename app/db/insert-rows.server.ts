@@ -65,6 +65,12 @@ export function inList(values: readonly string[]): Prisma.Sql {
     : Prisma.sql`(SELECT value FROM json_each(${json}))`;
 }
 
+/**
+ * A short list of bound values (a send batch's ids or numbers): `IN ($1, $2, …)`, planned as
+ * Prisma's own lists are (an empty list matches nothing). For hundreds of values, `inList`.
+ */
+export const valueList = (values: readonly unknown[]) => Prisma.join(values.length ? values : [null]);
+
 /** A timestamp column as a raw query returns it (a Date, or on SQLite possibly its text). */
 export function asDate<T extends Date | string | null>(value: T): T extends null ? null : Date;
 export function asDate(value: Date | string | null): Date | null {

@@ -1,6 +1,9 @@
 import type { Db } from "../db.server";
 import { HOUR } from "../clock";
 import type { Cap } from "./rules";
+import { Prisma } from "../generated/sqlite/client";
+import { typedValue } from "../db/update-rows.server";
+import { asDate, valueList } from "../db/insert-rows.server";
 
 export interface CapQuestion {
   messageId: string;
@@ -34,23 +37,7 @@ export async function checkCapsBatch(
   if (b.questions.length === 0) return [];
   const customerIds = b.questions.flatMap((q) => ("customerId" in q.recipient ? [q.recipient.customerId] : []));
   const phones = b.questions.flatMap((q) => ("phone" in q.recipient && q.recipient.phone ? [q.recipient.phone] : []));
-  const recent = longest
-    ? await db.message.findMany({
-        where: {
-          shopId: b.shopId,
-          OR: [
-            ...(customerIds.length ? [{ customerId: { in: customerIds } }] : []),
-            ...(phones.length ? [{ phone: { in: phones } }] : []),
-          ],
-          purpose: "marketing",
-          direction: "OUTBOUND",
-          sentAt: { gt: new Date(b.now.getTime() - longest * HOUR) },
-          status: { in: ["SENDING", "SENT", "DELIVERED"] },
-        },
-        orderBy: { sentAt: "asc" },
-        select: { id: true, customerId: true, phone: true, sentAt: true },
-      })
-    : [];
+  const recent = longest ? await recentMarketing(db, { ...b, customerIds, phones, hours: longest }) : [];
   return b.questions.map((q) => {
     const theirs = recent.filter(
       (m) =>
@@ -60,9 +47,9 @@ export async function checkCapsBatch(
     const passed: string[] = [];
     for (const cap of q.caps) {
       const since = b.now.getTime() - cap.hours * HOUR;
-      const inPeriod = theirs.filter((m) => m.sentAt!.getTime() > since).slice(0, cap.count);
+      const inPeriod = theirs.filter((m) => m.sentAt.getTime() > since).slice(0, cap.count);
       if (inPeriod.length >= cap.count) {
-        const until = new Date(inPeriod[0]!.sentAt!.getTime() + cap.hours * HOUR);
+        const until = new Date(inPeriod[0]!.sentAt.getTime() + cap.hours * HOUR);
         return {
           until,
           detail: `${inPeriod.length} marketing SMS in ${cap.hours} h (${cap.by}); next slot ${until.toISOString()}`,
@@ -72,4 +59,28 @@ export async function checkCapsBatch(
     }
     return { until: null, detail: passed.join("; ") };
   });
+}
+
+/**
+ * The marketing texts on their way to these recipients in the last `hours`, oldest first, in
+ * raw SQL (Prisma compiles every statement anew: messaging/dispatch-reads).
+ */
+async function recentMarketing(
+  db: Db,
+  q: { shopId: string; now: Date; customerIds: string[]; phones: string[]; hours: number },
+): Promise<{ id: string; customerId: string | null; phone: string | null; sentAt: Date }[]> {
+  const who = [
+    ...(q.customerIds.length ? [Prisma.sql`"customerId" IN (${valueList(q.customerIds)})`] : []),
+    ...(q.phones.length ? [Prisma.sql`"phone" IN (${valueList(q.phones)})`] : []),
+  ];
+  if (who.length === 0) return [];
+  const rows = await db.$queryRaw<
+    { id: string; customerId: string | null; phone: string | null; sentAt: Date | string }[]
+  >`
+    SELECT "id", "customerId", "phone", "sentAt" FROM "Message"
+    WHERE "shopId" = ${q.shopId} AND (${Prisma.join(who, " OR ")}) AND "purpose" = 'marketing'
+      AND "direction" = 'OUTBOUND' AND "sentAt" > ${typedValue(new Date(q.now.getTime() - q.hours * HOUR), "timestamp")}
+      AND "status" IN ('SENDING', 'SENT', 'DELIVERED')
+    ORDER BY "sentAt" ASC`;
+  return rows.map((r) => ({ ...r, sentAt: asDate(r.sentAt) }));
 }

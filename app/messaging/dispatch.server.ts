@@ -16,8 +16,15 @@ import { numberCountry } from "../contacts/phone";
 import { PROVIDER_TIMEOUT_MS, ProviderError } from "../sms/provider";
 import type { ProviderRegistry } from "../sms/registry.server";
 import { encodeSms } from "./sms-encoding";
+import {
+  readDispatchMessages,
+  readDispatchShops,
+  type DispatchMessage,
+  type DispatchShop,
+} from "./dispatch-reads.server";
 import { Prisma } from "../generated/sqlite/client";
 import { typedValue, updateRows } from "../db/update-rows.server";
+import { valueList } from "../db/insert-rows.server";
 import { log } from "../observability/log.server";
 import { afterConsentChange } from "../consent/after-change.server";
 
@@ -72,17 +79,19 @@ export async function sendMessages(
 ): Promise<Map<string, SendOutcome | Error>> {
   const results = new Map<string, SendOutcome | Error>();
   const ids = [...new Set(messageIds)];
-  const rows = await deps.db.message.findMany({ where: { id: { in: ids } } });
-  const active = rows
-    .filter((m) => ["SCHEDULED", "HELD", "SENDING"].includes(m.status))
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+  const active = (await readDispatchMessages(deps.db, ids)).sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id),
+  );
   for (const id of ids) results.set(id, "noop");
   const shops = new Map<string, MessageRow[]>();
   for (const m of active) shops.set(m.shopId, [...(shops.get(m.shopId) ?? []), m]);
+  const shopRows = await readDispatchShops(deps.db, [...shops.keys()]);
   await Promise.all(
     [...shops].map(async ([shopId, messages]) => {
       try {
-        await sendShopBatch(deps, shopId, messages, results);
+        const shop = shopRows.get(shopId);
+        if (!shop) throw new Error(`shop ${shopId} or its settings not found`);
+        await sendShopBatch(deps, shop, messages, results);
       } catch (error) {
         // Not one message's trouble (the shop's settings, the database): every message of this
         // shop not yet settled is retried by its job.
@@ -93,27 +102,21 @@ export async function sendMessages(
   return results;
 }
 
-type MessageRow = NonNullable<Awaited<ReturnType<Db["message"]["findUnique"]>>>;
-type ShopRow = Awaited<ReturnType<typeof findShop>>;
+type MessageRow = DispatchMessage;
+type ShopRow = DispatchShop;
 type Provider = Awaited<ReturnType<ProviderRegistry["forShop"]>>;
-const findShop = (db: Db, id: string) => db.shop.findUniqueOrThrow({ where: { id }, include: { settings: true } });
 const laterOf = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 
 async function sendShopBatch(
   deps: AppServices,
-  shopId: string,
+  shop: ShopRow,
   messages: MessageRow[],
   results: Map<string, SendOutcome | Error>,
 ): Promise<void> {
   const { db } = deps;
   const now = deps.clock.now();
-  const customerIds = [...new Set(messages.flatMap((m) => (m.customerId ? [m.customerId] : [])))];
-  const [customers, shop] = await Promise.all([
-    customerIds.length ? db.customer.findMany({ where: { id: { in: customerIds } } }) : [],
-    findShop(db, shopId),
-  ]);
-  const provider = await deps.providers.forShop(shopId, shop.settings);
+  const provider = await deps.providers.forShop(shop.id, shop.settings);
 
   const due: MessageRow[] = [];
   for (const message of messages) {
@@ -149,11 +152,10 @@ async function sendShopBatch(
   }
   if (due.length === 0) return;
 
-  const customerById = new Map(customers.map((c) => [c.id, c]));
   const recipientOf = (message: MessageRow): Recipient | null => {
     if (!message.customerId)
       return { customerId: null, phone: message.phone, countryCode: null, smsConsent: "NOT_SUBSCRIBED" };
-    const customer = customerById.get(message.customerId);
+    const customer = message.customer;
     return customer && !customer.deletedAt && !customer.redactedAt ? { ...customer, customerId: customer.id } : null;
   };
 
@@ -185,7 +187,7 @@ async function sendShopBatch(
   const unlock = () => (unlocked ??= locked.size ? unlockRecipients(db, [...locked]) : Promise.resolve());
   try {
     const batch = due.filter((m) => !deferred.has(m)).map((message) => ({ message, recipient: recipientOf(message) }));
-    await gateAndSend(deps, { shop, settings: shop.settings!, provider, now, batch, results, unlock });
+    await gateAndSend(deps, { shop, settings: shop.settings, provider, now, batch, results, unlock });
   } finally {
     await unlock();
   }
@@ -200,7 +202,7 @@ async function gateAndSend(
   deps: AppServices,
   s: {
     shop: ShopRow;
-    settings: NonNullable<ShopRow["settings"]>;
+    settings: ShopRow["settings"];
     provider: Provider;
     now: Date;
     batch: Item[];
@@ -400,16 +402,17 @@ async function holdOrSuppress(deps: AppServices, stopped: Stopped[], results: Ma
 async function textedBefore(db: Db, shopId: string, recipients: Recipient[]) {
   const customerIds = [...new Set(recipients.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
   const phones = [...new Set(recipients.flatMap((r) => (!r.customerId && r.phone ? [r.phone] : [])))];
-  const where = { shopId, purpose: "marketing", status: { in: ["SENT" as const, "DELIVERED" as const] } };
-  const [byCustomer, byPhone] = await Promise.all([
-    customerIds.length
-      ? db.message.groupBy({ by: ["customerId"], where: { ...where, customerId: { in: customerIds } } })
-      : [],
-    phones.length ? db.message.groupBy({ by: ["phone"], where: { ...where, phone: { in: phones } } }) : [],
-  ]);
-  const customers = new Set(byCustomer.map((g) => g.customerId));
-  const numbers = new Set(byPhone.map((g) => g.phone));
-  return (r: Recipient) => (r.customerId ? customers.has(r.customerId) : numbers.has(r.phone));
+  // Raw: Prisma compiles every statement anew (messaging/dispatch-reads).
+  const texted = (column: "customerId" | "phone", values: string[]) =>
+    values.length
+      ? db.$queryRaw<{ v: string }[]>`SELECT DISTINCT ${Prisma.raw(`"${column}"`)} AS "v" FROM "Message"
+          WHERE "shopId" = ${shopId} AND "purpose" = 'marketing' AND "status" IN ('SENT', 'DELIVERED')
+            AND ${Prisma.raw(`"${column}"`)} IN (${valueList(values)})`
+      : [];
+  const [byCustomer, byPhone] = await Promise.all([texted("customerId", customerIds), texted("phone", phones)]);
+  const customers = new Set(byCustomer.map((g) => g.v));
+  const numbers = new Set(byPhone.map((g) => g.v));
+  return (r: Recipient) => (r.customerId ? customers.has(r.customerId) : numbers.has(r.phone!));
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */
