@@ -46,12 +46,19 @@ function backfillOf(s: {
  * ORDER BY … LIMIT whole before joining, and the list's small-segment check read every
  * member of every segment that way (segments list at 1M customers: 2.7 s on SQLite).
  */
-async function subscribedMembers(
-  db: Db,
-  shopId: string,
-  segmentId: string,
-  { limit = Number.MAX_SAFE_INTEGER, sample }: { limit?: number; sample?: number } = {},
-): Promise<number> {
+async function subscribedMembers({
+  db,
+  shopId,
+  segmentId,
+  limit = Number.MAX_SAFE_INTEGER,
+  sample,
+}: {
+  db: Db;
+  shopId: string;
+  segmentId: string;
+  limit?: number;
+  sample?: number;
+}): Promise<number> {
   const members =
     sample === undefined
       ? sql`"SegmentMembership" m JOIN "Customer" c ON c."id" = m."customerId" WHERE m."segmentId" = ${segmentId} AND m."shopId" = ${shopId}`
@@ -115,7 +122,10 @@ async function isSmall(
   // reading every member (the bounded count never reaches the threshold): at 1M customers
   // the list's one slow query (the built-in opted-out segment's 60k members, 0.3 s on PostgreSQL).
   if (excludesReachable(storedDefinition(s))) return true;
-  return (await subscribedMembers(db, shopId, s.id, { limit: SMALL_SEGMENT_SUBSCRIBERS })) < SMALL_SEGMENT_SUBSCRIBERS;
+  return (
+    (await subscribedMembers({ db, shopId, segmentId: s.id, limit: SMALL_SEGMENT_SUBSCRIBERS })) <
+    SMALL_SEGMENT_SUBSCRIBERS
+  );
 }
 
 /**
@@ -236,7 +246,17 @@ const shown = (c: MemberRow) => ({
  * filter can only approximate the evaluator (the page says "about"). The preview's members
  * are checked with the evaluator itself, so every one shown really matches.
  */
-export async function previewDraft(db: Db, shopId: string, definition: SegmentNode, now: Date) {
+export async function previewDraft({
+  db,
+  shopId,
+  definition,
+  now,
+}: {
+  db: Db;
+  shopId: string;
+  definition: SegmentNode;
+  now: Date;
+}) {
   const { where, exact } = await definitionWhere(db, shopId, definition, now);
   const [count, subscribers, candidates] = await Promise.all([
     db.customer.count({ where }),
@@ -257,7 +277,19 @@ export function findSegment(db: Db, shopId: string, id: string) {
 }
 
 /** The segment page: definition in words, reachable members, recent history, daily chart, overlap. */
-export async function segmentOverview(db: Db, shopId: string, id: string, now: Date, sample = PAGE_SAMPLE) {
+export async function segmentOverview({
+  db,
+  shopId,
+  id,
+  now,
+  sample = PAGE_SAMPLE,
+}: {
+  db: Db;
+  shopId: string;
+  id: string;
+  now: Date;
+  sample?: number;
+}) {
   const segment = await findSegment(db, shopId, id);
   if (!segment) return null;
   const definition = SegmentNodeSchema.parse(segment.definition);
@@ -266,11 +298,13 @@ export async function segmentOverview(db: Db, shopId: string, id: string, now: D
   const scale = (n: number) =>
     segment.memberCount > sample && sampled ? Math.round((n * segment.memberCount) / sampled) : n;
   const [subscribers, small, events, history, overlap] = await Promise.all([
-    subscribedMembers(db, shopId, id, { sample }).then(scale),
+    subscribedMembers({ db, shopId, segmentId: id, sample }).then(scale),
     isSmall(db, shopId, segment),
-    recentEvents(db, shopId, id),
-    dailyHistory(db, shopId, id, now),
-    overlapWithOthers(db, shopId, id, sample).then((rows) => rows.map((o) => ({ ...o, members: scale(o.members) }))),
+    recentEvents({ db, shopId, segmentId: id }),
+    dailyHistory({ db, shopId, segmentId: id, now }),
+    overlapWithOthers({ db, shopId, segmentId: id, sample }).then((rows) =>
+      rows.map((o) => ({ ...o, members: scale(o.members) })),
+    ),
   ]);
   return {
     segment: {
@@ -295,7 +329,17 @@ export async function segmentOverview(db: Db, shopId: string, id: string, now: D
   };
 }
 
-async function recentEvents(db: Db, shopId: string, segmentId: string, take = 20) {
+async function recentEvents({
+  db,
+  shopId,
+  segmentId,
+  take = 20,
+}: {
+  db: Db;
+  shopId: string;
+  segmentId: string;
+  take?: number;
+}) {
   const events = await db.segmentMembershipEvent.findMany({
     where: { shopId, segmentId },
     orderBy: [{ at: "desc" }, { id: "desc" }],
@@ -321,7 +365,7 @@ async function recentEvents(db: Db, shopId: string, segmentId: string, take = 20
  * index rather than loading events (a backfill can record a million entries in a day), and
  * not a query per day (fourteen round trips).
  */
-async function dailyHistory(db: Db, shopId: string, segmentId: string, now: Date) {
+async function dailyHistory({ db, shopId, segmentId, now }: { db: Db; shopId: string; segmentId: string; now: Date }) {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const days = Array.from({ length: HISTORY_DAYS }, (_, i) => new Date(today - (HISTORY_DAYS - 1 - i) * DAY));
   const groups = await db.$queryRaw<{ day: string; change: string; n: bigint | number }[]>`
@@ -342,7 +386,17 @@ async function dailyHistory(db: Db, shopId: string, segmentId: string, now: Date
  * driven from this segment's memberships (primary key) into each member's other
  * memberships (shopId, customerId index), so its cost follows this segment's size.
  */
-async function overlapWithOthers(db: Db, shopId: string, segmentId: string, sample: number) {
+async function overlapWithOthers({
+  db,
+  shopId,
+  segmentId,
+  sample,
+}: {
+  db: Db;
+  shopId: string;
+  segmentId: string;
+  sample: number;
+}) {
   const [groups, segments] = await Promise.all([
     db.$queryRaw<{ segmentId: string; members: bigint | number }[]>`
       SELECT o."segmentId" AS "segmentId", COUNT(*) AS "members"
@@ -366,13 +420,19 @@ async function overlapWithOthers(db: Db, shopId: string, segmentId: string, samp
  * (segmentId, customerId): `after` is the last customer id of the previous page. (Ordering
  * by enteredAt would need a tie-breaker index: a backfill enters thousands at one instant.)
  */
-export async function segmentMembers(
-  db: Db,
-  shopId: string,
-  segmentId: string,
-  after: string | null,
+export async function segmentMembers({
+  db,
+  shopId,
+  segmentId,
+  after,
   size = PAGE_SIZE,
-) {
+}: {
+  db: Db;
+  shopId: string;
+  segmentId: string;
+  after: string | null;
+  size?: number;
+}) {
   const rows = await db.segmentMembership.findMany({
     where: { shopId, segmentId, ...(after ? { customerId: { lt: after } } : {}) },
     orderBy: { customerId: "desc" },

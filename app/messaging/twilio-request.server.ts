@@ -19,7 +19,12 @@ export async function readSignedTwilioRequest(
   const url = new URL(request.url);
   const publicUrl = `${appUrl.replace(/\/$/, "")}${url.pathname}${url.search}`;
   const params = Object.fromEntries(new URLSearchParams(body.text));
-  return isValidTwilioSignature(authToken, publicUrl, params, request.headers.get("X-Twilio-Signature"))
+  return isValidTwilioSignature({
+    authToken,
+    url: publicUrl,
+    params,
+    signature: request.headers.get("X-Twilio-Signature"),
+  })
     ? { ok: true, params }
     : { ok: false, response: new Response("invalid signature", { status: 403 }) };
 }

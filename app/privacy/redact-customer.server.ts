@@ -58,7 +58,7 @@ export async function redactCustomer({
   const who = payload.customer;
   const customers = await findCustomers(db, shopId, who);
   const customerIds = customers.map((c) => c.id);
-  const numbers = await numbersOf(db, shopId, who, customerIds);
+  const numbers = await numbersOf({ db, shopId, who, customerIds });
   const asGiven = [who.phone, ...customers.map((c) => c.phoneRaw)].filter((p): p is string => !!p);
   const emails = [who.email, ...customers.map((c) => c.email)].filter((e): e is string => !!e);
 
@@ -128,7 +128,17 @@ export async function redactCustomer({
 }
 
 /** Every E.164 number the shopper is known by: the request's, their rows', and older ones in their history. */
-async function numbersOf(db: Db, shopId: string, who: Who, customerIds: string[]): Promise<Set<string>> {
+async function numbersOf({
+  db,
+  shopId,
+  who,
+  customerIds,
+}: {
+  db: Db;
+  shopId: string;
+  who: Who;
+  customerIds: string[];
+}): Promise<Set<string>> {
   const numbers = new Set<string>();
   const requested = normalisePhone(who.phone);
   if (requested.ok) numbers.add(requested.e164);

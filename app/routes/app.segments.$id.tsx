@@ -19,10 +19,10 @@ import { clock } from "../runtime/services.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const overview = await segmentOverview(db, shop.id, params.id ?? "", clock.now());
+  const overview = await segmentOverview({ db, shopId: shop.id, id: params.id ?? "", now: clock.now() });
   if (!overview) notFound("Segment");
   const after = new URL(request.url).searchParams.get("after");
-  const members = await segmentMembers(db, shop.id, overview.segment.id, after);
+  const members = await segmentMembers({ db, shopId: shop.id, segmentId: overview.segment.id, after });
   return {
     ...overview,
     ...members,

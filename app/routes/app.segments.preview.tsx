@@ -16,5 +16,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     parsed = null;
   }
   if (!parsed?.success) return data({ preview: null, incomplete: true }, { status: 400 });
-  return { preview: await previewDraft(db, shop.id, parsed.data, clock.now()), incomplete: false };
+  return {
+    preview: await previewDraft({ db, shopId: shop.id, definition: parsed.data, now: clock.now() }),
+    incomplete: false,
+  };
 };

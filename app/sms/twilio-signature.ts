@@ -12,12 +12,17 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
   return createHmac("sha1", authToken).update(Buffer.from(data, "utf8")).digest("base64");
 }
 
-export function isValidTwilioSignature(
-  authToken: string,
-  url: string,
-  params: Record<string, string>,
-  signature: string | null,
-): boolean {
+export function isValidTwilioSignature({
+  authToken,
+  url,
+  params,
+  signature,
+}: {
+  authToken: string;
+  url: string;
+  params: Record<string, string>;
+  signature: string | null;
+}): boolean {
   if (!signature) return false;
   const expected = Buffer.from(twilioSignature(authToken, url, params));
   const given = Buffer.from(signature);

@@ -362,15 +362,17 @@ describe("segments pages", () => {
   it("counts a big segment's subscribers and overlap from a sample of its members, scaled and marked approximate", async () => {
     const repeat = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "repeat-buyers" } });
     const { segmentOverview } = await import("../../app/admin/segments.server");
-    const exact = (await segmentOverview(db, a.shopId, repeat.id, new Date()))!;
+    const exact = (await segmentOverview({ db, shopId: a.shopId, id: repeat.id, now: new Date() }))!;
     expect(exact.approximate).toBe(false);
     // A sample of 3 of 3 members is the whole segment: the same numbers, still exact.
-    expect((await segmentOverview(db, a.shopId, repeat.id, new Date(), 3))!).toMatchObject({
-      approximate: false,
-      subscribers: exact.subscribers,
-    });
+    expect((await segmentOverview({ db, shopId: a.shopId, id: repeat.id, now: new Date(), sample: 3 }))!).toMatchObject(
+      {
+        approximate: false,
+        subscribers: exact.subscribers,
+      },
+    );
     // A sample of 1 member scales its counts by 3 and says so.
-    const sampled = (await segmentOverview(db, a.shopId, repeat.id, new Date(), 1))!;
+    const sampled = (await segmentOverview({ db, shopId: a.shopId, id: repeat.id, now: new Date(), sample: 1 }))!;
     expect(sampled.approximate).toBe(true);
     expect([0, 3]).toContain(sampled.subscribers);
     expect(sampled.overlap.find((o) => o.name === "Active customers")?.members).toBe(3); // all three are active
@@ -379,9 +381,15 @@ describe("segments pages", () => {
   it("pages members with a keyset cursor", async () => {
     const active = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "active-customers" } });
     const { segmentMembers } = await import("../../app/admin/segments.server");
-    const first = await segmentMembers(db, a.shopId, active.id, null, 2);
+    const first = await segmentMembers({ db, shopId: a.shopId, segmentId: active.id, after: null, size: 2 });
     expect(first.members).toHaveLength(2);
-    const second = await segmentMembers(db, a.shopId, active.id, first.nextCursor, 2);
+    const second = await segmentMembers({
+      db,
+      shopId: a.shopId,
+      segmentId: active.id,
+      after: first.nextCursor,
+      size: 2,
+    });
     const all = [...first.members, ...second.members].map((m) => m.id);
     expect(new Set(all).size).toBe(all.length);
     expect(all).toHaveLength(await db.segmentMembership.count({ where: { segmentId: active.id } }));

@@ -104,10 +104,12 @@ describe("Twilio request signatures", () => {
     const params = { MessageSid: "SM1", MessageStatus: "delivered", AccountSid: accountSid };
     const request = twilioCallback(url, authToken, params);
     const signature = request.headers.get("X-Twilio-Signature");
-    expect(isValidTwilioSignature(authToken, url, params, signature)).toBe(true);
-    expect(isValidTwilioSignature(authToken, url, { ...params, MessageStatus: "failed" }, signature)).toBe(false);
-    expect(isValidTwilioSignature("another-token-entirely", url, params, signature)).toBe(false);
-    expect(isValidTwilioSignature(authToken, url, params, null)).toBe(false);
+    expect(isValidTwilioSignature({ authToken, url, params, signature })).toBe(true);
+    expect(isValidTwilioSignature({ authToken, url, params: { ...params, MessageStatus: "failed" }, signature })).toBe(
+      false,
+    );
+    expect(isValidTwilioSignature({ authToken: "another-token-entirely", url, params, signature })).toBe(false);
+    expect(isValidTwilioSignature({ authToken, url, params, signature: null })).toBe(false);
   });
 });
 
