@@ -4,6 +4,7 @@ import { recordCheckoutConsent } from "./shopify-consent.server";
 import { embeddedCustomer, rememberCoordinates, type Provenance } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 import { watchVariants } from "./restock-watches.server";
+import { normalisePhone } from "../contacts/phone";
 
 /**
  * The token a checkout is keyed by when only its recovery URL is known (the bulk sync's
@@ -63,7 +64,7 @@ export async function syncCheckout(
     ...(payload.id ? { shopifyId: payload.id } : {}), // an id the sync gave stays when a webhook has none
     customerId,
     email: payload.email ?? null,
-    phone: payload.phone ?? null,
+    phone: checkoutPhone(payload),
     recoveryUrl: payload.abandoned_checkout_url ?? null,
     totalPrice: payload.total_price,
     currency: payload.currency,
@@ -86,6 +87,17 @@ export async function syncCheckout(
   if (applied && customerId) await watchSoldOutItems(db, shopId, customerId, payload);
   if (applied && customerId) await rememberCoordinates(db, customerId, payload.shipping_address);
   return customerId;
+}
+
+/**
+ * The checkout's number in E.164 when it parses (a national form by the address's country), as
+ * Shopify sent it otherwise: customers/redact looks a shopper's numbers up in E.164, and finds
+ * this row however the number was typed at checkout.
+ */
+function checkoutPhone(payload: CheckoutPayload): string | null {
+  const country = payload.shipping_address?.country_code ?? payload.billing_address?.country_code;
+  const phone = normalisePhone(payload.phone, country);
+  return phone.ok ? phone.e164 : (payload.phone ?? null);
 }
 
 async function watchSoldOutItems(db: Db, shopId: string, customerId: string, payload: CheckoutPayload) {

@@ -19,6 +19,7 @@ export const QUEUES = {
   syncStep: "sync.step",
   syncShopFacts: "shops.sync-facts",
   pruneWebhookBodies: "webhooks.prune-bodies",
+  finishRedaction: "privacy.finish-redaction",
 } as const;
 
 const none = z.object({});
@@ -43,6 +44,7 @@ export const JOB_PAYLOADS = {
     retentionDays: z.number().int().positive(),
     batchSize: z.number().int().positive().optional(),
   }),
+  [QUEUES.finishRedaction]: z.object({ inboxId: z.string() }),
 } satisfies Record<(typeof QUEUES)[keyof typeof QUEUES], z.ZodType>;
 
 export type QueueName = keyof typeof JOB_PAYLOADS;

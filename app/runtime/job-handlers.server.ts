@@ -1,7 +1,7 @@
 import type { AppServices } from "../services";
 import type { Db } from "../db.server";
 import type { Clock } from "../clock";
-import { processWebhook } from "../webhooks/process.server";
+import { finishRedaction, processWebhook } from "../webhooks/process.server";
 import { sweepShop } from "../segments/sweep.server";
 import { backfillSegmentBatch } from "../segments/backfill.server";
 import { sendMessage, sendMessages } from "../messaging/dispatch.server";
@@ -95,6 +95,10 @@ function handlerTable(deps: WorkerDeps): JobHandlerTable {
     [QUEUES.pruneWebhookBodies]: async (payload) => {
       const { more } = await pruneWebhookBodies({ db, now: clock.now(), ...payload });
       if (more) await queue.enqueue(QUEUES.pruneWebhookBodies, payload);
+    },
+    // customers/redact's second pass, REDACTION_SECOND_PASS_MS after the first (webhooks/process).
+    [QUEUES.finishRedaction]: async (payload) => {
+      await finishRedaction(deps, payload.inboxId);
     },
   };
 }

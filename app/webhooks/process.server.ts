@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MINUTE } from "../clock";
 import type { AppServices } from "../services";
 import { handleFlowEvent } from "../flows/engine.server";
 import { applyShopUpdate, ShopUpdatePayload } from "../commerce/shop-facts.server";
@@ -140,6 +141,12 @@ const WRITERS: Record<ShopTopic, (ctx: WriteContext) => Promise<Written>> = {
   "customers/redact": async ({ deps, shopId, row, now, body }) => {
     const payload = CustomersRedactPayload.parse(body);
     await redactCustomer({ db: deps.db, shopId, shopDomain: row.shopDomain, payload, at: now, inboxId: row.id });
+    // The second pass (finishRedaction below) catches what a webhook in flight meanwhile wrote back.
+    await deps.queue.enqueue(
+      QUEUES.finishRedaction,
+      { inboxId: row.id },
+      { runAt: new Date(now.getTime() + REDACTION_SECOND_PASS_MS), dedupeKey: `finish-redaction:${row.id}` },
+    );
     return nothing;
   },
   "customers/data_request": async ({ deps, shopId, body }) => {
@@ -256,8 +263,6 @@ export async function processWebhook(
         processedAt: now,
         error: null,
         attempts: { increment: 1 },
-        // A redaction request names the shopper it erased: its own body goes once it is done.
-        ...(row.topic === "customers/redact" ? bodyEmptied(now) : {}),
       },
     });
     return "processed";
@@ -280,6 +285,35 @@ export async function processWebhook(
     });
     throw error; // the job queue retries with backoff
   }
+}
+
+/**
+ * How long after a customers/redact its second pass runs. A worker that read a webhook naming
+ * the shopper just before the redaction emptied that body can still be writing it (the
+ * shopper's name back on their row, a guest checkout's number) after the first pass: nothing
+ * serialises the two. Its job ends, or expires and is retried from its now emptied row, within
+ * the job engine's 5-minute expiry; the second pass runs after that, with margin.
+ */
+export const REDACTION_SECOND_PASS_MS = 10 * MINUTE;
+
+/**
+ * customers/redact's second pass (QUEUES.finishRedaction): the same redaction again (it is
+ * idempotent, and erases only what was written back since), then the request's own body is
+ * emptied: it named the shopper, and was kept until now for this pass. A request not
+ * processed (yet) is left to its processing, which queues this again; a shop erased meanwhile
+ * (shop/redact) has nothing left to erase.
+ */
+export async function finishRedaction(deps: AppServices, inboxId: string): Promise<void> {
+  const { db, clock } = deps;
+  const row = await db.webhookInbox.findUnique({ where: { id: inboxId } });
+  if (!row || row.topic !== "customers/redact" || row.status !== "PROCESSED" || !row.payload) return;
+  const now = clock.now();
+  const shop = await installedShop(db, row.shopDomain);
+  if (shop) {
+    const payload = CustomersRedactPayload.parse(parseShopifyJson(row.payload));
+    await redactCustomer({ db, shopId: shop.id, shopDomain: row.shopDomain, payload, at: now, inboxId: row.id });
+  }
+  await db.webhookInbox.update({ where: { id: row.id }, data: bodyEmptied(now) });
 }
 
 /** An inbox row reduced to its record and duplicate guard: the body and who it names go. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { randomInt } from "node:crypto";
 import db from "../../app/db.server";
-import { processWebhook } from "../../app/webhooks/process.server";
+import { processWebhook, REDACTION_SECOND_PASS_MS } from "../../app/webhooks/process.server";
 import { activeSuppression } from "../../app/consent/suppression.server";
 import { checkoutPayload, customerPayload } from "../support/fixtures";
 import { useTwilioServer } from "../support/two-way";
@@ -50,20 +50,64 @@ describe("customers/redact and stored webhook bodies", () => {
     });
     const row = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } });
     expect(row).toMatchObject({ firstName: null, phone: null, email: null, smsConsent: "REDACTED" });
-    // AND the redaction's own body is gone too
+    // AND the redaction's own body is kept for its second pass, then goes with it
+    expect(await db.webhookInbox.findUniqueOrThrow({ where: { id: redact.id } })).toMatchObject({
+      status: "PROCESSED",
+      payload: expect.stringContaining(phone.e164),
+    });
+    shop.clock.advance(REDACTION_SECOND_PASS_MS);
+    await shop.work();
     expect(await db.webhookInbox.findUniqueOrThrow({ where: { id: redact.id } })).toMatchObject({
       status: "PROCESSED",
       payload: "",
     });
   });
 
-  it("GIVEN a guest checkout that wrote the number nationally WHEN customers/redact names it in E.164 THEN its body is emptied", async () => {
-    const { shop } = await twilioShop("redact-national");
+  it("GIVEN a webhook for the shopper whose writes land after the redaction's first pass WHEN the second pass runs THEN they are erased too", async () => {
+    const { shop, shopId } = await twilioShop("redact-race");
+    const phone = ukMobile();
+    const customer = customerPayload({ updatedAt: new Date(Date.now() - 60_000), phone: phone.e164 });
+    await shop.deliver("customers/create", customer);
+    await shop.deliver("customers/redact", redactRequest(shop.domain, customer, phone.e164));
+    const redacted = { shopId, shopifyId: String(customer.id) };
+    expect(await db.customer.findFirstOrThrow({ where: redacted })).toMatchObject({ firstName: null });
+
+    // A worker read a customers/update naming the shopper before the first pass emptied its body,
+    // and writes it only now (nothing serialises the two): its delivery after the pass stands for it.
+    await shop.deliver("customers/update", { ...customer, first_name: "Lately", updated_at: new Date().toISOString() });
+    expect(await db.customer.findFirstOrThrow({ where: redacted })).toMatchObject({ firstName: "Lately" });
+
+    // WHEN the second pass runs, REDACTION_SECOND_PASS_MS after the first
+    shop.clock.advance(REDACTION_SECOND_PASS_MS);
+    await shop.work();
+
+    // THEN what was written back is erased, and no body names the shopper any more
+    expect(await db.customer.findFirstOrThrow({ where: redacted })).toMatchObject({
+      firstName: null,
+      phone: null,
+      email: null,
+      smsConsent: "REDACTED",
+    });
+    const bodies = await db.webhookInbox.findMany({
+      where: { shopDomain: shop.domain, topic: { in: ["customers/update", "customers/redact"] } },
+      select: { topic: true, payload: true },
+      orderBy: { topic: "asc" },
+    });
+    expect(bodies).toEqual([
+      { topic: "customers/redact", payload: "" },
+      { topic: "customers/update", payload: "" },
+    ]);
+  });
+
+  it("GIVEN a guest checkout that wrote the number nationally WHEN customers/redact names it in E.164 THEN its body is emptied and its number cleared", async () => {
+    const { shop, shopId } = await twilioShop("redact-national");
     const phone = ukMobile();
     const customer = customerPayload({ updatedAt: new Date(), phone: phone.e164 });
+    const guest = checkoutPayload({ customer: null, email: "someone.else@example.org", updatedAt: new Date() });
     await shop.deliver("checkouts/create", {
-      ...checkoutPayload({ customer: null, email: "someone.else@example.org", updatedAt: new Date() }),
+      ...guest,
       phone: phone.written,
+      shipping_address: { ...guest.shipping_address, country_code: "GB" },
     });
     const checkout = await db.webhookInbox.findFirstOrThrow({
       where: { shopDomain: shop.domain, topic: "checkouts/create" },
@@ -73,6 +117,9 @@ describe("customers/redact and stored webhook bodies", () => {
     await shop.deliver("customers/redact", redactRequest(shop.domain, customer, phone.e164));
 
     expect(await db.webhookInbox.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ payload: "" });
+    expect(
+      await db.checkout.findUniqueOrThrow({ where: { shopId_token: { shopId, token: guest.token } } }),
+    ).toMatchObject({ phone: null, email: null, recoveryUrl: null });
   });
 
   it("GIVEN a redacted shopper who had sent STOP WHEN START comes from the number THEN the hashed suppression is lifted", async () => {
