@@ -2,7 +2,7 @@ import type { Db } from "../db.server";
 import type { JobQueue } from "../jobs/queue.server";
 import { ProviderRegistry } from "../sms/registry.server";
 import { TwilioCredentials } from "../sms/twilio.server";
-import { resealSecrets } from "../security/rotate.server";
+import { hashesUnderOtherKeys, resealSecrets } from "../security/rotate.server";
 import { secretBoxFromEnv } from "../security/secrets.server";
 import { customerIdArg, UsageError, type CliArgs } from "./cli-args";
 import { explainText, flowsText, inboxText, membersText, outboxText, segmentsText } from "./cli-format";
@@ -109,5 +109,10 @@ export async function rotateKeys(db: Db, io: CliIo, env: Record<string, string |
   io.out(
     `sealed with key ${r.keyId}: ${r.sessionTokens} session tokens and ${r.providerCredentials} provider credentials re-sealed, ${r.unchanged} already current`,
   );
+  const held = await hashesUnderOtherKeys(db, r.keyId);
+  if (held.suppressions || held.facts)
+    io.out(
+      `keep the old keys in APP_ENCRYPTION_PREVIOUS_KEYS: ${held.suppressions} suppressed numbers and ${held.facts} consent facts of redacted shoppers are keyed hashes made under them, which cannot be re-sealed (the numbers are gone); without those keys a redacted STOP no longer blocks its number`,
+    );
   return 0;
 }

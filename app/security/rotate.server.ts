@@ -13,7 +13,9 @@ export interface ResealReport {
  * credentials) that is in clear, in the v1 format or sealed with a previous key is opened
  * and sealed again with the current key. Idempotent; each row is its own update, so it can
  * be stopped and run again. Run with the new key as APP_ENCRYPTION_KEY and the old one in
- * APP_ENCRYPTION_PREVIOUS_KEYS; afterwards the old key can be dropped (docs/SECURITY.md).
+ * APP_ENCRYPTION_PREVIOUS_KEYS. Afterwards the old key may be dropped only if no keyed hash of a
+ * redacted shopper's number was made under it (`hashesUnderOtherKeys`): those cannot be
+ * re-keyed, since the number is gone (contacts/number-hash, docs/SECURITY.md).
  */
 export async function resealSecrets(db: Db, box: SecretBox): Promise<ResealReport> {
   const report: ResealReport = { keyId: box.keyId, sessionTokens: 0, providerCredentials: 0, unchanged: 0 };
@@ -50,4 +52,20 @@ export async function resealSecrets(db: Db, box: SecretBox): Promise<ResealRepor
     report.providerCredentials++;
   }
   return report;
+}
+
+/**
+ * Keyed hashes of redacted shoppers' numbers (a suppressed number's `hmac:<key id>:…`, a consent
+ * fact's `phoneHash`) made under another key than `keyId`. They match only while that key is in
+ * APP_ENCRYPTION_PREVIOUS_KEYS: drop it and a redacted STOP no longer blocks its number.
+ */
+export async function hashesUnderOtherKeys(db: Db, keyId: string) {
+  const current = `hmac:${keyId}:`;
+  const [suppressions, facts] = await Promise.all([
+    db.smsSuppression.count({ where: { phone: { startsWith: "hmac:" }, NOT: { phone: { startsWith: current } } } }),
+    db.consentEvent.count({
+      where: { phoneHash: { not: null }, NOT: { phoneHash: { startsWith: current } } },
+    }),
+  ]);
+  return { suppressions, facts };
 }

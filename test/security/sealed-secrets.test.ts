@@ -8,6 +8,7 @@ import { ProviderRegistry } from "../../app/sms/registry.server";
 import { TwilioCredentials } from "../../app/sms/twilio.server";
 import { SecretBox, sealedFor } from "../../app/security/secrets.server";
 import { sessionStorage } from "../../app/runtime/shopify.server";
+import { numberHasherFromEnv } from "../../app/contacts/number-hash.server";
 import { uniqueShop } from "../support/app";
 
 const currentKey = process.env.APP_ENCRYPTION_KEY!;
@@ -107,6 +108,20 @@ describe("key rotation (npm run cli -- rotate-keys)", () => {
     const keyId = new SecretBox(currentKey).keyId;
     const row = await db.session.findUniqueOrThrow({ where: { id: `offline_${sessionShop}` } });
     expect([row.accessToken.split(":")[1], row.refreshToken?.split(":")[1]]).toEqual([keyId, keyId]);
+  });
+
+  it("GIVEN a redacted STOP hashed under the old key WHEN rotate-keys runs THEN it says to keep the old key (a hash cannot be re-keyed)", async () => {
+    const shopId = (await ensureShop(db, uniqueShop("rotate-hash"))).id;
+    const hashedBefore = numberHasherFromEnv({ APP_ENCRYPTION_KEY: oldKey }).hash(shopId, "+14155550142");
+    await db.smsSuppression.create({
+      data: { shopId, phone: hashedBefore, reason: "stop", suppressedAt: new Date() },
+    });
+
+    const result = await cli(["rotate-keys"], { APP_ENCRYPTION_KEY: currentKey, APP_ENCRYPTION_PREVIOUS_KEYS: oldKey });
+
+    expect(result.code).toBe(0);
+    const held = /keep the old keys in APP_ENCRYPTION_PREVIOUS_KEYS: (\d+) suppressed numbers/.exec(result.out);
+    expect(Number(held?.[1])).toBeGreaterThanOrEqual(1);
   });
 
   it("GIVEN everything already sealed with the current key WHEN rotate-keys runs again THEN nothing changes", async () => {
