@@ -36,8 +36,8 @@ const MAX_ATTEMPTS = 6;
  * then the claim's `claimedUntil` keeps any other run of its job away (a job the job engine retried
  * while the first run still held it: a missed heartbeat while the database restarted); after
  * it, the claimer no longer calls the provider, and another run may ask the provider and
- * re-claim. A claimer that finds itself past its slot by more than half the margin (it
- * stalled) leaves the text to that run.
+ * re-claim. A claimer that finds itself past its slot by more than half the margin renews its
+ * claim while it still holds (renewClaim), and otherwise leaves the text to that run.
  */
 const CLAIM_MARGIN_MS = 10 * SECOND;
 
@@ -331,11 +331,17 @@ async function gateAndSend(
     const { message, recipient, body, slot } = claim;
     const wait = slot - deps.pacer.now();
     if (wait > 0) await deps.pacer.sleep(wait);
-    if (deps.pacer.now() > slot + CLAIM_MARGIN_MS / 2) {
-      // Stalled past its slot: its claim may have run out, and another run may be sending it.
-      // Left SENDING for the job's retry, which asks the provider once the claim has run out.
-      results.set(message.id, new Error(`send ${message.id} stalled past its slot; left to its retry`));
-      return;
+    const late = deps.pacer.now() - slot;
+    if (late > CLAIM_MARGIN_MS / 2) {
+      // Late for its slot (a slow provider ahead of it, a frozen process): the call would end
+      // after the claim, so the claim is renewed first, only while it still holds by half the
+      // margin (no other run can have taken it). Otherwise it is left SENDING for the job's
+      // retry, which asks the provider once the claim has run out.
+      const at = new Date(now.getTime() + (deps.pacer.now() - sendTime));
+      if (!(await renewClaim(db, { id: message.id, attempts: message.attempts + 1, at }))) {
+        results.set(message.id, new Error(`send ${message.id} outlived its claim; left to its retry`));
+        return;
+      }
     }
     try {
       const sent = await provider.send({
@@ -362,6 +368,18 @@ async function gateAndSend(
       await handleProviderError(deps, message.id, message.attempts + 1, { shopId: shop.id, ...recipient }, error, now),
     );
   }
+}
+
+/**
+ * Extends a claim that still holds at `at` by at least half the margin to a whole provider call
+ * from `at`; false when it does not (another run may own the text by now).
+ */
+async function renewClaim(db: AppServices["db"], { id, attempts, at }: { id: string; attempts: number; at: Date }) {
+  const { count } = await db.message.updateMany({
+    where: { id, status: "SENDING", attempts, claimedUntil: { gt: new Date(at.getTime() + CLAIM_MARGIN_MS / 2) } },
+    data: { claimedUntil: new Date(at.getTime() + PROVIDER_TIMEOUT_MS + CLAIM_MARGIN_MS) },
+  });
+  return count === 1;
 }
 
 /** A text a gate stopped: held until `dueAt`, or suppressed with `error`. */

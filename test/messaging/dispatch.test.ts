@@ -418,16 +418,19 @@ describe("exactly one SMS across crashes", () => {
     expect((await message(id)).status).toBe("SENT");
   });
 
-  it("a worker that stalls past its slot does not send: the retry does, once the claim has run out", async () => {
-    const { shop, customer } = await shopWithShopper("stalled", "2026-07-01T18:00:00Z");
+  it("a claimer late for its slot renews its claim while it holds, and sends", async () => {
+    const { shop, customer } = await shopWithShopper("late-claimer", "2026-07-01T18:00:00Z");
+    const first = await schedule(shop, customer, "k1");
+    // Eight seconds late (a slow provider ahead of it): the claim (slot + 15 s + 10 s) still holds.
+    expect(await sendMessage({ ...shop.deps, pacer: lateBy(8 * SECOND) }, first.id)).toBe("sent");
+    expect(outboxFor(customer.phone)).toHaveLength(1);
+  });
+
+  it("a claimer late past its claim leaves the text to the retry, which sends it once the claim has run out", async () => {
+    const { shop, customer } = await shopWithShopper("frozen-claimer", "2026-07-01T18:00:00Z");
     const { id } = await schedule(shop, customer, "k1");
-    // Its real-time clock jumps a minute after the claim's time was taken (a frozen process).
-    let reads = 0;
-    const pacer = new SendPacer(
-      async () => {},
-      () => Date.now() + (reads++ > 0 ? MINUTE : 0),
-    );
-    await expect(sendMessage({ ...shop.deps, pacer }, id)).rejects.toThrow(/stalled past its slot/);
+    // A minute late (a frozen process): the claim has run out, so another run may own the text.
+    await expect(sendMessage({ ...shop.deps, pacer: lateBy(MINUTE) }, id)).rejects.toThrow(/outlived its claim/);
     expect((await message(id)).status).toBe("SENDING");
     expect(outboxFor(customer.phone)).toHaveLength(0);
 
@@ -436,3 +439,12 @@ describe("exactly one SMS across crashes", () => {
     expect(outboxFor(customer.phone)).toHaveLength(1);
   });
 });
+
+/** A sending clock that jumps `ms` ahead after the claim's time was read (the claimer is late for its slot). */
+function lateBy(ms: number) {
+  let reads = 0;
+  return new SendPacer(
+    async () => {},
+    () => Date.now() + (reads++ > 0 ? ms : 0),
+  );
+}
