@@ -4,7 +4,9 @@ import { useLoaderData, useSubmit } from "@remix-run/react";
 import { Banner, Layout, Page } from "@shopify/polaris";
 import { badRequest } from "../admin/form-result";
 import { notFound, requireShop } from "../admin/auth.server";
-import { findSegment, segmentMembers, segmentOverview, SMALL_SEGMENT_SUBSCRIBERS } from "../admin/segments.server";
+import { segmentMembers } from "../admin/segments/members.server";
+import { findSegment, segmentOverview } from "../admin/segments/overview.server";
+import { SMALL_SEGMENT_SUBSCRIBERS } from "../admin/segments/small.server";
 import { archiveSegment } from "../segments/manage.server";
 import db from "../db.server";
 import { ArchiveSegmentModal } from "../components/segments/ArchiveSegmentModal";
@@ -80,7 +82,7 @@ export default function SegmentPage() {
           </Layout.Section>
         ) : null}
         <Layout.Section>
-          {/* Counts over a big segment come from a sample of its members (admin/segments.server.ts). */}
+          {/* Counts over a big segment come from a sample of its members (admin/segments/member-sample.server.ts). */}
           <SegmentSummaryCard segment={s} subscribers={d.subscribers} about={d.approximate ? "about " : ""} />
         </Layout.Section>
         <Layout.Section>

@@ -2,8 +2,9 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { invalid } from "../admin/form-result";
 import { notFound, requireShop } from "../admin/auth.server";
-import { findSegment, parseSegmentForm } from "../admin/segments.server";
-import { nodeToDraft } from "../admin/segment-draft";
+import { parseSegmentForm } from "../admin/segments/form.server";
+import { findSegment } from "../admin/segments/overview.server";
+import { nodeToDraft } from "../admin/segments/draft";
 import { SegmentNodeSchema } from "../segments/definition";
 import { updateSegment } from "../segments/manage.server";
 import { services } from "../runtime/services.server";

@@ -2,8 +2,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { useActionData } from "@remix-run/react";
 import { invalid } from "../admin/form-result";
 import { requireShop } from "../admin/auth.server";
-import { parseSegmentForm } from "../admin/segments.server";
-import { newCondition, newGroup } from "../admin/segment-draft";
+import { parseSegmentForm } from "../admin/segments/form.server";
+import { newCondition, newGroup } from "../admin/segments/draft";
 import { createSegment } from "../segments/manage.server";
 import { services } from "../runtime/services.server";
 import { SegmentBuilder } from "../components/segments/SegmentBuilder";

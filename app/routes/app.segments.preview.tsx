@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs } from "@remix-run/node";
 import { requireShop } from "../admin/auth.server";
-import { previewDraft } from "../admin/segments.server";
+import { previewDraft } from "../admin/segments/preview.server";
 import { SegmentNodeSchema } from "../segments/definition";
 import db from "../db.server";
 import { clock } from "../runtime/services.server";

@@ -6,7 +6,7 @@ import {
   nodeToDraft,
   updateItem,
   type DraftCondition,
-} from "../../app/admin/segment-draft";
+} from "../../app/admin/segments/draft";
 import { SegmentNodeSchema, type SegmentNode } from "../../app/segments/definition";
 import { describeDefinition } from "../../app/segments/describe";
 

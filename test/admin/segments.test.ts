@@ -8,7 +8,7 @@ import { loader as pageLoader, action as pageAction } from "../../app/routes/app
 import { action as previewAction } from "../../app/routes/app.segments.preview";
 import { CustomerEvaluation } from "../../app/segments/evaluate.server";
 import type { SegmentNode } from "../../app/segments/definition";
-import { excludesReachable, SMALL_SEGMENT_SUBSCRIBERS } from "../../app/admin/segments.server";
+import { excludesReachable, SMALL_SEGMENT_SUBSCRIBERS } from "../../app/admin/segments/small.server";
 import { refreshSegmentsFor } from "../../app/segments/refresh.server";
 import { AdminClient, UnexpectedResponse } from "../support/admin-pages";
 import { TestShop, uniqueShop } from "../support/app";
@@ -361,7 +361,7 @@ describe("segments pages", () => {
 
   it("counts a big segment's subscribers and overlap from a sample of its members, scaled and marked approximate", async () => {
     const repeat = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "repeat-buyers" } });
-    const { segmentOverview } = await import("../../app/admin/segments.server");
+    const { segmentOverview } = await import("../../app/admin/segments/overview.server");
     const exact = (await segmentOverview({ db, shopId: a.shopId, id: repeat.id, now: new Date() }))!;
     expect(exact.approximate).toBe(false);
     // A sample of 3 of 3 members is the whole segment: the same numbers, still exact.
@@ -380,7 +380,7 @@ describe("segments pages", () => {
 
   it("pages members with a keyset cursor", async () => {
     const active = await db.segment.findFirstOrThrow({ where: { shopId: a.shopId, key: "active-customers" } });
-    const { segmentMembers } = await import("../../app/admin/segments.server");
+    const { segmentMembers } = await import("../../app/admin/segments/members.server");
     const first = await segmentMembers({ db, shopId: a.shopId, segmentId: active.id, after: null, size: 2 });
     expect(first.members).toHaveLength(2);
     const second = await segmentMembers({

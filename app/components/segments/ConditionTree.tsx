@@ -7,7 +7,7 @@ import {
   type DraftCondition,
   type DraftGroup,
   type DraftItem,
-} from "../../admin/segment-draft";
+} from "../../admin/segments/draft";
 import { COMPARISON_WORDS, CONDITION_LABELS } from "../../segments/describe";
 
 const TYPE_OPTIONS = Object.entries(CONDITION_LABELS).map(([value, label]) => ({

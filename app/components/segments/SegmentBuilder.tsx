@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { useFetcher, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Card, FormLayout, Layout, Page, Spinner, Text, TextField } from "@shopify/polaris";
-import { draftToNode, updateItem, type DraftGroup, type DraftItem, type FormErrors } from "../../admin/segment-draft";
+import { draftToNode, updateItem, type DraftGroup, type DraftItem, type FormErrors } from "../../admin/segments/draft";
 import { describeDefinition } from "../../segments/describe";
 import { SegmentNodeSchema } from "../../segments/definition";
 import { formatCount } from "../../admin/format";

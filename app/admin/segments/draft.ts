@@ -1,4 +1,4 @@
-import type { Condition, SegmentNode } from "../segments/definition";
+import type { Condition, SegmentNode } from "../../segments/definition";
 
 /**
  * The segment builder's editing model (browser-safe): a root group whose items are
