@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import type { Db } from "../db.server";
-import { maskPhone } from "../operator/reports.server";
+import { maskPhone } from "../contacts/mask-phone";
 import { CONSENT_SOURCES, CONSENT_STATES } from "./consent-options";
 import { pageArgs, pageOf } from "./paginate.server";
 

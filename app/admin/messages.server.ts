@@ -3,7 +3,7 @@ import type { Db } from "../db.server";
 import type { ShopWithSettings } from "../commerce/shops.server";
 import { resolveDatabaseTarget } from "../config/database-url";
 import { normalisePhone } from "../contacts/phone";
-import { maskPhone } from "../operator/reports.server";
+import { maskPhone, maskPhonesIn } from "../contacts/mask-phone";
 import { MessageDirection, MessageStatus, type Prisma } from "../generated/sqlite/client";
 import { gateDecisionText } from "./gate-text";
 import { pageArgs, pageOf } from "./paginate.server";
@@ -115,7 +115,8 @@ function messageRow(m: LoggedMessage) {
     providerStatus: event
       ? [event.status, event.errorCode && `code ${event.errorCode}`].filter(Boolean).join(", ")
       : null,
-    error: m.error,
+    // Masked here too: rows stored before provider errors were masked can quote the number.
+    error: maskPhonesIn(m.error),
   };
 }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db.server";
 import type { AppServices } from "../services";
 import { confirmPossibleOptOut, dismissPossibleOptOut } from "../messaging/inbound.server";
-import { maskPhone } from "../operator/reports.server";
+import { maskPhone } from "../contacts/mask-phone";
 
 /**
  * The "possible opt-outs" review list: replies the classifier could not call certain

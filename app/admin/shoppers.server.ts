@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import { formatMoney } from "./format";
-import { maskPhone } from "../operator/reports.server";
+import { maskPhone } from "../contacts/mask-phone";
 import { notFound } from "./auth.server";
 import { gateDecisionText } from "./gate-text";
 import { customerName } from "./messages.server";

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { maskPhone, maskPhonesIn } from "../contacts/mask-phone";
 import type { Db } from "../db.server";
 
 /**
@@ -171,20 +171,6 @@ export async function inboxReport(db: Db, domain: string, limit = 50) {
   };
 }
 
-/**
- * "+14155550123" → "+1•••0123": the country code and the last digits (4, or 2 for numbers
- * of 7 digits or fewer), enough to tell a shopper's numbers apart on screen, never enough
- * to text or look them up (an area code narrows a number to a city).
- */
-export function maskPhone(phone: string | null): string | null {
-  if (!phone) return null;
-  const parsed = parsePhoneNumberFromString(phone);
-  const national = parsed?.nationalNumber ?? phone.replace(/\D/g, "");
-  const shown = national.length > 7 ? 4 : 2;
-  const prefix = parsed ? `+${parsed.countryCallingCode}` : "";
-  return national.length <= shown ? "•••" : `${prefix}•••${national.slice(-shown)}`;
-}
-
 /** Recent outgoing and incoming messages with status, gates and errors. Bodies only on request (they hold names). */
 export async function outboxReport(db: Db, domain: string, o: { limit?: number; bodies?: boolean } = {}) {
   const id = await shopId(db, domain);
@@ -217,7 +203,7 @@ export async function outboxReport(db: Db, domain: string, o: { limit?: number; 
         ((m.gateDecisions as { gate: string; decision: string; detail: string }[] | null) ?? [])
           .filter((d) => d.decision !== "pass")
           .at(-1)?.detail ?? null,
-      error: m.error,
+      error: maskPhonesIn(m.error),
       ...(o.bodies ? { body: m.body } : {}),
     })),
   };

@@ -187,13 +187,13 @@ async function eraseNumber({
   await hashSuppression({ db, shopId, phone, hasher });
 }
 
-/** Texts lose their number and wording; their delivery callbacks lose the provider's data. */
+/** Texts lose their number, wording and error text (a provider's error can quote the number); their delivery callbacks lose the provider's data. */
 async function eraseMessages(db: Db, where: { shopId: string; phone?: string; customerId?: { in: string[] } }) {
   const texts = await db.message.findMany({ where, select: { id: true } });
   if (!texts.length) return;
   const ids = texts.map((t) => t.id);
   await db.$transaction([
-    db.message.updateMany({ where: { id: { in: ids } }, data: { phone: null, body: REDACTED_BODY } }),
+    db.message.updateMany({ where: { id: { in: ids } }, data: { phone: null, body: REDACTED_BODY, error: null } }),
     db.deliveryEvent.updateMany({ where: { messageId: { in: ids } }, data: { raw: REDACTED_EVIDENCE } }),
   ]);
 }

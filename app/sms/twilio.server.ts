@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PROVIDER_TIMEOUT_MS, ProviderError, type OutgoingSms, type SendAccepted, type SmsProvider } from "./provider";
+import { maskPhonesIn } from "../contacts/mask-phone";
 
 /** Per-shop Twilio settings; stored encrypted (app/security/secrets.server.ts). */
 export const TwilioCredentials = z
@@ -98,7 +99,9 @@ const TwilioPage = z.looseObject({
 
 function classify(response: Response, body: z.infer<typeof TwilioError>): ProviderError {
   const code = body.code;
-  const message = `twilio ${response.status}${code ? ` (${code})` : ""}: ${body.message ?? response.statusText}`;
+  // Twilio's text can quote the recipient ("The 'To' number +14155550123 is not a valid phone
+  // number."); it is stored on the message and shown in the admin, so the number is masked.
+  const message = `twilio ${response.status}${code ? ` (${code})` : ""}: ${maskPhonesIn(body.message ?? response.statusText)}`;
   if (response.status === 429 || code === 20429) {
     return new ProviderError(
       message,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
-import { maskPhone } from "../../app/operator/reports.server";
+import { maskPhone } from "../../app/contacts/mask-phone";
 import { loader as messagesLoader } from "../../app/routes/app.messages._index";
 import { loader as shopperLoader } from "../../app/routes/app.shoppers.$id";
 import { AdminClient } from "../support/admin-pages";

@@ -66,6 +66,12 @@ describe("Twilio-protocol adapter (against a local Twilio-protocol server)", () 
     if (reason === "rate_limited") expect((error as ProviderError).retryAfter).toBe(3);
   });
 
+  it("GIVEN Twilio's error text quoting the recipient WHEN classified THEN the stored message masks the number", async () => {
+    twilio.failNext(twilioError(400, 21211, `The 'To' number ${sms.to} is not a valid phone number.`));
+    const error = (await provider.send(sms).catch((e: unknown) => e)) as ProviderError;
+    expect(error.message).toBe("twilio 400 (21211): The 'To' number +1•••0123 is not a valid phone number.");
+  });
+
   it("wrong credentials are a permanent auth failure; an unreachable server is retryable", async () => {
     const wrong = new TwilioProvider(
       TwilioCredentials.parse({ accountSid, authToken: "0".repeat(32), from: "+14155550100", baseUrl: twilio.url }),

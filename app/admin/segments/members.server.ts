@@ -1,5 +1,5 @@
 import type { Db } from "../../db.server";
-import { maskPhone } from "../../operator/reports.server";
+import { maskPhone } from "../../contacts/mask-phone";
 import { PAGE_SIZE } from "../paginate.server";
 
 type MemberRow = {
