@@ -4,7 +4,8 @@ import { z } from "zod";
 // Unknown fields pass through; ids arrive as JSON numbers and are kept as strings.
 const sid = z.union([z.number(), z.string()]).transform((v) => String(v));
 const money = z.union([z.string(), z.number()]).transform((v) => String(v));
-const date = z.string().transform((v, ctx) => {
+/** A Shopify timestamp as a Date (a string that is no date fails its schema). */
+export const shopifyDate = z.string().transform((v, ctx) => {
   const d = new Date(v);
   if (Number.isNaN(d.getTime())) {
     ctx.addIssue({ code: "custom", message: `invalid date ${v}` });
@@ -12,6 +13,7 @@ const date = z.string().transform((v, ctx) => {
   }
   return d;
 });
+const date = shopifyDate;
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 
 export const AddressSchema = z.looseObject({
