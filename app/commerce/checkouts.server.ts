@@ -38,13 +38,20 @@ async function adoptSyncedRow(db: Db, shopId: string, payload: CheckoutPayload):
  * it is completed by its completed_at or by an order carrying its token. Items that were
  * out of stock make the shopper a restock watcher for those variants.
  */
-export async function syncCheckout(
-  db: Db,
-  shopId: string,
-  payload: CheckoutPayload,
-  from: Provenance,
-): Promise<string | null> {
-  const shopper = payload.customer?.id ? await embeddedCustomer(db, shopId, payload.customer, from) : null;
+export async function syncCheckout({
+  db,
+  shopId,
+  payload,
+  from,
+}: {
+  db: Db;
+  shopId: string;
+  payload: CheckoutPayload;
+  from: Provenance;
+}): Promise<string | null> {
+  const shopper = payload.customer?.id
+    ? await embeddedCustomer({ db, shopId, customer: payload.customer, from })
+    : null;
   const consented = await recordCheckoutConsent(db, {
     shopId,
     customerId: shopper,
@@ -77,14 +84,14 @@ export async function syncCheckout(
     })),
     completedAt: payload.completed_at ?? order?.processedAt ?? null,
   };
-  const { applied } = await guardedUpsert(
-    db.checkout as unknown as GuardedModel<unknown>,
-    { shopId_token: { shopId, token: payload.token } },
-    payload.updated_at,
-    { shopId, token: payload.token, ...fields },
-    fields,
-  );
-  if (applied && customerId) await watchSoldOutItems(db, shopId, customerId, payload);
+  const { applied } = await guardedUpsert({
+    model: db.checkout as unknown as GuardedModel<unknown>,
+    where: { shopId_token: { shopId, token: payload.token } },
+    updatedAt: payload.updated_at,
+    create: { shopId, token: payload.token, ...fields },
+    update: fields,
+  });
+  if (applied && customerId) await watchSoldOutItems({ db, shopId, customerId, payload });
   if (applied && customerId) await rememberCoordinates(db, customerId, payload.shipping_address);
   return customerId;
 }
@@ -100,18 +107,28 @@ function checkoutPhone(payload: CheckoutPayload): string | null {
   return phone.ok ? phone.e164 : (payload.phone ?? null);
 }
 
-async function watchSoldOutItems(db: Db, shopId: string, customerId: string, payload: CheckoutPayload) {
+async function watchSoldOutItems({
+  db,
+  shopId,
+  customerId,
+  payload,
+}: {
+  db: Db;
+  shopId: string;
+  customerId: string;
+  payload: CheckoutPayload;
+}) {
   const variantIds = payload.line_items.map((l) => l.variant_id).filter((v): v is string => !!v);
   if (!variantIds.length) return;
   const soldOut = await db.variant.findMany({
     where: { shopId, shopifyId: { in: variantIds }, inventoryQuantity: { lte: 0 }, deletedAt: null },
     select: { shopifyId: true },
   });
-  await watchVariants(
+  await watchVariants({
     db,
     shopId,
     customerId,
-    soldOut.map((v) => v.shopifyId),
-    "checkout",
-  );
+    variantShopifyIds: soldOut.map((v) => v.shopifyId),
+    source: "checkout",
+  });
 }

@@ -8,13 +8,19 @@ import { deriveCustomerConsent } from "../consent/ledger.server";
  * the contacts are closed (deletedAt), so one shopper is one row. Returns the closed ids
  * (their segments must be refreshed by the caller).
  */
-export async function mergeContactsInto(
-  db: Db,
-  shopId: string,
-  customerId: string,
-  phone: string,
-  at: Date,
-): Promise<string[]> {
+export async function mergeContactsInto({
+  db,
+  shopId,
+  customerId,
+  phone,
+  at,
+}: {
+  db: Db;
+  shopId: string;
+  customerId: string;
+  phone: string;
+  at: Date;
+}): Promise<string[]> {
   const contacts = await db.customer.findMany({
     where: {
       shopId,

@@ -62,13 +62,18 @@ export function noteConsentChange(
 }
 
 /** The customer embedded in an order or checkout: mirrored, or (a reference) looked up. */
-export async function embeddedCustomer(
-  db: Db,
-  shopId: string,
-  customer: CustomerPayload,
-  from: Provenance,
-): Promise<string> {
-  if (!from.customerIsReference) return syncCustomer(db, shopId, customer, from);
+export async function embeddedCustomer({
+  db,
+  shopId,
+  customer,
+  from,
+}: {
+  db: Db;
+  shopId: string;
+  customer: CustomerPayload;
+  from: Provenance;
+}): Promise<string> {
+  if (!from.customerIsReference) return syncCustomer({ db, shopId, payload: customer, from });
   const where = { shopId_shopifyId: { shopId, shopifyId: customer.id } };
   const existing = await db.customer.findUnique({ where, select: { id: true } });
   if (existing) return existing.id;
@@ -108,13 +113,19 @@ export async function customerProfile(payload: CustomerPayload) {
 }
 
 /** The consent fact a customer payload carries (before API 2025-01, and in the bulk sync's nodes). */
-export function customerConsentFact(
-  shopId: string,
-  customerId: string,
-  payload: CustomerPayload,
-  phone: string | null,
-  from: Provenance,
-): ConsentFact | null {
+export function customerConsentFact({
+  shopId,
+  customerId,
+  payload,
+  phone,
+  from,
+}: {
+  shopId: string;
+  customerId: string;
+  payload: CustomerPayload;
+  phone: string | null;
+  from: Provenance;
+}): ConsentFact | null {
   const consent = payload.sms_marketing_consent;
   if (!consent?.state) return null;
   return {
@@ -143,20 +154,25 @@ export const segmentCause = (from: Provenance): MembershipCause =>
  * orders and checkouts. Profile fields follow the newest `updated_at`; SMS consent goes to
  * the ledger (which orders facts by their own time). Returns the customer's id.
  */
-export async function syncCustomer(
-  db: Db,
-  shopId: string,
-  payload: CustomerPayload,
-  from: Provenance,
-): Promise<string> {
+export async function syncCustomer({
+  db,
+  shopId,
+  payload,
+  from,
+}: {
+  db: Db;
+  shopId: string;
+  payload: CustomerPayload;
+  from: Provenance;
+}): Promise<string> {
   const { profile, timeZone, phone } = await customerProfile(payload);
-  const { id, applied } = await guardedUpsert(
-    db.customer as unknown as GuardedModel<unknown>,
-    { shopId_shopifyId: { shopId, shopifyId: payload.id } },
-    payload.updated_at ?? null,
-    { shopId, shopifyId: payload.id, ...profile, timeZone },
-    profile,
-  );
+  const { id, applied } = await guardedUpsert({
+    model: db.customer as unknown as GuardedModel<unknown>,
+    where: { shopId_shopifyId: { shopId, shopifyId: payload.id } },
+    updatedAt: payload.updated_at ?? null,
+    create: { shopId, shopifyId: payload.id, ...profile, timeZone },
+    update: profile,
+  });
   // `update` with the guard, not updateMany (which Prisma wraps in a transaction of its own).
   if (applied)
     await db.customer
@@ -165,11 +181,11 @@ export async function syncCustomer(
 
   if (phone) {
     // A guest contact with this number (checkout consent, storefront sign-up) becomes this customer.
-    for (const contactId of await mergeContactsInto(db, shopId, id, phone, from.receivedAt))
+    for (const contactId of await mergeContactsInto({ db, shopId, customerId: id, phone, at: from.receivedAt }))
       await refreshCustomerSegments(db, shopId, contactId, from.receivedAt, segmentCause(from));
   }
 
-  const fact = customerConsentFact(shopId, id, payload, phone, from);
+  const fact = customerConsentFact({ shopId, customerId: id, payload, phone, from });
   if (!fact)
     await deriveCustomerConsent(db, shopId, id); // the number may have changed
   else {
@@ -196,7 +212,17 @@ export async function syncCustomer(
 export const zoneUnlessPlaced = (id: string) => ({ id, OR: [{ latitude: null }, { longitude: null }] });
 
 /** customers/delete: the customer leaves every segment; orders stay for attribution. */
-export async function markCustomerDeleted(db: Db, shopId: string, shopifyId: string, at: Date): Promise<string | null> {
+export async function markCustomerDeleted({
+  db,
+  shopId,
+  shopifyId,
+  at,
+}: {
+  db: Db;
+  shopId: string;
+  shopifyId: string;
+  at: Date;
+}): Promise<string | null> {
   const existing = await db.customer.findUnique({
     where: { shopId_shopifyId: { shopId, shopifyId } },
     select: { id: true },

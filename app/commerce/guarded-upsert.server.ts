@@ -14,13 +14,19 @@ export interface GuardedModel<Where> {
   update(args: { where: never; data: never; select: { id: true } }): Promise<{ id: string }>;
 }
 
-export async function guardedUpsert<Where>(
-  model: GuardedModel<Where>,
-  where: Where,
-  updatedAt: Date | null,
-  create: Record<string, unknown>,
-  update: Record<string, unknown>,
-): Promise<{ id: string; applied: boolean; created: boolean }> {
+export async function guardedUpsert<Where>({
+  model,
+  where,
+  updatedAt,
+  create,
+  update,
+}: {
+  model: GuardedModel<Where>;
+  where: Where;
+  updatedAt: Date | null;
+  create: Record<string, unknown>;
+  update: Record<string, unknown>;
+}): Promise<{ id: string; applied: boolean; created: boolean }> {
   const existing = await model.findUnique({ where, select: { id: true, shopifyUpdatedAt: true } });
   if (!existing) {
     try {
@@ -31,7 +37,7 @@ export async function guardedUpsert<Where>(
       return { id: row.id, applied: true, created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      return guardedUpsert(model, where, updatedAt, create, update); // lost a race with a concurrent create
+      return guardedUpsert({ model, where, updatedAt, create, update }); // lost a race with a concurrent create
     }
   }
   if (existing.shopifyUpdatedAt && (!updatedAt || updatedAt < existing.shopifyUpdatedAt)) {

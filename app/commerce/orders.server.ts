@@ -12,13 +12,18 @@ export interface OrderWritten {
 }
 
 /** orders/create|updated|paid|cancelled. */
-export async function syncOrder(
-  db: Db,
-  shopId: string,
-  payload: OrderPayload,
-  from: Provenance,
-): Promise<OrderWritten> {
-  const shopper = payload.customer ? await embeddedCustomer(db, shopId, payload.customer, from) : null;
+export async function syncOrder({
+  db,
+  shopId,
+  payload,
+  from,
+}: {
+  db: Db;
+  shopId: string;
+  payload: OrderPayload;
+  from: Provenance;
+}): Promise<OrderWritten> {
+  const shopper = payload.customer ? await embeddedCustomer({ db, shopId, customer: payload.customer, from }) : null;
   const processedAt = payload.processed_at ?? payload.created_at;
   const consented = await recordCheckoutConsent(db, {
     shopId,
@@ -39,13 +44,13 @@ export async function syncOrder(
     processedAt,
     cancelledAt: payload.cancelled_at ?? null,
   };
-  const { id, applied, created } = await guardedUpsert(
-    db.order as unknown as GuardedModel<unknown>,
-    { shopId_shopifyId: { shopId, shopifyId: payload.id } },
-    payload.updated_at ?? payload.created_at,
-    { shopId, shopifyId: payload.id, ...fields },
-    fields,
-  );
+  const { id, applied, created } = await guardedUpsert({
+    model: db.order as unknown as GuardedModel<unknown>,
+    where: { shopId_shopifyId: { shopId, shopifyId: payload.id } },
+    updatedAt: payload.updated_at ?? payload.created_at,
+    create: { shopId, shopifyId: payload.id, ...fields },
+    update: fields,
+  });
   if (applied) await replaceLines({ db, shopId, orderId: id, customerId, payload, created });
   if (payload.checkout_token) {
     await db.checkout.updateMany({

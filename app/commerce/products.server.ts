@@ -13,13 +13,13 @@ export async function syncProduct(db: Db, shopId: string, payload: ProductPayloa
     imageUrl: payload.image?.src ?? null,
     deletedAt: null,
   };
-  const product = await guardedUpsert(
-    db.product as unknown as GuardedModel<unknown>,
-    { shopId_shopifyId: { shopId, shopifyId: payload.id } },
-    payload.updated_at ?? null,
-    { shopId, shopifyId: payload.id, ...fields },
-    fields,
-  );
+  const product = await guardedUpsert({
+    model: db.product as unknown as GuardedModel<unknown>,
+    where: { shopId_shopifyId: { shopId, shopifyId: payload.id } },
+    updatedAt: payload.updated_at ?? null,
+    create: { shopId, shopifyId: payload.id, ...fields },
+    update: fields,
+  });
   if (!product.applied) return;
   for (const v of payload.variants) {
     const tracked = v.inventory_item_id
@@ -36,17 +36,27 @@ export async function syncProduct(db: Db, shopId: string, payload: ProductPayloa
       // Per-location levels (inventory_levels/update) are more precise once we have them.
       ...(tracked ? {} : { inventoryQuantity: v.inventory_quantity }),
     };
-    await guardedUpsert(
-      db.variant as unknown as GuardedModel<unknown>,
-      { shopId_shopifyId: { shopId, shopifyId: v.id } },
-      v.updated_at ?? payload.updated_at ?? null,
-      { shopId, shopifyId: v.id, inventoryQuantity: v.inventory_quantity, ...variantFields },
-      variantFields,
-    );
+    await guardedUpsert({
+      model: db.variant as unknown as GuardedModel<unknown>,
+      where: { shopId_shopifyId: { shopId, shopifyId: v.id } },
+      updatedAt: v.updated_at ?? payload.updated_at ?? null,
+      create: { shopId, shopifyId: v.id, inventoryQuantity: v.inventory_quantity, ...variantFields },
+      update: variantFields,
+    });
   }
 }
 
-export async function markProductDeleted(db: Db, shopId: string, shopifyId: string, at: Date): Promise<void> {
+export async function markProductDeleted({
+  db,
+  shopId,
+  shopifyId,
+  at,
+}: {
+  db: Db;
+  shopId: string;
+  shopifyId: string;
+  at: Date;
+}): Promise<void> {
   const product = await db.product.findUnique({
     where: { shopId_shopifyId: { shopId, shopifyId } },
     select: { id: true },
@@ -62,24 +72,24 @@ export async function markProductDeleted(db: Db, shopId: string, shopifyId: stri
  * (restockedWatches), so a replay of this update reaches the same answer.
  */
 export async function syncInventoryLevel(db: Db, shopId: string, payload: InventoryLevelPayload): Promise<void> {
-  const { applied } = await guardedUpsert(
-    db.inventoryLevel as unknown as GuardedModel<unknown>,
-    {
+  const { applied } = await guardedUpsert({
+    model: db.inventoryLevel as unknown as GuardedModel<unknown>,
+    where: {
       shopId_inventoryItemId_locationId: {
         shopId,
         inventoryItemId: payload.inventory_item_id,
         locationId: payload.location_id,
       },
     },
-    payload.updated_at,
-    {
+    updatedAt: payload.updated_at,
+    create: {
       shopId,
       inventoryItemId: payload.inventory_item_id,
       locationId: payload.location_id,
       available: payload.available ?? 0,
     },
-    { available: payload.available ?? 0 },
-  );
+    update: { available: payload.available ?? 0 },
+  });
   if (!applied) return;
   const total = await db.inventoryLevel.aggregate({
     where: { shopId, inventoryItemId: payload.inventory_item_id },

@@ -82,7 +82,13 @@ export async function signUpForRestock(
     occurredAt: now,
     evidence: { form: "restock", variantId: form.variantId, loggedInCustomerId },
   });
-  await watchVariants(db, shopId, customer.id, [form.variantId], "storefront");
+  await watchVariants({
+    db,
+    shopId,
+    customerId: customer.id,
+    variantShopifyIds: [form.variantId],
+    source: "storefront",
+  });
   await afterConsentChange(
     { db },
     {

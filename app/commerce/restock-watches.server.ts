@@ -5,13 +5,19 @@ import type { Db } from "../db.server";
  * held sold-out items (and, with the storefront sign-up, from the theme block); closed as
  * "restocked" when inventory comes back, which is what the back-in-stock flow acts on.
  */
-export async function watchVariants(
-  db: Db,
-  shopId: string,
-  customerId: string,
-  variantShopifyIds: string[],
-  source: "checkout" | "storefront",
-) {
+export async function watchVariants({
+  db,
+  shopId,
+  customerId,
+  variantShopifyIds,
+  source,
+}: {
+  db: Db;
+  shopId: string;
+  customerId: string;
+  variantShopifyIds: string[];
+  source: "checkout" | "storefront";
+}) {
   for (const variantShopifyId of variantShopifyIds) {
     await db.restockWatch.upsert({
       where: { shopId_variantShopifyId_customerId: { shopId, variantShopifyId, customerId } },
@@ -39,12 +45,17 @@ export interface RestockedWatch {
   restockedAt: Date;
 }
 
-export async function restockedWatches(
-  db: Db,
-  shopId: string,
-  inventoryItemId: string,
-  at: Date,
-): Promise<RestockedWatch[]> {
+export async function restockedWatches({
+  db,
+  shopId,
+  inventoryItemId,
+  at,
+}: {
+  db: Db;
+  shopId: string;
+  inventoryItemId: string;
+  at: Date;
+}): Promise<RestockedWatch[]> {
   const inStock = (
     await db.variant.findMany({
       where: { shopId, inventoryItemId, inventoryQuantity: { gt: 0 } },

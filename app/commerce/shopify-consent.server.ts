@@ -105,12 +105,17 @@ export async function recordCheckoutConsent(
  * arrives before the customer is mirrored creates the customer row, which customers/create
  * fills in later. A null state (as in Shopify's own sample) carries no fact.
  */
-export async function applyMarketingConsentUpdate(
-  db: Db,
-  shopId: string,
-  payload: MarketingConsentPayload,
-  origin: ConsentOrigin,
-): Promise<string> {
+export async function applyMarketingConsentUpdate({
+  db,
+  shopId,
+  payload,
+  origin,
+}: {
+  db: Db;
+  shopId: string;
+  payload: MarketingConsentPayload;
+  origin: ConsentOrigin;
+}): Promise<string> {
   const existing = await db.customer.findUnique({
     where: { shopId_shopifyId: { shopId, shopifyId: payload.id } },
     select: { id: true, phone: true, countryCode: true },

@@ -25,12 +25,17 @@ const ROWS_PER_STATEMENT = 5_000;
 
 export const newRowId = () => `s${randomUUID().replaceAll("-", "")}`;
 
-export async function insertRows(
-  db: Db,
-  table: string,
-  columns: Record<string, ColumnType>,
-  rows: Record<string, unknown>[],
-): Promise<void> {
+export async function insertRows({
+  db,
+  table,
+  columns,
+  rows,
+}: {
+  db: Db;
+  table: string;
+  columns: Record<string, ColumnType>;
+  rows: Record<string, unknown>[];
+}): Promise<void> {
   if (!rows.length) return;
   const pg = isPostgres();
   const names = Object.keys(columns);

@@ -109,10 +109,10 @@ export async function applyGroup(
           await syncInventoryLevel(db, shopId, level);
         return true;
       case "customers":
-        await syncCustomer(db, shopId, customerFromNode(group.node), from);
+        await syncCustomer({ db, shopId, payload: customerFromNode(group.node), from });
         return true;
       case "orders":
-        await syncOrder(db, shopId, orderFromNode(group.node, group.children), from);
+        await syncOrder({ db, shopId, payload: orderFromNode(group.node, group.children), from });
         return true;
       case "checkouts": {
         const payload = checkoutFromNode(group.node, group.children, syncedCheckoutToken);
@@ -121,7 +121,7 @@ export async function applyGroup(
           where: { shopId, shopifyId: payload.id },
           select: { token: true },
         });
-        await syncCheckout(db, shopId, known ? { ...payload, token: known.token } : payload, from);
+        await syncCheckout({ db, shopId, payload: known ? { ...payload, token: known.token } : payload, from });
         return true;
       }
       default:

@@ -40,7 +40,7 @@ export async function writeCustomerBatch(
     // A webhook created one of these customers between our read and our insert: the
     // one-at-a-time writer settles that race row by row.
     if (!isUniqueViolation(error)) throw error;
-    for (const payload of payloads) await syncCustomer(db, shopId, payload, from);
+    for (const payload of payloads) await syncCustomer({ db, shopId, payload, from });
     return;
   }
   // After the commit (a merge re-evaluates the guest's segments in transactions of its own);
@@ -63,14 +63,14 @@ async function writeInTransaction(db: Db, shopId: string, payloads: CustomerPayl
   const fresh = rows.filter((r) => !existing.has(r.payload.id));
   const idOf = new Map<string, string>();
   const stamp = new Date();
-  await insertRows(
+  await insertRows({
     db,
-    "Customer",
-    CUSTOMER_COLUMNS,
-    fresh.map(({ payload, profile, timeZone, phone }) => {
+    table: "Customer",
+    columns: CUSTOMER_COLUMNS,
+    rows: fresh.map(({ payload, profile, timeZone, phone }) => {
       const id = newRowId();
       idOf.set(payload.id, id);
-      const fact = customerConsentFact(shopId, id, payload, phone, from);
+      const fact = customerConsentFact({ shopId, customerId: id, payload, phone, from });
       return {
         id,
         shopId,
@@ -85,7 +85,7 @@ async function writeInTransaction(db: Db, shopId: string, payloads: CustomerPayl
         updatedAt: stamp,
       };
     }),
-  );
+  });
 
   // Already mirrored: written only when this snapshot is as new as the row (newest wins).
   const updated: string[] = [];
@@ -104,7 +104,9 @@ async function writeInTransaction(db: Db, shopId: string, payloads: CustomerPayl
   }
 
   const facts = rows
-    .map((r) => customerConsentFact(shopId, idOf.get(r.payload.id)!, r.payload, r.phone, from))
+    .map((r) =>
+      customerConsentFact({ shopId, customerId: idOf.get(r.payload.id)!, payload: r.payload, phone: r.phone, from }),
+    )
     .filter((f): f is ConsentFact => !!f);
   await insertNewFacts(db, shopId, facts, new Set([...existing.values()].map((c) => c.id)));
   // Rows that existed before: their consent comes from the whole ledger, not just this fact.
@@ -126,11 +128,11 @@ async function insertNewFacts(db: Db, shopId: string, facts: ConsentFact[], exis
       : [],
   );
   const stamp = new Date();
-  await insertRows(
+  await insertRows({
     db,
-    "ConsentEvent",
-    FACT_COLUMNS,
-    facts
+    table: "ConsentEvent",
+    columns: FACT_COLUMNS,
+    rows: facts
       .filter((f) => !known.has(factKey(f)))
       .map((f) => ({
         id: newRowId(),
@@ -146,7 +148,7 @@ async function insertNewFacts(db: Db, shopId: string, facts: ConsentFact[], exis
         recordedAt: stamp,
         evidence: f.evidence ?? null,
       })),
-  );
+  });
 }
 
 const CUSTOMER_COLUMNS: Record<string, ColumnType> = {
@@ -201,7 +203,7 @@ async function mergeGuestContacts(db: Db, shopId: string, numbers: { id: string;
   const withGuests = new Set(guests.map((g) => g.phone));
   for (const { id, phone } of numbers) {
     if (!withGuests.has(phone)) continue;
-    for (const contactId of await mergeContactsInto(db, shopId, id, phone, from.receivedAt))
+    for (const contactId of await mergeContactsInto({ db, shopId, customerId: id, phone, at: from.receivedAt }))
       await refreshCustomerSegments(db, shopId, contactId, from.receivedAt, segmentCause(from));
   }
 }

@@ -22,9 +22,9 @@ export async function writeOrderBatch(db: Db, shopId: string, payloads: OrderPay
     if (simple.length) await db.$transaction((tx) => writeInTransaction(tx as Db, shopId, simple), TX);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error; // a webhook created one meanwhile: row by row
-    for (const payload of simple) await syncOrder(db, shopId, payload, from);
+    for (const payload of simple) await syncOrder({ db, shopId, payload, from });
   }
-  for (const payload of payloads) if (needsWebhookWriter(payload)) await syncOrder(db, shopId, payload, from);
+  for (const payload of payloads) if (needsWebhookWriter(payload)) await syncOrder({ db, shopId, payload, from });
 }
 
 const needsWebhookWriter = (p: OrderPayload) =>
@@ -65,18 +65,18 @@ async function writeInTransaction(db: Db, shopId: string, payloads: OrderPayload
   );
   const written = new Map<string, string>();
   const stamp = new Date();
-  await insertRows(
+  await insertRows({
     db,
-    "Order",
-    ORDER_COLUMNS,
-    payloads
+    table: "Order",
+    columns: ORDER_COLUMNS,
+    rows: payloads
       .filter((p) => !existing.has(p.id))
       .map((p) => {
         const id = newRowId();
         written.set(p.id, id);
         return { id, shopId, shopifyId: p.id, ...fieldsOf(p), createdAt: stamp, updatedAt: stamp };
       }),
-  );
+  });
   const touched = new Set<string>();
   for (const p of payloads) {
     const row = existing.get(p.id);
@@ -144,11 +144,11 @@ async function replaceLines(
   // Lines of an order mirrored before are replaced; a new order has none yet.
   const replaced = [...written].filter(([shopifyId]) => existing.has(shopifyId)).map(([, id]) => id);
   if (replaced.length) await db.orderLine.deleteMany({ where: { orderId: { in: replaced } } });
-  await insertRows(
+  await insertRows({
     db,
-    "OrderLine",
-    LINE_COLUMNS,
-    payloads.flatMap((p) => {
+    table: "OrderLine",
+    columns: LINE_COLUMNS,
+    rows: payloads.flatMap((p) => {
       const orderId = written.get(p.id);
       if (!orderId) return [];
       const customerId = p.customer ? customerOf.get(p.customer.id)! : null;
@@ -163,7 +163,7 @@ async function replaceLines(
         }),
       }));
     }),
-  );
+  });
 }
 
 const ORDER_COLUMNS: Record<string, ColumnType> = {

@@ -71,7 +71,7 @@ const touched = (customerId: string | null): Written => ({ customerIds: customer
 
 async function writeOrder({ deps, shopId, from, body }: WriteContext): Promise<Written> {
   const payload = OrderPayload.parse(body);
-  const { customerId, order } = await syncOrder(deps.db, shopId, payload, from);
+  const { customerId, order } = await syncOrder({ db: deps.db, shopId, payload, from });
   return {
     ...touched(customerId),
     order: { ...order, customerId, discountCodes: payload.discount_codes.map((d) => d.code) },
@@ -79,10 +79,10 @@ async function writeOrder({ deps, shopId, from, body }: WriteContext): Promise<W
 }
 
 const writeCustomer = async ({ deps, shopId, from, body }: WriteContext) =>
-  touched(await syncCustomer(deps.db, shopId, CustomerPayload.parse(body), from));
+  touched(await syncCustomer({ db: deps.db, shopId, payload: CustomerPayload.parse(body), from }));
 
 const writeCheckout = async ({ deps, shopId, from, body }: WriteContext) =>
-  touched(await syncCheckout(deps.db, shopId, CheckoutPayload.parse(body), from));
+  touched(await syncCheckout({ db: deps.db, shopId, payload: CheckoutPayload.parse(body), from }));
 
 async function writeProduct({ deps, shopId, row, body }: WriteContext): Promise<Written> {
   const product = ProductPayload.parse(body);
@@ -110,19 +110,38 @@ const WRITERS: Record<ShopTopic, (ctx: WriteContext) => Promise<Written>> = {
   "customers/create": writeCustomer,
   "customers/update": writeCustomer,
   "customers/delete": async ({ deps, shopId, row, now, body }) =>
-    touched(await markCustomerDeleted(deps.db, shopId, DeletePayload.parse(body).id, row.triggeredAt ?? now)),
+    touched(
+      await markCustomerDeleted({
+        db: deps.db,
+        shopId,
+        shopifyId: DeletePayload.parse(body).id,
+        at: row.triggeredAt ?? now,
+      }),
+    ),
   "customers_marketing_consent/update": async ({ deps, shopId, from, body }) =>
-    touched(await applyMarketingConsentUpdate(deps.db, shopId, MarketingConsentPayload.parse(body), from)),
+    touched(
+      await applyMarketingConsentUpdate({
+        db: deps.db,
+        shopId,
+        payload: MarketingConsentPayload.parse(body),
+        origin: from,
+      }),
+    ),
   "products/create": writeProduct,
   "products/update": writeProduct,
   "products/delete": async ({ deps, shopId, row, now, body }) => {
-    await markProductDeleted(deps.db, shopId, DeletePayload.parse(body).id, row.triggeredAt ?? now);
+    await markProductDeleted({
+      db: deps.db,
+      shopId,
+      shopifyId: DeletePayload.parse(body).id,
+      at: row.triggeredAt ?? now,
+    });
     return nothing;
   },
   "inventory_levels/update": async ({ deps, shopId, now, body }) => {
     const level = InventoryLevelPayload.parse(body);
     await syncInventoryLevel(deps.db, shopId, level);
-    const watches = await restockedWatches(deps.db, shopId, level.inventory_item_id, now);
+    const watches = await restockedWatches({ db: deps.db, shopId, inventoryItemId: level.inventory_item_id, at: now });
     return { customerIds: watches.map((w) => w.customerId), restocked: { watches, at: level.updated_at } };
   },
   "bulk_operations/finish": async ({ deps, shopId, body }) => {
