@@ -91,6 +91,19 @@ export async function benchDispatch(ctx: BenchContext): Promise<BenchRow[]> {
       perText = `${(statements / messages).toFixed(2)} (+ ${(transactions / messages).toFixed(2)})`;
       return rate;
     });
+    if (process.env.BENCH_LIST_STATEMENTS) {
+      const kinds = new Map<string, number>();
+      for (const q of counting.log.sql) {
+        const kind = q.replace(/\s+/g, " ").slice(0, 120);
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
+      log(
+        [...kinds]
+          .sort((a, b) => b[1] - a[1])
+          .map(([q, n]) => `  ${n}x ${q}`)
+          .join("\n"),
+      );
+    }
     await counting.db.$disconnect();
     log(`send jobs drained in-process: ${perSecond(drained.rate)}; ${drained.check}; statements per text ${perText}`);
     rows.push(
