@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { MarketingSignup, NO_TERMS, signUpForMarketing, signupDisclosure } from "../commerce/marketing-signup.server";
-import { readStorefrontForm, storefrontShop } from "../runtime/storefront-form.server";
+import { readStorefrontForm, storefrontRead } from "../runtime/storefront-form.server";
 import { services } from "../runtime/services.server";
 
 // What the theme block (extensions/restock-signup/blocks/sms-signup.liquid) shows next to its
 // checkbox: the published disclosure a sign-up records, and its version for the post to name.
+// Rate-limited per shopper address like the posts (storefrontRead), on a budget of its own.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const shop = await storefrontShop(request);
+  const shop = await storefrontRead(request);
   if (!shop.ok) return shop.response;
   const disclosure = await signupDisclosure(services().db, shop.id, shop.now);
   if (!disclosure) return Response.json({ error: NO_TERMS }, { status: 409 });

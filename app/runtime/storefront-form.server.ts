@@ -3,7 +3,7 @@ import db from "../db.server";
 import { authenticate } from "./shopify.server";
 import { BODY_LIMITS, payloadTooLarge, readBoundedBody } from "../http/bounded-body.server";
 import { clientIp } from "../http/rate-limit.server";
-import { storefrontIpAllowed, tooManyRequests } from "../http/storefront-limits.server";
+import { storefrontIpAllowed, storefrontReadAllowed, tooManyRequests } from "../http/storefront-limits.server";
 import { clock } from "./services.server";
 
 export type StorefrontForm<T> =
@@ -38,9 +38,23 @@ export async function readStorefrontForm<S extends z.ZodType>(
 }
 
 /**
+ * A storefront read through Shopify's app proxy (the sign-up block asking for the shop's terms):
+ * the shop as `storefrontShop` finds it, then the per-address read limit (429, nothing read).
+ */
+export async function storefrontRead(
+  request: Request,
+): Promise<{ ok: true; id: string; now: Date } | { ok: false; response: Response }> {
+  const shop = await storefrontShop(request);
+  if (!shop.ok) return shop;
+  if (!(await storefrontReadAllowed(db, { shopId: shop.id, ip: clientIp(request), now: shop.now })))
+    return { ok: false, response: tooManyRequests("too many requests; please try again in an hour") };
+  return shop;
+}
+
+/**
  * The shop a storefront request through Shopify's app proxy is for: the signature checked
  * (authenticate.public.appProxy, 400 when bad), 404 when the shop does not use the app.
- * What the forms' reads (GET) need; their posts go on through readStorefrontForm.
+ * Reads (GET) go on through storefrontRead, posts through readStorefrontForm.
  */
 export async function storefrontShop(
   request: Request,

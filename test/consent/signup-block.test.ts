@@ -6,6 +6,8 @@ import { ensureShop } from "../../app/commerce/shops.server";
 import { recordDisclosureVersion } from "../../app/consent/disclosure.server";
 import { handleInbound } from "../../app/messaging/inbound.server";
 import { action as subscribe, loader as terms } from "../../app/routes/proxy.subscribe";
+import { withinRateLimit } from "../../app/http/rate-limit.server";
+import { STOREFRONT_LIMITS } from "../../app/http/storefront-limits.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { appProxyRequest } from "../support/app-proxy";
 
@@ -30,10 +32,11 @@ const unthrow = (thrown: unknown) => {
   if (thrown instanceof Response) return thrown;
   throw thrown;
 };
-const read = (domain: string) =>
-  terms({ request: appProxyRequest("/proxy/subscribe", domain, {}, { method: "GET" }), params: {}, context: {} }).catch(
-    unthrow,
-  );
+const read = (domain: string, ip?: string) => {
+  const request = appProxyRequest("/proxy/subscribe", domain, {}, { method: "GET" });
+  if (ip) request.headers.set("x-forwarded-for", ip);
+  return terms({ request, params: {}, context: {} }).catch(unthrow);
+};
 const post = (domain: string, form: Record<string, string>) =>
   subscribe({ request: appProxyRequest("/proxy/subscribe", domain, form), params: {}, context: {} }).catch(unthrow);
 
@@ -86,6 +89,30 @@ describe("the SMS sign-up block", () => {
     // A forged signature is refused before anything is read
     const forged = appProxyRequest("/proxy/subscribe", bare.domain, {}, { method: "GET", secret: "not-the-secret" });
     expect((await terms({ request: forged, params: {}, context: {} }).catch(unthrow)).status).toBe(400);
+  });
+
+  it("GIVEN one address reading the terms in a loop WHEN past its hourly budget THEN 429 (the block stays hidden), other addresses and its posts unaffected", async () => {
+    const { shop, shopId } = await shopWithTerms("block-read-limit");
+    const { readsPerIp } = STOREFRONT_LIMITS;
+    // GIVEN the address has used all but one of its reads this hour (the counters, as the route keeps them)
+    for (let i = 0; i < readsPerIp.limit - 1; i++)
+      await withinRateLimit(db, { rule: readsPerIp, shopId, subject: "203.0.113.9", now: new Date() });
+
+    // WHEN it reads twice more THEN the last read of the budget is answered, the next one is not
+    expect((await read(shop.domain, "203.0.113.9")).status).toBe(200);
+    const refused = await read(shop.domain, "203.0.113.9");
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("Retry-After")).toBe("3600");
+    // AND another address still reads, and the looping address may still post a sign-up
+    expect((await read(shop.domain, "203.0.113.10")).status).toBe(200);
+    const version = ((await (await read(shop.domain)).json()) as { version: string }).version;
+    const request = appProxyRequest("/proxy/subscribe", shop.domain, {
+      phone: "+14155550193",
+      consent: "yes",
+      disclosureVersion: version,
+    });
+    request.headers.set("x-forwarded-for", "203.0.113.9");
+    expect((await subscribe({ request, params: {}, context: {} }).catch(unthrow)).status).toBe(200);
   });
 
   it("the block has no consent words of its own: it shows the route's, posts their version and no wording", () => {
