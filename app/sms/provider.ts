@@ -39,14 +39,18 @@ export interface SmsProvider {
  * "opted_out" and "invalid_number" also mark the number so nothing is sent to it again.
  */
 export class ProviderError extends Error {
-  constructor(
-    message: string,
-    readonly kind: "retryable" | "permanent",
-    readonly reason: "rate_limited" | "unavailable" | "opted_out" | "invalid_number" | "rejected" | "auth",
-    readonly providerCode?: string | number,
-    /** Seconds the provider asked us to wait (Retry-After), when given. */
-    readonly retryAfter?: number,
-  ) {
+  readonly kind: "retryable" | "permanent";
+  readonly reason: "rate_limited" | "unavailable" | "opted_out" | "invalid_number" | "rejected" | "auth";
+  readonly providerCode?: string | number;
+  /** Seconds the provider asked us to wait (Retry-After), when given. */
+  readonly retryAfter?: number;
+
+  /** Like `new Error(message, options)`: the message, then what the classification says. */
+  constructor(message: string, details: Pick<ProviderError, "kind" | "reason" | "providerCode" | "retryAfter">) {
     super(message);
+    this.kind = details.kind;
+    this.reason = details.reason;
+    this.providerCode = details.providerCode;
+    this.retryAfter = details.retryAfter;
   }
 }

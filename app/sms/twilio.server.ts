@@ -52,7 +52,8 @@ export class TwilioProvider implements SmsProvider {
     const { response, text } = await this.request("POST", "", form);
     if (response.ok) {
       const parsed = TwilioMessage.safeParse(safeJson(text));
-      if (!parsed.success) throw new ProviderError("twilio answered without a message sid", "retryable", "unavailable");
+      if (!parsed.success)
+        throw new ProviderError("twilio answered without a message sid", { kind: "retryable", reason: "unavailable" });
       return { providerMessageId: parsed.data.sid, status: parsed.data.status };
     }
     throw classify(response, TwilioError.safeParse(safeJson(text)).data ?? {});
@@ -88,7 +89,10 @@ export class TwilioProvider implements SmsProvider {
       return { response, text: await response.text() };
     } catch (error) {
       // Nothing reached Twilio, or we can't tell: retryable (a resend first asks findSent).
-      throw new ProviderError(`twilio unreachable: ${(error as Error).message}`, "retryable", "unavailable");
+      throw new ProviderError(`twilio unreachable: ${(error as Error).message}`, {
+        kind: "retryable",
+        reason: "unavailable",
+      });
     }
   }
 }
@@ -103,19 +107,22 @@ function classify(response: Response, body: z.infer<typeof TwilioError>): Provid
   // number."); it is stored on the message and shown in the admin, so the number is masked.
   const message = `twilio ${response.status}${code ? ` (${code})` : ""}: ${maskPhonesIn(body.message ?? response.statusText)}`;
   if (response.status === 429 || code === 20429) {
-    return new ProviderError(
-      message,
-      "retryable",
-      "rate_limited",
-      code,
-      Number(response.headers.get("retry-after")) || undefined,
-    );
+    return new ProviderError(message, {
+      kind: "retryable",
+      reason: "rate_limited",
+      providerCode: code,
+      retryAfter: Number(response.headers.get("retry-after")) || undefined,
+    });
   }
-  if (response.status >= 500) return new ProviderError(message, "retryable", "unavailable", code);
-  if (response.status === 401 || response.status === 403) return new ProviderError(message, "permanent", "auth", code);
-  if (code && OPTED_OUT.has(code)) return new ProviderError(message, "permanent", "opted_out", code);
-  if (code && INVALID_NUMBER.has(code)) return new ProviderError(message, "permanent", "invalid_number", code);
-  return new ProviderError(message, "permanent", "rejected", code);
+  if (response.status >= 500)
+    return new ProviderError(message, { kind: "retryable", reason: "unavailable", providerCode: code });
+  if (response.status === 401 || response.status === 403)
+    return new ProviderError(message, { kind: "permanent", reason: "auth", providerCode: code });
+  if (code && OPTED_OUT.has(code))
+    return new ProviderError(message, { kind: "permanent", reason: "opted_out", providerCode: code });
+  if (code && INVALID_NUMBER.has(code))
+    return new ProviderError(message, { kind: "permanent", reason: "invalid_number", providerCode: code });
+  return new ProviderError(message, { kind: "permanent", reason: "rejected", providerCode: code });
 }
 
 function safeJson(text: string): unknown {
