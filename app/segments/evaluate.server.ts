@@ -212,7 +212,8 @@ export class CustomerEvaluation {
         where: { shopId: cu.shopId, collectionShopifyId: c.collectionId },
         select: { product: { select: { shopifyId: true } } },
       });
-      productIds = inCollection.map((p) => p.product.shopifyId);
+      // A product beside the collection narrows it: that product, if it is in the collection.
+      productIds = inCollection.map((p) => p.product.shopifyId).filter((id) => !c.productId || id === c.productId);
       if (!productIds.length) return false;
     }
     const line = await this.db.orderLine.findFirst({
@@ -220,8 +221,11 @@ export class CustomerEvaluation {
         shopId: cu.shopId,
         customerId: cu.id,
         order: { cancelledAt: null },
-        ...(c.productId ? { productShopifyId: c.productId } : {}),
-        ...(productIds ? { productShopifyId: { in: productIds } } : {}),
+        ...(productIds
+          ? { productShopifyId: { in: productIds } }
+          : c.productId
+            ? { productShopifyId: c.productId }
+            : {}),
         ...(c.variantId ? { variantShopifyId: c.variantId } : {}),
         ...(c.productType ? { productType: c.productType } : {}),
         ...(c.vendor ? { vendor: c.vendor } : {}),

@@ -125,13 +125,13 @@ function relationSql(c: RelationalCondition, now: Date): Sql {
           AND w."restockedAt" IS NULL AND w."notifiedAt" IS NULL AND w."cancelledAt" IS NULL
           ${c.variantId ? sql`AND w."variantShopifyId" = ${c.variantId}` : empty})`;
     case "purchased": {
-      // As the evaluator's filter: a collection, when given, decides the products (a productId beside it is not applied).
-      const product = c.collectionId
-        ? sql`AND l."productShopifyId" IN (SELECT p."shopifyId" FROM "ProductCollection" pc JOIN "Product" p ON p."id" = pc."productId"
+      // Every filter given applies: a product beside a collection must be that product and in it.
+      const product = sql`${
+        c.collectionId
+          ? sql`AND l."productShopifyId" IN (SELECT p."shopifyId" FROM "ProductCollection" pc JOIN "Product" p ON p."id" = pc."productId"
             WHERE pc."shopId" = c."shopId" AND pc."collectionShopifyId" = ${c.collectionId})`
-        : c.productId
-          ? sql`AND l."productShopifyId" = ${c.productId}`
-          : empty;
+          : empty
+      } ${c.productId ? sql`AND l."productShopifyId" = ${c.productId}` : empty}`;
       return sql`EXISTS (SELECT 1 FROM "OrderLine" l JOIN "Order" o ON o."id" = l."orderId"
         WHERE l."shopId" = c."shopId" AND l."customerId" = c."id" AND o."cancelledAt" IS NULL ${product}
           ${c.variantId ? sql`AND l."variantShopifyId" = ${c.variantId}` : empty}

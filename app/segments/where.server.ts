@@ -99,12 +99,12 @@ export async function definitionWhere(
         where: { shopId, collectionShopifyId: c.collectionId },
         select: { product: { select: { shopifyId: true } } },
       });
-      productIds = inCollection.map((p) => p.product.shopifyId);
+      // A product beside the collection narrows it: that product, if it is in the collection.
+      productIds = inCollection.map((p) => p.product.shopifyId).filter((id) => !c.productId || id === c.productId);
     }
     const line: Prisma.OrderLineWhereInput = {
       shopId,
-      ...(c.productId ? { productShopifyId: c.productId } : {}),
-      ...(productIds ? { productShopifyId: { in: productIds } } : {}),
+      ...(productIds ? { productShopifyId: { in: productIds } } : c.productId ? { productShopifyId: c.productId } : {}),
       ...(c.variantId ? { variantShopifyId: c.variantId } : {}),
       ...(c.productType ? { productType: c.productType } : {}),
       ...(c.vendor ? { vendor: c.vendor } : {}),

@@ -20,7 +20,7 @@ const adminApi = interceptAdminApi((call) => {
 afterAll(() => adminApi.restore());
 
 describe("purchase-based merchant segments", () => {
-  it("product, product type, vendor, collection (from the Admin API) and total spent follow orders and cancellations", async () => {
+  it("product, product type, vendor, collection (from the Admin API), a product within a collection and total spent follow orders and cancellations", async () => {
     const shop = new TestShop(uniqueShop("purchased"));
     const { id: shopId } = await ensureShop(db, shop.domain);
     await installOfflineSession(shop.domain);
@@ -71,6 +71,17 @@ describe("purchase-based merchant segments", () => {
       type: await segment("Bought mugs", { type: "purchased", productType: "Mugs" }),
       product: await segment("Bought the iPod", { type: "purchased", productId: "77" }),
       collection: await segment("Bought from Winter", { type: "purchased", collectionId: "555" }),
+      // Both filters apply: the iPod is in Winter, the mug is not.
+      productInCollection: await segment("Bought the iPod from Winter", {
+        type: "purchased",
+        productId: "77",
+        collectionId: "555",
+      }),
+      productOutsideCollection: await segment("Bought the mug from Winter", {
+        type: "purchased",
+        productId: "78",
+        collectionId: "555",
+      }),
       spent: await segment("Spent 100+", { type: "total_spent", op: "gte", value: 100 }),
     };
     await shop.work();
@@ -90,7 +101,7 @@ describe("purchase-based merchant segments", () => {
       lines: [{ product_id: 77, variant_id: 7701, vendor: "Apple", price: "50.00" }],
     });
     await shop.deliver("orders/create", first);
-    expect(await inSegments()).toEqual(["collection", "product", "vendor"]);
+    expect(await inSegments()).toEqual(["collection", "product", "productInCollection", "vendor"]);
 
     await shop.deliver(
       "orders/create",
@@ -101,7 +112,7 @@ describe("purchase-based merchant segments", () => {
         lines: [{ product_id: 78, variant_id: 7801, vendor: "Kiln", price: "60.00" }],
       }),
     );
-    expect(await inSegments()).toEqual(["collection", "product", "spent", "type", "vendor"]);
+    expect(await inSegments()).toEqual(["collection", "product", "productInCollection", "spent", "type", "vendor"]);
 
     const later = new Date(shop.clock.now().getTime() + 60_000).toISOString();
     await shop.deliver("orders/cancelled", { ...first, cancelled_at: later, updated_at: later });

@@ -27,6 +27,12 @@ const COMPOSED: Record<string, SegmentNode> = {
       { type: "purchased", productId: "77", collectionId: "999" },
     ],
   },
+  "product-outside-its-collection-or-inside": {
+    or: [
+      { type: "purchased", productId: "78", collectionId: "555" },
+      { type: "purchased", productId: "77", collectionId: "555", vendor: "Apple" },
+    ],
+  },
   "abandoned-30-subscribed": { and: [{ type: "abandoned_checkout", minutes: 30 }, { type: "sms_subscribed" }] },
   "not-big-or-watching": {
     not: {
