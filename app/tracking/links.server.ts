@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../db.server";
+import { isUniqueViolation } from "../db/unique-violation";
 import { refreshCustomerSegments } from "../segments/membership.server";
+import { MembershipRaced } from "../segments/refresh.server";
 import { MINUTE } from "../clock";
+import { withinRateLimit, type RateLimit } from "../http/rate-limit.server";
 import type { ClickIntent } from "./click-intent";
 import { shortUrl, URL_PATTERN } from "./short-url";
 
@@ -52,6 +55,11 @@ export async function trackLinksMany(
 
 /** Clicks counted per short link per minute; more are redirected but not counted (a bot loop, a shared link storm). */
 export const CLICKS_PER_CODE_PER_MINUTE = 5;
+/**
+ * An atomic counter per code and clock minute (http/rate-limit): counting the Click rows
+ * first and inserting after let a burst of requests at once all see "under the limit".
+ */
+const CLICK_LIMIT: RateLimit = { name: "link:clicks", limit: CLICKS_PER_CODE_PER_MINUTE, windowMs: MINUTE };
 
 /**
  * A request for a short link: returns where to send it (null for an unknown code). Only a
@@ -69,17 +77,35 @@ export async function followLink(
   });
   if (!link) return null;
   if (p.intent !== "click") return { url: link.url, counted: false };
-  const recent = await db.click.count({ where: { linkId: link.id, at: { gt: new Date(p.now.getTime() - MINUTE) } } });
-  if (recent >= CLICKS_PER_CODE_PER_MINUTE) return { url: link.url, counted: false };
+  if (!(await withinRateLimit(db, { rule: CLICK_LIMIT, shopId: link.shopId, subject: p.code, now: p.now })))
+    return { url: link.url, counted: false };
   await db.click.create({ data: { shopId: link.shopId, linkId: link.id, customerId: link.customerId, at: p.now } });
   if (link.customerId) {
     await db.customer.updateMany({
       where: { id: link.customerId, OR: [{ lastClickAt: null }, { lastClickAt: { lt: p.now } }] },
       data: { lastClickAt: p.now },
     });
-    await refreshCustomerSegments(db, link.shopId, link.customerId, p.now, { cause: "click", ref: link.id });
+    await refreshAfterClick(db, { shopId: link.shopId, customerId: link.customerId, linkId: link.id, now: p.now });
   }
   return { url: link.url, counted: true };
+}
+
+/**
+ * Two taps at once (a double tap, the same link opened on two devices) refresh one customer's
+ * segments at once: the refresh that loses the race writes nothing and throws (a membership the
+ * other inserted, or removed). A webhook's job would be retried; a click has no job, so it reads
+ * again here, and finds the winner's change already made, rather than answer the shopper 500.
+ */
+async function refreshAfterClick(db: Db, o: { shopId: string; customerId: string; linkId: string; now: Date }) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await refreshCustomerSegments(db, o.shopId, o.customerId, o.now, { cause: "click", ref: o.linkId });
+      return;
+    } catch (error) {
+      const raced = error instanceof MembershipRaced || isUniqueViolation(error);
+      if (!raced || attempt >= 3) throw error;
+    }
+  }
 }
 
 /** A shopper's own click, as the route records it (tests and tools that click on a fake clock). */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import db from "../../app/db.server";
 import { DAY } from "../../app/clock";
 import { CLICKS_PER_CODE_PER_MINUTE, trackLinks } from "../../app/tracking/links.server";
@@ -155,8 +155,37 @@ describe("honest clicks: only a shopper's own tap counts", () => {
   it("GIVEN a loop opening one code 20 times in a minute WHEN counted THEN at most CLICKS_PER_CODE_PER_MINUTE are recorded, every request still redirected", async () => {
     const { code } = await linkFor("storm");
     const statuses = [];
-    for (let i = 0; i < 20; i++) statuses.push((await open(code, { headers: { "User-Agent": IPHONE } })).status);
+    // The limit counts per clock minute: the clock stands still while the loop runs.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      for (let i = 0; i < 20; i++) statuses.push((await open(code, { headers: { "User-Agent": IPHONE } })).status);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(new Set(statuses)).toEqual(new Set([302]));
     expect(await db.click.count({ where: { link: { code } } })).toBe(CLICKS_PER_CODE_PER_MINUTE);
+  });
+
+  it("GIVEN 20 requests for one code at once (a bot fanning out, a double tap) WHEN counted THEN CLICKS_PER_CODE_PER_MINUTE are recorded, every request redirected, the shopper's segments moved once", async () => {
+    const { shop, payload, code } = await linkFor("burst");
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() }); // one clock minute for the whole burst
+    let responses: Response[];
+    try {
+      responses = await Promise.all(
+        Array.from({ length: 20 }, () => open(code, { headers: { "User-Agent": IPHONE } })),
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(new Set(responses.map((r) => r.status))).toEqual(new Set([302]));
+    expect(await db.click.count({ where: { link: { code } } })).toBe(CLICKS_PER_CODE_PER_MINUTE);
+    // The refreshes raced (one customer, five counted clicks at once): each change made once
+    expect(await shop.segmentsOf(payload.id)).toContain("clicked-recently");
+    expect(await shop.segmentsOf(payload.id)).not.toContain("never-clicked");
+    const segments = await db.segment.findMany({
+      where: { shop: { domain: shop.domain } },
+      select: { memberCount: true, _count: { select: { memberships: true } } },
+    });
+    expect(segments.map((s) => s.memberCount)).toEqual(segments.map((s) => s._count.memberships));
   });
 });
