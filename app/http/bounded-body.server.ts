@@ -2,7 +2,7 @@
  * Reads a request body as a stream with a byte counter and stops past `limit`, so an
  * oversized body (declared or chunked, without Content-Length) is refused after at most
  * `limit` bytes plus one chunk, never buffered whole. Every unauthenticated route reads its
- * body through here (webhooks, Twilio callbacks, the app proxy); authentication needs the
+ * body through here (webhooks, Twilio callbacks, the app proxy, the login form); authentication needs the
  * raw bytes, so the limit is checked before anyone can tell who sent them.
  */
 export type BoundedBody = { ok: true; text: string; bytes: number } | { ok: false; bytes: number; limit: number };
@@ -14,6 +14,8 @@ export const BODY_LIMITS = {
   twilio: 64 * 1024,
   /** The storefront sign-up form: a phone, a variant id, a checkbox. */
   appProxy: 16 * 1024,
+  /** The login page's form (`/auth/login`): one shop domain. */
+  login: 4 * 1024,
 } as const;
 
 export async function readBoundedBody(request: Request, limit: number): Promise<BoundedBody> {
@@ -36,6 +38,25 @@ export async function readBoundedBody(request: Request, limit: number): Promise<
     chunks.push(value);
   }
   return { ok: true, text: Buffer.concat(chunks).toString("utf8"), bytes };
+}
+
+/**
+ * For a route that hands its request to a library which reads the body itself (the login
+ * form's `login(request)` calls `request.formData()`, unbounded): the body is read here through
+ * the counter, and the library gets a copy of the request carrying what was read.
+ */
+export async function withBoundedBody(
+  request: Request,
+  limit: number,
+): Promise<{ ok: true; request: Request } | { ok: false; response: Response }> {
+  const body = await readBoundedBody(request, limit);
+  if (!body.ok) return { ok: false, response: payloadTooLarge(body.limit) };
+  const headers = new Headers(request.headers);
+  headers.delete("content-length"); // the copy's length is its own
+  return {
+    ok: true,
+    request: new Request(request.url, { method: request.method, headers, body: body.text, signal: request.signal }),
+  };
 }
 
 /** The answer to a refused body: 413 with the limit, the same on every route. */

@@ -7,6 +7,7 @@ import { action as ordersAction } from "../../app/routes/webhooks.orders";
 import { action as twilioInbound } from "../../app/routes/twilio.inbound.$shop";
 import { action as twilioStatus } from "../../app/routes/twilio.status.$messageId";
 import { action as restockProxy } from "../../app/routes/proxy.restock";
+import { action as loginAction } from "../../app/routes/auth.login/route";
 import { MAX_WEBHOOK_BYTES } from "../../app/webhooks/ingest.server";
 import { testProviders, uniqueShop } from "../support/app";
 import { appProxyRequest } from "../support/app-proxy";
@@ -89,6 +90,35 @@ describe("bodies are read with a byte counter and refused past the limit, before
     expect(response.status).toBe(413);
     expect(counter.pulled).toBeLessThanOrEqual(readAtMost(BODY_LIMITS.appProxy));
     expect(await db.consentEvent.count({ where: { shopId } })).toBe(0);
+  });
+});
+
+describe("the login form (/auth/login), which anyone can post", () => {
+  const form = { "Content-Type": "application/x-www-form-urlencoded" };
+
+  it("GIVEN a post streamed past 4 kB WHEN posted THEN 413 after at most the limit, before the library parses it", async () => {
+    const { stream, counter } = countingBody(20 * MB, 16 * 1024, "a");
+    const response = await loginAction({
+      request: streamedPost(`${appUrl()}/auth/login`, stream, form),
+      params: {},
+      context: {},
+    });
+    expect((response as Response).status).toBe(413);
+    expect(counter.pulled).toBeLessThanOrEqual(readAtMost(BODY_LIMITS.login));
+  });
+
+  it("GIVEN a shop domain posted WHEN within the limit THEN the login goes on to Shopify's OAuth for that shop", async () => {
+    const request = new Request(`${appUrl()}/auth/login`, {
+      method: "POST",
+      headers: form,
+      body: new URLSearchParams({ shop: "bounded-login" }),
+    });
+    const thrown = await loginAction({ request, params: {}, context: {} }).catch((redirect: unknown) => redirect);
+    expect(thrown).toBeInstanceOf(Response);
+    expect((thrown as Response).status).toBe(302);
+    expect((thrown as Response).headers.get("Location")).toMatch(
+      /admin\.shopify\.com\/store\/bounded-login\/oauth\/install/,
+    );
   });
 });
 

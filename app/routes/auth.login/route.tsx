@@ -5,6 +5,7 @@ import { AppProvider as PolarisAppProvider, Button, Card, FormLayout, Page, Text
 import polarisTranslations from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { login } from "../../runtime/shopify.server";
+import { BODY_LIMITS, withBoundedBody } from "../../http/bounded-body.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -19,8 +20,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { errors: loginErrorMessage(errors as { shop?: string }), polarisTranslations };
 };
 
+// Anyone can post this form: its body (one shop domain) is read with a byte limit before the library parses it.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const errors = await login(request);
+  const bounded = await withBoundedBody(request, BODY_LIMITS.login);
+  if (!bounded.ok) return bounded.response;
+  const errors = await login(bounded.request);
   return { errors: loginErrorMessage(errors as { shop?: string }) };
 };
 
