@@ -44,7 +44,7 @@ const YES = new Set(["yes", "y", "true", "1", "subscribed", "opted in", "opt-in"
  * invalid number, no consent (or no date or wording for it) and repeats of a number are
  * reported by row and skipped. The rest are written in one transaction: if anything fails
  * while writing, nothing is imported. Each contact's consent lands in the ledger with
- * source IMPORT, the wording, and the row as evidence. Phone numbers never appear in the
+ * source IMPORT, the wording, and the row's consent columns as evidence. Phone numbers never appear in the
  * report (row numbers do), since reports are shown and logged.
  */
 export async function importContacts(o: {
@@ -130,7 +130,12 @@ export async function importContacts(o: {
           source: "IMPORT",
           wording: v.wording,
           occurredAt: v.consentAt,
-          evidence: { file: options.fileName ?? null, row: v.row, importedAt: now.toISOString(), record: v.record },
+          evidence: {
+            file: options.fileName ?? null,
+            row: v.row,
+            importedAt: now.toISOString(),
+            record: consentColumns(v.record, m),
+          },
         });
         touched.push({ customerId: customer.id, phone: v.phone, at: v.consentAt });
       }
@@ -158,3 +163,13 @@ export async function importContacts(o: {
 }
 
 export class ImportError extends Error {}
+
+/**
+ * The row's evidence of consent as the file wrote it: the number, the consent and date columns and
+ * the wording column. Names, e-mail and unmapped columns (addresses, notes) are not consent evidence
+ * and are not kept in the ledger (minimisation: the ledger outlives the contact's other data).
+ */
+function consentColumns(record: Record<string, string>, m: z.infer<typeof ImportMapping>): Record<string, string> {
+  const kept = [m.phone, m.consent, m.consentAt, m.wordingColumn].filter((c): c is string => !!c);
+  return Object.fromEntries(kept.filter((c) => c in record).map((c) => [c, record[c]!]));
+}

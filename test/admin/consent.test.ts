@@ -146,7 +146,7 @@ describe("CSV export", () => {
       ["'+447400123987", "SUBSCRIBED", "IMPORT", "2026-05-02T00:00:00.000Z", WORDING],
       ["'+14155550164", "SUBSCRIBED", "IMPORT", "2026-05-05T00:00:00.000Z", WORDING],
     ]);
-    expect(JSON.parse(rows[0]!.evidence!)).toMatchObject({ file: "list.csv", row: 2, record: { "First name": "Ava" } });
+    expect(JSON.parse(rows[0]!.evidence!)).toMatchObject({ file: "list.csv", row: 2, record: { "Opted in": "yes" } });
     expect(rows[0]!.customer_id).toBe(
       (await db.customer.findFirstOrThrow({ where: { shopId: shop.id, phone: "+14155550161" } })).id,
     );

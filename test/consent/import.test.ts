@@ -58,7 +58,13 @@ describe("CSV import of contacts with consent evidence", () => {
       ["+447400123987", "SUBSCRIBED", WORDING, "2026-05-02T00:00:00.000Z"],
       ["+14155550164", "SUBSCRIBED", WORDING, "2026-05-05T00:00:00.000Z"],
     ]);
-    expect(ledger[0]!.evidence).toMatchObject({ file: "contacts.csv", row: 2 });
+    // The row's consent columns as written; names and other columns are not consent evidence.
+    expect(ledger[0]!.evidence).toEqual({
+      file: "contacts.csv",
+      row: 2,
+      importedAt: shop.clock.now().toISOString(),
+      record: { Phone: "(415) 555-0161", "Opted in": "yes", "Opt-in date": "2026-05-01T10:00:00Z" },
+    });
     const contacts = await db.customer.findMany({
       where: { shopId, shopifyId: { startsWith: "local:" } },
       orderBy: { phone: "asc" },
