@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { API_KEY, API_SECRET_KEY, getJwt } from "@shopify/shopify-api/test-helpers";
 import db from "../../app/db.server";
 import { DAY } from "../../app/clock";
@@ -8,7 +8,11 @@ import { TwilioCredentials } from "../../app/sms/twilio.server";
 import { action as twilioInbound } from "../../app/routes/twilio.inbound.$shop";
 import { action as twilioStatus } from "../../app/routes/twilio.status.$messageId";
 import { action as restockProxy } from "../../app/routes/proxy.restock";
-import { action as subscribeProxy } from "../../app/routes/proxy.subscribe";
+import { action as subscribeProxy, loader as subscribeTerms } from "../../app/routes/proxy.subscribe";
+import { action as loginAction } from "../../app/routes/auth.login/route";
+import { importContacts } from "../../app/consent/import.server";
+import { CLICKS_PER_CODE_PER_MINUTE } from "../../app/tracking/links.server";
+import { parse } from "csv-parse/sync";
 import { withinRateLimit } from "../../app/http/rate-limit.server";
 import { STOREFRONT_LIMITS } from "../../app/http/storefront-limits.server";
 import { loader as exportLoader } from "../../app/routes/app.consent.export";
@@ -22,7 +26,7 @@ import { customerPayload, orderPayload, productPayload } from "../support/fixtur
 import { startWebhookServer } from "../support/routes";
 import { twilioCallback } from "../support/twilio-server";
 import { signedWebhook } from "../support/webhooks";
-import { countingBody } from "../support/streams";
+import { countingBody, streamedPost } from "../support/streams";
 
 const accountSid = `AC${"b7".repeat(16)}`;
 const authToken = "t".repeat(32);
@@ -95,6 +99,13 @@ async function rowCounts() {
 /** As Remix serves it: a Response thrown by authentication is the answer. */
 const answer = (p: Promise<Response>) =>
   p.catch((thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)));
+/** Every cell of an exported CSV that a spreadsheet would run as a formula (none may be left). */
+const formulaCells = (csv: string) =>
+  (parse(csv, { relax_quotes: true }) as string[][]).flat().filter((cell) => /^[=+\-@\t\r]/.test(cell));
+/** The consent export as the merchant downloads it. */
+const exportCsv = async () =>
+  (await exportLoader(routeArgs(await new AdminClient(shop.domain).request("/app/consent/export")))) as Response;
+
 const post = (path: string, body: string, headers: Record<string, string>) =>
   fetch(`${server.url}${path}`, { method: "POST", body, headers });
 const webhookHeaders = (body: string, o: { secret?: string; topic?: string } = {}) =>
@@ -316,8 +327,33 @@ const cases: {
         ),
       );
       expect(signup.status).toBe(200);
-      const admin = new AdminClient(shop.domain);
-      return exportLoader(routeArgs(await admin.request("/app/consent/export")));
+      const csv = await (await exportCsv()).text();
+      // The sign-up's number is exported as text ('+1…), never as a formula or a rounded number
+      expect(csv).toContain("'+14155550188");
+      expect(formulaCells(csv)).toEqual([]);
+      return new Response(csv);
+    },
+  },
+  // Kept, neutralised: the merchant's list names its wording as a formula; the facts are imported
+  // with it, and the export shows it as text.
+  {
+    name: "consent list imported with a spreadsheet formula as its wording, then exported",
+    status: [200],
+    reason: /'=HYPERLINK\(""https:\/\/evil\.example"",""Reply STOP to opt out""\)/,
+    adds: { customers: 1, consent: 1 },
+    send: async () => {
+      const wording = '=HYPERLINK("https://evil.example","Reply STOP to opt out")';
+      const imported = await importContacts({
+        db,
+        shopId,
+        csv: `Phone,Opted in,Opt-in date\n+14155550189,yes,2026-05-01\n`,
+        options: { mapping: { phone: "Phone", consent: "Opted in", consentAt: "Opt-in date" }, wording },
+        now: new Date(),
+      });
+      expect(imported).toMatchObject({ imported: 1 });
+      const csv = await (await exportCsv()).text();
+      expect(formulaCells(csv)).toEqual([]);
+      return new Response(csv);
     },
   },
   {
@@ -333,6 +369,57 @@ const cases: {
         ) as Promise<Response>;
       expect((await preview({ method: "HEAD" })).status).toBe(302);
       return preview({ headers: { "User-Agent": "WhatsApp/2.23.20.0 A" } });
+    },
+  },
+  {
+    name: "one tracked link opened 20 times at once (a bot fanning out)",
+    status: [302],
+    adds: { clicks: CLICKS_PER_CODE_PER_MINUTE },
+    send: async () => {
+      const link = await db.trackedLink.create({
+        data: { shopId, code: "BuRsT001", url: "https://shop.example/sale", messageId },
+      });
+      const iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
+      const open = () =>
+        linkLoader(
+          routeArgs(new Request(`${appUrl()}/l/${link.code}`, { headers: { "User-Agent": iphone } }), {
+            code: link.code,
+          }),
+        ) as Promise<Response>;
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() }); // the limit counts per clock minute
+      try {
+        const responses = await Promise.all(Array.from({ length: 20 }, open));
+        expect(new Set(responses.map((r) => r.status))).toEqual(new Set([302]));
+        return responses[0]!;
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  },
+  {
+    name: "login form streamed in chunks past 4 kB, 20 MB offered",
+    status: [413],
+    reason: /too large/,
+    send: async () => {
+      const { stream, counter } = countingBody(20 * 1024 * 1024, 16 * 1024, "a");
+      const request = streamedPost(`${appUrl()}/auth/login`, stream, {
+        "Content-Type": "application/x-www-form-urlencoded",
+      });
+      const response = (await loginAction(routeArgs(request))) as Response;
+      expect(counter.pulled).toBeLessThan(256 * 1024);
+      return response;
+    },
+  },
+  {
+    name: "app proxy sign-up terms read from an address past its hourly limit",
+    status: [429],
+    send: async () => {
+      const now = new Date();
+      for (let i = 0; i < STOREFRONT_LIMITS.readsPerIp.limit; i++)
+        await withinRateLimit(db, { rule: STOREFRONT_LIMITS.readsPerIp, shopId, subject: "198.51.100.78", now });
+      const request = appProxyRequest("/proxy/subscribe", shop.domain, {}, { method: "GET" });
+      request.headers.set("x-forwarded-for", "198.51.100.78");
+      return answer(subscribeTerms(routeArgs(request)) as Promise<Response>);
     },
   },
   {
@@ -369,7 +456,7 @@ describe("bad input is refused with the right status and writes nothing", () => 
 
   it("prints the table", () => {
     console.log(
-      `faults: ${cases.length} kinds of bad input (forged HMAC / Twilio / app-proxy / session-token signatures, missing headers, malformed JSON, 5 MB and chunked 40 MB bodies, a 1 MB Twilio body, unknown shops, storefront sign-ups past their rate limits: refused, 0 rows written; a posted consent wording: ignored, the server's recorded; link previews: redirected, not counted)\n  ${observed.join("\n  ")}`,
+      `faults: ${cases.length} kinds of bad input (forged HMAC / Twilio / app-proxy / session-token signatures, missing headers, malformed JSON, 5 MB and chunked 40 MB bodies, a 1 MB Twilio body, unknown shops, storefront sign-ups and terms reads past their rate limits, a 20 MB login form: refused, 0 rows written; a posted consent wording: ignored, the server's recorded; formula cells: exported as text; link previews: redirected, not counted; a burst on one link: at most the limit counted)\n  ${observed.join("\n  ")}`,
     );
   });
 });
