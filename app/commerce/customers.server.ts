@@ -182,7 +182,13 @@ export async function syncCustomer({
   if (phone) {
     // A guest contact with this number (checkout consent, storefront sign-up) becomes this customer.
     for (const contactId of await mergeContactsInto({ db, shopId, customerId: id, phone, at: from.receivedAt }))
-      await refreshCustomerSegments(db, shopId, contactId, from.receivedAt, segmentCause(from));
+      await refreshCustomerSegments({
+        db,
+        shopId,
+        customerId: contactId,
+        now: from.receivedAt,
+        cause: segmentCause(from),
+      });
   }
 
   const fact = customerConsentFact({ shopId, customerId: id, payload, phone, from });

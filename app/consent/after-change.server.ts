@@ -80,7 +80,13 @@ export async function afterConsentChange(deps: AfterChangeDeps, c: ConsentChange
       );
     }
     if (!c.deferSegments)
-      await refreshCustomerSegments(db, c.shopId, customerId, c.evaluatedAt ?? c.at, { cause: "consent", ref: c.ref });
+      await refreshCustomerSegments({
+        db,
+        shopId: c.shopId,
+        customerId,
+        now: c.evaluatedAt ?? c.at,
+        cause: { cause: "consent", ref: c.ref },
+      });
   }
   if (marketing && c.phone && c.change === "opt_in" && c.origin === "live")
     await confirmSubscription(deps, { ...c, phone: c.phone });

@@ -549,7 +549,7 @@ async function handleProviderError(
     });
   } else if (error.reason === "invalid_number" && customerId) {
     await db.customer.update({ where: { id: customerId }, data: { phone: null, phoneRaw: phone } });
-    await refreshCustomerSegments(db, shopId, customerId, now, { cause: "consent", ref: messageId });
+    await refreshCustomerSegments({ db, shopId, customerId, now, cause: { cause: "consent", ref: messageId } });
   }
   return "failed";
 }

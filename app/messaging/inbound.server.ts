@@ -127,7 +127,7 @@ export async function handleInbound(deps: AppServices, shopId: string, sms: Inbo
   }
   if (kind !== "stop" && kind !== "start")
     for (const c of customers)
-      await refreshCustomerSegments(db, shopId, c.id, now, { cause: "webhook", ref: stored.id });
+      await refreshCustomerSegments({ db, shopId, customerId: c.id, now, cause: { cause: "webhook", ref: stored.id } });
   if (reply) {
     await scheduleMessage(deps, {
       shopId,

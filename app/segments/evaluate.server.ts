@@ -62,23 +62,21 @@ export const isEligible = (cu: Pick<CustomerFacts, "deletedAt" | "redactedAt">) 
  * Both the per-customer evaluation below and the set-based refresh (refresh.server.ts)
  * decide through it, so the two cannot disagree.
  */
-export function matchesFacts(
-  node: SegmentNode,
-  cu: CustomerFacts,
-  now: Date,
-  relation: (key: string) => RelationFact,
-): boolean {
-  if (!isEligible(cu)) return false;
+export function matchesFacts({ node, ...facts }: Facts & { node: SegmentNode }): boolean {
+  if (!isEligible(facts.customer)) return false;
   const walk = (n: SegmentNode): boolean => {
     if ("and" in n) return n.and.every(walk);
     if ("or" in n) return n.or.some(walk);
     if ("not" in n) return !walk(n.not);
-    return condition(n, cu, now, relation);
+    return condition(n, facts);
   };
   return walk(node);
 }
 
-function condition(c: Condition, cu: CustomerFacts, now: Date, relation: (key: string) => RelationFact): boolean {
+/** What a condition is decided on: the customer's columns, the instant, the answers to relational conditions. */
+type Facts = { customer: CustomerFacts; now: Date; relation: (key: string) => RelationFact };
+
+function condition(c: Condition, { customer: cu, now, relation }: Facts): boolean {
   const ago = (ms: number) => new Date(now.getTime() - ms);
   switch (c.type) {
     case "sms_subscribed":
@@ -159,7 +157,7 @@ export class CustomerEvaluation {
       const key = relationKey(c);
       if (!facts.has(key)) facts.set(key, await this.once(key, () => this.lookup(c)));
     }
-    return matchesFacts(node, this.customer, this.now, (key) => facts.get(key) ?? null);
+    return matchesFacts({ node, customer: this.customer, now: this.now, relation: (key) => facts.get(key) ?? null });
   }
 
   private once(key: string, fn: () => Promise<RelationFact>): Promise<RelationFact> {

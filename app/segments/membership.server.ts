@@ -23,12 +23,18 @@ export interface MembershipChange {
  * the membership row, a SegmentMembershipEvent (what flows trigger on) and the member count.
  * The set-based refresh (refresh.server.ts) with one customer.
  */
-export async function refreshCustomerSegments(
-  db: Db,
-  shopId: string,
-  customerId: string,
-  now: Date,
-  cause: MembershipCause,
-): Promise<MembershipChange[]> {
+export async function refreshCustomerSegments({
+  db,
+  shopId,
+  customerId,
+  now,
+  cause,
+}: {
+  db: Db;
+  shopId: string;
+  customerId: string;
+  now: Date;
+  cause: MembershipCause;
+}): Promise<MembershipChange[]> {
   return refreshSegmentsFor({ db, shopId, customerIds: [customerId], now, cause });
 }

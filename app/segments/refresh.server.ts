@@ -61,7 +61,7 @@ export async function refreshSegmentsFor(input: RefreshSegmentsInput): Promise<M
   const changes: MembershipChange[] = [];
   for (let i = 0; i < ids.length; i += REFRESH_CHUNK) {
     const chunk = ids.slice(i, i + REFRESH_CHUNK);
-    const found = await evaluateChunk(db, shopId, segments, chunk, now);
+    const found = await evaluateChunk({ db, shopId, segments, customerIds: chunk, now });
     await applyChanges({ ...input, changes: found });
     changes.push(...found);
   }
@@ -70,13 +70,19 @@ export async function refreshSegmentsFor(input: RefreshSegmentsInput): Promise<M
 
 type Segment = { id: string; node: SegmentNode };
 
-async function evaluateChunk(
-  db: Db,
-  shopId: string,
-  segments: Segment[],
-  customerIds: string[],
-  now: Date,
-): Promise<MembershipChange[]> {
+async function evaluateChunk({
+  db,
+  shopId,
+  segments,
+  customerIds,
+  now,
+}: {
+  db: Db;
+  shopId: string;
+  segments: Segment[];
+  customerIds: string[];
+  now: Date;
+}): Promise<MembershipChange[]> {
   const relations = new Map<string, RelationalCondition>();
   for (const s of segments) for (const c of conditionsOf(s.node)) if (isRelational(c)) relations.set(relationKey(c), c);
   const relationList = [...relations.entries()];
@@ -100,7 +106,7 @@ async function evaluateChunk(
     const facts = customerFacts(row);
     const answers = new Map(relationList.map(([key, c], i) => [key, relationFact(c, row[`r${i}`])]));
     segments.forEach((s, i) => {
-      const should = matchesFacts(s.node, facts, now, (key) => answers.get(key) ?? null);
+      const should = matchesFacts({ node: s.node, customer: facts, now, relation: (key) => answers.get(key) ?? null });
       if (should !== truthy(row[`m${i}`]))
         changes.push({ segmentId: s.id, customerId, change: should ? "ENTERED" : "LEFT" });
     });

@@ -29,7 +29,7 @@ export async function sweepShop(
   for (const window of boundaryWindows(conditions)) {
     const lo = new Date(from.getTime() - window.durationMs);
     const hi = new Date(now.getTime() - window.durationMs);
-    for (const id of await window.customersCrossing(db, shopId, lo, hi)) candidates.add(id);
+    for (const id of await window.customersCrossing({ db, shopId, lo, hi })) candidates.add(id);
   }
   // Every candidate at once: one evaluation query and one write transaction per REFRESH_CHUNK customers.
   const changes = await refreshSegmentsFor({
@@ -45,7 +45,8 @@ export async function sweepShop(
 
 interface BoundaryWindow {
   durationMs: number;
-  customersCrossing(db: Db, shopId: string, lo: Date, hi: Date): Promise<string[]>;
+  /** Customers whose boundary fell in (lo, hi]. */
+  customersCrossing(range: { db: Db; shopId: string; lo: Date; hi: Date }): Promise<string[]>;
 }
 
 const byColumn = (
@@ -53,7 +54,7 @@ const byColumn = (
   durationMs: number,
 ): BoundaryWindow => ({
   durationMs,
-  customersCrossing: async (db, shopId, lo, hi) =>
+  customersCrossing: async ({ db, shopId, lo, hi }) =>
     (await db.customer.findMany({ where: { shopId, [column]: { gt: lo, lte: hi } }, select: { id: true } })).map(
       (c) => c.id,
     ),
@@ -61,7 +62,7 @@ const byColumn = (
 
 const byCheckoutAge = (durationMs: number): BoundaryWindow => ({
   durationMs,
-  customersCrossing: async (db, shopId, lo, hi) =>
+  customersCrossing: async ({ db, shopId, lo, hi }) =>
     (
       await db.checkout.findMany({
         where: { shopId, completedAt: null, customerId: { not: null }, shopifyUpdatedAt: { gt: lo, lte: hi } },

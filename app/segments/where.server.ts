@@ -19,12 +19,17 @@ type Where = Prisma.CustomerWhereInput;
  * Every comparison on a nullable column also requires the column to be set, so that NOT of
  * it keeps the rows where it is null (SQL's NOT(NULL) would drop them; the evaluator keeps them).
  */
-export async function definitionWhere(
-  db: Db,
-  shopId: string,
-  node: SegmentNode,
-  now: Date,
-): Promise<{ where: Where; exact: boolean }> {
+export async function definitionWhere({
+  db,
+  shopId,
+  node,
+  now,
+}: {
+  db: Db;
+  shopId: string;
+  node: SegmentNode;
+  now: Date;
+}): Promise<{ where: Where; exact: boolean }> {
   let exact = true;
   const ago = (ms: number) => new Date(now.getTime() - ms);
 

@@ -204,6 +204,12 @@ async function mergeGuestContacts(db: Db, shopId: string, numbers: { id: string;
   for (const { id, phone } of numbers) {
     if (!withGuests.has(phone)) continue;
     for (const contactId of await mergeContactsInto({ db, shopId, customerId: id, phone, at: from.receivedAt }))
-      await refreshCustomerSegments(db, shopId, contactId, from.receivedAt, segmentCause(from));
+      await refreshCustomerSegments({
+        db,
+        shopId,
+        customerId: contactId,
+        now: from.receivedAt,
+        cause: segmentCause(from),
+      });
   }
 }

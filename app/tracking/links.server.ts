@@ -99,7 +99,13 @@ export async function followLink(
 async function refreshAfterClick(db: Db, o: { shopId: string; customerId: string; linkId: string; now: Date }) {
   for (let attempt = 1; ; attempt++) {
     try {
-      await refreshCustomerSegments(db, o.shopId, o.customerId, o.now, { cause: "click", ref: o.linkId });
+      await refreshCustomerSegments({
+        db,
+        shopId: o.shopId,
+        customerId: o.customerId,
+        now: o.now,
+        cause: { cause: "click", ref: o.linkId },
+      });
       return;
     } catch (error) {
       const raced = error instanceof MembershipRaced || isUniqueViolation(error);

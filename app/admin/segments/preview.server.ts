@@ -28,7 +28,7 @@ export async function previewDraft({
   definition: SegmentNode;
   now: Date;
 }) {
-  const { where, exact } = await definitionWhere(db, shopId, definition, now);
+  const { where, exact } = await definitionWhere({ db, shopId, node: definition, now });
   const [count, subscribers, candidates] = await Promise.all([
     db.customer.count({ where }),
     db.customer.count({ where: { AND: [where, reachable] } }),
