@@ -2,6 +2,7 @@ import { PrismaClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
 import { createAppAdapter } from "./config/database-adapter";
 import { resolveDatabaseTarget, type DatabaseTarget } from "./config/database-url";
+import { rememberDriver } from "./db/driver.server";
 
 export type Db = PrismaClient;
 
@@ -11,9 +12,14 @@ export type Db = PrismaClient;
  * identical and the app types everything against `Db`.
  */
 export function createDb(target: DatabaseTarget = resolveDatabaseTarget()): Db {
-  const adapter = createAppAdapter(target);
-  if (target.provider === "sqlite") return new PrismaClient({ adapter });
-  return new PostgresPrismaClient({ adapter }) as unknown as Db;
+  // The sync's batch writes use the client's driver connection directly (db/driver.server).
+  const { factory: adapter, bind } = rememberDriver(createAppAdapter(target));
+  const client =
+    target.provider === "sqlite"
+      ? new PrismaClient({ adapter })
+      : (new PostgresPrismaClient({ adapter }) as unknown as Db);
+  bind(client);
+  return client;
 }
 
 declare global {

@@ -13,6 +13,7 @@ import { refreshCustomerSegments, type MembershipCause } from "../segments/membe
 import { mergeContactsInto } from "./contacts.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 import { notFoundAsNull } from "../db/unique-violation";
+import { inList } from "../db/insert-rows.server";
 import type { ConsentChange } from "../consent/after-change.server";
 
 export interface Provenance {
@@ -248,15 +249,19 @@ export async function markCustomerDeleted({
  * for one customer (a webhook) or many (a batch).
  */
 export async function refreshOrderStats(db: Db, shopId: string, customerIds: readonly string[]): Promise<void> {
-  if (!customerIds.length) return;
+  if (customerIds.length) await db.$executeRaw(orderStatsUpdate(shopId, customerIds));
+}
+
+/** refreshOrderStats' statement, for a batch writer running its own transaction (sync/write-orders). */
+export function orderStatsUpdate(shopId: string, customerIds: readonly string[]): Prisma.Sql {
   const mine = Prisma.sql`FROM "Order" o WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer"."id" AND o."cancelledAt" IS NULL`;
-  await db.$executeRaw`
+  return Prisma.sql`
     UPDATE "Customer" SET
       "ordersCount" = (SELECT COUNT(*) ${mine}),
       "totalSpent" = (SELECT COALESCE(SUM(o."totalPrice"), 0) ${mine}),
       "firstOrderAt" = (SELECT MIN(o."processedAt") ${mine}),
       "lastOrderAt" = (SELECT MAX(o."processedAt") ${mine})
-    WHERE "shopId" = ${shopId} AND "id" IN (${Prisma.join(customerIds)})`;
+    WHERE "shopId" = ${shopId} AND "id" IN ${inList(customerIds)}`;
 }
 
 /**

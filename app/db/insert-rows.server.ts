@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db.server";
 import { Prisma } from "../generated/sqlite/client";
+import type { SqlRunner } from "./driver.server";
 import { isPostgres, PG_CAST, storedValue, type ValueType } from "./update-rows.server";
 
 /**
@@ -26,12 +26,13 @@ const ROWS_PER_STATEMENT = 5_000;
 export const newRowId = () => `s${randomUUID().replaceAll("-", "")}`;
 
 export async function insertRows({
-  db,
+  sql,
   table,
   columns,
   rows,
 }: {
-  db: Db;
+  /** Where the statements run: `prismaRunner(db)`, or a driver transaction's (db/driver.server). */
+  sql: SqlRunner;
   table: string;
   columns: Record<string, ColumnType>;
   rows: Record<string, unknown>[];
@@ -46,9 +47,11 @@ export async function insertRows({
     const json = JSON.stringify(
       rows.slice(i, i + ROWS_PER_STATEMENT).map((row) => names.map((n, k) => storedValue(row[n], types[k]!, pg))),
     );
-    await db.$executeRaw`${head}${values} FROM ${
-      pg ? Prisma.sql`json_array_elements(${json}::json) AS r(value)` : Prisma.sql`json_each(${json})`
-    }`;
+    await sql.execute(
+      Prisma.sql`${head}${values} FROM ${
+        pg ? Prisma.sql`json_array_elements(${json}::json) AS r(value)` : Prisma.sql`json_each(${json})`
+      }`,
+    );
   }
 }
 

@@ -1,9 +1,16 @@
 /**
- * Prisma's unique-constraint error (P2002). Throughout the app it means "someone already
- * did this": a redelivered webhook, a concurrent create, a job already queued.
+ * Prisma's unique-constraint error (P2002), or the driver adapter's own for a statement run
+ * on it directly (db/driver.server). Throughout the app it means "someone already did this":
+ * a redelivered webhook, a concurrent create, a job already queued.
  */
 export const isUniqueViolation = (error: unknown): boolean =>
-  typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
+  typeof error === "object" &&
+  error !== null &&
+  (("code" in error && error.code === "P2002") ||
+    ("name" in error &&
+      error.name === "DriverAdapterError" &&
+      "cause" in error &&
+      (error.cause as { kind?: unknown } | null)?.kind === "UniqueConstraintViolation"));
 
 /** For `.catch(duplicateAsNull)`: a unique violation becomes null, anything else is rethrown. */
 export function duplicateAsNull(error: unknown): null {

@@ -14,17 +14,22 @@ import { refreshCustomerSegments } from "../segments/membership.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { CustomerPayload } from "../shopify-payloads";
 import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
+import { driverTransaction, prismaRunner, type SqlRunner } from "../db/driver.server";
+import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 
 /**
  * A batch of synced customers in a few statements per table instead of ~15 per customer:
  * the same mapping (customerProfile), newest-wins rule and ledger facts as syncCustomer.
- * - Customers not yet mirrored (nearly all on day one): one multi-row insert, with the
- *   consent their one fact gives (the newest fact of a new row is that fact).
- * - Customers already mirrored (webhooks came first, or a second sync): a conditional update
- *   each, where `shopifyUpdatedAt` in the WHERE keeps a newer row; their consent re-derived.
- * - Consent facts: one insert, minus facts the ledger already holds (a repeated batch).
+ * - Customers not yet mirrored (nearly all on day one): one multi-row insert with the
+ *   consent their one fact gives (the newest fact of a new row is that fact), and their facts
+ *   in one more, in one transaction on the driver connection (db/driver.server: no Prisma
+ *   query compiler for the batch's large statements).
+ * - Customers already mirrored (webhooks came first, or a second sync): then, in a Prisma
+ *   transaction, a conditional update each, where `shopifyUpdatedAt` in the WHERE keeps a
+ *   newer row; their facts minus those the ledger holds; their consent re-derived.
  * - Guest contacts with a synced customer's number: merged as syncCustomer does (rare).
- * Runs in one transaction: a batch is written whole or not at all.
+ * A crash between the two transactions repeats the batch, whose new rows are then mirrored
+ * ones: the same end state.
  */
 export async function writeCustomerBatch(
   db: Db,
@@ -33,9 +38,14 @@ export async function writeCustomerBatch(
   from: Provenance,
 ): Promise<void> {
   if (!payloads.length) return;
+  const rows = await Promise.all(payloads.map(async (payload) => ({ payload, ...(await customerProfile(payload)) })));
   let numbers: { id: string; phone: string }[];
   try {
-    numbers = await db.$transaction((tx) => writeInTransaction(tx as Db, shopId, payloads, from), TX);
+    const fresh = await driverTransaction(db, (sql) => insertUnmirrored(sql, { shopId, rows, from }));
+    const mirrored = rows.filter((r) => !fresh.written.has(r.payload.id));
+    numbers = fresh.numbers;
+    if (mirrored.length)
+      numbers.push(...(await db.$transaction((tx) => writeInTransaction(tx as Db, shopId, mirrored, from), TX)));
   } catch (error) {
     // A webhook created one of these customers between our read and our insert: the
     // one-at-a-time writer settles that race row by row.
@@ -50,8 +60,59 @@ export async function writeCustomerBatch(
 
 export const TX = { timeout: 120_000, maxWait: 60_000 };
 
-async function writeInTransaction(db: Db, shopId: string, payloads: CustomerPayload[], from: Provenance) {
-  const rows = await Promise.all(payloads.map(async (payload) => ({ payload, ...(await customerProfile(payload)) })));
+type ProfiledRow = { payload: CustomerPayload } & Awaited<ReturnType<typeof customerProfile>>;
+
+/** The batch's customers not mirrored yet, with their facts; returns their Shopify ids and numbers. */
+async function insertUnmirrored(sql: SqlRunner, o: { shopId: string; rows: ProfiledRow[]; from: Provenance }) {
+  const { shopId, from } = o;
+  const mirrored = new Set(
+    (
+      await sql.query<{ shopifyId: string }>(Prisma.sql`
+        SELECT "shopifyId" FROM "Customer"
+        WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(o.rows.map((r) => r.payload.id))}`)
+    ).map((c) => c.shopifyId),
+  );
+  const fresh = o.rows.filter((r) => !mirrored.has(r.payload.id)).map((r) => ({ ...r, id: newRowId() }));
+  const facts = fresh.flatMap(
+    (r) => customerConsentFact({ shopId, customerId: r.id, payload: r.payload, phone: r.phone, from }) ?? [],
+  );
+  const factOf = new Map(facts.map((f) => [f.customerId, f]));
+  await insertRows({
+    sql: sql,
+    table: "Customer",
+    columns: CUSTOMER_COLUMNS,
+    rows: fresh.map((r) => customerRow(shopId, r, factOf.get(r.id))),
+  });
+  await insertRows({
+    sql: sql,
+    table: "ConsentEvent",
+    columns: FACT_COLUMNS,
+    rows: facts.map((f) => factRow(shopId, f)),
+  });
+  return {
+    written: new Set(fresh.map((r) => r.payload.id)),
+    numbers: fresh.flatMap((r) => (r.phone ? [{ id: r.id, phone: r.phone }] : [])),
+  };
+}
+
+/** A new Customer row; its only fact gives its consent (what deriveCustomerConsent would). */
+function customerRow(shopId: string, r: ProfiledRow & { id: string }, fact: ConsentFact | undefined) {
+  const stamp = new Date();
+  return {
+    id: r.id,
+    shopId,
+    shopifyId: r.payload.id,
+    ...r.profile,
+    timeZone: r.timeZone,
+    shopifyUpdatedAt: r.payload.updated_at ?? null,
+    smsConsent: fact?.state ?? "NOT_SUBSCRIBED",
+    smsConsentAt: fact?.occurredAt ?? null,
+    createdAt: stamp,
+    updatedAt: stamp,
+  };
+}
+
+async function writeInTransaction(db: Db, shopId: string, rows: ProfiledRow[], from: Provenance) {
   const existing = new Map(
     (
       await db.$queryRaw<{ id: string; shopifyId: string; shopifyUpdatedAt: Date | string | null }[]>`
@@ -60,35 +121,24 @@ async function writeInTransaction(db: Db, shopId: string, payloads: CustomerPayl
     ).map((c) => [c.shopifyId, { ...c, shopifyUpdatedAt: asDate(c.shopifyUpdatedAt) }]),
   );
 
-  const fresh = rows.filter((r) => !existing.has(r.payload.id));
+  // Rows gone since the first transaction looked (rare): inserted here.
   const idOf = new Map<string, string>();
-  const stamp = new Date();
+  const gone = rows.filter((r) => !existing.has(r.payload.id)).map((r) => ({ ...r, id: newRowId() }));
+  for (const r of gone) idOf.set(r.payload.id, r.id);
   await insertRows({
-    db,
+    sql: prismaRunner(db),
     table: "Customer",
     columns: CUSTOMER_COLUMNS,
-    rows: fresh.map(({ payload, profile, timeZone, phone }) => {
-      const id = newRowId();
-      idOf.set(payload.id, id);
-      const fact = customerConsentFact({ shopId, customerId: id, payload, phone, from });
-      return {
-        id,
+    rows: gone.map((r) =>
+      customerRow(
         shopId,
-        shopifyId: payload.id,
-        ...profile,
-        timeZone,
-        shopifyUpdatedAt: payload.updated_at ?? null,
-        // A new row's only fact is this one: the consent deriveCustomerConsent would give.
-        smsConsent: fact?.state ?? "NOT_SUBSCRIBED",
-        smsConsentAt: fact?.occurredAt ?? null,
-        createdAt: stamp,
-        updatedAt: stamp,
-      };
-    }),
+        r,
+        customerConsentFact({ shopId, customerId: r.id, payload: r.payload, phone: r.phone, from }) ?? undefined,
+      ),
+    ),
   });
 
   // Already mirrored: written only when this snapshot is as new as the row (newest wins).
-  const updated: string[] = [];
   for (const { payload, profile, timeZone } of rows) {
     const row = existing.get(payload.id);
     if (!row) continue;
@@ -100,7 +150,6 @@ async function writeInTransaction(db: Db, shopId: string, payloads: CustomerPayl
       data: { ...profile, shopifyUpdatedAt: at },
     });
     if (count) await db.customer.updateMany({ where: zoneUnlessPlaced(row.id), data: { timeZone } });
-    updated.push(row.id);
   }
 
   const facts = rows
@@ -127,29 +176,28 @@ async function insertNewFacts(db: Db, shopId: string, facts: ConsentFact[], exis
         ).map(factKey)
       : [],
   );
-  const stamp = new Date();
   await insertRows({
-    db,
+    sql: prismaRunner(db),
     table: "ConsentEvent",
     columns: FACT_COLUMNS,
-    rows: facts
-      .filter((f) => !known.has(factKey(f)))
-      .map((f) => ({
-        id: newRowId(),
-        shopId,
-        customerId: f.customerId,
-        phone: f.phone,
-        phoneHash: factPhoneHash(shopId, f.phone),
-        state: f.state,
-        optInLevel: f.optInLevel ?? null,
-        source: f.source,
-        scope: "marketing",
-        occurredAt: f.occurredAt,
-        recordedAt: stamp,
-        evidence: f.evidence ?? null,
-      })),
+    rows: facts.filter((f) => !known.has(factKey(f))).map((f) => factRow(shopId, f)),
   });
 }
+
+const factRow = (shopId: string, f: ConsentFact) => ({
+  id: newRowId(),
+  shopId,
+  customerId: f.customerId,
+  phone: f.phone,
+  phoneHash: factPhoneHash(shopId, f.phone),
+  state: f.state,
+  optInLevel: f.optInLevel ?? null,
+  source: f.source,
+  scope: "marketing",
+  occurredAt: f.occurredAt,
+  recordedAt: new Date(),
+  evidence: f.evidence ?? null,
+});
 
 const CUSTOMER_COLUMNS: Record<string, ColumnType> = {
   id: "text",

@@ -1,10 +1,12 @@
 import type { Db } from "../db.server";
-import { refreshOrderStats, type Provenance } from "../commerce/customers.server";
+import { orderStatsUpdate, type Provenance } from "../commerce/customers.server";
 import { orderLineRow, syncOrder } from "../commerce/orders.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { OrderPayload } from "../shopify-payloads";
 import { TX } from "./write-customers.server";
 import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
+import { driverTransaction, prismaRunner, type SqlRunner } from "../db/driver.server";
+import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 
 /**
  * A batch of synced orders with their lines in a few statements per table (syncOrder does
@@ -14,12 +16,18 @@ import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/ins
  * insert, and the order figures of every customer touched recomputed in one UPDATE.
  * An order carrying what only the webhook writer handles (checkout consent, a checkout
  * token to complete, coordinates) goes through syncOrder; the bulk query asks for none of
- * these, so on a sync that path stays empty. One transaction per batch.
+ * these, so on a sync that path stays empty.
+ * Orders not mirrored yet (nearly all on day one) are written in one transaction on the
+ * driver connection (db/driver.server: no Prisma query compiler for the batch's large
+ * statements); those already mirrored then in a Prisma transaction (their conditional
+ * updates). A crash between the two repeats the batch: the same end state.
  */
 export async function writeOrderBatch(db: Db, shopId: string, payloads: OrderPayload[], from: Provenance) {
   const simple = payloads.filter((p) => !needsWebhookWriter(p));
   try {
-    if (simple.length) await db.$transaction((tx) => writeInTransaction(tx as Db, shopId, simple), TX);
+    const mirrored = simple.length ? await driverTransaction(db, (sql) => writeInTransaction(sql, shopId, simple)) : [];
+    if (mirrored.length)
+      await db.$transaction((tx) => writeInTransaction(prismaRunner(tx as Db), shopId, mirrored, tx as Db), TX);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error; // a webhook created one meanwhile: row by row
     for (const payload of simple) await syncOrder({ db, shopId, payload, from });
@@ -33,9 +41,18 @@ const needsWebhookWriter = (p: OrderPayload) =>
   [p.shipping_address, p.billing_address].some((a) => a?.latitude != null) ||
   (!!p.customer && Object.keys(p.customer).some((k) => k !== "id"));
 
-async function writeInTransaction(db: Db, shopId: string, payloads: OrderPayload[]) {
+/**
+ * Writes the batch's new orders and, given Prisma's transaction client (`db`), updates the
+ * mirrored ones; without it returns the mirrored ones, unwritten.
+ */
+async function writeInTransaction(
+  sql: SqlRunner,
+  shopId: string,
+  payloads: OrderPayload[],
+  db?: Db,
+): Promise<OrderPayload[]> {
   const customerOf = await customerIds(
-    db,
+    sql,
     shopId,
     payloads.flatMap((p) => (p.customer ? [p.customer.id] : [])),
   );
@@ -56,17 +73,22 @@ async function writeInTransaction(db: Db, shopId: string, payloads: OrderPayload
   };
   const existing = new Map(
     (
-      await db.$queryRaw<
-        { id: string; shopifyId: string; shopifyUpdatedAt: Date | string; customerId: string | null }[]
-      >`
-        SELECT "id", "shopifyId", "shopifyUpdatedAt", "customerId" FROM "Order"
-        WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(payloads.map((p) => p.id))}`
+      await sql.query<{ id: string; shopifyId: string; shopifyUpdatedAt: Date | string; customerId: string | null }>(
+        Prisma.sql`
+          SELECT "id", "shopifyId", "shopifyUpdatedAt", "customerId" FROM "Order"
+          WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(payloads.map((p) => p.id))}`,
+      )
     ).map((o) => [o.shopifyId, { ...o, shopifyUpdatedAt: asDate(o.shopifyUpdatedAt) }]),
   );
+  const mirrored = payloads.filter((p) => existing.has(p.id));
+  if (!db && mirrored.length) {
+    payloads = payloads.filter((p) => !existing.has(p.id));
+    existing.clear();
+  }
   const written = new Map<string, string>();
   const stamp = new Date();
   await insertRows({
-    db,
+    sql: sql,
     table: "Order",
     columns: ORDER_COLUMNS,
     rows: payloads
@@ -80,7 +102,7 @@ async function writeInTransaction(db: Db, shopId: string, payloads: OrderPayload
   const touched = new Set<string>();
   for (const p of payloads) {
     const row = existing.get(p.id);
-    if (!row) continue;
+    if (!row || !db) continue;
     if (row.customerId) touched.add(row.customerId); // the order may have moved to another customer
     const fields = fieldsOf(p);
     if (row.shopifyUpdatedAt && fields.shopifyUpdatedAt < row.shopifyUpdatedAt) continue;
@@ -91,32 +113,41 @@ async function writeInTransaction(db: Db, shopId: string, payloads: OrderPayload
     if (count) written.set(p.id, row.id);
   }
 
-  await replaceLines(db, { shopId, payloads, written, existing, customerOf });
+  await replaceLines(sql, { shopId, payloads, written, existing, customerOf });
   for (const p of payloads) if (p.customer) touched.add(customerOf.get(p.customer.id)!);
-  await refreshOrderStats(db, shopId, [...touched]);
+  if (touched.size) await sql.execute(orderStatsUpdate(shopId, [...touched]));
+  return db ? [] : mirrored;
 }
 
 /** Customer row ids by Shopify id; a customer the sync has not reached gets a bare row (filled later). */
-async function customerIds(db: Db, shopId: string, shopifyIds: string[]): Promise<Map<string, string>> {
+async function customerIds(sql: SqlRunner, shopId: string, shopifyIds: string[]): Promise<Map<string, string>> {
   const wanted = [...new Set(shopifyIds)];
   if (!wanted.length) return new Map();
-  const find = () => db.$queryRaw<{ id: string; shopifyId: string }[]>`
-    SELECT "id", "shopifyId" FROM "Customer" WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(wanted)}`;
-  const found = new Map((await find()).map((c) => [c.shopifyId, c.id]));
+  const found = new Map(
+    (
+      await sql.query<{ id: string; shopifyId: string }>(Prisma.sql`
+        SELECT "id", "shopifyId" FROM "Customer" WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(wanted)}`)
+    ).map((c) => [c.shopifyId, c.id]),
+  );
   const missing = wanted.filter((id) => !found.has(id));
-  if (missing.length) {
-    // No stamp: the customer's own data, whenever it comes, is newer than this.
-    const bare = await db.customer.createManyAndReturn({
-      data: missing.map((shopifyId) => ({ shopId, shopifyId })),
-      select: { id: true, shopifyId: true },
-    });
-    for (const c of bare) found.set(c.shopifyId, c.id);
-  }
+  // No stamp: the customer's own data, whenever it comes, is newer than this.
+  const stamp = new Date();
+  const bare = missing.map((shopifyId) => ({ id: newRowId(), shopId, shopifyId, createdAt: stamp, updatedAt: stamp }));
+  await insertRows({ sql, table: "Customer", columns: BARE_CUSTOMER_COLUMNS, rows: bare });
+  for (const c of bare) found.set(c.shopifyId, c.id);
   return found;
 }
 
+const BARE_CUSTOMER_COLUMNS: Record<string, ColumnType> = {
+  id: "text",
+  shopId: "text",
+  shopifyId: "text",
+  createdAt: "timestamp",
+  updatedAt: "timestamp",
+};
+
 async function replaceLines(
-  db: Db,
+  sql: SqlRunner,
   o: {
     shopId: string;
     payloads: OrderPayload[];
@@ -135,17 +166,17 @@ async function replaceLines(
   ];
   const products = new Map(
     (productIds.length
-      ? await db.$queryRaw<{ shopifyId: string; productType: string | null; vendor: string | null }[]>`
+      ? await sql.query<{ shopifyId: string; productType: string | null; vendor: string | null }>(Prisma.sql`
           SELECT "shopifyId", "productType", "vendor" FROM "Product"
-          WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(productIds)}`
+          WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(productIds)}`)
       : []
     ).map((p) => [p.shopifyId, p]),
   );
   // Lines of an order mirrored before are replaced; a new order has none yet.
   const replaced = [...written].filter(([shopifyId]) => existing.has(shopifyId)).map(([, id]) => id);
-  if (replaced.length) await db.orderLine.deleteMany({ where: { orderId: { in: replaced } } });
+  if (replaced.length) await sql.execute(Prisma.sql`DELETE FROM "OrderLine" WHERE "orderId" IN ${inList(replaced)}`);
   await insertRows({
-    db,
+    sql: sql,
     table: "OrderLine",
     columns: LINE_COLUMNS,
     rows: payloads.flatMap((p) => {

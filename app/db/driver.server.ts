@@ -1,0 +1,118 @@
+import type { Db } from "../db.server";
+import type { Prisma } from "../generated/sqlite/client";
+import { isPostgres } from "./update-rows.server";
+
+/**
+ * Raw statements straight through the client's own driver adapter, without Prisma's query
+ * compiler, for the day-one sync's batch writes (issue 19). Prisma 6.19 compiles every
+ * statement, raw ones included, by handing the query and its arguments as JSON to its wasm
+ * compiler: a batch insert's one bound JSON array of 500 rows (~100-200 kB) is serialised,
+ * parsed and copied there and back, which was 17% of a 10k sync's writing CPU, and its
+ * interpreter around it another ~10%. The driver adapter is the connection Prisma itself
+ * uses (on SQLite the same connection and the same lock its transactions take; on
+ * PostgreSQL a connection from the same pool), so these transactions are ordinary ones
+ * beside Prisma's.
+ */
+export interface SqlRunner {
+  query<T extends Record<string, unknown>>(statement: Prisma.Sql): Promise<T[]>;
+  execute(statement: Prisma.Sql): Promise<number>;
+}
+
+/** The same statements through Prisma (inside one of its transactions, or on its own). */
+export const prismaRunner = (db: Db): SqlRunner => ({
+  query: <T>(statement: Prisma.Sql) => db.$queryRaw<T[]>(statement),
+  execute: (statement) => db.$executeRaw(statement),
+});
+
+interface SqlQuery {
+  sql: string;
+  args: unknown[];
+  argTypes: { scalarType: "string" | "int" | "float" | "datetime" | "unknown"; arity: "scalar" }[];
+}
+interface Queryable {
+  queryRaw(query: SqlQuery): Promise<{ columnNames: string[]; rows: unknown[][] }>;
+  executeRaw(query: SqlQuery): Promise<number>;
+}
+interface DriverTransaction extends Queryable {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+/** The part of Prisma's SqlDriverAdapter used here. */
+interface Driver {
+  startTransaction(): Promise<DriverTransaction>;
+}
+
+const drivers = new WeakMap<object, { driver?: Driver }>();
+
+/**
+ * Makes the adapter factory remember the connection it opens for `client`
+ * (db.server's createDb wraps its factory with this before building the client).
+ */
+export function rememberDriver<F extends { connect(): Promise<unknown> }>(
+  factory: F,
+): { factory: F; bind: (client: object) => void } {
+  const holder: { driver?: Driver } = {};
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const driver = await connect();
+    holder.driver = driver as Driver;
+    return driver;
+  };
+  return { factory, bind: (client) => drivers.set(client, holder) };
+}
+
+/**
+ * Runs `work` in one transaction on the client's driver connection: committed when it
+ * returns, rolled back when it throws. A client built elsewhere (none remembered) runs it
+ * in a Prisma transaction instead, with the same statements.
+ */
+export async function driverTransaction<T>(db: Db, work: (sql: SqlRunner) => Promise<T>): Promise<T> {
+  const holder = drivers.get(db);
+  if (!holder) return db.$transaction((tx) => work(prismaRunner(tx as Db)), { timeout: 120_000, maxWait: 60_000 });
+  if (!holder.driver) await db.$connect(); // Prisma connects on first use
+  const tx = await holder.driver!.startTransaction();
+  const pg = isPostgres();
+  const run = (text: string) => tx.executeRaw({ sql: text, args: [], argTypes: [] });
+  try {
+    const result = await work(driverRunner(tx, pg));
+    // The adapters begin a transaction and leave COMMIT / ROLLBACK to their caller (as Prisma does).
+    await run("COMMIT");
+    await tx.commit();
+    return result;
+  } catch (error) {
+    try {
+      await run("ROLLBACK");
+    } finally {
+      await tx.rollback();
+    }
+    throw error;
+  }
+}
+
+function driverRunner(tx: Queryable, pg: boolean): SqlRunner {
+  const query = (s: Prisma.Sql): SqlQuery => {
+    const args = s.values.map((v) => (v instanceof Date ? v.toISOString() : v));
+    return { sql: pg ? s.text : s.sql, args, argTypes: s.values.map(argType) };
+  };
+  return {
+    async query<T>(s: Prisma.Sql) {
+      const { columnNames, rows } = await tx.queryRaw(query(s));
+      return rows.map((row) => Object.fromEntries(columnNames.map((name, i) => [name, row[i]])) as T);
+    },
+    execute: (s) => tx.executeRaw(query(s)),
+  };
+}
+
+function argType(value: unknown): SqlQuery["argTypes"][number] {
+  const scalarType =
+    typeof value === "string"
+      ? "string"
+      : typeof value === "number"
+        ? Number.isInteger(value)
+          ? "int"
+          : "float"
+        : value instanceof Date
+          ? "datetime"
+          : "unknown";
+  return { scalarType, arity: "scalar" };
+}
