@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import type { Db } from "../db.server";
 import { isUniqueViolation } from "../db/unique-violation";
+import { keyedDigest } from "../security/keyed-digest.server";
 
 export interface RateLimit {
   /** What is counted, e.g. `proxy:ip` or `proxy:phone`. */
@@ -12,14 +12,17 @@ export interface RateLimit {
 /**
  * Storefront posts arrive unauthenticated but for Shopify's proxy signature: anyone can post
  * the form in a loop. Limits per IP and per number are fixed-window counters in the database
- * (every app process sees the same counts). The key is a hash of shop + subject: no address
- * or number is stored. Returns false once the subject is past the limit in this window.
+ * (every app process sees the same counts). The key is a keyed hash of shop + subject: no
+ * address or number is stored, nor a plain hash of one (every number can be tried against
+ * that). Counters are kept a day, then deleted by a later window's first hit or by the hourly
+ * retention job, whichever comes first. Returns false once the subject is past the limit in
+ * this window.
  */
 export async function withinRateLimit(
   db: Db,
   o: { rule: RateLimit; shopId: string; subject: string; now: Date },
 ): Promise<boolean> {
-  const key = `${o.rule.name}:${createHash("sha256").update(`${o.shopId}\n${o.subject}`).digest("hex").slice(0, 32)}`;
+  const key = `${o.rule.name}:${counterDigest()(`${o.shopId}\n${o.subject}`).slice(0, 32)}`;
   const windowStart = new Date(Math.floor(o.now.getTime() / o.rule.windowMs) * o.rule.windowMs);
   const where = { key_windowStart: { key, windowStart } };
   const bump = () => db.rateCounter.update({ where, data: { count: { increment: 1 } }, select: { count: true } });
@@ -39,6 +42,10 @@ export async function withinRateLimit(
   return counter.count <= o.rule.limit;
 }
 
+let digest: ((input: string) => string) | undefined;
+const counterDigest = () => (digest ??= keyedDigest("rate-limit:v1"));
+
+/** Deletes counters of windows that started more than `keepMs` ago (the longest window is an hour). */
 export async function pruneRateCounters(db: Db, now: Date, keepMs = 24 * 3600_000): Promise<number> {
   const before = new Date(now.getTime() - keepMs);
   const { count } = await db.rateCounter.deleteMany({ where: { windowStart: { lt: before } } });

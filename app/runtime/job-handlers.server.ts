@@ -14,6 +14,7 @@ import type { JobHandler } from "../jobs/queue.server";
 import { JOB_PAYLOADS, QUEUES, type JobHandlerTable, type QueueName } from "../jobs/registry";
 import { syncStep, type SyncOptions } from "../sync/run.server";
 import { pruneWebhookBodies } from "../privacy/retention.server";
+import { pruneRateCounters } from "../http/rate-limit.server";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
 export type WorkerDeps = AppServices & { sync?: SyncOptions };
@@ -92,9 +93,12 @@ function handlerTable(deps: WorkerDeps): JobHandlerTable {
       await sweepAllShops(db, clock);
     },
     // Raw webhook bodies past their retention: bounded batches, a backlog continues in a new job.
+    // And the storefront's rate counters of ended windows (keyed hashes of addresses and numbers),
+    // which otherwise go only when a later window's first hit comes, if it ever does.
     [QUEUES.pruneWebhookBodies]: async (payload) => {
       const { more } = await pruneWebhookBodies({ db, now: clock.now(), ...payload });
       if (more) await queue.enqueue(QUEUES.pruneWebhookBodies, payload);
+      else await pruneRateCounters(db, clock.now());
     },
     // customers/redact's second pass, REDACTION_SECOND_PASS_MS after the first (webhooks/process).
     [QUEUES.finishRedaction]: async (payload) => {

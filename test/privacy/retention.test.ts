@@ -9,6 +9,10 @@ import { signedWebhook } from "../support/webhooks";
 import { actionArgs, WEBHOOK_ROUTES } from "../support/routes";
 import { webhookPath } from "../../dev/simulator/webhook-sender";
 import { pruneWebhookBodies } from "../../app/privacy/retention.server";
+import { withinRateLimit } from "../../app/http/rate-limit.server";
+import { STOREFRONT_LIMITS } from "../../app/http/storefront-limits.server";
+import { ensureShop } from "../../app/commerce/shops.server";
+import { createHash } from "node:crypto";
 
 // Raw webhook bodies are personal data: kept until processed plus WEBHOOK_RETENTION_DAYS, then
 // reduced to what duplicate detection needs (app/privacy/retention.server.ts).
@@ -142,5 +146,38 @@ describe("webhook body retention", () => {
     const [row] = await inbox(shop);
     expect(row!.error).toMatch(/malformed JSON/);
     expect(row!.error).not.toContain("quoted.shopper");
+  });
+});
+
+describe("storefront rate counters", () => {
+  it("GIVEN counters for a shopper's address and number WHEN stored THEN neither appears, nor its plain hash; WHEN a day old THEN the retention job deletes them", async () => {
+    // (Counters made in the past and the job run at the wall clock: the job prunes every shop's
+    // counters, and other test files count theirs at the wall clock at the same time.)
+    const shop = shopNow("rate-counters");
+    const { id: shopId } = await ensureShop(db, shop.domain);
+    const HOUR = STOREFRONT_LIMITS.perIp.windowMs;
+    const count = async (subjects: string[], at: Date) => {
+      await withinRateLimit(db, { rule: STOREFRONT_LIMITS.perIp, shopId, subject: subjects[0]!, now: at });
+      await withinRateLimit(db, { rule: STOREFRONT_LIMITS.perNumber, shopId, subject: subjects[1]!, now: at });
+      const windowStart = new Date(Math.floor(at.getTime() / HOUR) * HOUR);
+      return () => db.rateCounter.findMany({ where: { windowStart, key: { startsWith: "proxy:" } } });
+    };
+    const old = ["198.51.100.41", "+14155550141"];
+    const recent = ["198.51.100.42", "+14155550142"];
+    const oldCounters = await count(old, new Date(shop.clock.now().getTime() - DAY - 2 * HOUR));
+    const recentCounters = await count(recent, new Date(shop.clock.now().getTime() - DAY + 2 * HOUR));
+
+    // THEN the keys hold no address or number, nor their plain SHA-256
+    const keys = [...(await oldCounters()), ...(await recentCounters())].map((c) => c.key).join(" ");
+    const plain = [...old, ...recent].map((v) =>
+      createHash("sha256").update(`${shopId}\n${v}`).digest("hex").slice(0, 32),
+    );
+    for (const value of [...old, ...recent, "4155550141", "4155550142", ...plain]) expect(keys).not.toContain(value);
+
+    // WHEN the hourly retention job runs THEN counters more than a day old are gone, younger ones stay
+    expect((await oldCounters()).length).toBeGreaterThanOrEqual(2);
+    await runRetention(shop, { retentionDays: 7 });
+    expect(await oldCounters()).toEqual([]);
+    expect((await recentCounters()).length).toBeGreaterThanOrEqual(2);
   });
 });
