@@ -4,6 +4,7 @@ import { openSqlDriver, type SqlDriver } from "../app/db/sql-driver.server";
 import { ensureShop } from "../app/commerce/shops.server";
 import { customerPayload, orderPayload } from "../dev/simulator/shopify-payloads";
 import { processWebhook } from "../app/webhooks/process.server";
+import { processWebhooks } from "../app/webhooks/process-batch.server";
 import { sweepShop } from "../app/segments/sweep.server";
 import { TableJobQueue } from "../app/jobs/table-queue.server";
 import { ProviderRegistry } from "../app/sms/registry.server";
@@ -36,15 +37,31 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
   };
   let statementsPerEvent = NaN;
   let transactionsPerEvent = NaN;
-  const shops: { size: number; id: string; domain: string; samples: number[]; sweeps: Record<SweepWindow, number> }[] =
-    [];
+  let batchStatementsPerEvent = NaN;
+  let batchTransactionsPerEvent = NaN;
+  const shops: {
+    size: number;
+    id: string;
+    domain: string;
+    samples: number[];
+    /** Per batch of WEBHOOK_BATCH events: its time divided by its events. */
+    batchSamples: number[];
+    sweeps: Record<SweepWindow, number>;
+  }[] = [];
   try {
     for (const size of o.sizes) {
       const shop = await ensureShop(db, `bench-seg-${size}-${Date.now().toString(36)}.myshopify.com`);
       const seedStart = performance.now();
       await seedCustomers(driver, target.provider, shop.id, size, now);
       log(`${size.toLocaleString("en")} customers seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-      shops.push({ size, id: shop.id, domain: shop.domain, samples: [], sweeps: { "1 min": NaN, "1 h": NaN } });
+      shops.push({
+        size,
+        id: shop.id,
+        domain: shop.domain,
+        samples: [],
+        batchSamples: [],
+        sweeps: { "1 min": NaN, "1 h": NaN },
+      });
     }
     // Interleaved, one event per shop in turn: the machine's load changes over a run (other
     // processes), and sizes measured one after another, minutes apart, would have ratios
@@ -70,6 +87,19 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
       await timeOneOrder({ ...deps, db: counting.db }, shops[0]!, o.events + 10, now);
       log(counting.log.sql.map((q, n) => `  ${n + 1}. ${q.replace(/\s+/g, " ").slice(0, 160)}`).join("\n"));
     }
+    // What the worker does with a backlog: a job fetch's webhooks of one shop together
+    // (webhooks/process-batch), interleaved by shop as above, one batch warming up untimed.
+    const rounds = Math.max(2, Math.ceil(o.events / WEBHOOK_BATCH));
+    for (let r = -1; r < rounds; r++) {
+      for (const shop of shops) {
+        const took = await timeOneBatch(deps, shop, r, now);
+        if (r >= 0) shop.batchSamples.push(took);
+      }
+    }
+    counting.log.reset();
+    await timeOneBatch({ ...deps, db: counting.db }, shops[0]!, rounds, now);
+    batchStatementsPerEvent = counting.log.statements / WEBHOOK_BATCH;
+    batchTransactionsPerEvent = counting.log.transactions / WEBHOOK_BATCH;
     await counting.db.$disconnect();
     // An untimed sweep over an empty window first: the first sweep of a process pays for
     // compiling its queries, and would make the smallest shop look slow.
@@ -94,9 +124,16 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
   } finally {
     await driver.close();
   }
-  const perSize = shops.map((shop) => ({ ...shop, event: summarize(shop.samples) }));
-  for (const { size, event } of perSize)
-    log(`${size.toLocaleString("en")} customers: event mean ${ms(event.mean)} p99 ${ms(event.p99)}`);
+  const perSize = shops.map((shop) => ({
+    ...shop,
+    event: summarize(shop.samples),
+    batch: summarize(shop.batchSamples),
+  }));
+  for (const { size, event, batch } of perSize)
+    log(
+      `${size.toLocaleString("en")} customers: event mean ${ms(event.mean)} p99 ${ms(event.p99)}; ` +
+        `in batches of ${WEBHOOK_BATCH}: ${ms(batch.mean)} per event (${batch.n} batches)`,
+    );
   const [first, ...rest] = perSize;
   const last = perSize.at(-1)!;
   const customers = (n: number) => `${n.toLocaleString("en")} customers`;
@@ -107,7 +144,12 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
       "orders/create, statements per event (counted at the driver adapter; + transactions begun)",
       `${statementsPerEvent.toFixed(1)} (+ ${transactionsPerEvent.toFixed(1)})`,
     ),
-    ...rest.flatMap(({ size, event }) => [
+    plain(
+      section,
+      `orders/create in batches of ${WEBHOOK_BATCH}, statements per event (+ transactions begun)`,
+      `${batchStatementsPerEvent.toFixed(1)} (+ ${batchTransactionsPerEvent.toFixed(1)})`,
+    ),
+    ...rest.flatMap(({ size, event, batch }) => [
       compared(
         section,
         `orders/create, worker cost per event (mean), ${customers(size)} ${vsFirst}`,
@@ -120,6 +162,13 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
         `orders/create, worker cost per event (p99), ${customers(size)} ${vsFirst}`,
         event.p99,
         first!.event.p99,
+        ms,
+      ),
+      compared(
+        section,
+        `orders/create in batches of ${WEBHOOK_BATCH}, worker cost per event (mean), ${customers(size)} ${vsFirst}`,
+        batch.mean,
+        first!.batch.mean,
         ms,
       ),
     ]),
@@ -144,6 +193,37 @@ async function timeOneOrder(
   i: number,
   now: Date,
 ): Promise<number> {
+  const inbox = await storeOrder(shop, `bench-${shop.size}-${i}`, i, now);
+  const t = performance.now();
+  await processWebhook(deps, inbox.id);
+  return performance.now() - t;
+}
+
+/** Webhooks per batch: what one pg-boss fetch hands the batch handler (HANDLER_BATCH_SIZE). */
+const WEBHOOK_BATCH = 50;
+
+/** The worker's cost per event of WEBHOOK_BATCH orders/create of `shop`'s customers taken together (batch `round`). */
+async function timeOneBatch(
+  deps: Parameters<typeof processWebhooks>[0],
+  shop: { size: number; domain: string },
+  round: number,
+  now: Date,
+): Promise<number> {
+  const ids: string[] = [];
+  for (let k = 0; k < WEBHOOK_BATCH; k++) {
+    const i = 1_000_000 + (round + 1) * WEBHOOK_BATCH + k;
+    ids.push((await storeOrder(shop, `bench-batch-${shop.size}-${i}`, i, now)).id);
+  }
+  const t = performance.now();
+  const results = await processWebhooks(deps, ids);
+  const took = performance.now() - t;
+  const failed = [...results.values()].filter((r) => r !== "processed");
+  if (failed.length) throw new Error(`bench batch: ${failed.length} rows not processed (${String(failed[0])})`);
+  return took / WEBHOOK_BATCH;
+}
+
+/** An orders/create inbox row for an existing customer of `shop`, picked from `i`. */
+async function storeOrder(shop: { size: number; domain: string }, webhookId: string, i: number, now: Date) {
   const n = 1 + Math.floor((((i * 2654435761) % 2 ** 32) / 2 ** 32) * shop.size);
   const customer = customerPayload({
     id: shopifyIdOf(n),
@@ -152,17 +232,14 @@ async function timeOneOrder(
     smsState: "subscribed",
     consentAt: new Date(now.getTime() - DAY),
   });
-  const inbox = await db.webhookInbox.create({
+  return db.webhookInbox.create({
     data: {
       shopDomain: shop.domain,
       topic: "orders/create",
-      webhookId: `bench-${shop.size}-${i}`,
+      webhookId,
       payload: JSON.stringify(orderPayload({ customer, at: now })),
     },
   });
-  const t = performance.now();
-  await processWebhook(deps, inbox.id);
-  return performance.now() - t;
 }
 
 const shopifyIdOf = (n: number) => 9_000_000_000 + n;

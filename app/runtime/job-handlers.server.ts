@@ -2,6 +2,7 @@ import type { AppServices } from "../services";
 import type { Db } from "../db.server";
 import type { Clock } from "../clock";
 import { finishRedaction, processWebhook } from "../webhooks/process.server";
+import { processWebhooks } from "../webhooks/process-batch.server";
 import { sweepShop } from "../segments/sweep.server";
 import { backfillSegmentBatch } from "../segments/backfill.server";
 import { sendMessage, sendMessages } from "../messaging/dispatch.server";
@@ -34,6 +35,16 @@ export function jobHandlers(deps: WorkerDeps): Record<QueueName, JobHandler> {
   handlers[QUEUES.sendMessage].batch = async (payloads) => {
     const ids = payloads.map((p) => JOB_PAYLOADS[QUEUES.sendMessage].parse(p).messageId);
     const results = await sendMessages(deps, ids);
+    return ids.map((id) => {
+      const result = results.get(id);
+      return result instanceof Error ? result : undefined;
+    });
+  };
+  // Webhooks too: a fetch's rows of one shop share the shop, the hold check, one segment
+  // refresh and one inbox update (webhooks/process-batch); a failing row fails its job alone.
+  handlers[QUEUES.processWebhook].batch = async (payloads) => {
+    const ids = payloads.map((p) => JOB_PAYLOADS[QUEUES.processWebhook].parse(p).inboxId);
+    const results = await processWebhooks(deps, ids);
     return ids.map((id) => {
       const result = results.get(id);
       return result instanceof Error ? result : undefined;

@@ -29,6 +29,11 @@ export interface RefreshSegmentsInput {
   customerIds: readonly string[];
   now: Date;
   cause: MembershipCause;
+  /**
+   * A cause's ref per customer, where the customers were moved by different things: a batch of
+   * a shop's webhooks refreshes once, each customer's events naming the last row that touched them.
+   */
+  causeRefs?: ReadonlyMap<string, string>;
   /** Only these segments (a backfill of one new definition); default every live segment of the shop. */
   segmentIds?: readonly string[];
 }
@@ -201,6 +206,7 @@ async function applyChanges({
   shopId,
   now,
   cause,
+  causeRefs,
   changes,
 }: RefreshSegmentsInput & { changes: MembershipChange[] }) {
   if (!changes.length) return;
@@ -232,7 +238,7 @@ async function applyChanges({
         change: c.change,
         at: now,
         cause: cause.cause,
-        causeRef: cause.ref ?? null,
+        causeRef: causeRefs?.get(c.customerId) ?? cause.ref ?? null,
       })),
     });
     const moved = [...delta].filter(([, d]) => d !== 0);

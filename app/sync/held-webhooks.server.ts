@@ -19,7 +19,14 @@ export type ReplayWebhook = (inboxId: string) => Promise<unknown>;
 
 /** Whether a webhook for this shop and topic waits for the running sync. */
 export async function heldBySync(db: Db, shopId: string, topic: string): Promise<boolean> {
-  if (!isTopic(topic) || !TOPICS_HELD_DURING_SYNC.includes(topic)) return false;
+  return isHeldTopic(topic) && (await syncRunning(db, shopId));
+}
+
+/** Whether webhooks of this topic wait while a sync runs (whether one runs is `syncRunning`). */
+export const isHeldTopic = (topic: string) => isTopic(topic) && TOPICS_HELD_DURING_SYNC.includes(topic);
+
+/** Whether the shop's sync is writing its history or computing its segments. */
+export async function syncRunning(db: Db, shopId: string): Promise<boolean> {
   const running = await db.syncRun.findFirst({
     where: { shopId, status: { in: ["RUNNING", "SEGMENTS"] } },
     select: { id: true },

@@ -30,24 +30,26 @@ import {
   OrderPayload,
   ProductPayload,
 } from "../shopify-payloads";
-import { isDomainTopic, isTopic, type DomainTopic, type ShopTopic } from "../shopify-topics";
+import { isDomainTopic, isTopic, type DomainTopic, type ShopTopic, type Topic } from "../shopify-topics";
 import { parseShopifyJson } from "./json";
 import { log } from "../observability/log.server";
 import type { Db } from "../db.server";
 
 export type ProcessOutcome = "processed" | "skipped" | "rejected" | "held" | "ignored";
 
-type InboxRow = {
+export type InboxRow = {
   id: string;
   topic: string;
   shopDomain: string;
   webhookId: string;
   triggeredAt: Date | null;
   receivedAt: Date;
+  status: string;
+  payload: string;
 };
 
 /** What a topic's writer hands to the follow-up step. */
-interface Written {
+export interface Written {
   /** Customers whose facts changed: their segments are refreshed (one set-based refresh). */
   customerIds: string[];
   /** An order mirrored: attribution, discount redemptions and, when new, the order_placed flow event. */
@@ -56,7 +58,7 @@ interface Written {
   restocked?: { watches: RestockedWatch[]; at: Date };
 }
 
-interface WriteContext {
+export interface WriteContext {
   deps: AppServices;
   shopId: string;
   settings: AttributionWindows;
@@ -100,7 +102,7 @@ async function writeProduct({ deps, shopId, row, body }: WriteContext): Promise<
  * Each topic's writer: mirror what the payload says and return what it wrote. Typed by the one
  * topic list (app/shopify-topics.ts), so a topic added there without a writer does not compile.
  */
-const WRITERS: Record<ShopTopic, (ctx: WriteContext) => Promise<Written>> = {
+export const WRITERS: Record<ShopTopic, (ctx: WriteContext) => Promise<Written>> = {
   "orders/create": writeOrder,
   "orders/updated": writeOrder,
   "orders/paid": writeOrder,
@@ -184,18 +186,29 @@ const DOMAIN_WRITERS: Record<DomainTopic, (deps: AppServices, row: InboxRow, now
  * The one step after every writer: what follows the consent facts it recorded (texts,
  * cancellations, suppression), then segments, once, for every customer it touched, then the
  * commerce events flows start from (membership events reach flows through the segment engine).
+ * A batch of a shop's rows (process-batch) runs the same three parts, the segments once for all.
  */
 async function followUp(deps: AppServices, ctx: WriteContext, written: Written) {
+  await consentFollowUp(deps, ctx);
+  await refreshSegmentsFor({
+    db: deps.db,
+    shopId: ctx.shopId,
+    customerIds: written.customerIds,
+    now: ctx.now,
+    cause: { cause: "webhook", ref: ctx.row.id },
+  });
+  await eventFollowUp(deps, ctx, written);
+}
+
+/** What follows the consent facts the writer recorded (segments deferred to the refresh). */
+export async function consentFollowUp(deps: AppServices, ctx: WriteContext) {
+  for (const change of ctx.from.consentChanges) await afterConsentChange(deps, { ...change, deferSegments: true });
+}
+
+/** After the segments: attribution and redemptions of an order, and the commerce events flows start from. */
+export async function eventFollowUp(deps: AppServices, ctx: WriteContext, written: Written) {
   const { db } = deps;
   const { shopId, row, now } = ctx;
-  for (const change of ctx.from.consentChanges) await afterConsentChange(deps, { ...change, deferSegments: true });
-  await refreshSegmentsFor({
-    db,
-    shopId,
-    customerIds: written.customerIds,
-    now,
-    cause: { cause: "webhook", ref: row.id },
-  });
   const order = written.order;
   if (order?.customerId) {
     await attributeOrder({ db, shopId, order, settings: ctx.settings });
@@ -248,21 +261,10 @@ export async function processWebhook(
 ): Promise<ProcessOutcome> {
   const { db, clock } = deps;
   const row = await db.webhookInbox.findUnique({ where: { id: inboxId } });
-  if (!row || row.status === "PROCESSED" || row.status === "REJECTED" || row.status === "IGNORED") return "skipped";
+  if (!row || isSettled(row)) return "skipped";
   const now = clock.now();
-  // Shopify's own time for the event when it says; a consent without a date is dated by it.
-  const from = {
-    topic: row.topic,
-    inboxId: row.id,
-    receivedAt: row.triggeredAt ?? row.receivedAt,
-    consentChanges: [] as ConsentChange[],
-  };
   try {
-    const body = parseShopifyJson(row.payload);
-    const topic = row.topic;
-    if (!isTopic(topic)) {
-      throw new z.ZodError([{ code: "custom", path: ["topic"], message: `unsupported topic ${topic}`, input: topic }]);
-    }
+    const { topic, body } = parsedRow(row);
     if (isDomainTopic(topic)) {
       await DOMAIN_WRITERS[topic](deps, row, now);
     } else {
@@ -272,31 +274,21 @@ export async function processWebhook(
       // them in order at its end (app/sync/held-webhooks.server.ts). A row that already
       // failed once is its retry's, not held again.
       if (!o.replaying && row.status === "RECEIVED" && (await heldBySync(db, shop.id, topic))) return "held";
-      const ctx: WriteContext = { deps, shopId: shop.id, settings: shop.settings, row, from, now, body };
+      const ctx: WriteContext = {
+        deps,
+        shopId: shop.id,
+        settings: shop.settings,
+        row,
+        from: provenanceOf(row),
+        now,
+        body,
+      };
       await followUp(deps, ctx, await WRITERS[topic](ctx));
     }
-    await db.webhookInbox.update({
-      where: { id: row.id },
-      data: {
-        status: "PROCESSED",
-        processedAt: now,
-        error: null,
-        attempts: { increment: 1 },
-      },
-    });
+    await markProcessed(db, [row.id], now);
     return "processed";
   } catch (error) {
-    if (error instanceof z.ZodError || error instanceof SyntaxError) {
-      const reason =
-        error instanceof z.ZodError
-          ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")
-          : error.message;
-      await db.webhookInbox.update({
-        where: { id: row.id },
-        data: { status: "REJECTED", error: reason.slice(0, 2000), attempts: { increment: 1 } },
-      });
-      return "rejected";
-    }
+    if (isInvalidPayload(error)) return await reject(db, row.id, error);
     const message = error instanceof Error ? error.message : String(error);
     await db.webhookInbox.update({
       where: { id: row.id },
@@ -304,6 +296,52 @@ export async function processWebhook(
     });
     throw error; // the job queue retries with backoff
   }
+}
+
+/** A row already handled for good: processed, rejected or ignored (a FAILED or RECEIVED one is not). */
+export const isSettled = (row: { status: string }) =>
+  row.status === "PROCESSED" || row.status === "REJECTED" || row.status === "IGNORED";
+
+/** The row's topic and parsed body; throws ZodError (a topic the app does not take) or SyntaxError. */
+export function parsedRow(row: InboxRow): { topic: Topic; body: unknown } {
+  const body = parseShopifyJson(row.payload);
+  const topic = row.topic;
+  if (!isTopic(topic)) {
+    throw new z.ZodError([{ code: "custom", path: ["topic"], message: `unsupported topic ${topic}`, input: topic }]);
+  }
+  return { topic, body };
+}
+
+/** Where the facts a writer records came from: Shopify's own time for the event when it says (a consent without a date is dated by it). */
+export const provenanceOf = (row: InboxRow): WriteContext["from"] => ({
+  topic: row.topic,
+  inboxId: row.id,
+  receivedAt: row.triggeredAt ?? row.receivedAt,
+  consentChanges: [],
+});
+
+/** A payload that fails its schema or is not JSON: rejected, never retried. */
+export const isInvalidPayload = (error: unknown): error is z.ZodError | SyntaxError =>
+  error instanceof z.ZodError || error instanceof SyntaxError;
+
+export async function reject(db: Db, rowId: string, error: z.ZodError | SyntaxError) {
+  const reason =
+    error instanceof z.ZodError
+      ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")
+      : error.message;
+  await db.webhookInbox.update({
+    where: { id: rowId },
+    data: { status: "REJECTED", error: reason.slice(0, 2000), attempts: { increment: 1 } },
+  });
+  return "rejected" as const;
+}
+
+/** Rows whose writers and follow-ups all ran: one statement for a batch. */
+export async function markProcessed(db: Db, rowIds: string[], now: Date) {
+  const data = { status: "PROCESSED" as const, processedAt: now, error: null, attempts: { increment: 1 } };
+  // One row by its key: Prisma sends updateMany through more machinery than an update.
+  if (rowIds.length === 1) await db.webhookInbox.update({ where: { id: rowIds[0] }, data });
+  else if (rowIds.length) await db.webhookInbox.updateMany({ where: { id: { in: rowIds } }, data });
 }
 
 /**

@@ -1,0 +1,231 @@
+import { describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { HOUR, MINUTE } from "../../app/clock";
+import { QUEUES, type JobQueue } from "../../app/jobs/queue.server";
+import { processWebhooks } from "../../app/webhooks/process-batch.server";
+import { processWebhook } from "../../app/webhooks/process.server";
+import { TestShop, uniqueShop } from "../support/app";
+import {
+  checkoutPayload,
+  customerPayload,
+  marketingConsentPayload,
+  orderPayload,
+  productPayload,
+} from "../support/fixtures";
+
+const START = new Date("2026-06-01T12:00:00Z");
+const at = (minutes: number) => new Date(START.getTime() + minutes * MINUTE);
+
+/**
+ * A busy hour of one shop, delivered before the worker runs: customers created and updated
+ * (one update arriving after a newer one), orders (one delivered twice under two webhook ids,
+ * one cancelled later), a checkout, consent changes, a payload that fails its schema.
+ */
+async function deliverBusyHour(shop: TestShop) {
+  const c1 = customerPayload({
+    id: 501,
+    updatedAt: at(0),
+    smsState: "subscribed",
+    consentAt: at(-60),
+    phone: "+14155550101",
+  });
+  const c2 = customerPayload({ id: 502, updatedAt: at(0), phone: "+14155550102" });
+  const c3 = customerPayload({
+    id: 503,
+    updatedAt: at(0),
+    smsState: "subscribed",
+    consentAt: at(-60),
+    phone: "+14155550103",
+  });
+  for (const c of [c1, c2, c3]) await shop.send("customers/create", c);
+  const first = orderPayload({ id: 9001, customer: c1, at: at(1), total: "40.00" });
+  await shop.send("orders/create", first);
+  await shop.send("orders/create", orderPayload({ id: 9002, customer: c1, at: at(2), total: "260.00" }));
+  await shop.send("orders/create", first, "redelivered-under-another-id");
+  await shop.send("customers/update", { ...c2, first_name: "Newer", updated_at: at(5).toISOString() });
+  await shop.send("customers/update", { ...c2, first_name: "Older", updated_at: at(3).toISOString() });
+  await shop.send("checkouts/create", checkoutPayload({ customer: c3, updatedAt: at(4) }));
+  await shop.send(
+    "customers_marketing_consent/update",
+    marketingConsentPayload({ customerId: 502, phone: "+14155550102", state: "subscribed", at: at(6) }),
+  );
+  await shop.send(
+    "customers_marketing_consent/update",
+    marketingConsentPayload({ customerId: 503, phone: "+14155550103", state: "unsubscribed", at: at(7) }),
+  );
+  await shop.send("orders/create", { id: 9003, note: "no customer, no dates" });
+  await shop.send(
+    "orders/cancelled",
+    orderPayload({ id: 9001, customer: c1, at: at(1), updatedAt: at(8), cancelledAt: at(8) }),
+  );
+  await shop.send("orders/create", orderPayload({ id: 9004, customer: c3, at: at(9), total: "15.00" }));
+}
+
+/** Everything the events leave behind, by Shopify ids and keys (not the rows' own ids). */
+async function finalState(shop: TestShop) {
+  const { id: shopId } = await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } });
+  const customers = await db.customer.findMany({
+    where: { shopId },
+    select: {
+      shopifyId: true,
+      firstName: true,
+      smsConsent: true,
+      ordersCount: true,
+      totalSpent: true,
+      lastOrderAt: true,
+    },
+    orderBy: { shopifyId: "asc" },
+  });
+  const orders = await db.order.findMany({
+    where: { shopId },
+    select: { shopifyId: true, cancelledAt: true, totalPrice: true, _count: { select: { lines: true } } },
+    orderBy: { shopifyId: "asc" },
+  });
+  const segments = await db.segment.findMany({
+    where: { shopId },
+    select: { key: true, memberCount: true, _count: { select: { memberships: true } } },
+    orderBy: { key: "asc" },
+  });
+  const runs = await db.flowRun.findMany({
+    where: { shopId },
+    select: {
+      flow: { select: { key: true } },
+      customer: { select: { shopifyId: true } },
+      status: true,
+      exitReason: true,
+      _count: { select: { messages: true } },
+    },
+  });
+  const messages = await db.message.findMany({
+    where: { shopId },
+    select: { purpose: true, status: true, customer: { select: { shopifyId: true } } },
+  });
+  const inbox = await db.webhookInbox.findMany({
+    where: { shopDomain: shop.domain },
+    select: { topic: true, status: true },
+  });
+  const key = (o: unknown) => JSON.stringify(o);
+  return {
+    customers: customers.map((c) => ({ ...c, totalSpent: String(c.totalSpent) })),
+    orders: orders.map((o) => ({ ...o, totalPrice: String(o.totalPrice) })),
+    segments,
+    memberships: await shop.memberships(),
+    // A run the batch never starts: its shopper entered the segment and left it (or ordered)
+    // within the batch, so the membership events in between are not recorded (see
+    // process-batch); one at a time started it and exited it, before it sent anything.
+    runs: runs
+      .filter((r) => r.status !== "EXITED")
+      .map(key)
+      .sort(),
+    exitedRuns: runs.filter((r) => r.status === "EXITED"),
+    messages: messages.map(key).sort(),
+    inbox: inbox.map(key).sort(),
+  };
+}
+
+const inboxIds = async (shop: TestShop) =>
+  (
+    await db.webhookInbox.findMany({
+      where: { shopDomain: shop.domain },
+      orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+      select: { id: true },
+    })
+  ).map((r) => r.id);
+
+async function shopWithFlowsOn(label: string) {
+  const shop = new TestShop(uniqueShop(label), START);
+  const { id } = await shop.install();
+  await db.flow.updateMany({ where: { shopId: id }, data: { enabled: true } });
+  return shop;
+}
+
+describe("webhooks processed in batches (webhooks/process-batch)", () => {
+  it("GIVEN a shop's busy hour WHEN the worker takes its webhooks together THEN the state is the one of one at a time", async () => {
+    const alone = await shopWithFlowsOn("one-at-a-time");
+    const batched = await shopWithFlowsOn("batched");
+    for (const shop of [alone, batched]) {
+      await deliverBusyHour(shop);
+      shop.clock.advance(2 * HOUR);
+    }
+    // One shop's rows through the single path in arrival order, the other's as one batch;
+    // then each worker runs what followed (flow runs, texts).
+    for (const id of await inboxIds(alone)) await processWebhook(alone.deps, id).catch(() => "failed");
+    await processWebhooks(batched.deps, await inboxIds(batched));
+    for (const shop of [alone, batched]) await shop.work();
+    const { exitedRuns, ...expected } = await finalState(alone);
+    const { exitedRuns: exitedInBatch, ...got } = await finalState(batched);
+    expect(got).toEqual(expected);
+    expect(exitedRuns.every((r) => r._count.messages === 0 && r.exitReason)).toBe(true);
+    expect(exitedInBatch.length).toBeLessThanOrEqual(exitedRuns.length);
+    // The state says what it should, not only the same thing twice.
+    expect(expected.customers.find((c) => c.shopifyId === "502")).toMatchObject({
+      firstName: "Newer",
+      smsConsent: "SUBSCRIBED",
+    });
+    expect(expected.customers.find((c) => c.shopifyId === "501")).toMatchObject({ ordersCount: 1 });
+    expect(expected.orders.map((o) => o.shopifyId)).toEqual(["9001", "9002", "9004"]);
+    expect(expected.inbox.filter((r) => r.includes("REJECTED"))).toHaveLength(1);
+    expect(expected.segments.every((s) => s.memberCount === s._count.memberships)).toBe(true);
+    expect(expected.runs.length).toBeGreaterThan(0);
+  });
+
+  it("GIVEN a batch WHEN the segments change THEN each customer's events name the last row that touched them", async () => {
+    const shop = await shopWithFlowsOn("cause-refs");
+    const c = customerPayload({
+      id: 601,
+      updatedAt: at(0),
+      smsState: "subscribed",
+      consentAt: at(-60),
+      phone: "+14155550111",
+    });
+    await shop.send("customers/create", c);
+    await shop.send("orders/create", orderPayload({ id: 9101, customer: c, at: at(1) }));
+    const rows = await db.webhookInbox.findMany({ where: { shopDomain: shop.domain }, orderBy: { receivedAt: "asc" } });
+    const results = await processWebhooks(
+      shop.deps,
+      rows.map((r) => r.id),
+    );
+    expect([...results.values()]).toEqual(["processed", "processed"]);
+    const customer = await db.customer.findFirstOrThrow({ where: { shopifyId: "601", shop: { domain: shop.domain } } });
+    const events = await db.segmentMembershipEvent.findMany({ where: { customerId: customer.id } });
+    expect(events.length).toBeGreaterThan(0);
+    expect(new Set(events.map((e) => e.causeRef))).toEqual(new Set([rows[1]!.id]));
+  });
+
+  it("GIVEN a row that fails in a batch WHEN the batch runs THEN only that row's job fails and the others are processed", async () => {
+    const shop = await shopWithFlowsOn("isolated");
+    const c = customerPayload({
+      id: 701,
+      updatedAt: at(0),
+      smsState: "subscribed",
+      consentAt: at(-60),
+      phone: "+14155550121",
+    });
+    await shop.send("customers/create", c);
+    await shop.send(
+      "products/create",
+      productPayload({ id: 77, updatedAt: at(0), variantId: 7701, inventoryItemId: 7801 }),
+    );
+    await shop.send("orders/create", orderPayload({ id: 9201, customer: c, at: at(1) }));
+    const rows = await db.webhookInbox.findMany({ where: { shopDomain: shop.domain }, orderBy: { receivedAt: "asc" } });
+    // The product's collections job cannot be queued (a queue outage for that one row).
+    const queue: JobQueue = {
+      enqueue: async (name, payload, options) => {
+        if (name === QUEUES.syncProductCollections) throw new Error("queue unavailable");
+        return shop.deps.queue.enqueue(name, payload, options);
+      },
+      enqueueMany: (name, jobs) => shop.deps.queue.enqueueMany(name, jobs),
+    } as JobQueue;
+    const results = await processWebhooks(
+      { ...shop.deps, queue },
+      rows.map((r) => r.id),
+    );
+    expect(rows.map((r) => results.get(r.id) instanceof Error)).toEqual([false, true, false]);
+    const statuses = await db.webhookInbox.findMany({
+      where: { shopDomain: shop.domain },
+      orderBy: { receivedAt: "asc" },
+    });
+    expect(statuses.map((r) => r.status)).toEqual(["PROCESSED", "FAILED", "PROCESSED"]);
+    expect(await shop.segmentsOf(701)).toContain("one-time-buyers");
+  });
+});
