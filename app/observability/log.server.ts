@@ -151,3 +151,15 @@ export const errorFields = (error: unknown) =>
           typeof error === "object" && error && "message" in error ? String(error.message) : String(error),
         ),
       };
+
+/**
+ * The Shopify libraries' lines (@shopify/shopify-api and shopify-app-remix: "Redirecting login
+ * request to …", a failed token exchange, a GraphQL error), given to them as their `logger.log`.
+ * Left to themselves they write with console, outside the redactor and outside the JSON lines;
+ * here they are the app's own lines. Their severities are LogSeverity's: 0 error, 1 warning,
+ * 2 info, 3 debug.
+ */
+export function shopifyLibraryLog(severity: number, message: string): void {
+  const level: LogLevel = (["error", "warn", "info", "debug"] as const)[severity] ?? "info";
+  log[level](message, { source: "shopify-library" });
+}

@@ -9,6 +9,7 @@ import { installShop } from "../commerce/shops.server";
 import { QUEUES } from "../jobs/queue.server";
 import { SealedSessionStorage } from "../security/sealed-session-storage.server";
 import { secretBoxFromEnv } from "../security/secrets.server";
+import { shopifyLibraryLog } from "../observability/log.server";
 
 export { API_VERSION };
 
@@ -27,6 +28,8 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new SealedSessionStorage(new PrismaSessionStorage(db), secretBoxFromEnv()),
   distribution: AppDistribution.AppStore,
+  // The library's lines go through the app's logger (redacted JSON lines), not console.
+  logger: { level: LogSeverity.Info, log: shopifyLibraryLog },
   hooks: {
     // Install and reinstall: the shop is installed again (app/uninstalled's mark cleared), its
     // facts (name, contact e-mail, time zone, country) are read from the Admin API by a job, and
@@ -68,7 +71,7 @@ const webhookApi = shopifyApi({
   apiVersion: API_VERSION,
   hostName: new URL(env.SHOPIFY_APP_URL).host,
   isEmbeddedApp: true,
-  logger: { level: LogSeverity.Error },
+  logger: { level: LogSeverity.Error, log: shopifyLibraryLog },
 });
 
 export async function verifyWebhook(request: Request, rawBody: string) {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { handleError } from "../../app/entry.server";
+import { action as loginAction } from "../../app/routes/auth.login/route";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -27,5 +28,36 @@ describe("uncaught loader and action errors", () => {
     const request = new Request("https://sms-app.example/app", { signal: controller.signal });
     handleError(new Error("aborted"), { request, params: {}, context: {} });
     expect(write).not.toHaveBeenCalled();
+  });
+});
+
+describe("the Shopify libraries' own log lines", () => {
+  it("GIVEN the login form posted WHEN shopify-app-remix logs its redirect THEN the line is the app's (JSON, redacted), not console's", async () => {
+    const written: string[] = [];
+    const grab = (chunk: string | Uint8Array) => (written.push(String(chunk)), true);
+    vi.spyOn(process.stdout, "write").mockImplementation(grab);
+    vi.spyOn(process.stderr, "write").mockImplementation(grab);
+    const consoleLines = (["log", "info", "warn", "error", "debug"] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation(() => {}),
+    );
+    const request = new Request("https://sms-app.example/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ shop: "log-lines" }),
+    });
+    await loginAction({ request, params: {}, context: {} }).catch((redirect: unknown) => redirect);
+    const lines = written
+      .join("")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { level: string; msg: string; source?: string });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: "info",
+        source: "shopify-library",
+        msg: expect.stringMatching(/Redirecting login request/),
+      }),
+    );
+    for (const spy of consoleLines) expect(spy).not.toHaveBeenCalled();
   });
 });
