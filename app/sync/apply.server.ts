@@ -43,8 +43,9 @@ export async function applyBatch(db: Db, o: BatchInput): Promise<{ applied: numb
       );
       return parsed ? [parsed] : [];
     });
-    if (o.resource === "customers") await writeCustomerBatch(db, o.shopId, payloads as CustomerPayload[], from);
-    else await writeOrderBatch(db, o.shopId, payloads as OrderPayload[], from);
+    if (o.resource === "customers")
+      await writeCustomerBatch({ db, shopId: o.shopId, payloads: payloads as CustomerPayload[], from });
+    else await writeOrderBatch({ db, shopId: o.shopId, payloads: payloads as OrderPayload[], from });
     return { applied: payloads.length, skipped: o.groups.length - payloads.length };
   }
   let applied = 0;

@@ -71,7 +71,7 @@ export async function startSync(
       progress: {},
     },
   });
-  await enqueueStep(deps.queue, run.id, now);
+  await enqueueStep({ queue: deps.queue, runId: run.id, runAt: now });
   log.info("sync started", { shopId, syncRunId: run.id, reason: o.reason });
   return { id: run.id, created: true };
 }
@@ -87,7 +87,17 @@ export const latestSync = (db: Db, shopId: string) =>
  * while it queues the next; the lease keeps steps of one run from overlapping); a finish
  * webhook's step is keyed by the operation, so a redelivery queues nothing more.
  */
-export function enqueueStep(queue: JobQueue, runId: string, runAt: Date, tag: string = randomUUID()): Promise<void> {
+export function enqueueStep({
+  queue,
+  runId,
+  runAt,
+  tag = randomUUID(),
+}: {
+  queue: JobQueue;
+  runId: string;
+  runAt: Date;
+  tag?: string;
+}): Promise<void> {
   return queue.enqueue(QUEUES.syncStep, { runId }, { runAt, dedupeKey: `sync:${runId}:${tag}` });
 }
 
@@ -100,7 +110,8 @@ export async function bulkOperationFinished(deps: SyncDeps, shopId: string, oper
     where: { shopId, bulkOperationId: operationId, status: "RUNNING" },
     select: { id: true },
   });
-  if (run) await enqueueStep(deps.queue, run.id, deps.clock.now(), `finish:${operationId}`);
+  if (run)
+    await enqueueStep({ queue: deps.queue, runId: run.id, runAt: deps.clock.now(), tag: `finish:${operationId}` });
 }
 
 /**
@@ -126,11 +137,11 @@ export async function syncStep(deps: SyncDeps, runId: string, options: SyncOptio
   } catch (error) {
     // Without the shop's token (never installed, or the offline demo) retrying cannot help.
     if (!(error instanceof NoAdminAccess)) throw error;
-    next = await fail(db, runId, now, "no Admin API access for this shop (no offline session)");
+    next = await fail({ db, runId, now, error: "no Admin API access for this shop (no offline session)" });
   } finally {
     await db.syncRun.update({ where: { id: runId }, data: { leaseUntil: null } });
   }
-  if (next) await enqueueStep(deps.queue, runId, next);
+  if (next) await enqueueStep({ queue: deps.queue, runId, runAt: next });
 }
 
 async function advance(deps: SyncDeps, runId: string, options: SyncOptions): Promise<Date | null> {
@@ -141,7 +152,7 @@ async function advance(deps: SyncDeps, runId: string, options: SyncOptions): Pro
   if (run.status === "SEGMENTS") {
     const budgetMs = options.budgetMs ?? 20 * SECOND;
     const deadline = Date.now() + budgetMs;
-    if (!(await computeSegmentsStep(db, run, now, budgetMs))) return now;
+    if (!(await computeSegmentsStep({ db, run, now, budgetMs }))) return now;
     // Then the webhooks that came during the sync, in order, on top of the snapshot.
     const { replayWebhook } = deps;
     if (replayWebhook) {
@@ -158,7 +169,7 @@ async function advance(deps: SyncDeps, runId: string, options: SyncOptions): Pro
     return null;
   }
   const resource = (run.resource as SyncResource | null) ?? SYNC_RESOURCES[0];
-  if (!deps.admin) return fail(db, run.id, now, "no Admin API access for this shop");
+  if (!deps.admin) return fail({ db, runId: run.id, now, error: "no Admin API access for this shop" });
 
   if (!run.bulkOperationId) {
     const started = await startBulkQuery(deps.admin, run.shop.domain, bulkQuery(resource, run.ordersSince));
@@ -184,15 +195,15 @@ async function advance(deps: SyncDeps, runId: string, options: SyncOptions): Pro
       return new Date(now.getTime() + pollMs);
     }
     if (op.status !== "COMPLETED")
-      return fail(
+      return fail({
         db,
-        run.id,
+        runId: run.id,
         now,
-        `bulk query for ${resource} ${op.status.toLowerCase()} (${op.errorCode ?? "no code"})`,
-      );
+        error: `bulk query for ${resource} ${op.status.toLowerCase()} (${op.errorCode ?? "no code"})`,
+      });
     const counts = { objects: Number(op.objectCount ?? 0), roots: Number(op.rootObjectCount ?? 0) };
     // A query that matched nothing has no file.
-    if (!op.url) return nextResource(db, run, resource, now, counts);
+    if (!op.url) return nextResource({ db, run, resource, now, counts });
     await db.syncRun.update({
       where: { id: run.id },
       data: { bulkStatus: op.status, resultUrl: op.url, progress: withProgress(run.progress, resource, counts) },
@@ -203,7 +214,7 @@ async function advance(deps: SyncDeps, runId: string, options: SyncOptions): Pro
   const finished = await applyResult(deps, { ...run, resource }, options);
   if (!finished) return now;
   const latest = await db.syncRun.findUniqueOrThrow({ where: { id: run.id } });
-  return nextResource(db, latest, resource, now, {});
+  return nextResource({ db, run: latest, resource, now, counts: {} });
 }
 
 /** Writes the current result from where the last step stopped, batch by batch, within the time budget. */
@@ -276,13 +287,19 @@ function parseLine(text: string) {
   return { __parentId: "unparsable" };
 }
 
-async function nextResource(
-  db: Db,
-  run: { id: string; shopId: string; progress: unknown },
-  resource: SyncResource,
-  now: Date,
-  counts: Partial<ResourceProgress>,
-): Promise<Date> {
+async function nextResource({
+  db,
+  run,
+  resource,
+  now,
+  counts,
+}: {
+  db: Db;
+  run: { id: string; shopId: string; progress: unknown };
+  resource: SyncResource;
+  now: Date;
+  counts: Partial<ResourceProgress>;
+}): Promise<Date> {
   const progress = withProgress(run.progress, resource, { ...counts, finishedAt: now.toISOString() });
   const following = SYNC_RESOURCES[SYNC_RESOURCES.indexOf(resource) + 1];
   const reset = { bulkOperationId: null, bulkStatus: null, resultUrl: null, linesApplied: 0, progress };
@@ -294,7 +311,7 @@ async function nextResource(
   return now;
 }
 
-async function fail(db: Db, runId: string, now: Date, error: string): Promise<null> {
+async function fail({ db, runId, now, error }: { db: Db; runId: string; now: Date; error: string }): Promise<null> {
   const run = await db.syncRun.update({ where: { id: runId }, data: { status: "FAILED", error, finishedAt: now } });
   log.warn("sync failed", { shopId: run.shopId, syncRunId: run.id, error });
   return null;

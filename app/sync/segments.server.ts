@@ -27,19 +27,24 @@ export async function startSegmentComputation(db: Db, shopId: string, stamp: Dat
 }
 
 /** Runs batches until every segment of this computation is done (true) or the budget is spent. */
-export async function computeSegmentsStep(
-  db: Db,
-  run: { id: string; shopId: string; segmentsStartedAt: Date | null },
-  now: Date,
-  budgetMs: number,
-): Promise<boolean> {
+export async function computeSegmentsStep({
+  db,
+  run,
+  now,
+  budgetMs,
+}: {
+  db: Db;
+  run: { id: string; shopId: string; segmentsStartedAt: Date | null };
+  now: Date;
+  budgetMs: number;
+}): Promise<boolean> {
   const stamp = run.segmentsStartedAt ?? now;
   // A step that died between finishing the last resource and stamping the segments: stamp them now.
   if (!(await db.segment.count({ where: { shopId: run.shopId, backfillStartedAt: stamp } })))
     await startSegmentComputation(db, run.shopId, stamp);
   const deadline = Date.now() + budgetMs;
   for (;;) {
-    if (await segmentBatch(db, run, stamp, now)) return true;
+    if (await segmentBatch({ db, run, stamp, now })) return true;
     if (Date.now() > deadline) return false;
   }
 }
@@ -49,7 +54,17 @@ export async function computeSegmentsStep(
  * evaluation query and one write transaction per batch), then the segments' progress. A crash
  * between the two repeats the batch, which then changes nothing. True when all are done.
  */
-async function segmentBatch(db: Db, run: { id: string; shopId: string }, stamp: Date, now: Date): Promise<boolean> {
+async function segmentBatch({
+  db,
+  run,
+  stamp,
+  now,
+}: {
+  db: Db;
+  run: { id: string; shopId: string };
+  stamp: Date;
+  now: Date;
+}): Promise<boolean> {
   const { shopId } = run;
   // A segment edited meanwhile carries a newer stamp: its own backfill chain covers it.
   const pending = await db.segment.findMany({

@@ -31,12 +31,17 @@ import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both gene
  * A crash between the two transactions repeats the batch, whose new rows are then mirrored
  * ones: the same end state.
  */
-export async function writeCustomerBatch(
-  db: Db,
-  shopId: string,
-  payloads: CustomerPayload[],
-  from: Provenance,
-): Promise<void> {
+export async function writeCustomerBatch({
+  db,
+  shopId,
+  payloads,
+  from,
+}: {
+  db: Db;
+  shopId: string;
+  payloads: CustomerPayload[];
+  from: Provenance;
+}): Promise<void> {
   if (!payloads.length) return;
   const rows = await Promise.all(payloads.map(async (payload) => ({ payload, ...(await customerProfile(payload)) })));
   let numbers: { id: string; phone: string }[];
@@ -45,7 +50,9 @@ export async function writeCustomerBatch(
     const mirrored = rows.filter((r) => !fresh.written.has(r.payload.id));
     numbers = fresh.numbers;
     if (mirrored.length)
-      numbers.push(...(await db.$transaction((tx) => writeInTransaction(tx as Db, shopId, mirrored, from), TX)));
+      numbers.push(
+        ...(await db.$transaction((tx) => writeInTransaction({ db: tx as Db, shopId, rows: mirrored, from }), TX)),
+      );
   } catch (error) {
     // A webhook created one of these customers between our read and our insert: the
     // one-at-a-time writer settles that race row by row.
@@ -55,7 +62,7 @@ export async function writeCustomerBatch(
   }
   // After the commit (a merge re-evaluates the guest's segments in transactions of its own);
   // a crash before it leaves the guest open, and the repeated batch merges it.
-  await mergeGuestContacts(db, shopId, numbers, from);
+  await mergeGuestContacts({ db, shopId, numbers, from });
 }
 
 export const TX = { timeout: 120_000, maxWait: 60_000 };
@@ -112,7 +119,17 @@ function customerRow(shopId: string, r: ProfiledRow & { id: string }, fact: Cons
   };
 }
 
-async function writeInTransaction(db: Db, shopId: string, rows: ProfiledRow[], from: Provenance) {
+async function writeInTransaction({
+  db,
+  shopId,
+  rows,
+  from,
+}: {
+  db: Db;
+  shopId: string;
+  rows: ProfiledRow[];
+  from: Provenance;
+}) {
   const existing = new Map(
     (
       await db.$queryRaw<{ id: string; shopifyId: string; shopifyUpdatedAt: Date | string | null }[]>`
@@ -157,7 +174,7 @@ async function writeInTransaction(db: Db, shopId: string, rows: ProfiledRow[], f
       customerConsentFact({ shopId, customerId: idOf.get(r.payload.id)!, payload: r.payload, phone: r.phone, from }),
     )
     .filter((f): f is ConsentFact => !!f);
-  await insertNewFacts(db, shopId, facts, new Set([...existing.values()].map((c) => c.id)));
+  await insertNewFacts({ db, shopId, facts, existingIds: new Set([...existing.values()].map((c) => c.id)) });
   // Rows that existed before: their consent comes from the whole ledger, not just this fact.
   for (const row of existing.values()) await deriveCustomerConsent(db, shopId, row.id);
 
@@ -165,7 +182,17 @@ async function writeInTransaction(db: Db, shopId: string, rows: ProfiledRow[], f
 }
 
 /** The facts the ledger does not hold yet (only rows that existed can have them). */
-async function insertNewFacts(db: Db, shopId: string, facts: ConsentFact[], existingIds: Set<string>) {
+async function insertNewFacts({
+  db,
+  shopId,
+  facts,
+  existingIds,
+}: {
+  db: Db;
+  shopId: string;
+  facts: ConsentFact[];
+  existingIds: Set<string>;
+}) {
   const known = new Set(
     existingIds.size
       ? (
@@ -242,7 +269,17 @@ const factKey = (f: { customerId: string | null; phone: string | null; state: st
   `${f.customerId}|${f.phone}|${f.state}|${f.occurredAt.getTime()}`;
 
 /** Guest contacts (checkout consent, sign-ups) holding a synced customer's number become that customer. */
-async function mergeGuestContacts(db: Db, shopId: string, numbers: { id: string; phone: string }[], from: Provenance) {
+async function mergeGuestContacts({
+  db,
+  shopId,
+  numbers,
+  from,
+}: {
+  db: Db;
+  shopId: string;
+  numbers: { id: string; phone: string }[];
+  from: Provenance;
+}) {
   if (!numbers.length) return;
   const guests = await db.$queryRaw<{ phone: string }[]>`
     SELECT "phone" FROM "Customer"

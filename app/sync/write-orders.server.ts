@@ -22,7 +22,17 @@ import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both gene
  * statements); those already mirrored then in a Prisma transaction (their conditional
  * updates). A crash between the two repeats the batch: the same end state.
  */
-export async function writeOrderBatch(db: Db, shopId: string, payloads: OrderPayload[], from: Provenance) {
+export async function writeOrderBatch({
+  db,
+  shopId,
+  payloads,
+  from,
+}: {
+  db: Db;
+  shopId: string;
+  payloads: OrderPayload[];
+  from: Provenance;
+}) {
   const simple = payloads.filter((p) => !needsWebhookWriter(p));
   try {
     const mirrored = simple.length ? await driverTransaction(db, (sql) => writeInTransaction(sql, shopId, simple)) : [];
