@@ -23,6 +23,7 @@ export interface DispatchMessage {
   dueAt: Date | null;
   sentAt: Date | null;
   claimedUntil: Date | null;
+  pacedSlotAt: Date | null;
   gateDecisions: unknown;
   attempts: number;
   createdAt: Date;
@@ -70,7 +71,7 @@ const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 export async function readDispatchMessages(db: Db, ids: readonly string[]): Promise<DispatchMessage[]> {
   if (ids.length === 0) return [];
   const rows = await db.$queryRaw<Raw[]>`SELECT m."id", m."shopId", m."customerId", m."phone", m."purpose",
-      m."body", m."flowRunId", m."status", m."dueAt", m."sentAt", m."claimedUntil", m."gateDecisions",
+      m."body", m."flowRunId", m."status", m."dueAt", m."sentAt", m."claimedUntil", m."pacedSlotAt", m."gateDecisions",
       m."attempts", m."createdAt", c."id" AS "c_id", c."phone" AS "c_phone", c."countryCode" AS "c_countryCode",
       c."provinceCode" AS "c_provinceCode", c."latitude" AS "c_latitude", c."longitude" AS "c_longitude",
       c."smsConsent" AS "c_smsConsent", c."deletedAt" AS "c_deletedAt", c."redactedAt" AS "c_redactedAt"
@@ -88,6 +89,7 @@ export async function readDispatchMessages(db: Db, ids: readonly string[]): Prom
     dueAt: asDate(r.dueAt as Date | string | null),
     sentAt: asDate(r.sentAt as Date | string | null),
     claimedUntil: asDate(r.claimedUntil as Date | string | null),
+    pacedSlotAt: asDate(r.pacedSlotAt as Date | string | null),
     gateDecisions: json(r.gateDecisions),
     attempts: Number(r.attempts),
     createdAt: asDate(r.createdAt as Date | string),

@@ -41,6 +41,13 @@ const MAX_ATTEMPTS = 6;
  */
 const CLAIM_MARGIN_MS = 10 * SECOND;
 
+/**
+ * A kept slot (keepSlotsForLater) already past by more than this is not used: the run came
+ * late (a busy or stopped worker), and every text kept that long ago going at once would
+ * break the shop's pace. Such a text reserves a new slot.
+ */
+const KEPT_SLOT_TOLERANCE_MS = SECOND;
+
 export type SendOutcome = "sent" | "reconciled" | "deferred" | "refused" | "retrying" | "failed" | "noop";
 
 /**
@@ -240,42 +247,56 @@ async function gateAndSend(
   if (stopped.length) await holdOrSuppress(deps, stopped, results);
   if (passed.length === 0) return;
 
+  // The paced slots are reserved before the claims, so that each claim can say how long it
+  // holds its text (a slot a lost claim leaves unused only delays the shop's next text). A text
+  // an earlier run kept a slot for uses it while it is still to come.
+  const sendTime = deps.pacer.now();
+  const keptSlot = (m: MessageRow) => {
+    const at = m.pacedSlotAt?.getTime();
+    return at !== undefined && at >= sendTime - KEPT_SLOT_TOLERANCE_MS ? at : null;
+  };
+  const unslotted = passed.filter((p) => keptSlot(p.message) === null);
+  const reserved = await reserveSendSlots(db, {
+    shopId: shop.id,
+    perSecond: settings.messagesPerSecond,
+    count: unslotted.length,
+    nowMs: sendTime,
+  });
+  const reservedFor = new Map(unslotted.map((p, k) => [p.message.id, reserved[k]!]));
+  const slotted = passed.map((p) => ({ ...p, slot: keptSlot(p.message) ?? reservedFor.get(p.message.id)! }));
+  // A text whose slot is further off than the pacer's horizon is not waited for here (the batch
+  // would hold every other shop's texts fetched with it): it keeps its slot and is queued for it.
+  // A SENDING one (re-claimed after a crash) goes in this batch whatever its slot.
+  const beyond = (p: (typeof slotted)[number]) =>
+    p.slot > sendTime + deps.pacer.horizonMs && p.message.status !== "SENDING";
+  const later = slotted.filter(beyond);
+  if (later.length) await keepSlotsForLater(deps, { later, now, sendTime, results });
+  const current = slotted.filter((p) => !beyond(p));
+  if (current.length === 0) return;
+
   // The exact text: template output + compliance additions + tracked links. Fixed once,
   // at the first claim, so a resend after a crash sends (and finds) the same text.
-  const fresh = passed.filter((p) => p.message.status !== "SENDING");
-  // The paced slots are reserved before the claims, so that each claim can say how long it
-  // holds its text (a slot a lost claim leaves unused only delays the shop's next text).
-  const sendTime = deps.pacer.now();
-  const [slots, composed] = await Promise.all([
-    reserveSendSlots(db, {
-      shopId: shop.id,
-      perSecond: settings.messagesPerSecond,
-      count: passed.length,
-      nowMs: sendTime,
-    }),
-    trackLinksMany(
-      db,
-      deps.appUrl,
-      fresh.map(({ message, recipient }) => ({
-        body: composeBody({
-          body: message.body,
-          senderName: shopSenderName(shop),
-          purpose: message.purpose as ComposeInput["purpose"],
-          firstMessage: !texted(recipient!),
-          numberCountry: numberCountry(recipient!.phone),
-        }),
-        owner: { shopId: shop.id, messageId: message.id, customerId: recipient!.customerId },
-      })),
-    ),
-  ]);
+  const fresh = current.filter((p) => p.message.status !== "SENDING");
+  const composed = await trackLinksMany(
+    db,
+    deps.appUrl,
+    fresh.map(({ message, recipient }) => ({
+      body: composeBody({
+        body: message.body,
+        senderName: shopSenderName(shop),
+        purpose: message.purpose as ComposeInput["purpose"],
+        firstMessage: !texted(recipient!),
+        numberCountry: numberCountry(recipient!.phone),
+      }),
+      owner: { shopId: shop.id, messageId: message.id, customerId: recipient!.customerId },
+    })),
+  );
   const bodyOf = new Map(fresh.map((p, k) => [p.message.id, composed[k]!]));
-  const claims = passed.map(({ message, recipient, decisions }, k) => {
+  const claims = current.map(({ message, recipient, decisions, slot }) => {
     const body = bodyOf.get(message.id) ?? message.body;
     // Held by this claim until its call must have ended (CLAIM_MARGIN_MS), in the clock `now` is read from.
-    const heldUntil = new Date(
-      now.getTime() + Math.max(0, slots[k]! - sendTime) + PROVIDER_TIMEOUT_MS + CLAIM_MARGIN_MS,
-    );
-    return { message, recipient: recipient!, body, decisions, encoding: encodeSms(body), slot: slots[k]!, heldUntil };
+    const heldUntil = new Date(now.getTime() + Math.max(0, slot - sendTime) + PROVIDER_TIMEOUT_MS + CLAIM_MARGIN_MS);
+    return { message, recipient: recipient!, body, decisions, encoding: encodeSms(body), slot, heldUntil };
   });
   // SENDING with the exact text, every claim of the batch committed (one statement, each row
   // conditional on the status and attempts read) before any provider call. A claim that fails
@@ -308,7 +329,7 @@ async function gateAndSend(
       })),
       set: Prisma.sql`"status" = 'SENDING', "attempts" = "Message"."attempts" + 1, "sentAt" = ${typedValue(now, "timestamp")},
         "body" = v."body", "phone" = v."phone", "gateDecisions" = v."gateDecisions", "encoding" = v."encoding",
-        "segments" = v."segments", "cost" = v."cost", "claimedUntil" = v."claimedUntil", "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
+        "segments" = v."segments", "cost" = v."cost", "claimedUntil" = v."claimedUntil", "pacedSlotAt" = NULL, "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
       where: Prisma.sql`"Message"."status" = v."status" AND "Message"."attempts" = v."attempts"`,
     }),
   );
@@ -380,6 +401,48 @@ async function renewClaim(db: AppServices["db"], { id, attempts, at }: { id: str
     data: { claimedUntil: new Date(at.getTime() + PROVIDER_TIMEOUT_MS + CLAIM_MARGIN_MS) },
   });
   return count === 1;
+}
+
+/**
+ * Texts whose paced slot is beyond the horizon: each keeps its slot (`pacedSlotAt`, written
+ * only while the text is as this run read it) and is queued for half the horizon before it,
+ * when its run will wait for it. Their gates are decided again then.
+ */
+async function keepSlotsForLater(
+  deps: AppServices,
+  b: {
+    later: { message: MessageRow; slot: number }[];
+    now: Date;
+    sendTime: number;
+    results: Map<string, SendOutcome | Error>;
+  },
+) {
+  const kept = new Set(
+    await updateRows(deps.db, {
+      table: "Message",
+      columns: { status: { enum: "MessageStatus" }, attempts: "int", pacedSlotAt: "timestamp" },
+      rows: b.later.map(({ message, slot }) => ({
+        key: message.id,
+        status: message.status,
+        attempts: message.attempts,
+        pacedSlotAt: new Date(slot),
+      })),
+      set: Prisma.sql`"pacedSlotAt" = v."pacedSlotAt", "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
+      where: Prisma.sql`"Message"."status" = v."status" AND "Message"."attempts" = v."attempts"`,
+    }),
+  );
+  const lead = deps.pacer.horizonMs / 2;
+  const queued = b.later.filter(({ message }) => kept.has(message.id));
+  // In the clock `now` is read from (the queue's), as the claims' `claimedUntil`.
+  await deps.queue.enqueueMany(
+    QUEUES.sendMessage,
+    queued.map(({ message, slot }) => ({
+      payload: { messageId: message.id },
+      options: sendJobOptions(message.id, new Date(b.now.getTime() + Math.max(0, slot - b.sendTime - lead))),
+    })),
+  );
+  // Not kept: another run changed the text since it was read, and that run settles it.
+  for (const { message } of b.later) b.results.set(message.id, kept.has(message.id) ? "deferred" : "noop");
 }
 
 /** A text a gate stopped: held until `dueAt`, or suppressed with `error`. */

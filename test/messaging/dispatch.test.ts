@@ -219,6 +219,74 @@ describe("batch dispatch", () => {
   });
 });
 
+describe("paced sending", () => {
+  it("a shop paced at 1 text a second: a batch waits only for the slots within the horizon; the rest keep their slots and are queued for them", async () => {
+    // GIVEN a shop at its default pace (1 text a second) with five texts due, and another shop with one,
+    // fetched together by one worker whose sending clock we drive (sleeping moves it on)
+    const at = "2026-07-01T18:00:00Z";
+    const [slow, other] = [
+      new TestShop(uniqueShop("paced"), new Date(at)),
+      new TestShop(uniqueShop("paced-other"), new Date(at)),
+    ];
+    const shoppers = [];
+    for (let i = 0; i < 5; i++) shoppers.push((await addShopper(slow)).customer);
+    const elsewhere = (await addShopper(other)).customer;
+    const ids = [];
+    for (const [i, customer] of shoppers.entries()) ids.push((await schedule(slow, customer, `p${i}`)).id);
+    const otherId = (await schedule(other, elsewhere, "o")).id;
+    const t0 = Date.parse(at);
+    let t = t0;
+    const pacer = new SendPacer(
+      async (ms) => void (t += ms),
+      () => t,
+      2 * SECOND,
+    );
+
+    // WHEN the batch is sent
+    const outcomes = await sendMessages({ ...slow.deps, pacer }, [...ids, otherId]);
+
+    // THEN the slots at 0, 1 and 2 s are waited for and sent, and so is the other shop's text;
+    // the slots at 3 and 4 s are kept on their texts, whose sends are queued for 1 s before them
+    expect([...ids, otherId].map((id) => outcomes.get(id))).toEqual([
+      "sent",
+      "sent",
+      "sent",
+      "deferred",
+      "deferred",
+      "sent",
+    ]);
+    expect(t).toBe(t0 + 2 * SECOND);
+    const [fourth, fifth] = await Promise.all(ids.slice(3).map(message));
+    expect([fourth!.status, fourth!.pacedSlotAt?.getTime(), fifth!.pacedSlotAt?.getTime()]).toEqual([
+      "SCHEDULED",
+      t0 + 3 * SECOND,
+      t0 + 4 * SECOND,
+    ]);
+    const queuedFor = async (id: string) =>
+      (await db.job.findMany({ where: { queue: QUEUES.sendMessage } }))
+        .filter((j) => (j.payload as { messageId: string }).messageId === id && j.runAt.getTime() > t0)
+        .map((j) => j.runAt.getTime() - t0);
+    expect([await queuedFor(fourth!.id), await queuedFor(fifth!.id)]).toEqual([[2 * SECOND], [3 * SECOND]]);
+    const slotsUntil = async () =>
+      Number((await db.shopSettings.findFirstOrThrow({ where: { shopId: fourth!.shopId } })).sendSlotsUntilMs);
+    expect(await slotsUntil()).toBe(t0 + 5 * SECOND);
+
+    // AND the fourth text's run, on time, sends it in its kept slot (no new slot reserved)
+    t = t0 + 2.5 * SECOND;
+    expect((await sendMessages({ ...slow.deps, pacer }, [fourth!.id])).get(fourth!.id)).toBe("sent");
+    expect(t).toBe(t0 + 3 * SECOND);
+    expect(await slotsUntil()).toBe(t0 + 5 * SECOND);
+    expect((await message(fourth!.id)).pacedSlotAt).toBeNull();
+
+    // AND the fifth text's run, a minute late, does not use its stale slot: it takes a new one, so
+    // texts kept long ago do not all go at once
+    t = t0 + 60 * SECOND;
+    expect((await sendMessages({ ...slow.deps, pacer }, [fifth!.id])).get(fifth!.id)).toBe("sent");
+    expect(await slotsUntil()).toBe(t0 + 61 * SECOND);
+    for (const customer of [...shoppers, elsewhere]) expect(outboxFor(customer.phone)).toHaveLength(1);
+  });
+});
+
 describe("sending through the Twilio-protocol adapter", () => {
   async function twilioShop(label: string) {
     const s = await shopWithShopper(label, "2026-07-01T18:00:00Z");

@@ -86,7 +86,9 @@ export class TestShop {
       clock: this.clock,
       queue: new TableJobQueue(db, () => this.clock.now()),
       providers: testProviders,
-      pacer: new SendPacer(async () => {}),
+      // Never sleeps, so it waits for every slot (no horizon): the shop's texts go in one run.
+      // Slots beyond the horizon have their own test (messaging/dispatch).
+      pacer: new SendPacer(async () => {}, Date.now, Infinity),
       appUrl: "https://sms-app.example",
       admin: shopifyAdminGraphql,
     });
