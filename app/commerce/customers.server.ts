@@ -244,24 +244,32 @@ export async function markCustomerDeleted({
 
 /**
  * Order aggregates are derived from the mirrored orders, not from payload counters, so they
- * are right whatever order webhooks arrive in. One UPDATE with indexed sub-selects (an
- * aggregate read and a write through Prisma's client were two statements, each compiled),
- * for one customer (a webhook) or many (a batch).
+ * are right whatever order webhooks arrive in. One UPDATE from one grouped read of the
+ * customers' orders (an aggregate read and a write through Prisma's client were two
+ * statements, each compiled), for one customer (a webhook) or many (a batch).
  */
 export async function refreshOrderStats(db: Db, shopId: string, customerIds: readonly string[]): Promise<void> {
   if (customerIds.length) await db.$executeRaw(orderStatsUpdate(shopId, customerIds));
 }
 
-/** refreshOrderStats' statement, for a batch writer running its own transaction (sync/write-orders). */
+/**
+ * refreshOrderStats' statement, for a batch writer running its own transaction
+ * (sync/write-orders). The LEFT JOIN keeps customers left with no order (zeros); one walk of
+ * the (shopId, customerId, processedAt) index per customer, where four sub-selects took four.
+ */
 export function orderStatsUpdate(shopId: string, customerIds: readonly string[]): Prisma.Sql {
-  const mine = Prisma.sql`FROM "Order" o WHERE o."shopId" = "Customer"."shopId" AND o."customerId" = "Customer"."id" AND o."cancelledAt" IS NULL`;
   return Prisma.sql`
     UPDATE "Customer" SET
-      "ordersCount" = (SELECT COUNT(*) ${mine}),
-      "totalSpent" = (SELECT COALESCE(SUM(o."totalPrice"), 0) ${mine}),
-      "firstOrderAt" = (SELECT MIN(o."processedAt") ${mine}),
-      "lastOrderAt" = (SELECT MAX(o."processedAt") ${mine})
-    WHERE "shopId" = ${shopId} AND "id" IN ${inList(customerIds)}`;
+      "ordersCount" = s."n", "totalSpent" = s."total", "firstOrderAt" = s."first", "lastOrderAt" = s."last"
+    FROM (
+      SELECT c."id", COUNT(o."id") AS "n", COALESCE(SUM(o."totalPrice"), 0) AS "total",
+        MIN(o."processedAt") AS "first", MAX(o."processedAt") AS "last"
+      FROM "Customer" c
+      LEFT JOIN "Order" o ON o."shopId" = c."shopId" AND o."customerId" = c."id" AND o."cancelledAt" IS NULL
+      WHERE c."shopId" = ${shopId} AND c."id" IN ${inList(customerIds)}
+      GROUP BY c."id"
+    ) s
+    WHERE "Customer"."id" = s."id"`;
 }
 
 /**

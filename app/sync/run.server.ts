@@ -231,9 +231,11 @@ async function applyResult(
   options: SyncOptions,
 ): Promise<boolean> {
   const { db } = deps;
-  // Each batch writer looks its rows up with one `IN (...)` list; Prisma binds at most 999
-  // values per SQLite statement, so a batch stays below that.
-  const batchSize = Math.min(options.batchSize ?? 500, 900);
+  // Each batch writer looks its rows up with one bound JSON list (db/insert-rows inList), so a
+  // batch is not held below SQLite's 999 bound values. 2,000 rather than 500: on SQLite each
+  // commit writes the batch's dirty index pages to the WAL (and now and then checkpoints), and
+  // a 10k sync's 40 commits were its largest statement cost (1.1 s of ~9 s; 10 commits 0.57 s).
+  const batchSize = Math.min(options.batchSize ?? 2000, 5000);
   const deadline = Date.now() + (options.budgetMs ?? 20 * SECOND);
   const response = await fetch(run.resultUrl!);
   if (!response.ok || !response.body) throw new Error(`bulk result download answered ${response.status}`);

@@ -196,11 +196,10 @@ async function insertNewFacts({
   const known = new Set(
     existingIds.size
       ? (
-          await db.consentEvent.findMany({
-            where: { shopId, scope: "marketing", customerId: { in: [...existingIds] } },
-            select: { customerId: true, phone: true, state: true, occurredAt: true },
-          })
-        ).map(factKey)
+          await db.$queryRaw<{ customerId: string; phone: string | null; state: string; occurredAt: Date | string }[]>`
+            SELECT "customerId", "phone", "state", "occurredAt" FROM "ConsentEvent"
+            WHERE "shopId" = ${shopId} AND "scope" = 'marketing' AND "customerId" IN ${inList([...existingIds])}`
+        ).map((f) => factKey({ ...f, occurredAt: asDate(f.occurredAt) }))
       : [],
   );
   await insertRows({
