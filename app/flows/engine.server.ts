@@ -44,6 +44,38 @@ const SEGMENT_EVENTS: Record<string, "subscribed" | "unsubscribed"> = {
  * out). Runs then advance as jobs.
  */
 export async function handleFlowEvent(deps: AppServices, event: FlowEvent, now: Date): Promise<void> {
+  await handleWithFlows({ deps, event, now, flows: () => enabledFlows(deps.db, event.shopId) });
+}
+
+/**
+ * A shop's events in order, its enabled flows read once for all (a batch of its webhooks:
+ * webhooks/process-batch), each event handled as `handleFlowEvent` does.
+ */
+export async function handleFlowEvents(deps: AppServices, events: readonly FlowEvent[], now: Date): Promise<void> {
+  const read = new Map<string, Promise<EnabledFlow[]>>();
+  const flowsOf = (shopId: string) => {
+    if (!read.has(shopId)) read.set(shopId, enabledFlows(deps.db, shopId));
+    return read.get(shopId)!;
+  };
+  for (const event of events) await handleWithFlows({ deps, event, now, flows: () => flowsOf(event.shopId) });
+}
+
+// An uninstalled shop starts nothing (its runs in progress were ended by app/uninstalled).
+const enabledFlows = (db: Db, shopId: string) =>
+  db.flow.findMany({ where: { shopId, enabled: true, shop: { uninstalledAt: null } } });
+type EnabledFlow = Awaited<ReturnType<typeof enabledFlows>>[number];
+
+async function handleWithFlows({
+  deps,
+  event,
+  now,
+  flows: readFlows,
+}: {
+  deps: AppServices;
+  event: FlowEvent;
+  now: Date;
+  flows: () => Promise<EnabledFlow[]>;
+}): Promise<void> {
   const { db } = deps;
   if (event.type === "order_placed")
     await exitRuns({
@@ -74,11 +106,7 @@ export async function handleFlowEvent(deps: AppServices, event: FlowEvent, now: 
       applies: () => true,
     });
 
-  // An uninstalled shop starts nothing (its runs in progress were ended by app/uninstalled).
-  const flows = await db.flow.findMany({
-    where: { shopId: event.shopId, enabled: true, shop: { uninstalledAt: null } },
-  });
-  for (const flow of flows) {
+  for (const flow of await readFlows()) {
     const trigger = TriggerSchema.parse(flow.trigger);
     const matches =
       (trigger.type === "segment_entered" &&

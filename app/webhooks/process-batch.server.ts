@@ -2,11 +2,13 @@ import type { AppServices } from "../services";
 import { installedShop } from "../commerce/shops.server";
 import { isHeldTopic, syncRunning } from "../sync/held-webhooks.server";
 import { refreshSegmentsFor } from "../segments/refresh.server";
+import { handleFlowEvents } from "../flows/engine.server";
 import { isDomainTopic, isTopic } from "../shopify-topics";
 import { errorFields, log } from "../observability/log.server";
 import {
   consentFollowUp,
-  eventFollowUp,
+  flowEventsOf,
+  orderFollowUp,
   isInvalidPayload,
   isSettled,
   markProcessed,
@@ -28,10 +30,10 @@ export type BatchResult = Map<string, ProcessOutcome | Error>;
  * The inbox rows one job fetch claimed, processed together (the worker's `processWebhook`
  * batch handler): per shop, in arrival order, each row's writer and its consent follow-up,
  * then the segments refreshed once for every customer the rows touched, then each row's
- * attribution and flow events in order, then the rows marked processed in one statement. What
- * a row costs on its own (the inbox read, the shop and its settings, the sync hold, the
- * shop's segment list, the evaluation and the membership writes, the inbox update) is paid
- * once per shop per batch.
+ * attribution, then their flow events in order (the shop's flows read once), then the rows
+ * marked processed in one statement. What a row costs on its own (the inbox read, the shop
+ * and its settings, the sync hold, the shop's segment list, the evaluation and the membership
+ * writes, the flows, the inbox update) is paid once per shop per batch.
  *
  * The same guarantees as one at a time (`processWebhook`): the writers are the same (newest
  * wins by Shopify's updated_at, duplicates absorbed), a held topic stays RECEIVED while the
@@ -114,7 +116,13 @@ async function processShopRows(deps: AppServices, domain: string, rows: InboxRow
       cause: { cause: "webhook" },
       causeRefs,
     });
-    for (const { ctx, written: w } of written) await eventFollowUp(deps, ctx, w);
+    // Attribution per order, then the flow events in the rows' order, the shop's flows read once.
+    for (const { ctx, written: w } of written) await orderFollowUp(deps, ctx, w);
+    await handleFlowEvents(
+      deps,
+      written.flatMap(({ ctx, written: w }) => flowEventsOf(ctx, w)),
+      now,
+    );
     await markProcessed(
       db,
       written.map(({ ctx }) => ctx.row.id),

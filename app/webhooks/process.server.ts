@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MINUTE } from "../clock";
 import type { AppServices } from "../services";
-import { handleFlowEvent } from "../flows/engine.server";
+import { handleFlowEvents, type FlowEvent } from "../flows/engine.server";
 import { applyShopUpdate, ShopUpdatePayload } from "../commerce/shop-facts.server";
 import { QUEUES } from "../jobs/queue.server";
 import { attributeOrder, type AttributionWindows } from "../attribution/attribute.server";
@@ -207,43 +207,43 @@ export async function consentFollowUp(deps: AppServices, ctx: WriteContext) {
 
 /** After the segments: attribution and redemptions of an order, and the commerce events flows start from. */
 export async function eventFollowUp(deps: AppServices, ctx: WriteContext, written: Written) {
-  const { db } = deps;
-  const { shopId, row, now } = ctx;
+  await orderFollowUp(deps, ctx, written);
+  await handleFlowEvents(deps, flowEventsOf(ctx, written), ctx.now);
+}
+
+/** An order mirrored: the text it is credited to, the discount codes it redeemed. */
+export async function orderFollowUp(deps: AppServices, ctx: WriteContext, written: Written) {
   const order = written.order;
-  if (order?.customerId) {
-    await attributeOrder({ db, shopId, order, settings: ctx.settings });
-    await countRedemptions(db, shopId, order.discountCodes);
-    if (row.topic === "orders/create" && !order.cancelledAt) {
-      await handleFlowEvent(
-        deps,
-        {
-          type: "order_placed",
-          shopId,
-          customerId: order.customerId,
-          orderId: order.id,
-          at: order.processedAt,
-          occurredAt: order.processedAt,
-          key: `order:${order.id}`,
-        },
-        now,
-      );
-    }
-  }
-  for (const w of written.restocked?.watches ?? []) {
-    await handleFlowEvent(
-      deps,
-      {
-        type: "back_in_stock",
-        shopId,
-        customerId: w.customerId,
-        variantShopifyId: w.variantShopifyId,
-        watchId: w.id,
-        key: `restock:${w.id}:${w.restockedAt.getTime()}`,
-        occurredAt: written.restocked?.at ?? w.restockedAt,
-      },
-      now,
-    );
-  }
+  if (!order?.customerId) return;
+  await attributeOrder({ db: deps.db, shopId: ctx.shopId, order, settings: ctx.settings });
+  await countRedemptions(deps.db, ctx.shopId, order.discountCodes);
+}
+
+/** The commerce events a row's writes start flows from: a new order, released restock watches. */
+export function flowEventsOf({ shopId, row }: WriteContext, written: Written): FlowEvent[] {
+  const events: FlowEvent[] = [];
+  const order = written.order;
+  if (order?.customerId && row.topic === "orders/create" && !order.cancelledAt)
+    events.push({
+      type: "order_placed",
+      shopId,
+      customerId: order.customerId,
+      orderId: order.id,
+      at: order.processedAt,
+      occurredAt: order.processedAt,
+      key: `order:${order.id}`,
+    });
+  for (const w of written.restocked?.watches ?? [])
+    events.push({
+      type: "back_in_stock",
+      shopId,
+      customerId: w.customerId,
+      variantShopifyId: w.variantShopifyId,
+      watchId: w.id,
+      key: `restock:${w.id}:${w.restockedAt.getTime()}`,
+      occurredAt: written.restocked?.at ?? w.restockedAt,
+    });
+  return events;
 }
 
 /**
