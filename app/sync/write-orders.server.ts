@@ -35,9 +35,14 @@ export async function writeOrderBatch({
 }) {
   const simple = payloads.filter((p) => !needsWebhookWriter(p));
   try {
-    const mirrored = simple.length ? await driverTransaction(db, (sql) => writeInTransaction(sql, shopId, simple)) : [];
+    const mirrored = simple.length
+      ? await driverTransaction(db, (sql) => writeInTransaction({ sql, shopId, payloads: simple }))
+      : [];
     if (mirrored.length)
-      await db.$transaction((tx) => writeInTransaction(prismaRunner(tx as Db), shopId, mirrored, tx as Db), TX);
+      await db.$transaction(
+        (tx) => writeInTransaction({ sql: prismaRunner(tx as Db), shopId, payloads: mirrored, db: tx as Db }),
+        TX,
+      );
   } catch (error) {
     if (!isUniqueViolation(error)) throw error; // a webhook created one meanwhile: row by row
     for (const payload of simple) await syncOrder({ db, shopId, payload, from });
@@ -55,12 +60,17 @@ const needsWebhookWriter = (p: OrderPayload) =>
  * Writes the batch's new orders and, given Prisma's transaction client (`db`), updates the
  * mirrored ones; without it returns the mirrored ones, unwritten.
  */
-async function writeInTransaction(
-  sql: SqlRunner,
-  shopId: string,
-  payloads: OrderPayload[],
-  db?: Db,
-): Promise<OrderPayload[]> {
+async function writeInTransaction({
+  sql,
+  shopId,
+  payloads,
+  db,
+}: {
+  sql: SqlRunner;
+  shopId: string;
+  payloads: OrderPayload[];
+  db?: Db;
+}): Promise<OrderPayload[]> {
   const customerOf = await customerIds(
     sql,
     shopId,
