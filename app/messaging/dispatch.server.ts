@@ -98,7 +98,7 @@ export async function sendMessages(
       try {
         const shop = shopRows.get(shopId);
         if (!shop) throw new Error(`shop ${shopId} or its settings not found`);
-        await sendShopBatch(deps, shop, messages, results);
+        await sendShopBatch({ deps, shop, messages, results });
       } catch (error) {
         // Not one message's trouble (the shop's settings, the database): every message of this
         // shop not yet settled is retried by its job.
@@ -115,12 +115,17 @@ type Provider = Awaited<ReturnType<ProviderRegistry["forShop"]>>;
 const laterOf = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 
-async function sendShopBatch(
-  deps: AppServices,
-  shop: ShopRow,
-  messages: MessageRow[],
-  results: Map<string, SendOutcome | Error>,
-): Promise<void> {
+async function sendShopBatch({
+  deps,
+  shop,
+  messages,
+  results,
+}: {
+  deps: AppServices;
+  shop: ShopRow;
+  messages: MessageRow[];
+  results: Map<string, SendOutcome | Error>;
+}): Promise<void> {
   const { db } = deps;
   const now = deps.clock.now();
   const provider = await deps.providers.forShop(shop.id, shop.settings);
@@ -141,12 +146,12 @@ async function sendShopBatch(
       try {
         const found = await provider.findSent({ to: message.phone, body: message.body, since: message.sentAt });
         if (found) {
-          const { errors } = await recordAccepted(
+          const { errors } = await recordAccepted({
             db,
-            provider.name,
-            [{ id: message.id, providerMessageId: found.providerMessageId }],
+            providerName: provider.name,
+            accepted: [{ id: message.id, providerMessageId: found.providerMessageId }],
             now,
-          );
+          });
           results.set(message.id, errors.get(message.id) ?? "reconciled");
           continue;
         }
@@ -379,14 +384,21 @@ async function gateAndSend(
     }
   }
   // "sent" only once recorded: if this write fails the jobs are retried and find them at the provider.
-  const { recorded, errors } = await recordAccepted(db, provider.name, accepted, now);
+  const { recorded, errors } = await recordAccepted({ db, providerName: provider.name, accepted, now });
   for (const id of recorded) results.set(id, "sent");
   for (const [id, error] of errors) results.set(id, error);
   for (const { claim, error } of failed) {
     const { message, recipient } = claim;
     results.set(
       message.id,
-      await handleProviderError(deps, message.id, message.attempts + 1, { shopId: shop.id, ...recipient }, error, now),
+      await handleProviderError({
+        deps,
+        messageId: message.id,
+        attempts: message.attempts + 1,
+        recipient: { shopId: shop.id, ...recipient },
+        error,
+        now,
+      }),
     );
   }
 }
@@ -513,12 +525,17 @@ async function eachBounded<T>(items: T[], limit: number, work: (item: T) => Prom
  * one statement. If it fails, the messages stay SENDING and their retried jobs find them at
  * the provider. Returns the ids recorded, or the error for every one.
  */
-async function recordAccepted(
-  db: Db,
-  providerName: string,
-  accepted: { id: string; providerMessageId: string }[],
-  now: Date,
-): Promise<{ recorded: string[]; errors: Map<string, Error> }> {
+async function recordAccepted({
+  db,
+  providerName,
+  accepted,
+  now,
+}: {
+  db: Db;
+  providerName: string;
+  accepted: { id: string; providerMessageId: string }[];
+  now: Date;
+}): Promise<{ recorded: string[]; errors: Map<string, Error> }> {
   const delivered = providerName === "outbox";
   let recorded: string[];
   try {
@@ -541,14 +558,21 @@ async function recordAccepted(
   return { recorded, errors: new Map() };
 }
 
-async function handleProviderError(
-  deps: AppServices,
-  messageId: string,
-  attempts: number,
-  recipient: Recipient & { shopId: string },
-  error: ProviderError,
-  now: Date,
-): Promise<SendOutcome> {
+async function handleProviderError({
+  deps,
+  messageId,
+  attempts,
+  recipient,
+  error,
+  now,
+}: {
+  deps: AppServices;
+  messageId: string;
+  attempts: number;
+  recipient: Recipient & { shopId: string };
+  error: ProviderError;
+  now: Date;
+}): Promise<SendOutcome> {
   const { db } = deps;
   const retrying = error.kind === "retryable" && attempts < MAX_ATTEMPTS;
   // The provider's message may quote the number; the logger masks it. Never the text.
