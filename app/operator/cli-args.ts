@@ -14,6 +14,8 @@ commands:
   sync start --shop S                  fetch the store's history (bulk queries); segments are computed at the end
                                        and no flow starts from it  [--order-days N, default 730]
   sync status --shop S                 the latest sync: per resource, counts, estimated time left
+  data-exports --shop S                customers/data_request exports waiting to be sent on (kept 30 days)
+  data-exports <id> --shop S           one export's data, as JSON, for the merchant to send the shopper
 
 settings:
   use-twilio --shop S --account-sid AC… (--from +1… | --messaging-service MG…) [--base-url URL]

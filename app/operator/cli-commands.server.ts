@@ -5,7 +5,16 @@ import { TwilioCredentials } from "../sms/twilio.server";
 import { hashesUnderOtherKeys, resealSecrets } from "../security/rotate.server";
 import { secretBoxFromEnv } from "../security/secrets.server";
 import { customerIdArg, UsageError, type CliArgs } from "./cli-args";
-import { explainText, flowsText, inboxText, membersText, outboxText, segmentsText } from "./cli-format";
+import {
+  dataExportsText,
+  explainText,
+  flowsText,
+  inboxText,
+  membersText,
+  outboxText,
+  segmentsText,
+} from "./cli-format";
+import { listDataExports, readDataExport } from "../privacy/gdpr.server";
 import {
   explainCustomer,
   flowReport,
@@ -73,6 +82,14 @@ export const SHOP_COMMANDS: Record<string, ShopCommand> = {
     } else {
       throw new UsageError("sync needs start or status");
     }
+  },
+  "data-exports": async ({ db, shop, cli, io, print }) => {
+    const id = await shopId(db, shop);
+    const [exportId] = cli.args;
+    if (!exportId) return print(await listDataExports(db, id), dataExportsText);
+    const data = await readDataExport(db, id, exportId);
+    if (!data) throw new UsageError(`${shop} holds no data export ${exportId} (see data-exports)`);
+    io.out(JSON.stringify(data, null, 2));
   },
   "use-outbox": async ({ db, shop, io }) => {
     await new ProviderRegistry(db, null).useOutbox(await shopId(db, shop));

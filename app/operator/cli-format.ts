@@ -1,5 +1,6 @@
 import type * as reports from "./reports.server";
 import { table } from "./table";
+import type { listDataExports } from "../privacy/gdpr.server";
 
 // The operator reports as terminal text; `--json` prints the same reports as they are.
 
@@ -57,6 +58,15 @@ export function explainText(report: Report<typeof reports.explainCustomer>): str
       ),
     ),
   ].join("\n");
+}
+
+export function dataExportsText(report: Report<typeof listDataExports>): string {
+  return orNone(report, () =>
+    table(
+      ["id", "created", "request", "customer"],
+      report.map((e) => [e.id, e.createdAt, e.requestRef ?? "", e.customerShopifyId ?? ""]),
+    ),
+  );
 }
 
 export function inboxText(report: Report<typeof reports.inboxReport>): string {

@@ -44,6 +44,22 @@ export async function exportCustomerData(db: Db, shopId: string, payload: z.infe
   });
 }
 
+/** The shop's data_request exports, newest first, for the merchant to send on (`npm run cli -- data-exports`). */
+export async function listDataExports(db: Db, shopId: string) {
+  const rows = await db.dataExport.findMany({
+    where: { shopId },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, createdAt: true, requestRef: true, customerShopifyId: true },
+  });
+  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+}
+
+/** One export's data, or null when the shop holds no export by that id. */
+export async function readDataExport(db: Db, shopId: string, id: string) {
+  const row = await db.dataExport.findFirst({ where: { id, shopId }, select: { payload: true } });
+  return row?.payload ?? null;
+}
+
 /**
  * shop/redact (48 h after uninstall): the shop and everything it owns, every webhook it sent
  * included, except this request's own row (`inboxId`): the worker marks it processed, and it

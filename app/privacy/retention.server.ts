@@ -78,3 +78,17 @@ export async function emptyInboxBodies(db: Db, ids: string[], at: Date): Promise
   ]);
   return count;
 }
+
+/**
+ * How long a customers/data_request export is kept for the merchant to send on: Shopify's
+ * deadline to answer the request is 30 days; past it the copy serves nobody, and it is the
+ * shopper's whole record.
+ */
+export const DATA_EXPORT_RETENTION_DAYS = 30;
+
+/** Deletes data_request exports older than DATA_EXPORT_RETENTION_DAYS (the hourly retention job). */
+export async function pruneDataExports(db: Db, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - DATA_EXPORT_RETENTION_DAYS * DAY);
+  const { count } = await db.dataExport.deleteMany({ where: { createdAt: { lt: before } } });
+  return count;
+}

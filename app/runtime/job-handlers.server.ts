@@ -1,6 +1,6 @@
 import type { AppServices } from "../services";
 import type { Db } from "../db.server";
-import type { Clock } from "../clock";
+import { systemClock, type Clock } from "../clock";
 import { finishRedaction, processWebhook } from "../webhooks/process.server";
 import { processWebhooks } from "../webhooks/process-batch.server";
 import { sweepShop } from "../segments/sweep.server";
@@ -14,7 +14,7 @@ import { syncShopFacts } from "../commerce/shop-facts.server";
 import type { JobHandler } from "../jobs/queue.server";
 import { JOB_PAYLOADS, QUEUES, type JobHandlerTable, type QueueName } from "../jobs/registry";
 import { syncStep, type SyncOptions } from "../sync/run.server";
-import { pruneWebhookBodies } from "../privacy/retention.server";
+import { pruneDataExports, pruneWebhookBodies } from "../privacy/retention.server";
 import { pruneRateCounters } from "../http/rate-limit.server";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
@@ -105,11 +105,14 @@ function handlerTable(deps: WorkerDeps): JobHandlerTable {
     },
     // Raw webhook bodies past their retention: bounded batches, a backlog continues in a new job.
     // And the storefront's rate counters of ended windows (keyed hashes of addresses and numbers),
-    // which otherwise go only when a later window's first hit comes, if it ever does.
+    // which otherwise go only when a later window's first hit comes, if it ever does; and
+    // data_request exports past their 30 days. Both are stamped with the wall clock (the routes'
+    // clock, a column default), so they are aged by it, not by the worker's (tests move theirs).
     [QUEUES.pruneWebhookBodies]: async (payload) => {
       const { more } = await pruneWebhookBodies({ db, now: clock.now(), ...payload });
-      if (more) await queue.enqueue(QUEUES.pruneWebhookBodies, payload);
-      else await pruneRateCounters(db, clock.now());
+      if (more) return void (await queue.enqueue(QUEUES.pruneWebhookBodies, payload));
+      await pruneRateCounters(db, systemClock.now());
+      await pruneDataExports(db, systemClock.now());
     },
     // customers/redact's second pass, REDACTION_SECOND_PASS_MS after the first (webhooks/process).
     [QUEUES.finishRedaction]: async (payload) => {

@@ -142,6 +142,33 @@ describe("operator CLI", () => {
     expect(await cli("--help")).toMatchObject({ code: 0, out: expect.stringContaining("usage:") });
   });
 
+  it("data-exports: lists a shop's data_request exports and prints one to send on; another shop's id is unknown", async () => {
+    const { shop, customer } = await storeWithHistory();
+    await shop.deliver("customers/data_request", {
+      shop_id: 1,
+      shop_domain: shop.domain,
+      orders_requested: [],
+      data_request: { id: 4242 },
+      customer: { id: customer.id, email: customer.email, phone: customer.phone },
+    });
+    const list = await cli("data-exports", "--shop", shop.domain, "--json");
+    expect(list.code).toBe(0);
+    const [entry] = JSON.parse(list.out) as { id: string; requestRef: string; customerShopifyId: string }[];
+    expect(entry).toMatchObject({ requestRef: "4242", customerShopifyId: String(customer.id) });
+    expect((await cli("data-exports", "--shop", shop.domain)).out).toMatch(/^id\s+created\s+request\s+customer/);
+
+    const one = await cli("data-exports", entry!.id, "--shop", shop.domain);
+    expect(one.code).toBe(0);
+    const data = JSON.parse(one.out) as { customers: { customer: { phone: string } }[] };
+    expect(data.customers[0]!.customer.phone).toBe("+14155550123");
+
+    const other = new TestShop(uniqueShop("cli-other"));
+    await ensureShop(db, other.domain);
+    const refused = await cli("data-exports", entry!.id, "--shop", other.domain);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/holds no data export/);
+  });
+
   it("one shop's report never shows another shop's data", async () => {
     const a = await storeWithHistory();
     const b = new TestShop(uniqueShop("cli-other"));

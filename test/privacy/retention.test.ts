@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
-import { DAY, MINUTE } from "../../app/clock";
+import { DAY, HOUR, MINUTE } from "../../app/clock";
 import { QUEUES } from "../../app/jobs/queue.server";
 import { jobHandlers } from "../../app/runtime/job-handlers.server";
 import { TestShop, uniqueShop } from "../support/app";
@@ -8,7 +8,7 @@ import { customerPayload } from "../support/fixtures";
 import { signedWebhook } from "../support/webhooks";
 import { actionArgs, WEBHOOK_ROUTES } from "../support/routes";
 import { webhookPath } from "../../dev/simulator/webhook-sender";
-import { pruneWebhookBodies } from "../../app/privacy/retention.server";
+import { DATA_EXPORT_RETENTION_DAYS, pruneWebhookBodies } from "../../app/privacy/retention.server";
 import { withinRateLimit } from "../../app/http/rate-limit.server";
 import { STOREFRONT_LIMITS } from "../../app/http/storefront-limits.server";
 import { ensureShop } from "../../app/commerce/shops.server";
@@ -155,7 +155,6 @@ describe("storefront rate counters", () => {
     // counters, and other test files count theirs at the wall clock at the same time.)
     const shop = shopNow("rate-counters");
     const { id: shopId } = await ensureShop(db, shop.domain);
-    const HOUR = STOREFRONT_LIMITS.perIp.windowMs;
     const count = async (subjects: string[], at: Date) => {
       await withinRateLimit(db, { rule: STOREFRONT_LIMITS.perIp, shopId, subject: subjects[0]!, now: at });
       await withinRateLimit(db, { rule: STOREFRONT_LIMITS.perNumber, shopId, subject: subjects[1]!, now: at });
@@ -179,5 +178,33 @@ describe("storefront rate counters", () => {
     await runRetention(shop, { retentionDays: 7 });
     expect(await oldCounters()).toEqual([]);
     expect((await recentCounters()).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("customers/data_request exports", () => {
+  it("GIVEN an export not sent on WHEN 30 days have passed THEN the retention job deletes it, and not a day before", async () => {
+    // (Aged by moving its creation back: exports are stamped, and pruned, by the wall clock.)
+    const shop = shopNow("retention-exports");
+    const customer = customerPayload({ updatedAt: shop.clock.now(), phone: "+14155550143" });
+    await shop.deliver("customers/create", customer);
+    await shop.deliver("customers/data_request", {
+      shop_id: 1,
+      shop_domain: shop.domain,
+      orders_requested: [],
+      data_request: { id: 4343 },
+      customer: { id: customer.id, email: customer.email, phone: customer.phone },
+    });
+    const where = { shop: { domain: shop.domain } };
+    const createdAgo = (ms: number) =>
+      db.dataExport.updateMany({ where, data: { createdAt: new Date(Date.now() - ms) } });
+    expect(await db.dataExport.count({ where })).toBe(1);
+
+    await createdAgo(DATA_EXPORT_RETENTION_DAYS * DAY - HOUR);
+    await runRetention(shop, { retentionDays: 7 });
+    expect(await db.dataExport.count({ where })).toBe(1);
+
+    await createdAgo(DATA_EXPORT_RETENTION_DAYS * DAY + MINUTE);
+    await runRetention(shop, { retentionDays: 7 });
+    expect(await db.dataExport.count({ where })).toBe(0);
   });
 });
