@@ -13,6 +13,8 @@ import { addDocumentResponseHeaders } from "./runtime/shopify.server";
 
 export const streamTimeout = 5000;
 
+// Remix calls this with four positional arguments: its signature is not ours to choose.
+// eslint-disable-next-line @typescript-eslint/max-params
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
