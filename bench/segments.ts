@@ -303,12 +303,15 @@ export async function seedCustomers(
 }
 
 /**
- * Planner statistics after seeding. On SQLite they are gathered through the app's own
+ * Planner statistics (and on PostgreSQL the visibility map) after seeding. On SQLite they are gathered through the app's own
  * client: a connection loads them when it reads the schema, so the app's connection, opened
  * before the seeding, would otherwise go on planning as if the tables were empty (a process
  * started on a full database gathers them itself: PRAGMA optimize at connection open).
  */
 export async function analyze(driver: SqlDriver, provider: "sqlite" | "postgresql") {
   if (provider === "sqlite") await db.$executeRawUnsafe("ANALYZE");
-  else await driver.exec("ANALYZE");
+  // VACUUM too: a shop's tables in production have been through autovacuum, which sets the
+  // visibility map; freshly bulk-loaded ones have not, and every index-only scan (the segment
+  // page's overlap over the covering membership index) would still visit the heap per row.
+  else await driver.exec("VACUUM ANALYZE");
 }
