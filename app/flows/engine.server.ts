@@ -48,16 +48,30 @@ export async function handleFlowEvent(deps: AppServices, event: FlowEvent, now: 
 }
 
 /**
- * A shop's events in order, its enabled flows read once for all (a batch of its webhooks:
- * webhooks/process-batch), each event handled as `handleFlowEvent` does.
+ * Events in order, each handled as `handleFlowEvent` does, with what every one of them reads
+ * asked once for all (a batch of a shop's webhooks: webhooks/process-batch): the shop's enabled
+ * flows, and which of the shoppers have a run in progress (the exit checks of the others are
+ * skipped).
  */
 export async function handleFlowEvents(deps: AppServices, events: readonly FlowEvent[], now: Date): Promise<void> {
+  if (!events.length) return;
   const read = new Map<string, Promise<EnabledFlow[]>>();
   const flowsOf = (shopId: string) => {
     if (!read.has(shopId)) read.set(shopId, enabledFlows(deps.db, shopId));
     return read.get(shopId)!;
   };
-  for (const event of events) await handleWithFlows({ deps, event, now, flows: () => flowsOf(event.shopId) });
+  // Who has a run in progress, asked once for all: most shoppers have none, and the exit
+  // check is then skipped (a run one of these events starts is added as it starts).
+  const inProgress = await deps.db.flowRun.findMany({
+    where: {
+      shopId: { in: [...new Set(events.map((e) => e.shopId))] },
+      customerId: { in: [...new Set(events.map((e) => e.customerId))] },
+      status: { in: ["ACTIVE", "WAITING"] },
+    },
+    select: { customerId: true },
+  });
+  const withRuns = new Set(inProgress.map((r) => r.customerId));
+  for (const event of events) await handleWithFlows({ deps, event, now, flows: () => flowsOf(event.shopId), withRuns });
 }
 
 // An uninstalled shop starts nothing (its runs in progress were ended by app/uninstalled).
@@ -70,14 +84,18 @@ async function handleWithFlows({
   event,
   now,
   flows: readFlows,
+  withRuns,
 }: {
   deps: AppServices;
   event: FlowEvent;
   now: Date;
   flows: () => Promise<EnabledFlow[]>;
+  /** Customers that may have a run in progress (read for a batch); absent: any may. */
+  withRuns?: Set<string>;
 }): Promise<void> {
   const { db } = deps;
-  if (event.type === "order_placed")
+  const mayExit = !withRuns || withRuns.has(event.customerId);
+  if (mayExit && event.type === "order_placed")
     await exitRuns({
       db,
       shopId: event.shopId,
@@ -86,7 +104,7 @@ async function handleWithFlows({
       now,
       applies: (run) => run.enteredAt < event.at,
     });
-  if (event.type === "segment_left")
+  if (mayExit && event.type === "segment_left")
     await exitRuns({
       db,
       shopId: event.shopId,
@@ -96,7 +114,7 @@ async function handleWithFlows({
       applies: (_run, trigger) => "segmentKey" in trigger && trigger.segmentKey === event.segmentKey,
     });
   const consent = event.type === "segment_entered" ? SEGMENT_EVENTS[event.segmentKey] : undefined;
-  if (consent === "unsubscribed")
+  if (mayExit && consent === "unsubscribed")
     await exitRuns({
       db,
       shopId: event.shopId,
@@ -130,6 +148,7 @@ async function handleWithFlows({
         },
       })
       .catch(duplicateAsNull); // null: this trigger already started a run
+    if (run) withRuns?.add(event.customerId);
     if (run)
       await deps.queue.enqueue(
         QUEUES.advanceFlowRun,
