@@ -15,7 +15,7 @@ export interface BenchOptions {
   messages: number;
   /** Dispatch: worker processes; the first is the baseline. */
   workers: number[];
-  /** Day-one sync: customers in the synced store (two orders each on average). */
+  /** Day-one sync: customers in the synced store (one order each on average). */
   syncCustomers: number;
 }
 

@@ -1,6 +1,3 @@
-import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
-
 /** A bulk result line: a root object, or a child naming its parent with `__parentId`. */
 export interface JsonlNode {
   id?: string;
@@ -14,10 +11,34 @@ export interface JsonlGroup {
   children: JsonlNode[];
 }
 
-/** The lines of a JSONL body, streamed (a 100k-customer file is never held in memory whole). */
-export async function* jsonlLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const lines = createInterface({ input: Readable.fromWeb(body as never), crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim()) yield line;
+/**
+ * The non-blank lines of a JSONL body, streamed (a 100k-customer file is never held in memory
+ * whole), each with the byte offset just past it: where a later step asks the file to resume
+ * (`Range`) instead of reading it again from the start. `start` is the body's first byte in
+ * the file.
+ */
+export async function* jsonlLines(
+  body: ReadableStream<Uint8Array>,
+  start = 0,
+): AsyncGenerator<{ text: string; end: number }> {
+  let rest: Buffer = Buffer.alloc(0);
+  let offset = start; // the file offset of rest[0]
+  // Node's web streams are async iterables (the DOM typings do not say so).
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    const buffer = rest.length
+      ? Buffer.concat([rest, chunk])
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let from = 0;
+    for (let nl = buffer.indexOf(10); nl >= 0; nl = buffer.indexOf(10, from)) {
+      const text = buffer.toString("utf8", from, nl > from && buffer[nl - 1] === 13 ? nl - 1 : nl);
+      from = nl + 1;
+      if (text.trim()) yield { text, end: offset + from };
+    }
+    offset += from;
+    rest = buffer.subarray(from);
+  }
+  const last = rest.toString("utf8");
+  if (last.trim()) yield { text: last, end: offset + rest.length };
 }
 
 /**

@@ -130,6 +130,8 @@ describe("a sync interrupted part-way", () => {
       await syncShop(clean.shop, clean.shopId);
       expect(crashes).toBe(2);
       expect(run.status).toBe("COMPLETED");
+      // The steps after a crash read the result file on from their saved byte offset.
+      expect(interrupted.standIn.downloads.filter((d) => d.from > 0).length).toBeGreaterThanOrEqual(2);
       expect(await interrupted.shop.memberships()).toEqual(await clean.shop.memberships());
       const orders = async (shopId: string) =>
         (await db.order.findMany({ where: { shopId }, include: { lines: true }, orderBy: { shopifyId: "asc" } })).map(

@@ -23,6 +23,8 @@ export interface AdminApiStandIn {
   requests: { shop: string; query: string; variables: Record<string, unknown> }[];
   /** Operations finished so far (for the bulk_operations/finish webhook a test may send). */
   finished: { shop: string; id: string; status: string }[];
+  /** Result downloads received, by the first byte asked for (0: the whole file). */
+  downloads: { from: number }[];
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startAdminApiStandIn(o: StandInOptions): Promise<AdminApiS
   const operations = new Map<string, Operation>();
   const requests: AdminApiStandIn["requests"] = [];
   const finished: AdminApiStandIn["finished"] = [];
+  const downloads: AdminApiStandIn["downloads"] = [];
   let origin = "";
 
   const bulkFields = (op: Operation) => ({
@@ -150,8 +153,17 @@ export async function startAdminApiStandIn(o: StandInOptions): Promise<AdminApiS
       if (req.method === "GET" && bulk) {
         const op = operations.get(decodeURIComponent(bulk[1]!));
         if (!op || op.status !== "COMPLETED") return void res.writeHead(404).end();
-        res.writeHead(200, { "Content-Type": "application/jsonl" });
-        return void res.end(op.lines.map((l) => `${l}\n`).join(""));
+        // The result file's host (Google Cloud Storage) answers `Range: bytes=N-` with 206.
+        const file = Buffer.from(op.lines.map((l) => `${l}\n`).join(""));
+        const from = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? "")?.[1] ?? 0);
+        downloads.push({ from });
+        if (!from) return void res.writeHead(200, { "Content-Type": "application/jsonl" }).end(file);
+        if (from >= file.length) return void res.writeHead(416, { "Content-Range": `bytes */${file.length}` }).end();
+        res.writeHead(206, {
+          "Content-Type": "application/jsonl",
+          "Content-Range": `bytes ${from}-${file.length - 1}/${file.length}`,
+        });
+        return void res.end(file.subarray(from));
       }
       // Shopify knows the shop by its host name; the stand-in, one host for every shop, by the path.
       const shop = new RegExp(`^/shops/([^/]+)/admin/api/${API_VERSION}/graphql\\.json$`).exec(url.pathname)?.[1];
@@ -188,6 +200,7 @@ export async function startAdminApiStandIn(o: StandInOptions): Promise<AdminApiS
     origin,
     requests,
     finished,
+    downloads,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
