@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import type { CheckoutPayload } from "../shopify-payloads";
 import { recordCheckoutConsent } from "./shopify-consent.server";
-import { embeddedCustomer, rememberCoordinates, type Provenance } from "./customers.server";
+import { embeddedCustomer, rememberCoordinates, type WriterInput } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 import { watchVariants } from "./restock-watches.server";
 import { normalisePhone } from "../contacts/phone";
@@ -43,12 +43,7 @@ export async function syncCheckout({
   shopId,
   payload,
   from,
-}: {
-  db: Db;
-  shopId: string;
-  payload: CheckoutPayload;
-  from: Provenance;
-}): Promise<string | null> {
+}: WriterInput<CheckoutPayload>): Promise<string | null> {
   const shopper = payload.customer?.id
     ? await embeddedCustomer({ db, shopId, customer: payload.customer, from })
     : null;

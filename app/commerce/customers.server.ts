@@ -146,6 +146,11 @@ export function customerConsentFact({
   };
 }
 
+/** What a store-data writer takes: the shop, Shopify's payload, and where it came from. */
+export type WriterInput<Payload> = { db: Db; shopId: string; payload: Payload; from: Provenance };
+/** A delete webhook (customers/delete, products/delete): the Shopify id and when the deletion happened. */
+export type Deletion = { db: Db; shopId: string; shopifyId: string; at: Date };
+
 /** Segment changes a writer causes: the webhook's, or the sync's (which starts no flow). */
 export const segmentCause = (from: Provenance): MembershipCause =>
   from.syncRunId ? { cause: "sync", ref: from.syncRunId } : { cause: "webhook", ref: from.inboxId };
@@ -155,17 +160,7 @@ export const segmentCause = (from: Provenance): MembershipCause =>
  * orders and checkouts. Profile fields follow the newest `updated_at`; SMS consent goes to
  * the ledger (which orders facts by their own time). Returns the customer's id.
  */
-export async function syncCustomer({
-  db,
-  shopId,
-  payload,
-  from,
-}: {
-  db: Db;
-  shopId: string;
-  payload: CustomerPayload;
-  from: Provenance;
-}): Promise<string> {
+export async function syncCustomer({ db, shopId, payload, from }: WriterInput<CustomerPayload>): Promise<string> {
   const { profile, timeZone, phone } = await customerProfile(payload);
   const { id, applied } = await guardedUpsert({
     model: db.customer as unknown as GuardedModel<unknown>,
@@ -182,14 +177,7 @@ export async function syncCustomer({
 
   if (phone) {
     // A guest contact with this number (checkout consent, storefront sign-up) becomes this customer.
-    for (const contactId of await mergeContactsInto({ db, shopId, customerId: id, phone, at: from.receivedAt }))
-      await refreshCustomerSegments({
-        db,
-        shopId,
-        customerId: contactId,
-        now: from.receivedAt,
-        cause: segmentCause(from),
-      });
+    await mergeContactsAndRefresh({ db, shopId, customerId: id, phone, from });
   }
 
   const fact = customerConsentFact({ shopId, customerId: id, payload, phone, from });
@@ -218,18 +206,30 @@ export async function syncCustomer({
  */
 export const zoneUnlessPlaced = (id: string) => ({ id, OR: [{ latitude: null }, { longitude: null }] });
 
-/** customers/delete: the customer leaves every segment; orders stay for attribution. */
-export async function markCustomerDeleted({
+/**
+ * Local contacts keyed by this customer's number merge into it (commerce/contacts), and the
+ * closed contacts leave their segments, with the writer's cause.
+ */
+export async function mergeContactsAndRefresh({
   db,
   shopId,
-  shopifyId,
-  at,
+  customerId,
+  phone,
+  from,
 }: {
   db: Db;
   shopId: string;
-  shopifyId: string;
-  at: Date;
-}): Promise<string | null> {
+  customerId: string;
+  phone: string;
+  from: Provenance;
+}): Promise<void> {
+  const at = from.receivedAt;
+  for (const contactId of await mergeContactsInto({ db, shopId, customerId, phone, at }))
+    await refreshCustomerSegments({ db, shopId, customerId: contactId, now: at, cause: segmentCause(from) });
+}
+
+/** customers/delete: the customer leaves every segment; orders stay for attribution. */
+export async function markCustomerDeleted({ db, shopId, shopifyId, at }: Deletion): Promise<string | null> {
   const existing = await db.customer.findUnique({
     where: { shopId_shopifyId: { shopId, shopifyId } },
     select: { id: true },

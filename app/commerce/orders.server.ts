@@ -2,7 +2,7 @@ import type { Db } from "../db.server";
 import type { Prisma } from "../generated/sqlite/client";
 import type { OrderPayload } from "../shopify-payloads";
 import { recordCheckoutConsent } from "./shopify-consent.server";
-import { refreshOrderStats, embeddedCustomer, rememberCoordinates, type Provenance } from "./customers.server";
+import { refreshOrderStats, embeddedCustomer, rememberCoordinates, type WriterInput } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 
 /** What syncOrder wrote: the customer whose facts changed, if any, and the order as it now stands. */
@@ -12,17 +12,7 @@ export interface OrderWritten {
 }
 
 /** orders/create|updated|paid|cancelled. */
-export async function syncOrder({
-  db,
-  shopId,
-  payload,
-  from,
-}: {
-  db: Db;
-  shopId: string;
-  payload: OrderPayload;
-  from: Provenance;
-}): Promise<OrderWritten> {
+export async function syncOrder({ db, shopId, payload, from }: WriterInput<OrderPayload>): Promise<OrderWritten> {
   const shopper = payload.customer ? await embeddedCustomer({ db, shopId, customer: payload.customer, from }) : null;
   const processedAt = payload.processed_at ?? payload.created_at;
   const consented = await recordCheckoutConsent(db, {

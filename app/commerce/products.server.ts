@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import type { InventoryLevelPayload, ProductPayload } from "../shopify-payloads";
+import type { Deletion } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 
 /** products/create|update: the product and its variants, newest `updated_at` winning. */
@@ -46,17 +47,7 @@ export async function syncProduct(db: Db, shopId: string, payload: ProductPayloa
   }
 }
 
-export async function markProductDeleted({
-  db,
-  shopId,
-  shopifyId,
-  at,
-}: {
-  db: Db;
-  shopId: string;
-  shopifyId: string;
-  at: Date;
-}): Promise<void> {
+export async function markProductDeleted({ db, shopId, shopifyId, at }: Deletion): Promise<void> {
   const product = await db.product.findUnique({
     where: { shopId_shopifyId: { shopId, shopifyId } },
     select: { id: true },

@@ -2,15 +2,13 @@ import type { Db } from "../db.server";
 import {
   customerConsentFact,
   customerProfile,
-  segmentCause,
+  mergeContactsAndRefresh,
   syncCustomer,
   zoneUnlessPlaced,
   type Provenance,
 } from "../commerce/customers.server";
-import { mergeContactsInto } from "../commerce/contacts.server";
 import { LOCAL_CONTACT_PREFIX } from "../contacts/local-contacts.server";
 import { deriveCustomerConsent, factPhoneHash, type ConsentFact } from "../consent/ledger.server";
-import { refreshCustomerSegments } from "../segments/membership.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { CustomerPayload } from "../shopify-payloads";
 import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
@@ -287,13 +285,6 @@ async function mergeGuestContacts({
   const withGuests = new Set(guests.map((g) => g.phone));
   for (const { id, phone } of numbers) {
     if (!withGuests.has(phone)) continue;
-    for (const contactId of await mergeContactsInto({ db, shopId, customerId: id, phone, at: from.receivedAt }))
-      await refreshCustomerSegments({
-        db,
-        shopId,
-        customerId: contactId,
-        now: from.receivedAt,
-        cause: segmentCause(from),
-      });
+    await mergeContactsAndRefresh({ db, shopId, customerId: id, phone, from });
   }
 }
