@@ -29,17 +29,7 @@ import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both gene
  * A crash between the two transactions repeats the batch, whose new rows are then mirrored
  * ones: the same end state.
  */
-export async function writeCustomerBatch({
-  db,
-  shopId,
-  payloads,
-  from,
-}: {
-  db: Db;
-  shopId: string;
-  payloads: CustomerPayload[];
-  from: Provenance;
-}): Promise<void> {
+export async function writeCustomerBatch({ db, shopId, payloads, from }: BatchInput<CustomerPayload>): Promise<void> {
   if (!payloads.length) return;
   const rows = await Promise.all(payloads.map(async (payload) => ({ payload, ...(await customerProfile(payload)) })));
   let numbers: { id: string; phone: string }[];
@@ -62,6 +52,9 @@ export async function writeCustomerBatch({
   // a crash before it leaves the guest open, and the repeated batch merges it.
   await mergeGuestContacts({ db, shopId, numbers, from });
 }
+
+/** What a batch writer takes: the shop, a batch of Shopify's payloads, and the sync they come from. */
+export type BatchInput<Payload> = { db: Db; shopId: string; payloads: Payload[]; from: Provenance };
 
 export const TX = { timeout: 120_000, maxWait: 60_000 };
 

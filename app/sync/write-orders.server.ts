@@ -1,9 +1,9 @@
 import type { Db } from "../db.server";
-import { orderStatsUpdate, type Provenance } from "../commerce/customers.server";
+import { orderStatsUpdate } from "../commerce/customers.server";
 import { orderLineRow, syncOrder } from "../commerce/orders.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { OrderPayload } from "../shopify-payloads";
-import { TX } from "./write-customers.server";
+import { TX, type BatchInput } from "./write-customers.server";
 import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 import { driverTransaction, prismaRunner, type SqlRunner } from "../db/driver.server";
 import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
@@ -22,17 +22,7 @@ import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both gene
  * statements); those already mirrored then in a Prisma transaction (their conditional
  * updates). A crash between the two repeats the batch: the same end state.
  */
-export async function writeOrderBatch({
-  db,
-  shopId,
-  payloads,
-  from,
-}: {
-  db: Db;
-  shopId: string;
-  payloads: OrderPayload[];
-  from: Provenance;
-}) {
+export async function writeOrderBatch({ db, shopId, payloads, from }: BatchInput<OrderPayload>) {
   const simple = payloads.filter((p) => !needsWebhookWriter(p));
   try {
     const mirrored = simple.length
