@@ -27,10 +27,16 @@ export async function subscribedMembers({
     sample === undefined
       ? sql`"SegmentMembership" m JOIN "Customer" c ON c."id" = m."customerId" WHERE m."segmentId" = ${segmentId} AND m."shopId" = ${shopId}`
       : sql`(${firstMembers(segmentId, sample)}) m CROSS JOIN "Customer" c WHERE c."id" = m."customerId" AND c."shopId" = ${shopId}`;
+  // Without a sample, in the primary key's order: the walk then starts at the segment's first
+  // member. Unordered, PostgreSQL took a bounded count over a segment with a fifth of the
+  // memberships for a sequential scan expected to meet 50 of them at once, but a segment's
+  // rows lie together (backfilled or bulk-loaded one segment at a time), and it read past 2M
+  // others first (segments list at 1M customers: 0.3-0.4 s per such segment, 0.75 s in all).
+  const order = sample === undefined ? sql`ORDER BY m."customerId"` : sql``;
   const [row] = await db.$queryRaw<{ n: bigint | number }[]>`
     SELECT COUNT(*) AS "n" FROM (
       SELECT 1 FROM ${members} AND c."smsConsent" = 'SUBSCRIBED' AND c."phone" IS NOT NULL
-      ${limitOf(limit)}
+      ${order} ${limitOf(limit)}
     ) reachable`;
   return Number(row?.n ?? 0);
 }
