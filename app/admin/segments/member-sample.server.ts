@@ -61,8 +61,12 @@ function limitOf(n: number) {
  * 20,000 that one query was most of the page at 1M customers (SQLite, load 8: the overlap
  * 0.31 s, the page 0.35 s; at 5,000 the page 0.11 s). The sample was never a random one (the
  * first members by id), so the larger one bought little accuracy for four times the reads.
+ * 2,000, not 5,000: on PostgreSQL at 1M customers (covering index, vacuumed, load 4) the
+ * page's overview took 106 ms with 5,000 (the overlap 66 ms of it) and 44 ms with 2,000,
+ * and the page stayed above its 150 ms target under load; a proportion over 2,000 members
+ * is still within about 2 points (95 %) of the sample's own, which is all "about" promises.
  */
-export const PAGE_SAMPLE = 5_000;
+export const PAGE_SAMPLE = 2_000;
 
 /**
  * The segment's first `sample` members by customer id: a range of the membership's primary
