@@ -14,7 +14,7 @@ import {
   markProcessed,
   parsedRow,
   processWebhook,
-  provenanceOf,
+  writeContext,
   reject,
   WRITERS,
   type InboxRow,
@@ -88,15 +88,7 @@ async function processShopRows(deps: AppServices, domain: string, rows: InboxRow
           continue;
         }
         if (isDomainTopic(topic)) throw new Error(`domain topic ${topic} in a batch`); // excluded above
-        const ctx: WriteContext = {
-          deps,
-          shopId: shop.id,
-          settings: shop.settings,
-          row,
-          from: provenanceOf(row),
-          now,
-          body,
-        };
+        const ctx = writeContext({ deps, shop, row, now, body });
         const w = await WRITERS[topic](ctx);
         await consentFollowUp(deps, ctx);
         written.push({ ctx, written: w });

@@ -68,6 +68,23 @@ export interface WriteContext {
   body: unknown;
 }
 
+/** What a writer gets for a stored row of an installed shop (one at a time or in a batch). */
+export const writeContext = (c: {
+  deps: AppServices;
+  shop: { id: string; settings: AttributionWindows };
+  row: InboxRow;
+  now: Date;
+  body: unknown;
+}): WriteContext => ({
+  deps: c.deps,
+  shopId: c.shop.id,
+  settings: c.shop.settings,
+  row: c.row,
+  from: provenanceOf(c.row),
+  now: c.now,
+  body: c.body,
+});
+
 const nothing: Written = { customerIds: [] };
 const touched = (customerId: string | null): Written => ({ customerIds: customerId ? [customerId] : [] });
 
@@ -274,15 +291,7 @@ export async function processWebhook(
       // them in order at its end (app/sync/held-webhooks.server.ts). A row that already
       // failed once is its retry's, not held again.
       if (!o.replaying && row.status === "RECEIVED" && (await heldBySync(db, shop.id, topic))) return "held";
-      const ctx: WriteContext = {
-        deps,
-        shopId: shop.id,
-        settings: shop.settings,
-        row,
-        from: provenanceOf(row),
-        now,
-        body,
-      };
+      const ctx = writeContext({ deps, shop, row, now, body });
       await followUp(deps, ctx, await WRITERS[topic](ctx));
     }
     await markProcessed(db, [row.id], now);

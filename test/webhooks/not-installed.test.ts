@@ -9,22 +9,28 @@ import { checkoutPayload, customerPayload, orderPayload } from "../support/fixtu
 // for (never installed there, or erased by shop/redact) is answered 200, so Shopify does not
 // retry it, and creates nothing (docs/ARCHITECTURE.md, "Installed shops").
 
-/** Rows of every table a webhook could write, across all shops (test files run one at a time). */
-const everything = async () => ({
-  shops: await db.shop.count(),
-  settings: await db.shopSettings.count(),
-  segments: await db.segment.count(),
-  flows: await db.flow.count(),
-  customers: await db.customer.count(),
-  orders: await db.order.count(),
-  lines: await db.orderLine.count(),
-  checkouts: await db.checkout.count(),
-  products: await db.product.count(),
-  consent: await db.consentEvent.count(),
-  suppressions: await db.smsSuppression.count(),
-  messages: await db.message.count(),
-  exports: await db.dataExport.count(),
-});
+/**
+ * Rows of every table a webhook could write for any shop but those that existed before the
+ * test: jobs other test files left due may still write to their own shops while this one runs.
+ */
+const everything = async () => {
+  const existing = { shopId: { notIn: (await db.shop.findMany({ select: { id: true } })).map((s) => s.id) } };
+  return async () => ({
+    shops: await db.shop.count(),
+    settings: await db.shopSettings.count({ where: existing }),
+    segments: await db.segment.count({ where: existing }),
+    flows: await db.flow.count({ where: existing }),
+    customers: await db.customer.count({ where: existing }),
+    orders: await db.order.count({ where: existing }),
+    lines: await db.orderLine.count({ where: existing }),
+    checkouts: await db.checkout.count({ where: existing }),
+    products: await db.product.count({ where: existing }),
+    consent: await db.consentEvent.count({ where: existing }),
+    suppressions: await db.smsSuppression.count({ where: existing }),
+    messages: await db.message.count({ where: existing }),
+    exports: await db.dataExport.count({ where: existing }),
+  });
+};
 
 /** What the logger writes to stderr (warnings), one parsed JSON object per line, whatever LOG_LEVEL the run has. */
 function captureWarnings() {
@@ -60,7 +66,8 @@ describe("webhooks for a shop the app is not installed in", () => {
     // GIVEN a shop that never installed the app
     const shop = new TestShop(uniqueShop("never-installed")).notInstalled();
     const customer = customerPayload({ updatedAt: shop.clock.now(), phone: "+14155550177", smsState: "subscribed" });
-    const before = await everything();
+    const counts = await everything();
+    const before = await counts();
     const warnings = captureWarnings();
 
     // WHEN Shopify delivers a customer, an order and a checkout for it (send throws on anything but 200)
@@ -69,7 +76,7 @@ describe("webhooks for a shop the app is not installed in", () => {
     await shop.deliver("checkouts/create", checkoutPayload({ customer, updatedAt: shop.clock.now() }));
 
     // THEN nothing exists that did not before: no shop, settings, segments, flows, shopper, order, consent
-    expect(await everything()).toEqual(before);
+    expect(await counts()).toEqual(before);
     expect(await db.shop.findUnique({ where: { domain: shop.domain } })).toBeNull();
     // AND each delivery is kept as the record and the duplicate guard, IGNORED, its body and subjects gone
     const rows = await inbox(shop.domain);
@@ -106,7 +113,8 @@ describe("webhooks for a shop the app is not installed in", () => {
     await shop.deliver("app/uninstalled", { id: 1, domain: shop.domain });
     await shop.deliver("shop/redact", { shop_id: 954889, shop_domain: shop.domain });
     expect(await db.shop.count({ where: { domain: shop.domain } })).toBe(0);
-    const before = await everything();
+    const counts = await everything();
+    const before = await counts();
     vi.spyOn(process.stderr, "write").mockImplementation(() => true);
 
     // WHEN late deliveries arrive for it
@@ -120,7 +128,7 @@ describe("webhooks for a shop the app is not installed in", () => {
     });
 
     // THEN the shop stays erased, nothing is written, and the deliveries are IGNORED with empty bodies
-    expect(await everything()).toEqual(before);
+    expect(await counts()).toEqual(before);
     expect(await db.shop.count({ where: { domain: shop.domain } })).toBe(0);
     const rows = await inbox(shop.domain);
     expect(rows.map((r) => [r.topic, r.status, r.payload])).toEqual([
