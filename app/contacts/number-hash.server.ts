@@ -1,4 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
+import { DEVELOPMENT_KEY, purposeKey } from "../security/keyed-digest.server";
 
 /**
  * Keyed hashes of phone numbers, for what must outlive a redaction without naming anyone: an
@@ -22,9 +23,6 @@ export interface NumberHasher {
 }
 
 export const HASHED_NUMBER_PREFIX = "hmac:";
-
-/** Without APP_ENCRYPTION_KEY (development only; production refuses to start): a fixed key. */
-const DEVELOPMENT_KEY = Buffer.alloc(32, 0).toString("base64");
 
 export function numberHasherFromEnv(env: Record<string, string | undefined> = process.env): NumberHasher {
   const keys = [env.APP_ENCRYPTION_KEY ?? DEVELOPMENT_KEY, ...(env.APP_ENCRYPTION_PREVIOUS_KEYS ?? "").split(",")]
@@ -56,7 +54,6 @@ function deriveKey(keyBase64: string): DerivedKey {
   return {
     // The same key id SecretBox shows for this key (rotate-keys prints it).
     id: createHash("sha256").update(key).digest("hex").slice(0, 8),
-    // Its own key, not the sealing key itself: one key, one purpose.
-    secret: createHmac("sha256", key).update("number-hash:v1").digest(),
+    secret: purposeKey(keyBase64, "number-hash:v1"),
   };
 }
