@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
-import { refreshSegmentsFor } from "./refresh.server";
+import { isUniqueViolation } from "../db/unique-violation";
+import { MembershipRaced, refreshSegmentsFor } from "./refresh.server";
 
 export interface MembershipCause {
   cause: "webhook" | "time" | "definition" | "consent" | "click" | "privacy" | "sync";
@@ -22,6 +23,11 @@ export interface MembershipChange {
  * Re-evaluates every live segment of the shop for one customer and records each change:
  * the membership row, a SegmentMembershipEvent (what flows trigger on) and the member count.
  * The set-based refresh (refresh.server.ts) with one customer.
+ *
+ * Two refreshes of one customer at once (a double tap on a link, a reply beside a webhook):
+ * the one that loses the race writes nothing and throws (a membership the other inserted, or
+ * removed). Not every caller has a job to retry it (a click answers the shopper at once), so it
+ * reads again here, up to three times, and finds the winner's change already made.
  */
 export async function refreshCustomerSegments({
   db,
@@ -36,5 +42,12 @@ export async function refreshCustomerSegments({
   now: Date;
   cause: MembershipCause;
 }): Promise<MembershipChange[]> {
-  return refreshSegmentsFor({ db, shopId, customerIds: [customerId], now, cause });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await refreshSegmentsFor({ db, shopId, customerIds: [customerId], now, cause });
+    } catch (error) {
+      const raced = error instanceof MembershipRaced || isUniqueViolation(error);
+      if (!raced || attempt >= 3) throw error;
+    }
+  }
 }

@@ -191,8 +191,8 @@ function customerFacts(r: Record<string, unknown>): CustomerFacts {
 
 /**
  * Another worker changed one of these memberships between our read and our write (the
- * same customer's events processed at once): nothing is written, the job is retried and
- * re-reads.
+ * same customer's events processed at once): nothing is written, and the refresh is run
+ * again (by the job's retry, or by refreshCustomerSegments itself), which re-reads.
  */
 export class MembershipRaced extends Error {
   constructor() {

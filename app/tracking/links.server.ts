@@ -1,8 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../db.server";
-import { isUniqueViolation } from "../db/unique-violation";
 import { refreshCustomerSegments } from "../segments/membership.server";
-import { MembershipRaced } from "../segments/refresh.server";
 import { MINUTE } from "../clock";
 import { withinRateLimit, type RateLimit } from "../http/rate-limit.server";
 import type { ClickIntent } from "./click-intent";
@@ -85,33 +83,16 @@ export async function followLink(
       where: { id: link.customerId, OR: [{ lastClickAt: null }, { lastClickAt: { lt: p.now } }] },
       data: { lastClickAt: p.now },
     });
-    await refreshAfterClick(db, { shopId: link.shopId, customerId: link.customerId, linkId: link.id, now: p.now });
+    // Two taps at once race on the shopper's segments: refreshCustomerSegments reads again.
+    await refreshCustomerSegments({
+      db,
+      shopId: link.shopId,
+      customerId: link.customerId,
+      now: p.now,
+      cause: { cause: "click", ref: link.id },
+    });
   }
   return { url: link.url, counted: true };
-}
-
-/**
- * Two taps at once (a double tap, the same link opened on two devices) refresh one customer's
- * segments at once: the refresh that loses the race writes nothing and throws (a membership the
- * other inserted, or removed). A webhook's job would be retried; a click has no job, so it reads
- * again here, and finds the winner's change already made, rather than answer the shopper 500.
- */
-async function refreshAfterClick(db: Db, o: { shopId: string; customerId: string; linkId: string; now: Date }) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await refreshCustomerSegments({
-        db,
-        shopId: o.shopId,
-        customerId: o.customerId,
-        now: o.now,
-        cause: { cause: "click", ref: o.linkId },
-      });
-      return;
-    } catch (error) {
-      const raced = error instanceof MembershipRaced || isUniqueViolation(error);
-      if (!raced || attempt >= 3) throw error;
-    }
-  }
 }
 
 /** A shopper's own click, as the route records it (tests and tools that click on a fake clock). */
