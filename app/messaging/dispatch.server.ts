@@ -256,26 +256,27 @@ async function gateAndSend(
   // holds its text (a slot a lost claim leaves unused only delays the shop's next text). A text
   // an earlier run kept a slot for uses it while it is still to come.
   const sendTime = deps.pacer.now();
-  const keptSlot = (m: MessageRow) => {
-    const at = m.pacedSlotAt?.getTime();
+  // A moment of the sending clock in the clock `now` is read from (the queue's and claims').
+  const inQueueClock = (pacerMs: number) => new Date(now.getTime() + (pacerMs - sendTime));
+  const kept = passed.map(({ message }) => {
+    const at = message.pacedSlotAt?.getTime();
     return at !== undefined && at >= sendTime - KEPT_SLOT_TOLERANCE_MS ? at : null;
-  };
-  const unslotted = passed.filter((p) => keptSlot(p.message) === null);
+  });
   const reserved = await reserveSendSlots(db, {
     shopId: shop.id,
     perSecond: settings.messagesPerSecond,
-    count: unslotted.length,
+    count: kept.filter((at) => at === null).length,
     nowMs: sendTime,
   });
-  const reservedFor = new Map(unslotted.map((p, k) => [p.message.id, reserved[k]!]));
-  const slotted = passed.map((p) => ({ ...p, slot: keptSlot(p.message) ?? reservedFor.get(p.message.id)! }));
+  let next = 0;
+  const slotted = passed.map((p, k) => ({ ...p, slot: kept[k] ?? reserved[next++]! }));
   // A text whose slot is further off than the pacer's horizon is not waited for here (the batch
   // would hold every other shop's texts fetched with it): it keeps its slot and is queued for it.
   // A SENDING one (re-claimed after a crash) goes in this batch whatever its slot.
   const beyond = (p: (typeof slotted)[number]) =>
     p.slot > sendTime + deps.pacer.horizonMs && p.message.status !== "SENDING";
   const later = slotted.filter(beyond);
-  if (later.length) await keepSlotsForLater(deps, { later, now, sendTime, results });
+  if (later.length) await keepSlotsForLater(deps, { later, inQueueClock, results });
   const current = slotted.filter((p) => !beyond(p));
   if (current.length === 0) return;
 
@@ -299,8 +300,8 @@ async function gateAndSend(
   const bodyOf = new Map(fresh.map((p, k) => [p.message.id, composed[k]!]));
   const claims = current.map(({ message, recipient, decisions, slot }) => {
     const body = bodyOf.get(message.id) ?? message.body;
-    // Held by this claim until its call must have ended (CLAIM_MARGIN_MS), in the clock `now` is read from.
-    const heldUntil = new Date(now.getTime() + Math.max(0, slot - sendTime) + PROVIDER_TIMEOUT_MS + CLAIM_MARGIN_MS);
+    // Held by this claim until its call must have ended (CLAIM_MARGIN_MS).
+    const heldUntil = inQueueClock(Math.max(slot, sendTime) + PROVIDER_TIMEOUT_MS + CLAIM_MARGIN_MS);
     return { message, recipient: recipient!, body, decisions, encoding: encodeSms(body), slot, heldUntil };
   });
   // SENDING with the exact text, every claim of the batch committed (one statement, each row
@@ -363,7 +364,7 @@ async function gateAndSend(
       // after the claim, so the claim is renewed first, only while it still holds by half the
       // margin (no other run can have taken it). Otherwise it is left SENDING for the job's
       // retry, which asks the provider once the claim has run out.
-      const at = new Date(now.getTime() + (deps.pacer.now() - sendTime));
+      const at = inQueueClock(deps.pacer.now());
       if (!(await renewClaim(db, { id: message.id, attempts: message.attempts + 1, at }))) {
         results.set(message.id, new Error(`send ${message.id} outlived its claim; left to its retry`));
         return;
@@ -424,8 +425,7 @@ async function keepSlotsForLater(
   deps: AppServices,
   b: {
     later: { message: MessageRow; slot: number }[];
-    now: Date;
-    sendTime: number;
+    inQueueClock: (pacerMs: number) => Date;
     results: Map<string, SendOutcome | Error>;
   },
 ) {
@@ -445,12 +445,11 @@ async function keepSlotsForLater(
   );
   const lead = deps.pacer.horizonMs / 2;
   const queued = b.later.filter(({ message }) => kept.has(message.id));
-  // In the clock `now` is read from (the queue's), as the claims' `claimedUntil`.
   await deps.queue.enqueueMany(
     QUEUES.sendMessage,
     queued.map(({ message, slot }) => ({
       payload: { messageId: message.id },
-      options: sendJobOptions(message.id, new Date(b.now.getTime() + Math.max(0, slot - b.sendTime - lead))),
+      options: sendJobOptions(message.id, b.inQueueClock(slot - lead)),
     })),
   );
   // Not kept: another run changed the text since it was read, and that run settles it.
