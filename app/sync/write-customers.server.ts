@@ -76,13 +76,13 @@ async function insertUnmirrored(sql: SqlRunner, o: { shopId: string; rows: Profi
   );
   const factOf = new Map(facts.map((f) => [f.customerId, f]));
   await insertRows({
-    sql: sql,
+    sql,
     table: "Customer",
     columns: CUSTOMER_COLUMNS,
     rows: fresh.map((r) => customerRow(shopId, r, factOf.get(r.id))),
   });
   await insertRows({
-    sql: sql,
+    sql,
     table: "ConsentEvent",
     columns: FACT_COLUMNS,
     rows: facts.map((f) => factRow(shopId, f)),

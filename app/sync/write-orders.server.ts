@@ -98,7 +98,7 @@ async function writeInTransaction({
   const written = new Map<string, string>();
   const stamp = new Date();
   await insertRows({
-    sql: sql,
+    sql,
     table: "Order",
     columns: ORDER_COLUMNS,
     rows: payloads
@@ -186,7 +186,7 @@ async function replaceLines(
   const replaced = [...written].filter(([shopifyId]) => existing.has(shopifyId)).map(([, id]) => id);
   if (replaced.length) await sql.execute(Prisma.sql`DELETE FROM "OrderLine" WHERE "orderId" IN ${inList(replaced)}`);
   await insertRows({
-    sql: sql,
+    sql,
     table: "OrderLine",
     columns: LINE_COLUMNS,
     rows: payloads.flatMap((p) => {

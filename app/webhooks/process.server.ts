@@ -214,18 +214,13 @@ async function followUp(deps: AppServices, ctx: WriteContext, written: Written) 
     now: ctx.now,
     cause: { cause: "webhook", ref: ctx.row.id },
   });
-  await eventFollowUp(deps, ctx, written);
+  await orderFollowUp(deps, ctx, written);
+  await handleFlowEvents(deps, flowEventsOf(ctx, written), ctx.now);
 }
 
 /** What follows the consent facts the writer recorded (segments deferred to the refresh). */
 export async function consentFollowUp(deps: AppServices, ctx: WriteContext) {
   for (const change of ctx.from.consentChanges) await afterConsentChange(deps, { ...change, deferSegments: true });
-}
-
-/** After the segments: attribution and redemptions of an order, and the commerce events flows start from. */
-export async function eventFollowUp(deps: AppServices, ctx: WriteContext, written: Written) {
-  await orderFollowUp(deps, ctx, written);
-  await handleFlowEvents(deps, flowEventsOf(ctx, written), ctx.now);
 }
 
 /** An order mirrored: the text it is credited to, the discount codes it redeemed. */
@@ -322,7 +317,7 @@ export function parsedRow(row: InboxRow): { topic: Topic; body: unknown } {
 }
 
 /** Where the facts a writer records came from: Shopify's own time for the event when it says (a consent without a date is dated by it). */
-export const provenanceOf = (row: InboxRow): WriteContext["from"] => ({
+const provenanceOf = (row: InboxRow): WriteContext["from"] => ({
   topic: row.topic,
   inboxId: row.id,
   receivedAt: row.triggeredAt ?? row.receivedAt,
