@@ -3,7 +3,7 @@ import type { CheckoutPayload } from "../shopify-payloads";
 import { recordCheckoutConsent } from "./shopify-consent.server";
 import { embeddedCustomer, rememberCoordinates, type WriterInput } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
-import { watchVariants } from "./restock-watches.server";
+import { reconcileShopperWatches } from "./restock-watches.server";
 import { normalisePhone } from "../contacts/phone";
 
 /**
@@ -86,7 +86,8 @@ export async function syncCheckout({
     create: { shopId, token: payload.token, ...fields },
     update: fields,
   });
-  if (applied && customerId) await watchSoldOutItems({ db, shopId, customerId, payload });
+  // Its items sold out at the checkout's time make the shopper a restock watcher (restock-watches).
+  if (applied && customerId) await reconcileShopperWatches({ db, shopId, customerId });
   if (applied && customerId) await rememberCoordinates(db, customerId, payload.shipping_address);
   return customerId;
 }
@@ -100,30 +101,4 @@ function checkoutPhone(payload: CheckoutPayload): string | null {
   const country = payload.shipping_address?.country_code ?? payload.billing_address?.country_code;
   const phone = normalisePhone(payload.phone, country);
   return phone.ok ? phone.e164 : (payload.phone ?? null);
-}
-
-async function watchSoldOutItems({
-  db,
-  shopId,
-  customerId,
-  payload,
-}: {
-  db: Db;
-  shopId: string;
-  customerId: string;
-  payload: CheckoutPayload;
-}) {
-  const variantIds = payload.line_items.map((l) => l.variant_id).filter((v): v is string => !!v);
-  if (!variantIds.length) return;
-  const soldOut = await db.variant.findMany({
-    where: { shopId, shopifyId: { in: variantIds }, inventoryQuantity: { lte: 0 }, deletedAt: null },
-    select: { shopifyId: true },
-  });
-  await watchVariants({
-    db,
-    shopId,
-    customerId,
-    variantShopifyIds: soldOut.map((v) => v.shopifyId),
-    source: "checkout",
-  });
 }

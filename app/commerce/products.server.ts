@@ -2,6 +2,7 @@ import type { Db } from "../db.server";
 import type { InventoryLevelPayload, ProductPayload } from "../shopify-payloads";
 import type { Deletion } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
+import { PRODUCT_TOTAL, recordLevel } from "./stock-history.server";
 
 /** products/create|update: the product and its variants, newest `updated_at` winning. */
 export async function syncProduct(db: Db, shopId: string, payload: ProductPayload): Promise<void> {
@@ -21,6 +22,18 @@ export async function syncProduct(db: Db, shopId: string, payload: ProductPayloa
     create: { shopId, shopifyId: payload.id, ...fields },
     update: fields,
   });
+  for (const v of payload.variants) {
+    const at = v.updated_at ?? payload.updated_at;
+    // Shopify's total at the product's time is stock history too, late payloads included.
+    if (v.inventory_item_id && at)
+      await recordLevel(db, {
+        shopId,
+        inventoryItemId: v.inventory_item_id,
+        locationId: PRODUCT_TOTAL,
+        at,
+        available: v.inventory_quantity,
+      });
+  }
   if (!product.applied) return;
   for (const v of payload.variants) {
     const tracked = v.inventory_item_id
@@ -59,10 +72,17 @@ export async function markProductDeleted({ db, shopId, shopifyId, at }: Deletion
 
 /**
  * inventory_levels/update: one location's level, newest wins; the variant's quantity is the
- * sum over locations. Which watchers to tell is read from state afterwards
- * (restockedWatches), so a replay of this update reaches the same answer.
+ * sum over locations. Every report, late ones included, is also kept as stock history
+ * (commerce/stock-history), which restock watches are read from.
  */
 export async function syncInventoryLevel(db: Db, shopId: string, payload: InventoryLevelPayload): Promise<void> {
+  await recordLevel(db, {
+    shopId,
+    inventoryItemId: payload.inventory_item_id,
+    locationId: payload.location_id,
+    at: payload.updated_at,
+    available: payload.available ?? 0,
+  });
   const { applied } = await guardedUpsert({
     model: db.inventoryLevel as unknown as GuardedModel<unknown>,
     where: {

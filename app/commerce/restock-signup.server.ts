@@ -3,7 +3,7 @@ import type { Db } from "../db.server";
 import { recordConsent } from "../consent/ledger.server";
 import { normalisePhone } from "../contacts/phone";
 import { afterConsentChange } from "../consent/after-change.server";
-import { watchVariants } from "./restock-watches.server";
+import { watchFromStorefront } from "./restock-watches.server";
 import { findOrCreateContact } from "../contacts/local-contacts.server";
 import { shopName } from "../shop-name";
 import { storefrontNumberAllowed, TOO_MANY } from "../http/storefront-limits.server";
@@ -82,13 +82,7 @@ export async function signUpForRestock(
     occurredAt: now,
     evidence: { form: "restock", variantId: form.variantId, loggedInCustomerId },
   });
-  await watchVariants({
-    db,
-    shopId,
-    customerId: customer.id,
-    variantShopifyIds: [form.variantId],
-    source: "storefront",
-  });
+  await watchFromStorefront({ db, shopId, customerId: customer.id, variantShopifyId: form.variantId, at: now });
   await afterConsentChange(
     { db },
     {

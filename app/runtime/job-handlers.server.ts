@@ -16,6 +16,7 @@ import { JOB_PAYLOADS, QUEUES, type JobHandlerTable, type QueueName } from "../j
 import { syncStep, type SyncOptions } from "../sync/run.server";
 import { pruneDataExports, pruneWebhookBodies } from "../privacy/retention.server";
 import { pruneRateCounters } from "../http/rate-limit.server";
+import { pruneStockHistory } from "../commerce/stock-history.server";
 
 /** Everything a job may need; built once per worker process (or per test shop). */
 export type WorkerDeps = AppServices & { sync?: SyncOptions };
@@ -113,6 +114,8 @@ function handlerTable(deps: WorkerDeps): JobHandlerTable {
       if (more) return void (await queue.enqueue(QUEUES.pruneWebhookBodies, payload));
       await pruneRateCounters(db, systemClock.now());
       await pruneDataExports(db, systemClock.now());
+      // Stock history is dated by Shopify's report times, so it is aged by the worker's clock.
+      await pruneStockHistory(db, clock.now());
     },
     // customers/redact's second pass, REDACTION_SECOND_PASS_MS after the first (webhooks/process).
     [QUEUES.finishRedaction]: async (payload) => {

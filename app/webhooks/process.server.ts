@@ -13,7 +13,7 @@ import { syncCheckout } from "../commerce/checkouts.server";
 import { applyMarketingConsentUpdate } from "../commerce/shopify-consent.server";
 import { afterConsentChange, type ConsentChange } from "../consent/after-change.server";
 import { markProductDeleted, syncInventoryLevel, syncProduct } from "../commerce/products.server";
-import { restockedWatches, type RestockedWatch } from "../commerce/restock-watches.server";
+import { applyLevelToWatches, watchesToTell, type RestockedWatch } from "../commerce/restock-watches.server";
 import { exportCustomerData, redactCustomer, redactShop, uninstallShop } from "../privacy/gdpr.server";
 import { refreshSegmentsFor } from "../segments/refresh.server";
 import { bulkOperationFinished } from "../sync/run.server";
@@ -54,8 +54,8 @@ export interface Written {
   customerIds: string[];
   /** An order mirrored: attribution, discount redemptions and, when new, the order_placed flow event. */
   order?: OrderWritten["order"] & { customerId: string | null; discountCodes: string[] };
-  /** Restock watches an inventory update released: a back_in_stock flow event each. */
-  restocked?: { watches: RestockedWatch[]; at: Date };
+  /** Restock watches restocked and not told yet (an inventory update, a late checkout): a back_in_stock flow event each. */
+  restocked?: RestockedWatch[];
 }
 
 export interface WriteContext {
@@ -100,8 +100,15 @@ async function writeOrder({ deps, shopId, from, body }: WriteContext): Promise<W
 const writeCustomer = async ({ deps, shopId, from, body }: WriteContext) =>
   touched(await syncCustomer({ db: deps.db, shopId, payload: CustomerPayload.parse(body), from }));
 
-const writeCheckout = async ({ deps, shopId, from, body }: WriteContext) =>
-  touched(await syncCheckout({ db: deps.db, shopId, payload: CheckoutPayload.parse(body), from }));
+async function writeCheckout({ deps, shopId, from, now, body }: WriteContext): Promise<Written> {
+  const customerId = await syncCheckout({ db: deps.db, shopId, payload: CheckoutPayload.parse(body), from });
+  if (!customerId) return nothing;
+  // A checkout that arrives after the restock that followed it: its watch is restocked already.
+  return {
+    ...touched(customerId),
+    restocked: await watchesToTell({ db: deps.db, shopId, now, customerIds: [customerId] }),
+  };
+}
 
 async function writeProduct({ deps, shopId, row, body }: WriteContext): Promise<Written> {
   const product = ProductPayload.parse(body);
@@ -160,8 +167,14 @@ export const WRITERS: Record<ShopTopic, (ctx: WriteContext) => Promise<Written>>
   "inventory_levels/update": async ({ deps, shopId, now, body }) => {
     const level = InventoryLevelPayload.parse(body);
     await syncInventoryLevel(deps.db, shopId, level);
-    const watches = await restockedWatches({ db: deps.db, shopId, inventoryItemId: level.inventory_item_id, at: now });
-    return { customerIds: watches.map((w) => w.customerId), restocked: { watches, at: level.updated_at } };
+    const { variantIds, customerIds } = await applyLevelToWatches({
+      db: deps.db,
+      shopId,
+      inventoryItemId: level.inventory_item_id,
+      at: level.updated_at,
+    });
+    const restocked = await watchesToTell({ db: deps.db, shopId, now, variantShopifyIds: variantIds });
+    return { customerIds: [...new Set([...customerIds, ...restocked.map((w) => w.customerId)])], restocked };
   },
   "bulk_operations/finish": async ({ deps, shopId, body }) => {
     await bulkOperationFinished(deps, shopId, BulkOperationFinishPayload.parse(body).admin_graphql_api_id);
@@ -245,7 +258,7 @@ export function flowEventsOf({ shopId, row }: WriteContext, written: Written): F
       occurredAt: order.processedAt,
       key: `order:${order.id}`,
     });
-  for (const w of written.restocked?.watches ?? [])
+  for (const w of written.restocked ?? [])
     events.push({
       type: "back_in_stock",
       shopId,
@@ -253,7 +266,7 @@ export function flowEventsOf({ shopId, row }: WriteContext, written: Written): F
       variantShopifyId: w.variantShopifyId,
       watchId: w.id,
       key: `restock:${w.id}:${w.restockedAt.getTime()}`,
-      occurredAt: written.restocked?.at ?? w.restockedAt,
+      occurredAt: w.restockedAt,
     });
   return events;
 }

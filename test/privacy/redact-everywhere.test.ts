@@ -9,7 +9,13 @@ import { action as status } from "../../app/routes/twilio.status.$messageId";
 import { activeSuppression } from "../../app/consent/suppression.server";
 import { importContacts } from "../../app/consent/import.server";
 import { REDACTION_SECOND_PASS_MS } from "../../app/webhooks/process.server";
-import { checkoutPayload, customerPayload, orderPayload, productPayload } from "../support/fixtures";
+import {
+  checkoutPayload,
+  customerPayload,
+  inventoryLevelPayload,
+  orderPayload,
+  productPayload,
+} from "../support/fixtures";
 import { appProxyRequest } from "../support/app-proxy";
 import { twilioCallback } from "../support/twilio-server";
 import { useTwilioServer } from "../support/two-way";
@@ -217,6 +223,12 @@ describe("customers/redact erases the shopper everywhere", () => {
 
   it("GIVEN a shopper in every table WHEN the shop is uninstalled and shop/redact arrives THEN nothing of them is left", async () => {
     const { shop, shopper } = await seedEverywhere("redact-shop");
+    const { id: shopId } = await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } });
+    await shop.deliver(
+      "inventory_levels/update",
+      inventoryLevelPayload({ inventoryItemId: 7901, locationId: 1, available: 0, updatedAt: new Date() }),
+    );
+    expect(await db.inventoryLevelChange.count({ where: { shopId } })).toBeGreaterThan(0);
     await shop.deliver("app/uninstalled", { id: 1, domain: shop.domain });
     await shop.deliver("shop/redact", { shop_id: 954889, shop_domain: shop.domain });
 
@@ -225,5 +237,8 @@ describe("customers/redact erases the shopper everywhere", () => {
     expect(
       await db.webhookInbox.findMany({ where: { shopDomain: shop.domain }, select: { topic: true, status: true } }),
     ).toEqual([{ topic: "shop/redact", status: "PROCESSED" }]);
+    // Nor the shop's catalogue stock (no shopper in it, but the shop's data all the same).
+    expect(await db.inventoryLevel.count({ where: { shopId } })).toBe(0);
+    expect(await db.inventoryLevelChange.count({ where: { shopId } })).toBe(0);
   });
 });
