@@ -3,6 +3,7 @@ import { PrismaClient as PostgresPrismaClient } from "../app/generated/postgresq
 import { createAppAdapter } from "../app/config/database-adapter";
 import type { DatabaseTarget } from "../app/config/database-url";
 import type { Db } from "../app/db.server";
+import { rememberDriver } from "../app/db/driver.server";
 
 /** Statements a client sent, by kind, and the SQL of each (for a per-event listing). */
 export interface StatementLog {
@@ -50,14 +51,17 @@ export function countingDb(target: DatabaseTarget): { db: Db; log: StatementLog 
       },
     });
   const factory = createAppAdapter(target);
-  const adapter = {
+  // Remembered as the app's own client is (db.server createDb): raw statements the app sends on
+  // the driver adapter itself (db/driver.server) are counted there too.
+  const { factory: adapter, bind } = rememberDriver({
     provider: factory.provider as "sqlite" | "postgres",
     adapterName: factory.adapterName,
     connect: async () => counted(await factory.connect()),
-  };
+  });
   const db =
     target.provider === "sqlite"
       ? new PrismaClient({ adapter })
       : (new PostgresPrismaClient({ adapter }) as unknown as Db);
+  bind(db);
   return { db, log };
 }

@@ -1,6 +1,8 @@
 import type { Db } from "../db.server";
 import { activeSuppressions } from "./suppression.server";
 import { asDate, valueList } from "../db/insert-rows.server";
+import { sqlOn } from "../db/driver.server";
+import { Prisma } from "../generated/sqlite/client";
 
 export type ConsentDecision = { decision: "pass" | "refuse"; detail: string };
 
@@ -71,11 +73,15 @@ export async function checkConsentBatch(db: Db, shopId: string, qs: ConsentQuest
  * compiles every statement anew (messaging/dispatch-reads).
  */
 async function marketingFacts(db: Db, shopId: string, phones: string[]) {
-  const rows = await db.$queryRaw<
-    { phone: string; customerId: string | null; state: string; source: string; occurredAt: Date | string }[]
-  >`SELECT "phone", "customerId", "state", "source", "occurredAt" FROM "ConsentEvent"
+  const rows = await sqlOn(db).query<{
+    phone: string;
+    customerId: string | null;
+    state: string;
+    source: string;
+    occurredAt: Date | string;
+  }>(Prisma.sql`SELECT "phone", "customerId", "state", "source", "occurredAt" FROM "ConsentEvent"
     WHERE "shopId" = ${shopId} AND "phone" IN (${valueList(phones)}) AND "scope" = 'marketing'
-    ORDER BY "occurredAt" DESC, "recordedAt" DESC, "id" DESC`;
+    ORDER BY "occurredAt" DESC, "recordedAt" DESC, "id" DESC`);
   return rows.map((r) => ({ ...r, occurredAt: asDate(r.occurredAt) }));
 }
 

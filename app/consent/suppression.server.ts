@@ -1,6 +1,8 @@
 import type { Db } from "../db.server";
 import { duplicateAsNull } from "../db/unique-violation";
 import { asDate, valueList } from "../db/insert-rows.server";
+import { sqlOn } from "../db/driver.server";
+import { Prisma } from "../generated/sqlite/client";
 import { numberHasher } from "../contacts/number-hash.server";
 
 /**
@@ -68,10 +70,10 @@ export function activeSuppression(db: Db, shopId: string, phone: string) {
 export async function activeSuppressions(db: Db, shopId: string, phones: string[]) {
   const forms = new Map(phones.flatMap((phone) => storedForms(shopId, phone).in.map((form) => [form, phone] as const)));
   if (forms.size === 0) return new Map<string, { reason: string; suppressedAt: Date }>();
-  // Raw: checked for every send batch, and Prisma compiles every statement anew (messaging/dispatch-reads).
-  const rows = await db.$queryRaw<{ phone: string; reason: string; suppressedAt: Date | string }[]>`
+  // On the driver adapter: checked for every send batch, and Prisma compiles every statement anew (messaging/dispatch-reads).
+  const rows = await sqlOn(db).query<{ phone: string; reason: string; suppressedAt: Date | string }>(Prisma.sql`
     SELECT "phone", "reason", "suppressedAt" FROM "SmsSuppression"
-    WHERE "shopId" = ${shopId} AND "phone" IN (${valueList([...forms.keys()])}) AND "liftedAt" IS NULL`;
+    WHERE "shopId" = ${shopId} AND "phone" IN (${valueList([...forms.keys()])}) AND "liftedAt" IS NULL`);
   const byNumber = new Map<string, { reason: string; suppressedAt: Date }>();
   for (const row of rows) {
     const phone = forms.get(row.phone)!;

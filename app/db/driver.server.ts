@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import type { Prisma } from "../generated/sqlite/client";
-import { isPostgres } from "./update-rows.server";
+import { resolveDatabaseTarget } from "../config/database-url";
 
 /**
  * Raw statements straight through the client's own driver adapter, without Prisma's query
@@ -38,7 +38,7 @@ interface DriverTransaction extends Queryable {
   rollback(): Promise<void>;
 }
 /** The part of Prisma's SqlDriverAdapter used here. */
-interface Driver {
+interface Driver extends Queryable {
   startTransaction(): Promise<DriverTransaction>;
 }
 
@@ -71,7 +71,7 @@ export async function driverTransaction<T>(db: Db, work: (sql: SqlRunner) => Pro
   if (!holder) return db.$transaction((tx) => work(prismaRunner(tx as Db)), { timeout: 120_000, maxWait: 60_000 });
   if (!holder.driver) await db.$connect(); // Prisma connects on first use
   const tx = await holder.driver!.startTransaction();
-  const pg = isPostgres();
+  const pg = resolveDatabaseTarget().provider === "postgresql";
   const run = (text: string) => tx.executeRaw({ sql: text, args: [], argTypes: [] });
   try {
     const result = await work(driverRunner(tx, pg));
@@ -87,6 +87,35 @@ export async function driverTransaction<T>(db: Db, work: (sql: SqlRunner) => Pro
     }
     throw error;
   }
+}
+
+const autocommit = new WeakMap<object, SqlRunner>();
+
+/**
+ * Statements each on its own (no transaction) straight on the client's driver adapter: what
+ * Prisma does with a raw statement outside a transaction, without its client and compiler
+ * around it. For the hot paths' raw statements (batch dispatch's reads and writes: Prisma's
+ * client around them was ~17 % of a send worker's CPU and its compiler ~9 %, issue 16). A
+ * client built elsewhere (none remembered), or a transaction's client, runs them through
+ * Prisma instead: inside that transaction.
+ */
+export function sqlOn(db: Db): SqlRunner {
+  const holder = drivers.get(db);
+  if (!holder) return prismaRunner(db);
+  let runner = autocommit.get(db);
+  if (!runner) {
+    const pg = resolveDatabaseTarget().provider === "postgresql";
+    const driver = async () => {
+      if (!holder.driver) await db.$connect(); // Prisma connects on first use
+      return holder.driver!;
+    };
+    runner = {
+      query: async (s) => driverRunner(await driver(), pg).query(s),
+      execute: async (s) => driverRunner(await driver(), pg).execute(s),
+    };
+    autocommit.set(db, runner);
+  }
+  return runner;
 }
 
 function driverRunner(tx: Queryable, pg: boolean): SqlRunner {

@@ -1,13 +1,15 @@
 import type { Db } from "../db.server";
 import { Prisma } from "../generated/sqlite/client";
 import { resolveDatabaseTarget } from "../config/database-url";
+import { sqlOn } from "./driver.server";
 
 /**
  * One UPDATE for many rows that each get their own values (batch dispatch's claims and
  * results): `WITH v(key, …) AS (VALUES (…), (…)) UPDATE "T" SET … FROM v WHERE "T"."id" =
  * v."key" … RETURNING "id"`, the same text on SQLite (3.33+: UPDATE FROM, CTE column lists,
  * RETURNING) and PostgreSQL. Through Prisma a row each costs a statement, a round trip and
- * ~0.5 ms of CPU compiling and interpreting it; this costs one of each for the lot.
+ * ~0.5 ms of CPU compiling and interpreting it; this costs one of each for the lot, run on
+ * the driver adapter itself (db/driver.server `sqlOn`: no compiler either).
  *
  * Values are stored the way Prisma stores them, so Prisma reads the rows back as its own
  * (as db/insert-rows does, through typedValue): on SQLite a DateTime is the text `2026-06-01T12:00:00.000+00:00`;
@@ -64,8 +66,10 @@ export async function updateRows(
     const tuples = u.rows
       .slice(i, i + perStatement)
       .map((row) => Prisma.sql`(${Prisma.join(names.map((n) => typedValue(row[n], types[n]!, pg)))})`);
-    const rows = await db.$queryRaw<{ id: string }[]>`${head}${Prisma.join(tuples)}) UPDATE ${table} SET ${u.set}
-      FROM v WHERE ${table}."id" = v."key"${where} RETURNING ${table}."id"`;
+    const rows = await sqlOn(db).query<{
+      id: string;
+    }>(Prisma.sql`${head}${Prisma.join(tuples)}) UPDATE ${table} SET ${u.set}
+      FROM v WHERE ${table}."id" = v."key"${where} RETURNING ${table}."id"`);
     updated.push(...rows.map((r) => r.id));
   }
   return updated;

@@ -4,6 +4,7 @@ import type { Cap } from "./rules";
 import { Prisma } from "../generated/sqlite/client";
 import { typedValue } from "../db/update-rows.server";
 import { asDate, valueList } from "../db/insert-rows.server";
+import { sqlOn } from "../db/driver.server";
 
 export interface CapQuestion {
   messageId: string;
@@ -63,7 +64,7 @@ export async function checkCapsBatch(
 
 /**
  * The marketing texts on their way to these recipients in the last `hours`, oldest first, in
- * raw SQL (Prisma compiles every statement anew: messaging/dispatch-reads).
+ * raw SQL on the driver adapter (Prisma compiles every statement anew: messaging/dispatch-reads).
  */
 async function recentMarketing(
   db: Db,
@@ -74,13 +75,18 @@ async function recentMarketing(
     ...(q.phones.length ? [Prisma.sql`"phone" IN (${valueList(q.phones)})`] : []),
   ];
   if (who.length === 0) return [];
-  const rows = await db.$queryRaw<
-    { id: string; customerId: string | null; phone: string | null; sentAt: Date | string }[]
-  >`
+  const rows = await sqlOn(db).query<{
+    id: string;
+    customerId: string | null;
+    phone: string | null;
+    sentAt: Date | string;
+  }>(
+    Prisma.sql`
     SELECT "id", "customerId", "phone", "sentAt" FROM "Message"
     WHERE "shopId" = ${q.shopId} AND (${Prisma.join(who, " OR ")}) AND "purpose" = 'marketing'
       AND "direction" = 'OUTBOUND' AND "sentAt" > ${typedValue(new Date(q.now.getTime() - q.hours * HOUR), "timestamp")}
       AND "status" IN ('SENDING', 'SENT', 'DELIVERED')
-    ORDER BY "sentAt" ASC`;
+    ORDER BY "sentAt" ASC`,
+  );
   return rows.map((r) => ({ ...r, sentAt: asDate(r.sentAt) }));
 }

@@ -25,6 +25,7 @@ import {
 import { Prisma } from "../generated/sqlite/client";
 import { typedValue, updateRows } from "../db/update-rows.server";
 import { valueList } from "../db/insert-rows.server";
+import { sqlOn } from "../db/driver.server";
 import { log } from "../observability/log.server";
 import { afterConsentChange } from "../consent/after-change.server";
 
@@ -494,12 +495,12 @@ async function holdOrSuppress(deps: AppServices, stopped: Stopped[], results: Ma
 async function textedBefore(db: Db, shopId: string, recipients: Recipient[]) {
   const customerIds = [...new Set(recipients.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
   const phones = [...new Set(recipients.flatMap((r) => (!r.customerId && r.phone ? [r.phone] : [])))];
-  // Raw: Prisma compiles every statement anew (messaging/dispatch-reads).
+  // On the driver adapter: Prisma compiles every statement anew (messaging/dispatch-reads).
   const texted = (column: "customerId" | "phone", values: string[]) =>
     values.length
-      ? db.$queryRaw<{ v: string }[]>`SELECT DISTINCT ${Prisma.raw(`"${column}"`)} AS "v" FROM "Message"
+      ? sqlOn(db).query<{ v: string }>(Prisma.sql`SELECT DISTINCT ${Prisma.raw(`"${column}"`)} AS "v" FROM "Message"
           WHERE "shopId" = ${shopId} AND "purpose" = 'marketing' AND "status" IN ('SENT', 'DELIVERED')
-            AND ${Prisma.raw(`"${column}"`)} IN (${valueList(values)})`
+            AND ${Prisma.raw(`"${column}"`)} IN (${valueList(values)})`)
       : [];
   const [byCustomer, byPhone] = await Promise.all([texted("customerId", customerIds), texted("phone", phones)]);
   const customers = new Set(byCustomer.map((g) => g.v));

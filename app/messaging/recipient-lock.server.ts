@@ -2,6 +2,7 @@ import type { Db } from "../db.server";
 import { SECOND } from "../clock";
 import { Prisma } from "../generated/sqlite/client";
 import { typedValue } from "../db/update-rows.server";
+import { sqlOn } from "../db/driver.server";
 
 /**
  * A per-recipient lease on Customer.sendLockedUntil, taken by a conditional update (atomic on
@@ -31,17 +32,18 @@ export async function unlockRecipient(db: Db, customerId: string): Promise<void>
 export async function lockRecipients(db: Db, customerIds: string[], now: Date): Promise<string[]> {
   if (customerIds.length === 0) return [];
   const until = typedValue(new Date(now.getTime() + SEND_LOCK_LEASE), "timestamp");
-  const locked = await db.$queryRaw<{ id: string }[]>`UPDATE "Customer"
+  const locked = await sqlOn(db).query<{ id: string }>(Prisma.sql`UPDATE "Customer"
     SET "sendLockedUntil" = ${until}, "updatedAt" = ${typedValue(new Date(), "timestamp")}
     WHERE "id" IN (${Prisma.join(customerIds)})
       AND ("sendLockedUntil" IS NULL OR "sendLockedUntil" <= ${typedValue(now, "timestamp")})
-    RETURNING "id"`;
+    RETURNING "id"`);
   return locked.map((c) => c.id);
 }
 
 /** Releases the send locks of these shoppers, in one statement. */
 export async function unlockRecipients(db: Db, customerIds: string[]): Promise<void> {
   if (customerIds.length === 0) return;
-  await db.$executeRaw`UPDATE "Customer" SET "sendLockedUntil" = NULL, "updatedAt" = ${typedValue(new Date(), "timestamp")}
-    WHERE "id" IN (${Prisma.join(customerIds)})`;
+  await sqlOn(db)
+    .execute(Prisma.sql`UPDATE "Customer" SET "sendLockedUntil" = NULL, "updatedAt" = ${typedValue(new Date(), "timestamp")}
+    WHERE "id" IN (${Prisma.join(customerIds)})`);
 }

@@ -1,5 +1,7 @@
 import type { Db } from "../db.server";
 import { typedValue } from "../db/update-rows.server";
+import { sqlOn } from "../db/driver.server";
+import { Prisma } from "../generated/sqlite/client";
 
 /**
  * Send pacing shared by every worker of a shop: the shop's messages-per-second is a limit of
@@ -20,12 +22,12 @@ export async function reserveSendSlots(
   const interval = 1000 / Math.max(1, r.perSecond);
   // One statement (Prisma's updateMany then update were five round trips: each write in a transaction).
   const now = typedValue(r.nowMs, "float");
-  const [row] = await db.$queryRaw<{ sendSlotsUntilMs: number }[]>`UPDATE "ShopSettings"
+  const [row] = await sqlOn(db).query<{ sendSlotsUntilMs: number }>(Prisma.sql`UPDATE "ShopSettings"
     SET "sendSlotsUntilMs" = (CASE WHEN "sendSlotsUntilMs" IS NULL OR "sendSlotsUntilMs" < ${now} THEN ${now}
         ELSE "sendSlotsUntilMs" END) + ${typedValue(r.count * interval, "float")},
       "updatedAt" = ${typedValue(new Date(), "timestamp")}
     WHERE "shopId" = ${r.shopId}
-    RETURNING "sendSlotsUntilMs"`;
+    RETURNING "sendSlotsUntilMs"`);
   if (!row) throw new Error(`shop ${r.shopId} has no settings`);
   const first = Number(row.sendSlotsUntilMs) - r.count * interval;
   return Array.from({ length: r.count }, (_, i) => first + i * interval);
