@@ -1,7 +1,6 @@
 import type { Db } from "../db.server";
 import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
-import { DAY, MINUTE } from "../clock";
-import { ABANDONED_MAX_DAYS, conditionsOf, storedDefinition, type SegmentNode } from "./definition";
+import { conditionsOf, storedDefinition, type SegmentNode } from "./definition";
 import {
   isRelational,
   matchesFacts,
@@ -10,10 +9,9 @@ import {
   type RelationalCondition,
   type RelationFact,
 } from "./evaluate.server";
-import { assertUnreachable } from "../assert-unreachable";
+import { relationSql } from "./predicate.server";
 
-const { empty, join, raw, sql } = Prisma;
-type Sql = Prisma.Sql;
+const { join, raw, sql } = Prisma;
 import type { MembershipCause, MembershipChange } from "./membership.server";
 
 /**
@@ -117,41 +115,6 @@ async function evaluateChunk({
     });
   }
   return changes;
-}
-
-/**
- * One relational condition for the customer `c` of the outer query, the same lookup as
- * CustomerEvaluation's (evaluate.server.ts): indexed by (shopId, customerId) on each table.
- */
-function relationSql(c: RelationalCondition, now: Date): Sql {
-  const ago = (ms: number) => new Date(now.getTime() - ms);
-  switch (c.type) {
-    case "abandoned_checkout":
-      return sql`(SELECT MAX(k."shopifyUpdatedAt") FROM "Checkout" k
-        WHERE k."shopId" = c."shopId" AND k."customerId" = c."id" AND k."completedAt" IS NULL
-          AND k."shopifyUpdatedAt" <= ${ago(c.minutes * MINUTE)} AND k."shopifyUpdatedAt" > ${ago(ABANDONED_MAX_DAYS * DAY)})`;
-    case "restock_watcher":
-      return sql`EXISTS (SELECT 1 FROM "RestockWatch" w
-        WHERE w."shopId" = c."shopId" AND w."customerId" = c."id"
-          AND w."restockedAt" IS NULL AND w."notifiedAt" IS NULL AND w."cancelledAt" IS NULL
-          ${c.variantId ? sql`AND w."variantShopifyId" = ${c.variantId}` : empty})`;
-    case "purchased": {
-      // Every filter given applies: a product beside a collection must be that product and in it.
-      const product = sql`${
-        c.collectionId
-          ? sql`AND l."productShopifyId" IN (SELECT p."shopifyId" FROM "ProductCollection" pc JOIN "Product" p ON p."id" = pc."productId"
-            WHERE pc."shopId" = c."shopId" AND pc."collectionShopifyId" = ${c.collectionId})`
-          : empty
-      } ${c.productId ? sql`AND l."productShopifyId" = ${c.productId}` : empty}`;
-      return sql`EXISTS (SELECT 1 FROM "OrderLine" l JOIN "Order" o ON o."id" = l."orderId"
-        WHERE l."shopId" = c."shopId" AND l."customerId" = c."id" AND o."cancelledAt" IS NULL ${product}
-          ${c.variantId ? sql`AND l."variantShopifyId" = ${c.variantId}` : empty}
-          ${c.productType ? sql`AND l."productType" = ${c.productType}` : empty}
-          ${c.vendor ? sql`AND l."vendor" = ${c.vendor}` : empty})`;
-    }
-    default:
-      return assertUnreachable(c, "relational condition");
-  }
 }
 
 function relationFact(c: RelationalCondition, value: unknown): RelationFact {

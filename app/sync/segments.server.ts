@@ -1,12 +1,16 @@
 import type { Db } from "../db.server";
-import { refreshSegmentsFor } from "../segments/refresh.server";
+import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
+import { refreshSegmentsInRange } from "../segments/range-refresh.server";
 
-/** Customers per batch (the set-based refresh's own chunk). */
-const SEGMENT_BATCH = 500;
+/**
+ * Customers per chunk of the pass: one transaction for all segments, so the chunk bounds how
+ * long other writers wait on SQLite, and what a crash repeats.
+ */
+const SEGMENT_CHUNK = 10_000;
 
 /**
  * After a sync has written the shop's history, every live segment is computed once over all
- * customers with the set-based refresh (segments/refresh.server.ts), every segment per batch
+ * customers inside the database (segments/range-refresh.server.ts), every segment per chunk
  * of customers, progress on each Segment row as a backfill's. Changes are recorded with cause
  * "sync" (CAUSES_WITHOUT_FLOWS: old history never texts anyone).
  */
@@ -50,9 +54,10 @@ export async function computeSegmentsStep({
 }
 
 /**
- * One batch of customers through every pending segment with the set-based refresh (one
- * evaluation query and one write transaction per batch), then the segments' progress. A crash
- * between the two repeats the batch, which then changes nothing. True when all are done.
+ * One chunk of customers (by id) through every pending segment, evaluated inside the database
+ * (segments/range-refresh: a few statements per segment for the whole chunk, one transaction),
+ * then the segments' progress. A crash between the two repeats the chunk, which then changes
+ * nothing. True when all are done.
  */
 async function segmentBatch({
   db,
@@ -78,27 +83,22 @@ async function segmentBatch({
     .reduce((a, b) => (a === null || b === null ? null : a < b ? a : b));
   const segmentIds = pending.filter((s) => s.backfillCursor === cursor).map((s) => s.id);
 
-  const customers = await db.customer.findMany({
-    where: { shopId, ...(cursor ? { id: { gt: cursor } } : {}) },
-    orderBy: { id: "asc" },
-    take: SEGMENT_BATCH,
-    select: { id: true, deletedAt: true, redactedAt: true },
-  });
-  const cause = { cause: "sync" as const, ref: run.id };
-  await refreshSegmentsFor({ db, shopId, customerIds: customers.map((c) => c.id), segmentIds, now, cause });
-  // Old history starts no flow: its events are handled as written (saves the flow engine a
-  // write per event, hundreds of thousands on a large shop).
-  await db.segmentMembershipEvent.updateMany({
-    where: { shopId, flowsHandledAt: null, cause: cause.cause, causeRef: cause.ref },
-    data: { flowsHandledAt: now },
-  });
-  const done = customers.length < SEGMENT_BATCH;
+  const after = cursor ? Prisma.sql`AND "id" > ${cursor}` : Prisma.empty;
+  // The chunk's last customer; none when fewer remain, and the chunk runs to the shop's end.
+  const [last] = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Customer" WHERE "shopId" = ${shopId} ${after}
+    ORDER BY "id" LIMIT 1 OFFSET ${SEGMENT_CHUNK - 1}`;
+  const range = { after: cursor, through: last?.id ?? null };
+  // Old history starts no flow: cause "sync" is in CAUSES_WITHOUT_FLOWS, its events are written handled.
+  await refreshSegmentsInRange({ db, shopId, segmentIds, range, now, cause: { cause: "sync", ref: run.id } });
+  const [seen] = await db.$queryRaw<{ last: string | null; eligible: number | bigint }[]>`
+    SELECT MAX("id") AS "last", COUNT(CASE WHEN "deletedAt" IS NULL AND "redactedAt" IS NULL THEN 1 END) AS "eligible"
+    FROM "Customer" WHERE "shopId" = ${shopId} ${after} ${last ? Prisma.sql`AND "id" <= ${last.id}` : Prisma.empty}`;
   await db.segment.updateMany({
     where: { id: { in: segmentIds } },
     data: {
-      backfillCursor: customers.at(-1)?.id ?? cursor,
-      backfillEvaluated: { increment: customers.filter((c) => !c.deletedAt && !c.redactedAt).length },
-      ...(done ? { backfillCompletedAt: now } : {}),
+      backfillCursor: seen?.last ?? cursor,
+      backfillEvaluated: { increment: Number(seen?.eligible ?? 0) },
+      ...(last ? {} : { backfillCompletedAt: now }),
     },
   });
   return false;

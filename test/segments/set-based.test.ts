@@ -1,158 +1,19 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY, HOUR, MINUTE } from "../../app/clock";
-import { ensureShop } from "../../app/commerce/shops.server";
-import { storedDefinition, type SegmentNode } from "../../app/segments/definition";
+import { storedDefinition } from "../../app/segments/definition";
 import { CustomerEvaluation } from "../../app/segments/evaluate.server";
 import { refreshSegmentsFor } from "../../app/segments/refresh.server";
 import type { MembershipChange } from "../../app/segments/membership.server";
-import { TestShop, uniqueShop } from "../support/app";
-import { checkoutPayload, customerPayload, orderPayload, productPayload } from "../support/fixtures";
-
-/** Merchant segments that reach every condition type and the AND / OR / NOT paths, beside the built-ins. */
-const COMPOSED: Record<string, SegmentNode> = {
-  "oakland-not-repeat": {
-    and: [{ type: "location", country: "us", city: "oakland" }, { not: { type: "orders_count", op: "gte", value: 2 } }],
-  },
-  "evry-any-case": { type: "location", city: "évry" },
-  "winter-or-cult-apple": {
-    or: [
-      { type: "purchased", collectionId: "555" },
-      { type: "purchased", vendor: "Apple", productType: "Cult Products" },
-    ],
-  },
-  "variant-or-product-in-empty-collection": {
-    or: [
-      { type: "purchased", variantId: "7701" },
-      { type: "purchased", productId: "77", collectionId: "999" },
-    ],
-  },
-  "product-outside-its-collection-or-inside": {
-    or: [
-      { type: "purchased", productId: "78", collectionId: "555" },
-      { type: "purchased", productId: "77", collectionId: "555", vendor: "Apple" },
-    ],
-  },
-  "abandoned-30-subscribed": { and: [{ type: "abandoned_checkout", minutes: 30 }, { type: "sms_subscribed" }] },
-  "not-big-or-watching": {
-    not: {
-      or: [
-        { type: "total_spent", op: "gt", value: 300 },
-        { type: "restock_watcher", variantId: "7702" },
-      ],
-    },
-  },
-  "lapsed-20-clicked-or-replied": {
-    and: [
-      { type: "lapsed", days: 20 },
-      {
-        or: [
-          { type: "clicked_within", days: 10 },
-          { type: "replied_within", days: 7 },
-        ],
-      },
-    ],
-  },
-  "new-or-active-7": {
-    or: [
-      { type: "new_customer", days: 7 },
-      { type: "active", days: 7 },
-    ],
-  },
-};
+import { shopWithSeededShoppers } from "../support/segment-shoppers";
 
 const sorted = (changes: MembershipChange[]) =>
   changes.map((c) => `${c.customerId} ${c.segmentId} ${c.change}`).sort((a, b) => (a < b ? -1 : 1));
 
 describe("set-based segment refresh", () => {
   it("gives the memberships and events the per-customer evaluator decides, for seeded shoppers over time", async () => {
-    const shop = new TestShop(uniqueShop("setbased"));
-    const { id: shopId } = await ensureShop(db, shop.domain);
+    const { shop, shopId, customers, segments, other } = await shopWithSeededShoppers("setbased");
     const now = () => shop.clock.now();
-    await shop.deliver(
-      "products/create",
-      productPayload({
-        id: 77,
-        variantId: 7701,
-        inventoryItemId: 9701,
-        quantity: 5,
-        updatedAt: now(),
-        productType: "Cult Products",
-        vendor: "Apple",
-      }),
-    );
-    await shop.deliver(
-      "products/create",
-      productPayload({ id: 78, variantId: 7702, inventoryItemId: 9702, quantity: 0, updatedAt: now() }),
-    );
-    // Product 77 is in collection 555 (the Admin API's answer, as the collections job stores it).
-    const p77 = await db.product.findFirstOrThrow({ where: { shopId, shopifyId: "77" } });
-    await db.productCollection.create({ data: { shopId, productId: p77.id, collectionShopifyId: "555" } });
-    for (const [key, definition] of Object.entries(COMPOSED))
-      await db.segment.create({ data: { shopId, key, name: key, kind: "CUSTOM", definition: definition as object } });
-
-    // Seeded shoppers: a deterministic spread of consent, places, orders, checkouts and watches.
-    let seed = 7;
-    const random = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 8) % n;
-    const cities = ["Oakland", "OAKLAND", "Évry", "ÉVRY", "Fresno", undefined];
-    const states = ["subscribed", "subscribed", "unsubscribed", "not_subscribed", "pending"] as const;
-    for (let i = 0; i < 30; i++) {
-      shop.clock.advance(random(12) * HOUR + random(60) * MINUTE);
-      const customer = customerPayload({
-        id: 6000 + i,
-        updatedAt: now(),
-        smsState: states[random(states.length)],
-        phone: random(6) === 0 ? null : `+1415555${String(1000 + i)}`,
-        city: cities[random(cities.length)],
-        province: random(2) ? "CA" : "NY",
-      });
-      await shop.deliver("customers/create", customer);
-      for (let k = random(4); k > 0; k--) {
-        const at = new Date(now().getTime() - random(40) * DAY);
-        const line = [
-          { product_id: 77, variant_id: 7701, title: "Nano", price: "199.00" },
-          { product_id: 78, variant_id: 7702, title: "Shuffle", price: "49.00" },
-          { product_id: 79, variant_id: 7901, title: "Other", vendor: "Acme", price: "20.00" },
-        ][random(3)]!;
-        const cancelled = random(5) === 0;
-        await shop.deliver(
-          "orders/create",
-          orderPayload({
-            id: 800000 + i * 10 + k,
-            customer,
-            at,
-            lines: [line],
-            ...(cancelled ? { cancelledAt: now(), updatedAt: now() } : {}),
-          }),
-        );
-      }
-      const checkout = random(4);
-      if (checkout > 0)
-        await shop.deliver(
-          "checkouts/create",
-          checkoutPayload({
-            customer,
-            updatedAt: new Date(now().getTime() - random(90) * MINUTE),
-            ...(checkout === 1 ? { variantId: 7702 } : {}), // sold out: a restock watch
-            ...(checkout === 2 && random(2) ? { completedAt: now() } : {}),
-          }),
-        );
-      if (random(4) === 0) {
-        // Clicks and replies arrive through their own routes; their effect on the row is what matters here.
-        const row = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: String(customer.id) } });
-        await db.customer.update({
-          where: { id: row.id },
-          data: { lastClickAt: new Date(now().getTime() - random(15) * DAY), lastInboundAt: now() },
-        });
-      }
-      if (i % 11 === 10) await shop.deliver("customers/delete", { id: customer.id });
-    }
-    const customers = (await db.customer.findMany({ where: { shopId }, select: { id: true } })).map((c) => c.id);
-    const segments = await db.segment.findMany({ where: { shopId, archivedAt: null } });
-    const other = await db.customer.create({
-      data: { shopId: (await ensureShop(db, uniqueShop("setbased-other"))).id, shopifyId: "1" },
-    });
-
     // At each instant (memberships left stale by time, no sweep in between): the per-customer
     // evaluator's verdicts define the expected diff; the set-based refresh must write exactly it.
     const covered = new Set<string>();
