@@ -104,18 +104,22 @@ async function applySegment({
   const pg = isPostgres();
   const { id, predicate } = segment;
   const member = sql`EXISTS (SELECT 1 FROM "SegmentMembership" m WHERE m."segmentId" = ${id} AND m."customerId" = c."id")`;
+  // Those leaving are looked for among the members, so a first sync (no members) pays nothing for them.
+  const members = sql`"SegmentMembership" m JOIN "Customer" c ON c."id" = m."customerId" WHERE m."segmentId" = ${id}`;
   // What flows read and merchants see: the change, when, and why (as refreshSegmentsFor records it).
-  const event = (change: "ENTERED" | "LEFT") => sql`INSERT INTO "SegmentMembershipEvent"
+  const event = (change: "ENTERED" | "LEFT", from: Sql) => sql`INSERT INTO "SegmentMembershipEvent"
       ("id", "shopId", "segmentId", "customerId", "change", "at", "cause", "causeRef", "flowsHandledAt")
     SELECT ${raw(pg ? `'s' || replace(gen_random_uuid()::text, '-', '')` : `'s' || lower(hex(randomblob(16)))`)},
       c."shopId", ${typedValue(id, "text")}, c."id", ${typedValue(change, { enum: "MembershipChange" })},
       ${typedValue(now, "timestamp")}, ${typedValue(cause.cause, "text")}, ${typedValue(cause.ref ?? null, "text")},
       ${typedValue(CAUSES_WITHOUT_FLOWS.includes(cause.cause) ? now : null, "timestamp")}
-    FROM "Customer" c`;
-  const entered = await run.execute(sql`${event("ENTERED")} WHERE ${customers} AND ${predicate} AND NOT ${member}`);
-  const left = await run.execute(sql`${event("LEFT")} WHERE ${customers} AND ${member} AND NOT ${predicate}`);
+    FROM ${from}`;
+  const entered = await run.execute(
+    sql`${event("ENTERED", sql`"Customer" c WHERE`)} ${customers} AND ${predicate} AND NOT ${member}`,
+  );
+  const left = await run.execute(sql`${event("LEFT", members)} AND ${customers} AND NOT ${predicate}`);
   const deleted = await run.execute(sql`DELETE FROM "SegmentMembership" WHERE "segmentId" = ${id}
-    AND "customerId" IN (SELECT c."id" FROM "Customer" c WHERE ${customers} AND NOT ${predicate})`);
+    AND "customerId" IN (SELECT c."id" FROM ${members} AND ${customers} AND NOT ${predicate})`);
   const inserted =
     await run.execute(sql`INSERT INTO "SegmentMembership" ("segmentId", "customerId", "shopId", "enteredAt")
     SELECT ${typedValue(id, "text")}, c."id", c."shopId", ${typedValue(now, "timestamp")} FROM "Customer" c
