@@ -51,6 +51,11 @@ export async function updateRows(
     rows: ({ key: string } & Record<string, unknown>)[];
     set: Prisma.Sql;
     where?: Prisma.Sql;
+    /**
+     * PostgreSQL only: another data-modifying statement run as part of the (last) UPDATE, in
+     * its WITH clause, so it commits with it and costs no round trip of its own.
+     */
+    alongside?: Prisma.Sql;
   },
 ): Promise<string[]> {
   if (!u.rows.length) return [];
@@ -61,14 +66,17 @@ export async function updateRows(
   const table = Prisma.raw(`"${u.table}"`);
   const where = u.where ? Prisma.sql` AND ${u.where}` : Prisma.empty;
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / names.length));
+  if (u.alongside && !pg) throw new Error("updateRows: `alongside` needs PostgreSQL (SQLite has no UPDATE in WITH)");
   const updated: string[] = [];
   for (let i = 0; i < u.rows.length; i += perStatement) {
     const tuples = u.rows
       .slice(i, i + perStatement)
       .map((row) => Prisma.sql`(${Prisma.join(names.map((n) => typedValue(row[n], types[n]!, pg)))})`);
+    const last = i + perStatement >= u.rows.length;
+    const alongside = u.alongside && last ? Prisma.sql`, "alongside" AS (${u.alongside})` : Prisma.empty;
     const rows = await sqlOn(db).query<{
       id: string;
-    }>(Prisma.sql`${head}${Prisma.join(tuples)}) UPDATE ${table} SET ${u.set}
+    }>(Prisma.sql`${head}${Prisma.join(tuples)})${alongside} UPDATE ${table} SET ${u.set}
       FROM v WHERE ${table}."id" = v."key"${where} RETURNING ${table}."id"`);
     updated.push(...rows.map((r) => r.id));
   }

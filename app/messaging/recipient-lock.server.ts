@@ -43,7 +43,13 @@ export async function lockRecipients(db: Db, customerIds: string[], now: Date): 
 /** Releases the send locks of these shoppers, in one statement. */
 export async function unlockRecipients(db: Db, customerIds: string[]): Promise<void> {
   if (customerIds.length === 0) return;
-  await sqlOn(db)
-    .execute(Prisma.sql`UPDATE "Customer" SET "sendLockedUntil" = NULL, "updatedAt" = ${typedValue(new Date(), "timestamp")}
-    WHERE "id" IN (${Prisma.join(customerIds)})`);
+  await sqlOn(db).execute(unlockStatement(customerIds));
 }
+
+/**
+ * The statement that releases these shoppers' send locks: unlockRecipients runs it alone;
+ * batch dispatch runs it inside its claims' statement on PostgreSQL (db/update-rows `alongside`).
+ */
+export const unlockStatement = (customerIds: string[]) =>
+  Prisma.sql`UPDATE "Customer" SET "sendLockedUntil" = NULL, "updatedAt" = ${typedValue(new Date(), "timestamp")}
+    WHERE "id" IN (${Prisma.join(customerIds)})`;

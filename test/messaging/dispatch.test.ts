@@ -211,6 +211,12 @@ describe("batch dispatch", () => {
     });
     expect(outboxFor(shoppers.night.customer.phone)).toHaveLength(0);
     expect(outboxFor(shoppers.never.customer.phone)).toHaveLength(0);
+    // every send lock the caps were counted under is released (with the claims on PostgreSQL)
+    const locks = await db.customer.findMany({
+      where: { id: { in: Object.values(shoppers).map((s) => s.customer.id) } },
+      select: { sendLockedUntil: true },
+    });
+    expect(locks.map((c) => c.sendLockedUntil)).toEqual(locks.map(() => null));
 
     // AND handing the same jobs over again (a retried fetch) sends nothing more
     const again = await sendMessages(b.deps, Object.values(ids));
