@@ -253,11 +253,23 @@ export async function refreshOrderStats(db: Db, shopId: string, customerIds: rea
 }
 
 /**
- * refreshOrderStats' statement, for a batch writer running its own transaction
- * (sync/write-orders). The LEFT JOIN keeps customers left with no order (zeros); one walk of
- * the (shopId, customerId, processedAt) index per customer, where four sub-selects took four.
+ * Every customer of the shop, once: the sync's pass after its orders (sync/run), whose batch
+ * writer leaves the figures to it (writeOrderBatch's `deferOrderStats`). Returns the rows written.
  */
-export function orderStatsUpdate(shopId: string, customerIds: readonly string[]): Prisma.Sql {
+export const refreshShopOrderStats = (db: Db, shopId: string): Promise<number> =>
+  db.$executeRaw(orderStatsUpdate(shopId));
+
+/**
+ * refreshOrderStats' statement, for a batch writer running its own transaction
+ * (sync/write-orders), or, without `customerIds`, for every customer of the shop (the sync, once
+ * after its orders: sync/run). The LEFT JOIN keeps customers left with no order (zeros); one
+ * walk of the (shopId, customerId, processedAt) index per customer, where four sub-selects took
+ * four. A row whose figures are already right is not written: on PostgreSQL every UPDATE is a
+ * new tuple with all of Customer's index entries, and a shop-wide pass would otherwise rewrite
+ * every customer without orders (and, on a second sync, nearly every customer).
+ */
+export function orderStatsUpdate(shopId: string, customerIds?: readonly string[]): Prisma.Sql {
+  const some = customerIds ? Prisma.sql`AND c."id" IN ${inList(customerIds)}` : Prisma.empty;
   return Prisma.sql`
     UPDATE "Customer" SET
       "ordersCount" = s."n", "totalSpent" = s."total", "firstOrderAt" = s."first", "lastOrderAt" = s."last"
@@ -266,10 +278,12 @@ export function orderStatsUpdate(shopId: string, customerIds: readonly string[])
         MIN(o."processedAt") AS "first", MAX(o."processedAt") AS "last"
       FROM "Customer" c
       LEFT JOIN "Order" o ON o."shopId" = c."shopId" AND o."customerId" = c."id" AND o."cancelledAt" IS NULL
-      WHERE c."shopId" = ${shopId} AND c."id" IN ${inList(customerIds)}
+      WHERE c."shopId" = ${shopId} ${some}
       GROUP BY c."id"
     ) s
-    WHERE "Customer"."id" = s."id"`;
+    WHERE "Customer"."id" = s."id" AND (
+      "Customer"."ordersCount" IS DISTINCT FROM s."n" OR "Customer"."totalSpent" IS DISTINCT FROM s."total"
+      OR "Customer"."firstOrderAt" IS DISTINCT FROM s."first" OR "Customer"."lastOrderAt" IS DISTINCT FROM s."last")`;
 }
 
 /**

@@ -45,7 +45,15 @@ export async function applyBatch(db: Db, o: BatchInput): Promise<{ applied: numb
     });
     if (o.resource === "customers")
       await writeCustomerBatch({ db, shopId: o.shopId, payloads: payloads as CustomerPayload[], from });
-    else await writeOrderBatch({ db, shopId: o.shopId, payloads: payloads as OrderPayload[], from });
+    // The order figures: once for the shop after the last batch (sync/run), not per batch.
+    else
+      await writeOrderBatch({
+        db,
+        shopId: o.shopId,
+        payloads: payloads as OrderPayload[],
+        from,
+        deferOrderStats: true,
+      });
     return { applied: payloads.length, skipped: o.groups.length - payloads.length };
   }
   let applied = 0;

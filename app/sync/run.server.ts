@@ -6,6 +6,7 @@ import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { NoAdminAccess, type AdminGraphql } from "../shopify-admin/graphql.server";
 import { log } from "../observability/log.server";
 import { applyBatch } from "./apply.server";
+import { refreshShopOrderStats } from "../commerce/customers.server";
 import { bulkOperationStatus, FINISHED, startBulkQuery } from "./bulk.server";
 import { JsonlGrouper, jsonlLines } from "./jsonl";
 import { bulkQuery, SYNC_RESOURCES, type SyncResource } from "./resources";
@@ -215,6 +216,11 @@ async function advance(deps: SyncDeps, runId: string, options: SyncOptions): Pro
 
   const finished = await applyResult(deps, { ...run, resource }, options);
   if (!finished) return now;
+  // The orders' batches left the customers' order figures (apply.server): one pass for the
+  // shop now, before the segments read them. Webhooks held during the sync apply after it and
+  // refresh their own customers; a repeat of this step (a crash before the next resource is
+  // saved) computes the same figures again.
+  if (resource === "orders") await refreshShopOrderStats(db, run.shopId);
   const latest = await db.syncRun.findUniqueOrThrow({ where: { id: run.id } });
   return nextResource({ db, run: latest, resource, now, counts: {} });
 }

@@ -13,7 +13,10 @@ import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both gene
  * ~15 per order): the referenced customers looked up at once (a bare row for one not synced
  * yet), new orders in one insert, already-mirrored ones updated only when this snapshot is
  * as new (newest wins), the lines of every written order replaced in one delete and one
- * insert, and the order figures of every customer touched recomputed in one UPDATE.
+ * insert, and the order figures of every customer touched recomputed in one UPDATE (or, with
+ * `deferOrderStats`, left to the caller's one pass for the whole shop afterwards: the sync's,
+ * refreshShopOrderStats after its orders. Per batch, on PostgreSQL, each customer's row was
+ * written a second time, a new tuple with all of its index entries, in every batch).
  * An order carrying what only the webhook writer handles (checkout consent, a checkout
  * token to complete, coordinates) goes through syncOrder; the bulk query asks for none of
  * these, so on a sync that path stays empty.
@@ -22,15 +25,22 @@ import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both gene
  * statements); those already mirrored then in a Prisma transaction (their conditional
  * updates). A crash between the two repeats the batch: the same end state.
  */
-export async function writeOrderBatch({ db, shopId, payloads, from }: BatchInput<OrderPayload>) {
+export async function writeOrderBatch({
+  db,
+  shopId,
+  payloads,
+  from,
+  deferOrderStats = false,
+}: BatchInput<OrderPayload> & { deferOrderStats?: boolean }) {
   const simple = payloads.filter((p) => !needsWebhookWriter(p));
+  const stats = !deferOrderStats;
   try {
     const mirrored = simple.length
-      ? await driverTransaction(db, (sql) => writeInTransaction({ sql, shopId, payloads: simple }))
+      ? await driverTransaction(db, (sql) => writeInTransaction({ sql, shopId, payloads: simple, stats }))
       : [];
     if (mirrored.length)
       await db.$transaction(
-        (tx) => writeInTransaction({ sql: prismaRunner(tx as Db), shopId, payloads: mirrored, db: tx as Db }),
+        (tx) => writeInTransaction({ sql: prismaRunner(tx as Db), shopId, payloads: mirrored, stats, db: tx as Db }),
         TX,
       );
   } catch (error) {
@@ -54,11 +64,14 @@ async function writeInTransaction({
   sql,
   shopId,
   payloads,
+  stats,
   db,
 }: {
   sql: SqlRunner;
   shopId: string;
   payloads: OrderPayload[];
+  /** Whether to recompute the touched customers' order figures here. */
+  stats: boolean;
   db?: Db;
 }): Promise<OrderPayload[]> {
   const customerOf = await customerIds(
@@ -125,7 +138,7 @@ async function writeInTransaction({
 
   await replaceLines(sql, { shopId, payloads, written, existing, customerOf });
   for (const p of payloads) if (p.customer) touched.add(customerOf.get(p.customer.id)!);
-  if (touched.size) await sql.execute(orderStatsUpdate(shopId, [...touched]));
+  if (stats && touched.size) await sql.execute(orderStatsUpdate(shopId, [...touched]));
   return db ? [] : mirrored;
 }
 

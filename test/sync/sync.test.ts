@@ -33,6 +33,21 @@ const membersOf = async (shop: TestShop) =>
     Object.entries(await shop.memberships()).map(([k, ids]) => [k, ids.filter((id) => /^\d+$/.test(id))]),
   );
 
+/** Shopify customer id → [orders, total spent, first, last order], for every Shopify customer of the shop. */
+const orderFigures = async (shopId: string) =>
+  (
+    await db.customer.findMany({
+      where: { shopId, NOT: { shopifyId: { startsWith: "local:" } } },
+      orderBy: { shopifyId: "asc" },
+    })
+  ).map((c) => [
+    c.shopifyId,
+    c.ordersCount,
+    Number(c.totalSpent),
+    c.firstOrderAt?.toISOString() ?? null,
+    c.lastOrderAt?.toISOString() ?? null,
+  ]);
+
 describe("the day-one sync of a store that already has history", () => {
   let synced: { shop: TestShop; shopId: string; standIn: AdminApiStandIn };
   let reference: { shop: TestShop; shopId: string };
@@ -81,6 +96,8 @@ describe("the day-one sync of a store that already has history", () => {
       }),
     });
     expect(await count(synced.shopId)).toEqual(await count(reference.shopId));
+    // The order figures, computed once after the sync's orders, as the webhooks' per-order refresh gives them.
+    expect(await orderFigures(synced.shopId)).toEqual(await orderFigures(reference.shopId));
   });
 
   it("records the consent it found in the ledger with its source and Shopify's own time", async () => {
@@ -164,6 +181,18 @@ describe("webhooks that arrive while the sync runs", () => {
       },
       first_name: "Renamed",
     };
+    // A new order for them, delivered while the sync writes its orders.
+    const order = {
+      ...(shortHistory.find((e) => e.topic === "orders/create")!.payload as Record<string, unknown>),
+      id: 9_900_001,
+      name: "#LIVE1",
+      customer: { id: customer.id },
+      total_price: "77.00",
+      processed_at: new Date(NOW.getTime() - 2 * SECOND).toISOString(),
+      created_at: new Date(NOW.getTime() - 2 * SECOND).toISOString(),
+      updated_at: new Date(NOW.getTime() - 2 * SECOND).toISOString(),
+      cancelled_at: null,
+    };
     // A redelivery of something older than the snapshot: must change nothing.
     const older = { ...customer, updated_at: new Date(NOW.getTime() - 200 * DAY).toISOString(), first_name: "Stale" };
     try {
@@ -179,6 +208,12 @@ describe("webhooks that arrive while the sync runs", () => {
       await live.shop.send("customers/update", newer);
       await live.shop.send("customers/update", older);
       await live.shop.send("customers/update", renamedAgain);
+      for (let i = 0; i < 400; i++) {
+        if ((await latestSync(db, live.shopId))?.resource === "orders") break;
+        await live.shop.work();
+        live.shop.clock.advance(2 * SECOND);
+      }
+      await live.shop.send("orders/create", order);
       const run = await runSyncToEnd(live.shop, live.shopId);
 
       // Held while the sync ran, applied by its last step (not before it ended) in delivery order.
@@ -198,6 +233,7 @@ describe("webhooks that arrive while the sync runs", () => {
       await after.shop.deliver("customers/update", newer);
       await after.shop.deliver("customers/update", older);
       await after.shop.deliver("customers/update", renamedAgain);
+      await after.shop.deliver("orders/create", order);
       await live.shop.work();
 
       const person = async (shopId: string) =>
@@ -207,6 +243,15 @@ describe("webhooks that arrive while the sync runs", () => {
         });
       expect(await person(live.shopId)).toEqual({ firstName: "Renamed again", smsConsent: "UNSUBSCRIBED" });
       expect(await person(after.shopId)).toEqual(await person(live.shopId));
+      const figures = await orderFigures(live.shopId);
+      expect(figures.find(([id]) => id === String(customer.id))).toMatchObject([
+        String(customer.id),
+        expect.any(Number),
+        expect.any(Number),
+        expect.any(String),
+        order.processed_at,
+      ]);
+      expect(figures).toEqual(await orderFigures(after.shopId));
       expect(await live.shop.memberships()).toEqual(await after.shop.memberships());
     } finally {
       await live.standIn.close();
