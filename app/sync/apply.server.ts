@@ -1,6 +1,7 @@
 import { assertUnreachable } from "../assert-unreachable";
 import { ZodError } from "zod";
 import type { Db } from "../db.server";
+import { isPostgres } from "../db/update-rows.server";
 import type { CustomerPayload, OrderPayload } from "../shopify-payloads";
 import { syncCustomer, type Provenance } from "../commerce/customers.server";
 import { syncOrder } from "../commerce/orders.server";
@@ -59,6 +60,26 @@ export async function applyBatch(db: Db, o: BatchInput): Promise<{ applied: numb
   let applied = 0;
   for (const group of o.groups) if (await applyGroup(db, { ...o, group })) applied++;
   return { applied, skipped: o.groups.length - applied };
+}
+
+/** The tables a resource's batch writer fills (and, for orders, the bare customers it may add). */
+const WRITTEN_TABLES: Partial<Record<SyncResource, string[]>> = {
+  customers: ["Customer", "ConsentEvent"],
+  orders: ["Order", "OrderLine", "Customer"],
+};
+
+/**
+ * PostgreSQL: statistics for the tables a resource fills, taken once after its first batch.
+ * On a first sync they are empty (never analysed) while they grow from nothing to the store's
+ * size faster than autovacuum looks at them, and the batch writers' lookups are planned from
+ * that emptiness. Sampling the first batch is enough: the planner scales row counts by the
+ * table's current size, and what it lacks is the shape (one shop, distinct Shopify ids).
+ * SQLite plans these lookups by their indexes without statistics.
+ */
+export async function analyzeWrittenTables(db: Db, resource: SyncResource): Promise<void> {
+  const tables = WRITTEN_TABLES[resource];
+  if (!tables || !isPostgres()) return;
+  await db.$executeRawUnsafe(`ANALYZE ${tables.map((t) => `"${t}"`).join(", ")}`);
 }
 
 /** A node mapped to its payload, or null (logged) when it is not in the expected shape. */

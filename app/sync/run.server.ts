@@ -5,7 +5,7 @@ import { DAY, MINUTE, SECOND } from "../clock";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { NoAdminAccess, type AdminGraphql } from "../shopify-admin/graphql.server";
 import { log } from "../observability/log.server";
-import { applyBatch } from "./apply.server";
+import { analyzeWrittenTables, applyBatch } from "./apply.server";
 import { refreshShopOrderStats } from "../commerce/customers.server";
 import { bulkOperationStatus, FINISHED, startBulkQuery } from "./bulk.server";
 import { JsonlGrouper, jsonlLines } from "./jsonl";
@@ -266,6 +266,7 @@ async function applyResult(
       groups: grouper.take(),
       receivedAt: deps.clock.now(),
     });
+    if (!linesApplied) await analyzeWrittenTables(db, run.resource); // the resource's first batch
     await options.afterBatch?.({ id: run.id, resource: run.resource, linesApplied: upTo });
     const current = (asProgress(progress)[run.resource] ?? { applied: 0, skipped: 0 }) as ResourceProgress;
     progress = withProgress(progress, run.resource, {
