@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import { activeSuppressions } from "./suppression.server";
+import { suppressionsQuery } from "./suppression.server";
 import { asDate, valueList } from "../db/insert-rows.server";
 import { sqlOn } from "../db/driver.server";
 import { Prisma } from "../generated/sqlite/client";
@@ -31,17 +31,13 @@ export async function checkConsent(db: Db, q: ConsentQuestion): Promise<ConsentD
 
 /**
  * `checkConsent` for many texts of one shop at once (batch dispatch): the suppression list and
- * the marketing facts of every number in two queries, the same decision per question. Only the
+ * the marketing facts of every number in one query, the same decision per question. Only the
  * rarer paths (a back-in-stock run's restock consent, the wording of a refusal) look further.
  */
 export async function checkConsentBatch(db: Db, shopId: string, qs: ConsentQuestion[]): Promise<ConsentDecision[]> {
   if (qs.length === 0) return [];
   const phones = [...new Set(qs.map((q) => q.phone))];
-  const [suppressions, facts] = await Promise.all([
-    // As is, or as its keyed hash once a redaction erased the shopper (consent/suppression).
-    activeSuppressions(db, shopId, phones),
-    marketingFacts(db, shopId, phones),
-  ]);
+  const { suppressions, facts } = await consentFacts(db, shopId, phones);
   return Promise.all(
     qs.map(async (q) => {
       const suppressed = suppressions.get(q.phone);
@@ -68,21 +64,39 @@ export async function checkConsentBatch(db: Db, shopId: string, qs: ConsentQuest
 }
 
 /**
- * The marketing consent facts of these numbers, newest first (as the single-number question
- * orders them: the first match is the latest). Raw: asked for every send batch, and Prisma
- * compiles every statement anew (messaging/dispatch-reads).
+ * The active suppressions of these numbers (as is, or as their keyed hash once a redaction
+ * erased the shopper: consent/suppression) and their marketing consent facts, newest first (as
+ * the single-number question orders them: the first match is the latest), in one statement on
+ * the driver adapter: asked for every send batch, and Prisma compiles every statement anew
+ * (messaging/dispatch-reads). The two were two statements, a round trip each.
  */
-async function marketingFacts(db: Db, shopId: string, phones: string[]) {
+async function consentFacts(db: Db, shopId: string, phones: string[]) {
+  const suppression = suppressionsQuery(shopId, phones);
+  const suppressed = suppression.sql
+    ? Prisma.sql` UNION ALL SELECT 'suppression', s."phone", NULL, s."reason", NULL, s."suppressedAt", NULL, NULL
+        FROM (${suppression.sql}) s`
+    : Prisma.empty;
   const rows = await sqlOn(db).query<{
+    kind: "fact" | "suppression";
     phone: string;
     customerId: string | null;
     state: string;
     source: string;
-    occurredAt: Date | string;
-  }>(Prisma.sql`SELECT "phone", "customerId", "state", "source", "occurredAt" FROM "ConsentEvent"
-    WHERE "shopId" = ${shopId} AND "phone" IN (${valueList(phones)}) AND "scope" = 'marketing'
-    ORDER BY "occurredAt" DESC, "recordedAt" DESC, "id" DESC`);
-  return rows.map((r) => ({ ...r, occurredAt: asDate(r.occurredAt) }));
+    at: Date | string;
+  }>(Prisma.sql`SELECT 'fact' AS "kind", "phone", "customerId", CAST("state" AS TEXT) AS "state",
+      CAST("source" AS TEXT) AS "source", "occurredAt" AS "at", "recordedAt", "id" FROM "ConsentEvent"
+    WHERE "shopId" = ${shopId} AND "phone" IN (${valueList(phones)}) AND "scope" = 'marketing'${suppressed}
+    ORDER BY "kind", "at" DESC, "recordedAt" DESC, "id" DESC`);
+  return {
+    suppressions: suppression.read(
+      rows.flatMap((r) => (r.kind === "suppression" ? [{ phone: r.phone, reason: r.state, suppressedAt: r.at }] : [])),
+    ),
+    facts: rows.flatMap((r) =>
+      r.kind === "fact"
+        ? [{ phone: r.phone, customerId: r.customerId, state: r.state, source: r.source, occurredAt: asDate(r.at) }]
+        : [],
+    ),
+  };
 }
 
 async function restockConsent(

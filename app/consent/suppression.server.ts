@@ -1,7 +1,6 @@
 import type { Db } from "../db.server";
 import { duplicateAsNull } from "../db/unique-violation";
 import { asDate, valueList } from "../db/insert-rows.server";
-import { sqlOn } from "../db/driver.server";
 import { Prisma } from "../generated/sqlite/client";
 import { numberHasher } from "../contacts/number-hash.server";
 
@@ -66,18 +65,26 @@ export function activeSuppression(db: Db, shopId: string, phone: string) {
   });
 }
 
-/** `activeSuppression` for many numbers of one shop in one query (batch dispatch): by number. */
-export async function activeSuppressions(db: Db, shopId: string, phones: string[]) {
+type SuppressionRow = { phone: string; reason: string; suppressedAt: Date | string };
+
+/**
+ * `activeSuppression` for many numbers of one shop (batch dispatch): the statement (null:
+ * nothing to ask), and the reading of its rows by number. The send gate runs it inside its
+ * consent read (consent/gate), one statement for both.
+ */
+export function suppressionsQuery(shopId: string, phones: string[]) {
   const forms = new Map(phones.flatMap((phone) => storedForms(shopId, phone).in.map((form) => [form, phone] as const)));
-  if (forms.size === 0) return new Map<string, { reason: string; suppressedAt: Date }>();
-  // On the driver adapter: checked for every send batch, and Prisma compiles every statement anew (messaging/dispatch-reads).
-  const rows = await sqlOn(db).query<{ phone: string; reason: string; suppressedAt: Date | string }>(Prisma.sql`
-    SELECT "phone", "reason", "suppressedAt" FROM "SmsSuppression"
-    WHERE "shopId" = ${shopId} AND "phone" IN (${valueList([...forms.keys()])}) AND "liftedAt" IS NULL`);
-  const byNumber = new Map<string, { reason: string; suppressedAt: Date }>();
-  for (const row of rows) {
-    const phone = forms.get(row.phone)!;
-    if (!byNumber.has(phone)) byNumber.set(phone, { reason: row.reason, suppressedAt: asDate(row.suppressedAt) });
-  }
-  return byNumber;
+  const sql = forms.size
+    ? Prisma.sql`SELECT "phone", "reason", "suppressedAt" FROM "SmsSuppression"
+        WHERE "shopId" = ${shopId} AND "phone" IN (${valueList([...forms.keys()])}) AND "liftedAt" IS NULL`
+    : null;
+  const read = (rows: SuppressionRow[]) => {
+    const byNumber = new Map<string, { reason: string; suppressedAt: Date }>();
+    for (const row of rows) {
+      const phone = forms.get(row.phone)!;
+      if (!byNumber.has(phone)) byNumber.set(phone, { reason: row.reason, suppressedAt: asDate(row.suppressedAt) });
+    }
+    return byNumber;
+  };
+  return { sql, read };
 }
