@@ -100,6 +100,8 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
     await timeOneBatch({ ...deps, db: counting.db }, shops[0]!, rounds, now);
     batchStatementsPerEvent = counting.log.statements / WEBHOOK_BATCH;
     batchTransactionsPerEvent = counting.log.transactions / WEBHOOK_BATCH;
+    if (process.env.BENCH_LIST_STATEMENTS)
+      log(counting.log.sql.map((q, n) => `  batch ${n + 1}. ${q.replace(/\s+/g, " ").slice(0, 160)}`).join("\n"));
     await counting.db.$disconnect();
     // An untimed sweep over an empty window first: the first sweep of a process pays for
     // compiling its queries, and would make the smallest shop look slow.

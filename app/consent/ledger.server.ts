@@ -1,6 +1,10 @@
 import type { Db } from "../db.server";
 import type { ConsentSource, SmsConsentState } from "../generated/sqlite/client";
+import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 import { numberHasher } from "../contacts/number-hash.server";
+import { inList } from "../db/insert-rows.server";
+import type { SqlRunner } from "../db/driver.server";
+import { typedValue } from "../db/update-rows.server";
 
 export type ConsentScope = "marketing" | "restock";
 
@@ -101,4 +105,31 @@ export async function deriveCustomerConsent(db: Db, shopId: string, customerId: 
   if (customer.smsConsent === state && customer.smsConsentAt?.getTime() === at?.getTime()) return false;
   await db.customer.update({ where: { id: customerId }, data: { smsConsent: state, smsConsentAt: at } });
   return customer.smsConsent !== state;
+}
+
+/**
+ * deriveCustomerConsent for many customers in one UPDATE (the batch writers: a webhook batch's
+ * or a sync's customers already mirrored), by the same rule: the newest marketing fact for the
+ * customer's number (any number without one), NOT_SUBSCRIBED without a fact. Rows whose
+ * consent stands are left as they are.
+ */
+export async function deriveCustomerConsents(
+  sql: SqlRunner,
+  o: { shopId: string; customerIds: readonly string[]; now: Date },
+): Promise<void> {
+  if (!o.customerIds.length) return;
+  const newest = (column: string) =>
+    Prisma.raw(`(SELECT e."${column}" FROM "ConsentEvent" e
+      WHERE e."shopId" = c."shopId" AND e."customerId" = c."id" AND e."scope" = 'marketing'
+        AND (c."phone" IS NULL OR c."phone" = '' OR e."phone" = c."phone")
+      ORDER BY e."occurredAt" DESC, e."recordedAt" DESC, e."id" DESC LIMIT 1)`);
+  await sql.execute(Prisma.sql`
+    UPDATE "Customer" SET "smsConsent" = d."state", "smsConsentAt" = d."at", "updatedAt" = ${typedValue(o.now, "timestamp")}
+    FROM (
+      SELECT c."id", COALESCE(${newest("state")}, 'NOT_SUBSCRIBED') AS "state", ${newest("occurredAt")} AS "at"
+      FROM "Customer" c
+      WHERE c."shopId" = ${o.shopId} AND c."id" IN ${inList(o.customerIds)}
+    ) d
+    WHERE "Customer"."id" = d."id"
+      AND ("Customer"."smsConsent" <> d."state" OR "Customer"."smsConsentAt" IS DISTINCT FROM d."at")`);
 }

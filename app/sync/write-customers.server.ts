@@ -3,16 +3,17 @@ import {
   customerConsentFact,
   customerProfile,
   mergeContactsAndRefresh,
+  noteConsentChange,
   syncCustomer,
-  zoneUnlessPlaced,
   type Provenance,
 } from "../commerce/customers.server";
 import { LOCAL_CONTACT_PREFIX } from "../contacts/local-contacts.server";
-import { deriveCustomerConsent, factPhoneHash, type ConsentFact } from "../consent/ledger.server";
+import { deriveCustomerConsents, factPhoneHash, type ConsentFact } from "../consent/ledger.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { CustomerPayload } from "../shopify-payloads";
 import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 import { driverTransaction, prismaRunner, type SqlRunner } from "../db/driver.server";
+import { updateRows } from "../db/update-rows.server";
 import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 
 /**
@@ -23,46 +24,78 @@ import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both gene
  *   in one more, in one transaction on the driver connection (db/driver.server: no Prisma
  *   query compiler for the batch's large statements).
  * - Customers already mirrored (webhooks came first, or a second sync): then, in a Prisma
- *   transaction, a conditional update each, where `shopifyUpdatedAt` in the WHERE keeps a
- *   newer row; their facts minus those the ledger holds; their consent re-derived.
+ *   transaction, one conditional update for all, where `shopifyUpdatedAt` in the WHERE keeps
+ *   a newer row; their facts minus those the ledger holds; their consent re-derived in one
+ *   statement.
  * - Guest contacts with a synced customer's number: merged as syncCustomer does (rare).
  * A crash between the two transactions repeats the batch, whose new rows are then mirrored
- * ones: the same end state.
+ * ones: the same end state. Each customer at most once per batch (the insert and the
+ * update take one row per customer). Returns the customers' row ids by Shopify id.
  */
-export async function writeCustomerBatch({ db, shopId, payloads, from }: BatchInput<CustomerPayload>): Promise<void> {
-  if (!payloads.length) return;
-  const rows = await Promise.all(payloads.map(async (payload) => ({ payload, ...(await customerProfile(payload)) })));
-  let numbers: { id: string; phone: string }[];
+export async function writeCustomerBatch(input: CustomerBatchInput): Promise<Map<string, string>> {
+  const { db, shopId, payloads } = input;
+  const ids = new Map<string, string>();
+  if (!payloads.length) return ids;
+  const rows = await Promise.all(
+    payloads.map(async (payload, i) => ({
+      payload,
+      from: input.fromEach?.[i] ?? input.from,
+      ...(await customerProfile(payload)),
+    })),
+  );
+  let numbers: GuestNumber[];
   try {
-    const fresh = await driverTransaction(db, (sql) => insertUnmirrored(sql, { shopId, rows, from }));
+    const fresh = await driverTransaction(db, (sql) => insertUnmirrored(sql, { shopId, rows }));
     const mirrored = rows.filter((r) => !fresh.written.has(r.payload.id));
     numbers = fresh.numbers;
-    if (mirrored.length)
-      numbers.push(
-        ...(await db.$transaction((tx) => writeInTransaction({ db: tx as Db, shopId, rows: mirrored, from }), TX)),
-      );
+    for (const [shopifyId, id] of fresh.written) ids.set(shopifyId, id);
+    if (mirrored.length) {
+      const m = await db.$transaction((tx) => writeInTransaction({ db: tx as Db, shopId, rows: mirrored }), TX);
+      numbers.push(...m.numbers);
+      for (const [shopifyId, id] of m.ids) ids.set(shopifyId, id);
+    }
   } catch (error) {
     // A webhook created one of these customers between our read and our insert: the
-    // one-at-a-time writer settles that race row by row.
+    // one-at-a-time writer settles that race row by row (and notes the consent it records).
     if (!isUniqueViolation(error)) throw error;
-    for (const payload of payloads) await syncCustomer({ db, shopId, payload, from });
-    return;
+    for (const r of rows) ids.set(r.payload.id, await syncCustomer({ db, shopId, payload: r.payload, from: r.from }));
+    return ids;
+  }
+  // The consent each payload carried, for the caller's afterConsentChange (a webhook batch's;
+  // the sync notes none): as syncCustomer notes it, a mirror of Shopify's state.
+  for (const r of rows) {
+    const customerId = ids.get(r.payload.id)!;
+    const fact = customerConsentFact({ shopId, customerId, payload: r.payload, phone: r.phone, from: r.from });
+    if (fact)
+      noteConsentChange(r.from, {
+        shopId,
+        phone: r.phone,
+        customerId,
+        subscribed: fact.state === "SUBSCRIBED",
+        at: fact.occurredAt,
+        announce: false,
+      });
   }
   // After the commit (a merge re-evaluates the guest's segments in transactions of its own);
   // a crash before it leaves the guest open, and the repeated batch merges it.
-  await mergeGuestContacts({ db, shopId, numbers, from });
+  await mergeGuestContacts({ db, shopId, numbers });
+  return ids;
 }
 
 /** What a batch writer takes: the shop, a batch of Shopify's payloads, and the sync they come from. */
 export type BatchInput<Payload> = { db: Db; shopId: string; payloads: Payload[]; from: Provenance };
 
+/** A webhook batch's customers each come from their own inbox row (`fromEach[i]`, else `from`). */
+type CustomerBatchInput = BatchInput<CustomerPayload> & { fromEach?: readonly Provenance[] };
+
 export const TX = { timeout: 120_000, maxWait: 60_000 };
 
-type ProfiledRow = { payload: CustomerPayload } & Awaited<ReturnType<typeof customerProfile>>;
+type ProfiledRow = { payload: CustomerPayload; from: Provenance } & Awaited<ReturnType<typeof customerProfile>>;
+type GuestNumber = { id: string; phone: string; from: Provenance };
 
-/** The batch's customers not mirrored yet, with their facts; returns their Shopify ids and numbers. */
-async function insertUnmirrored(sql: SqlRunner, o: { shopId: string; rows: ProfiledRow[]; from: Provenance }) {
-  const { shopId, from } = o;
+/** The batch's customers not mirrored yet, with their facts; returns their row ids by Shopify id, and numbers. */
+async function insertUnmirrored(sql: SqlRunner, o: { shopId: string; rows: ProfiledRow[] }) {
+  const { shopId } = o;
   const mirrored = new Set(
     (
       await sql.query<{ shopifyId: string }>(Prisma.sql`
@@ -72,7 +105,7 @@ async function insertUnmirrored(sql: SqlRunner, o: { shopId: string; rows: Profi
   );
   const fresh = o.rows.filter((r) => !mirrored.has(r.payload.id)).map((r) => ({ ...r, id: newRowId() }));
   const facts = fresh.flatMap(
-    (r) => customerConsentFact({ shopId, customerId: r.id, payload: r.payload, phone: r.phone, from }) ?? [],
+    (r) => customerConsentFact({ shopId, customerId: r.id, payload: r.payload, phone: r.phone, from: r.from }) ?? [],
   );
   const factOf = new Map(facts.map((f) => [f.customerId, f]));
   await insertRows({
@@ -88,8 +121,8 @@ async function insertUnmirrored(sql: SqlRunner, o: { shopId: string; rows: Profi
     rows: facts.map((f) => factRow(shopId, f)),
   });
   return {
-    written: new Set(fresh.map((r) => r.payload.id)),
-    numbers: fresh.flatMap((r) => (r.phone ? [{ id: r.id, phone: r.phone }] : [])),
+    written: new Map(fresh.map((r) => [r.payload.id, r.id])),
+    numbers: fresh.flatMap((r): GuestNumber[] => (r.phone ? [{ id: r.id, phone: r.phone, from: r.from }] : [])),
   };
 }
 
@@ -110,17 +143,7 @@ function customerRow(shopId: string, r: ProfiledRow & { id: string }, fact: Cons
   };
 }
 
-async function writeInTransaction({
-  db,
-  shopId,
-  rows,
-  from,
-}: {
-  db: Db;
-  shopId: string;
-  rows: ProfiledRow[];
-  from: Provenance;
-}) {
+async function writeInTransaction({ db, shopId, rows }: { db: Db; shopId: string; rows: ProfiledRow[] }) {
   const existing = new Map(
     (
       await db.$queryRaw<{ id: string; shopifyId: string; shopifyUpdatedAt: Date | string | null }[]>`
@@ -141,35 +164,63 @@ async function writeInTransaction({
       customerRow(
         shopId,
         r,
-        customerConsentFact({ shopId, customerId: r.id, payload: r.payload, phone: r.phone, from }) ?? undefined,
+        customerConsentFact({ shopId, customerId: r.id, payload: r.payload, phone: r.phone, from: r.from }) ??
+          undefined,
       ),
     ),
   });
 
-  // Already mirrored: written only when this snapshot is as new as the row (newest wins).
-  for (const { payload, profile, timeZone } of rows) {
+  // Already mirrored: written only when this snapshot is as new as the row (newest wins, in
+  // the WHERE, so a newer write committed since the read above is kept).
+  const stamp = new Date();
+  for (const { payload } of rows) {
     const row = existing.get(payload.id);
-    if (!row) continue;
-    idOf.set(payload.id, row.id);
-    const at = payload.updated_at ?? null;
-    if (row.shopifyUpdatedAt && (!at || at < row.shopifyUpdatedAt)) continue;
-    const { count } = await db.customer.updateMany({
-      where: row.shopifyUpdatedAt ? { id: row.id, shopifyUpdatedAt: { lte: at! } } : { id: row.id },
-      data: { ...profile, shopifyUpdatedAt: at },
-    });
-    if (count) await db.customer.updateMany({ where: zoneUnlessPlaced(row.id), data: { timeZone } });
+    if (row) idOf.set(payload.id, row.id);
   }
+  await updateRows(db, {
+    table: "Customer",
+    columns: MIRRORED_COLUMNS,
+    rows: rows.flatMap(({ payload, profile, timeZone }) => {
+      const row = existing.get(payload.id);
+      const at = payload.updated_at ?? null;
+      if (!row || (row.shopifyUpdatedAt && (!at || at < row.shopifyUpdatedAt))) return [];
+      return [{ key: row.id, ...profile, timeZone, shopifyUpdatedAt: at, updatedAt: stamp }];
+    }),
+    set: Prisma.sql`${Prisma.join(
+      PROFILE_FIELDS.map((n) => Prisma.raw(`"${n}" = v."${n}"`)),
+      ", ",
+    )}, "shopifyUpdatedAt" = v."shopifyUpdatedAt", "updatedAt" = v."updatedAt",
+      "timeZone" = CASE WHEN "Customer"."latitude" IS NULL OR "Customer"."longitude" IS NULL
+        THEN v."timeZone" ELSE "Customer"."timeZone" END`,
+    // The address-and-number zone only where no coordinates gave a surer one (zoneUnlessPlaced).
+    where: Prisma.sql`("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" <= v."shopifyUpdatedAt")`,
+  });
 
   const facts = rows
     .map((r) =>
-      customerConsentFact({ shopId, customerId: idOf.get(r.payload.id)!, payload: r.payload, phone: r.phone, from }),
+      customerConsentFact({
+        shopId,
+        customerId: idOf.get(r.payload.id)!,
+        payload: r.payload,
+        phone: r.phone,
+        from: r.from,
+      }),
     )
     .filter((f): f is ConsentFact => !!f);
   await insertNewFacts({ db, shopId, facts, existingIds: new Set([...existing.values()].map((c) => c.id)) });
   // Rows that existed before: their consent comes from the whole ledger, not just this fact.
-  for (const row of existing.values()) await deriveCustomerConsent(db, shopId, row.id);
+  await deriveCustomerConsents(prismaRunner(db), {
+    shopId,
+    customerIds: [...existing.values()].map((c) => c.id),
+    now: stamp,
+  });
 
-  return rows.flatMap((r) => (r.phone ? [{ id: idOf.get(r.payload.id)!, phone: r.phone }] : []));
+  return {
+    ids: idOf,
+    numbers: rows.flatMap((r): GuestNumber[] =>
+      r.phone ? [{ id: idOf.get(r.payload.id)!, phone: r.phone, from: r.from }] : [],
+    ),
+  };
 }
 
 /** The facts the ledger does not hold yet (only rows that existed can have them). */
@@ -240,6 +291,26 @@ const CUSTOMER_COLUMNS: Record<string, ColumnType> = {
   updatedAt: "timestamp",
 };
 
+/** The profile columns customerProfile maps (the update of a mirrored customer writes them all). */
+const PROFILE_FIELDS = [
+  "email",
+  "phone",
+  "phoneRaw",
+  "firstName",
+  "lastName",
+  "locale",
+  "tags",
+  "countryCode",
+  "provinceCode",
+  "city",
+  "shopifyCreatedAt",
+  "deletedAt",
+] as const satisfies readonly (keyof ProfiledRow["profile"])[];
+
+const MIRRORED_COLUMNS: Record<string, ColumnType> = Object.fromEntries(
+  [...PROFILE_FIELDS, "timeZone", "shopifyUpdatedAt", "updatedAt"].map((n) => [n, CUSTOMER_COLUMNS[n]!]),
+);
+
 const FACT_COLUMNS: Record<string, ColumnType> = {
   id: "text",
   shopId: "text",
@@ -259,24 +330,14 @@ const factKey = (f: { customerId: string | null; phone: string | null; state: st
   `${f.customerId}|${f.phone}|${f.state}|${f.occurredAt.getTime()}`;
 
 /** Guest contacts (checkout consent, sign-ups) holding a synced customer's number become that customer. */
-async function mergeGuestContacts({
-  db,
-  shopId,
-  numbers,
-  from,
-}: {
-  db: Db;
-  shopId: string;
-  numbers: { id: string; phone: string }[];
-  from: Provenance;
-}) {
+async function mergeGuestContacts({ db, shopId, numbers }: { db: Db; shopId: string; numbers: GuestNumber[] }) {
   if (!numbers.length) return;
   const guests = await db.$queryRaw<{ phone: string }[]>`
     SELECT "phone" FROM "Customer"
     WHERE "shopId" = ${shopId} AND "phone" IN ${inList(numbers.map((n) => n.phone))}
       AND "shopifyId" LIKE ${`${LOCAL_CONTACT_PREFIX}%`} AND "deletedAt" IS NULL AND "redactedAt" IS NULL`;
   const withGuests = new Set(guests.map((g) => g.phone));
-  for (const { id, phone } of numbers) {
+  for (const { id, phone, from } of numbers) {
     if (!withGuests.has(phone)) continue;
     await mergeContactsAndRefresh({ db, shopId, customerId: id, phone, from });
   }

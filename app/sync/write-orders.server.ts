@@ -50,7 +50,8 @@ export async function writeOrderBatch({
   for (const payload of payloads) if (needsWebhookWriter(payload)) await syncOrder({ db, shopId, payload, from });
 }
 
-const needsWebhookWriter = (p: OrderPayload) =>
+/** An order only syncOrder writes (also the webhook batch's test for an order it can take). */
+export const needsWebhookWriter = (p: OrderPayload) =>
   p.buyer_accepts_sms_marketing === true ||
   !!p.checkout_token ||
   [p.shipping_address, p.billing_address].some((a) => a?.latitude != null) ||

@@ -22,6 +22,7 @@ import {
   type WriteContext,
   type Written,
 } from "./process.server";
+import { runOrder, writeOrderRun, type RunOrder } from "./order-runs.server";
 
 /** Per inbox id: what became of it, or the error its job fails with (and is retried alone). */
 export type BatchResult = Map<string, ProcessOutcome | Error>;
@@ -79,6 +80,17 @@ async function processShopRows(deps: AppServices, domain: string, rows: InboxRow
   const held = (row: InboxRow) => row.status === "RECEIVED" && isHeldTopic(row.topic);
   const holding = rows.some(held) && (await syncRunning(db, shop.id));
   const written: { ctx: WriteContext; written: Written }[] = [];
+  // Consecutive orders the sync's batch writers can take, written together (webhooks/order-runs).
+  let run: RunOrder[] = [];
+  const flushRun = async () => {
+    if (!run.length) return;
+    const orders = run;
+    run = [];
+    for (const w of await writeOrderRun({ db, shopId: shop.id, run: orders })) {
+      await consentFollowUp(deps, w.ctx);
+      written.push(w);
+    }
+  };
   try {
     for (const row of rows) {
       try {
@@ -89,6 +101,12 @@ async function processShopRows(deps: AppServices, domain: string, rows: InboxRow
         }
         if (isDomainTopic(topic)) throw new Error(`domain topic ${topic} in a batch`); // excluded above
         const ctx = writeContext({ deps, shop, row, now, body });
+        const payload = runOrder(topic, body);
+        if (payload) {
+          run.push({ ctx, payload });
+          continue;
+        }
+        await flushRun();
         const w = await WRITERS[topic](ctx);
         await consentFollowUp(deps, ctx);
         written.push({ ctx, written: w });
@@ -97,6 +115,7 @@ async function processShopRows(deps: AppServices, domain: string, rows: InboxRow
         results.set(row.id, await reject(db, row.id, error));
       }
     }
+    await flushRun();
     // Each customer's events name the last row that touched them.
     const causeRefs = new Map<string, string>();
     for (const { ctx, written: w } of written) for (const id of w.customerIds) causeRefs.set(id, ctx.row.id);

@@ -19,7 +19,9 @@ const at = (minutes: number) => new Date(START.getTime() + minutes * MINUTE);
 /**
  * A busy hour of one shop, delivered before the worker runs: customers created and updated
  * (one update arriving after a newer one), orders (one delivered twice under two webhook ids,
- * one cancelled later), a checkout, consent changes, a payload that fails its schema.
+ * one cancelled later, one updated twice with the older update last), a checkout, consent
+ * changes, a payload that fails its schema, a customer first seen in an order and a customer
+ * whose order carries a newer profile.
  */
 async function deliverBusyHour(shop: TestShop) {
   const c1 = customerPayload({
@@ -59,6 +61,20 @@ async function deliverBusyHour(shop: TestShop) {
     orderPayload({ id: 9001, customer: c1, at: at(1), updatedAt: at(8), cancelledAt: at(8) }),
   );
   await shop.send("orders/create", orderPayload({ id: 9004, customer: c3, at: at(9), total: "15.00" }));
+  const c4 = customerPayload({
+    id: 504,
+    updatedAt: at(9),
+    smsState: "subscribed",
+    consentAt: at(9),
+    phone: "+14155550104",
+  });
+  const c2Newest = { ...c2, first_name: "From an order", updated_at: at(10).toISOString() };
+  await shop.send("orders/create", orderPayload({ id: 9005, customer: c4, at: at(9), total: "30.00" }));
+  await shop.send("orders/create", orderPayload({ id: 9006, customer: c2Newest, at: at(10), total: "20.00" }));
+  const updated = (minutes: number, total: string) =>
+    orderPayload({ id: 9002, customer: c1, at: at(2), updatedAt: at(minutes), total });
+  await shop.send("orders/updated", updated(12, "270.00"));
+  await shop.send("orders/updated", updated(11, "265.00"));
 }
 
 /** Everything the events leave behind, by Shopify ids and keys (not the rows' own ids). */
@@ -70,6 +86,8 @@ async function finalState(shop: TestShop) {
       shopifyId: true,
       firstName: true,
       smsConsent: true,
+      smsConsentAt: true,
+      timeZone: true,
       ordersCount: true,
       totalSpent: true,
       lastOrderAt: true,
@@ -104,11 +122,34 @@ async function finalState(shop: TestShop) {
     where: { shopDomain: shop.domain },
     select: { topic: true, status: true },
   });
+  const facts = await db.consentEvent.findMany({
+    where: { shopId },
+    select: {
+      customerId: true,
+      phone: true,
+      state: true,
+      source: true,
+      occurredAt: true,
+      evidence: true,
+    },
+  });
+  const shopifyIdOf = new Map(
+    (await db.customer.findMany({ where: { shopId }, select: { id: true, shopifyId: true } })).map((c) => [
+      c.id,
+      c.shopifyId,
+    ]),
+  );
   const key = (o: unknown) => JSON.stringify(o);
   return {
     customers: customers.map((c) => ({ ...c, totalSpent: String(c.totalSpent) })),
     orders: orders.map((o) => ({ ...o, totalPrice: String(o.totalPrice) })),
     segments,
+    // The ledger's facts with their source; the evidence names the topic (its inbox id differs by shop).
+    facts: facts
+      .map(({ evidence, customerId, ...f }) =>
+        key({ ...f, customer: shopifyIdOf.get(customerId!), topic: (evidence as { topic?: string } | null)?.topic }),
+      )
+      .sort(),
     memberships: await shop.memberships(),
     // A run the batch never starts: its shopper entered the segment and left it (or ordered)
     // within the batch, so the membership events in between are not recorded (see
@@ -159,11 +200,16 @@ describe("webhooks processed in batches (webhooks/process-batch)", () => {
     expect(exitedInBatch.length).toBeLessThanOrEqual(exitedRuns.length);
     // The state says what it should, not only the same thing twice.
     expect(expected.customers.find((c) => c.shopifyId === "502")).toMatchObject({
-      firstName: "Newer",
+      firstName: "From an order",
       smsConsent: "SUBSCRIBED",
     });
     expect(expected.customers.find((c) => c.shopifyId === "501")).toMatchObject({ ordersCount: 1 });
-    expect(expected.orders.map((o) => o.shopifyId)).toEqual(["9001", "9002", "9004"]);
+    expect(expected.orders.map((o) => o.shopifyId)).toEqual(["9001", "9002", "9004", "9005", "9006"]);
+    expect(expected.orders.find((o) => o.shopifyId === "9002")).toMatchObject({ totalPrice: "270" });
+    expect(expected.customers.find((c) => c.shopifyId === "504")).toMatchObject({
+      smsConsent: "SUBSCRIBED",
+      ordersCount: 1,
+    });
     expect(expected.inbox.filter((r) => r.includes("REJECTED"))).toHaveLength(1);
     expect(expected.segments.every((s) => s.memberCount === s._count.memberships)).toBe(true);
     expect(expected.runs.length).toBeGreaterThan(0);

@@ -1,0 +1,96 @@
+import type { Db } from "../db.server";
+import { OrderPayload } from "../shopify-payloads";
+import type { Topic } from "../shopify-topics";
+import { writeCustomerBatch } from "../sync/write-customers.server";
+import { needsWebhookWriter, writeOrderBatch } from "../sync/write-orders.server";
+import type { WriteContext, Written } from "./process.server";
+
+/** An orders/* row of a batch whose order the sync's batch writers can take, with its payload. */
+export type RunOrder = { ctx: WriteContext; payload: OrderPayload };
+
+/**
+ * The payload of an orders/* row the batch writes set based (`writeOrderRun`), or null for
+ * any other row (its topic's own writer). Throws ZodError for an order that fails its schema,
+ * as its writer would. An order with checkout consent, a checkout to complete or coordinates
+ * goes through the webhook writer (syncOrder), as in the sync.
+ */
+export function runOrder(topic: Topic, body: unknown): OrderPayload | null {
+  if (!topic.startsWith("orders/")) return null;
+  const payload = OrderPayload.parse(body);
+  return needsWebhookWriter(referenced(payload)) ? null : payload;
+}
+
+/** The order with its customer as a reference only (the customer is written beside it). */
+const referenced = (p: OrderPayload): OrderPayload => ({ ...p, customer: p.customer ? { id: p.customer.id } : null });
+
+/**
+ * Consecutive orders of one shop's batch, written with the day-one sync's batch writers
+ * (sync/write-customers, sync/write-orders) instead of syncOrder each: their customers in one
+ * batch (newest wins in the UPDATE's WHERE, the consent facts in one insert, consent derived
+ * in one statement), then the orders (new ones in one insert, their lines in one more, the
+ * order figures of every customer in one UPDATE), then the orders as they now stand in one
+ * read. The same rows as syncOrder one at a time: each payload's customer and consent fact
+ * (dated and sourced by its own row), the order newest wins by updated_at. A customer or an
+ * order twice in the run is written in a second round (the batch writers take one row each).
+ * Returns what each row wrote, in the run's order.
+ */
+export async function writeOrderRun({
+  db,
+  shopId,
+  run,
+}: {
+  db: Db;
+  shopId: string;
+  run: RunOrder[];
+}): Promise<{ ctx: WriteContext; written: Written }[]> {
+  const written = new Map<RunOrder, Written>();
+  for (const round of rounds(run)) {
+    const withCustomer = round.filter((r) => r.payload.customer);
+    const customerOf = await writeCustomerBatch({
+      db,
+      shopId,
+      payloads: withCustomer.map((r) => r.payload.customer!),
+      from: round[0]!.ctx.from,
+      fromEach: withCustomer.map((r) => r.ctx.from),
+    });
+    await writeOrderBatch({
+      db,
+      shopId,
+      payloads: round.map((r) => referenced(r.payload)),
+      from: { ...round[0]!.ctx.from, customerIsReference: true },
+    });
+    const stands = new Map(
+      (
+        await db.order.findMany({
+          where: { shopId, shopifyId: { in: round.map((r) => r.payload.id) } },
+          select: { id: true, shopifyId: true, totalPrice: true, processedAt: true, cancelledAt: true },
+        })
+      ).map(({ shopifyId, ...order }) => [shopifyId, order]),
+    );
+    for (const r of round) {
+      const customerId = r.payload.customer ? customerOf.get(r.payload.customer.id)! : null;
+      written.set(r, {
+        customerIds: customerId ? [customerId] : [],
+        order: {
+          ...stands.get(r.payload.id)!,
+          customerId,
+          discountCodes: r.payload.discount_codes.map((d) => d.code),
+        },
+      });
+    }
+  }
+  return run.map((r) => ({ ctx: r.ctx, written: written.get(r)! }));
+}
+
+/** The run split so that no round holds a customer or an order twice: the n-th sighting goes to round n. */
+function rounds(run: RunOrder[]): RunOrder[][] {
+  const seen = new Map<string, number>();
+  const out: RunOrder[][] = [];
+  for (const r of run) {
+    const keys = [`o:${r.payload.id}`, ...(r.payload.customer ? [`c:${r.payload.customer.id}`] : [])];
+    const n = Math.max(...keys.map((k) => seen.get(k) ?? 0));
+    for (const k of keys) seen.set(k, n + 1);
+    (out[n] ??= []).push(r);
+  }
+  return out;
+}
