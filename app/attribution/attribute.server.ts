@@ -19,78 +19,97 @@ export interface AttributionWindows {
 }
 
 /**
- * Credits an order to the message that earned it, two ways, each at most once per order:
+ * Credits orders to the messages that earned them, two ways, each at most once per order:
  * "click": the latest tracked-link click by the shopper within the click window (default
  * 5 days) before the order; "send": the latest marketing SMS sent to the shopper within
  * the send window (default 24 h). A cancelled order takes its credit back.
+ * For one order (a webhook) or a batch's (webhooks/process-batch): the clicks and the sends
+ * of all the orders' shoppers within the windows are read in one query each, and each
+ * order takes the latest before it; only a credit writes.
  */
-export async function attributeOrder({
+export async function attributeOrders({
   db,
   shopId,
-  order,
+  orders,
   settings,
 }: {
   db: Db;
   shopId: string;
-  order: AttributedOrder;
+  orders: readonly AttributedOrder[];
   settings: AttributionWindows;
 }): Promise<void> {
-  const orderId = order.id;
-  if (!order.customerId) return;
-  if (order.cancelledAt) {
-    await db.attribution.deleteMany({ where: { orderId } });
-    return;
-  }
-  const at = order.processedAt;
-  // The click alone first: an `include` of its link's message costs two more statements
-  // even when there is no click (most orders), so the message is read only for a click.
-  const click = await db.click.findFirst({
+  const cancelled = orders.filter((o) => o.customerId && o.cancelledAt).map((o) => o.id);
+  if (cancelled.length) await db.attribution.deleteMany({ where: { orderId: { in: cancelled } } });
+  const placed = orders.filter((o) => o.customerId && !o.cancelledAt);
+  if (!placed.length) return;
+  const customerId = { in: [...new Set(placed.map((o) => o.customerId!))] };
+  const times = placed.map((o) => o.processedAt.getTime());
+  const [first, last] = [Math.min(...times), Math.max(...times)];
+  const clickWindow = settings.attributionClickDays * DAY;
+  const sendWindow = settings.attributionSendHours * HOUR;
+  // The clicks alone first: an `include` of their links' messages costs two more statements
+  // even when there is no click (most orders), so a message is read only for a click.
+  const clicks = await db.click.findMany({
     where: {
       shopId,
-      customerId: order.customerId,
-      at: { lte: at, gt: new Date(at.getTime() - settings.attributionClickDays * DAY) },
+      customerId,
+      at: { lte: new Date(last), gt: new Date(first - clickWindow) },
       link: { messageId: { not: null } },
     },
     orderBy: { at: "desc" },
-    select: { linkId: true },
+    select: { linkId: true, customerId: true, at: true },
   });
-  const clicked = click
-    ? await db.message.findFirst({
-        where: { shopId, links: { some: { id: click.linkId } } },
-        select: { id: true, flowId: true, campaignId: true },
-      })
-    : null;
-  const sent = await db.message.findFirst({
+  const sends = await db.message.findMany({
     where: {
       shopId,
-      customerId: order.customerId,
+      customerId,
       direction: "OUTBOUND",
       purpose: "marketing",
       status: { in: ["SENT", "DELIVERED"] },
-      sentAt: { lte: at, gt: new Date(at.getTime() - settings.attributionSendHours * HOUR) },
+      sentAt: { lte: new Date(last), gt: new Date(first - sendWindow) },
     },
     orderBy: { sentAt: "desc" },
-    select: { id: true, flowId: true, campaignId: true },
+    select: { id: true, flowId: true, campaignId: true, customerId: true, sentAt: true },
   });
-  const credit = async (
-    model: "click" | "send",
-    message: { id: string; flowId: string | null; campaignId: string | null } | null | undefined,
-  ) => {
-    if (!message) return;
-    const data = {
-      shopId,
-      orderId,
-      messageId: message.id,
-      flowId: message.flowId,
-      campaignId: message.campaignId,
-      model,
-      revenue: order.totalPrice,
-      at,
-    };
-    await db.attribution.upsert({ where: { orderId_model: { orderId, model } }, create: data, update: data });
+  for (const order of placed) {
+    const at = order.processedAt.getTime();
+    // Newest first: the first within the window before the order is the latest.
+    const within = (t: Date | null, window: number) => !!t && t.getTime() <= at && t.getTime() > at - window;
+    const click = clicks.find((c) => c.customerId === order.customerId && within(c.at, clickWindow));
+    const clicked = click
+      ? await db.message.findFirst({
+          where: { shopId, links: { some: { id: click.linkId } } },
+          select: { id: true, flowId: true, campaignId: true },
+        })
+      : null;
+    await credit(db, { shopId, order, model: "click", message: clicked });
+    const sent = sends.find((m) => m.customerId === order.customerId && within(m.sentAt, sendWindow));
+    await credit(db, { shopId, order, model: "send", message: sent });
+  }
+}
+
+async function credit(
+  db: Db,
+  o: {
+    shopId: string;
+    order: AttributedOrder;
+    model: "click" | "send";
+    message: { id: string; flowId: string | null; campaignId: string | null } | null | undefined;
+  },
+) {
+  const { order, model, message } = o;
+  if (!message) return;
+  const data = {
+    shopId: o.shopId,
+    orderId: order.id,
+    messageId: message.id,
+    flowId: message.flowId,
+    campaignId: message.campaignId,
+    model,
+    revenue: order.totalPrice,
+    at: order.processedAt,
   };
-  await credit("click", clicked);
-  await credit("send", sent);
+  await db.attribution.upsert({ where: { orderId_model: { orderId: order.id, model } }, create: data, update: data });
 }
 
 export interface Performance {

@@ -30,14 +30,15 @@ export type BatchResult = Map<string, ProcessOutcome | Error>;
 /**
  * The inbox rows one job fetch claimed, processed together (the worker's `processWebhook`
  * batch handler): per shop, in arrival order, each row's writer and its consent follow-up,
- * then the segments refreshed once for every customer the rows touched, then each row's
- * attribution, then their flow events in order (the shop's flows read once), then the rows
+ * then the segments refreshed once for every customer the rows touched, then the orders'
+ * attribution (one for all), then their flow events in order (the shop's flows read once), then the rows
  * marked processed in one statement. What a row costs on its own (the inbox read, the shop
  * and its settings, the sync hold, the shop's segment list, the evaluation and the membership
  * writes, the flows, the inbox update) is paid once per shop per batch.
  *
- * The same guarantees as one at a time (`processWebhook`): the writers are the same (newest
- * wins by Shopify's updated_at, duplicates absorbed), a held topic stays RECEIVED while the
+ * Consecutive orders are written together by the day-one sync's batch writers
+ * (webhooks/order-runs), the other rows by their topic's writer. The same guarantees as one at
+ * a time (`processWebhook`): newest wins by Shopify's updated_at, duplicates are absorbed, a held topic stays RECEIVED while the
  * shop's sync runs, a payload that fails its schema is rejected alone. Each customer's
  * membership events name the last row that touched them (flows date them by its trigger
  * time). The one difference: a customer moved into a segment and out again by two rows of the
@@ -127,8 +128,8 @@ async function processShopRows(deps: AppServices, domain: string, rows: InboxRow
       cause: { cause: "webhook" },
       causeRefs,
     });
-    // Attribution per order, then the flow events in the rows' order, the shop's flows read once.
-    for (const { ctx, written: w } of written) await orderFollowUp(deps, ctx, w);
+    // Attribution for all the orders at once, then the flow events in the rows' order, the shop's flows read once.
+    await orderFollowUp(deps, written);
     await handleFlowEvents(
       deps,
       written.flatMap(({ ctx, written: w }) => flowEventsOf(ctx, w)),

@@ -4,7 +4,7 @@ import type { AppServices } from "../services";
 import { handleFlowEvents, type FlowEvent } from "../flows/engine.server";
 import { applyShopUpdate, ShopUpdatePayload } from "../commerce/shop-facts.server";
 import { QUEUES } from "../jobs/queue.server";
-import { attributeOrder, type AttributionWindows } from "../attribution/attribute.server";
+import { attributeOrders, type AttributionWindows } from "../attribution/attribute.server";
 import { countRedemptions } from "../discounts/discount-codes.server";
 import { installedShop } from "../commerce/shops.server";
 import { markCustomerDeleted, syncCustomer, type Provenance } from "../commerce/customers.server";
@@ -227,7 +227,7 @@ async function followUp(deps: AppServices, ctx: WriteContext, written: Written) 
     now: ctx.now,
     cause: { cause: "webhook", ref: ctx.row.id },
   });
-  await orderFollowUp(deps, ctx, written);
+  await orderFollowUp(deps, [{ ctx, written }]);
   await handleFlowEvents(deps, flowEventsOf(ctx, written), ctx.now);
 }
 
@@ -236,12 +236,20 @@ export async function consentFollowUp(deps: AppServices, ctx: WriteContext) {
   for (const change of ctx.from.consentChanges) await afterConsentChange(deps, { ...change, deferSegments: true });
 }
 
-/** An order mirrored: the text it is credited to, the discount codes it redeemed. */
-export async function orderFollowUp(deps: AppServices, ctx: WriteContext, written: Written) {
-  const order = written.order;
-  if (!order?.customerId) return;
-  await attributeOrder({ db: deps.db, shopId: ctx.shopId, order, settings: ctx.settings });
-  await countRedemptions(deps.db, ctx.shopId, order.discountCodes);
+/**
+ * Orders mirrored (one row's, or a shop's batch's): the texts they are credited to, in one
+ * attribution for all, and the discount codes they redeemed. An order written by several rows
+ * is taken as the last of them left it, as one at a time would end.
+ */
+export async function orderFollowUp(deps: AppServices, rows: readonly { ctx: WriteContext; written: Written }[]) {
+  const last = new Map<string, { ctx: WriteContext; order: NonNullable<Written["order"]> }>();
+  for (const { ctx, written } of rows)
+    if (written.order?.customerId) last.set(written.order.id, { ctx, order: written.order });
+  const orders = [...last.values()];
+  if (!orders.length) return;
+  const { shopId, settings } = orders[0]!.ctx;
+  await attributeOrders({ db: deps.db, shopId, orders: orders.map((o) => o.order), settings });
+  for (const { order } of orders) await countRedemptions(deps.db, shopId, order.discountCodes);
 }
 
 /** The commerce events a row's writes start flows from: a new order, released restock watches. */

@@ -4,6 +4,7 @@ import { DAY, HOUR, MINUTE } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { performance } from "../../app/attribution/attribute.server";
 import { recordClick } from "../../app/tracking/links.server";
+import { processWebhooks } from "../../app/webhooks/process-batch.server";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, orderPayload } from "../support/fixtures";
 
@@ -92,5 +93,38 @@ describe("revenue attribution", () => {
     shop.clock.advance(4 * DAY); // 6 days after the click
     await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now(), total: "30.00" }));
     expect(await db.attribution.count({ where: { shopId } })).toBe(0);
+  });
+
+  it("GIVEN a batch of one shopper's orders WHEN the worker takes them together THEN each is credited by its own time", async () => {
+    const { shop, shopId, customer, link, message } = await remindedShopper("attr-batch");
+    await recordClick(db, link.code, shop.clock.now());
+    const after = (ms: number) => new Date(shop.clock.now().getTime() + ms);
+    const both = orderPayload({ customer, at: after(2 * HOUR), total: "10.00" });
+    const clickOnly = orderPayload({ customer, at: after(2 * DAY), total: "20.00" });
+    const none = orderPayload({ customer, at: after(6 * DAY), total: "30.00" });
+    const cancelled = orderPayload({ customer, at: after(3 * HOUR), total: "40.00" });
+    for (const order of [both, clickOnly, none, cancelled]) await shop.send("orders/create", order);
+    await shop.send("orders/cancelled", {
+      ...cancelled,
+      cancelled_at: after(4 * HOUR).toISOString(),
+      updated_at: after(4 * HOUR).toISOString(),
+    });
+    const rows = await db.webhookInbox.findMany({ where: { shopDomain: shop.domain }, orderBy: { receivedAt: "asc" } });
+    const results = await processWebhooks(
+      shop.deps,
+      rows.filter((r) => r.topic.startsWith("orders/")).map((r) => r.id),
+    );
+    expect(new Set(results.values())).toEqual(new Set(["processed"]));
+
+    const credits = await db.attribution.findMany({
+      where: { shopId },
+      select: { model: true, messageId: true, revenue: true },
+      orderBy: [{ revenue: "asc" }, { model: "asc" }],
+    });
+    expect(credits.map((a) => [Number(a.revenue), a.model, a.messageId])).toEqual([
+      [10, "click", message.id],
+      [10, "send", message.id],
+      [20, "click", message.id],
+    ]);
   });
 });
