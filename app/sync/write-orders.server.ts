@@ -6,6 +6,7 @@ import type { OrderPayload } from "../shopify-payloads";
 import { TX, type BatchInput } from "./write-customers.server";
 import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 import { driverTransaction, prismaRunner, type SqlRunner } from "../db/driver.server";
+import { isPostgres, storedValue, typedValue } from "../db/update-rows.server";
 import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 
 /**
@@ -17,9 +18,10 @@ import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both gene
  * `deferOrderStats`, left to the caller's one pass for the whole shop afterwards: the sync's,
  * refreshShopOrderStats after its orders. Per batch, on PostgreSQL, each customer's row was
  * written a second time, a new tuple with all of its index entries, in every batch).
- * An order carrying what only the webhook writer handles (checkout consent, a checkout
- * token to complete, coordinates) goes through syncOrder; the bulk query asks for none of
- * these, so on a sync that path stays empty.
+ * An order's checkout token is kept and its checkout marked completed (one UPDATE for all,
+ * as syncOrder does one by one). An order carrying what only the webhook writer handles
+ * (checkout consent, coordinates) goes through syncOrder; the bulk query asks for neither,
+ * so on a sync that path stays empty.
  * Orders not mirrored yet (nearly all on day one) are written in one transaction on the
  * driver connection (db/driver.server: no Prisma query compiler for the batch's large
  * statements); those already mirrored then in a Prisma transaction (their conditional
@@ -53,7 +55,6 @@ export async function writeOrderBatch({
 /** An order only syncOrder writes (also the webhook batch's test for an order it can take). */
 export const needsWebhookWriter = (p: OrderPayload) =>
   p.buyer_accepts_sms_marketing === true ||
-  !!p.checkout_token ||
   [p.shipping_address, p.billing_address].some((a) => a?.latitude != null) ||
   (!!p.customer && Object.keys(p.customer).some((k) => k !== "id"));
 
@@ -85,7 +86,7 @@ async function writeInTransaction({
     return {
       customerId,
       name: p.name ?? null,
-      checkoutToken: null,
+      checkoutToken: p.checkout_token ?? null,
       totalPrice: p.total_price,
       currency: p.currency,
       financialStatus: p.financial_status ?? null,
@@ -132,15 +133,36 @@ async function writeInTransaction({
     if (row.shopifyUpdatedAt && fields.shopifyUpdatedAt < row.shopifyUpdatedAt) continue;
     const { count } = await db.order.updateMany({
       where: row.shopifyUpdatedAt ? { id: row.id, shopifyUpdatedAt: { lte: fields.shopifyUpdatedAt } } : { id: row.id },
-      data: { ...fields, checkoutToken: undefined }, // a token a webhook gave stays
+      data: { ...fields, checkoutToken: fields.checkoutToken ?? undefined }, // a token a webhook gave stays
     });
     if (count) written.set(p.id, row.id);
   }
 
   await replaceLines(sql, { shopId, payloads, written, existing, customerOf });
+  await completeCheckouts(sql, shopId, payloads);
   for (const p of payloads) if (p.customer) touched.add(customerOf.get(p.customer.id)!);
   if (stats && touched.size) await sql.execute(orderStatsUpdate(shopId, [...touched]));
   return db ? [] : mirrored;
+}
+
+/**
+ * The checkouts the orders came from are completed at the order's time (whether or not the
+ * order's data was applied, as syncOrder does); a checkout completed already keeps its time.
+ */
+async function completeCheckouts(sql: SqlRunner, shopId: string, payloads: OrderPayload[]) {
+  const pg = isPostgres();
+  const completed = payloads.flatMap((p) =>
+    p.checkout_token ? [[p.checkout_token, storedValue(p.processed_at ?? p.created_at, "timestamp", pg)]] : [],
+  );
+  if (!completed.length) return;
+  const json = JSON.stringify(completed);
+  const list = pg
+    ? Prisma.sql`(SELECT value ->> 0 AS "token", (value ->> 1)::timestamp(3) AS "at" FROM json_array_elements(${json}::json) AS r(value))`
+    : Prisma.sql`(SELECT value ->> 0 AS "token", value ->> 1 AS "at" FROM json_each(${json}))`;
+  await sql.execute(Prisma.sql`
+    UPDATE "Checkout" SET "completedAt" = t."at", "updatedAt" = ${typedValue(new Date(), "timestamp", pg)}
+    FROM ${list} t
+    WHERE "Checkout"."shopId" = ${shopId} AND "Checkout"."token" = t."token" AND "Checkout"."completedAt" IS NULL`);
 }
 
 /** Customer row ids by Shopify id; a customer the sync has not reached gets a bare row (filled later). */

@@ -11,8 +11,8 @@ export type RunOrder = { ctx: WriteContext; payload: OrderPayload };
 /**
  * The payload of an orders/* row the batch writes set based (`writeOrderRun`), or null for
  * any other row (its topic's own writer). Throws ZodError for an order that fails its schema,
- * as its writer would. An order with checkout consent, a checkout to complete or coordinates
- * goes through the webhook writer (syncOrder), as in the sync.
+ * as its writer would. An order with checkout consent or coordinates goes through the
+ * webhook writer (syncOrder), as in the sync.
  */
 export function runOrder(topic: Topic, body: unknown): OrderPayload | null {
   if (!topic.startsWith("orders/")) return null;

@@ -46,7 +46,7 @@ async function deliverBusyHour(shop: TestShop) {
   await shop.send("orders/create", first, "redelivered-under-another-id");
   await shop.send("customers/update", { ...c2, first_name: "Newer", updated_at: at(5).toISOString() });
   await shop.send("customers/update", { ...c2, first_name: "Older", updated_at: at(3).toISOString() });
-  await shop.send("checkouts/create", checkoutPayload({ customer: c3, updatedAt: at(4) }));
+  await shop.send("checkouts/create", checkoutPayload({ customer: c3, updatedAt: at(4), token: "chk-busy-503" }));
   await shop.send(
     "customers_marketing_consent/update",
     marketingConsentPayload({ customerId: 502, phone: "+14155550102", state: "subscribed", at: at(6) }),
@@ -60,7 +60,10 @@ async function deliverBusyHour(shop: TestShop) {
     "orders/cancelled",
     orderPayload({ id: 9001, customer: c1, at: at(1), updatedAt: at(8), cancelledAt: at(8) }),
   );
-  await shop.send("orders/create", orderPayload({ id: 9004, customer: c3, at: at(9), total: "15.00" }));
+  await shop.send(
+    "orders/create",
+    orderPayload({ id: 9004, customer: c3, at: at(9), total: "15.00", checkoutToken: "chk-busy-503" }),
+  );
   const c4 = customerPayload({
     id: 504,
     updatedAt: at(9),
@@ -96,7 +99,13 @@ async function finalState(shop: TestShop) {
   });
   const orders = await db.order.findMany({
     where: { shopId },
-    select: { shopifyId: true, cancelledAt: true, totalPrice: true, _count: { select: { lines: true } } },
+    select: {
+      shopifyId: true,
+      cancelledAt: true,
+      totalPrice: true,
+      checkoutToken: true,
+      _count: { select: { lines: true } },
+    },
     orderBy: { shopifyId: "asc" },
   });
   const segments = await db.segment.findMany({
@@ -139,11 +148,13 @@ async function finalState(shop: TestShop) {
       c.shopifyId,
     ]),
   );
+  const checkouts = await db.checkout.findMany({ where: { shopId }, select: { token: true, completedAt: true } });
   const key = (o: unknown) => JSON.stringify(o);
   return {
     customers: customers.map((c) => ({ ...c, totalSpent: String(c.totalSpent) })),
     orders: orders.map((o) => ({ ...o, totalPrice: String(o.totalPrice) })),
     segments,
+    checkouts,
     // The ledger's facts with their source; the evidence names the topic (its inbox id differs by shop).
     facts: facts
       .map(({ evidence, customerId, ...f }) =>
@@ -206,6 +217,7 @@ describe("webhooks processed in batches (webhooks/process-batch)", () => {
     expect(expected.customers.find((c) => c.shopifyId === "501")).toMatchObject({ ordersCount: 1 });
     expect(expected.orders.map((o) => o.shopifyId)).toEqual(["9001", "9002", "9004", "9005", "9006"]);
     expect(expected.orders.find((o) => o.shopifyId === "9002")).toMatchObject({ totalPrice: "270" });
+    expect(expected.checkouts).toEqual([{ token: "chk-busy-503", completedAt: at(9) }]);
     expect(expected.customers.find((c) => c.shopifyId === "504")).toMatchObject({
       smsConsent: "SUBSCRIBED",
       ordersCount: 1,
