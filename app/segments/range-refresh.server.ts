@@ -120,10 +120,14 @@ async function applySegment({
   const left = await run.execute(sql`${event("LEFT", members)} AND ${customers} AND NOT ${predicate}`);
   const deleted = await run.execute(sql`DELETE FROM "SegmentMembership" WHERE "segmentId" = ${id}
     AND "customerId" IN (SELECT c."id" FROM ${members} AND ${customers} AND NOT ${predicate})`);
+  // ON CONFLICT, not NOT EXISTS: PostgreSQL's anti-join walked the index entries this very
+  // statement had added (invisible to it, still in the index) for every customer, quadratic in
+  // the members (12.9 s for 20,000 subscribers). A membership another writer added meanwhile is
+  // skipped here and caught by the count check below.
   const inserted =
     await run.execute(sql`INSERT INTO "SegmentMembership" ("segmentId", "customerId", "shopId", "enteredAt")
     SELECT ${typedValue(id, "text")}, c."id", c."shopId", ${typedValue(now, "timestamp")} FROM "Customer" c
-    WHERE ${customers} AND ${predicate} AND NOT ${member}`);
+    WHERE ${customers} AND ${predicate} ON CONFLICT ("segmentId", "customerId") DO NOTHING`);
   if (inserted !== entered || deleted !== left) throw new MembershipRaced();
   if (inserted !== deleted)
     await run.execute(
