@@ -2,15 +2,10 @@ import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY, HOUR, MINUTE } from "../../app/clock";
 import { storedDefinition } from "../../app/segments/definition";
-import { CustomerEvaluation } from "../../app/segments/evaluate.server";
 import { segmentPredicate } from "../../app/segments/predicate.server";
 import { refreshSegmentsInRange } from "../../app/segments/range-refresh.server";
-import type { MembershipChange } from "../../app/segments/membership.server";
 import { builtInSegments } from "../../app/segments/builtins.server";
-import { shopWithSeededShoppers } from "../support/segment-shoppers";
-
-const sorted = (changes: MembershipChange[]) =>
-  changes.map((c) => `${c.customerId} ${c.segmentId} ${c.change}`).sort((a, b) => (a < b ? -1 : 1));
+import { evaluatorVerdicts, shopWithSeededShoppers, sortedChanges } from "../support/segment-shoppers";
 
 describe("a segment pass over a shop's customers inside the database (the day-one sync's)", () => {
   it("gives the memberships, events and counts the per-customer evaluator decides: from none (a first sync), then over stale ones (a re-sync)", async () => {
@@ -32,21 +27,8 @@ describe("a segment pass over a shop's customers inside the database (the day-on
     for (const step of [0, 20 * MINUTE, 2 * HOUR, 6 * DAY, 25 * DAY, 70 * DAY]) {
       shop.clock.advance(step);
       const at = shop.clock.now();
-      const members = new Set(
-        (await db.segmentMembership.findMany({ where: { shopId } })).map((m) => `${m.customerId} ${m.segmentId}`),
-      );
-      const expected: MembershipChange[] = [];
-      const shouldBe = new Set<string>();
-      for (const customerId of customers) {
-        const evaluation = (await CustomerEvaluation.load(db, customerId, at))!;
-        for (const s of segments) {
-          const should = await evaluation.matches(storedDefinition(s));
-          if (should) shouldBe.add(`${customerId} ${s.id}`);
-          if (should !== members.has(`${customerId} ${s.id}`))
-            expected.push({ segmentId: s.id, customerId, change: should ? "ENTERED" : "LEFT" });
-          if (should) covered.add(s.key);
-        }
-      }
+      const { expected, shouldBe, reached } = await evaluatorVerdicts({ shopId, customers, segments, at });
+      for (const key of reached) covered.add(key);
 
       // WHEN the pass runs over the shop in two ranges of customers, as the sync's chunks do
       const cause = { cause: "sync" as const, ref: `run-${step}` };
@@ -58,7 +40,7 @@ describe("a segment pass over a shop's customers inside the database (the day-on
 
       // THEN exactly the evaluator's changes, recorded as the sync's and already handled (no flow starts)
       const events = await db.segmentMembershipEvent.findMany({ where: { shopId, causeRef: cause.ref } });
-      expect(sorted(events)).toEqual(sorted(expected));
+      expect(sortedChanges(events)).toEqual(sortedChanges(expected));
       for (const e of events) {
         expect(e).toMatchObject({ cause: "sync", at, flowsHandledAt: at });
         expect(e.id).toMatch(/^s[0-9a-f]{32}$|^c/);

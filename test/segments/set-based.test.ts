@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY, HOUR, MINUTE } from "../../app/clock";
-import { storedDefinition } from "../../app/segments/definition";
-import { CustomerEvaluation } from "../../app/segments/evaluate.server";
 import { refreshSegmentsFor } from "../../app/segments/refresh.server";
-import type { MembershipChange } from "../../app/segments/membership.server";
-import { shopWithSeededShoppers } from "../support/segment-shoppers";
-
-const sorted = (changes: MembershipChange[]) =>
-  changes.map((c) => `${c.customerId} ${c.segmentId} ${c.change}`).sort((a, b) => (a < b ? -1 : 1));
+import { evaluatorVerdicts, shopWithSeededShoppers, sortedChanges } from "../support/segment-shoppers";
 
 describe("set-based segment refresh", () => {
   it("gives the memberships and events the per-customer evaluator decides, for seeded shoppers over time", async () => {
@@ -20,21 +14,8 @@ describe("set-based segment refresh", () => {
     for (const step of [0, 20 * MINUTE, 2 * HOUR, 6 * DAY, 25 * DAY, 70 * DAY]) {
       shop.clock.advance(step);
       const at = now();
-      const members = new Set(
-        (await db.segmentMembership.findMany({ where: { shopId } })).map((m) => `${m.customerId} ${m.segmentId}`),
-      );
-      const expected: MembershipChange[] = [];
-      const shouldBe = new Set<string>();
-      for (const customerId of customers) {
-        const evaluation = (await CustomerEvaluation.load(db, customerId, at))!;
-        for (const s of segments) {
-          const should = await evaluation.matches(storedDefinition(s));
-          if (should) shouldBe.add(`${customerId} ${s.id}`);
-          if (should !== members.has(`${customerId} ${s.id}`))
-            expected.push({ segmentId: s.id, customerId, change: should ? "ENTERED" : "LEFT" });
-          if (should) covered.add(s.key);
-        }
-      }
+      const { expected, shouldBe, reached } = await evaluatorVerdicts({ shopId, customers, segments, at });
+      for (const key of reached) covered.add(key);
       const ref = `property-${step}`;
       const changes = await refreshSegmentsFor({
         db,
@@ -43,9 +24,9 @@ describe("set-based segment refresh", () => {
         now: at,
         cause: { cause: "time", ref },
       });
-      expect(sorted(changes)).toEqual(sorted(expected));
+      expect(sortedChanges(changes)).toEqual(sortedChanges(expected));
       const events = await db.segmentMembershipEvent.findMany({ where: { shopId, causeRef: ref } });
-      expect(sorted(events.map((e) => ({ ...e, change: e.change })))).toEqual(sorted(expected));
+      expect(sortedChanges(events.map((e) => ({ ...e, change: e.change })))).toEqual(sortedChanges(expected));
       expect(events.every((e) => e.at.getTime() === at.getTime() && e.cause === "time")).toBe(true);
       const after = await db.segmentMembership.findMany({ where: { shopId } });
       expect(new Set(after.map((m) => `${m.customerId} ${m.segmentId}`))).toEqual(shouldBe);

@@ -1,7 +1,9 @@
 import db from "../../app/db.server";
 import { DAY, HOUR, MINUTE } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
-import type { SegmentNode } from "../../app/segments/definition";
+import { storedDefinition, type SegmentNode } from "../../app/segments/definition";
+import { CustomerEvaluation } from "../../app/segments/evaluate.server";
+import type { MembershipChange } from "../../app/segments/membership.server";
 import { TestShop, uniqueShop } from "./app";
 import { checkoutPayload, customerPayload, orderPayload, productPayload } from "./fixtures";
 
@@ -162,4 +164,39 @@ export async function shopWithSeededShoppers(label: string) {
     data: { shopId: (await ensureShop(db, uniqueShop(`${label}-other`))).id, shopifyId: "1" },
   });
   return { shop, shopId, customers, segments, other };
+}
+
+/** Membership changes in one comparable order. */
+export const sortedChanges = (changes: MembershipChange[]) =>
+  changes.map((c) => `${c.customerId} ${c.segmentId} ${c.change}`).sort((a, b) => (a < b ? -1 : 1));
+
+/**
+ * What the per-customer evaluator decides at `at` for these customers and segments, against the
+ * memberships stored now: the expected diff, the memberships there should be, and the segments
+ * someone should be in (so a test can show its data reached them). The set-based refreshes are
+ * held to exactly this.
+ */
+export async function evaluatorVerdicts(v: {
+  shopId: string;
+  customers: Iterable<string>;
+  segments: { id: string; key: string; definition: unknown }[];
+  at: Date;
+}) {
+  const members = new Set(
+    (await db.segmentMembership.findMany({ where: { shopId: v.shopId } })).map((m) => `${m.customerId} ${m.segmentId}`),
+  );
+  const expected: MembershipChange[] = [];
+  const shouldBe = new Set<string>();
+  const reached = new Set<string>();
+  for (const customerId of v.customers) {
+    const evaluation = (await CustomerEvaluation.load(db, customerId, v.at))!;
+    for (const s of v.segments) {
+      const should = await evaluation.matches(storedDefinition(s));
+      if (should) shouldBe.add(`${customerId} ${s.id}`);
+      if (should !== members.has(`${customerId} ${s.id}`))
+        expected.push({ segmentId: s.id, customerId, change: should ? "ENTERED" : "LEFT" });
+      if (should) reached.add(s.key);
+    }
+  }
+  return { expected, shouldBe, reached };
 }
