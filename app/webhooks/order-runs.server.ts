@@ -1,6 +1,7 @@
 import type { Db } from "../db.server";
 import { OrderPayload } from "../shopify-payloads";
 import type { Topic } from "../shopify-topics";
+import { rememberCoordinates } from "../commerce/customers.server";
 import { writeCustomerBatch } from "../sync/write-customers.server";
 import { needsWebhookWriter, writeOrderBatch } from "../sync/write-orders.server";
 import type { WriteContext, Written } from "./process.server";
@@ -11,17 +12,27 @@ export type RunOrder = { ctx: WriteContext; payload: OrderPayload };
 /**
  * The payload of an orders/* row the batch writes set based (`writeOrderRun`), or null for
  * any other row (its topic's own writer). Throws ZodError for an order that fails its schema,
- * as its writer would. An order with checkout consent or coordinates goes through the
- * webhook writer (syncOrder), as in the sync.
+ * as its writer would. An order with checkout consent goes through the webhook writer
+ * (syncOrder), as in the sync.
  */
 export function runOrder(topic: Topic, body: unknown): OrderPayload | null {
   if (!topic.startsWith("orders/")) return null;
   const payload = OrderPayload.parse(body);
-  return needsWebhookWriter(referenced(payload)) ? null : payload;
+  return needsWebhookWriter(batchShape(payload)) ? null : payload;
 }
 
-/** The order with its customer as a reference only (the customer is written beside it). */
-const referenced = (p: OrderPayload): OrderPayload => ({ ...p, customer: p.customer ? { id: p.customer.id } : null });
+/**
+ * The order as the batch writers take it: its customer as a reference only (the customer is
+ * written beside it) and its addresses without their geocode, which the run applies itself
+ * afterwards (most real orders carry one: they would otherwise all go one at a time).
+ */
+const batchShape = (p: OrderPayload): OrderPayload => ({
+  ...p,
+  customer: p.customer ? { id: p.customer.id } : null,
+  shipping_address: withoutGeocode(p.shipping_address),
+  billing_address: withoutGeocode(p.billing_address),
+});
+const withoutGeocode = (a: OrderPayload["shipping_address"]) => a && { ...a, latitude: null, longitude: null };
 
 /**
  * Consecutive orders of one shop's batch, written with the day-one sync's batch writers
@@ -56,23 +67,36 @@ export async function writeOrderRun({
     await writeOrderBatch({
       db,
       shopId,
-      payloads: round.map((r) => referenced(r.payload)),
+      payloads: round.map((r) => batchShape(r.payload)),
       from: { ...round[0]!.ctx.from, customerIsReference: true },
     });
     const stands = new Map(
       (
         await db.order.findMany({
           where: { shopId, shopifyId: { in: round.map((r) => r.payload.id) } },
-          select: { id: true, shopifyId: true, totalPrice: true, processedAt: true, cancelledAt: true },
+          select: {
+            id: true,
+            shopifyId: true,
+            totalPrice: true,
+            processedAt: true,
+            cancelledAt: true,
+            shopifyUpdatedAt: true,
+          },
         })
-      ).map(({ shopifyId, ...order }) => [shopifyId, order]),
+      ).map(({ shopifyId, shopifyUpdatedAt, ...order }) => [shopifyId, { order, shopifyUpdatedAt }]),
     );
     for (const r of round) {
       const customerId = r.payload.customer ? customerOf.get(r.payload.customer.id)! : null;
+      const { order, shopifyUpdatedAt } = stands.get(r.payload.id)!;
+      // The geocode of an order that stands as this row left it, in the run's order, as syncOrder
+      // does for an order it applied (a tie applies: newest wins with `<=`).
+      const applied = shopifyUpdatedAt?.getTime() === (r.payload.updated_at ?? r.payload.created_at).getTime();
+      if (customerId && applied)
+        await rememberCoordinates(db, customerId, r.payload.shipping_address ?? r.payload.billing_address);
       written.set(r, {
         customerIds: customerId ? [customerId] : [],
         order: {
-          ...stands.get(r.payload.id)!,
+          ...order,
           customerId,
           discountCodes: r.payload.discount_codes.map((d) => d.code),
         },

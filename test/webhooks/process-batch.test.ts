@@ -4,6 +4,7 @@ import { HOUR, MINUTE } from "../../app/clock";
 import { QUEUES, type JobQueue } from "../../app/jobs/queue.server";
 import { processWebhooks } from "../../app/webhooks/process-batch.server";
 import { processWebhook } from "../../app/webhooks/process.server";
+import { runOrder } from "../../app/webhooks/order-runs.server";
 import { TestShop, uniqueShop } from "../support/app";
 import {
   checkoutPayload,
@@ -72,12 +73,22 @@ async function deliverBusyHour(shop: TestShop) {
     phone: "+14155550104",
   });
   const c2Newest = { ...c2, first_name: "From an order", updated_at: at(10).toISOString() };
-  await shop.send("orders/create", orderPayload({ id: 9005, customer: c4, at: at(9), total: "30.00" }));
+  // Most real orders carry Shopify's geocode of the address: the surest zone (Ottawa: Toronto's).
+  const geocoded = (order: ReturnType<typeof orderPayload>, latitude: number, longitude: number) => ({
+    ...order,
+    shipping_address: { ...order.shipping_address, latitude, longitude },
+  });
+  const ottawa = [45.4215, -75.6972] as const;
+  const losAngeles = [34.0522, -118.2437] as const;
+  await shop.send(
+    "orders/create",
+    geocoded(orderPayload({ id: 9005, customer: c4, at: at(9), total: "30.00" }), ...ottawa),
+  );
   await shop.send("orders/create", orderPayload({ id: 9006, customer: c2Newest, at: at(10), total: "20.00" }));
   const updated = (minutes: number, total: string) =>
     orderPayload({ id: 9002, customer: c1, at: at(2), updatedAt: at(minutes), total });
-  await shop.send("orders/updated", updated(12, "270.00"));
-  await shop.send("orders/updated", updated(11, "265.00"));
+  await shop.send("orders/updated", geocoded(updated(12, "270.00"), ...ottawa));
+  await shop.send("orders/updated", geocoded(updated(11, "265.00"), ...losAngeles)); // older: not applied
 }
 
 /** Everything the events leave behind, by Shopify ids and keys (not the rows' own ids). */
@@ -221,7 +232,14 @@ describe("webhooks processed in batches (webhooks/process-batch)", () => {
     expect(expected.customers.find((c) => c.shopifyId === "504")).toMatchObject({
       smsConsent: "SUBSCRIBED",
       ordersCount: 1,
+      timeZone: "America/Toronto", // the order's geocode, not the profile's San Francisco address
     });
+    expect(expected.customers.find((c) => c.shopifyId === "501")).toMatchObject({ timeZone: "America/Toronto" });
+    // The geocoded orders went the set-based way (only checkout consent keeps an order out of it).
+    const geocodedOrder = (await db.webhookInbox.findMany({ where: { shopDomain: batched.domain } })).find((r) =>
+      r.payload.includes('"latitude":45.4215'),
+    )!;
+    expect(runOrder("orders/create", JSON.parse(geocodedOrder.payload))).not.toBeNull();
     expect(expected.inbox.filter((r) => r.includes("REJECTED"))).toHaveLength(1);
     expect(expected.segments.every((s) => s.memberCount === s._count.memberships)).toBe(true);
     expect(expected.runs.length).toBeGreaterThan(0);
