@@ -180,9 +180,10 @@ export async function applyLevelToWatches({
       select: { customerId: true, lineItems: true },
     }),
   ]);
-  const timeline = (await stockTimelines(db, { shopId, inventoryItemIds: [inventoryItemId] })).get(inventoryItemId)!;
   const changed = new Set<string>();
   const rederive = new Set<string>();
+  // The item's history, read only when an open watch needs it (most level reports have none).
+  let timeline: StockTimeline | undefined;
   for (const w of open) {
     if (!w.customerId) continue;
     const opened = w.openedAt ?? w.createdAt;
@@ -190,6 +191,7 @@ export async function applyLevelToWatches({
       rederive.add(w.customerId);
       continue;
     }
+    timeline ??= (await stockTimelines(db, { shopId, inventoryItemIds: [inventoryItemId] })).get(inventoryItemId)!;
     const restockedAt = restockAfter(timeline, opened);
     if (!restockedAt) continue;
     await db.restockWatch.updateMany({ where: { id: w.id, restockedAt: null }, data: { restockedAt } });
