@@ -38,21 +38,27 @@ export async function insertRows({
   rows: Record<string, unknown>[];
 }): Promise<void> {
   if (!rows.length) return;
+  const quoted = Object.keys(columns)
+    .map((n) => `"${n}"`)
+    .join(", ");
+  const head = Prisma.raw(`INSERT INTO "${table}" (${quoted}) SELECT ${quoted} FROM `);
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
+    await sql.execute(Prisma.sql`${head}${jsonRows(columns, rows.slice(i, i + ROWS_PER_STATEMENT))} AS v`);
+}
+
+/**
+ * Rows as ONE bound parameter (a JSON array of value arrays), unpacked by the database into a
+ * relation with the columns' names, each value as its column stores it: what insertRows
+ * inserts from, and what a batch's set-based UPDATE … FROM can join (give it an alias).
+ */
+export function jsonRows(columns: Record<string, ColumnType>, rows: Record<string, unknown>[]): Prisma.Sql {
   const pg = isPostgres();
   const names = Object.keys(columns);
   const types = names.map((n) => columns[n]!);
-  const head = Prisma.raw(`INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")}) SELECT `);
-  const values = Prisma.raw(types.map((type, i) => jsonValue(i, type, pg)).join(", "));
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const json = JSON.stringify(
-      rows.slice(i, i + ROWS_PER_STATEMENT).map((row) => names.map((n, k) => storedValue(row[n], types[k]!, pg))),
-    );
-    await sql.execute(
-      Prisma.sql`${head}${values} FROM ${
-        pg ? Prisma.sql`json_array_elements(${json}::json) AS r(value)` : Prisma.sql`json_each(${json})`
-      }`,
-    );
-  }
+  const json = JSON.stringify(rows.map((row) => names.map((n, k) => storedValue(row[n], types[k]!, pg))));
+  const values = Prisma.raw(types.map((type, i) => `${jsonValue(i, type, pg)} AS "${names[i]}"`).join(", "));
+  const source = pg ? Prisma.sql`json_array_elements(${json}::json) AS r(value)` : Prisma.sql`json_each(${json})`;
+  return Prisma.sql`(SELECT ${values} FROM ${source})`;
 }
 
 /** Column i of a row (`value`, a JSON array), as its column stores it. */

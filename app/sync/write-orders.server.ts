@@ -4,9 +4,9 @@ import { orderLineRow, syncOrder } from "../commerce/orders.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { OrderPayload } from "../shopify-payloads";
 import { TX, type BatchInput } from "./write-customers.server";
-import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
+import { asDate, inList, insertRows, jsonRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 import { driverTransaction, prismaRunner, type SqlRunner } from "../db/driver.server";
-import { isPostgres, storedValue, typedValue } from "../db/update-rows.server";
+import { typedValue } from "../db/update-rows.server";
 import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 
 /**
@@ -150,18 +150,13 @@ async function writeInTransaction({
  * order's data was applied, as syncOrder does); a checkout completed already keeps its time.
  */
 async function completeCheckouts(sql: SqlRunner, shopId: string, payloads: OrderPayload[]) {
-  const pg = isPostgres();
   const completed = payloads.flatMap((p) =>
-    p.checkout_token ? [[p.checkout_token, storedValue(p.processed_at ?? p.created_at, "timestamp", pg)]] : [],
+    p.checkout_token ? [{ token: p.checkout_token, at: p.processed_at ?? p.created_at }] : [],
   );
   if (!completed.length) return;
-  const json = JSON.stringify(completed);
-  const list = pg
-    ? Prisma.sql`(SELECT value ->> 0 AS "token", (value ->> 1)::timestamp(3) AS "at" FROM json_array_elements(${json}::json) AS r(value))`
-    : Prisma.sql`(SELECT value ->> 0 AS "token", value ->> 1 AS "at" FROM json_each(${json}))`;
   await sql.execute(Prisma.sql`
-    UPDATE "Checkout" SET "completedAt" = t."at", "updatedAt" = ${typedValue(new Date(), "timestamp", pg)}
-    FROM ${list} t
+    UPDATE "Checkout" SET "completedAt" = t."at", "updatedAt" = ${typedValue(new Date(), "timestamp")}
+    FROM ${jsonRows({ token: "text", at: "timestamp" }, completed)} t
     WHERE "Checkout"."shopId" = ${shopId} AND "Checkout"."token" = t."token" AND "Checkout"."completedAt" IS NULL`);
 }
 
