@@ -30,6 +30,23 @@ const OPERATORS = { gte: ">=", lte: "<=", eq: "=", gt: ">", lt: "<" } as const;
  * segment is evaluated in memory instead (refreshSegmentsFor).
  */
 export function segmentPredicate(node: SegmentNode, now: Date): Sql | null {
+  return definitionSql(node, now, { city: "exact" });
+}
+
+/**
+ * A draft definition for the builder's live count (admin/segments/preview): the same condition,
+ * except that a city, which cannot be said exactly (see segmentPredicate), is matched by its usual
+ * spellings (as typed, lower, UPPER, Title Case); `exact` says whether that happened, so the page
+ * can say "about N".
+ */
+export function draftPredicate(node: SegmentNode, now: Date): { predicate: Sql; exact: boolean } {
+  const exact = segmentPredicate(node, now);
+  return exact
+    ? { predicate: exact, exact: true }
+    : { predicate: definitionSql(node, now, { city: "spellings" })!, exact: false };
+}
+
+function definitionSql(node: SegmentNode, now: Date, options: { city: "exact" | "spellings" }): Sql | null {
   const walk = (n: SegmentNode): Sql | null => {
     const all = (nodes: SegmentNode[], glue: string) => {
       const parts = nodes.map(walk);
@@ -41,13 +58,13 @@ export function segmentPredicate(node: SegmentNode, now: Date): Sql | null {
       const inner = walk(n.not);
       return inner && sql`(NOT ${inner})`;
     }
-    return conditionSql(n, now);
+    return conditionSql(n, now, options);
   };
   const body = walk(node);
   return body && sql`(c."deletedAt" IS NULL AND c."redactedAt" IS NULL AND ${body})`;
 }
 
-function conditionSql(c: Condition, now: Date): Sql | null {
+function conditionSql(c: Condition, now: Date, options: { city: "exact" | "spellings" }): Sql | null {
   const ago = (ms: number) => at(new Date(now.getTime() - ms));
   const after = (column: string, ms: number) =>
     sql`(c.${raw(`"${column}"`)} IS NOT NULL AND c.${raw(`"${column}"`)} > ${ago(ms)})`;
@@ -76,8 +93,9 @@ function conditionSql(c: Condition, now: Date): Sql | null {
     case "replied_within":
       return after("lastInboundAt", c.days * DAY);
     case "location": {
-      if (c.city) return null;
+      if (c.city && options.city === "exact") return null;
       const parts = [sql`1 = 1`];
+      if (c.city) parts.push(sql`(c."city" IS NOT NULL AND c."city" IN (${join(spellings(c.city))}))`);
       if (c.country) parts.push(sql`(c."countryCode" IS NOT NULL AND c."countryCode" = ${c.country.toUpperCase()})`);
       if (c.province)
         parts.push(sql`(c."provinceCode" IS NOT NULL AND c."provinceCode" = ${c.province.toUpperCase()})`);
@@ -131,4 +149,10 @@ export function relationSql(c: RelationalCondition, now: Date): Sql {
     default:
       return assertUnreachable(c, "relational condition");
   }
+}
+
+function spellings(city: string): string[] {
+  const lower = city.trim().toLowerCase();
+  const title = lower.replace(/(^|[\s-])\p{L}/gu, (m) => m.toUpperCase());
+  return [...new Set([city.trim(), lower, lower.toUpperCase(), title])];
 }

@@ -12,7 +12,7 @@ import { excludesReachable, SMALL_SEGMENT_SUBSCRIBERS } from "../../app/admin/se
 import { refreshSegmentsFor } from "../../app/segments/refresh.server";
 import { AdminClient, UnexpectedResponse } from "../support/admin-pages";
 import { TestShop, uniqueShop } from "../support/app";
-import { customerPayload, orderPayload } from "../support/fixtures";
+import { checkoutPayload, customerPayload, orderPayload } from "../support/fixtures";
 
 const DAY = 86_400_000;
 const repeatBuyersInTexas: SegmentNode = {
@@ -128,6 +128,14 @@ async function seededShop(label: string) {
   await order(people.fresno, 1, "30.00");
   await order(people.dallas, 4, "15.00");
   await order(people.lapsed, 200, "99.00");
+  // Checkouts left open: Will's three hours ago (abandoned), Ana's three days ago (she ordered after).
+  const checkout = (customer: (typeof people)[keyof typeof people], hoursAgo: number) =>
+    shop.deliver(
+      "checkouts/create",
+      checkoutPayload({ customer, updatedAt: new Date(now.getTime() - hoursAgo * 3_600_000) }),
+    );
+  await checkout(people.waco, 3);
+  await checkout(people.austin, 72);
   await shop.sweep();
   await shop.work();
   const { id: shopId } = await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } });
@@ -297,6 +305,10 @@ describe("segments pages", () => {
       { and: [{ type: "active", days: 30 }, { not: { type: "new_customer", days: 7 } }] },
       { not: { type: "lapsed", days: 90 } },
       { type: "location", city: "austin" },
+      { type: "abandoned_checkout", minutes: 60 },
+      { not: { type: "abandoned_checkout", minutes: 60 } },
+      { and: [{ type: "abandoned_checkout", minutes: 60 }, { type: "sms_subscribed" }] },
+      { type: "restock_watcher" },
       { and: [{ type: "purchased", vendor: "Lone Star Boots" }, { type: "never_clicked" }] },
       { not: { type: "purchased", vendor: "Acme" } },
       {
@@ -321,11 +333,17 @@ describe("segments pages", () => {
     // Phones are masked, names shown.
     expect(preview!.members.find((m) => m.name === "Ana Austin")!.phone).toBe("+1•••0101");
 
-    // An abandoned-checkout condition can only be approximated by a filter: the page says "about".
-    const approx = await a.client.act(previewAction, "/app/segments/preview", {
+    // An abandoned checkout is exact (a later order rules Ana's out); a city is matched by its
+    // usual spellings only (Unicode case folding is the evaluator's), so the page says "about".
+    const abandoned = await a.client.act(previewAction, "/app/segments/preview", {
       definition: JSON.stringify({ type: "abandoned_checkout", minutes: 60 }),
     });
-    expect(approx.preview).toMatchObject({ exact: false, count: 0 });
+    expect(abandoned.preview).toMatchObject({ exact: true, count: 1, subscribers: 1 });
+    expect(abandoned.preview!.members.map((m) => m.name)).toEqual(["Will Waco"]);
+    const city = await a.client.act(previewAction, "/app/segments/preview", {
+      definition: JSON.stringify({ type: "location", city: "AUSTIN" }),
+    });
+    expect(city.preview).toMatchObject({ exact: false, count: 1 });
     expect(
       await statusOfAction(a.client, previewAction, "/app/segments/preview", {
         definition: JSON.stringify({ type: "active" }),
