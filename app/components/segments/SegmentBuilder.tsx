@@ -132,8 +132,8 @@ function LivePreview({ data, loading, words }: { data: Preview | undefined; load
           <Text as="p">{`${formatCount(p.subscribers)} of them subscribed to SMS`}</Text>
           {!p.exact ? (
             <Text as="p" variant="bodySm" tone="subdued">
-              Approximate: abandoned-checkout and city conditions are counted loosely here; saving evaluates every
-              customer exactly.
+              Approximate: a city is counted here by its usual spellings (as typed, lower case, upper case, title case);
+              saving evaluates every customer exactly.
             </Text>
           ) : null}
           {p.members.length ? (
