@@ -1,10 +1,17 @@
 import type { Db } from "../db.server";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
+import { storedDefinition } from "./definition";
 import { isEligible } from "./evaluate.server";
-import { refreshSegmentsFor } from "./refresh.server";
+import { segmentPredicate } from "./predicate.server";
+import { refreshSegmentsInRange } from "./range-refresh.server";
 
-/** Customers evaluated per job: a crash repeats at most one batch, and repeating it is harmless. */
-export const BACKFILL_BATCH = 500;
+/**
+ * Customers evaluated per job: a crash repeats at most one batch, and repeating it is harmless.
+ * A definition SQL can say is evaluated inside the database (a few statements per batch); one
+ * with a city is evaluated in memory, customer by customer, so its batches are smaller.
+ */
+export const BACKFILL_BATCH = 5000;
+export const IN_MEMORY_BACKFILL_BATCH = 500;
 
 /**
  * Evaluates a new or changed segment definition over the customers already mirrored.
@@ -18,7 +25,7 @@ export async function startSegmentBackfill({
   queue,
   segmentId,
   now,
-  batchSize = BACKFILL_BATCH,
+  batchSize,
 }: {
   db: Db;
   queue: JobQueue;
@@ -49,7 +56,7 @@ export async function backfillSegmentBatch({
   segmentId,
   startedAt,
   now,
-  batchSize = BACKFILL_BATCH,
+  batchSize,
 }: {
   db: Db;
   segmentId: string;
@@ -61,23 +68,28 @@ export async function backfillSegmentBatch({
   if (!segment || segment.archivedAt || segment.backfillStartedAt?.toISOString() !== startedAt) return "stale";
   if (segment.backfillCompletedAt) return "done";
 
+  const take =
+    batchSize ?? (segmentPredicate(storedDefinition(segment), now) ? BACKFILL_BATCH : IN_MEMORY_BACKFILL_BATCH);
   const customers = await db.customer.findMany({
     where: { shopId: segment.shopId, ...(segment.backfillCursor ? { id: { gt: segment.backfillCursor } } : {}) },
     orderBy: { id: "asc" },
-    take: batchSize,
+    take,
     select: { id: true, deletedAt: true, redactedAt: true },
   });
-  // The whole batch in one evaluation query and one write transaction, for this segment only.
-  await refreshSegmentsFor({
-    db,
-    shopId: segment.shopId,
-    customerIds: customers.map((c) => c.id),
-    segmentIds: [segmentId],
-    now,
-    cause: { cause: "definition", ref: segmentId },
-  });
+  // The batch's id range in one write transaction, for this segment only (what the day-one
+  // sync's segment pass does for a whole shop). A membership another writer changed meanwhile
+  // throws, writing nothing, and the job's retry evaluates the batch again.
+  if (customers.length)
+    await refreshSegmentsInRange({
+      db,
+      shopId: segment.shopId,
+      segmentIds: [segmentId],
+      range: { after: segment.backfillCursor, through: customers.at(-1)!.id },
+      now,
+      cause: { cause: "definition", ref: segmentId },
+    });
   const evaluated = customers.filter(isEligible).length;
-  const done = customers.length < batchSize;
+  const done = customers.length < take;
   await db.segment.update({
     where: { id: segmentId },
     data: {

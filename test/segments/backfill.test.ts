@@ -106,6 +106,41 @@ describe("a merchant segment is evaluated over the customers who already exist",
     expect(await db.segmentMembershipEvent.count({ where: { segmentId: segment.id } })).toBe(eventsBefore);
   });
 
+  it("backfills a city segment (evaluated in memory) and a relational one (in the database) alike", async () => {
+    const { shop, shopId, people, queue } = await shopWithCustomers("backfill-paths");
+    const define = (name: string, definition: unknown) =>
+      createSegment({ db, queue, shopId, input: SegmentInput.parse({ name, definition }), now: shop.clock.now() });
+    // "NEW YORK" in any case is the evaluator's Unicode folding, which SQL cannot say: the in-memory path.
+    const city = await define("New Yorkers", { type: "location", city: "NEW YORK" });
+    const buyersOutsideCity = await define("Buyers outside New York", {
+      and: [{ type: "purchased", productId: "632910392" }, { not: { type: "location", city: "new york" } }],
+    });
+    const buyers = await define("Bought the iPod", { type: "purchased", productId: "632910392" });
+    for (const segment of [city, buyersOutsideCity, buyers])
+      await startSegmentBackfill({
+        db,
+        queue,
+        segmentId: segment.id,
+        now: new Date(shop.clock.now().getTime() + 1),
+        batchSize: 2,
+      });
+    await shop.work();
+    const members = await shop.memberships();
+    expect(members[city.key]).toEqual([people[2]!.id, people[3]!.id].map(String).sort());
+    expect(members[buyersOutsideCity.key]).toEqual([people[0]!.id, people[1]!.id].map(String).sort());
+    expect(members[buyers.key]).toEqual([people[0]!.id, people[1]!.id, people[2]!.id].map(String).sort());
+    for (const segment of [city, buyersOutsideCity, buyers]) {
+      const row = await db.segment.findUniqueOrThrow({ where: { id: segment.id } });
+      expect(row).toMatchObject({ memberCount: members[segment.key]!.length, backfillEvaluated: 5 });
+      expect(row.backfillCompletedAt).not.toBeNull();
+      // A definition's members start no flow: their events are handled as they are written.
+      const unhandled = await db.segmentMembershipEvent.count({
+        where: { segmentId: segment.id, flowsHandledAt: null },
+      });
+      expect(unhandled).toBe(0);
+    }
+  });
+
   it("rejects a definition the engine cannot evaluate, with the reason", () => {
     const result = SegmentInput.safeParse({
       name: "Odd",
