@@ -10,7 +10,7 @@ import { trackLinksMany } from "../tracking/links.server";
 import { composeBody, type ComposeInput } from "./compliance";
 import { checkGatesBatch, type GateDecision, type Recipient } from "./gates.server";
 import { lockRecipients, unlockRecipients, unlockStatement } from "./recipient-lock.server";
-import { reserveSendSlots } from "./send-pace.server";
+import { reserveSendSlotsForShops } from "./send-pace.server";
 import { bindsPurpose } from "./rules";
 import { numberCountry } from "../contacts/phone";
 import { PROVIDER_TIMEOUT_MS, ProviderError } from "../sms/provider";
@@ -28,6 +28,7 @@ import { valueList } from "../db/insert-rows.server";
 import { sqlOn } from "../db/driver.server";
 import { log } from "../observability/log.server";
 import { afterConsentChange } from "../consent/after-change.server";
+import { Lockstep, type Party } from "./lockstep";
 
 const MAX_ATTEMPTS = 6;
 
@@ -70,12 +71,13 @@ const SEND_CONCURRENCY = Number(process.env.SEND_CONCURRENCY) || 16;
  * recoverable without a duplicate: a message found in SENDING is first looked up at the
  * provider, and resent only if the provider never accepted it (docs/decisions/004).
  *
- * Per shop in the batch (the shops of a batch side by side) the work is a few statements
- * whatever its size: the shop with the recipients, their send locks, each gate for every text
- * at once (messaging/gates `checkGatesBatch`) beside the first-text flags; the tracked links
- * one insert; the SENDING claims one conditional UPDATE for the batch (db/update-rows); the
- * paced slots (shared with every worker, messaging/send-pace) beside the unlock; the provider
- * calls with bounded concurrency; the results one UPDATE. Each statement commits on its own,
+ * The batch is a few statements whatever its size: its messages with their recipients and its
+ * shops, one statement each; then the shops side by side, each deciding every gate for all its
+ * texts at once (messaging/gates `checkGatesBatch`) and making its provider calls with bounded
+ * concurrency, and meeting (in lockstep: batchSteps) at the statements they all make, made once
+ * for the batch: the send locks, the first-text flags, the paced slots (shared with every
+ * worker, messaging/send-pace), the SENDING claims with the unlock (one conditional UPDATE,
+ * db/update-rows) and the results (one UPDATE). Each statement commits on its own,
  * every row in it conditional as a row of its own would be (not one transaction: a 50-row
  * transaction outlasted Prisma's 5 s limit on a loaded machine and was rolled back whole).
  * Every outcome is returned per id; an unexpected error is returned (not thrown) for its
@@ -94,21 +96,68 @@ export async function sendMessages(
   const shops = new Map<string, MessageRow[]>();
   for (const m of active) shops.set(m.shopId, [...(shops.get(m.shopId) ?? []), m]);
   const shopRows = await readDispatchShops(deps.db, [...shops.keys()]);
+  const now = deps.clock.now();
+  const lockstep = new Lockstep(shops.size);
+  const steps = batchSteps(deps.db, lockstep, now);
   await Promise.all(
     [...shops].map(async ([shopId, messages]) => {
+      const party = lockstep.party();
       try {
         const shop = shopRows.get(shopId);
         if (!shop) throw new Error(`shop ${shopId} or its settings not found`);
-        await sendShopBatch({ deps, shop, messages, results });
+        await sendShopBatch({ deps, shop, messages, results, now, batch: { party, steps } });
       } catch (error) {
         // Not one message's trouble (the shop's settings, the database): every message of this
         // shop not yet settled is retried by its job.
         for (const m of messages) if (results.get(m.id) === "noop") results.set(m.id, asError(error));
+      } finally {
+        party.leave();
       }
     }),
   );
   return results;
 }
+
+/**
+ * The statements every shop of a batch makes, made once for all of them (messaging/lockstep):
+ * the send locks, the first-text flags, the paced slots, the claims (with the locks' release)
+ * and the results.
+ * A shop's gates, pacing and provider calls stay its own; each row of a shared statement is
+ * as conditional as it was alone, and a shared statement that fails fails each shop's texts
+ * in it as its own statement would have.
+ */
+function batchSteps(db: Db, lockstep: Lockstep, now: Date) {
+  return {
+    lock: lockstep.step(async (asks: string[][]) => {
+      const locked = new Set(await lockRecipients(db, asks.flat(), now));
+      return asks.map((ids) => ids.filter((id) => locked.has(id)));
+    }),
+    texted: lockstep.step((asks: { shopId: string; recipients: Recipient[] }[]) => textedBefore(db, asks)),
+    slots: lockstep.step((asks: Parameters<typeof reserveSendSlotsForShops>[1]) => reserveSendSlotsForShops(db, asks)),
+    claim: lockstep.step(async (asks: { rows: ClaimRow[]; lockIds: string[] }[]) => {
+      const claimed = new Set(
+        await claimTexts(db, {
+          rows: asks.flatMap((a) => a.rows),
+          lockIds: asks.flatMap((a) => a.lockIds),
+          now,
+        }),
+      );
+      return asks.map(() => claimed);
+    }),
+    record: lockstep.step(async (asks: Accepted[][]) => {
+      const { recorded, errors } = await recordAccepted({ db, accepted: asks.flat(), now });
+      const done = new Set(recorded);
+      return asks.map((accepted) => ({
+        recorded: accepted.flatMap((a) => (done.has(a.id) ? [a.id] : [])),
+        errors: new Map(accepted.flatMap((a) => (errors.has(a.id) ? [[a.id, errors.get(a.id)!] as const] : []))),
+      }));
+    }),
+  };
+}
+
+type BatchSteps = ReturnType<typeof batchSteps>;
+/** A shop's part in its batch's shared statements. */
+type InBatch = { party: Party; steps: BatchSteps };
 
 type MessageRow = DispatchMessage;
 type ShopRow = DispatchShop;
@@ -121,14 +170,17 @@ async function sendShopBatch({
   shop,
   messages,
   results,
+  now,
+  batch: inBatch,
 }: {
   deps: AppServices;
   shop: ShopRow;
   messages: MessageRow[];
   results: Map<string, SendOutcome | Error>;
+  now: Date;
+  batch: InBatch;
 }): Promise<void> {
   const { db } = deps;
-  const now = deps.clock.now();
   const provider = await deps.providers.forShop(shop.id, shop.settings);
 
   const due: MessageRow[] = [];
@@ -149,8 +201,7 @@ async function sendShopBatch({
         if (found) {
           const { errors } = await recordAccepted({
             db,
-            providerName: provider.name,
-            accepted: [{ id: message.id, providerMessageId: found.providerMessageId }],
+            accepted: [{ id: message.id, providerMessageId: found.providerMessageId, providerName: provider.name }],
             now,
           });
           results.set(message.id, errors.get(message.id) ?? "reconciled");
@@ -183,7 +234,7 @@ async function sendShopBatch({
     if (wanted.has(r.customerId)) later.push(m);
     else wanted.set(r.customerId, m);
   }
-  const locked = new Set(await lockRecipients(db, [...wanted.keys()], now));
+  const locked = new Set(await inBatch.party.call(inBatch.steps.lock, [...wanted.keys()]));
   for (const [customerId, m] of wanted) if (!locked.has(customerId)) later.push(m);
   if (later.length) {
     const runAt = new Date(now.getTime() + 2 * SECOND);
@@ -204,7 +255,7 @@ async function sendShopBatch({
   };
   try {
     const batch = due.filter((m) => !deferred.has(m)).map((message) => ({ message, recipient: recipientOf(message) }));
-    await gateAndSend(deps, { shop, settings: shop.settings, provider, now, batch, results, locks });
+    await gateAndSend(deps, { shop, settings: shop.settings, provider, now, batch, results, locks, inBatch });
   } finally {
     await locks.unlock();
   }
@@ -225,10 +276,11 @@ async function gateAndSend(
     batch: Item[];
     results: Map<string, SendOutcome | Error>;
     locks: { ids: string[]; unlock: () => Promise<void>; releasedWithClaims: () => void };
+    inBatch: InBatch;
   },
 ): Promise<void> {
   const { db } = deps;
-  const { shop, settings, provider, now, batch, results } = s;
+  const { shop, settings, provider, now, batch, results, inBatch } = s;
   // The first-text flags need only the recipients: read beside the gates (a text the gates
   // stop just does not use its flag).
   const [outcomes, texted] = await Promise.all([
@@ -236,11 +288,10 @@ async function gateAndSend(
       db,
       batch.map(({ message, recipient }) => ({ message, recipient, settings, shop, now })),
     ),
-    textedBefore(
-      db,
-      shop.id,
-      batch.flatMap((b) => (b.message.status !== "SENDING" && b.recipient ? [b.recipient] : [])),
-    ),
+    inBatch.party.call(inBatch.steps.texted, {
+      shopId: shop.id,
+      recipients: batch.flatMap((b) => (b.message.status !== "SENDING" && b.recipient ? [b.recipient] : [])),
+    }),
   ]);
   const passed: (Item & { decisions: object[] })[] = [];
   const stopped: Stopped[] = [];
@@ -267,7 +318,7 @@ async function gateAndSend(
     const at = message.pacedSlotAt?.getTime();
     return at !== undefined && at >= sendTime - KEPT_SLOT_TOLERANCE_MS ? at : null;
   });
-  const reserved = await reserveSendSlots(db, {
+  const reserved = await inBatch.party.call(inBatch.steps.slots, {
     shopId: shop.id,
     perSecond: settings.messagesPerSecond,
     count: kept.filter((at) => at === null).length,
@@ -309,50 +360,28 @@ async function gateAndSend(
     const heldUntil = inQueueClock(Math.max(slot, sendTime) + PROVIDER_TIMEOUT_MS + CLAIM_MARGIN_MS);
     return { message, recipient: recipient!, body, decisions, encoding: encodeSms(body), slot, heldUntil };
   });
-  // SENDING with the exact text, every claim of the batch committed (one statement, each row
-  // conditional on the status and attempts read) before any provider call. A claim that fails
-  // leaves this shop's batch to its jobs' retries (sendMessages), which ask the provider first.
-  // On PostgreSQL the send locks are released in the same statement (committed with the
-  // claims: a round trip fewer per shop batch); on SQLite, in-process, right after it.
-  const unlockWithClaims = isPostgres() && s.locks.ids.length > 0;
-  const claimedIds = new Set(
-    await updateRows(db, {
-      table: "Message",
-      columns: {
-        status: { enum: "MessageStatus" },
-        attempts: "int",
-        body: "text",
-        phone: "text",
-        gateDecisions: "json",
-        encoding: "text",
-        segments: "int",
-        cost: "decimal",
-        claimedUntil: "timestamp",
-      },
-      rows: claims.map(({ message, recipient, body, decisions, encoding, heldUntil }) => ({
-        key: message.id,
-        status: message.status,
-        attempts: message.attempts,
-        body,
-        phone: recipient.phone,
-        gateDecisions: decisions,
-        encoding: encoding.encoding,
-        segments: encoding.segments,
-        cost: encoding.segments * Number(settings.costPerSegment),
-        claimedUntil: heldUntil,
-      })),
-      set: Prisma.sql`"status" = 'SENDING', "attempts" = "Message"."attempts" + 1, "sentAt" = ${typedValue(now, "timestamp")},
-        "body" = v."body", "phone" = v."phone", "gateDecisions" = v."gateDecisions", "encoding" = v."encoding",
-        "segments" = v."segments", "cost" = v."cost", "claimedUntil" = v."claimedUntil", "pacedSlotAt" = NULL, "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
-      where: Prisma.sql`"Message"."status" = v."status" AND "Message"."attempts" = v."attempts"`,
-      alongside: unlockWithClaims ? unlockStatement(s.locks.ids) : undefined,
-    }),
-  );
+  // SENDING with the exact text, every claim of the batch (every shop's: batchSteps) committed
+  // in one statement, each row conditional on the status and attempts read, before any provider
+  // call. A claim that fails leaves this shop's batch to its jobs' retries (sendMessages), which
+  // ask the provider first. The send locks are released with the claims.
+  const claimedIds = await inBatch.party.call(inBatch.steps.claim, {
+    lockIds: s.locks.ids,
+    rows: claims.map(({ message, recipient, body, decisions, encoding, heldUntil }) => ({
+      key: message.id,
+      status: message.status,
+      attempts: message.attempts,
+      body,
+      phone: recipient.phone,
+      gateDecisions: decisions,
+      encoding: encoding.encoding,
+      segments: encoding.segments,
+      cost: encoding.segments * Number(settings.costPerSegment),
+      claimedUntil: heldUntil,
+    })),
+  });
+  s.locks.releasedWithClaims();
   const claimed = claims.filter((c) => claimedIds.has(c.message.id)); // not claimed: another worker has it
-
-  if (unlockWithClaims) s.locks.releasedWithClaims();
-  else await s.locks.unlock();
-  const accepted: { id: string; providerMessageId: string }[] = [];
+  const accepted: Accepted[] = [];
   const failed: { claim: (typeof claimed)[number]; error: ProviderError }[] = [];
   // Texts to one number go one after the other, in the order they were written (a STOP
   // confirmation before the START one); different numbers in parallel.
@@ -387,7 +416,7 @@ async function gateAndSend(
         messageId: message.id,
         statusCallbackUrl: `${deps.appUrl.replace(/\/$/, "")}/twilio/status/${message.id}`,
       });
-      accepted.push({ id: message.id, providerMessageId: sent.providerMessageId });
+      accepted.push({ id: message.id, providerMessageId: sent.providerMessageId, providerName: provider.name });
     } catch (error) {
       // Unknown: the job retries, and reconciles first.
       if (!(error instanceof ProviderError)) results.set(message.id, asError(error));
@@ -395,7 +424,7 @@ async function gateAndSend(
     }
   }
   // "sent" only once recorded: if this write fails the jobs are retried and find them at the provider.
-  const { recorded, errors } = await recordAccepted({ db, providerName: provider.name, accepted, now });
+  const { recorded, errors } = await inBatch.party.call(inBatch.steps.record, accepted);
   for (const id of recorded) results.set(id, "sent");
   for (const [id, error] of errors) results.set(id, error);
   for (const { claim, error } of failed) {
@@ -412,6 +441,52 @@ async function gateAndSend(
       }),
     );
   }
+}
+
+/** A text's claim: the row the claims statement writes for it (conditional on `status` and `attempts`). */
+type ClaimRow = {
+  key: string;
+  status: string;
+  attempts: number;
+  body: string;
+  phone: string | null;
+  gateDecisions: object[];
+  encoding: string;
+  segments: number;
+  cost: number;
+  claimedUntil: Date;
+};
+
+/**
+ * The claims: SENDING with the exact text, in one conditional UPDATE (db/update-rows); returns
+ * the ids claimed (a row not claimed: another run changed it since it was read). The send
+ * locks `lockIds` are released with them: on PostgreSQL in the same statement (committed with
+ * the claims, no round trip of its own), on SQLite right after it.
+ */
+async function claimTexts(db: Db, c: { rows: ClaimRow[]; lockIds: string[]; now: Date }): Promise<string[]> {
+  const unlockWithClaims = isPostgres() && c.lockIds.length > 0;
+  const claimed = await updateRows(db, {
+    table: "Message",
+    columns: {
+      status: { enum: "MessageStatus" },
+      attempts: "int",
+      body: "text",
+      phone: "text",
+      gateDecisions: "json",
+      encoding: "text",
+      segments: "int",
+      cost: "decimal",
+      claimedUntil: "timestamp",
+    },
+    rows: c.rows,
+    set: Prisma.sql`"status" = 'SENDING', "attempts" = "Message"."attempts" + 1, "sentAt" = ${typedValue(c.now, "timestamp")},
+      "body" = v."body", "phone" = v."phone", "gateDecisions" = v."gateDecisions", "encoding" = v."encoding",
+      "segments" = v."segments", "cost" = v."cost", "claimedUntil" = v."claimedUntil", "pacedSlotAt" = NULL, "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
+    where: Prisma.sql`"Message"."status" = v."status" AND "Message"."attempts" = v."attempts"`,
+    alongside: unlockWithClaims ? unlockStatement(c.lockIds) : undefined,
+  });
+  if (!unlockWithClaims) await unlockRecipients(db, c.lockIds);
+  return claimed;
 }
 
 /**
@@ -498,23 +573,47 @@ async function holdOrSuppress(deps: AppServices, stopped: Stopped[], results: Ma
 }
 
 /**
- * Which recipients of the batch have had a marketing text accepted before (the opt-out line
- * goes in the first one): one grouped query for shoppers, one for bare numbers.
+ * Which recipients of the batch (of every shop in it) have had a marketing text accepted
+ * before (the opt-out line goes in the first one): one query for shoppers, one for bare
+ * numbers; a shop's answer about its recipients each.
  */
-async function textedBefore(db: Db, shopId: string, recipients: Recipient[]) {
-  const customerIds = [...new Set(recipients.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
-  const phones = [...new Set(recipients.flatMap((r) => (!r.customerId && r.phone ? [r.phone] : [])))];
+async function textedBefore(
+  db: Db,
+  asks: { shopId: string; recipients: Recipient[] }[],
+): Promise<((r: Recipient) => boolean)[]> {
+  const shopIds = [...new Set(asks.filter((a) => a.recipients.length).map((a) => a.shopId))];
+  const customerIds = [
+    ...new Set(asks.flatMap((a) => a.recipients.flatMap((r) => (r.customerId ? [r.customerId] : [])))),
+  ];
+  const numbers = new Map<string, string[]>(); // by shop
+  for (const { shopId, recipients } of asks)
+    for (const r of recipients)
+      if (!r.customerId && r.phone) numbers.set(shopId, [...(numbers.get(shopId) ?? []), r.phone]);
   // On the driver adapter: Prisma compiles every statement anew (messaging/dispatch-reads).
-  const texted = (column: "customerId" | "phone", values: string[]) =>
-    values.length
-      ? sqlOn(db).query<{ v: string }>(Prisma.sql`SELECT DISTINCT ${Prisma.raw(`"${column}"`)} AS "v" FROM "Message"
-          WHERE "shopId" = ${shopId} AND "purpose" = 'marketing' AND "status" IN ('SENT', 'DELIVERED')
-            AND ${Prisma.raw(`"${column}"`)} IN (${valueList(values)})`)
-      : [];
-  const [byCustomer, byPhone] = await Promise.all([texted("customerId", customerIds), texted("phone", phones)]);
+  const marketingAccepted = Prisma.sql`"purpose" = 'marketing' AND "status" IN ('SENT', 'DELIVERED')`;
+  const [byCustomer, byPhone] = await Promise.all([
+    customerIds.length
+      ? sqlOn(db).query<{ v: string }>(Prisma.sql`SELECT DISTINCT "customerId" AS "v" FROM "Message"
+          WHERE "shopId" IN (${valueList(shopIds)}) AND "customerId" IN (${valueList(customerIds)})
+            AND ${marketingAccepted}`)
+      : [],
+    numbers.size
+      ? sqlOn(db).query<{ v: string }>(Prisma.sql`SELECT DISTINCT "shopId" || ' ' || "phone" AS "v" FROM "Message"
+          WHERE (${Prisma.join(
+            [...numbers].map(
+              ([shopId, phones]) => Prisma.sql`("shopId" = ${shopId} AND "phone" IN (${valueList(phones)}))`,
+            ),
+            " OR ",
+          )}) AND ${marketingAccepted}`)
+      : [],
+  ]);
   const customers = new Set(byCustomer.map((g) => g.v));
-  const numbers = new Set(byPhone.map((g) => g.v));
-  return (r: Recipient) => (r.customerId ? customers.has(r.customerId) : numbers.has(r.phone!));
+  const texted = new Set(byPhone.map((g) => g.v));
+  return asks.map(
+    ({ shopId }) =>
+      (r: Recipient) =>
+        r.customerId ? customers.has(r.customerId) : texted.has(`${shopId} ${r.phone}`),
+  );
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */
@@ -529,6 +628,9 @@ async function eachBounded<T>(items: T[], limit: number, work: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
+/** A text the provider accepted, and which provider (a batch's shops may use different ones). */
+type Accepted = { id: string; providerMessageId: string; providerName: string };
+
 /**
  * The provider has the messages: SENT (the local outbox "delivers" at once: DELIVERED), in
  * one statement. If it fails, the messages stay SENDING and their retried jobs find them at
@@ -536,33 +638,42 @@ async function eachBounded<T>(items: T[], limit: number, work: (item: T) => Prom
  */
 async function recordAccepted({
   db,
-  providerName,
   accepted,
   now,
 }: {
   db: Db;
-  providerName: string;
-  accepted: { id: string; providerMessageId: string }[];
+  accepted: Accepted[];
   now: Date;
 }): Promise<{ recorded: string[]; errors: Map<string, Error> }> {
-  const delivered = providerName === "outbox";
+  const delivered = (a: Accepted) => a.providerName === "outbox";
   let recorded: string[];
   try {
     recorded = await updateRows(db, {
       table: "Message",
-      columns: { providerMessageId: "text" },
-      rows: accepted.map(({ id, providerMessageId }) => ({ key: id, providerMessageId })),
-      set: Prisma.sql`"status" = ${typedValue(delivered ? "DELIVERED" : "SENT", { enum: "MessageStatus" })},
-        "provider" = ${providerName}, "providerMessageId" = v."providerMessageId",
-        "deliveredAt" = ${typedValue(delivered ? now : null, "timestamp")}, "error" = NULL,
-        "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
+      columns: {
+        providerMessageId: "text",
+        provider: "text",
+        status: { enum: "MessageStatus" },
+        deliveredAt: "timestamp",
+      },
+      rows: accepted.map((a) => ({
+        key: a.id,
+        providerMessageId: a.providerMessageId,
+        provider: a.providerName,
+        status: delivered(a) ? "DELIVERED" : "SENT",
+        deliveredAt: delivered(a) ? now : null,
+      })),
+      set: Prisma.sql`"status" = v."status", "provider" = v."provider", "providerMessageId" = v."providerMessageId",
+        "deliveredAt" = v."deliveredAt", "error" = NULL, "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
     });
   } catch (error) {
     return { recorded: [], errors: new Map(accepted.map((a) => [a.id, asError(error)])) };
   }
-  if (delivered && recorded.length)
+  const done = new Set(recorded);
+  const deliveredIds = accepted.filter((a) => delivered(a) && done.has(a.id)).map((a) => a.id);
+  if (deliveredIds.length)
     await db.deliveryEvent.createMany({
-      data: recorded.map((messageId) => ({ messageId, status: "delivered", at: now })),
+      data: deliveredIds.map((messageId) => ({ messageId, status: "delivered", at: now })),
     });
   return { recorded, errors: new Map() };
 }

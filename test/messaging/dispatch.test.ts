@@ -323,6 +323,29 @@ describe("sending through the Twilio-protocol adapter", () => {
     ]);
   });
 
+  it("one batch over a Twilio shop and an outbox shop: each text recorded as its own provider took it", async () => {
+    // GIVEN a shop sending through Twilio and another through the local outbox, a text due in each
+    const { shop, customer } = await twilioShop("tw-mixed");
+    const outboxShop = await shopWithShopper("tw-mixed-outbox", "2026-07-01T18:00:00Z");
+    const viaTwilio = await schedule(shop, customer, "k1");
+    const viaOutbox = await schedule(outboxShop.shop, outboxShop.customer, "k1");
+
+    // WHEN one fetch hands both send jobs to one worker (their claims and results shared statements)
+    const outcomes = await sendMessages(shop.deps, [viaTwilio.id, viaOutbox.id]);
+
+    // THEN each is sent once, at its own provider, and recorded as that provider answered
+    expect([outcomes.get(viaTwilio.id), outcomes.get(viaOutbox.id)]).toEqual(["sent", "sent"]);
+    const [twilioText, outboxText] = [await message(viaTwilio.id), await message(viaOutbox.id)];
+    expect(twilioText).toMatchObject({ status: "SENT", provider: "twilio", deliveredAt: null });
+    expect(atTwilio(customer.phone)).toEqual([expect.objectContaining({ sid: twilioText.providerMessageId })]);
+    expect(outboxText).toMatchObject({ status: "DELIVERED", provider: "outbox" });
+    expect(outboxFor(outboxShop.customer.phone)).toEqual([
+      expect.objectContaining({ providerMessageId: outboxText.providerMessageId }),
+    ]);
+    const events = await db.deliveryEvent.findMany({ where: { messageId: { in: [viaTwilio.id, viaOutbox.id] } } });
+    expect(events.map((e) => [e.messageId, e.status])).toEqual([[viaOutbox.id, "delivered"]]);
+  });
+
   it("429 is retried after Retry-After; then sent once", async () => {
     const { shop, customer } = await twilioShop("tw-429");
     const { id } = await schedule(shop, customer, "k1");
