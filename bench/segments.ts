@@ -24,7 +24,9 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
   const { target, options: o } = ctx;
   const section = `Segment maintenance, ${ctx.database}`;
   const driver = await openSqlDriver(target);
-  const now = new Date();
+  // Whole seconds: the seed's timestamps are, and a payload's created_at (now - 1 day) then
+  // matches the mirrored customer's shopifyCreatedAt, as in a shop whose mirror is current.
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
   const clock = { now: () => now };
   // Flows stay off in the bench shops; the dispatcher's parts are never reached.
   const deps = {
@@ -230,7 +232,7 @@ async function storeOrder(shop: { size: number; domain: string }, webhookId: str
   const customer = customerPayload({
     id: shopifyIdOf(n),
     updatedAt: now,
-    phone: `+1${2_000_000_000 + n}`,
+    phone: `+1${4_152_000_000 + n}`,
     smsState: "subscribed",
     consentAt: new Date(now.getTime() - DAY),
   });
@@ -246,7 +248,12 @@ async function storeOrder(shop: { size: number; domain: string }, webhookId: str
 
 const shopifyIdOf = (n: number) => 9_000_000_000 + n;
 
-/** Bulk-inserts `size` customers and their memberships in the shop's built-in segments. */
+/**
+ * Bulk-inserts `size` customers and their memberships in the shop's built-in segments. Each
+ * customer's profile is the one storeOrder's payloads carry (a valid number, e-mail, name,
+ * city, creation time), as the sync or an earlier webhook left it: an order's customer is
+ * then the mirror's, as it mostly is in a shop, not a first sight that rewrites the profile.
+ */
 export async function seedCustomers(
   driver: SqlDriver,
   provider: "sqlite" | "postgresql",
@@ -268,9 +275,12 @@ export async function seedCustomers(
   const orders = `(CASE WHEN n % 10 < 4 THEN 0 WHEN n % 10 < 7 THEN 1 ELSE 2 + n % 5 END)`;
   const lastOrderAgo = `((n * 7919) % ${730 * 86400})`;
   await driver.exec(`${prefix}
-    INSERT INTO "Customer" ("id", "shopId", "shopifyId", "phone", "countryCode", "provinceCode", "timeZone", "smsConsent", "smsConsentAt",
+    INSERT INTO "Customer" ("id", "shopId", "shopifyId", "email", "firstName", "lastName", "city", "shopifyCreatedAt",
+      "phone", "countryCode", "provinceCode", "timeZone", "smsConsent", "smsConsentAt",
       "ordersCount", "totalSpent", "firstOrderAt", "lastOrderAt", "lastClickAt", "createdAt", "updatedAt", "shopifyUpdatedAt")
-    SELECT '${shopId}-' || ${text("n")}, '${shopId}', ${text(`${shopifyIdOf(0)} + n`)}, '+1' || ${text("2000000000 + n")}, 'US', 'CA', 'America/Los_Angeles',
+    SELECT '${shopId}-' || ${text("n")}, '${shopId}', ${text(`${shopifyIdOf(0)} + n`)},
+      'shopper' || ${text(`${shopifyIdOf(0)} + n`)} || '@example.com', 'Jane', 'Doe', 'San Francisco', ${ts(`${nowSec} - 86400`)},
+      '+1' || ${text("4152000000 + n")}, 'US', 'CA', 'America/Los_Angeles',
       CASE WHEN n % 3 = 0 THEN ${consent("NOT_SUBSCRIBED")} WHEN n % 17 = 0 THEN ${consent("UNSUBSCRIBED")} ELSE ${consent("SUBSCRIBED")} END,
       ${ts(`${nowSec} - 800 * 86400`)},
       ${orders}, ${orders} * 45,

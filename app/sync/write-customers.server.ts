@@ -13,7 +13,12 @@ import { isUniqueViolation } from "../db/unique-violation";
 import type { CustomerPayload } from "../shopify-payloads";
 import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 import { driverTransaction, prismaRunner, type SqlRunner } from "../db/driver.server";
-import { updateRows } from "../db/update-rows.server";
+import {
+  MIRRORED_COLUMNS,
+  MIRRORED_SELECT,
+  writeMirroredCustomers,
+  type MirroredRow,
+} from "./update-mirrored-customers.server";
 import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 
 /**
@@ -23,10 +28,11 @@ import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both gene
  *   consent their one fact gives (the newest fact of a new row is that fact), and their facts
  *   in one more, in one transaction on the driver connection (db/driver.server: no Prisma
  *   query compiler for the batch's large statements).
- * - Customers already mirrored (webhooks came first, or a second sync): then, in a Prisma
- *   transaction, one conditional update for all, where `shopifyUpdatedAt` in the WHERE keeps
- *   a newer row; their facts minus those the ledger holds; their consent re-derived in one
- *   statement.
+ * - Customers already mirrored (webhooks came first, or a second sync, or an order's customer):
+ *   then, in a Prisma transaction, one conditional update for those whose profile changed and
+ *   one moving only the newest-wins mark for those whose did not (update-mirrored-customers),
+ *   where `shopifyUpdatedAt` in the WHERE keeps a newer row; their facts minus those the ledger
+ *   holds; their consent re-derived in one statement.
  * - Guest contacts with a synced customer's number: merged as syncCustomer does (rare).
  * A crash between the two transactions repeats the batch, whose new rows are then mirrored
  * ones: the same end state. Each customer at most once per batch (the insert and the
@@ -146,8 +152,8 @@ function customerRow(shopId: string, r: ProfiledRow & { id: string }, fact: Cons
 async function writeInTransaction({ db, shopId, rows }: { db: Db; shopId: string; rows: ProfiledRow[] }) {
   const existing = new Map(
     (
-      await db.$queryRaw<{ id: string; shopifyId: string; shopifyUpdatedAt: Date | string | null }[]>`
-        SELECT "id", "shopifyId", "shopifyUpdatedAt" FROM "Customer"
+      await db.$queryRaw<(MirroredRow & { shopifyId: string; shopifyUpdatedAt: Date | string | null })[]>`
+        SELECT "id", "shopifyId", ${MIRRORED_SELECT} FROM "Customer"
         WHERE "shopId" = ${shopId} AND "shopifyId" IN ${inList(rows.map((r) => r.payload.id))}`
     ).map((c) => [c.shopifyId, { ...c, shopifyUpdatedAt: asDate(c.shopifyUpdatedAt) }]),
   );
@@ -170,31 +176,13 @@ async function writeInTransaction({ db, shopId, rows }: { db: Db; shopId: string
     ),
   });
 
-  // Already mirrored: written only when this snapshot is as new as the row (newest wins, in
-  // the WHERE, so a newer write committed since the read above is kept).
+  // Already mirrored: written only when this snapshot is as new as the row, and only what changed.
   const stamp = new Date();
   for (const { payload } of rows) {
     const row = existing.get(payload.id);
     if (row) idOf.set(payload.id, row.id);
   }
-  await updateRows(db, {
-    table: "Customer",
-    columns: MIRRORED_COLUMNS,
-    rows: rows.flatMap(({ payload, profile, timeZone }) => {
-      const row = existing.get(payload.id);
-      const at = payload.updated_at ?? null;
-      if (!row || (row.shopifyUpdatedAt && (!at || at < row.shopifyUpdatedAt))) return [];
-      return [{ key: row.id, ...profile, timeZone, shopifyUpdatedAt: at, updatedAt: stamp }];
-    }),
-    set: Prisma.sql`${Prisma.join(
-      PROFILE_FIELDS.map((n) => Prisma.raw(`"${n}" = v."${n}"`)),
-      ", ",
-    )}, "shopifyUpdatedAt" = v."shopifyUpdatedAt", "updatedAt" = v."updatedAt",
-      "timeZone" = CASE WHEN "Customer"."latitude" IS NULL OR "Customer"."longitude" IS NULL
-        THEN v."timeZone" ELSE "Customer"."timeZone" END`,
-    // The address-and-number zone only where no coordinates gave a surer one (zoneUnlessPlaced).
-    where: Prisma.sql`("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" <= v."shopifyUpdatedAt")`,
-  });
+  await writeMirroredCustomers(db, { rows, existing, stamp });
 
   const facts = rows
     .map((r) =>
@@ -271,45 +259,11 @@ const CUSTOMER_COLUMNS: Record<string, ColumnType> = {
   id: "text",
   shopId: "text",
   shopifyId: "text",
-  email: "text",
-  phone: "text",
-  phoneRaw: "text",
-  firstName: "text",
-  lastName: "text",
-  locale: "text",
-  tags: "text",
-  countryCode: "text",
-  provinceCode: "text",
-  city: "text",
-  timeZone: "text",
-  shopifyCreatedAt: "timestamp",
-  shopifyUpdatedAt: "timestamp",
-  deletedAt: "timestamp",
+  ...MIRRORED_COLUMNS,
   smsConsent: { enum: "SmsConsentState" },
   smsConsentAt: "timestamp",
   createdAt: "timestamp",
-  updatedAt: "timestamp",
 };
-
-/** The profile columns customerProfile maps (the update of a mirrored customer writes them all). */
-const PROFILE_FIELDS = [
-  "email",
-  "phone",
-  "phoneRaw",
-  "firstName",
-  "lastName",
-  "locale",
-  "tags",
-  "countryCode",
-  "provinceCode",
-  "city",
-  "shopifyCreatedAt",
-  "deletedAt",
-] as const satisfies readonly (keyof ProfiledRow["profile"])[];
-
-const MIRRORED_COLUMNS: Record<string, ColumnType> = Object.fromEntries(
-  [...PROFILE_FIELDS, "timeZone", "shopifyUpdatedAt", "updatedAt"].map((n) => [n, CUSTOMER_COLUMNS[n]!]),
-);
 
 const FACT_COLUMNS: Record<string, ColumnType> = {
   id: "text",
