@@ -61,19 +61,44 @@ export function rememberDriver<F extends { connect(): Promise<unknown> }>(
   return { factory, bind: (client) => drivers.set(client, holder) };
 }
 
+/** PostgreSQL: this transaction's COMMIT does not wait for its WAL to reach the disk. */
+export const RELAXED_COMMIT = "SET LOCAL synchronous_commit = off";
+
 /**
  * Runs `work` in one transaction on the client's driver connection: committed when it
  * returns, rolled back when it throws. A client built elsewhere (none remembered) runs it
  * in a Prisma transaction instead, with the same statements.
+ *
+ * `resumable`: the transaction belongs to work that finds out after a crash what it has
+ * done and does the rest again (the day-one sync: its progress is saved after each batch,
+ * and a batch written twice ends the same). On PostgreSQL its COMMIT then returns without
+ * waiting for the WAL to reach the disk (`SET LOCAL synchronous_commit = off`); a crash of the
+ * server can lose the last such commits (at most ~3 × wal_writer_delay, 600 ms by default),
+ * never a part of one, and never one that a later durable commit follows: the WAL is flushed
+ * in order, so whatever a durable commit (another shop's webhook, …) made safe, every earlier
+ * commit is safe too. On SQLite a commit in WAL mode does not sync to disk either way
+ * (synchronous=NORMAL).
  */
-export async function driverTransaction<T>(db: Db, work: (sql: SqlRunner) => Promise<T>): Promise<T> {
+export async function driverTransaction<T>(
+  db: Db,
+  work: (sql: SqlRunner) => Promise<T>,
+  { resumable = false }: { resumable?: boolean } = {},
+): Promise<T> {
+  const pg = resolveDatabaseTarget().provider === "postgresql";
   const holder = drivers.get(db);
-  if (!holder) return db.$transaction((tx) => work(prismaRunner(tx as Db)), { timeout: 120_000, maxWait: 60_000 });
+  if (!holder)
+    return db.$transaction(
+      async (tx) => {
+        if (resumable && pg) await tx.$executeRawUnsafe(RELAXED_COMMIT);
+        return work(prismaRunner(tx as Db));
+      },
+      { timeout: 120_000, maxWait: 60_000 },
+    );
   if (!holder.driver) await db.$connect(); // Prisma connects on first use
   const tx = await holder.driver!.startTransaction();
-  const pg = resolveDatabaseTarget().provider === "postgresql";
   const run = (text: string) => tx.executeRaw({ sql: text, args: [], argTypes: [] });
   try {
+    if (resumable && pg) await run(RELAXED_COMMIT);
     const result = await work(driverRunner(tx, pg));
     // The adapters begin a transaction and leave COMMIT / ROLLBACK to their caller (as Prisma does).
     await run("COMMIT");

@@ -1,17 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "../generated/sqlite/client";
 import type { SqlRunner } from "./driver.server";
-import { isPostgres, PG_CAST, storedValue, type ValueType } from "./update-rows.server";
+import { isPostgres, pgCast, storedValue, type ValueType } from "./update-rows.server";
 
 /**
  * Raw INSERTs for hot writes (the sync's batch writers). Prisma's createMany spends ~0.6 ms of
  * CPU per row compiling and interpreting the query (measured: 500 customers in 300-1,300 ms on
- * the bench machine), more than the database takes to write them. The rows go as ONE bound
- * parameter, a JSON array of value arrays, unpacked by the database
- * (`INSERT ... SELECT value ->> 0, ... FROM json_each(?)` on SQLite, `json_array_elements` on
- * PostgreSQL): with one bound value per column per row, a 500-customer batch bound ~10,000
- * values, and binding them (Prisma's argument mapping, the driver's bind, SQLite parsing a
- * 10,000-placeholder statement) cost more than writing the rows (issue 19).
+ * the bench machine), more than the database takes to write them. The rows go as a few bound
+ * parameters, not one per value per row: with one bound value per column per row, a
+ * 500-customer batch bound ~10,000 values, and binding them (Prisma's argument mapping, the
+ * driver's bind, SQLite parsing a 10,000-placeholder statement) cost more than writing the rows
+ * (issue 19). On SQLite the rows are one JSON array of value arrays (`json_each(?)`); on
+ * PostgreSQL one typed array per column (`unnest($1::text[], $2::integer[], …)`), which the
+ * server parses once per value, where `value ->> i` on each row of `json_array_elements`
+ * parsed the row's JSON text again for every column: inserting 100,000 customers (21 columns)
+ * took the server 5.6 s of CPU from JSON and 2.5 s from arrays (2026-12-03, see BENCHMARKS).
  * Values are converted the way Prisma stores them, so Prisma reads these rows back as its own:
  * on SQLite a DateTime is the text `2026-06-01T12:00:00.000+00:00` (adapter-better-sqlite3's
  * iso8601 format, which date filters compare as text); on PostgreSQL every value is cast to
@@ -20,7 +23,7 @@ import { isPostgres, PG_CAST, storedValue, type ValueType } from "./update-rows.
  */
 export type ColumnType = ValueType;
 
-/** Rows per statement (one bound JSON text each). */
+/** Rows per statement (one bound JSON text, or one array per column, each). */
 const ROWS_PER_STATEMENT = 5_000;
 
 export const newRowId = () => `s${randomUUID().replaceAll("-", "")}`;
@@ -43,28 +46,29 @@ export async function insertRows({
     .join(", ");
   const head = Prisma.raw(`INSERT INTO "${table}" (${quoted}) SELECT ${quoted} FROM `);
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
-    await sql.execute(Prisma.sql`${head}${jsonRows(columns, rows.slice(i, i + ROWS_PER_STATEMENT))} AS v`);
+    await sql.execute(Prisma.sql`${head}${boundRows(columns, rows.slice(i, i + ROWS_PER_STATEMENT))} AS v`);
 }
 
 /**
- * Rows as ONE bound parameter (a JSON array of value arrays), unpacked by the database into a
- * relation with the columns' names, each value as its column stores it: what insertRows
- * inserts from, and what a batch's set-based UPDATE … FROM can join (give it an alias).
+ * Rows as a few bound parameters (above), unpacked by the database into a relation with the
+ * columns' names, each value as its column stores it: what insertRows inserts from, and what a
+ * batch's set-based UPDATE … FROM can join (give it an alias).
  */
-export function jsonRows(columns: Record<string, ColumnType>, rows: Record<string, unknown>[]): Prisma.Sql {
+export function boundRows(columns: Record<string, ColumnType>, rows: Record<string, unknown>[]): Prisma.Sql {
   const pg = isPostgres();
   const names = Object.keys(columns);
   const types = names.map((n) => columns[n]!);
+  const quoted = names.map((n) => `"${n}"`).join(", ");
+  if (pg) {
+    const arrays = names.map(
+      (n, k) =>
+        Prisma.sql`${rows.map((row) => storedValue(row[n], types[k]!, pg))}${Prisma.raw(`${pgCast(types[k]!)}[]`)}`,
+    );
+    return Prisma.sql`(SELECT * FROM unnest(${Prisma.join(arrays)}) AS r(${Prisma.raw(quoted)}))`;
+  }
   const json = JSON.stringify(rows.map((row) => names.map((n, k) => storedValue(row[n], types[k]!, pg))));
-  const values = Prisma.raw(types.map((type, i) => `${jsonValue(i, type, pg)} AS "${names[i]}"`).join(", "));
-  const source = pg ? Prisma.sql`json_array_elements(${json}::json) AS r(value)` : Prisma.sql`json_each(${json})`;
-  return Prisma.sql`(SELECT ${values} FROM ${source})`;
-}
-
-/** Column i of a row (`value`, a JSON array), as its column stores it. */
-function jsonValue(i: number, type: ColumnType, pg: boolean): string {
-  if (!pg) return `value ->> ${i}`;
-  return `(value ->> ${i})${typeof type === "object" ? `::"${type.enum}"` : PG_CAST[type]}`;
+  const values = Prisma.raw(names.map((name, i) => `value ->> ${i} AS "${name}"`).join(", "));
+  return Prisma.sql`(SELECT ${values} FROM json_each(${json}))`;
 }
 
 /**

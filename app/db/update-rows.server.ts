@@ -18,7 +18,7 @@ import { sqlOn } from "./driver.server";
  */
 export type ValueType = "text" | "int" | "float" | "decimal" | "timestamp" | "json" | { enum: string };
 
-export const PG_CAST: Record<Exclude<ValueType, { enum: string }>, string> = {
+const PG_CAST: Record<Exclude<ValueType, { enum: string }>, string> = {
   text: "::text",
   int: "::integer",
   float: "::double precision",
@@ -32,10 +32,12 @@ const MAX_PARAMS = 10_000;
 
 export const isPostgres = () => resolveDatabaseTarget().provider === "postgresql";
 
+/** A column type's PostgreSQL cast (`::text`, `::"SmsConsentState"`). */
+export const pgCast = (type: ValueType) => (typeof type === "object" ? `::"${type.enum}"` : PG_CAST[type]);
+
 /** A bound value, converted and (on PostgreSQL) cast as its column stores it. */
 export function typedValue(value: unknown, type: ValueType, pg = isPostgres()): Prisma.Sql {
-  const cast = pg ? (typeof type === "object" ? `::"${type.enum}"` : PG_CAST[type]) : "";
-  return Prisma.sql`${storedValue(value, type, pg)}${Prisma.raw(cast)}`;
+  return Prisma.sql`${storedValue(value, type, pg)}${Prisma.raw(pg ? pgCast(type) : "")}`;
 }
 
 /**

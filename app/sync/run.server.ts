@@ -5,6 +5,8 @@ import { DAY, MINUTE, SECOND } from "../clock";
 import { QUEUES, type JobQueue } from "../jobs/queue.server";
 import { NoAdminAccess, type AdminGraphql } from "../shopify-admin/graphql.server";
 import { log } from "../observability/log.server";
+import { RELAXED_COMMIT } from "../db/driver.server";
+import { isPostgres } from "../db/update-rows.server";
 import { analyzeWrittenTables, applyBatch } from "./apply.server";
 import { refreshShopOrderStats } from "../commerce/customers.server";
 import { bulkOperationStatus, FINISHED, startBulkQuery } from "./bulk.server";
@@ -276,7 +278,7 @@ async function applyResult(
     });
     grouper.orphans = 0;
     linesApplied = upTo;
-    await db.syncRun.update({ where: { id: run.id }, data: { linesApplied, progress: progress as object } });
+    await saveProgress(db, { id: run.id, linesApplied, progress: progress as object });
   };
   for await (const next of jsonlLines(response.body, ranged ? resume : 0)) {
     line++;
@@ -298,6 +300,17 @@ async function applyResult(
   }
   await flush(line, end);
   return true;
+}
+
+/**
+ * A batch's progress, committed without waiting for the disk on PostgreSQL (db/driver.server
+ * RELAXED_COMMIT), as the batch itself was: after a crash that loses it, the step repeats
+ * batches that end the same; and it cannot outlive its batch, whose commit came first in the WAL.
+ */
+async function saveProgress(db: Db, { id, ...data }: { id: string; linesApplied: number; progress: object }) {
+  const update = db.syncRun.update({ where: { id }, data });
+  if (isPostgres()) await db.$transaction([db.$executeRawUnsafe(RELAXED_COMMIT), update]);
+  else await update;
 }
 
 function parseLine(text: string) {

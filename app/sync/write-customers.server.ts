@@ -51,7 +51,9 @@ export async function writeCustomerBatch(input: CustomerBatchInput): Promise<Map
   );
   let numbers: GuestNumber[];
   try {
-    const fresh = await driverTransaction(db, (sql) => insertUnmirrored(sql, { shopId, rows }));
+    const fresh = await driverTransaction(db, (sql) => insertUnmirrored(sql, { shopId, rows }), {
+      resumable: !!input.from.syncRunId,
+    });
     const mirrored = rows.filter((r) => !fresh.written.has(r.payload.id));
     numbers = fresh.numbers;
     for (const [shopifyId, id] of fresh.written) ids.set(shopifyId, id);

@@ -4,7 +4,7 @@ import { orderLineRow, syncOrder } from "../commerce/orders.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { OrderPayload } from "../shopify-payloads";
 import { TX, type BatchInput } from "./write-customers.server";
-import { asDate, inList, insertRows, jsonRows, newRowId, type ColumnType } from "../db/insert-rows.server";
+import { asDate, inList, insertRows, boundRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 import { driverTransaction, prismaRunner, type SqlRunner } from "../db/driver.server";
 import { typedValue } from "../db/update-rows.server";
 import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
@@ -38,7 +38,9 @@ export async function writeOrderBatch({
   const stats = !deferOrderStats;
   try {
     const mirrored = simple.length
-      ? await driverTransaction(db, (sql) => writeInTransaction({ sql, shopId, payloads: simple, stats }))
+      ? await driverTransaction(db, (sql) => writeInTransaction({ sql, shopId, payloads: simple, stats }), {
+          resumable: !!from.syncRunId,
+        })
       : [];
     if (mirrored.length)
       await db.$transaction(
@@ -156,7 +158,7 @@ async function completeCheckouts(sql: SqlRunner, shopId: string, payloads: Order
   if (!completed.length) return;
   await sql.execute(Prisma.sql`
     UPDATE "Checkout" SET "completedAt" = t."at", "updatedAt" = ${typedValue(new Date(), "timestamp")}
-    FROM ${jsonRows({ token: "text", at: "timestamp" }, completed)} t
+    FROM ${boundRows({ token: "text", at: "timestamp" }, completed)} t
     WHERE "Checkout"."shopId" = ${shopId} AND "Checkout"."token" = t."token" AND "Checkout"."completedAt" IS NULL`);
 }
 
