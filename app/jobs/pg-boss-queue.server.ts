@@ -119,7 +119,7 @@ export class PgBossJobQueue implements JobEngine {
       const work = {
         batchSize: handler.batch ? HANDLER_BATCH_SIZE : BATCH_SIZE,
         burstWhenBatchFull: true,
-        localConcurrency: this.options.concurrency ?? 1,
+        localConcurrency: Math.max(this.options.concurrency ?? 1, handler.inFlight ?? 1),
         includeMetadata: true as const,
         pollingIntervalSeconds: this.options.pollSeconds ?? 0.5,
       };

@@ -36,6 +36,11 @@ export interface JobQueue {
  */
 export type JobHandler = ((payload: Record<string, unknown>) => Promise<void>) & {
   batch?: (payloads: Record<string, unknown>[]) => Promise<(Error | undefined)[]>;
+  /**
+   * Batches of this queue one worker process runs side by side, at least (JOB_CONCURRENCY may
+   * raise it): the next batch is fetched and started while one waits on its provider calls.
+   */
+  inFlight?: number;
 };
 
 /** A queue that also runs jobs: a worker process starts it with the handlers. */

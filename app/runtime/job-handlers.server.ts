@@ -41,6 +41,10 @@ export function jobHandlers(deps: WorkerDeps): Record<QueueName, JobHandler> {
       return result instanceof Error ? result : undefined;
     });
   };
+  // Two send batches in flight per worker: while one waits on the provider (and on the job
+  // engine's fetch and completion), the other uses the CPU (issue 16: a worker process alone
+  // reached 0.40x the bare adapter, its batches drained back to back 0.67x).
+  handlers[QUEUES.sendMessage].inFlight = 2;
   // Webhooks too: a fetch's rows of one shop share the shop, the hold check, one segment
   // refresh and one inbox update (webhooks/process-batch); a failing row fails its job alone.
   handlers[QUEUES.processWebhook].batch = async (payloads) => {

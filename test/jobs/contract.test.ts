@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
 import db from "../../app/db.server";
-import { PgBossJobQueue } from "../../app/jobs/pg-boss-queue.server";
+import { HANDLER_BATCH_SIZE, PgBossJobQueue } from "../../app/jobs/pg-boss-queue.server";
 import { TableJobQueue } from "../../app/jobs/table-queue.server";
 import type { JobEngine, JobHandler } from "../../app/jobs/queue.server";
 
@@ -143,5 +143,41 @@ describe.each(engines)("job engine contract: %s", (_name, make) => {
     await new Promise((r) => setTimeout(r, 500));
     expect(batches[0]!.length).toBeGreaterThan(1);
     expect(batches.flat().sort()).toEqual([0, 1, 2, 3, 3, 4, 5, 6, 7]);
+  }, 40_000);
+});
+
+describe.runIf(provider === "postgresql")("pg-boss: batches in flight", () => {
+  it("a batch handler with inFlight 2 gets the next batch while the first still runs", async () => {
+    // GIVEN two fetches' worth of jobs, and a batch handler that holds its batch until a second one is running
+    const q = queueName();
+    const engine = engines.find(([name]) => name === "pg-boss")![1]();
+    started.push(engine);
+    await engine.enqueueMany(
+      q,
+      Array.from({ length: 2 * HANDLER_BATCH_SIZE }, (_, k) => ({ payload: { k } })),
+    );
+    let running = 0;
+    let mostAtOnce = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const handler: JobHandler = async () => undefined;
+    handler.inFlight = 2;
+    handler.batch = async (payloads) => {
+      mostAtOnce = Math.max(mostAtOnce, ++running);
+      await released;
+      running--;
+      return payloads.map(() => undefined);
+    };
+
+    // WHEN one worker process runs the queue
+    await engine.start({ [q]: handler }, "w1");
+
+    // THEN a second batch starts while the first is held (with one in flight, none would)
+    try {
+      await until(() => mostAtOnce === 2);
+    } finally {
+      release();
+    }
+    expect(mostAtOnce).toBe(2);
   }, 40_000);
 });
