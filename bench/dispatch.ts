@@ -5,7 +5,7 @@ import { ensureShop } from "../app/commerce/shops.server";
 import { queue } from "../app/runtime/job-engine.server";
 import { QUEUES, type JobQueue } from "../app/jobs/queue.server";
 import { TableJobQueue } from "../app/jobs/table-queue.server";
-import { sendMessages } from "../app/messaging/dispatch.server";
+import { SEND_CONCURRENCY, sendMessages } from "../app/messaging/dispatch.server";
 import { HANDLER_BATCH_SIZE } from "../app/jobs/pg-boss-queue.server";
 import { readFileSync } from "node:fs";
 import { countingDb } from "./statement-count";
@@ -51,8 +51,11 @@ export async function benchDispatch(ctx: BenchContext): Promise<BenchRow[]> {
   const credentials = TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url });
   const { messages } = ctx.options;
   try {
-    const bareRate = await bareAdapterRate(credentials, messages);
-    log(`bare adapter: ${perSecond(bareRate)}`);
+    const bareRate = await bareAdapterRate(credentials, messages, 1);
+    const bareConcurrentRate = await bareAdapterRate(credentials, messages, SEND_CONCURRENCY);
+    log(
+      `bare adapter: ${perSecond(bareRate)} one at a time, ${perSecond(bareConcurrentRate)} ${SEND_CONCURRENCY} in flight`,
+    );
     const providers = new ProviderRegistry(db, new SecretBox(ENCRYPTION_KEY));
     const shopIds = await setUpShops(providers, credentials);
     const rows: BenchRow[] = [
@@ -114,6 +117,13 @@ export async function benchDispatch(ctx: BenchContext): Promise<BenchRow[]> {
         bareRate,
         perSecond,
       ),
+      compared(
+        section,
+        `SMS/s, send batches back to back in one process vs bare adapter, ${SEND_CONCURRENCY} in flight`,
+        drained.rate,
+        bareConcurrentRate,
+        perSecond,
+      ),
       plain(
         section,
         `statements per text, send batches of ${HANDLER_BATCH_SIZE} over ${SHOPS} shops (counted at the driver adapter; + transactions begun)`,
@@ -137,6 +147,13 @@ export async function benchDispatch(ctx: BenchContext): Promise<BenchRow[]> {
       if (workers !== first) rows.push(compared(section, `SMS/s, ${label} vs ${first}`, rate, firstRate, perSecond));
       rows.push(
         compared(section, `SMS/s, ${label} vs bare adapter`, rate, bareRate, perSecond),
+        compared(
+          section,
+          `SMS/s, ${label} vs bare adapter, ${SEND_CONCURRENCY} in flight (as a send batch)`,
+          rate,
+          bareConcurrentRate,
+          perSecond,
+        ),
         plain(section, `worker CPU per text, ${label} (/proc; and the whole machine's CPU busy in the round)`, cpu),
         plain(section, `exactly once, ${label}`, check),
       );
@@ -147,14 +164,22 @@ export async function benchDispatch(ctx: BenchContext): Promise<BenchRow[]> {
   }
 }
 
-/** The baseline: the adapter alone, posting sequentially as one worker sends, no database. */
-async function bareAdapterRate(credentials: TwilioCredentials, messages: number): Promise<number> {
+/**
+ * The baseline: the adapter alone, no database, `inFlight` posts at a time: one (sequential),
+ * or as many as a send batch keeps in flight (SEND_CONCURRENCY), the fair floor for a worker
+ * that sends concurrently.
+ */
+async function bareAdapterRate(credentials: TwilioCredentials, messages: number, inFlight: number): Promise<number> {
   const bare = new TwilioProvider(credentials);
   const send = (i: number) =>
     bare.send({ to: `+4474009${String(i).padStart(5, "0")}`, body: "baseline", messageId: `m${i}` });
   for (let i = 0; i < 50; i++) await send(i); // warm-up (JIT, connection), untimed
+  let next = 0;
+  const lane = async () => {
+    while (next < messages) await send(next++);
+  };
   const t = performance.now();
-  for (let i = 0; i < messages; i++) await send(i);
+  await Promise.all(Array.from({ length: inFlight }, lane));
   return messages / ((performance.now() - t) / 1000);
 }
 

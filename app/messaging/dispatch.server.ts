@@ -63,7 +63,7 @@ export async function sendMessage(deps: AppServices, messageId: string): Promise
 }
 
 /** Provider calls in flight per shop batch; each goes no sooner than its paced slot. */
-const SEND_CONCURRENCY = Number(process.env.SEND_CONCURRENCY) || 16;
+export const SEND_CONCURRENCY = Number(process.env.SEND_CONCURRENCY) || 16;
 
 /**
  * The send jobs, a batch at a time. State is recorded before the provider call (SENDING,
