@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import { QUEUES } from "../jobs/queue.server";
-import { cancelPendingMessages } from "../schedule/cancel.server";
+import { cancelPendingMessages, type Cancellation } from "../schedule/cancel.server";
 import type { AppServices } from "../services";
 import { scheduleMessage } from "../schedule/messages.server";
 import { shopSenderName } from "../shop-name";
@@ -55,41 +55,76 @@ export type AfterChangeDeps = { db: Db } & Partial<AppServices>;
  * import, sync, restock sign-up) does the same: suppression list, pending texts cancelled on
  * an opt-out, write-back to Shopify, the confirmation text of a new subscription, segments.
  */
-export async function afterConsentChange(deps: AfterChangeDeps, c: ConsentChange): Promise<void> {
-  const { db } = deps;
-  const marketing = (c.scope ?? "marketing") === "marketing";
-  if (marketing && c.phone && c.change === "opt_out" && c.suppress)
-    await suppressNumber(db, {
-      shopId: c.shopId,
-      phone: c.phone,
-      reason: c.suppress,
-      at: c.at,
-      evidence: { ref: c.ref },
-    });
-  if (marketing && c.phone && c.change === "opt_in" && c.lift)
-    await liftSuppression(db, { shopId: c.shopId, phone: c.phone, by: c.lift, at: c.at });
-  for (const customerId of c.customerIds) {
-    if (marketing && c.change === "opt_out")
-      await cancelPendingMessages({ db, shopId: c.shopId, customerId, reason: `opted out (${c.ref})` });
-    if (marketing && c.writeBack) {
-      if (!deps.queue) throw new Error("consent write-back needs the job queue");
-      await deps.queue.enqueue(
-        QUEUES.writeConsentBack,
-        { customerId },
-        { dedupeKey: `consent:${customerId}:${c.ref}` },
-      );
-    }
-    if (!c.deferSegments)
-      await refreshCustomerSegments({
-        db,
-        shopId: c.shopId,
-        customerId,
-        now: c.evaluatedAt ?? c.at,
-        cause: { cause: "consent", ref: c.ref },
-      });
+export const afterConsentChange = (deps: AfterChangeDeps, c: ConsentChange): Promise<void> =>
+  afterConsentChanges(deps, [c]);
+
+/**
+ * What follows many changes, in their order (a webhook batch's or a sync batch's): the pending
+ * texts of every opted-out customer are cancelled in one statement per shop, the other
+ * follow-ups run change by change. Cancellations are gathered only until a change with another
+ * follow-up, and run before it: a confirmation text scheduled for a later opt-in stays, one
+ * scheduled before a later opt-out goes, as one change at a time would leave them.
+ */
+export async function afterConsentChanges(deps: AfterChangeDeps, changes: readonly ConsentChange[]): Promise<void> {
+  let pending: { shopId: string; cancellation: Cancellation }[] = [];
+  const cancelPending = async () => {
+    const byShop = new Map<string, Cancellation[]>();
+    for (const p of pending) byShop.set(p.shopId, [...(byShop.get(p.shopId) ?? []), p.cancellation]);
+    pending = [];
+    for (const [shopId, cancellations] of byShop) await cancelPendingMessages({ db: deps.db, shopId, cancellations });
+  };
+  for (const c of changes) {
+    if (isMarketing(c) && c.change === "opt_out")
+      for (const customerId of c.customerIds)
+        pending.push({ shopId: c.shopId, cancellation: { customerId, reason: `opted out (${c.ref})` } });
+    const steps = otherFollowUps(deps, c);
+    if (!steps.length) continue;
+    await cancelPending();
+    for (const step of steps) await step();
   }
-  if (marketing && c.phone && c.change === "opt_in" && c.origin === "live")
-    await confirmSubscription(deps, { ...c, phone: c.phone });
+  await cancelPending();
+}
+
+const isMarketing = (c: ConsentChange) => (c.scope ?? "marketing") === "marketing";
+
+/** A change's follow-ups other than cancelling texts, in the order they run. */
+function otherFollowUps(deps: AfterChangeDeps, c: ConsentChange): (() => Promise<unknown>)[] {
+  const { db } = deps;
+  const marketing = isMarketing(c);
+  const phone = c.phone;
+  const steps: (() => Promise<unknown>)[] = [];
+  if (marketing && phone && c.change === "opt_out" && c.suppress) {
+    const reason = c.suppress;
+    steps.push(() => suppressNumber(db, { shopId: c.shopId, phone, reason, at: c.at, evidence: { ref: c.ref } }));
+  }
+  if (marketing && phone && c.change === "opt_in" && c.lift) {
+    const by = c.lift;
+    steps.push(() => liftSuppression(db, { shopId: c.shopId, phone, by, at: c.at }));
+  }
+  for (const customerId of c.customerIds) {
+    if (marketing && c.writeBack)
+      steps.push(async () => {
+        if (!deps.queue) throw new Error("consent write-back needs the job queue");
+        await deps.queue.enqueue(
+          QUEUES.writeConsentBack,
+          { customerId },
+          { dedupeKey: `consent:${customerId}:${c.ref}` },
+        );
+      });
+    if (!c.deferSegments)
+      steps.push(() =>
+        refreshCustomerSegments({
+          db,
+          shopId: c.shopId,
+          customerId,
+          now: c.evaluatedAt ?? c.at,
+          cause: { cause: "consent", ref: c.ref },
+        }),
+      );
+  }
+  if (marketing && phone && c.change === "opt_in" && c.origin === "live")
+    steps.push(() => confirmSubscription(deps, { ...c, phone }));
+  return steps;
 }
 
 /**

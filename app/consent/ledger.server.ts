@@ -3,7 +3,7 @@ import type { ConsentSource, SmsConsentState } from "../generated/sqlite/client"
 import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 import { numberHasher } from "../contacts/number-hash.server";
 import { inList } from "../db/insert-rows.server";
-import type { SqlRunner } from "../db/driver.server";
+import { prismaRunner, type SqlRunner } from "../db/driver.server";
 import { typedValue } from "../db/update-rows.server";
 
 export type ConsentScope = "marketing" | "restock";
@@ -51,9 +51,8 @@ export const factPhoneHash = (shopId: string, phone: string | null) =>
  * Appends a consent fact to the ledger (a repeat of the same fact is ignored) and
  * re-derives the customer's current consent: the fact with the latest `occurredAt` wins,
  * so facts arriving out of order give the same result as in order.
- * Returns true when the customer's derived consent changed.
  */
-export async function recordConsent(db: Db, fact: ConsentFact): Promise<boolean> {
+export async function recordConsent(db: Db, fact: ConsentFact): Promise<void> {
   const duplicate = await db.consentEvent.findFirst({
     where: {
       shopId: fact.shopId,
@@ -82,7 +81,7 @@ export async function recordConsent(db: Db, fact: ConsentFact): Promise<boolean>
       },
     });
   }
-  return fact.customerId ? deriveCustomerConsent(db, fact.shopId, fact.customerId) : false;
+  if (fact.customerId) await deriveCustomerConsent(db, fact.shopId, fact.customerId);
 }
 
 /**
@@ -91,27 +90,14 @@ export async function recordConsent(db: Db, fact: ConsentFact): Promise<boolean>
  * subscribed on the new one until consent for it exists). Without a number on file, the
  * newest marketing fact of the customer (there is nobody to text either way).
  */
-export async function deriveCustomerConsent(db: Db, shopId: string, customerId: string): Promise<boolean> {
-  const customer = await db.customer.findUniqueOrThrow({
-    where: { id: customerId },
-    select: { smsConsent: true, smsConsentAt: true, phone: true },
-  });
-  const latest = await db.consentEvent.findFirst({
-    where: { shopId, customerId, scope: "marketing", ...(customer.phone ? { phone: customer.phone } : {}) },
-    orderBy: [{ occurredAt: "desc" }, { recordedAt: "desc" }, { id: "desc" }],
-  });
-  const state = latest?.state ?? "NOT_SUBSCRIBED";
-  const at = latest?.occurredAt ?? null;
-  if (customer.smsConsent === state && customer.smsConsentAt?.getTime() === at?.getTime()) return false;
-  await db.customer.update({ where: { id: customerId }, data: { smsConsent: state, smsConsentAt: at } });
-  return customer.smsConsent !== state;
-}
+export const deriveCustomerConsent = (db: Db, shopId: string, customerId: string): Promise<void> =>
+  deriveCustomerConsents(prismaRunner(db), { shopId, customerIds: [customerId], now: new Date() });
 
 /**
- * deriveCustomerConsent for many customers in one UPDATE (the batch writers: a webhook batch's
- * or a sync's customers already mirrored), by the same rule: the newest marketing fact for the
- * customer's number (any number without one), NOT_SUBSCRIBED without a fact. Rows whose
- * consent stands are left as they are.
+ * The one implementation of that rule, for one customer (a webhook, a STOP) or many in one
+ * UPDATE (the batch writers: a webhook batch's or a sync's customers already mirrored): the
+ * newest marketing fact for the customer's number (any number without one), NOT_SUBSCRIBED
+ * without a fact. Rows whose consent stands are left as they are.
  */
 export async function deriveCustomerConsents(
   sql: SqlRunner,

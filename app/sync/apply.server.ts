@@ -9,7 +9,7 @@ import { syncCheckout, syncedCheckoutToken } from "../commerce/checkouts.server"
 import { syncInventoryLevel, syncProduct } from "../commerce/products.server";
 import { replaceProductCollections } from "../commerce/product-collections.server";
 import { log } from "../observability/log.server";
-import { afterConsentChange } from "../consent/after-change.server";
+import { afterConsentChanges } from "../consent/after-change.server";
 import type { JsonlGroup } from "./jsonl";
 import { checkoutFromNode, customerFromNode, inventoryLevelsFromNode, orderFromNode, productFromNode } from "./map";
 import type { SyncResource } from "./resources";
@@ -36,6 +36,8 @@ export async function applyBatch(db: Db, o: BatchInput): Promise<{ applied: numb
     receivedAt: o.receivedAt,
     customerIsReference: true,
     syncRunId: o.syncRunId,
+    history: true,
+    consentChanges: [],
   };
   if (o.resource === "customers" || o.resource === "orders") {
     const payloads = o.groups.flatMap((g) => {
@@ -55,6 +57,7 @@ export async function applyBatch(db: Db, o: BatchInput): Promise<{ applied: numb
         from,
         deferOrderStats: true,
       });
+    await consentFollowUp(db, from);
     return { applied: payloads.length, skipped: o.groups.length - payloads.length };
   }
   let applied = 0;
@@ -162,8 +165,18 @@ export async function applyGroup(
     logSkipped(o, error);
     return false;
   } finally {
-    // Old facts: no texts, no write-back; segments are computed once at the end of the sync.
-    for (const change of from.consentChanges ?? [])
-      await afterConsentChange({ db }, { ...change, deferSegments: true });
+    await consentFollowUp(db, from);
   }
+}
+
+/**
+ * What follows the consent facts a sync's writers recorded (an opt-out cancels the customer's
+ * pending texts, in one statement for a batch): old facts, so no texts and no write-back;
+ * segments are computed once at the end of the sync.
+ */
+async function consentFollowUp(db: Db, from: Provenance) {
+  await afterConsentChanges(
+    { db },
+    (from.consentChanges ?? []).map((change) => ({ ...change, deferSegments: true })),
+  );
 }

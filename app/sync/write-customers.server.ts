@@ -69,8 +69,9 @@ export async function writeCustomerBatch(input: CustomerBatchInput): Promise<Map
     for (const r of rows) ids.set(r.payload.id, await syncCustomer({ db, shopId, payload: r.payload, from: r.from }));
     return ids;
   }
-  // The consent each payload carried, for the caller's afterConsentChange (a webhook batch's;
-  // the sync notes none): as syncCustomer notes it, a mirror of Shopify's state.
+  // The consent each payload carried, for the caller's afterConsentChanges (a webhook batch's
+  // or the sync's: an opt-out cancels the customer's pending texts, one statement for the
+  // batch): as syncCustomer notes it, a mirror of Shopify's state.
   for (const r of rows) {
     const customerId = ids.get(r.payload.id)!;
     const fact = customerConsentFact({ shopId, customerId, payload: r.payload, phone: r.phone, from: r.from });

@@ -87,10 +87,12 @@ async function processShopRows(deps: AppServices, domain: string, rows: InboxRow
     if (!run.length) return;
     const orders = run;
     run = [];
-    for (const w of await writeOrderRun({ db, shopId: shop.id, run: orders })) {
-      await consentFollowUp(deps, w.ctx);
-      written.push(w);
-    }
+    const ran = await writeOrderRun({ db, shopId: shop.id, run: orders });
+    await consentFollowUp(
+      deps,
+      ran.map((w) => w.ctx),
+    );
+    written.push(...ran);
   };
   try {
     for (const row of rows) {
@@ -109,7 +111,7 @@ async function processShopRows(deps: AppServices, domain: string, rows: InboxRow
         }
         await flushRun();
         const w = await WRITERS[topic](ctx);
-        await consentFollowUp(deps, ctx);
+        await consentFollowUp(deps, [ctx]);
         written.push({ ctx, written: w });
       } catch (error) {
         if (!isInvalidPayload(error)) throw error;

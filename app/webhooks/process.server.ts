@@ -11,7 +11,7 @@ import { markCustomerDeleted, syncCustomer, type Provenance } from "../commerce/
 import { syncOrder, type OrderWritten } from "../commerce/orders.server";
 import { syncCheckout } from "../commerce/checkouts.server";
 import { applyMarketingConsentUpdate } from "../commerce/shopify-consent.server";
-import { afterConsentChange, type ConsentChange } from "../consent/after-change.server";
+import { afterConsentChanges, type ConsentChange } from "../consent/after-change.server";
 import { markProductDeleted, syncInventoryLevel, syncProduct } from "../commerce/products.server";
 import { applyLevelToWatches, watchesToTell, type RestockedWatch } from "../commerce/restock-watches.server";
 import { exportCustomerData, redactCustomer, redactShop, uninstallShop } from "../privacy/gdpr.server";
@@ -219,7 +219,7 @@ const DOMAIN_WRITERS: Record<DomainTopic, (deps: AppServices, row: InboxRow, now
  * A batch of a shop's rows (process-batch) runs the same three parts, the segments once for all.
  */
 async function followUp(deps: AppServices, ctx: WriteContext, written: Written) {
-  await consentFollowUp(deps, ctx);
+  await consentFollowUp(deps, [ctx]);
   await refreshSegmentsFor({
     db: deps.db,
     shopId: ctx.shopId,
@@ -231,9 +231,15 @@ async function followUp(deps: AppServices, ctx: WriteContext, written: Written) 
   await handleFlowEvents(deps, flowEventsOf(ctx, written), ctx.now);
 }
 
-/** What follows the consent facts the writer recorded (segments deferred to the refresh). */
-export async function consentFollowUp(deps: AppServices, ctx: WriteContext) {
-  for (const change of ctx.from.consentChanges) await afterConsentChange(deps, { ...change, deferSegments: true });
+/**
+ * What follows the consent facts the writers of these rows recorded, in the rows' order
+ * (segments deferred to the refresh; a run of orders' opt-outs cancel their texts in one statement).
+ */
+export async function consentFollowUp(deps: AppServices, contexts: readonly WriteContext[]) {
+  await afterConsentChanges(
+    deps,
+    contexts.flatMap((ctx) => ctx.from.consentChanges.map((change) => ({ ...change, deferSegments: true }))),
+  );
 }
 
 /**

@@ -43,7 +43,10 @@ const guestCheckout = (phone: string) =>
   }).replace(/"customer": \{[\s\S]*\n {2}\}\n\}\s*$/, '"customer": null\n}\n');
 
 /** A customer node as the bulk query returns it (GraphQL Admin API shape). */
-const customerNode = (id: string, o: { phone: string; province: string; updatedAt: Date; subscribed?: boolean }) => ({
+const customerNode = (
+  id: string,
+  o: { phone: string; province: string; updatedAt: Date; subscribed?: boolean; unsubscribedAt?: Date },
+) => ({
   id: gid("Customer", id),
   email: `${id}@example.com`,
   phone: o.phone,
@@ -60,7 +63,9 @@ const customerNode = (id: string, o: { phone: string; province: string; updatedA
         consentUpdatedAt: new Date(NOW.getTime() - 10 * DAY).toISOString(),
         consentCollectedFrom: "SHOPIFY",
       }
-    : null,
+    : o.unsubscribedAt
+      ? { marketingState: "UNSUBSCRIBED", consentUpdatedAt: o.unsubscribedAt.toISOString() }
+      : null,
 });
 
 describe("the sync's writes", () => {
@@ -122,6 +127,57 @@ describe("the sync's writes", () => {
         { phone: synced, phoneHash: numberHasher().hash(shopId, synced) },
         { phone: guest, phoneHash: numberHasher().hash(shopId, guest) },
       ]);
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it("cancel the pending texts of a mirrored customer the sync brings as unsubscribed, as a customers/update webhook does", async () => {
+    // GIVEN a customer subscribed through webhooks, with a text waiting to go out
+    const phone = "+16135550186";
+    const { shop, shopId, standIn } = await shopSyncing("sync-opt-out", [
+      customerNode("880004", {
+        phone,
+        province: "ON",
+        updatedAt: new Date(NOW.getTime() - DAY),
+        unsubscribedAt: new Date(NOW.getTime() - 2 * DAY),
+      }),
+    ]);
+    try {
+      const customer = customerPayload({
+        id: 880004,
+        updatedAt: new Date(NOW.getTime() - 5 * DAY),
+        smsState: "subscribed",
+        consentAt: new Date(NOW.getTime() - 10 * DAY),
+        phone,
+        province: "ON",
+        country: "CA",
+      });
+      await shop.deliver("customers/create", customer);
+      const { id: customerId } = await db.customer.findFirstOrThrow({ where: { shopId, shopifyId: "880004" } });
+      const pending = await db.message.create({
+        data: {
+          shopId,
+          customerId,
+          phone,
+          direction: "OUTBOUND",
+          purpose: "marketing",
+          body: "Spring sale",
+          status: "SCHEDULED",
+          dueAt: new Date(NOW.getTime() + DAY),
+        },
+      });
+
+      // WHEN the sync's batch writer brings the opt-out Shopify holds
+      await syncShop(shop, shopId);
+
+      // THEN the text is cancelled up front, with the reason, not left for the send gate
+      expect(await db.customer.findUniqueOrThrow({ where: { id: customerId } })).toMatchObject({
+        smsConsent: "UNSUBSCRIBED",
+      });
+      expect(
+        await db.message.findUniqueOrThrow({ where: { id: pending.id }, select: { status: true, error: true } }),
+      ).toEqual({ status: "CANCELLED", error: "opted out (sync/customers)" });
     } finally {
       await standIn.close();
     }

@@ -268,6 +268,49 @@ describe("webhooks processed in batches (webhooks/process-batch)", () => {
     expect(new Set(events.map((e) => e.causeRef))).toEqual(new Set([rows[1]!.id]));
   });
 
+  it("GIVEN a subscribed customer with a text pending WHEN a batch's order brings their opt-out THEN the text is cancelled", async () => {
+    const shop = await shopWithFlowsOn("batch-opt-out");
+    const phone = "+14155550131";
+    const c = customerPayload({ id: 801, updatedAt: at(0), smsState: "subscribed", consentAt: at(-60), phone });
+    await shop.deliver("customers/create", c);
+    const customer = await db.customer.findFirstOrThrow({ where: { shopifyId: "801", shop: { domain: shop.domain } } });
+    const pending = await db.message.create({
+      data: {
+        shopId: customer.shopId,
+        customerId: customer.id,
+        phone,
+        direction: "OUTBOUND",
+        purpose: "marketing",
+        body: "Spring sale",
+        status: "SCHEDULED",
+        dueAt: at(24 * 60),
+      },
+    });
+    const optedOut = customerPayload({
+      id: 801,
+      updatedAt: at(2),
+      smsState: "unsubscribed",
+      consentAt: at(2),
+      phone,
+    });
+    await shop.send("orders/create", orderPayload({ id: 9301, customer: c, at: at(1) }));
+    await shop.send("orders/create", orderPayload({ id: 9302, customer: optedOut, at: at(2) }));
+    const rows = await db.webhookInbox.findMany({
+      where: { shopDomain: shop.domain, topic: "orders/create" },
+      orderBy: { receivedAt: "asc" },
+    });
+    await processWebhooks(
+      shop.deps,
+      rows.map((r) => r.id),
+    );
+    expect(await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({
+      smsConsent: "UNSUBSCRIBED",
+    });
+    expect(
+      await db.message.findUniqueOrThrow({ where: { id: pending.id }, select: { status: true, error: true } }),
+    ).toEqual({ status: "CANCELLED", error: `opted out (${rows[1]!.id})` });
+  });
+
   it("GIVEN a row that fails in a batch WHEN the batch runs THEN only that row's job fails and the others are processed", async () => {
     const shop = await shopWithFlowsOn("isolated");
     const c = customerPayload({
