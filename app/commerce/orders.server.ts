@@ -4,10 +4,13 @@ import type { OrderPayload } from "../shopify-payloads";
 import { recordCheckoutConsent } from "./shopify-consent.server";
 import { refreshOrderStats, embeddedCustomer, rememberCoordinates, type WriterInput } from "./customers.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
+import { reconcileCompletedCheckouts } from "./restock-watches.server";
 
 /** What syncOrder wrote: the customer whose facts changed, if any, and the order as it now stands. */
 export interface OrderWritten {
   customerId: string | null;
+  /** Shoppers whose restock watches changed: the order completed a checkout that justified one. */
+  watchersChanged: string[];
   order: { id: string; totalPrice: string | Prisma.Decimal; processedAt: Date; cancelledAt: Date | null };
 }
 
@@ -42,11 +45,15 @@ export async function syncOrder({ db, shopId, payload, from }: WriterInput<Order
     update: fields,
   });
   if (applied) await replaceLines({ db, shopId, orderId: id, customerId, payload, created });
+  let watchersChanged: string[] = [];
   if (payload.checkout_token) {
-    await db.checkout.updateMany({
+    const tokens = [payload.checkout_token];
+    const { count } = await db.checkout.updateMany({
       where: { shopId, token: payload.checkout_token, completedAt: null },
       data: { completedAt: processedAt },
     });
+    // A completed checkout no longer justifies a watch (re-derived only when this order completed it).
+    if (count) watchersChanged = (await reconcileCompletedCheckouts({ db, shopId, tokens })).map((w) => w.customerId);
   }
   if (customerId) await refreshOrderStats(db, shopId, [customerId]);
   if (customerId && applied)
@@ -58,7 +65,7 @@ export async function syncOrder({ db, shopId, payload, from }: WriterInput<Order
         where: { id },
         select: { totalPrice: true, processedAt: true, cancelledAt: true },
       });
-  return { customerId, order: { id, ...stands } };
+  return { customerId, watchersChanged, order: { id, ...stands } };
 }
 
 async function replaceLines({

@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import { inList } from "../db/insert-rows.server";
 import { restockAfter, stockAt, stockTimelines, type StockTimeline } from "./stock-history.server";
 
 /**
@@ -113,6 +114,37 @@ export async function reconcileShopperWatches({
         restockedAt: since && stock.restockAfter(variantId, since),
       })) || changed;
   }
+  return changed;
+}
+
+/**
+ * Orders completed the checkouts with these tokens: their shoppers who hold a checkout watch
+ * not told yet are re-derived, so a watch only a completed checkout justified goes (a checkout
+ * completed while holding a sold-out item would otherwise keep its watch until the shopper's
+ * next checkout or level report). One read for all the tokens, a webhook's or a batch's (most
+ * shoppers watch nothing). Returns the shoppers whose watches changed, with the token that
+ * completed their checkout.
+ */
+export async function reconcileCompletedCheckouts({
+  db,
+  shopId,
+  tokens,
+}: {
+  db: Db;
+  shopId: string;
+  tokens: readonly string[];
+}): Promise<{ customerId: string; token: string }[]> {
+  if (!tokens.length) return [];
+  const shoppers = await db.$queryRaw<{ customerId: string; token: string }[]>`
+    SELECT c."customerId", MIN(c."token") AS "token" FROM "Checkout" c
+    WHERE c."shopId" = ${shopId} AND c."token" IN ${inList(tokens)} AND c."completedAt" IS NOT NULL
+      AND EXISTS (SELECT 1 FROM "RestockWatch" w
+        WHERE w."shopId" = c."shopId" AND w."customerId" = c."customerId"
+          AND w."source" = 'checkout' AND w."notifiedAt" IS NULL)
+    GROUP BY c."customerId"`;
+  const changed: { customerId: string; token: string }[] = [];
+  for (const s of shoppers)
+    if (await reconcileShopperWatches({ db, shopId, customerId: s.customerId })) changed.push(s);
   return changed;
 }
 

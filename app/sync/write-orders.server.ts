@@ -1,6 +1,7 @@
 import type { Db } from "../db.server";
 import { orderStatsUpdate } from "../commerce/customers.server";
 import { orderLineRow, syncOrder } from "../commerce/orders.server";
+import { reconcileCompletedCheckouts } from "../commerce/restock-watches.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { OrderPayload } from "../shopify-payloads";
 import { TX, type BatchInput } from "./write-customers.server";
@@ -19,7 +20,8 @@ import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both gene
  * refreshShopOrderStats after its orders. Per batch, on PostgreSQL, each customer's row was
  * written a second time, a new tuple with all of its index entries, in every batch).
  * An order's checkout token is kept and its checkout marked completed (one UPDATE for all,
- * as syncOrder does one by one). An order carrying what only the webhook writer handles
+ * as syncOrder does one by one), and the shoppers a completed checkout gave a restock watch
+ * re-derived (one read for all; returned, with the token, for their segments). An order carrying what only the webhook writer handles
  * (checkout consent, coordinates) goes through syncOrder; the bulk query asks for neither,
  * so on a sync that path stays empty.
  * Orders not mirrored yet (nearly all on day one) are written in one transaction on the
@@ -33,9 +35,14 @@ export async function writeOrderBatch({
   payloads,
   from,
   deferOrderStats = false,
-}: BatchInput<OrderPayload> & { deferOrderStats?: boolean }) {
+}: BatchInput<OrderPayload> & { deferOrderStats?: boolean }): Promise<WatchersChanged> {
   const simple = payloads.filter((p) => !needsWebhookWriter(p));
   const stats = !deferOrderStats;
+  const changed: WatchersChanged = [];
+  const alone = async (payload: OrderPayload) => {
+    const { watchersChanged } = await syncOrder({ db, shopId, payload, from });
+    for (const customerId of watchersChanged) changed.push({ customerId, token: payload.checkout_token! });
+  };
   try {
     const mirrored = simple.length
       ? await driverTransaction(db, (sql) => writeInTransaction({ sql, shopId, payloads: simple, stats }), {
@@ -49,10 +56,18 @@ export async function writeOrderBatch({
       );
   } catch (error) {
     if (!isUniqueViolation(error)) throw error; // a webhook created one meanwhile: row by row
-    for (const payload of simple) await syncOrder({ db, shopId, payload, from });
+    for (const payload of simple) await alone(payload);
+    simple.length = 0;
   }
-  for (const payload of payloads) if (needsWebhookWriter(payload)) await syncOrder({ db, shopId, payload, from });
+  // The checkouts the batch completed no longer justify their watches (one read for all).
+  const tokens = simple.flatMap((p) => (p.checkout_token ? [p.checkout_token] : []));
+  changed.push(...(await reconcileCompletedCheckouts({ db, shopId, tokens })));
+  for (const payload of payloads) if (needsWebhookWriter(payload)) await alone(payload);
+  return changed;
 }
+
+/** Shoppers whose restock watches changed, with the checkout token whose completion changed them. */
+export type WatchersChanged = { customerId: string; token: string }[];
 
 /** An order only syncOrder writes (also the webhook batch's test for an order it can take). */
 export const needsWebhookWriter = (p: OrderPayload) =>

@@ -64,7 +64,7 @@ export async function writeOrderRun({
       from: round[0]!.ctx.from,
       fromEach: withCustomer.map((r) => r.ctx.from),
     });
-    await writeOrderBatch({
+    const watchersChanged = await writeOrderBatch({
       db,
       shopId,
       payloads: round.map((r) => batchShape(r.payload)),
@@ -93,8 +93,10 @@ export async function writeOrderRun({
       const applied = shopifyUpdatedAt?.getTime() === (r.payload.updated_at ?? r.payload.created_at).getTime();
       if (customerId && applied)
         await rememberCoordinates(db, customerId, r.payload.shipping_address ?? r.payload.billing_address);
+      // Shoppers whose watches the completion of this row's checkout changed: their segments too.
+      const watchers = watchersChanged.filter((w) => w.token === r.payload.checkout_token).map((w) => w.customerId);
       written.set(r, {
-        customerIds: customerId ? [customerId] : [],
+        customerIds: [...new Set([...(customerId ? [customerId] : []), ...watchers])],
         order: {
           ...order,
           customerId,

@@ -90,9 +90,9 @@ const touched = (customerId: string | null): Written => ({ customerIds: customer
 
 async function writeOrder({ deps, shopId, from, body }: WriteContext): Promise<Written> {
   const payload = OrderPayload.parse(body);
-  const { customerId, order } = await syncOrder({ db: deps.db, shopId, payload, from });
+  const { customerId, order, watchersChanged } = await syncOrder({ db: deps.db, shopId, payload, from });
   return {
-    ...touched(customerId),
+    customerIds: [...new Set([...touched(customerId).customerIds, ...watchersChanged])],
     order: { ...order, customerId, discountCodes: payload.discount_codes.map((d) => d.code) },
   };
 }

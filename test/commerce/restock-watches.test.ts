@@ -4,7 +4,14 @@ import { DAY, HOUR, MINUTE } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { pruneStockHistory, STOCK_HISTORY_DAYS } from "../../app/commerce/stock-history.server";
 import { TestShop, uniqueShop } from "../support/app";
-import { checkoutPayload, customerPayload, inventoryLevelPayload, productPayload } from "../support/fixtures";
+import {
+  checkoutPayload,
+  customerPayload,
+  inventoryLevelPayload,
+  orderPayload,
+  productPayload,
+} from "../support/fixtures";
+import { processWebhooks } from "../../app/webhooks/process-batch.server";
 
 // Restock watches are read from stock as of the checkout's own time, so they do not depend on
 // the order Shopify delivers the webhooks in (it does not promise one).
@@ -47,6 +54,7 @@ async function kettleShop(label: string) {
   return {
     shop,
     shopId,
+    customer,
     level,
     checkout,
     texts,
@@ -107,6 +115,43 @@ describe("restock watches follow the events' own times, not their delivery order
     expect(await watcher()).toBe(true);
     await shop.deliver("checkouts/update", checkout(at(30), 424242)); // swapped for another variant
     expect(await watcher()).toBe(false);
+  });
+
+  it("a checkout completed by its order no longer watches, one order at a time or in a webhook batch", async () => {
+    for (const batched of [false, true]) {
+      const { shop, customer, level, checkout, watcher, at } = await kettleShop(`completed-${batched}`);
+      await shop.deliver("inventory_levels/update", level(0, at(90)));
+      await shop.deliver("checkouts/create", checkout(at(60))); // the sold-out kettle in the cart
+      expect(await watcher()).toBe(true);
+      const order = orderPayload({
+        customer,
+        at: at(30),
+        checkoutToken: `t-completed-${batched}`,
+        lines: [{ product_id: KETTLE.productId, variant_id: KETTLE.variantId }],
+      });
+      if (!batched) await shop.deliver("orders/create", order);
+      else {
+        // The order with another one, as one worker fetch takes them (webhooks/process-batch).
+        await shop.send("orders/create", order);
+        await shop.send(
+          "orders/create",
+          orderPayload({ customer: customerPayload({ updatedAt: at(30) }), at: at(29) }),
+        );
+        const rows = await db.webhookInbox.findMany({
+          where: { shopDomain: shop.domain, status: "RECEIVED" },
+          select: { id: true },
+        });
+        expect(rows).toHaveLength(2);
+        await processWebhooks(
+          shop.deps,
+          rows.map((r) => r.id),
+        );
+      }
+      expect(await db.restockWatch.count({ where: { customerId: { not: null }, shop: { domain: shop.domain } } })).toBe(
+        0,
+      );
+      expect(await watcher()).toBe(false);
+    }
   });
 
   it("stock history is pruned after its days, keeping each location's newest older level", async () => {
