@@ -236,17 +236,25 @@ async function storeOrder(shop: { size: number; domain: string }, webhookId: str
     smsState: "subscribed",
     consentAt: new Date(now.getTime() - DAY),
   });
+  const order = orderPayload({ customer, at: now });
+  // One order in CHECKOUT_CONSENT_EVERY ticks the SMS box at checkout, for the customer's number.
+  const ticked = i % CHECKOUT_CONSENT_EVERY === 0;
   return db.webhookInbox.create({
     data: {
       shopDomain: shop.domain,
       topic: "orders/create",
       webhookId,
-      payload: JSON.stringify(orderPayload({ customer, at: now })),
+      payload: JSON.stringify(
+        ticked ? { ...order, buyer_accepts_sms_marketing: true, sms_marketing_phone: customer.phone } : order,
+      ),
     },
   });
 }
 
 const shopifyIdOf = (n: number) => 9_000_000_000 + n;
+
+/** A share of real orders carries checkout SMS consent: one in four here. */
+const CHECKOUT_CONSENT_EVERY = 4;
 
 /**
  * Bulk-inserts `size` customers and their memberships in the shop's built-in segments. Each

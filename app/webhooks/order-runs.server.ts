@@ -2,6 +2,7 @@ import type { Db } from "../db.server";
 import { OrderPayload } from "../shopify-payloads";
 import type { Topic } from "../shopify-topics";
 import { rememberCoordinates } from "../commerce/customers.server";
+import { recordCheckoutConsent } from "../commerce/shopify-consent.server";
 import { writeCustomerBatch } from "../sync/write-customers.server";
 import { needsWebhookWriter, writeOrderBatch } from "../sync/write-orders.server";
 import type { WriteContext, Written } from "./process.server";
@@ -12,8 +13,7 @@ export type RunOrder = { ctx: WriteContext; payload: OrderPayload };
 /**
  * The payload of an orders/* row the batch writes set based (`writeOrderRun`), or null for
  * any other row (its topic's own writer). Throws ZodError for an order that fails its schema,
- * as its writer would. An order with checkout consent goes through the webhook writer
- * (syncOrder), as in the sync.
+ * as its writer would.
  */
 export function runOrder(topic: Topic, body: unknown): OrderPayload | null {
   if (!topic.startsWith("orders/")) return null;
@@ -23,11 +23,14 @@ export function runOrder(topic: Topic, body: unknown): OrderPayload | null {
 
 /**
  * The order as the batch writers take it: its customer as a reference only (the customer is
- * written beside it) and its addresses without their geocode, which the run applies itself
- * afterwards (most real orders carry one: they would otherwise all go one at a time).
+ * written beside it), its addresses without their geocode and without its checkout consent,
+ * which the run applies itself (most real orders carry a geocode, and many the SMS box:
+ * they would otherwise all go one at a time).
  */
 const batchShape = (p: OrderPayload): OrderPayload => ({
   ...p,
+  buyer_accepts_sms_marketing: undefined,
+  sms_marketing_phone: undefined,
   customer: p.customer ? { id: p.customer.id } : null,
   shipping_address: withoutGeocode(p.shipping_address),
   billing_address: withoutGeocode(p.billing_address),
@@ -64,10 +67,14 @@ export async function writeOrderRun({
       from: round[0]!.ctx.from,
       fromEach: withCustomer.map((r) => r.ctx.from),
     });
+    const consented = await recordRunConsents({ db, shopId, round, customerOf });
     const watchersChanged = await writeOrderBatch({
       db,
       shopId,
-      payloads: round.map((r) => batchShape(r.payload)),
+      payloads: round.map((r) => {
+        const guest = consented.guestRefs.get(r);
+        return guest ? { ...batchShape(r.payload), customer: { id: guest.shopifyId } } : batchShape(r.payload);
+      }),
       from: { ...round[0]!.ctx.from, customerIsReference: true },
     });
     const stands = new Map(
@@ -86,7 +93,9 @@ export async function writeOrderRun({
       ).map(({ shopifyId, shopifyUpdatedAt, ...order }) => [shopifyId, { order, shopifyUpdatedAt }]),
     );
     for (const r of round) {
-      const customerId = r.payload.customer ? customerOf.get(r.payload.customer.id)! : null;
+      const customerId = r.payload.customer
+        ? customerOf.get(r.payload.customer.id)!
+        : (consented.guestRefs.get(r)?.id ?? null);
       const { order, shopifyUpdatedAt } = stands.get(r.payload.id)!;
       // The geocode of an order that stands as this row left it, in the run's order, as syncOrder
       // does for an order it applied (a tie applies: newest wins with `<=`).
@@ -106,6 +115,50 @@ export async function writeOrderRun({
     }
   }
   return run.map((r) => ({ ctx: r.ctx, written: written.get(r)! }));
+}
+
+/**
+ * The round's checkout consent (the SMS box: top-level buyer_accepts_sms_marketing and
+ * sms_marketing_phone), recorded row by row in the run's order exactly as syncOrder records it
+ * (recordCheckoutConsent: source CHECKOUT, dated by the order's created_at, the disclosure in
+ * force, noted on the row's own provenance for its follow-up), after the round's customers and
+ * before its orders, as syncOrder does. An order without a customer goes to the contact its
+ * consent found or made by the number: returned by row, with the id the order batch looks it up by.
+ */
+async function recordRunConsents({
+  db,
+  shopId,
+  round,
+  customerOf,
+}: {
+  db: Db;
+  shopId: string;
+  round: RunOrder[];
+  customerOf: Map<string, string>;
+}): Promise<{ guestRefs: Map<RunOrder, { id: string; shopifyId: string }> }> {
+  const guests = new Map<RunOrder, string>();
+  for (const r of round) {
+    if (r.payload.buyer_accepts_sms_marketing !== true) continue;
+    const shopper = r.payload.customer ? customerOf.get(r.payload.customer.id)! : null;
+    const customerId = await recordCheckoutConsent(db, {
+      shopId,
+      customerId: shopper,
+      payload: r.payload,
+      occurredAt: r.payload.created_at,
+      origin: r.ctx.from,
+    });
+    if (!shopper && customerId) guests.set(r, customerId);
+  }
+  if (!guests.size) return { guestRefs: new Map() };
+  const shopifyIdOf = new Map(
+    (
+      await db.customer.findMany({
+        where: { id: { in: [...new Set(guests.values())] } },
+        select: { id: true, shopifyId: true },
+      })
+    ).map((c) => [c.id, c.shopifyId]),
+  );
+  return { guestRefs: new Map([...guests].map(([r, id]) => [r, { id, shopifyId: shopifyIdOf.get(id)! }])) };
 }
 
 /** The run split so that no round holds a customer or an order twice: the n-th sighting goes to round n. */

@@ -235,7 +235,7 @@ describe("webhooks processed in batches (webhooks/process-batch)", () => {
       timeZone: "America/Toronto", // the order's geocode, not the profile's San Francisco address
     });
     expect(expected.customers.find((c) => c.shopifyId === "501")).toMatchObject({ timeZone: "America/Toronto" });
-    // The geocoded orders went the set-based way (only checkout consent keeps an order out of it).
+    // The geocoded orders went the set-based way.
     const geocodedOrder = (await db.webhookInbox.findMany({ where: { shopDomain: batched.domain } })).find((r) =>
       r.payload.includes('"latitude":45.4215'),
     )!;
@@ -243,6 +243,90 @@ describe("webhooks processed in batches (webhooks/process-batch)", () => {
     expect(expected.inbox.filter((r) => r.includes("REJECTED"))).toHaveLength(1);
     expect(expected.segments.every((s) => s.memberCount === s._count.memberships)).toBe(true);
     expect(expected.runs.length).toBeGreaterThan(0);
+  });
+
+  it("GIVEN orders with and without checkout SMS consent WHEN the worker takes them together THEN the state is the one of one at a time", async () => {
+    const deliver = async (shop: TestShop) => {
+      const known = customerPayload({ id: 851, updatedAt: at(0), phone: "+14155550141" });
+      const subscribed = customerPayload({
+        id: 852,
+        updatedAt: at(0),
+        smsState: "subscribed",
+        consentAt: at(-60),
+        phone: "+14155550142",
+      });
+      const unsubscribed = customerPayload({
+        id: 853,
+        updatedAt: at(0),
+        smsState: "unsubscribed",
+        consentAt: at(-30),
+        phone: "+14155550143",
+      });
+      for (const c of [known, subscribed, unsubscribed]) await shop.send("customers/create", c);
+      await shop.work(); // the customers first, alone: the batch below holds only orders
+      const ticked = (order: ReturnType<typeof orderPayload>, phone: string) => ({
+        ...order,
+        buyer_accepts_sms_marketing: true,
+        sms_marketing_phone: phone,
+      });
+      await shop.send("orders/create", ticked(orderPayload({ id: 9401, customer: known, at: at(1) }), "+14155550141"));
+      await shop.send("orders/create", orderPayload({ id: 9402, customer: subscribed, at: at(2) }));
+      // Re-subscribes at the order's time, after the older opt-out.
+      await shop.send(
+        "orders/create",
+        ticked(orderPayload({ id: 9403, customer: unsubscribed, at: at(3) }), "(415) 555-0143"),
+      );
+      // A guest: the consent makes a contact by the number, and the order is the contact's.
+      const guest = orderPayload({ id: 9404, customer: known, at: at(4) });
+      await shop.send("orders/create", { ...ticked(guest, "+14155550144"), customer: null });
+      // The same shopper ticks the box again on a later order: one confirmation text only.
+      await shop.send("orders/create", ticked(orderPayload({ id: 9405, customer: known, at: at(5) }), "+14155550141"));
+      await shop.send(
+        "orders/create",
+        ticked(orderPayload({ id: 9406, customer: subscribed, at: at(6) }), "not a number"),
+      );
+    };
+    const alone = await shopWithFlowsOn("consent-one-at-a-time");
+    const batched = await shopWithFlowsOn("consent-batched");
+    for (const shop of [alone, batched]) await deliver(shop);
+    const orderRows = async (shop: TestShop) =>
+      (
+        await db.webhookInbox.findMany({
+          where: { shopDomain: shop.domain, status: "RECEIVED" },
+          orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+        })
+      ).map((r) => r.id);
+    for (const id of await orderRows(alone)) await processWebhook(alone.deps, id);
+    const rows = await orderRows(batched);
+    expect(rows).toHaveLength(6);
+    // Every one of them the set-based way.
+    for (const row of await db.webhookInbox.findMany({ where: { id: { in: rows } } }))
+      expect(runOrder("orders/create", JSON.parse(row.payload))).not.toBeNull();
+    await processWebhooks(batched.deps, rows);
+    for (const shop of [alone, batched]) await shop.work();
+    // A guest contact's id is an opaque "local:<uuid>" of its own in each shop.
+    const comparable = async (shop: TestShop) => {
+      const { exitedRuns: _exited, ...state } = await finalState(shop);
+      return JSON.parse(JSON.stringify(state).replace(/local:[0-9a-f-]{36}/g, "local:contact"));
+    };
+    const expected = await comparable(alone);
+    expect(await comparable(batched)).toEqual(expected);
+    // The state says what it should: four CHECKOUT facts (one for the contact), three confirmation texts.
+    const checkoutFacts = (expected.facts as string[]).filter((f) => f.includes('"CHECKOUT"'));
+    expect(checkoutFacts).toHaveLength(4);
+    expect(checkoutFacts.some((f) => f.includes("local:contact"))).toBe(true);
+    expect(expected.customers.find((c: { shopifyId: string }) => c.shopifyId === "853")).toMatchObject({
+      smsConsent: "SUBSCRIBED",
+    });
+    expect(expected.orders.map((o: { shopifyId: string }) => o.shopifyId)).toEqual([
+      "9401",
+      "9402",
+      "9403",
+      "9404",
+      "9405",
+      "9406",
+    ]);
+    expect((expected.messages as string[]).filter((m) => m.includes("transactional"))).toHaveLength(3);
   });
 
   it("GIVEN a batch WHEN the segments change THEN each customer's events name the last row that touched them", async () => {
