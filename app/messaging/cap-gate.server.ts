@@ -25,20 +25,38 @@ export async function checkCaps(
   return (await checkCapsBatch(db, { shopId: q.shopId, now: q.now, questions: [q] }))[0]!;
 }
 
+/** A shop's recipients whose recent marketing texts the caps count (the longest cap's period). */
+export interface RecentAsk {
+  shopId: string;
+  now: Date;
+  customerIds: string[];
+  phones: string[];
+  hours: number;
+}
+
+export interface RecentText {
+  id: string;
+  customerId: string | null;
+  phone: string | null;
+  sentAt: Date;
+}
+
 /**
  * `checkCaps` for many texts of one shop (batch dispatch): the recent marketing texts of every
  * recipient in the batch in one query (the longest cap's period), then each cap counted per
- * text in memory, exactly as the single question counts them.
+ * text in memory, exactly as the single question counts them. `read` is asked exactly once,
+ * even with nothing to count (batch dispatch makes it one statement for every shop of a batch:
+ * messaging/lockstep).
  */
 export async function checkCapsBatch(
   db: Db,
-  b: { shopId: string; now: Date; questions: CapQuestion[] },
+  b: { shopId: string; now: Date; questions: CapQuestion[]; read?: (ask: RecentAsk) => Promise<RecentText[]> },
 ): Promise<{ until: Date | null; detail: string }[]> {
   const longest = Math.max(0, ...b.questions.flatMap((q) => q.caps.map((c) => c.hours)));
-  if (b.questions.length === 0) return [];
   const customerIds = b.questions.flatMap((q) => ("customerId" in q.recipient ? [q.recipient.customerId] : []));
   const phones = b.questions.flatMap((q) => ("phone" in q.recipient && q.recipient.phone ? [q.recipient.phone] : []));
-  const recent = longest ? await recentMarketing(db, { ...b, customerIds, phones, hours: longest }) : [];
+  const ask = { shopId: b.shopId, now: b.now, customerIds, phones, hours: longest };
+  const recent = await (b.read ?? (async (a: RecentAsk) => (await recentMarketing(db, [a]))[0]!))(ask);
   return b.questions.map((q) => {
     const theirs = recent.filter(
       (m) =>
@@ -63,30 +81,40 @@ export async function checkCapsBatch(
 }
 
 /**
- * The marketing texts on their way to these recipients in the last `hours`, oldest first, in
- * raw SQL on the driver adapter (Prisma compiles every statement anew: messaging/dispatch-reads).
+ * The marketing texts on their way to each ask's recipients in its last `hours`, oldest first:
+ * one statement for every shop asking (one ask per shop: its own recipients and period), in raw SQL on
+ * the driver adapter (Prisma compiles every statement anew: messaging/dispatch-reads).
  */
-async function recentMarketing(
-  db: Db,
-  q: { shopId: string; now: Date; customerIds: string[]; phones: string[]; hours: number },
-): Promise<{ id: string; customerId: string | null; phone: string | null; sentAt: Date }[]> {
-  const who = [
-    ...(q.customerIds.length ? [Prisma.sql`"customerId" IN (${valueList(q.customerIds)})`] : []),
-    ...(q.phones.length ? [Prisma.sql`"phone" IN (${valueList(q.phones)})`] : []),
-  ];
-  if (who.length === 0) return [];
+export async function recentMarketing(db: Db, asks: RecentAsk[]): Promise<RecentText[][]> {
+  const shops = asks.flatMap((a) => {
+    const who = [
+      ...(a.customerIds.length ? [Prisma.sql`"customerId" IN (${valueList(a.customerIds)})`] : []),
+      ...(a.phones.length ? [Prisma.sql`"phone" IN (${valueList(a.phones)})`] : []),
+    ];
+    if (who.length === 0 || a.hours <= 0) return [];
+    const since = typedValue(new Date(a.now.getTime() - a.hours * HOUR), "timestamp");
+    return [Prisma.sql`("shopId" = ${a.shopId} AND (${Prisma.join(who, " OR ")}) AND "sentAt" > ${since})`];
+  });
+  if (shops.length === 0) return asks.map(() => []);
   const rows = await sqlOn(db).query<{
+    shopId: string;
     id: string;
     customerId: string | null;
     phone: string | null;
     sentAt: Date | string;
   }>(
     Prisma.sql`
-    SELECT "id", "customerId", "phone", "sentAt" FROM "Message"
-    WHERE "shopId" = ${q.shopId} AND (${Prisma.join(who, " OR ")}) AND "purpose" = 'marketing'
-      AND "direction" = 'OUTBOUND' AND "sentAt" > ${typedValue(new Date(q.now.getTime() - q.hours * HOUR), "timestamp")}
-      AND "status" IN ('SENDING', 'SENT', 'DELIVERED')
+    SELECT "shopId", "id", "customerId", "phone", "sentAt" FROM "Message"
+    WHERE (${Prisma.join(shops, " OR ")}) AND "purpose" = 'marketing'
+      AND "direction" = 'OUTBOUND' AND "status" IN ('SENDING', 'SENT', 'DELIVERED')
     ORDER BY "sentAt" ASC`,
   );
-  return rows.map((r) => ({ ...r, sentAt: asDate(r.sentAt) }));
+  const byShop = new Map<string, RecentText[]>();
+  for (const { shopId, ...r } of rows) {
+    const text = { ...r, sentAt: asDate(r.sentAt) };
+    const list = byShop.get(shopId);
+    if (list) list.push(text);
+    else byShop.set(shopId, [text]);
+  }
+  return asks.map((a) => byShop.get(a.shopId) ?? []);
 }

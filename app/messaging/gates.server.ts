@@ -2,7 +2,7 @@ import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
 import { checkConsentBatch } from "../consent/gate.server";
 import { placeRecipient } from "../contacts/zone.server";
-import { checkCapsBatch } from "./cap-gate.server";
+import { checkCapsBatch, type RecentAsk, type RecentText } from "./cap-gate.server";
 import { isAllowedInAll, nextAllowedInAll } from "./quiet-hours";
 import { bindsPurpose, effectiveLimits, rulesFor } from "./rules";
 
@@ -60,10 +60,16 @@ export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
 /**
  * `checkGates` for a batch of texts of one shop (batch dispatch), gate by gate: the phone and
  * installed checks in memory, consent for every number in the batch in one pair of queries,
- * the windows in memory, the caps in one query. Each text gets the same decisions, in the
- * same order, as it would alone.
+ * the windows in memory, the caps in one query (through `reads.recentMarketing` when given:
+ * batch dispatch shares it with the batch's other shops, so it is asked once per shop and
+ * clock reading, even when no text reaches the caps). Each text gets the same decisions, in
+ * the same order, as it would alone.
  */
-export async function checkGatesBatch(db: Db, gs: GateInput[]): Promise<GateOutcome[]> {
+export async function checkGatesBatch(
+  db: Db,
+  gs: GateInput[],
+  reads: { recentMarketing?: (ask: RecentAsk) => Promise<RecentText[]> } = {},
+): Promise<GateOutcome[]> {
   const out: (GateOutcome | null)[] = gs.map(() => null);
   const open = gs.map((g, i) => ({ g, i, at: g.now.toISOString(), decisions: [] as GateDecision[], e164: "" }));
   const refuse = (o: (typeof open)[number], gate: GateDecision["gate"], detail: string) => {
@@ -140,11 +146,18 @@ export async function checkGatesBatch(db: Db, gs: GateInput[]): Promise<GateOutc
     capped.push({ o, caps: limits.caps });
   }
 
-  for (const group of byShop(capped.map((c) => ({ ...c, g: c.o.g }))).values()) {
+  const capGroups = byShop(capped.map((c) => ({ ...c, g: c.o.g })));
+  if (capGroups.size === 0 && reads.recentMarketing && gs.length) {
+    // Nothing to count: the shared read is still asked, empty, so the other shops need not wait for us.
+    const { message, now } = gs[0]!;
+    await reads.recentMarketing({ shopId: message.shopId, now, customerIds: [], phones: [], hours: 0 });
+  }
+  for (const group of capGroups.values()) {
     const shopId = group[0]!.g.message.shopId;
     const caps = await checkCapsBatch(db, {
       shopId,
       now: group[0]!.g.now,
+      read: reads.recentMarketing,
       questions: group.map(({ o, caps }) => ({
         messageId: o.g.message.id,
         recipient: toRecipient(o.g.recipient!),
@@ -167,7 +180,9 @@ function byShop<T extends { g: GateInput }>(items: T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const key = `${item.g.message.shopId} ${item.g.now.getTime()}`;
-    groups.set(key, [...(groups.get(key) ?? []), item]);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
   }
   return groups;
 }

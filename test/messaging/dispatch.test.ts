@@ -225,6 +225,60 @@ describe("batch dispatch", () => {
   });
 });
 
+describe("batch dispatch: the caps of every shop in one read", () => {
+  it("each shop's caps count its own texts; a shop whose texts never reach the caps does not hold the others up", async () => {
+    // GIVEN shop A's shopper texted two hours ago (cap: 1 in 24 h), shop B's shopper with the
+    // same number but no text from B, and shop C with only a transactional text (no caps)
+    const at = "2026-07-01T16:00:00Z";
+    const [a, b, c] = ["caps-a", "caps-b", "caps-c"].map((label) => new TestShop(uniqueShop(label), new Date(at)));
+    const a1 = await addShopper(a!);
+    await schedule(a!, a1.customer, "earlier");
+    await a!.work();
+    a!.clock.advance(2 * HOUR);
+    const b1 = await addShopper(b!, { phone: a1.customer.phone! });
+    const c1 = await addShopper(c!);
+    const ids = {
+      a1: (await schedule(a!, a1.customer, "now")).id,
+      b1: (await schedule(b!, b1.customer, "now")).id,
+      c1: (
+        await scheduleMessage(c!.deps, {
+          shopId: c1.customer.shopId,
+          customerId: c1.customer.id,
+          body: "Your order has shipped",
+          purpose: "transactional",
+          idempotencyKey: "shipped",
+          dueAt: c!.clock.now(),
+        })
+      ).id,
+    };
+
+    // WHEN one worker takes the three send jobs in one fetch
+    const outcomes = await sendMessages(a!.deps, Object.values(ids));
+
+    // THEN A's text waits for its shopper's slot, B's (same number, another shop) and C's go out
+    expect(Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, outcomes.get(id)]))).toEqual({
+      a1: "deferred",
+      b1: "sent",
+      c1: "sent",
+    });
+    const held = await message(ids.a1);
+    expect(held).toMatchObject({ status: "HELD", dueAt: new Date(new Date(at).getTime() + DAY) });
+    expect((held.gateDecisions as { gate: string; decision: string }[]).at(-1)).toMatchObject({
+      gate: "frequency_cap",
+      decision: "defer",
+    });
+    expect((await message(ids.b1)).gateDecisions).toContainEqual(
+      expect.objectContaining({
+        gate: "frequency_cap",
+        decision: "pass",
+        detail: expect.stringMatching(/^0 of 1 in 24 h/),
+      }),
+    );
+    expect(await message(ids.c1)).toMatchObject({ status: "DELIVERED", purpose: "transactional" });
+    expect(outboxFor(a1.customer.phone)).toHaveLength(2); // A's earlier text and B's
+  });
+});
+
 describe("paced sending", () => {
   it("a shop paced at 1 text a second: a batch waits only for the slots within the horizon; the rest keep their slots and are queued for them", async () => {
     // GIVEN a shop at its default pace (1 text a second) with five texts due, and another shop with one,
