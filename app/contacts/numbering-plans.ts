@@ -133,14 +133,17 @@ interface NumberingPlanView {
   type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
 }
 
-/** The national prefix pattern a plan strips from a number (extractNationalNumber), compiled once. */
-export function nationalPrefixPattern(country: string): RegExp | undefined {
-  let p = prefixPatterns.get(country);
+/**
+ * The national prefix pattern a plan strips from a number (extractNationalNumber), compiled
+ * once; the plan of a country, or of a calling code as the parse selects it.
+ */
+export function nationalPrefixPattern(countryOrCallingCode: string): RegExp | undefined {
+  let p = prefixPatterns.get(countryOrCallingCode);
   if (p === undefined) {
     const m = new Metadata(metadata);
-    m.selectNumberingPlan(country as CountryCode);
+    m.selectNumberingPlan(countryOrCallingCode as CountryCode);
     const text = (m as unknown as { numberingPlan: NumberingPlanView }).numberingPlan.nationalPrefixForParsing();
-    prefixPatterns.set(country, (p = text ? new RegExp("^(?:" + text + ")") : null));
+    prefixPatterns.set(countryOrCallingCode, (p = text ? new RegExp("^(?:" + text + ")") : null));
   }
   return p ?? undefined;
 }

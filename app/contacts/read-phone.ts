@@ -15,7 +15,8 @@ export interface ReadNumber {
  * `parsePhoneNumberFromString(input, defaultCountry)` and `.isValid()` (undefined when it
  * finds no number), at a fraction of the CPU (issue 19).
  *
- * The library parses with metadata in which every calling code has only its main country,
+ * "+" and digits (E.164, as numbers are stored) are read here outright (readPlainInternational).
+ * Other input: the library parses with metadata in which every calling code has only its main country,
  * so the parse itself detects no country, then the country is detected and the number
  * validated here with compiled patterns. That metadata changes nothing else the parse
  * does, except one step: when a national prefix is stripped ("+44 07…", "07…" for GB), the
@@ -23,6 +24,8 @@ export interface ReadNumber {
  * country could differ from the main one, the number is read by the library itself.
  */
 export function readPhone(input: string, defaultCountry?: string): ReadNumber | undefined {
+  const plain = PLAIN_INTERNATIONAL.test(input) ? readPlainInternational(input, defaultCountry) : null;
+  if (plain) return plain;
   const parsed = parseWith(input, { defaultCountry: defaultCountry as CountryCode | undefined }, mainCountriesOnly);
   if (!parsed) return referenceRead(input, defaultCountry);
   const callingCode = parsed.countryCallingCode as string;
@@ -40,6 +43,36 @@ export function readPhone(input: string, defaultCountry?: string): ReadNumber | 
     if (!country && fromDefault) country = defaultCountry;
   }
   return { callingCode, nationalNumber, country, valid: isValidFor({ country, callingCode, nationalNumber }) };
+}
+
+// "+" and digits only: the form numbers are stored in and Shopify mostly sends.
+const PLAIN_INTERNATIONAL = /^\+\d{3,249}$/;
+
+/**
+ * "+14155550100" read without the library's parse: for a "+" followed by digits the parse
+ * only takes the shortest known calling code (1–3 digits) and strips a national prefix
+ * (when the plan's pattern starts the rest). Null, for the library to read, when that
+ * prefix matches, when the default country is unknown, or when the parse would fail.
+ */
+function readPlainInternational(input: string, defaultCountry?: string): ReadNumber | null {
+  if (defaultCountry && !(defaultCountry in metadata.countries)) return null;
+  if (input[1] === "0") return null;
+  for (let end = 2; end <= 4 && end <= input.length; end++) {
+    const callingCode = input.slice(1, end);
+    if (!isCallingCode(callingCode)) continue;
+    const nationalNumber = input.slice(end);
+    if (nationalNumber.length < 2 || nationalNumber.length > 17) return null;
+    if (nationalPrefixPattern(callingCode)?.test(nationalNumber)) return null;
+    const countries = countriesFor(callingCode);
+    const country = countries.length <= 1 ? countries[0] : detectCountry(nationalNumber, countries);
+    return { callingCode, nationalNumber, country, valid: isValidFor({ country, callingCode, nationalNumber }) };
+  }
+  return null;
+}
+
+function isCallingCode(code: string): boolean {
+  const nonGeographic = (metadata as { nonGeographic?: Record<string, unknown> }).nonGeographic;
+  return code in metadata.country_calling_codes || !!nonGeographic?.[code];
 }
 
 /** The straightforward library call, for the numbers whose fast reading is not proven the same. */

@@ -82,6 +82,7 @@ function generatedInputs(count: number): Array<[string, string | undefined]> {
       `+${code}${national}`,
       `+${code} ${national.slice(0, 3)} ${national.slice(3)}`,
       `+${code} ${prefix}${national}`,
+      `+${code}${prefix}${national}`,
       `${prefix}${national}`,
       `${national}`,
       `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`,
