@@ -34,18 +34,22 @@ const buyersIn = (province: string) =>
     },
   });
 
+/** A backfill restarted a moment after the segment's own, in batches of two customers. */
+const backfillInPairs = (shop: TestShop, segmentId: string) =>
+  startSegmentBackfill({
+    db,
+    queue: shop.deps.queue,
+    segmentId,
+    now: new Date(shop.clock.now().getTime() + 1),
+    batchSize: 2,
+  });
+
 describe("a merchant segment is evaluated over the customers who already exist", () => {
   it("backfills in batches with progress, records why members entered, re-evaluates on edit, empties on archive", async () => {
     const { shop, shopId, people, queue } = await shopWithCustomers("backfill");
     const segment = await createSegment({ db, queue, shopId, input: buyersIn("CA"), now: shop.clock.now() });
     // Batches of 2 over 5 customers: three chained jobs.
-    await startSegmentBackfill({
-      db,
-      queue,
-      segmentId: segment.id,
-      now: new Date(shop.clock.now().getTime() + 1),
-      batchSize: 2,
-    });
+    await backfillInPairs(shop, segment.id);
     await shop.work();
 
     const members = async () => (await shop.memberships())[segment.key];
@@ -116,14 +120,7 @@ describe("a merchant segment is evaluated over the customers who already exist",
       and: [{ type: "purchased", productId: "632910392" }, { not: { type: "location", city: "new york" } }],
     });
     const buyers = await define("Bought the iPod", { type: "purchased", productId: "632910392" });
-    for (const segment of [city, buyersOutsideCity, buyers])
-      await startSegmentBackfill({
-        db,
-        queue,
-        segmentId: segment.id,
-        now: new Date(shop.clock.now().getTime() + 1),
-        batchSize: 2,
-      });
+    for (const segment of [city, buyersOutsideCity, buyers]) await backfillInPairs(shop, segment.id);
     await shop.work();
     const members = await shop.memberships();
     expect(members[city.key]).toEqual([people[2]!.id, people[3]!.id].map(String).sort());
