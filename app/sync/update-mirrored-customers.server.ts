@@ -4,27 +4,8 @@ import { asDate, type ColumnType } from "../db/insert-rows.server";
 import { updateRows } from "../db/update-rows.server";
 import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 
-/** The profile columns customerProfile maps. */
-export const PROFILE_FIELDS = [
-  "email",
-  "phone",
-  "phoneRaw",
-  "firstName",
-  "lastName",
-  "locale",
-  "tags",
-  "countryCode",
-  "provinceCode",
-  "city",
-  "shopifyCreatedAt",
-  "deletedAt",
-] as const;
-
-type Profile = Awaited<ReturnType<typeof customerProfile>>;
-type ProfileField = (typeof PROFILE_FIELDS)[number] & keyof Profile["profile"];
-
-/** How the mirror stores each column a snapshot of a mirrored customer writes. */
-export const MIRRORED_COLUMNS = {
+/** The profile columns customerProfile maps, and how the mirror stores each. */
+const PROFILE_COLUMNS = {
   email: "text",
   phone: "text",
   phoneRaw: "text",
@@ -37,6 +18,16 @@ export const MIRRORED_COLUMNS = {
   city: "text",
   shopifyCreatedAt: "timestamp",
   deletedAt: "timestamp",
+} as const satisfies Partial<Record<keyof Profile["profile"], ColumnType>>;
+
+type Profile = Awaited<ReturnType<typeof customerProfile>>;
+type ProfileField = keyof typeof PROFILE_COLUMNS;
+
+export const PROFILE_FIELDS = Object.keys(PROFILE_COLUMNS) as ProfileField[];
+
+/** How the mirror stores each column a snapshot of a mirrored customer writes. */
+export const MIRRORED_COLUMNS = {
+  ...PROFILE_COLUMNS,
   timeZone: "text",
   shopifyUpdatedAt: "timestamp",
   updatedAt: "timestamp",
