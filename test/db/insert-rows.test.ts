@@ -48,24 +48,17 @@ describe("insertRows", () => {
       await run((sql) => insertRows({ sql, table: "ConsentEvent", columns: FACT_COLUMNS, rows }));
 
       const stored = await db.consentEvent.findMany({ where: { shopId }, orderBy: { occurredAt: "asc" } });
-      expect(
-        stored.map((r) => ({
-          phone: r.phone,
-          state: r.state,
-          optInLevel: r.optInLevel,
-          source: r.source,
-          occurredAt: r.occurredAt,
-          evidence: r.evidence,
-          scope: r.scope,
-        })),
-      ).toEqual(
+      const written = (r: (typeof rows)[number] | (typeof stored)[number]) => ({
+        phone: r.phone,
+        state: r.state,
+        optInLevel: r.optInLevel,
+        source: r.source,
+        occurredAt: r.occurredAt,
+        evidence: r.evidence,
+      });
+      expect(stored.map((r) => ({ ...written(r), scope: r.scope }))).toEqual(
         rows.map((r) => ({
-          phone: r.phone,
-          state: r.state,
-          optInLevel: r.optInLevel,
-          source: r.source,
-          occurredAt: r.occurredAt,
-          evidence: r.evidence,
+          ...written(r),
           scope: "marketing", // the table's default for a column not inserted
         })),
       );
