@@ -274,4 +274,27 @@ describe("the bulk result format", () => {
       ["gid://shopify/Product/1921569226808", ["70", "52"]],
     ]);
   });
+
+  it("brings back a late child's parent while it is among the last roots remembered, and counts it an orphan after", () => {
+    const grouper = new JsonlGrouper(3);
+    const root = (n: number) => ({ id: `gid://shopify/Product/${n}` });
+    const child = (n: number) => ({
+      id: `gid://shopify/ProductVariant/${n}`,
+      __parentId: `gid://shopify/Product/${n}`,
+    });
+    for (const n of [1, 2, 3, 2, 4]) grouper.add(root(n)); // a repeated root keeps its place among the remembered
+    grouper.take();
+    grouper.add(child(2));
+    grouper.add(child(1)); // four roots back: forgotten
+    for (const n of [5, 6]) grouper.add(root(n));
+    grouper.add(child(3)); // 5 and 6 evicted 2 and 3; 4 is still remembered
+    grouper.add(child(4));
+    expect(grouper.take().map((g) => [g.node.id, g.children.length])).toEqual([
+      ["gid://shopify/Product/2", 1],
+      ["gid://shopify/Product/5", 0],
+      ["gid://shopify/Product/6", 0],
+      ["gid://shopify/Product/4", 1],
+    ]);
+    expect(grouper.orphans).toBe(2);
+  });
 });
