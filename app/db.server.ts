@@ -3,6 +3,7 @@ import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/cli
 import { createAppAdapter } from "./config/database-adapter";
 import { resolveDatabaseTarget, type DatabaseTarget } from "./config/database-url";
 import { rememberDriver } from "./db/driver.server";
+import { TRANSACTION_OPTIONS } from "./db/transaction-options";
 
 export type Db = PrismaClient;
 
@@ -16,8 +17,8 @@ export function createDb(target: DatabaseTarget = resolveDatabaseTarget()): Db {
   const { factory: adapter, bind } = rememberDriver(createAppAdapter(target));
   const client =
     target.provider === "sqlite"
-      ? new PrismaClient({ adapter })
-      : (new PostgresPrismaClient({ adapter }) as unknown as Db);
+      ? new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS })
+      : (new PostgresPrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db);
   bind(client);
   return client;
 }

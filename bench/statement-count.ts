@@ -4,6 +4,7 @@ import { createAppAdapter } from "../app/config/database-adapter";
 import type { DatabaseTarget } from "../app/config/database-url";
 import type { Db } from "../app/db.server";
 import { rememberDriver } from "../app/db/driver.server";
+import { TRANSACTION_OPTIONS } from "../app/db/transaction-options";
 
 /** Statements a client sent, by kind, and the SQL of each (for a per-event listing). */
 export interface StatementLog {
@@ -60,8 +61,8 @@ export function countingDb(target: DatabaseTarget): { db: Db; log: StatementLog 
   });
   const db =
     target.provider === "sqlite"
-      ? new PrismaClient({ adapter })
-      : (new PostgresPrismaClient({ adapter }) as unknown as Db);
+      ? new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS })
+      : (new PostgresPrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db);
   bind(db);
   return { db, log };
 }

@@ -105,43 +105,40 @@ export async function importContacts(o: {
   if (options.dryRun || valid.length === 0) return report;
 
   const touched: { customerId: string; phone: string; at: Date }[] = [];
-  await db.$transaction(
-    async (tx) => {
-      // recordConsent and the lookups only use model methods, which the transaction client has.
-      const t = tx as unknown as Db;
-      for (const v of valid) {
-        const names = {
-          firstName: m.firstName ? v.record[m.firstName] || null : null,
-          lastName: m.lastName ? v.record[m.lastName] || null : null,
-          email: m.email ? v.record[m.email] || null : null,
-        };
-        const customer = await findOrCreateContact({
-          db: t,
-          shopId,
-          phone: { e164: v.phone, country: v.country },
-          names,
-        });
-        await recordConsent(t, {
-          shopId,
-          customerId: customer.id,
-          phone: v.phone,
-          state: "SUBSCRIBED",
-          optInLevel: "single_opt_in",
-          source: "IMPORT",
-          wording: v.wording,
-          occurredAt: v.consentAt,
-          evidence: {
-            file: options.fileName ?? null,
-            row: v.row,
-            importedAt: now.toISOString(),
-            record: consentColumns(v.record, m),
-          },
-        });
-        touched.push({ customerId: customer.id, phone: v.phone, at: v.consentAt });
-      }
-    },
-    { timeout: 120_000 },
-  );
+  await db.$transaction(async (tx) => {
+    // recordConsent and the lookups only use model methods, which the transaction client has.
+    const t = tx as unknown as Db;
+    for (const v of valid) {
+      const names = {
+        firstName: m.firstName ? v.record[m.firstName] || null : null,
+        lastName: m.lastName ? v.record[m.lastName] || null : null,
+        email: m.email ? v.record[m.email] || null : null,
+      };
+      const customer = await findOrCreateContact({
+        db: t,
+        shopId,
+        phone: { e164: v.phone, country: v.country },
+        names,
+      });
+      await recordConsent(t, {
+        shopId,
+        customerId: customer.id,
+        phone: v.phone,
+        state: "SUBSCRIBED",
+        optInLevel: "single_opt_in",
+        source: "IMPORT",
+        wording: v.wording,
+        occurredAt: v.consentAt,
+        evidence: {
+          file: options.fileName ?? null,
+          row: v.row,
+          importedAt: now.toISOString(),
+          record: consentColumns(v.record, m),
+        },
+      });
+      touched.push({ customerId: customer.id, phone: v.phone, at: v.consentAt });
+    }
+  });
   report.imported = valid.length;
   // Old consent: no confirmation text, no write-back; never lifts a suppression (no `lift`).
   for (const t of touched)

@@ -1,6 +1,7 @@
 import type { Db } from "../db.server";
 import type { Prisma } from "../generated/sqlite/client";
 import { resolveDatabaseTarget } from "../config/database-url";
+import { TRANSACTION_OPTIONS } from "./transaction-options";
 
 /**
  * Raw statements straight through the client's own driver adapter, without Prisma's query
@@ -92,7 +93,7 @@ export async function driverTransaction<T>(
         if (resumable && pg) await tx.$executeRawUnsafe(RELAXED_COMMIT);
         return work(prismaRunner(tx as Db));
       },
-      { timeout: 120_000, maxWait: 60_000 },
+      TRANSACTION_OPTIONS, // a client built elsewhere may have Prisma's 5 s timeout (db/transaction-options)
     );
   if (!holder.driver) await db.$connect(); // Prisma connects on first use
   const tx = await holder.driver!.startTransaction();

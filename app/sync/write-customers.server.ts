@@ -58,7 +58,7 @@ export async function writeCustomerBatch(input: CustomerBatchInput): Promise<Map
     numbers = fresh.numbers;
     for (const [shopifyId, id] of fresh.written) ids.set(shopifyId, id);
     if (mirrored.length) {
-      const m = await db.$transaction((tx) => writeInTransaction({ db: tx as Db, shopId, rows: mirrored }), TX);
+      const m = await db.$transaction((tx) => writeInTransaction({ db: tx as Db, shopId, rows: mirrored }));
       numbers.push(...m.numbers);
       for (const [shopifyId, id] of m.ids) ids.set(shopifyId, id);
     }
@@ -96,8 +96,6 @@ export type BatchInput<Payload> = { db: Db; shopId: string; payloads: Payload[];
 
 /** A webhook batch's customers each come from their own inbox row (`fromEach[i]`, else `from`). */
 type CustomerBatchInput = BatchInput<CustomerPayload> & { fromEach?: readonly Provenance[] };
-
-export const TX = { timeout: 120_000, maxWait: 60_000 };
 
 type ProfiledRow = { payload: CustomerPayload; from: Provenance } & Awaited<ReturnType<typeof customerProfile>>;
 type GuestNumber = { id: string; phone: string; from: Provenance };

@@ -4,7 +4,7 @@ import { orderLineRow, syncOrder } from "../commerce/orders.server";
 import { reconcileCompletedCheckouts } from "../commerce/restock-watches.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { OrderPayload } from "../shopify-payloads";
-import { TX, type BatchInput } from "./write-customers.server";
+import type { BatchInput } from "./write-customers.server";
 import { asDate, inList, insertRows, boundRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 import { driverTransaction, prismaRunner, type SqlRunner } from "../db/driver.server";
 import { typedValue } from "../db/update-rows.server";
@@ -50,9 +50,8 @@ export async function writeOrderBatch({
         })
       : [];
     if (mirrored.length)
-      await db.$transaction(
-        (tx) => writeInTransaction({ sql: prismaRunner(tx as Db), shopId, payloads: mirrored, stats, db: tx as Db }),
-        TX,
+      await db.$transaction((tx) =>
+        writeInTransaction({ sql: prismaRunner(tx as Db), shopId, payloads: mirrored, stats, db: tx as Db }),
       );
   } catch (error) {
     if (!isUniqueViolation(error)) throw error; // a webhook created one meanwhile: row by row
