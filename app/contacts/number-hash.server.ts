@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, type KeyObject } from "node:crypto";
 import { DEVELOPMENT_KEY, purposeKey } from "../security/keyed-digest.server";
 
 /**
@@ -46,7 +46,7 @@ export function numberHasher(): NumberHasher {
 
 interface DerivedKey {
   id: string;
-  secret: Buffer;
+  secret: KeyObject;
 }
 
 function deriveKey(keyBase64: string): DerivedKey {
