@@ -41,6 +41,7 @@ interface DriverTransaction extends Queryable {
 /** The part of Prisma's SqlDriverAdapter used here. */
 interface Driver extends Queryable {
   startTransaction(): Promise<DriverTransaction>;
+  dispose(): Promise<void>;
 }
 
 const drivers = new WeakMap<object, { driver?: Driver }>();
@@ -55,8 +56,15 @@ export function rememberDriver<F extends { connect(): Promise<unknown> }>(
   const holder: { driver?: Driver } = {};
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
-    const driver = await connect();
-    holder.driver = driver as Driver;
+    const driver = (await connect()) as Driver;
+    holder.driver = driver;
+    // `$disconnect` disposes of it (closes the pool or the file): forgotten then, so the next
+    // statement here connects again as Prisma's own do, instead of failing on a closed pool.
+    const dispose = driver.dispose.bind(driver);
+    driver.dispose = () => {
+      if (holder.driver === driver) holder.driver = undefined;
+      return dispose();
+    };
     return driver;
   };
   return { factory, bind: (client) => drivers.set(client, holder) };
