@@ -246,10 +246,11 @@ export async function markCustomerDeleted({ db, shopId, shopifyId, at }: Deletio
  * Order aggregates are derived from the mirrored orders, not from payload counters, so they
  * are right whatever order webhooks arrive in. One UPDATE from one grouped read of the
  * customers' orders (an aggregate read and a write through Prisma's client were two
- * statements, each compiled), for one customer (a webhook) or many (a batch).
+ * statements, each compiled) for one customer (a webhook), two for many (a batch: see
+ * orderStatsUpdates).
  */
 export async function refreshOrderStats(db: Db, shopId: string, customerIds: readonly string[]): Promise<void> {
-  if (customerIds.length) await db.$executeRaw(orderStatsUpdate(shopId, customerIds));
+  if (customerIds.length) for (const update of orderStatsUpdates(shopId, customerIds)) await db.$executeRaw(update);
 }
 
 /**
@@ -257,22 +258,31 @@ export async function refreshOrderStats(db: Db, shopId: string, customerIds: rea
  * writer leaves the figures to it (writeOrderBatch's `deferOrderStats`). Returns the rows written.
  */
 export const refreshShopOrderStats = (db: Db, shopId: string): Promise<number> =>
-  db.$executeRaw(orderStatsUpdate(shopId));
+  db.$executeRaw(orderStatsUpdates(shopId)[0]!);
 
 /**
- * refreshOrderStats' statement, for a batch writer running its own transaction
+ * refreshOrderStats' statements, for a batch writer running its own transaction
  * (sync/write-orders), or, without `customerIds`, for every customer of the shop (the sync, once
  * after its orders: sync/run). The LEFT JOIN keeps customers left with no order (zeros); one
  * walk of the (shopId, customerId, processedAt) index per customer, where four sub-selects took
  * four. A row whose figures are already right is not written: on PostgreSQL every UPDATE is a
  * new tuple with all of Customer's index entries, and a shop-wide pass would otherwise rewrite
  * every customer without orders (and, on a second sync, nearly every customer).
+ *
+ * For several customers, two statements, so that a repeat buyer's row is written without
+ * `firstOrderAt`: SQLite rewrites the entry of every index over a column the SET names, changed
+ * or not, and at a million customers each is a leaf of the (shopId, firstOrderAt) index no other
+ * write of the batch touches (docs/BENCHMARKS.md, 2026-12-03 18:00). The first sets all four
+ * figures where the first order moved (a first order, a cancellation), the second the other
+ * three where only they did; a row matches one at most, so it is still one row version on
+ * PostgreSQL (which compares values and gains nothing but pays nothing either beyond the
+ * statement). For one customer a second statement costs more than the leaf; for the whole shop
+ * (a sync, nearly every first order new) a second aggregate over the shop would too.
  */
-export function orderStatsUpdate(shopId: string, customerIds?: readonly string[]): Prisma.Sql {
+export function orderStatsUpdates(shopId: string, customerIds?: readonly string[]): Prisma.Sql[] {
   const some = customerIds ? Prisma.sql`AND c."id" IN ${inList(customerIds)}` : Prisma.empty;
-  return Prisma.sql`
-    UPDATE "Customer" SET
-      "ordersCount" = s."n", "totalSpent" = s."total", "firstOrderAt" = s."first", "lastOrderAt" = s."last"
+  const update = (set: Prisma.Sql, where: Prisma.Sql) => Prisma.sql`
+    UPDATE "Customer" SET ${set}
     FROM (
       SELECT c."id", COUNT(o."id") AS "n", COALESCE(SUM(o."totalPrice"), 0) AS "total",
         MIN(o."processedAt") AS "first", MAX(o."processedAt") AS "last"
@@ -281,9 +291,14 @@ export function orderStatsUpdate(shopId: string, customerIds?: readonly string[]
       WHERE c."shopId" = ${shopId} ${some}
       GROUP BY c."id"
     ) s
-    WHERE "Customer"."id" = s."id" AND (
-      "Customer"."ordersCount" IS DISTINCT FROM s."n" OR "Customer"."totalSpent" IS DISTINCT FROM s."total"
-      OR "Customer"."firstOrderAt" IS DISTINCT FROM s."first" OR "Customer"."lastOrderAt" IS DISTINCT FROM s."last")`;
+    WHERE "Customer"."id" = s."id" AND (${where})`;
+  const rest = Prisma.sql`"ordersCount" = s."n", "totalSpent" = s."total", "lastOrderAt" = s."last"`;
+  const restMoved = Prisma.sql`"Customer"."ordersCount" IS DISTINCT FROM s."n" OR "Customer"."totalSpent" IS DISTINCT FROM s."total"
+      OR "Customer"."lastOrderAt" IS DISTINCT FROM s."last"`;
+  const firstMoved = Prisma.sql`"Customer"."firstOrderAt" IS DISTINCT FROM s."first"`;
+  const all = Prisma.sql`${rest}, "firstOrderAt" = s."first"`;
+  if (!customerIds || customerIds.length === 1) return [update(all, Prisma.sql`${restMoved} OR ${firstMoved}`)];
+  return [update(all, firstMoved), update(rest, Prisma.sql`NOT (${firstMoved}) AND (${restMoved})`)];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import { orderStatsUpdate } from "../commerce/customers.server";
+import { orderStatsUpdates } from "../commerce/customers.server";
 import { orderLineRow, syncOrder } from "../commerce/orders.server";
 import { reconcileCompletedCheckouts } from "../commerce/restock-watches.server";
 import { isUniqueViolation } from "../db/unique-violation";
@@ -15,7 +15,7 @@ import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both gene
  * ~15 per order): the referenced customers looked up at once (a bare row for one not synced
  * yet), new orders in one insert, already-mirrored ones updated only when this snapshot is
  * as new (newest wins), the lines of every written order replaced in one delete and one
- * insert, and the order figures of every customer touched recomputed in one UPDATE (or, with
+ * insert, and the order figures of every customer touched recomputed in two UPDATEs (or, with
  * `deferOrderStats`, left to the caller's one pass for the whole shop afterwards: the sync's,
  * refreshShopOrderStats after its orders. Per batch, on PostgreSQL, each customer's row was
  * written a second time, a new tuple with all of its index entries, in every batch).
@@ -157,7 +157,7 @@ async function writeInTransaction({
   await replaceLines(sql, { shopId, payloads, written, existing, customerOf });
   await completeCheckouts(sql, shopId, payloads);
   for (const p of payloads) if (p.customer) touched.add(customerOf.get(p.customer.id)!);
-  if (stats && touched.size) await sql.execute(orderStatsUpdate(shopId, [...touched]));
+  if (stats && touched.size) for (const update of orderStatsUpdates(shopId, [...touched])) await sql.execute(update);
   return db ? [] : mirrored;
 }
 
