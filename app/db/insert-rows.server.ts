@@ -62,7 +62,7 @@ export function boundRows(columns: Record<string, ColumnType>, rows: Record<stri
   if (pg) {
     const arrays = names.map(
       (n, k) =>
-        Prisma.sql`${rows.map((row) => storedValue(row[n], types[k]!, pg))}${Prisma.raw(`${pgCast(types[k]!)}[]`)}`,
+        Prisma.sql`${arrayLiteral(rows.map((row) => storedValue(row[n], types[k]!, pg)))}${Prisma.raw(`${pgCast(types[k]!)}[]`)}`,
     );
     return Prisma.sql`(SELECT * FROM unnest(${Prisma.join(arrays)}) AS r(${Prisma.raw(quoted)}))`;
   }
@@ -70,6 +70,29 @@ export function boundRows(columns: Record<string, ColumnType>, rows: Record<stri
   const values = Prisma.raw(names.map((name, i) => `value ->> ${i} AS "${name}"`).join(", "));
   return Prisma.sql`(SELECT ${values} FROM json_each(${json}))`;
 }
+
+/**
+ * A column's values as PostgreSQL's array literal (`{"a",NULL,"b \\"c\\""}`), the text node-postgres
+ * would make of a bound JS array, which its arrayString builds with two regex replaces per
+ * element (~0.6 s of a 30k sync's CPU, 2026-12-03); here only a value holding a quote or a
+ * backslash is escaped. Every value is quoted, so text such as `NULL` or `a,b` stays text.
+ */
+function arrayLiteral(values: unknown[]): string {
+  let literal = "{";
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (i) literal += ",";
+    if (value === null) {
+      literal += "NULL";
+      continue;
+    }
+    const text = String(value);
+    literal += `"${ESCAPED.test(text) ? text.replace(ESCAPED_ALL, "\\$&") : text}"`;
+  }
+  return literal + "}";
+}
+const ESCAPED = /["\\]/;
+const ESCAPED_ALL = /["\\]/g;
 
 /**
  * `IN (...)` for a long list of values as one bound parameter (a JSON array) instead of one
