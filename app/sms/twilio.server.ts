@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PROVIDER_TIMEOUT_MS, ProviderError, type OutgoingSms, type SendAccepted, type SmsProvider } from "./provider";
 import { maskPhonesIn } from "../contacts/mask-phone";
+import { keepAliveRequest, type HttpAnswer, type HttpRequest } from "../http/keep-alive-request.server";
 
 /** Per-shop Twilio settings; stored encrypted (app/security/secrets.server.ts). */
 export const TwilioCredentials = z
@@ -38,7 +39,7 @@ export class TwilioProvider implements SmsProvider {
 
   constructor(
     private readonly credentials: TwilioCredentials,
-    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly httpRequest: HttpRequest = keepAliveRequest,
     private readonly timeoutMs = PROVIDER_TIMEOUT_MS,
   ) {}
 
@@ -49,44 +50,40 @@ export class TwilioProvider implements SmsProvider {
     else form.set("From", c.from!);
     if (sms.statusCallbackUrl) form.set("StatusCallback", sms.statusCallbackUrl);
 
-    const { response, text } = await this.request("POST", "", form);
+    const response = await this.request("POST", "", form);
     if (response.ok) {
-      const parsed = TwilioMessage.safeParse(safeJson(text));
+      const parsed = TwilioMessage.safeParse(safeJson(response.text));
       if (!parsed.success)
         throw new ProviderError("twilio answered without a message sid", { kind: "retryable", reason: "unavailable" });
       return { providerMessageId: parsed.data.sid, status: parsed.data.status };
     }
-    throw classify(response, TwilioError.safeParse(safeJson(text)).data ?? {});
+    throw classify(response);
   }
 
   /** Twilio's message list filtered by recipient, newest first; matched on text and time. */
   async findSent(q: { to: string; body: string; since: Date }): Promise<SendAccepted | null> {
-    const { response, text } = await this.request("GET", `?${new URLSearchParams({ To: q.to, PageSize: "50" })}`);
-    if (!response.ok) throw classify(response, TwilioError.safeParse(safeJson(text)).data ?? {});
-    const page = TwilioPage.parse(safeJson(text));
+    const response = await this.request("GET", `?${new URLSearchParams({ To: q.to, PageSize: "50" })}`);
+    if (!response.ok) throw classify(response);
+    const page = TwilioPage.parse(safeJson(response.text));
     const hit = page.messages.find(
       (m) => m.body === q.body && new Date(m.date_created).getTime() >= q.since.getTime() - 60_000,
     );
     return hit ? { providerMessageId: hit.sid, status: hit.status } : null;
   }
 
-  private async request(method: "GET" | "POST", suffix: string, form?: URLSearchParams) {
+  private async request(method: "GET" | "POST", suffix: string, form?: URLSearchParams): Promise<HttpAnswer> {
     const c = this.credentials;
     try {
-      const response = await this.fetchImpl(
-        new URL(`/2010-04-01/Accounts/${c.accountSid}/Messages.json${suffix}`, c.baseUrl),
-        {
-          method,
-          headers: {
-            Authorization: `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString("base64")}`,
-            Accept: "application/json",
-            ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
-          },
-          body: form,
-          signal: AbortSignal.timeout(this.timeoutMs),
+      return await this.httpRequest(new URL(`/2010-04-01/Accounts/${c.accountSid}/Messages.json${suffix}`, c.baseUrl), {
+        method,
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString("base64")}`,
+          Accept: "application/json",
+          ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
         },
-      );
-      return { response, text: await response.text() };
+        body: form?.toString(),
+        timeoutMs: this.timeoutMs,
+      });
     } catch (error) {
       // Nothing reached Twilio, or we can't tell: retryable (a resend first asks findSent).
       throw new ProviderError(`twilio unreachable: ${(error as Error).message}`, {
@@ -101,7 +98,8 @@ const TwilioPage = z.looseObject({
   messages: z.array(z.looseObject({ sid: z.string(), status: z.string(), body: z.string(), date_created: z.string() })),
 });
 
-function classify(response: Response, body: z.infer<typeof TwilioError>): ProviderError {
+function classify(response: HttpAnswer): ProviderError {
+  const body = TwilioError.safeParse(safeJson(response.text)).data ?? {};
   const code = body.code;
   // Twilio's text can quote the recipient ("The 'To' number +14155550123 is not a valid phone
   // number."); it is stored on the message and shown in the admin, so the number is masked.
@@ -111,7 +109,7 @@ function classify(response: Response, body: z.infer<typeof TwilioError>): Provid
       kind: "retryable",
       reason: "rate_limited",
       providerCode: code,
-      retryAfter: Number(response.headers.get("retry-after")) || undefined,
+      retryAfter: Number(response.header("retry-after")) || undefined,
     });
   }
   if (response.status >= 500)

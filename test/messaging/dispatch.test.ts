@@ -6,6 +6,7 @@ import { SendPacer } from "../../app/sms/send-pacer";
 import { sendMessage, sendMessages } from "../../app/messaging/dispatch.server";
 import { scheduleMessage } from "../../app/schedule/messages.server";
 import { TwilioCredentials, TwilioProvider } from "../../app/sms/twilio.server";
+import { keepAliveRequest, type HttpRequest } from "../../app/http/keep-alive-request.server";
 import type { SmsProvider } from "../../app/sms/provider";
 import { TestShop, testProviders, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
@@ -428,15 +429,15 @@ describe("sending through the Twilio-protocol adapter", () => {
     const { shop, customer } = await twilioShop("tw-lost-answer");
     const { id } = await schedule(shop, customer, "k1");
     const credentials = await testProviders.twilioCredentials(customer.shopId);
-    const lossyFetch: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      if (init?.method === "POST") throw new TypeError("fetch failed: socket hang up"); // Twilio got it; we did not hear back
-      return response;
+    const lossyRequest: HttpRequest = async (url, ask) => {
+      const answer = await keepAliveRequest(url, ask);
+      if (ask.method === "POST") throw new Error("socket hang up"); // Twilio got it; we did not hear back
+      return answer;
     };
     const lossy = {
       ...shop.deps,
       providers: {
-        forShop: async () => new TwilioProvider(credentials, lossyFetch),
+        forShop: async () => new TwilioProvider(credentials, lossyRequest),
       } as unknown as typeof testProviders,
     };
     expect(await sendMessage(lossy, id)).toBe("retrying");
