@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import { suppressionsQuery } from "./suppression.server";
+import { suppressionsQuery, type ActiveSuppressions } from "./suppression.server";
 import { asDate, valueList } from "../db/insert-rows.server";
 import { sqlOn } from "../db/driver.server";
 import { Prisma } from "../generated/sqlite/client";
@@ -26,18 +26,36 @@ export interface ConsentQuestion {
  * The detail is recorded on the message with the decision.
  */
 export async function checkConsent(db: Db, q: ConsentQuestion): Promise<ConsentDecision> {
-  return (await checkConsentBatch(db, q.shopId, [q]))[0]!;
+  return (await checkConsentBatch(db, { shopId: q.shopId, questions: [q] }))[0]!;
+}
+
+/** A shop's numbers whose suppressions and marketing consent facts a send batch reads. */
+export interface ConsentAsk {
+  shopId: string;
+  phones: string[];
+}
+
+export interface ConsentFacts {
+  suppressions: ActiveSuppressions;
+  /** Newest first (the first match is the latest, as the single-number question orders them). */
+  facts: { phone: string; customerId: string | null; state: string; source: string; occurredAt: Date }[];
 }
 
 /**
  * `checkConsent` for many texts of one shop at once (batch dispatch): the suppression list and
  * the marketing facts of every number in one query, the same decision per question. Only the
  * rarer paths (a back-in-stock run's restock consent, the wording of a refusal) look further.
+ * `read` is that query (batch dispatch makes it one statement for every shop of a batch:
+ * messaging/lockstep); it is asked exactly once, even with no question.
  */
-export async function checkConsentBatch(db: Db, shopId: string, qs: ConsentQuestion[]): Promise<ConsentDecision[]> {
-  if (qs.length === 0) return [];
+export async function checkConsentBatch(
+  db: Db,
+  b: { shopId: string; questions: ConsentQuestion[]; read?: (ask: ConsentAsk) => Promise<ConsentFacts> },
+): Promise<ConsentDecision[]> {
+  const { shopId, questions: qs } = b;
+  const read = b.read ?? (async (ask: ConsentAsk) => (await consentFacts(db, [ask]))[0]!);
   const phones = [...new Set(qs.map((q) => q.phone))];
-  const { suppressions, facts } = await consentFacts(db, shopId, phones);
+  const { suppressions, facts } = await read({ shopId, phones });
   return Promise.all(
     qs.map(async (q) => {
       const suppressed = suppressions.get(q.phone);
@@ -65,38 +83,47 @@ export async function checkConsentBatch(db: Db, shopId: string, qs: ConsentQuest
 
 /**
  * The active suppressions of these numbers (as is, or as their keyed hash once a redaction
- * erased the shopper: consent/suppression) and their marketing consent facts, newest first (as
- * the single-number question orders them: the first match is the latest), in one statement on
- * the driver adapter: asked for every send batch, and Prisma compiles every statement anew
- * (messaging/dispatch-reads). The two were two statements, a round trip each.
+ * erased the shopper: consent/suppression) and their marketing consent facts, newest first, for
+ * each ask (a shop's numbers), in one statement on the driver adapter for every ask: asked for
+ * every send batch, and Prisma compiles every statement anew (messaging/dispatch-reads).
  */
-async function consentFacts(db: Db, shopId: string, phones: string[]) {
-  const suppression = suppressionsQuery(shopId, phones);
+export async function consentFacts(db: Db, asks: ConsentAsk[]): Promise<ConsentFacts[]> {
+  const asked = asks.filter((a) => a.phones.length);
+  if (asked.length === 0) return asks.map(() => ({ suppressions: new Map(), facts: [] }));
+  const suppression = suppressionsQuery(asks);
   const suppressed = suppression.sql
-    ? Prisma.sql` UNION ALL SELECT 'suppression', s."phone", NULL, s."reason", NULL, s."suppressedAt", NULL, NULL
+    ? Prisma.sql` UNION ALL SELECT 'suppression', s."shopId", s."phone", NULL, s."reason", NULL, s."suppressedAt", NULL, NULL
         FROM (${suppression.sql}) s`
     : Prisma.empty;
+  const numbers = Prisma.join(
+    asked.map(({ shopId, phones }) => Prisma.sql`("shopId" = ${shopId} AND "phone" IN (${valueList(phones)}))`),
+    " OR ",
+  );
   const rows = await sqlOn(db).query<{
     kind: "fact" | "suppression";
+    shopId: string;
     phone: string;
     customerId: string | null;
     state: string;
     source: string;
     at: Date | string;
-  }>(Prisma.sql`SELECT 'fact' AS "kind", "phone", "customerId", CAST("state" AS TEXT) AS "state",
+  }>(Prisma.sql`SELECT 'fact' AS "kind", "shopId", "phone", "customerId", CAST("state" AS TEXT) AS "state",
       CAST("source" AS TEXT) AS "source", "occurredAt" AS "at", "recordedAt", "id" FROM "ConsentEvent"
-    WHERE "shopId" = ${shopId} AND "phone" IN (${valueList(phones)}) AND "scope" = 'marketing'${suppressed}
+    WHERE (${numbers}) AND "scope" = 'marketing'${suppressed}
     ORDER BY "kind", "at" DESC, "recordedAt" DESC, "id" DESC`);
-  return {
-    suppressions: suppression.read(
-      rows.flatMap((r) => (r.kind === "suppression" ? [{ phone: r.phone, reason: r.state, suppressedAt: r.at }] : [])),
+  const suppressions = suppression.read(
+    rows.flatMap((r) =>
+      r.kind === "suppression" ? [{ shopId: r.shopId, phone: r.phone, reason: r.state, suppressedAt: r.at }] : [],
     ),
+  );
+  return asks.map(({ shopId }, k) => ({
+    suppressions: suppressions[k]!,
     facts: rows.flatMap((r) =>
-      r.kind === "fact"
+      r.kind === "fact" && r.shopId === shopId
         ? [{ phone: r.phone, customerId: r.customerId, state: r.state, source: r.source, occurredAt: asDate(r.at) }]
         : [],
     ),
-  };
+  }));
 }
 
 async function restockConsent(

@@ -65,26 +65,35 @@ export function activeSuppression(db: Db, shopId: string, phone: string) {
   });
 }
 
-type SuppressionRow = { phone: string; reason: string; suppressedAt: Date | string };
+type SuppressionRow = { shopId: string; phone: string; reason: string; suppressedAt: Date | string };
+export type ActiveSuppressions = Map<string, { reason: string; suppressedAt: Date }>;
 
 /**
- * `activeSuppression` for many numbers of one shop (batch dispatch): the statement (null:
- * nothing to ask), and the reading of its rows by number. The send gate runs it inside its
- * consent read (consent/gate), one statement for both.
+ * `activeSuppression` for many numbers of one or more shops (batch dispatch): the statement
+ * (null: nothing to ask), and the reading of its rows, by number for each ask. The send gate
+ * runs it inside its consent read (consent/gate), one statement for both and for every shop.
  */
-export function suppressionsQuery(shopId: string, phones: string[]) {
-  const forms = new Map(phones.flatMap((phone) => storedForms(shopId, phone).in.map((form) => [form, phone] as const)));
-  const sql = forms.size
-    ? Prisma.sql`SELECT "phone", "reason", "suppressedAt" FROM "SmsSuppression"
-        WHERE "shopId" = ${shopId} AND "phone" IN (${valueList([...forms.keys()])}) AND "liftedAt" IS NULL`
+export function suppressionsQuery(asks: { shopId: string; phones: string[] }[]) {
+  const formsOf = asks.map(
+    ({ shopId, phones }) =>
+      new Map(phones.flatMap((phone) => storedForms(shopId, phone).in.map((form) => [form, phone] as const))),
+  );
+  const clauses = asks.flatMap(({ shopId }, k) =>
+    formsOf[k]!.size ? [Prisma.sql`("shopId" = ${shopId} AND "phone" IN (${valueList([...formsOf[k]!.keys()])}))`] : [],
+  );
+  const sql = clauses.length
+    ? Prisma.sql`SELECT "shopId", "phone", "reason", "suppressedAt" FROM "SmsSuppression"
+        WHERE (${Prisma.join(clauses, " OR ")}) AND "liftedAt" IS NULL`
     : null;
-  const read = (rows: SuppressionRow[]) => {
-    const byNumber = new Map<string, { reason: string; suppressedAt: Date }>();
-    for (const row of rows) {
-      const phone = forms.get(row.phone)!;
-      if (!byNumber.has(phone)) byNumber.set(phone, { reason: row.reason, suppressedAt: asDate(row.suppressedAt) });
-    }
-    return byNumber;
-  };
+  const read = (rows: SuppressionRow[]): ActiveSuppressions[] =>
+    asks.map(({ shopId }, k) => {
+      const byNumber: ActiveSuppressions = new Map();
+      for (const row of rows) {
+        const phone = row.shopId === shopId ? formsOf[k]!.get(row.phone) : undefined;
+        if (phone && !byNumber.has(phone))
+          byNumber.set(phone, { reason: row.reason, suppressedAt: asDate(row.suppressedAt) });
+      }
+      return byNumber;
+    });
   return { sql, read };
 }

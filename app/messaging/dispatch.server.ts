@@ -10,6 +10,7 @@ import { trackLinksMany } from "../tracking/links.server";
 import { composeBody, type ComposeInput } from "./compliance";
 import { checkGatesBatch, type GateDecision, type Recipient } from "./gates.server";
 import { recentMarketing, type RecentAsk } from "./cap-gate.server";
+import { consentFacts, type ConsentAsk } from "../consent/gate.server";
 import { lockRecipients, unlockRecipients, unlockStatement } from "./recipient-lock.server";
 import { reserveSendSlotsForShops } from "./send-pace.server";
 import { bindsPurpose } from "./rules";
@@ -76,8 +77,8 @@ export const SEND_CONCURRENCY = Number(process.env.SEND_CONCURRENCY) || 16;
  * shops, one statement each; then the shops side by side, each deciding every gate for all its
  * texts at once (messaging/gates `checkGatesBatch`) and making its provider calls with bounded
  * concurrency, and meeting (in lockstep: batchSteps) at the statements they all make, made once
- * for the batch: the send locks, the first-text flags, the caps' recent marketing texts (every
- * shop's gates ask for them, even with nothing to count), the paced slots (shared with every
+ * for the batch: the send locks, the first-text flags, consent's suppressions and facts and the
+ * caps' recent marketing texts (every shop's gates ask for both, even with nothing to ask), the paced slots (shared with every
  * worker, messaging/send-pace), the SENDING claims with the unlock (one conditional UPDATE,
  * db/update-rows) and the results (one UPDATE). Each statement commits on its own,
  * every row in it conditional as a row of its own would be (not one transaction: a 50-row
@@ -122,8 +123,8 @@ export async function sendMessages(
 
 /**
  * The statements every shop of a batch makes, made once for all of them (messaging/lockstep):
- * the send locks, the first-text flags, the caps' recent marketing texts, the paced slots, the
- * claims (with the locks' release) and the results.
+ * the send locks, the first-text flags, consent's suppressions and facts, the caps' recent
+ * marketing texts, the paced slots, the claims (with the locks' release) and the results.
  * A shop's gates, pacing and provider calls stay its own; each row of a shared statement is
  * as conditional as it was alone, and a shared statement that fails fails each shop's texts
  * in it as its own statement would have.
@@ -135,6 +136,7 @@ function batchSteps(db: Db, lockstep: Lockstep, now: Date) {
       return asks.map((ids) => ids.filter((id) => locked.has(id)));
     }),
     texted: lockstep.step((asks: { shopId: string; recipients: Recipient[] }[]) => textedBefore(db, asks)),
+    consent: lockstep.step((asks: ConsentAsk[]) => consentFacts(db, asks)),
     recent: lockstep.step((asks: RecentAsk[]) => recentMarketing(db, asks)),
     slots: lockstep.step((asks: Parameters<typeof reserveSendSlotsForShops>[1]) => reserveSendSlotsForShops(db, asks)),
     claim: lockstep.step(async (asks: { rows: ClaimRow[]; lockIds: string[] }[]) => {
@@ -290,7 +292,10 @@ async function gateAndSend(
     checkGatesBatch(
       db,
       batch.map(({ message, recipient }) => ({ message, recipient, settings, shop, now })),
-      { recentMarketing: (ask) => inBatch.party.call(inBatch.steps.recent, ask) },
+      {
+        consentFacts: (ask) => inBatch.party.call(inBatch.steps.consent, ask),
+        recentMarketing: (ask) => inBatch.party.call(inBatch.steps.recent, ask),
+      },
     ),
     inBatch.party.call(inBatch.steps.texted, {
       shopId: shop.id,

@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
-import { checkConsentBatch } from "../consent/gate.server";
+import { checkConsentBatch, type ConsentAsk, type ConsentFacts } from "../consent/gate.server";
 import { placeRecipient } from "../contacts/zone.server";
 import { checkCapsBatch, type RecentAsk, type RecentText } from "./cap-gate.server";
 import { isAllowedInAll, nextAllowedInAll } from "./quiet-hours";
@@ -59,16 +59,19 @@ export async function checkGates(db: Db, g: GateInput): Promise<GateOutcome> {
 
 /**
  * `checkGates` for a batch of texts of one shop (batch dispatch), gate by gate: the phone and
- * installed checks in memory, consent for every number in the batch in one pair of queries,
- * the windows in memory, the caps in one query (through `reads.recentMarketing` when given:
- * batch dispatch shares it with the batch's other shops, so it is asked once per shop and
- * clock reading, even when no text reaches the caps). Each text gets the same decisions, in
- * the same order, as it would alone.
+ * installed checks in memory, consent for every number in the batch in one query (through
+ * `reads.consentFacts` when given), the windows in memory, the caps in one query (through
+ * `reads.recentMarketing` when given). Batch dispatch shares those two reads with the batch's
+ * other shops, so each is asked once per shop and clock reading, even when no text reaches its
+ * gate. Each text gets the same decisions, in the same order, as it would alone.
  */
 export async function checkGatesBatch(
   db: Db,
   gs: GateInput[],
-  reads: { recentMarketing?: (ask: RecentAsk) => Promise<RecentText[]> } = {},
+  reads: {
+    consentFacts?: (ask: ConsentAsk) => Promise<ConsentFacts>;
+    recentMarketing?: (ask: RecentAsk) => Promise<RecentText[]>;
+  } = {},
 ): Promise<GateOutcome[]> {
   const out: (GateOutcome | null)[] = gs.map(() => null);
   const open = gs.map((g, i) => ({ g, i, at: g.now.toISOString(), decisions: [] as GateDecision[], e164: "" }));
@@ -100,18 +103,23 @@ export async function checkGatesBatch(
     else consenting.push(o);
   }
 
-  for (const group of byShop(consenting).values()) {
+  const consentGroups = byShop(consenting);
+  if (consentGroups.size === 0 && reads.consentFacts && gs.length) {
+    // Nothing to ask: the shared read is still asked, empty, so the other shops need not wait for us.
+    await reads.consentFacts({ shopId: gs[0]!.message.shopId, phones: [] });
+  }
+  for (const group of consentGroups.values()) {
     const shopId = group[0]!.g.message.shopId;
-    const decided = await checkConsentBatch(
-      db,
+    const decided = await checkConsentBatch(db, {
       shopId,
-      group.map((o) => ({
+      questions: group.map((o) => ({
         shopId,
         customerId: o.g.recipient!.customerId,
         phone: o.e164,
         flowRunId: o.g.message.flowRunId,
       })),
-    );
+      read: reads.consentFacts,
+    });
     group.forEach((o, k) => {
       const consent = decided[k]!;
       if (consent.decision === "refuse") refuse(o, "consent", consent.detail);

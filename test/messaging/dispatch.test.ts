@@ -10,6 +10,8 @@ import { keepAliveRequest, type HttpRequest } from "../../app/http/keep-alive-re
 import type { SmsProvider } from "../../app/sms/provider";
 import { TestShop, testProviders, uniqueShop } from "../support/app";
 import { customerPayload } from "../support/fixtures";
+import { suppressNumber } from "../../app/consent/suppression.server";
+import { numberHasher } from "../../app/contacts/number-hash.server";
 import { startTwilioServer, twilioError } from "../support/twilio-server";
 
 const accountSid = `AC${"c3".repeat(16)}`;
@@ -277,6 +279,65 @@ describe("batch dispatch: the caps of every shop in one read", () => {
     );
     expect(await message(ids.c1)).toMatchObject({ status: "DELIVERED", purpose: "transactional" });
     expect(outboxFor(a1.customer.phone)).toHaveLength(2); // A's earlier text and B's
+  });
+});
+
+describe("batch dispatch: consent of every shop in one read", () => {
+  it("each shop's suppressions and consent facts are its own, whichever shops share the number", async () => {
+    // GIVEN one number that shop A suppressed (STOP) and shop B's shopper subscribed with, and
+    // shop C's shopper whose number C suppressed before a redaction (stored as its keyed hash)
+    const at = "2026-07-01T16:00:00Z";
+    const [a, b, c] = ["consent-a", "consent-b", "consent-c"].map((l) => new TestShop(uniqueShop(l), new Date(at)));
+    const a1 = await addShopper(a!);
+    const b1 = await addShopper(b!, { phone: a1.customer.phone! });
+    const c1 = await addShopper(c!);
+    await suppressNumber(db, {
+      shopId: a1.customer.shopId,
+      phone: a1.customer.phone!,
+      reason: "stop",
+      at: new Date(at),
+    });
+    await db.smsSuppression.create({
+      data: {
+        shopId: c1.customer.shopId,
+        phone: numberHasher().hash(c1.customer.shopId, c1.customer.phone!),
+        reason: "merchant",
+        suppressedAt: new Date(at),
+      },
+    });
+    const ids = {
+      a1: (await schedule(a!, a1.customer, "now")).id,
+      b1: (await schedule(b!, b1.customer, "now")).id,
+      c1: (await schedule(c!, c1.customer, "now")).id,
+    };
+
+    // WHEN one worker takes the three send jobs in one fetch
+    const outcomes = await sendMessages(a!.deps, Object.values(ids));
+
+    // THEN only B's text goes out; A's and C's are refused by their own shop's suppression
+    expect(Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, outcomes.get(id)]))).toEqual({
+      a1: "refused",
+      b1: "sent",
+      c1: "refused",
+    });
+    const consentOf = async (id: string) =>
+      (((await message(id)).gateDecisions as { gate: string; decision: string; detail: string }[]) ?? []).find(
+        (d) => d.gate === "consent",
+      );
+    expect(await consentOf(ids.a1)).toMatchObject({
+      decision: "refuse",
+      detail: expect.stringMatching(/^number suppressed \(stop/),
+    });
+    expect(await consentOf(ids.b1)).toMatchObject({
+      decision: "pass",
+      detail: expect.stringMatching(/^subscribed on this number/),
+    });
+    expect(await consentOf(ids.c1)).toMatchObject({
+      decision: "refuse",
+      detail: expect.stringMatching(/^number suppressed \(merchant/),
+    });
+    expect(outboxFor(a1.customer.phone)).toHaveLength(1); // B's
+    expect(outboxFor(c1.customer.phone)).toHaveLength(0);
   });
 });
 
