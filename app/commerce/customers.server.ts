@@ -14,6 +14,7 @@ import { mergeContactsInto } from "./contacts.server";
 import { guardedUpsert, type GuardedModel } from "./guarded-upsert.server";
 import { notFoundAsNull } from "../db/unique-violation";
 import { inList } from "../db/insert-rows.server";
+import { typedValue, updateRows } from "../db/update-rows.server";
 import type { ConsentChange } from "../consent/after-change.server";
 
 export interface Provenance {
@@ -301,19 +302,34 @@ export function orderStatsUpdates(shopId: string, customerIds?: readonly string[
   return [update(all, firstMoved), update(rest, Prisma.sql`NOT (${firstMoved}) AND (${restMoved})`)];
 }
 
+/** An order's or checkout's address, whose coordinates Shopify may give. */
+type Placed = { latitude?: number | null; longitude?: number | null } | null | undefined;
+
 /**
  * An order's or checkout's address with Shopify's coordinates: kept on the customer (the
  * send gate's surest zone source) with the zone they lie in.
  */
-export async function rememberCoordinates(
+export const rememberCoordinates = (db: Db, customerId: string, address: Placed): Promise<void> =>
+  rememberAllCoordinates(db, [{ customerId, address }]);
+
+/**
+ * rememberCoordinates for a batch's rows in one UPDATE (a webhook batch's orders): in the
+ * rows' order, so a customer keeps the last coordinates, as one at a time leaves them.
+ */
+export async function rememberAllCoordinates(
   db: Db,
-  customerId: string,
-  address: { latitude?: number | null; longitude?: number | null } | null | undefined,
+  rows: readonly { customerId: string; address: Placed }[],
 ): Promise<void> {
-  const timeZone = coordinatesZone(address?.latitude, address?.longitude);
-  if (!timeZone) return;
-  await db.customer.update({
-    where: { id: customerId },
-    data: { latitude: address!.latitude, longitude: address!.longitude, timeZone },
+  const last = new Map<string, { latitude: number; longitude: number; timeZone: string }>();
+  for (const { customerId, address } of rows) {
+    const timeZone = coordinatesZone(address?.latitude, address?.longitude);
+    if (timeZone) last.set(customerId, { latitude: address!.latitude!, longitude: address!.longitude!, timeZone });
+  }
+  await updateRows(db, {
+    table: "Customer",
+    columns: { latitude: "float", longitude: "float", timeZone: "text" },
+    rows: [...last].map(([key, placed]) => ({ key, ...placed })),
+    set: Prisma.sql`"latitude" = v."latitude", "longitude" = v."longitude", "timeZone" = v."timeZone",
+      "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
   });
 }

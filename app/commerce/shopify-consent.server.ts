@@ -1,15 +1,23 @@
 import type { Db } from "../db.server";
 import { normalisePhone } from "../contacts/phone";
-import { findOrCreateContact } from "../contacts/local-contacts.server";
+import { findOrCreateContacts } from "../contacts/local-contacts.server";
 import { noteConsentChange, type Provenance } from "./customers.server";
 import type { CheckoutPayload, MarketingConsentPayload } from "../shopify-payloads";
 import { log } from "../observability/log.server";
-import { disclosureInForce } from "../consent/disclosure.server";
+import { disclosuresInForce } from "../consent/disclosure.server";
+import { typedValue, updateRows } from "../db/update-rows.server";
+import { sqlOn } from "../db/driver.server";
+import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 import { createHash } from "node:crypto";
 import { shopName } from "../shop-name";
 // The extension's own rendering function, so the ledger holds the words the shopper saw.
 import { disclosureText } from "../../extensions/sms-consent-checkout/src/disclosure";
-import { consentStateFromShopify, recordConsent } from "../consent/ledger.server";
+import {
+  appendConsentFacts,
+  consentStateFromShopify,
+  deriveCustomerConsents,
+  recordConsent,
+} from "../consent/ledger.server";
 
 /** The checkout consent fields, top-level on checkouts and orders. */
 export type CheckoutConsentFields = Pick<
@@ -19,6 +27,15 @@ export type CheckoutConsentFields = Pick<
 
 /** Where a fact came from: the webhook, its inbox row, when the app received it (Provenance). */
 export type ConsentOrigin = Pick<Provenance, "topic" | "inboxId" | "receivedAt" | "consentChanges" | "history">;
+
+/** One checkout's or order's consent to record: its customer (null for a guest), its fields, when, whence. */
+export interface CheckoutConsent {
+  customerId: string | null;
+  /** The checkout or order payload. */
+  payload: CheckoutConsentFields;
+  occurredAt: Date;
+  origin: ConsentOrigin;
+}
 
 /**
  * Checkout consent: the SMS box at checkout sets the top-level `buyer_accepts_sms_marketing`
@@ -30,71 +47,108 @@ export type ConsentOrigin = Pick<Provenance, "topic" | "inboxId" | "receivedAt" 
  */
 export async function recordCheckoutConsent(
   db: Db,
-  input: {
-    shopId: string;
-    customerId: string | null;
-    /** The checkout or order payload. */
-    payload: CheckoutConsentFields;
-    occurredAt: Date;
-    origin: ConsentOrigin;
-  },
+  input: CheckoutConsent & { shopId: string },
 ): Promise<string | null> {
-  const { payload } = input;
+  return (await recordCheckoutConsents(db, { shopId: input.shopId, consents: [input] }))[0]!;
+}
+
+/**
+ * recordCheckoutConsent for many checkouts or orders of a shop (a webhook batch's round) in a
+ * few statements instead of ~5 each: the customers without a number given theirs in one
+ * UPDATE (the first consent's number, as one at a time leaves it), then the guests' contacts
+ * found or made by number in two (after the numbers, so a guest finds a customer who just got
+ * it), the disclosures in force and the shop in one read each, the facts the ledger does not
+ * hold in one insert, and the consent of every customer re-derived in one UPDATE. Each fact
+ * is noted on its own origin in the given order, for its follow-up (afterConsentChanges).
+ * Returns, per consent, the customer it was recorded for, or null.
+ */
+export async function recordCheckoutConsents(
+  db: Db,
+  { shopId, consents }: { shopId: string; consents: readonly CheckoutConsent[] },
+): Promise<(string | null)[]> {
+  const numbered = consents.map((c) => ({ ...c, phone: checkoutNumber(c) }));
+  const valid = numbered.filter((c): c is typeof c & { phone: { e164: string; country: string | null } } => !!c.phone);
+  if (!valid.length) return consents.map(() => null);
+  const firstNumber = new Map<string, string>();
+  for (const c of valid)
+    if (c.customerId && !firstNumber.has(c.customerId)) firstNumber.set(c.customerId, c.phone.e164);
+  await updateRows(db, {
+    table: "Customer",
+    columns: { phone: "text" },
+    rows: [...firstNumber].map(([key, phone]) => ({ key, phone })),
+    set: Prisma.sql`"phone" = v."phone", "updatedAt" = ${typedValue(new Date(), "timestamp")}`,
+    where: Prisma.sql`"Customer"."phone" IS NULL`,
+  });
+  const contacts = await findOrCreateContacts({
+    db,
+    shopId,
+    requests: valid.filter((c) => !c.customerId).map((c) => ({ phone: c.phone })),
+  });
+  const disclosureAt = await disclosuresInForce(
+    db,
+    shopId,
+    valid.map((c) => c.occurredAt),
+  );
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { name: true, domain: true } });
+  const facts = valid.map((c) => {
+    const customerId = c.customerId ?? contacts.get(c.phone.e164)!.id;
+    const disclosure = disclosureAt(c.occurredAt);
+    // What the checkout extension rendered next to the box: its own function over the published
+    // version in force (or its default when none was published) and the shop's name.
+    const rendered = disclosureText({ fromApp: disclosure?.text ?? null, shopName: shopName(shop) });
+    return {
+      consent: c,
+      fact: {
+        shopId,
+        customerId,
+        phone: c.phone.e164,
+        state: "SUBSCRIBED" as const,
+        optInLevel: "single_opt_in",
+        source: "CHECKOUT" as const,
+        wording: rendered,
+        occurredAt: c.occurredAt,
+        evidence: {
+          topic: c.origin.topic,
+          inboxId: c.origin.inboxId ?? null,
+          field: "buyer_accepts_sms_marketing+sms_marketing_phone",
+          disclosure: {
+            versionId: disclosure?.id ?? null,
+            publishedHash: disclosure?.hash ?? null,
+            renderedHash: createHash("sha256").update(rendered, "utf8").digest("hex"),
+            renderedBy: "extensions/sms-consent-checkout disclosureText",
+          },
+        },
+      },
+    };
+  });
+  const sql = sqlOn(db);
+  await appendConsentFacts(sql, { shopId, facts: facts.map((f) => f.fact) });
+  await deriveCustomerConsents(sql, {
+    shopId,
+    customerIds: [...new Set(facts.map((f) => f.fact.customerId))],
+    now: new Date(),
+  });
+  for (const { consent, fact } of facts)
+    noteConsentChange(consent.origin, {
+      shopId,
+      phone: fact.phone,
+      customerId: fact.customerId,
+      subscribed: true,
+      at: fact.occurredAt,
+    });
+  const recordedFor = new Map<unknown, string>(facts.map((f) => [f.consent, f.fact.customerId]));
+  return numbered.map((c) => recordedFor.get(c) ?? null);
+}
+
+/** The number a checkout's consent is for (its address's country for a national number), or null: no consent. */
+function checkoutNumber(c: CheckoutConsent): { e164: string; country: string | null } | null {
+  const { payload } = c;
   if (payload.buyer_accepts_sms_marketing !== true || !payload.sms_marketing_phone) return null;
   const countryCode = (payload.shipping_address ?? payload.billing_address)?.country_code ?? null;
   const phone = normalisePhone(payload.sms_marketing_phone, countryCode);
-  if (!phone.ok) {
-    log.warn("checkout SMS consent with an invalid number ignored", {
-      topic: input.origin.topic,
-      reason: phone.reason,
-    });
-    return null;
-  }
-  const customerId =
-    input.customerId ??
-    (
-      await findOrCreateContact({
-        db,
-        shopId: input.shopId,
-        phone: { e164: phone.e164, country: phone.country ?? null },
-      })
-    ).id;
-  if (input.customerId)
-    await db.customer.updateMany({ where: { id: customerId, phone: null }, data: { phone: phone.e164 } });
-  const disclosure = await disclosureInForce(db, input.shopId, input.occurredAt);
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: input.shopId }, select: { name: true, domain: true } });
-  // What the checkout extension rendered next to the box: its own function over the published
-  // version in force (or its default when none was published) and the shop's name.
-  const rendered = disclosureText({ fromApp: disclosure?.text ?? null, shopName: shopName(shop) });
-  await recordConsent(db, {
-    shopId: input.shopId,
-    customerId,
-    phone: phone.e164,
-    state: "SUBSCRIBED",
-    optInLevel: "single_opt_in",
-    source: "CHECKOUT",
-    wording: rendered,
-    occurredAt: input.occurredAt,
-    evidence: {
-      topic: input.origin.topic,
-      inboxId: input.origin.inboxId ?? null,
-      field: "buyer_accepts_sms_marketing+sms_marketing_phone",
-      disclosure: {
-        versionId: disclosure?.id ?? null,
-        publishedHash: disclosure?.hash ?? null,
-        renderedHash: createHash("sha256").update(rendered, "utf8").digest("hex"),
-        renderedBy: "extensions/sms-consent-checkout disclosureText",
-      },
-    },
-  });
-  noteConsentChange(input.origin, {
-    shopId: input.shopId,
-    phone: phone.e164,
-    customerId,
-    subscribed: true,
-    at: input.occurredAt,
-  });
-  return customerId;
+  if (phone.ok) return { e164: phone.e164, country: phone.country ?? null };
+  log.warn("checkout SMS consent with an invalid number ignored", { topic: c.origin.topic, reason: phone.reason });
+  return null;
 }
 
 /**

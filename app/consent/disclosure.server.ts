@@ -64,10 +64,25 @@ export async function recordDisclosureVersion({
 }
 
 /** The disclosure the checkout extension showed at `at`: the latest version published by then. */
-export function disclosureInForce(db: Db, shopId: string, at: Date) {
-  return db.disclosureVersion.findFirst({
-    where: { shopId, publishedAt: { lte: at } },
+export async function disclosureInForce(db: Db, shopId: string, at: Date) {
+  return (await disclosuresInForce(db, shopId, [at]))(at);
+}
+
+type Disclosure = { id: string; text: string; hash: string; publishedAt: Date };
+
+/**
+ * disclosureInForce at many times in one read (a webhook batch's checkout consents): the
+ * versions published by the latest of them, newest first; the answer for one of the times.
+ */
+export async function disclosuresInForce(
+  db: Db,
+  shopId: string,
+  ats: readonly Date[],
+): Promise<(at: Date) => Disclosure | null> {
+  const versions: Disclosure[] = await db.disclosureVersion.findMany({
+    where: { shopId, publishedAt: { lte: new Date(Math.max(...ats.map((a) => a.getTime()))) } },
     orderBy: { publishedAt: "desc" },
     select: { id: true, text: true, hash: true, publishedAt: true },
   });
+  return (at) => versions.find((v) => v.publishedAt.getTime() <= at.getTime()) ?? null;
 }

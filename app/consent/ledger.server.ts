@@ -2,7 +2,7 @@ import type { Db } from "../db.server";
 import type { ConsentSource, SmsConsentState } from "../generated/sqlite/client";
 import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
 import { numberHasher } from "../contacts/number-hash.server";
-import { inList } from "../db/insert-rows.server";
+import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
 import { prismaRunner, type SqlRunner } from "../db/driver.server";
 import { typedValue } from "../db/update-rows.server";
 
@@ -119,3 +119,69 @@ export async function deriveCustomerConsents(
     WHERE "Customer"."id" = d."id"
       AND ("Customer"."smsConsent" <> d."state" OR "Customer"."smsConsentAt" IS DISTINCT FROM d."at")`);
 }
+
+/**
+ * Facts appended in two statements, for a batch (a sync's or webhook batch's customers, a
+ * webhook batch's checkout consents): the facts the ledger does not hold yet, as recordConsent
+ * would append them one by one (a repeat of a fact, in the ledger or earlier in `facts`, is
+ * not appended). Marketing facts of customers only; the caller re-derives their consent
+ * (deriveCustomerConsents) once for the batch.
+ */
+export async function appendConsentFacts(
+  sql: SqlRunner,
+  { shopId, facts }: { shopId: string; facts: readonly (ConsentFact & { customerId: string })[] },
+): Promise<void> {
+  if (!facts.length) return;
+  const known = new Set(
+    (
+      await sql.query<{
+        customerId: string;
+        phone: string | null;
+        state: string;
+        occurredAt: Date | string;
+      }>(Prisma.sql`
+        SELECT "customerId", "phone", "state", "occurredAt" FROM "ConsentEvent"
+        WHERE "shopId" = ${shopId} AND "scope" = 'marketing'
+          AND "customerId" IN ${inList([...new Set(facts.map((f) => f.customerId))])}`)
+    ).map((f) => factKey({ ...f, occurredAt: asDate(f.occurredAt) })),
+  );
+  const fresh = facts.filter((f) => !known.has(factKey(f)) && !!known.add(factKey(f)));
+  await insertRows({ sql, table: "ConsentEvent", columns: FACT_COLUMNS, rows: fresh.map((f) => factRow(shopId, f)) });
+}
+
+/** A ledger row for insertRows (FACT_COLUMNS): a marketing fact as recordConsent writes it. */
+export const factRow = (shopId: string, f: ConsentFact) => ({
+  id: newRowId(),
+  shopId,
+  customerId: f.customerId,
+  phone: f.phone,
+  phoneHash: factPhoneHash(shopId, f.phone),
+  state: f.state,
+  optInLevel: f.optInLevel ?? null,
+  source: f.source,
+  wording: f.wording ?? null,
+  scope: "marketing",
+  occurredAt: f.occurredAt,
+  recordedAt: new Date(),
+  evidence: f.evidence ?? null,
+});
+
+export const FACT_COLUMNS: Record<string, ColumnType> = {
+  id: "text",
+  shopId: "text",
+  customerId: "text",
+  phone: "text",
+  phoneHash: "text",
+  state: { enum: "SmsConsentState" },
+  optInLevel: "text",
+  source: { enum: "ConsentSource" },
+  wording: "text",
+  scope: "text",
+  occurredAt: "timestamp",
+  recordedAt: "timestamp",
+  evidence: "json",
+};
+
+/** What makes two marketing facts the same fact (recordConsent's repeat check). */
+const factKey = (f: { customerId: string | null; phone: string | null; state: string; occurredAt: Date }) =>
+  `${f.customerId}|${f.phone}|${f.state}|${f.occurredAt.getTime()}`;

@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
 import { bestTimeZone } from "./zone.server";
+import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
+import { inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
+import { sqlOn } from "../db/driver.server";
 
 /**
  * A contact is a shopper we hold a number (and maybe consent) for but Shopify holds no
@@ -12,6 +15,12 @@ export const LOCAL_CONTACT_PREFIX = "local:";
 
 export const isLocalContact = (shopifyId: string) => shopifyId.startsWith(LOCAL_CONTACT_PREFIX);
 
+/** A number to find or make a contact for, with the names a new contact gets. */
+export type ContactRequest = {
+  phone: { e164: string; country: string | null };
+  names?: { firstName?: string | null; lastName?: string | null; email?: string | null };
+};
+
 /**
  * The live customer with this number if there is one (a Shopify customer first), otherwise
  * a new local contact with the time zone of the number's country.
@@ -21,30 +30,72 @@ export async function findOrCreateContact({
   shopId,
   phone,
   names = {},
+}: { db: Db; shopId: string } & ContactRequest): Promise<{ id: string; created: boolean }> {
+  return (await findOrCreateContacts({ db, shopId, requests: [{ phone, names }] })).get(phone.e164)!;
+}
+
+/**
+ * findOrCreateContact for many numbers in two statements (a webhook batch's guest checkouts):
+ * the live customers with the numbers in one read, the numbers without one made into new
+ * contacts in one insert (a number asked twice is one contact, with the first request's names).
+ * By number.
+ */
+export async function findOrCreateContacts({
+  db,
+  shopId,
+  requests,
 }: {
   db: Db;
   shopId: string;
-  phone: { e164: string; country: string | null };
-  names?: { firstName?: string | null; lastName?: string | null; email?: string | null };
-}): Promise<{ id: string; created: boolean }> {
-  const existing = await db.customer.findMany({
-    where: { shopId, phone: phone.e164, deletedAt: null, redactedAt: null },
-    select: { id: true, shopifyId: true },
-    orderBy: { createdAt: "asc" },
-    take: 5,
-  });
-  const best = existing.find((c) => !isLocalContact(c.shopifyId)) ?? existing[0];
-  if (best) return { id: best.id, created: false };
-  const contact = await db.customer.create({
-    data: {
+  requests: readonly ContactRequest[];
+}): Promise<Map<string, { id: string; created: boolean }>> {
+  const out = new Map<string, { id: string; created: boolean }>();
+  if (!requests.length) return out;
+  const sql = sqlOn(db);
+  const holders = await sql.query<{ id: string; shopifyId: string; phone: string }>(Prisma.sql`
+    SELECT "id", "shopifyId", "phone" FROM "Customer"
+    WHERE "shopId" = ${shopId} AND "phone" IN ${inList([...new Set(requests.map((r) => r.phone.e164))])}
+      AND "deletedAt" IS NULL AND "redactedAt" IS NULL
+    ORDER BY "createdAt" ASC, "id" ASC`);
+  for (const phone of new Set(holders.map((h) => h.phone))) {
+    const withIt = holders.filter((h) => h.phone === phone);
+    const best = withIt.find((c) => !isLocalContact(c.shopifyId)) ?? withIt[0]!;
+    out.set(phone, { id: best.id, created: false });
+  }
+  const stamp = new Date();
+  const fresh: Record<string, unknown>[] = [];
+  for (const { phone, names = {} } of requests) {
+    if (out.has(phone.e164)) continue;
+    const id = newRowId();
+    out.set(phone.e164, { id, created: true });
+    fresh.push({
+      id,
       shopId,
       shopifyId: `${LOCAL_CONTACT_PREFIX}${randomUUID()}`,
       phone: phone.e164,
       countryCode: phone.country,
       timeZone: await bestTimeZone({ phone: phone.e164 }),
-      ...names,
-    },
-    select: { id: true },
-  });
-  return { id: contact.id, created: true };
+      firstName: names.firstName ?? null,
+      lastName: names.lastName ?? null,
+      email: names.email ?? null,
+      createdAt: stamp,
+      updatedAt: stamp,
+    });
+  }
+  await insertRows({ sql, table: "Customer", columns: CONTACT_COLUMNS, rows: fresh });
+  return out;
 }
+
+const CONTACT_COLUMNS: Record<string, ColumnType> = {
+  id: "text",
+  shopId: "text",
+  shopifyId: "text",
+  phone: "text",
+  countryCode: "text",
+  timeZone: "text",
+  firstName: "text",
+  lastName: "text",
+  email: "text",
+  createdAt: "timestamp",
+  updatedAt: "timestamp",
+};

@@ -8,7 +8,13 @@ import {
   type Provenance,
 } from "../commerce/customers.server";
 import { LOCAL_CONTACT_PREFIX } from "../contacts/local-contacts.server";
-import { deriveCustomerConsents, factPhoneHash, type ConsentFact } from "../consent/ledger.server";
+import {
+  appendConsentFacts,
+  deriveCustomerConsents,
+  factRow,
+  FACT_COLUMNS,
+  type ConsentFact,
+} from "../consent/ledger.server";
 import { isUniqueViolation } from "../db/unique-violation";
 import type { CustomerPayload } from "../shopify-payloads";
 import { asDate, inList, insertRows, newRowId, type ColumnType } from "../db/insert-rows.server";
@@ -195,8 +201,8 @@ async function writeInTransaction({ db, shopId, rows }: { db: Db; shopId: string
         from: r.from,
       }),
     )
-    .filter((f): f is ConsentFact => !!f);
-  await insertNewFacts({ db, shopId, facts, existingIds: new Set([...existing.values()].map((c) => c.id)) });
+    .filter((f): f is ConsentFact & { customerId: string } => !!f);
+  await appendConsentFacts(prismaRunner(db), { shopId, facts });
   // Rows that existed before: their consent comes from the whole ledger, not just this fact.
   await deriveCustomerConsents(prismaRunner(db), {
     shopId,
@@ -212,50 +218,6 @@ async function writeInTransaction({ db, shopId, rows }: { db: Db; shopId: string
   };
 }
 
-/** The facts the ledger does not hold yet (only rows that existed can have them). */
-async function insertNewFacts({
-  db,
-  shopId,
-  facts,
-  existingIds,
-}: {
-  db: Db;
-  shopId: string;
-  facts: ConsentFact[];
-  existingIds: Set<string>;
-}) {
-  const known = new Set(
-    existingIds.size
-      ? (
-          await db.$queryRaw<{ customerId: string; phone: string | null; state: string; occurredAt: Date | string }[]>`
-            SELECT "customerId", "phone", "state", "occurredAt" FROM "ConsentEvent"
-            WHERE "shopId" = ${shopId} AND "scope" = 'marketing' AND "customerId" IN ${inList([...existingIds])}`
-        ).map((f) => factKey({ ...f, occurredAt: asDate(f.occurredAt) }))
-      : [],
-  );
-  await insertRows({
-    sql: prismaRunner(db),
-    table: "ConsentEvent",
-    columns: FACT_COLUMNS,
-    rows: facts.filter((f) => !known.has(factKey(f))).map((f) => factRow(shopId, f)),
-  });
-}
-
-const factRow = (shopId: string, f: ConsentFact) => ({
-  id: newRowId(),
-  shopId,
-  customerId: f.customerId,
-  phone: f.phone,
-  phoneHash: factPhoneHash(shopId, f.phone),
-  state: f.state,
-  optInLevel: f.optInLevel ?? null,
-  source: f.source,
-  scope: "marketing",
-  occurredAt: f.occurredAt,
-  recordedAt: new Date(),
-  evidence: f.evidence ?? null,
-});
-
 const CUSTOMER_COLUMNS: Record<string, ColumnType> = {
   id: "text",
   shopId: "text",
@@ -265,24 +227,6 @@ const CUSTOMER_COLUMNS: Record<string, ColumnType> = {
   smsConsentAt: "timestamp",
   createdAt: "timestamp",
 };
-
-const FACT_COLUMNS: Record<string, ColumnType> = {
-  id: "text",
-  shopId: "text",
-  customerId: "text",
-  phone: "text",
-  phoneHash: "text",
-  state: { enum: "SmsConsentState" },
-  optInLevel: "text",
-  source: { enum: "ConsentSource" },
-  scope: "text",
-  occurredAt: "timestamp",
-  recordedAt: "timestamp",
-  evidence: "json",
-};
-
-const factKey = (f: { customerId: string | null; phone: string | null; state: string; occurredAt: Date }) =>
-  `${f.customerId}|${f.phone}|${f.state}|${f.occurredAt.getTime()}`;
 
 /** Guest contacts (checkout consent, sign-ups) holding a synced customer's number become that customer. */
 async function mergeGuestContacts({ db, shopId, numbers }: { db: Db; shopId: string; numbers: GuestNumber[] }) {

@@ -1,8 +1,8 @@
 import type { Db } from "../db.server";
 import { OrderPayload } from "../shopify-payloads";
 import type { Topic } from "../shopify-topics";
-import { rememberCoordinates } from "../commerce/customers.server";
-import { recordCheckoutConsent } from "../commerce/shopify-consent.server";
+import { rememberAllCoordinates } from "../commerce/customers.server";
+import { recordCheckoutConsents } from "../commerce/shopify-consent.server";
 import { writeCustomerBatch } from "../sync/write-customers.server";
 import { needsWebhookWriter, writeOrderBatch } from "../sync/write-orders.server";
 import type { WriteContext, Written } from "./process.server";
@@ -92,6 +92,7 @@ export async function writeOrderRun({
         })
       ).map(({ shopifyId, shopifyUpdatedAt, ...order }) => [shopifyId, { order, shopifyUpdatedAt }]),
     );
+    const placed: { customerId: string; address: OrderPayload["shipping_address"] }[] = [];
     for (const r of round) {
       const customerId = r.payload.customer
         ? customerOf.get(r.payload.customer.id)!
@@ -101,7 +102,7 @@ export async function writeOrderRun({
       // does for an order it applied (a tie applies: newest wins with `<=`).
       const applied = shopifyUpdatedAt?.getTime() === (r.payload.updated_at ?? r.payload.created_at).getTime();
       if (customerId && applied)
-        await rememberCoordinates(db, customerId, r.payload.shipping_address ?? r.payload.billing_address);
+        placed.push({ customerId, address: r.payload.shipping_address ?? r.payload.billing_address });
       // Shoppers whose watches the completion of this row's checkout changed: their segments too.
       const watchers = watchersChanged.filter((w) => w.token === r.payload.checkout_token).map((w) => w.customerId);
       written.set(r, {
@@ -113,17 +114,19 @@ export async function writeOrderRun({
         },
       });
     }
+    await rememberAllCoordinates(db, placed);
   }
   return run.map((r) => ({ ctx: r.ctx, written: written.get(r)! }));
 }
 
 /**
  * The round's checkout consent (the SMS box: top-level buyer_accepts_sms_marketing and
- * sms_marketing_phone), recorded row by row in the run's order exactly as syncOrder records it
- * (recordCheckoutConsent: source CHECKOUT, dated by the order's created_at, the disclosure in
- * force, noted on the row's own provenance for its follow-up), after the round's customers and
- * before its orders, as syncOrder does. An order without a customer goes to the contact its
- * consent found or made by the number: returned by row, with the id the order batch looks it up by.
+ * sms_marketing_phone), recorded for the whole round at once as syncOrder records it one by
+ * one (recordCheckoutConsents: source CHECKOUT, dated by the order's created_at, the disclosure
+ * in force, noted on the row's own provenance, in the run's order, for its follow-up), after the
+ * round's customers and before its orders, as syncOrder does. An order without a customer goes
+ * to the contact its consent found or made by the number: returned by row, with the id the
+ * order batch looks it up by.
  */
 async function recordRunConsents({
   db,
@@ -136,19 +139,21 @@ async function recordRunConsents({
   round: RunOrder[];
   customerOf: Map<string, string>;
 }): Promise<{ guestRefs: Map<RunOrder, { id: string; shopifyId: string }> }> {
-  const guests = new Map<RunOrder, string>();
-  for (const r of round) {
-    if (r.payload.buyer_accepts_sms_marketing !== true) continue;
-    const shopper = r.payload.customer ? customerOf.get(r.payload.customer.id)! : null;
-    const customerId = await recordCheckoutConsent(db, {
-      shopId,
-      customerId: shopper,
+  const ticked = round.filter((r) => r.payload.buyer_accepts_sms_marketing === true);
+  const recordedFor = await recordCheckoutConsents(db, {
+    shopId,
+    consents: ticked.map((r) => ({
+      customerId: r.payload.customer ? customerOf.get(r.payload.customer.id)! : null,
       payload: r.payload,
       occurredAt: r.payload.created_at,
       origin: r.ctx.from,
-    });
-    if (!shopper && customerId) guests.set(r, customerId);
-  }
+    })),
+  });
+  const guests = new Map<RunOrder, string>();
+  ticked.forEach((r, i) => {
+    const customerId = recordedFor[i];
+    if (!r.payload.customer && customerId) guests.set(r, customerId);
+  });
   if (!guests.size) return { guestRefs: new Map() };
   const shopifyIdOf = new Map(
     (

@@ -5,6 +5,7 @@ import { QUEUES, type JobQueue } from "../../app/jobs/queue.server";
 import { processWebhooks } from "../../app/webhooks/process-batch.server";
 import { processWebhook } from "../../app/webhooks/process.server";
 import { runOrder } from "../../app/webhooks/order-runs.server";
+import { suppressNumber } from "../../app/consent/suppression.server";
 import { TestShop, uniqueShop } from "../support/app";
 import {
   checkoutPayload,
@@ -202,6 +203,51 @@ async function shopWithFlowsOn(label: string) {
   return shop;
 }
 
+/** An order whose shopper ticked the SMS box at checkout for `phone`. */
+const ticked = (order: ReturnType<typeof orderPayload>, phone: string) => ({
+  ...order,
+  buyer_accepts_sms_marketing: true,
+  sms_marketing_phone: phone,
+});
+
+const sortBy = <T>(items: T[], key: (item: T) => string) =>
+  [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+
+/**
+ * The same webhooks delivered to two shops (flows on), the rows still RECEIVED processed one at
+ * a time in one and as one batch in the other: the batch must end in the same state, returned
+ * (a guest contact's id is an opaque "local:<uuid>" of its own in each shop: made comparable).
+ */
+async function batchEndsLikeOneAtATime(label: string, deliver: (shop: TestShop) => Promise<void>, rows: number) {
+  const alone = await shopWithFlowsOn(`${label}-one-at-a-time`);
+  const batched = await shopWithFlowsOn(`${label}-batched`);
+  for (const shop of [alone, batched]) await deliver(shop);
+  const received = async (shop: TestShop) =>
+    (
+      await db.webhookInbox.findMany({
+        where: { shopDomain: shop.domain, status: "RECEIVED" },
+        orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+      })
+    ).map((r) => r.id);
+  for (const id of await received(alone)) await processWebhook(alone.deps, id);
+  const ids = await received(batched);
+  expect(ids).toHaveLength(rows);
+  // Every one of them an order the set-based way.
+  for (const row of await db.webhookInbox.findMany({ where: { id: { in: ids } } }))
+    expect(runOrder("orders/create", JSON.parse(row.payload))).not.toBeNull();
+  await processWebhooks(batched.deps, ids);
+  for (const shop of [alone, batched]) await shop.work();
+  const comparable = async (shop: TestShop) => {
+    const { exitedRuns: _exited, ...state } = await finalState(shop);
+    const same = JSON.parse(JSON.stringify(state).replace(/local:[0-9a-f-]{36}/g, "local:contact"));
+    // Contacts sort by their random ids: in an order of their own.
+    return { ...same, customers: sortBy(same.customers as unknown[], (c) => JSON.stringify(c)) };
+  };
+  const expected = await comparable(alone);
+  expect(await comparable(batched)).toEqual(expected);
+  return expected;
+}
+
 describe("webhooks processed in batches (webhooks/process-batch)", () => {
   it("GIVEN a shop's busy hour WHEN the worker takes its webhooks together THEN the state is the one of one at a time", async () => {
     const alone = await shopWithFlowsOn("one-at-a-time");
@@ -264,11 +310,6 @@ describe("webhooks processed in batches (webhooks/process-batch)", () => {
       });
       for (const c of [known, subscribed, unsubscribed]) await shop.send("customers/create", c);
       await shop.work(); // the customers first, alone: the batch below holds only orders
-      const ticked = (order: ReturnType<typeof orderPayload>, phone: string) => ({
-        ...order,
-        buyer_accepts_sms_marketing: true,
-        sms_marketing_phone: phone,
-      });
       await shop.send("orders/create", ticked(orderPayload({ id: 9401, customer: known, at: at(1) }), "+14155550141"));
       await shop.send("orders/create", orderPayload({ id: 9402, customer: subscribed, at: at(2) }));
       // Re-subscribes at the order's time, after the older opt-out.
@@ -286,31 +327,7 @@ describe("webhooks processed in batches (webhooks/process-batch)", () => {
         ticked(orderPayload({ id: 9406, customer: subscribed, at: at(6) }), "not a number"),
       );
     };
-    const alone = await shopWithFlowsOn("consent-one-at-a-time");
-    const batched = await shopWithFlowsOn("consent-batched");
-    for (const shop of [alone, batched]) await deliver(shop);
-    const orderRows = async (shop: TestShop) =>
-      (
-        await db.webhookInbox.findMany({
-          where: { shopDomain: shop.domain, status: "RECEIVED" },
-          orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-        })
-      ).map((r) => r.id);
-    for (const id of await orderRows(alone)) await processWebhook(alone.deps, id);
-    const rows = await orderRows(batched);
-    expect(rows).toHaveLength(6);
-    // Every one of them the set-based way.
-    for (const row of await db.webhookInbox.findMany({ where: { id: { in: rows } } }))
-      expect(runOrder("orders/create", JSON.parse(row.payload))).not.toBeNull();
-    await processWebhooks(batched.deps, rows);
-    for (const shop of [alone, batched]) await shop.work();
-    // A guest contact's id is an opaque "local:<uuid>" of its own in each shop.
-    const comparable = async (shop: TestShop) => {
-      const { exitedRuns: _exited, ...state } = await finalState(shop);
-      return JSON.parse(JSON.stringify(state).replace(/local:[0-9a-f-]{36}/g, "local:contact"));
-    };
-    const expected = await comparable(alone);
-    expect(await comparable(batched)).toEqual(expected);
+    const expected = await batchEndsLikeOneAtATime("consent", deliver, 6);
     // The state says what it should: four CHECKOUT facts (one for the contact), three confirmation texts.
     const checkoutFacts = (expected.facts as string[]).filter((f) => f.includes('"CHECKOUT"'));
     expect(checkoutFacts).toHaveLength(4);
@@ -327,6 +344,63 @@ describe("webhooks processed in batches (webhooks/process-batch)", () => {
       "9406",
     ]);
     expect((expected.messages as string[]).filter((m) => m.includes("transactional"))).toHaveLength(3);
+  });
+
+  it("GIVEN checkout consents that meet in one round (one number twice, a guest with a customer's number, a suppressed number, an opt-out then an opt-in) WHEN the worker takes them together THEN the state is the one of one at a time", async () => {
+    const deliver = async (shop: TestShop) => {
+      const known = customerPayload({ id: 861, updatedAt: at(0), phone: "+14155550161" });
+      const numberless = customerPayload({ id: 862, updatedAt: at(0), phone: null });
+      const leaving = customerPayload({
+        id: 863,
+        updatedAt: at(0),
+        smsState: "subscribed",
+        consentAt: at(-60),
+        phone: "+14155550163",
+      });
+      for (const c of [known, numberless, leaving]) await shop.send("customers/create", c);
+      await shop.work();
+      const { id: shopId } = await db.shop.findUniqueOrThrow({ where: { domain: shop.domain } });
+      await suppressNumber(db, { shopId, phone: "+14155550165", reason: "stop", at: at(-10) });
+      const guest = (id: number, minutes: number, phone: string) => ({
+        ...ticked(orderPayload({ id, customer: known, at: at(minutes) }), phone),
+        customer: null,
+      });
+      // A guest with a customer's number: the consent is the customer's; the customer ticks too.
+      await shop.send("orders/create", guest(9501, 1, "+14155550161"));
+      await shop.send("orders/create", ticked(orderPayload({ id: 9502, customer: known, at: at(2) }), "+14155550161"));
+      // A customer without a number on file gets the one they ticked the box with.
+      await shop.send(
+        "orders/create",
+        ticked(orderPayload({ id: 9503, customer: numberless, at: at(3) }), "+14155550162"),
+      );
+      // One new number twice: one contact, two facts, one confirmation text.
+      await shop.send("orders/create", guest(9504, 4, "+14155550164"));
+      await shop.send("orders/create", guest(9505, 5, "+14155550164"));
+      // A suppressed number: the fact is recorded, no text goes to it.
+      await shop.send("orders/create", guest(9506, 6, "+14155550165"));
+      // An opt-out (the order's customer) and, later in the same round, an opt-in for the number.
+      const optedOut = customerPayload({
+        id: 863,
+        updatedAt: at(7),
+        smsState: "unsubscribed",
+        consentAt: at(7),
+        phone: "+14155550163",
+      });
+      await shop.send("orders/create", orderPayload({ id: 9507, customer: optedOut, at: at(7) }));
+      await shop.send("orders/create", guest(9508, 8, "+14155550163"));
+    };
+    const expected = await batchEndsLikeOneAtATime("consent-meet", deliver, 8);
+    const checkoutFacts = (expected.facts as string[]).filter((f) => f.includes('"CHECKOUT"'));
+    expect(checkoutFacts).toHaveLength(7);
+    const customer = (shopifyId: string) =>
+      expected.customers.find((c: { shopifyId: string }) => c.shopifyId === shopifyId);
+    expect(customer("861")).toMatchObject({ smsConsent: "SUBSCRIBED" });
+    expect(customer("862")).toMatchObject({ smsConsent: "SUBSCRIBED" });
+    expect(customer("863")).toMatchObject({ smsConsent: "SUBSCRIBED" });
+    // Two contacts (+1415555016 4 and 5), each once.
+    expect(expected.customers.filter((c: { shopifyId: string }) => c.shopifyId === "local:contact")).toHaveLength(2);
+    // Confirmation texts: 861, 862, the new number's contact, 863 again after its opt-out; none to the suppressed number.
+    expect((expected.messages as string[]).filter((m) => m.includes("transactional"))).toHaveLength(4);
   });
 
   it("GIVEN a batch WHEN the segments change THEN each customer's events name the last row that touched them", async () => {
