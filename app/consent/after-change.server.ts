@@ -1,4 +1,7 @@
 import type { Db } from "../db.server";
+import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
+import { asDate, inList } from "../db/insert-rows.server";
+import { sqlOn } from "../db/driver.server";
 import { QUEUES } from "../jobs/queue.server";
 import { cancelPendingMessages, type Cancellation } from "../schedule/cancel.server";
 import type { AppServices } from "../services";
@@ -66,6 +69,8 @@ export const afterConsentChange = (deps: AfterChangeDeps, c: ConsentChange): Pro
  * scheduled before a later opt-out goes, as one change at a time would leave them.
  */
 export async function afterConsentChanges(deps: AfterChangeDeps, changes: readonly ConsentChange[]): Promise<void> {
+  // The follow-ups write no ledger fact: every subscription's start is read once, up front.
+  const starts = await subscriptionStarts(deps.db, changes.filter(confirms));
   let pending: { shopId: string; cancellation: Cancellation }[] = [];
   const cancelPending = async () => {
     const byShop = new Map<string, Cancellation[]>();
@@ -77,7 +82,7 @@ export async function afterConsentChanges(deps: AfterChangeDeps, changes: readon
     if (isMarketing(c) && c.change === "opt_out")
       for (const customerId of c.customerIds)
         pending.push({ shopId: c.shopId, cancellation: { customerId, reason: `opted out (${c.ref})` } });
-    const steps = otherFollowUps(deps, c);
+    const steps = otherFollowUps(deps, c, starts);
     if (!steps.length) continue;
     await cancelPending();
     for (const step of steps) await step();
@@ -88,7 +93,11 @@ export async function afterConsentChanges(deps: AfterChangeDeps, changes: readon
 const isMarketing = (c: ConsentChange) => (c.scope ?? "marketing") === "marketing";
 
 /** A change's follow-ups other than cancelling texts, in the order they run. */
-function otherFollowUps(deps: AfterChangeDeps, c: ConsentChange): (() => Promise<unknown>)[] {
+function otherFollowUps(
+  deps: AfterChangeDeps,
+  c: ConsentChange,
+  starts: SubscriptionStarts,
+): (() => Promise<unknown>)[] {
   const { db } = deps;
   const marketing = isMarketing(c);
   const phone = c.phone;
@@ -122,10 +131,12 @@ function otherFollowUps(deps: AfterChangeDeps, c: ConsentChange): (() => Promise
         }),
       );
   }
-  if (marketing && phone && c.change === "opt_in" && c.origin === "live")
-    steps.push(() => confirmSubscription(deps, { ...c, phone }));
+  if (phone && confirms(c)) steps.push(() => confirmSubscription(deps, { ...c, phone }, starts(c.shopId, phone)));
   return steps;
 }
+
+/** A live marketing opt-in for a number: a new subscription is confirmed by text. */
+const confirms = (c: ConsentChange) => isMarketing(c) && !!c.phone && c.change === "opt_in" && c.origin === "live";
 
 /**
  * One confirmation text per subscription of a number: keyed by the ledger fact that started
@@ -134,9 +145,12 @@ function otherFollowUps(deps: AfterChangeDeps, c: ConsentChange): (() => Promise
  * nothing more; a subscription that started with an old fact (sync, import) gets none.
  * A suppressed number gets none (a subscription that does not lift it sends nothing).
  */
-async function confirmSubscription(deps: AfterChangeDeps, c: ConsentChange & { phone: string }): Promise<void> {
+async function confirmSubscription(
+  deps: AfterChangeDeps,
+  c: ConsentChange & { phone: string },
+  start: SubscriptionStart | null,
+): Promise<void> {
   const { db } = deps;
-  const start = await subscriptionStart(db, c.shopId, c.phone);
   if (!start || start.occurredAt.getTime() !== c.at.getTime()) return;
   if (await activeSuppression(db, c.shopId, c.phone)) return;
   if (!deps.queue || !deps.providers || !deps.clock || !deps.pacer || deps.appUrl === undefined)
@@ -162,20 +176,41 @@ async function confirmSubscription(deps: AfterChangeDeps, c: ConsentChange & { p
   });
 }
 
-/** The fact that started the number's current marketing subscription, or null when not subscribed. */
-async function subscriptionStart(db: Db, shopId: string, phone: string) {
-  const order = [{ occurredAt: "desc" as const }, { recordedAt: "desc" as const }, { id: "desc" as const }];
-  const where = { shopId, phone, scope: "marketing" };
-  const latest = await db.consentEvent.findFirst({ where, orderBy: order, select: { state: true } });
-  if (latest?.state !== "SUBSCRIBED") return null;
-  const before = await db.consentEvent.findFirst({
-    where: { ...where, state: { not: "SUBSCRIBED" } },
-    orderBy: order,
-    select: { occurredAt: true },
-  });
-  return db.consentEvent.findFirst({
-    where: { ...where, state: "SUBSCRIBED", ...(before ? { occurredAt: { gt: before.occurredAt } } : {}) },
-    orderBy: [{ occurredAt: "asc" }, { recordedAt: "asc" }, { id: "asc" }],
-    select: { id: true, occurredAt: true },
-  });
+type SubscriptionStart = { id: string; occurredAt: Date };
+/** The fact that started a number's current marketing subscription, or null when not subscribed. */
+type SubscriptionStarts = (shopId: string, phone: string) => SubscriptionStart | null;
+
+/**
+ * The subscription starts of the changes' numbers, in one read of their marketing facts per
+ * shop: per number, newest first, the latest fact must be SUBSCRIBED; the start is the oldest
+ * SUBSCRIBED fact after the latest other state (all of them when there is none). The
+ * database's order (occurredAt, recordedAt, id) read backwards is the oldest-first order.
+ */
+async function subscriptionStarts(db: Db, changes: readonly ConsentChange[]): Promise<SubscriptionStarts> {
+  const starts = new Map<string, SubscriptionStart | null>();
+  const key = (shopId: string, phone: string) => `${shopId}|${phone}`;
+  const phonesByShop = new Map<string, Set<string>>();
+  for (const c of changes) phonesByShop.set(c.shopId, (phonesByShop.get(c.shopId) ?? new Set()).add(c.phone!));
+  for (const [shopId, phones] of phonesByShop) {
+    const facts = await sqlOn(db).query<{ phone: string; id: string; state: string; occurredAt: Date | string }>(
+      Prisma.sql`
+        SELECT "phone", "id", "state", "occurredAt" FROM "ConsentEvent"
+        WHERE "shopId" = ${shopId} AND "scope" = 'marketing' AND "phone" IN ${inList([...phones])}
+        ORDER BY "occurredAt" DESC, "recordedAt" DESC, "id" DESC`,
+    );
+    for (const phone of phones) {
+      const newestFirst = facts.filter((f) => f.phone === phone);
+      if (newestFirst[0]?.state !== "SUBSCRIBED") {
+        starts.set(key(shopId, phone), null);
+        continue;
+      }
+      const other = newestFirst.findIndex((f) => f.state !== "SUBSCRIBED");
+      const current = other < 0 ? newestFirst : newestFirst.slice(0, other);
+      const before = other < 0 ? null : asDate(newestFirst[other]!.occurredAt).getTime();
+      // Facts at the other state's own time are not after it (`gt`).
+      const first = current.findLast((f) => before === null || asDate(f.occurredAt).getTime() > before);
+      starts.set(key(shopId, phone), first ? { id: first.id, occurredAt: asDate(first.occurredAt) } : null);
+    }
+  }
+  return (shopId, phone) => starts.get(key(shopId, phone)) ?? null;
 }
