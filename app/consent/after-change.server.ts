@@ -131,7 +131,11 @@ function otherFollowUps(
         }),
       );
   }
-  if (phone && confirms(c)) steps.push(() => confirmSubscription(deps, { ...c, phone }, starts(c.shopId, phone)));
+  // Only the fact that started the subscription is confirmed (see confirmSubscription): any other
+  // opt-in has no step here, so it does not split the cancellations gathered around it.
+  const start = phone && confirms(c) ? starts(c.shopId, phone) : null;
+  if (phone && start?.occurredAt.getTime() === c.at.getTime())
+    steps.push(() => confirmSubscription(deps, { ...c, phone }, start));
   return steps;
 }
 
@@ -148,10 +152,9 @@ const confirms = (c: ConsentChange) => isMarketing(c) && !!c.phone && c.change =
 async function confirmSubscription(
   deps: AfterChangeDeps,
   c: ConsentChange & { phone: string },
-  start: SubscriptionStart | null,
+  start: SubscriptionStart,
 ): Promise<void> {
   const { db } = deps;
-  if (!start || start.occurredAt.getTime() !== c.at.getTime()) return;
   if (await activeSuppression(db, c.shopId, c.phone)) return;
   if (!deps.queue || !deps.providers || !deps.clock || !deps.pacer || deps.appUrl === undefined)
     throw new Error("a live consent change needs the send path (dispatch deps)");
