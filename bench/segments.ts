@@ -54,7 +54,7 @@ export async function benchSegments(ctx: BenchContext): Promise<BenchRow[]> {
     for (const size of o.sizes) {
       const shop = await ensureShop(db, `bench-seg-${size}-${Date.now().toString(36)}.myshopify.com`);
       const seedStart = performance.now();
-      await seedCustomers(driver, target.provider, shop.id, size, now);
+      await seedCustomers(driver, target.provider, shop.id, size, now, { ledger: true });
       log(`${size.toLocaleString("en")} customers seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
       shops.push({
         size,
@@ -229,12 +229,14 @@ async function timeOneBatch(
 /** An orders/create inbox row for an existing customer of `shop`, picked from `i`. */
 async function storeOrder(shop: { size: number; domain: string }, webhookId: string, i: number, now: Date) {
   const n = 1 + Math.floor((((i * 2654435761) % 2 ** 32) / 2 ** 32) * shop.size);
+  // The consent the customer object carries is the mirror's (seedCustomers: its state and time,
+  // with the ledger's fact behind it), as Shopify repeats the state it already sent: no new fact.
   const customer = customerPayload({
     id: shopifyIdOf(n),
     updatedAt: now,
     phone: `+1${4_152_000_000 + n}`,
-    smsState: "subscribed",
-    consentAt: new Date(now.getTime() - DAY),
+    smsState: n % 3 === 0 ? "not_subscribed" : n % 17 === 0 ? "unsubscribed" : "subscribed",
+    consentAt: new Date(now.getTime() - SEEDED_CONSENT_AGE),
   });
   const order = orderPayload({ customer, at: now });
   // One order in CHECKOUT_CONSENT_EVERY ticks the SMS box at checkout, for the customer's number.
@@ -253,6 +255,9 @@ async function storeOrder(shop: { size: number; domain: string }, webhookId: str
 
 const shopifyIdOf = (n: number) => 9_000_000_000 + n;
 
+/** How long ago the seeded customers' consent was given (their ledger fact and smsConsentAt). */
+const SEEDED_CONSENT_AGE = 800 * DAY;
+
 /** A share of real orders carries checkout SMS consent: one in four here. */
 const CHECKOUT_CONSENT_EVERY = 4;
 
@@ -268,6 +273,7 @@ export async function seedCustomers(
   shopId: string,
   size: number,
   now: Date,
+  o: { ledger?: boolean } = {},
 ) {
   const nowSec = Math.floor(now.getTime() / 1000);
   const pg = provider === "postgresql";
@@ -279,6 +285,7 @@ export async function seedCustomers(
       : `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', ${secondsExpr}, 'unixepoch')`;
   const text = (expr: string) => (pg ? `(${expr})::text` : `CAST(${expr} AS TEXT)`);
   const consent = (v: string) => (pg ? `'${v}'::"SmsConsentState"` : `'${v}'`);
+  const consentOf = `CASE WHEN n % 3 = 0 THEN ${consent("NOT_SUBSCRIBED")} WHEN n % 17 = 0 THEN ${consent("UNSUBSCRIBED")} ELSE ${consent("SUBSCRIBED")} END`;
   // 40% never ordered, 30% once, 30% repeat; last order spread over two years; some clicks.
   const orders = `(CASE WHEN n % 10 < 4 THEN 0 WHEN n % 10 < 7 THEN 1 ELSE 2 + n % 5 END)`;
   const lastOrderAgo = `((n * 7919) % ${730 * 86400})`;
@@ -289,14 +296,23 @@ export async function seedCustomers(
     SELECT '${shopId}-' || ${text("n")}, '${shopId}', ${text(`${shopifyIdOf(0)} + n`)},
       'shopper' || ${text(`${shopifyIdOf(0)} + n`)} || '@example.com', 'Jane', 'Doe', 'San Francisco', ${ts(`${nowSec} - 86400`)},
       '+1' || ${text("4152000000 + n")}, 'US', 'CA', 'America/Los_Angeles',
-      CASE WHEN n % 3 = 0 THEN ${consent("NOT_SUBSCRIBED")} WHEN n % 17 = 0 THEN ${consent("UNSUBSCRIBED")} ELSE ${consent("SUBSCRIBED")} END,
-      ${ts(`${nowSec} - 800 * 86400`)},
+      ${consentOf},
+      ${ts(`${nowSec} - ${SEEDED_CONSENT_AGE / 1000}`)},
       ${orders}, ${orders} * 45,
       CASE WHEN ${orders} = 0 THEN NULL ELSE ${ts(`${nowSec} - ${lastOrderAgo} - (n % 200) * 86400`)} END,
       CASE WHEN ${orders} = 0 THEN NULL ELSE ${ts(`${nowSec} - ${lastOrderAgo}`)} END,
       CASE WHEN n % 5 = 0 THEN ${ts(`${nowSec} - ((n * 104729) % ${120 * 86400})`)} ELSE NULL END,
       ${ts(`${nowSec} - 800 * 86400`)}, ${ts(`${nowSec}`)}, ${ts(`${nowSec} - 86400`)}
     FROM ${series}`);
+  // Each customer's consent comes from the ledger, as in a shop (consent/ledger derives it): one
+  // SHOPIFY_SYNC fact per customer, the mirror's state at its time, for its number.
+  if (o.ledger)
+    await driver.exec(`${prefix}
+      INSERT INTO "ConsentEvent" ("id", "shopId", "customerId", "phone", "state", "optInLevel", "source", "scope", "occurredAt", "recordedAt")
+      SELECT '${shopId}-fact-' || ${text("n")}, '${shopId}', '${shopId}-' || ${text("n")}, '+1' || ${text("4152000000 + n")},
+        ${consentOf}, 'single_opt_in', ${pg ? `'SHOPIFY_SYNC'::"ConsentSource"` : `'SHOPIFY_SYNC'`}, 'marketing',
+        ${ts(`${nowSec} - ${SEEDED_CONSENT_AGE / 1000}`)}, ${ts(`${nowSec} - 800 * 86400`)}
+      FROM ${series}`);
   const agoTs = (days: number) => ts(`${nowSec} - ${days} * 86400`);
   const member: Record<string, string> = {
     "sms-subscribers": `"smsConsent" = ${consent("SUBSCRIBED")}`,
