@@ -81,7 +81,10 @@ export async function afterConsentChanges(deps: AfterChangeDeps, changes: readon
   for (const c of changes) {
     if (isMarketing(c) && c.change === "opt_out")
       for (const customerId of c.customerIds)
-        pending.push({ shopId: c.shopId, cancellation: { customerId, reason: `opted out (${c.ref})` } });
+        pending.push({
+          shopId: c.shopId,
+          cancellation: { customerId, reason: `opted out (${c.ref})`, optedOutAt: c.at },
+        });
     const steps = otherFollowUps(deps, c, starts);
     if (!steps.length) continue;
     await cancelPending();

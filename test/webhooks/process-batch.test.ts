@@ -346,6 +346,36 @@ describe("webhooks processed in batches (webhooks/process-batch)", () => {
     expect((expected.messages as string[]).filter((m) => m.includes("transactional"))).toHaveLength(3);
   });
 
+  it("GIVEN a shopper Shopify still shows unsubscribed who ticks the box WHEN the order's update repeats the old opt-out THEN the new subscription's confirmation text still goes, one at a time and in a batch", async () => {
+    const phone = "+14155550171";
+    const deliver = async (shop: TestShop) => {
+      // Unsubscribed in Shopify half an hour ago; orders keep embedding that state for a while.
+      const lapsed = customerPayload({
+        id: 871,
+        updatedAt: at(0),
+        smsState: "unsubscribed",
+        consentAt: at(-30),
+        phone,
+      });
+      await shop.send("customers/create", lapsed);
+      await shop.work();
+      await shop.send("orders/create", ticked(orderPayload({ id: 9701, customer: lapsed, at: at(3) }), phone));
+      await shop.send(
+        "orders/updated",
+        ticked(orderPayload({ id: 9701, customer: lapsed, at: at(3), updatedAt: at(4) }), phone),
+      );
+    };
+    const expected = await batchEndsLikeOneAtATime("stale-opt-out", deliver, 2);
+    expect(expected.customers.find((c: { shopifyId: string }) => c.shopifyId === "871")).toMatchObject({
+      smsConsent: "SUBSCRIBED",
+    });
+    // The order's update noted the half-hour-old opt-out again: older than the subscription, it
+    // cancels nothing (it cancelled the confirmation text before).
+    expect((expected.messages as string[]).filter((m) => m.includes("transactional"))).toEqual([
+      expect.stringContaining("DELIVERED"),
+    ]);
+  });
+
   it("GIVEN checkout consents that meet in one round (one number twice, a guest with a customer's number, a suppressed number, an opt-out then an opt-in) WHEN the worker takes them together THEN the state is the one of one at a time", async () => {
     const deliver = async (shop: TestShop) => {
       const known = customerPayload({ id: 861, updatedAt: at(0), phone: "+14155550161" });
