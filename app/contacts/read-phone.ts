@@ -76,7 +76,7 @@ function isCallingCode(code: string): boolean {
 }
 
 /** The straightforward library call, for the numbers whose fast reading is not proven the same. */
-export function referenceRead(input: string, defaultCountry?: string): ReadNumber | undefined {
+function referenceRead(input: string, defaultCountry?: string): ReadNumber | undefined {
   const parsed = parsePhoneNumberFromString(input, defaultCountry as CountryCode | undefined);
   if (!parsed) return undefined;
   return {

@@ -15,7 +15,8 @@ export type Cancellation = { customerId: string; reason: string; optedOutAt?: Da
 /**
  * Opt-out, exit or uninstall: nothing still waiting is sent. One statement for any number of
  * customers (a webhook batch's or a sync batch's opt-outs); a customer named twice keeps the
- * first reason, as cancelling one change at a time would (the second finds nothing pending).
+ * first reason, as cancelling one change at a time would (the second finds nothing pending),
+ * and the newest opt-out time.
  * Returns how many texts were cancelled.
  */
 export async function cancelPendingMessages({
@@ -27,18 +28,18 @@ export async function cancelPendingMessages({
   shopId: string;
   cancellations: readonly Cancellation[];
 }): Promise<number> {
-  const first = new Map<string, Cancellation>();
+  const byCustomer = new Map<string, Cancellation>();
   for (const c of cancellations) {
-    const seen = first.get(c.customerId);
+    const seen = byCustomer.get(c.customerId);
     // The first reason; the newest opt-out time (none: unconditional), the stricter of the two.
-    if (!seen) first.set(c.customerId, c);
+    if (!seen) byCustomer.set(c.customerId, c);
     else if (seen.optedOutAt && (!c.optedOutAt || c.optedOutAt > seen.optedOutAt))
-      first.set(c.customerId, { ...seen, optedOutAt: c.optedOutAt });
+      byCustomer.set(c.customerId, { ...seen, optedOutAt: c.optedOutAt });
   }
-  if (!first.size) return 0;
+  if (!byCustomer.size) return 0;
   return db.$executeRaw(Prisma.sql`
     UPDATE "Message" SET "status" = 'CANCELLED', "error" = t."reason", "updatedAt" = ${typedValue(new Date(), "timestamp")}
-    FROM ${boundRows({ customerId: "text", reason: "text", optedOutAt: "timestamp" }, [...first.values()])} t
+    FROM ${boundRows({ customerId: "text", reason: "text", optedOutAt: "timestamp" }, [...byCustomer.values()])} t
     WHERE "Message"."shopId" = ${shopId} AND "Message"."customerId" = t."customerId"
       AND "Message"."direction" = 'OUTBOUND' AND "Message"."purpose" <> 'compliance'
       AND "Message"."status" IN ('SCHEDULED', 'HELD')

@@ -22,6 +22,8 @@ function reference(raw: string, defaultCountry?: string): PhoneResult {
   return { ok: true, e164: parsed.number, country: parsed.country };
 }
 
+// The library's own reading, written out here rather than imported: the oracle must not be
+// the app's code (read-phone falls back to the same call, which this must not take on trust).
 function referenceRead(input: string, defaultCountry?: string) {
   const parsed = parsePhoneNumberFromString(input, defaultCountry as CountryCode | undefined);
   if (!parsed) return undefined;
