@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import { Prisma } from "../generated/sqlite/client"; // SQL fragments: both generated clients share this runtime
-import { normalisePhone } from "../contacts/phone";
+import { normalisePhone, type PhoneResult } from "../contacts/phone";
 import { bestTimeZone, coordinatesZone } from "../contacts/zone.server";
 import {
   consentStateFromShopify,
@@ -85,6 +85,13 @@ export async function embeddedCustomer({
   ).id;
 }
 
+/** A customer payload's number (its own, else its address's), normalised against the address's country. */
+export const customerNumber = (payload: CustomerPayload): PhoneResult =>
+  normalisePhone(
+    payload.phone ?? payload.default_address?.phone,
+    payload.default_address?.country_code?.toUpperCase() ?? null,
+  );
+
 /**
  * A customer payload's profile columns and its number (normalised against the address's
  * country): one mapping for the webhook writer below and the sync's batch writer.
@@ -92,7 +99,7 @@ export async function embeddedCustomer({
 export async function customerProfile(payload: CustomerPayload) {
   const address = payload.default_address;
   const countryCode = address?.country_code?.toUpperCase() ?? null;
-  const phone = normalisePhone(payload.phone ?? address?.phone, countryCode);
+  const phone = customerNumber(payload);
   const e164 = phone.ok ? phone.e164 : null;
   const profile = {
     email: payload.email ?? null,

@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import { normalisePhone } from "../contacts/phone";
+import { normalisePhone, type PhoneResult } from "../contacts/phone";
 import { findOrCreateContacts } from "../contacts/local-contacts.server";
 import { noteConsentChange, type Provenance } from "./customers.server";
 import type { CheckoutPayload, MarketingConsentPayload } from "../shopify-payloads";
@@ -49,8 +49,14 @@ export async function recordCheckoutConsent(
   db: Db,
   input: CheckoutConsent & { shopId: string },
 ): Promise<string | null> {
-  return (await recordCheckoutConsents(db, { shopId: input.shopId, consents: [input] }))[0]!;
+  return (await recordCheckoutConsents(db, { shopId: input.shopId, consents: [input] }))[0]?.customerId ?? null;
 }
+
+/**
+ * Whom a consent was recorded for: its customer, or for a guest the contact found or made by
+ * the number, with the contact's Shopify id (an order of the guest's is the contact's).
+ */
+export type RecordedConsent = { customerId: string; guestShopifyId: string | null } | null;
 
 /**
  * recordCheckoutConsent for many checkouts or orders of a shop (a webhook batch's round) in a
@@ -60,12 +66,12 @@ export async function recordCheckoutConsent(
  * it), the disclosures in force and the shop in one read each, the facts the ledger does not
  * hold in one insert, and the consent of every customer re-derived in one UPDATE. Each fact
  * is noted on its own origin in the given order, for its follow-up (afterConsentChanges).
- * Returns, per consent, the customer it was recorded for, or null.
+ * Returns, per consent, whom it was recorded for, or null.
  */
 export async function recordCheckoutConsents(
   db: Db,
   { shopId, consents }: { shopId: string; consents: readonly CheckoutConsent[] },
-): Promise<(string | null)[]> {
+): Promise<RecordedConsent[]> {
   const numbered = consents.map((c) => ({ ...c, phone: checkoutNumber(c) }));
   const valid = numbered.filter((c): c is typeof c & { phone: { e164: string; country: string | null } } => !!c.phone);
   if (!valid.length) return consents.map(() => null);
@@ -91,13 +97,15 @@ export async function recordCheckoutConsents(
   );
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { name: true, domain: true } });
   const facts = valid.map((c) => {
-    const customerId = c.customerId ?? contacts.get(c.phone.e164)!.id;
+    const guest = c.customerId ? null : contacts.get(c.phone.e164)!;
+    const customerId = c.customerId ?? guest!.id;
     const disclosure = disclosureAt(c.occurredAt);
     // What the checkout extension rendered next to the box: its own function over the published
     // version in force (or its default when none was published) and the shop's name.
     const rendered = disclosureText({ fromApp: disclosure?.text ?? null, shopName: shopName(shop) });
     return {
       consent: c,
+      recorded: { customerId, guestShopifyId: guest?.shopifyId ?? null },
       fact: {
         shopId,
         customerId,
@@ -136,19 +144,24 @@ export async function recordCheckoutConsents(
       subscribed: true,
       at: fact.occurredAt,
     });
-  const recordedFor = new Map<unknown, string>(facts.map((f) => [f.consent, f.fact.customerId]));
+  const recordedFor = new Map<unknown, RecordedConsent>(facts.map((f) => [f.consent, f.recorded]));
   return numbered.map((c) => recordedFor.get(c) ?? null);
 }
 
 /** The number a checkout's consent is for (its address's country for a national number), or null: no consent. */
 function checkoutNumber(c: CheckoutConsent): { e164: string; country: string | null } | null {
-  const { payload } = c;
-  if (payload.buyer_accepts_sms_marketing !== true || !payload.sms_marketing_phone) return null;
-  const countryCode = (payload.shipping_address ?? payload.billing_address)?.country_code ?? null;
-  const phone = normalisePhone(payload.sms_marketing_phone, countryCode);
+  const phone = checkoutConsentPhone(c.payload);
+  if (!phone) return null;
   if (phone.ok) return { e164: phone.e164, country: phone.country ?? null };
   log.warn("checkout SMS consent with an invalid number ignored", { topic: c.origin.topic, reason: phone.reason });
   return null;
+}
+
+/** The ticked box's number as given, normalised (maybe not a number), or null: the box is not ticked. */
+export function checkoutConsentPhone(payload: CheckoutConsentFields): PhoneResult | null {
+  if (payload.buyer_accepts_sms_marketing !== true || !payload.sms_marketing_phone) return null;
+  const countryCode = (payload.shipping_address ?? payload.billing_address)?.country_code ?? null;
+  return normalisePhone(payload.sms_marketing_phone, countryCode);
 }
 
 /**

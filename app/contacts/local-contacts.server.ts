@@ -30,9 +30,12 @@ export async function findOrCreateContact({
   shopId,
   phone,
   names = {},
-}: { db: Db; shopId: string } & ContactRequest): Promise<{ id: string; created: boolean }> {
+}: { db: Db; shopId: string } & ContactRequest): Promise<FoundContact> {
   return (await findOrCreateContacts({ db, shopId, requests: [{ phone, names }] })).get(phone.e164)!;
 }
+
+/** A number's contact: its row id and Shopify id ("local:…" for one of ours), and whether it was made now. */
+export type FoundContact = { id: string; shopifyId: string; created: boolean };
 
 /**
  * findOrCreateContact for many numbers in two statements (a webhook batch's guest checkouts):
@@ -48,8 +51,8 @@ export async function findOrCreateContacts({
   db: Db;
   shopId: string;
   requests: readonly ContactRequest[];
-}): Promise<Map<string, { id: string; created: boolean }>> {
-  const out = new Map<string, { id: string; created: boolean }>();
+}): Promise<Map<string, FoundContact>> {
+  const out = new Map<string, FoundContact>();
   if (!requests.length) return out;
   const sql = sqlOn(db);
   const holders = await sql.query<{ id: string; shopifyId: string; phone: string }>(Prisma.sql`
@@ -60,18 +63,19 @@ export async function findOrCreateContacts({
   for (const phone of new Set(holders.map((h) => h.phone))) {
     const withIt = holders.filter((h) => h.phone === phone);
     const best = withIt.find((c) => !isLocalContact(c.shopifyId)) ?? withIt[0]!;
-    out.set(phone, { id: best.id, created: false });
+    out.set(phone, { id: best.id, shopifyId: best.shopifyId, created: false });
   }
   const stamp = new Date();
   const fresh: Record<string, unknown>[] = [];
   for (const { phone, names = {} } of requests) {
     if (out.has(phone.e164)) continue;
     const id = newRowId();
-    out.set(phone.e164, { id, created: true });
+    const shopifyId = `${LOCAL_CONTACT_PREFIX}${randomUUID()}`;
+    out.set(phone.e164, { id, shopifyId, created: true });
     fresh.push({
       id,
       shopId,
-      shopifyId: `${LOCAL_CONTACT_PREFIX}${randomUUID()}`,
+      shopifyId,
       phone: phone.e164,
       countryCode: phone.country,
       timeZone: await bestTimeZone({ phone: phone.e164 }),

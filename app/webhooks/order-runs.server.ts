@@ -1,8 +1,8 @@
 import type { Db } from "../db.server";
 import { OrderPayload } from "../shopify-payloads";
 import type { Topic } from "../shopify-topics";
-import { rememberAllCoordinates } from "../commerce/customers.server";
-import { recordCheckoutConsents } from "../commerce/shopify-consent.server";
+import { customerNumber, rememberAllCoordinates } from "../commerce/customers.server";
+import { checkoutConsentPhone, recordCheckoutConsents } from "../commerce/shopify-consent.server";
 import { writeCustomerBatch } from "../sync/write-customers.server";
 import { needsWebhookWriter, writeOrderBatch } from "../sync/write-orders.server";
 import type { WriteContext, Written } from "./process.server";
@@ -52,10 +52,17 @@ export async function writeOrderRun({
   db,
   shopId,
   run,
+  followUp,
 }: {
   db: Db;
   shopId: string;
   run: RunOrder[];
+  /**
+   * A round's consent follow-up (webhooks/process consentFollowUp), run before the next round
+   * is written, as one at a time follows each row up before the next: a contact a later round
+   * merges into a customer got its confirmation text first, and the text moves with it.
+   */
+  followUp: (contexts: WriteContext[]) => Promise<void>;
 }): Promise<{ ctx: WriteContext; written: Written }[]> {
   const written = new Map<RunOrder, Written>();
   for (const round of rounds(run)) {
@@ -115,6 +122,7 @@ export async function writeOrderRun({
       });
     }
     await rememberAllCoordinates(db, placed);
+    await followUp(round.map((r) => r.ctx));
   }
   return run.map((r) => ({ ctx: r.ctx, written: written.get(r)! }));
 }
@@ -149,32 +157,40 @@ async function recordRunConsents({
       origin: r.ctx.from,
     })),
   });
-  const guests = new Map<RunOrder, string>();
+  const guestRefs = new Map<RunOrder, { id: string; shopifyId: string }>();
   ticked.forEach((r, i) => {
-    const customerId = recordedFor[i];
-    if (!r.payload.customer && customerId) guests.set(r, customerId);
+    const recorded = recordedFor[i];
+    if (!r.payload.customer && recorded?.guestShopifyId)
+      guestRefs.set(r, { id: recorded.customerId, shopifyId: recorded.guestShopifyId });
   });
-  if (!guests.size) return { guestRefs: new Map() };
-  const shopifyIdOf = new Map(
-    (
-      await db.customer.findMany({
-        where: { id: { in: [...new Set(guests.values())] } },
-        select: { id: true, shopifyId: true },
-      })
-    ).map((c) => [c.id, c.shopifyId]),
-  );
-  return { guestRefs: new Map([...guests].map(([r, id]) => [r, { id, shopifyId: shopifyIdOf.get(id)! }])) };
+  return { guestRefs };
 }
 
-/** The run split so that no round holds a customer or an order twice: the n-th sighting goes to round n. */
+/**
+ * The run split so that no round holds a customer, an order or a number twice: the n-th
+ * sighting goes to round n. A number (the customer's on file, the ticked box's) because a
+ * round writes all its customers before any consent: a guest who ticks the box before a
+ * customer new to the app with that number orders must make a contact, as one at a time
+ * does (which the customer then takes over), not find a customer not there yet.
+ */
 function rounds(run: RunOrder[]): RunOrder[][] {
   const seen = new Map<string, number>();
   const out: RunOrder[][] = [];
   for (const r of run) {
-    const keys = [`o:${r.payload.id}`, ...(r.payload.customer ? [`c:${r.payload.customer.id}`] : [])];
+    const keys = [
+      `o:${r.payload.id}`,
+      ...(r.payload.customer ? [`c:${r.payload.customer.id}`] : []),
+      ...numbersOf(r.payload).map((n) => `n:${n}`),
+    ];
     const n = Math.max(...keys.map((k) => seen.get(k) ?? 0));
     for (const k of keys) seen.set(k, n + 1);
     (out[n] ??= []).push(r);
   }
   return out;
+}
+
+/** The numbers an order brings: its customer's on file and the one its SMS box was ticked with. */
+function numbersOf(payload: OrderPayload): string[] {
+  const phones = [payload.customer && customerNumber(payload.customer), checkoutConsentPhone(payload)];
+  return phones.flatMap((p) => (p?.ok ? [p.e164] : []));
 }

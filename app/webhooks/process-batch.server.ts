@@ -87,11 +87,12 @@ async function processShopRows(deps: AppServices, domain: string, rows: InboxRow
     if (!run.length) return;
     const orders = run;
     run = [];
-    const ran = await writeOrderRun({ db, shopId: shop.id, run: orders });
-    await consentFollowUp(
-      deps,
-      ran.map((w) => w.ctx),
-    );
+    const ran = await writeOrderRun({
+      db,
+      shopId: shop.id,
+      run: orders,
+      followUp: (contexts) => consentFollowUp(deps, contexts),
+    });
     written.push(...ran);
   };
   try {

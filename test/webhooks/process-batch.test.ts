@@ -433,6 +433,33 @@ describe("webhooks processed in batches (webhooks/process-batch)", () => {
     expect((expected.messages as string[]).filter((m) => m.includes("transactional"))).toHaveLength(4);
   });
 
+  it("GIVEN a guest checkout and a customer new to the app sharing one number in one round WHEN the worker takes them together THEN the state is the one of one at a time", async () => {
+    const deliver = async (shop: TestShop) => {
+      const guest = (id: number, minutes: number, phone: string, buyer: ReturnType<typeof customerPayload>) => ({
+        ...ticked(orderPayload({ id, customer: buyer, at: at(minutes) }), phone),
+        customer: null,
+      });
+      // The guest ticks the box first; the customer, first seen in their order, has the number on file.
+      const onFile = customerPayload({ id: 881, updatedAt: at(0), phone: "+14155550181" });
+      await shop.send("orders/create", guest(9801, 1, "+14155550181", onFile));
+      await shop.send("orders/create", orderPayload({ id: 9802, customer: onFile, at: at(2) }));
+      // The guest ticks the box first; the customer, without a number, ticks it with the same one.
+      const numberless = customerPayload({ id: 882, updatedAt: at(0), phone: null });
+      await shop.send("orders/create", guest(9803, 3, "+14155550182", numberless));
+      await shop.send(
+        "orders/create",
+        ticked(orderPayload({ id: 9804, customer: numberless, at: at(4) }), "+14155550182"),
+      );
+      // The customer first, then the guest with their number.
+      const first = customerPayload({ id: 883, updatedAt: at(0), phone: "+14155550183" });
+      await shop.send("orders/create", orderPayload({ id: 9805, customer: first, at: at(5) }));
+      await shop.send("orders/create", guest(9806, 6, "+14155550183", first));
+    };
+    const expected = await batchEndsLikeOneAtATime("guest-meets-new", deliver, 6);
+    // Exactly one confirmation text per number.
+    expect((expected.messages as string[]).filter((m) => m.includes("transactional"))).toHaveLength(3);
+  });
+
   it("GIVEN a batch WHEN the segments change THEN each customer's events name the last row that touched them", async () => {
     const shop = await shopWithFlowsOn("cause-refs");
     const c = customerPayload({
