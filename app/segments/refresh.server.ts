@@ -10,6 +10,8 @@ import {
   type RelationFact,
 } from "./evaluate.server";
 import { relationSql } from "./predicate.server";
+import { boundRows, type ColumnType } from "../db/insert-rows.server";
+import { prismaRunner } from "../db/driver.server";
 
 const { join, raw, sql } = Prisma;
 import type { MembershipCause, MembershipChange } from "./membership.server";
@@ -44,7 +46,8 @@ export interface RefreshSegmentsInput {
  * diff is written in one transaction of at most four statements: memberships inserted,
  * memberships deleted, the SegmentMembershipEvents (what flows trigger on), member counts.
  * Customers that do not exist (or belong to another shop) are skipped; deleted and redacted
- * ones leave every segment. Returns the changes in customer, then segment order.
+ * ones leave every segment. Returns the changes it made (not those another refresh made first),
+ * in customer, then segment order.
  *
  * The day-one sync's final pass and the sweep call this with many customers at once; one
  * event's processing with the customers it touched.
@@ -65,8 +68,7 @@ export async function refreshSegmentsFor(input: RefreshSegmentsInput): Promise<M
   for (let i = 0; i < ids.length; i += REFRESH_CHUNK) {
     const chunk = ids.slice(i, i + REFRESH_CHUNK);
     const found = await evaluateChunk({ db, shopId, segments, customerIds: chunk, now });
-    await applyChanges({ ...input, changes: found });
-    changes.push(...found);
+    changes.push(...(await applyChanges({ ...input, changes: found })));
   }
   return changes;
 }
@@ -156,6 +158,7 @@ function customerFacts(r: Record<string, unknown>): CustomerFacts {
  * Another worker changed one of these memberships between our read and our write (the
  * same customer's events processed at once): nothing is written, and the refresh is run
  * again (by the job's retry, or by refreshCustomerSegments itself), which re-reads.
+ * (segments/range-refresh's check; a refresh here keeps what it could apply, below.)
  */
 export class MembershipRaced extends Error {
   constructor() {
@@ -163,7 +166,36 @@ export class MembershipRaced extends Error {
   }
 }
 
-/** A diff in one transaction: a membership and its event and count move together or not at all. */
+const MEMBERSHIP_COLUMNS: Record<string, ColumnType> = {
+  segmentId: "text",
+  customerId: "text",
+  shopId: "text",
+  enteredAt: "timestamp",
+};
+const KEY_COLUMNS: Record<string, ColumnType> = { segmentId: "text", customerId: "text" };
+
+type MembershipKey = { segmentId: string; customerId: string };
+const keyOf = (m: MembershipKey) => `${m.segmentId}|${m.customerId}`;
+const bySegmentThenCustomer = (a: MembershipKey, b: MembershipKey) =>
+  a.segmentId < b.segmentId
+    ? -1
+    : a.segmentId > b.segmentId
+      ? 1
+      : a.customerId < b.customerId
+        ? -1
+        : a.customerId > b.customerId
+          ? 1
+          : 0;
+
+/**
+ * A diff in one transaction: a membership and its event and count move together or not at all.
+ * Two refreshes of the same customers at once (two workers' batches of one shop) decide the same
+ * change: the membership is inserted (or deleted) by whichever comes first, and the other's
+ * statement skips it (ON CONFLICT DO NOTHING; a DELETE that finds no row), so only the changes
+ * a refresh actually made get their event and count, and it returns those: one ENTERED or LEFT
+ * event per change, without failing the batch. The rows go in (segmentId, customerId) order, so
+ * two inserts wait on each other's rows in the same order on PostgreSQL instead of deadlocking.
+ */
 async function applyChanges({
   db,
   shopId,
@@ -171,30 +203,39 @@ async function applyChanges({
   cause,
   causeRefs,
   changes,
-}: RefreshSegmentsInput & { changes: MembershipChange[] }) {
-  if (!changes.length) return;
-  const entered = changes.filter((c) => c.change === "ENTERED");
-  const left = changes.filter((c) => c.change === "LEFT");
-  const delta = new Map<string, number>();
-  for (const c of changes) delta.set(c.segmentId, (delta.get(c.segmentId) ?? 0) + (c.change === "ENTERED" ? 1 : -1));
-  const leftByCustomer = new Map<string, string[]>();
-  for (const c of left) leftByCustomer.set(c.customerId, [...(leftByCustomer.get(c.customerId) ?? []), c.segmentId]);
-  await db.$transaction(async (tx) => {
-    if (entered.length)
-      await tx.segmentMembership.createMany({
-        data: entered.map((c) => ({ segmentId: c.segmentId, customerId: c.customerId, shopId, enteredAt: now })),
-      });
-    if (left.length) {
-      const { count } = await tx.segmentMembership.deleteMany({
-        where: {
-          shopId,
-          OR: [...leftByCustomer].map(([customerId, segmentIds]) => ({ customerId, segmentId: { in: segmentIds } })),
-        },
-      });
-      if (count !== left.length) throw new MembershipRaced();
-    }
+}: RefreshSegmentsInput & { changes: MembershipChange[] }): Promise<MembershipChange[]> {
+  if (!changes.length) return [];
+  const entered = changes.filter((c) => c.change === "ENTERED").sort(bySegmentThenCustomer);
+  const left = changes.filter((c) => c.change === "LEFT").sort(bySegmentThenCustomer);
+  return db.$transaction(async (tx) => {
+    const run = prismaRunner(tx as Db);
+    const inserted = entered.length
+      ? await run.query<MembershipKey>(sql`
+          INSERT INTO "SegmentMembership" ("segmentId", "customerId", "shopId", "enteredAt")
+          SELECT "segmentId", "customerId", "shopId", "enteredAt"
+          FROM ${boundRows(
+            MEMBERSHIP_COLUMNS,
+            entered.map((c) => ({ segmentId: c.segmentId, customerId: c.customerId, shopId, enteredAt: now })),
+          )} AS v
+          WHERE true
+          ON CONFLICT ("segmentId", "customerId") DO NOTHING
+          RETURNING "segmentId", "customerId"`)
+      : [];
+    const deleted = left.length
+      ? await run.query<MembershipKey>(sql`
+          DELETE FROM "SegmentMembership"
+          WHERE "shopId" = ${shopId} AND ("segmentId", "customerId") IN (
+            SELECT "segmentId", "customerId" FROM ${boundRows(
+              KEY_COLUMNS,
+              left.map((c) => ({ segmentId: c.segmentId, customerId: c.customerId })),
+            )} AS v)
+          RETURNING "segmentId", "customerId"`)
+      : [];
+    const made = new Set([...inserted, ...deleted].map(keyOf));
+    const applied = changes.filter((c) => made.has(keyOf(c)));
+    if (!applied.length) return [];
     await tx.segmentMembershipEvent.createMany({
-      data: changes.map((c) => ({
+      data: applied.map((c) => ({
         shopId,
         segmentId: c.segmentId,
         customerId: c.customerId,
@@ -204,6 +245,8 @@ async function applyChanges({
         causeRef: causeRefs?.get(c.customerId) ?? cause.ref ?? null,
       })),
     });
+    const delta = new Map<string, number>();
+    for (const c of applied) delta.set(c.segmentId, (delta.get(c.segmentId) ?? 0) + (c.change === "ENTERED" ? 1 : -1));
     const moved = [...delta].filter(([, d]) => d !== 0);
     if (moved.length) {
       // Integer literals, not bound: PostgreSQL cannot type a bare parameter inside CASE.
@@ -211,5 +254,6 @@ async function applyChanges({
       await tx.$executeRaw`UPDATE "Segment" SET "memberCount" = "memberCount" + CASE "id" ${join(cases, " ")} ELSE 0 END
         WHERE "id" IN (${join(moved.map(([id]) => id))})`;
     }
+    return applied;
   });
 }
