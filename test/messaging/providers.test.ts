@@ -4,14 +4,20 @@ import { ProviderError } from "../../app/sms/provider";
 import { OutboxProvider } from "../../app/sms/outbox.server";
 import { isValidTwilioSignature, twilioSignature } from "../../app/sms/twilio-signature";
 import { startTwilioServer, twilioCallback, twilioError } from "../support/twilio-server";
+import db from "../../app/db.server";
+import { ensureShop } from "../../app/commerce/shops.server";
+import { ProviderRegistry } from "../../app/sms/registry.server";
+import { SecretBox } from "../../app/security/secrets.server";
+import { uniqueShop } from "../support/app";
 
 const accountSid = `AC${"a1".repeat(16)}`;
 const authToken = "f".repeat(32);
+const otherAccountSid = `AC${"c3".repeat(16)}`;
 let twilio: Awaited<ReturnType<typeof startTwilioServer>>;
 let provider: TwilioProvider;
 
 beforeAll(async () => {
-  twilio = await startTwilioServer({ [accountSid]: authToken });
+  twilio = await startTwilioServer({ [accountSid]: authToken, [otherAccountSid]: authToken });
   provider = new TwilioProvider(
     TwilioCredentials.parse({ accountSid, authToken, from: "+14155550100", baseUrl: twilio.url }),
   );
@@ -87,6 +93,24 @@ describe("Twilio-protocol adapter (against a local Twilio-protocol server)", () 
     const result = TwilioCredentials.safeParse({ accountSid: "nope", authToken, baseUrl: twilio.url });
     expect(result.success).toBe(false);
     expect(result.error!.issues.map((i) => i.message).join(" ")).toMatch(/Account SID/);
+  });
+});
+
+describe("a shop's provider (ProviderRegistry)", () => {
+  it("GIVEN a shop that sent with its Twilio credentials WHEN they are replaced THEN its next provider sends with the new ones", async () => {
+    const registry = new ProviderRegistry(db, new SecretBox(Buffer.alloc(32, 7).toString("base64")));
+    const shop = await ensureShop(db, uniqueShop("replaced-credentials"));
+    const useAccount = (sid: string) =>
+      registry.useTwilio(
+        shop.id,
+        TwilioCredentials.parse({ accountSid: sid, authToken, from: "+14155550100", baseUrl: twilio.url }),
+      );
+    await useAccount(accountSid);
+    await (await registry.forShop(shop.id)).send(sms);
+    await (await registry.forShop(shop.id)).send(sms);
+    await useAccount(otherAccountSid);
+    await (await registry.forShop(shop.id)).send(sms);
+    expect(twilio.received.slice(-3).map((m) => m.accountSid)).toEqual([accountSid, accountSid, otherAccountSid]);
   });
 });
 
