@@ -1,13 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import db from "../app/db.server";
 import { isPostgres } from "../app/db/update-rows.server";
-import { DAY } from "../app/clock";
 import { ensureShop } from "../app/commerce/shops.server";
 import { TableJobQueue } from "../app/jobs/table-queue.server";
 import { httpAdminGraphql } from "../app/shopify-admin/http-client.server";
-import { startAdminApiStandIn, type StoreLines } from "../dev/simulator/admin-api/server";
+import { startStandInProcess } from "./sync-stand-in";
 import { latestSync, startSync, syncStep } from "../app/sync/run.server";
-import type { SyncResource } from "../app/sync/resources";
 import type { BenchContext } from "./sections";
 import { log } from "./stats";
 import { compared, plain, type BenchRow } from "./table";
@@ -17,17 +15,16 @@ const TARGET_CUSTOMERS_PER_SECOND = 5000;
 
 /**
  * The day-one sync of a store with `syncCustomers` customers with 0, 1 or 2 orders each (one
- * on average, one line each; the row said ~2 orders a customer until 2026-12-03), through the real protocol: the Admin API stand-in on 127.0.0.1 serves
- * the bulk results, the sync's steps run back to back in this process (no poll waits), on a
+ * on average, one line each; the row said ~2 orders a customer until 2026-12-03), through the real protocol: the Admin API stand-in on 127.0.0.1, in a process of its own
+ * (bench/sync-stand-in), serves the bulk results, the sync's steps run back to back in this process (no poll waits), on a
  * scratch database. Figures: the whole sync, and customers (with their orders) per second.
  */
 export async function benchSync(ctx: BenchContext): Promise<BenchRow[]> {
   const n = ctx.options.syncCustomers;
   const section = `Day-one sync, ${ctx.database}`;
   const now = new Date();
-  const store = syntheticStore(n, now);
   const shop = await ensureShop(db, `bench-sync-${Date.now().toString(36)}.myshopify.com`);
-  const standIn = await startAdminApiStandIn({ stores: { [shop.domain]: store } });
+  const standIn = await startStandInProcess({ shop: shop.domain, customers: n, now });
   const deps = {
     db,
     clock: { now: () => new Date() },
@@ -41,8 +38,7 @@ export async function benchSync(ctx: BenchContext): Promise<BenchRow[]> {
     let last = performance.now();
     let phase = "start";
     // The steps that download and write a finished result, by resource. The others wait for
-    // Shopify's bulk query: here the stand-in, in this process, building and serialising the
-    // store's lines (Shopify's work), which the customers/s row still counts as it always has.
+    // Shopify's bulk query (the stand-in's process builds and serialises the store's lines).
     const applying: Record<string, number> = {};
     let before = await latestSync(db, shop.id);
     const cpu = { node: 0, db: 0 }; // ms of CPU in the writing steps of customers and orders
@@ -101,97 +97,6 @@ export async function benchSync(ctx: BenchContext): Promise<BenchRow[]> {
   } finally {
     await standIn.close();
   }
-}
-
-/** A store of n customers, built straight in the bulk result's shapes (no webhook history to fold). */
-function syntheticStore(n: number, now: Date): StoreLines {
-  const gid = (type: string, id: number) => `gid://shopify/${type}/${id}`;
-  const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY).toISOString();
-  const products = Array.from({ length: 20 }, (_, i) => ({ id: 9_000_000 + i, variant: 9_100_000 + i }));
-  return {
-    lines(resource: SyncResource) {
-      switch (resource) {
-        case "products":
-          return products.flatMap((p, i) => [
-            {
-              id: gid("Product", p.id),
-              title: `Product ${i}`,
-              handle: `p-${i}`,
-              productType: i % 2 ? "Coffee" : "Tea",
-              vendor: "Bench",
-              status: "ACTIVE",
-              updatedAt: at(400),
-            },
-            {
-              id: gid("ProductVariant", p.variant),
-              title: "Default",
-              sku: null,
-              price: "20.00",
-              inventoryQuantity: 5,
-              inventoryPolicy: "DENY",
-              updatedAt: at(400),
-              inventoryItem: null,
-              __parentId: gid("Product", p.id),
-            },
-          ]);
-        case "customers":
-          return Array.from({ length: n }, (_, i) => ({
-            id: gid("Customer", 1_000_000 + i),
-            email: `c${i}@example.com`,
-            phone: `+1415${String(2_000_000 + i).padStart(7, "0")}`,
-            firstName: "Bench",
-            lastName: String(i),
-            tags: [],
-            createdAt: at(700),
-            updatedAt: at(5),
-            defaultAddress: { countryCodeV2: "US", provinceCode: "CA", city: "San Francisco", phone: null },
-            smsMarketingConsent:
-              i % 3 === 0
-                ? null
-                : {
-                    marketingState: "SUBSCRIBED",
-                    marketingOptInLevel: "SINGLE_OPT_IN",
-                    consentUpdatedAt: at(30),
-                    consentCollectedFrom: "SHOPIFY",
-                  },
-          }));
-        case "orders":
-          return Array.from({ length: n }, (_, i) => i).flatMap((i) =>
-            Array.from({ length: i % 3 }, (_, k) => {
-              const id = 5_000_000 + i * 3 + k;
-              const p = products[(i + k) % products.length]!;
-              const order = {
-                id: gid("Order", id),
-                name: `#${id}`,
-                createdAt: at(10 + ((i * 7 + k * 31) % 600)),
-                processedAt: at(10 + ((i * 7 + k * 31) % 600)),
-                updatedAt: at(5),
-                cancelledAt: null,
-                currencyCode: "USD",
-                displayFinancialStatus: "PAID",
-                discountCodes: [],
-                totalPriceSet: { shopMoney: { amount: "20.00", currencyCode: "USD" } },
-                customer: { id: gid("Customer", 1_000_000 + i) },
-              };
-              const line = {
-                id: gid("LineItem", id * 10),
-                title: "Item",
-                vendor: "Bench",
-                quantity: 1,
-                originalUnitPriceSet: { shopMoney: { amount: "20.00", currencyCode: "USD" } },
-                product: { id: gid("Product", p.id) },
-                variant: { id: gid("ProductVariant", p.variant) },
-                __parentId: order.id,
-              };
-              return [order, line];
-            }).flat(),
-          );
-        case "inventory":
-        case "checkouts":
-          return [];
-      }
-    },
-  };
 }
 
 /**

@@ -6,7 +6,25 @@ import type { SyncResource } from "../../../app/sync/resources";
 /** What the stand-in serves per shop: a bulk query's result lines (a StoreSnapshot, or a bench's synthetic store). */
 export interface StoreLines {
   lines(resource: SyncResource, o: { ordersSince?: Date }): Record<string, unknown>[];
+  /**
+   * The result already serialised, if the store keeps it: a bench builds its store's files
+   * before its clock starts, as Shopify runs a bulk query on its own servers (bench/sync-stand-in).
+   */
+  result?(resource: SyncResource, o: { ordersSince?: Date }): BulkResult;
 }
+
+/** A bulk query's result file (JSONL) with its object and root counts. */
+export interface BulkResult {
+  file: Buffer;
+  objects: number;
+  roots: number;
+}
+
+export const bulkResult = (lines: Record<string, unknown>[]): BulkResult => ({
+  file: Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join("")),
+  objects: lines.length,
+  roots: lines.filter((l) => !("__parentId" in l)).length,
+});
 
 /**
  * A local stand-in for Shopify's GraphQL Admin API on 127.0.0.1, speaking the bulk operation
@@ -119,18 +137,16 @@ export async function startAdminApiStandIn(o: StandInOptions): Promise<AdminApiS
           },
         };
       const since = /processed_at:>='([^']+)'/.exec(bulkQuery)?.[1];
-      const lines = store.lines(resource, { ordersSince: since ? new Date(since) : undefined });
+      const filter = { ordersSince: since ? new Date(since) : undefined };
+      // Serialised once: the status checks and every download (a resumed step asks again)
+      // used to join the lines anew, a 100k-customer result two or three times.
+      const result = store.result?.(resource, filter) ?? bulkResult(store.lines(resource, filter));
       const op: Operation = {
         id: `gid://shopify/BulkOperation/${++nextOperation}`,
         shop,
         status: "CREATED",
         checks: 0,
-        // Serialised once: the status checks and every download (a resumed step asks again)
-        // used to join the lines anew, a 100k-customer result two or three times, in the
-        // process the sync bench times (Shopify's work counted as the app's).
-        objects: lines.length,
-        file: Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join("")),
-        roots: lines.filter((l) => !("__parentId" in l)).length,
+        ...result,
         createdAt: new Date().toISOString(),
         completedAt: null,
         errorCode: o.failResource?.resource === resource ? o.failResource.errorCode : null,
