@@ -94,10 +94,18 @@ export const deriveCustomerConsent = (db: Db, shopId: string, customerId: string
   deriveCustomerConsents(prismaRunner(db), { shopId, customerIds: [customerId], now: new Date() });
 
 /**
- * The one implementation of that rule, for one customer (a webhook, a STOP) or many in one
- * UPDATE (the batch writers: a webhook batch's or a sync's customers already mirrored): the
- * newest marketing fact for the customer's number (any number without one), NOT_SUBSCRIBED
- * without a fact. Rows whose consent stands are left as they are.
+ * The one implementation of that rule, for one customer (a webhook, a STOP) or many (the batch
+ * writers: a webhook batch's or a sync's customers already mirrored): the newest marketing fact
+ * for the customer's number (any number without one), NOT_SUBSCRIBED without a fact. Rows whose
+ * consent stands are left as they are.
+ *
+ * For several customers, two UPDATEs, so that a customer whose consent time moves but whose
+ * state stays (a subscriber ticking the box again at checkout) is written without `smsConsent`:
+ * SQLite rewrites the entry of every index over a column the SET names, changed or not, and at a
+ * million customers each is a cold leaf of (shopId, smsConsent) (docs/BENCHMARKS.md, segment
+ * maintenance at 1M). The first sets both where the state moved, the second the time alone where
+ * only it did; a row matches one at most (one row version on PostgreSQL). For one customer a
+ * second statement costs more than the leaf, as for the order figures (commerce/customers).
  */
 export async function deriveCustomerConsents(
   sql: SqlRunner,
@@ -109,15 +117,21 @@ export async function deriveCustomerConsents(
       WHERE e."shopId" = c."shopId" AND e."customerId" = c."id" AND e."scope" = 'marketing'
         AND (c."phone" IS NULL OR c."phone" = '' OR e."phone" = c."phone")
       ORDER BY e."occurredAt" DESC, e."recordedAt" DESC, e."id" DESC LIMIT 1)`);
-  await sql.execute(Prisma.sql`
-    UPDATE "Customer" SET "smsConsent" = d."state", "smsConsentAt" = d."at", "updatedAt" = ${typedValue(o.now, "timestamp")}
-    FROM (
-      SELECT c."id", COALESCE(${newest("state")}, 'NOT_SUBSCRIBED') AS "state", ${newest("occurredAt")} AS "at"
-      FROM "Customer" c
-      WHERE c."shopId" = ${o.shopId} AND c."id" IN ${inList(o.customerIds)}
-    ) d
-    WHERE "Customer"."id" = d."id"
-      AND ("Customer"."smsConsent" <> d."state" OR "Customer"."smsConsentAt" IS DISTINCT FROM d."at")`);
+  const update = (set: Prisma.Sql, where: Prisma.Sql) =>
+    sql.execute(Prisma.sql`
+      UPDATE "Customer" SET ${set}, "updatedAt" = ${typedValue(o.now, "timestamp")}
+      FROM (
+        SELECT c."id", COALESCE(${newest("state")}, 'NOT_SUBSCRIBED') AS "state", ${newest("occurredAt")} AS "at"
+        FROM "Customer" c
+        WHERE c."shopId" = ${o.shopId} AND c."id" IN ${inList(o.customerIds)}
+      ) d
+      WHERE "Customer"."id" = d."id" AND (${where})`);
+  const both = Prisma.sql`"smsConsent" = d."state", "smsConsentAt" = d."at"`;
+  const stateMoved = Prisma.sql`"Customer"."smsConsent" <> d."state"`;
+  const timeMoved = Prisma.sql`"Customer"."smsConsentAt" IS DISTINCT FROM d."at"`;
+  if (o.customerIds.length === 1) return void (await update(both, Prisma.sql`${stateMoved} OR ${timeMoved}`));
+  await update(both, stateMoved);
+  await update(Prisma.sql`"smsConsentAt" = d."at"`, Prisma.sql`NOT (${stateMoved}) AND ${timeMoved}`);
 }
 
 /**

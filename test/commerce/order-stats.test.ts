@@ -1,40 +1,12 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { DAY } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { refreshOrderStats } from "../../app/commerce/customers.server";
 import { uniqueShop } from "../support/app";
+import { customerColumnWrites } from "../support/column-writes";
 
-const provider = inject("databaseProvider");
 const now = new Date("2026-12-03T18:00:00.000Z");
-
-/**
- * Records every UPDATE of the shop's customers whose SET names `firstOrderAt` (changed or not:
- * `UPDATE OF` fires on the column list, on both databases, as SQLite's index writes follow it).
- * Limited to the shop, so the tests running beside it on the same database are not touched.
- */
-async function firstOrderAtWrites<T>(shopId: string, run: () => Promise<T>): Promise<string[]> {
-  const log = `first_order_at_writes_${shopId.replace(/\W/g, "")}`;
-  await db.$executeRawUnsafe(`CREATE TABLE "${log}" ("customerId" TEXT NOT NULL)`);
-  if (provider === "sqlite") {
-    await db.$executeRawUnsafe(`CREATE TRIGGER "${log}" AFTER UPDATE OF "firstOrderAt" ON "Customer"
-      WHEN NEW."shopId" = '${shopId}' BEGIN INSERT INTO "${log}" VALUES (NEW."id"); END`);
-  } else {
-    await db.$executeRawUnsafe(`CREATE FUNCTION "${log}"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN INSERT INTO "${log}" VALUES (NEW."id"); RETURN NULL; END $$`);
-    await db.$executeRawUnsafe(`CREATE TRIGGER "${log}" AFTER UPDATE OF "firstOrderAt" ON "Customer" FOR EACH ROW
-      WHEN (NEW."shopId" = '${shopId}') EXECUTE FUNCTION "${log}"()`);
-  }
-  try {
-    await run();
-    const rows = await db.$queryRawUnsafe<{ customerId: string }[]>(`SELECT "customerId" FROM "${log}"`);
-    return rows.map((r) => r.customerId);
-  } finally {
-    await db.$executeRawUnsafe(`DROP TRIGGER "${log}"${provider === "postgresql" ? ` ON "Customer"` : ""}`);
-    if (provider === "postgresql") await db.$executeRawUnsafe(`DROP FUNCTION "${log}"()`);
-    await db.$executeRawUnsafe(`DROP TABLE "${log}"`);
-  }
-}
 
 describe("a batch's order figures", () => {
   it("are each customer's orders, and leave firstOrderAt out of a repeat buyer's UPDATE (no index write for it)", async () => {
@@ -50,9 +22,11 @@ describe("a batch's order figures", () => {
     await order(repeat.id, "102", now, 45);
     await order(first.id, "201", now, 12);
 
-    const written = await firstOrderAtWrites(shop.id, () =>
-      refreshOrderStats(db, shop.id, [repeat.id, first.id, unchanged.id]),
-    );
+    const written = await customerColumnWrites({
+      shopId: shop.id,
+      column: "firstOrderAt",
+      run: () => refreshOrderStats(db, shop.id, [repeat.id, first.id, unchanged.id]),
+    });
 
     expect(written).toEqual([first.id]);
     const figures = await db.customer.findMany({

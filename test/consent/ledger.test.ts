@@ -3,6 +3,9 @@ import db from "../../app/db.server";
 import { DAY } from "../../app/clock";
 import { ensureShop } from "../../app/commerce/shops.server";
 import { recordDisclosureVersion } from "../../app/consent/disclosure.server";
+import { appendConsentFacts, deriveCustomerConsents } from "../../app/consent/ledger.server";
+import { prismaRunner } from "../../app/db/driver.server";
+import { customerColumnWrites } from "../support/column-writes";
 import { TestShop, uniqueShop } from "../support/app";
 import { customerPayload, orderPayload } from "../support/fixtures";
 
@@ -127,5 +130,49 @@ describe("the consent ledger from Shopify's sms_marketing_consent", () => {
       }),
     ]);
     expect(row.smsConsent).toBe("SUBSCRIBED");
+  });
+
+  it("a batch's derivation writes smsConsent only where the state moved, the time alone where only it did", async () => {
+    const { id: shopId } = await ensureShop(db, uniqueShop("ledger-derive-batch"));
+    const now = new Date("2026-12-03T18:00:00.000Z");
+    const customer = (n: number) =>
+      db.customer.create({ data: { shopId, shopifyId: String(n), phone: `+1415555020${n}` } });
+    const [again, optedOut, untouched] = await Promise.all([customer(1), customer(2), customer(3)]);
+    const fact = (c: { id: string; phone: string | null }, state: "SUBSCRIBED" | "UNSUBSCRIBED", daysAgo: number) => ({
+      shopId,
+      customerId: c.id,
+      phone: c.phone,
+      state,
+      source: "SHOPIFY_SYNC" as const,
+      occurredAt: new Date(now.getTime() - daysAgo * DAY),
+    });
+    const derive = () =>
+      deriveCustomerConsents(prismaRunner(db), { shopId, customerIds: [again.id, optedOut.id, untouched.id], now });
+    await appendConsentFacts(prismaRunner(db), {
+      shopId,
+      facts: [fact(again, "SUBSCRIBED", 30), fact(optedOut, "SUBSCRIBED", 30), fact(untouched, "SUBSCRIBED", 30)],
+    });
+    await derive();
+    // GIVEN a subscriber subscribing again (same state, newer time) and one opting out
+    await appendConsentFacts(prismaRunner(db), {
+      shopId,
+      facts: [fact(again, "SUBSCRIBED", 1), fact(optedOut, "UNSUBSCRIBED", 1)],
+    });
+
+    // WHEN their consent is derived in one batch
+    const written = await customerColumnWrites({ shopId, column: "smsConsent", run: derive });
+
+    // THEN only the opt-out's row is written with smsConsent, and each row holds its newest fact
+    expect(written).toEqual([optedOut.id]);
+    const rows = await db.customer.findMany({
+      where: { shopId },
+      orderBy: { shopifyId: "asc" },
+      select: { smsConsent: true, smsConsentAt: true },
+    });
+    expect(rows).toEqual([
+      { smsConsent: "SUBSCRIBED", smsConsentAt: new Date(now.getTime() - 1 * DAY) },
+      { smsConsent: "UNSUBSCRIBED", smsConsentAt: new Date(now.getTime() - 1 * DAY) },
+      { smsConsent: "SUBSCRIBED", smsConsentAt: new Date(now.getTime() - 30 * DAY) },
+    ]);
   });
 });
