@@ -28,7 +28,7 @@ export function segmentsText(report: Report<typeof reports.segmentReport>): stri
 
 export function membersText(report: Report<typeof reports.memberReport>): string {
   return [
-    `${report.segment.name} (${report.segment.key}): ${report.segment.members} members, newest ${report.shown} shown`,
+    `${report.segment.name} (${report.segment.key}): ${report.segment.members} members, ${report.shown} shown (by customer id)`,
     table(
       ["customer", "phone", "consent", "country", "since"],
       report.members.map((m) => [m.customer, m.phone ?? "", m.consent, m.country ?? "", m.since]),

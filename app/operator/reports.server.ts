@@ -50,9 +50,12 @@ export async function memberReport({
   const id = await shopId(db, domain);
   const segment = await db.segment.findUnique({ where: { shopId_key: { shopId: id, key: segmentKey } } });
   if (!segment) throw new UnknownSegment(segmentKey);
+  // By customer id, descending, on the membership's primary key (segmentId, customerId), as the
+  // admin's member list (admin/segments/members): newest members first would need an index on
+  // (segmentId, enteredAt) that every membership change writes, for this report alone.
   const members = await db.segmentMembership.findMany({
     where: { segmentId: segment.id },
-    orderBy: { enteredAt: "desc" },
+    orderBy: { customerId: "desc" },
     take: limit,
     include: { customer: { select: { shopifyId: true, phone: true, smsConsent: true, countryCode: true } } },
   });

@@ -50,6 +50,33 @@ describe("operator CLI", () => {
     expect(out).not.toContain("+14155550123");
   });
 
+  it("members: listed by the customer's row id, descending, as the admin's member list", async () => {
+    // GIVEN three customers who entered the segment in the reverse of their rows' order
+    const shop = new TestShop(uniqueShop("cli-order"));
+    const customers = ["+14155550131", "+14155550132", "+14155550133"].map((phone) =>
+      customerPayload({ updatedAt: shop.clock.now(), phone, smsState: "subscribed" }),
+    );
+    for (const customer of customers) await shop.deliver("customers/create", customer);
+    for (const customer of customers.reverse()) {
+      shop.clock.advance(MINUTE);
+      await shop.deliver("orders/create", orderPayload({ customer, at: shop.clock.now() }));
+    }
+    const rows = await db.customer.findMany({
+      where: { shop: { domain: shop.domain } },
+      orderBy: { id: "desc" },
+      select: { shopifyId: true },
+    });
+
+    // WHEN the operator lists the segment's members
+    const { out } = await cli("members", "one-time-buyers", "--shop", shop.domain, "--json");
+
+    // THEN they come by row id, descending, whenever they entered
+    expect(rows).toHaveLength(3);
+    expect((JSON.parse(out) as { members: { customer: string }[] }).members.map((m) => m.customer)).toEqual(
+      rows.map((r) => r.shopifyId),
+    );
+  });
+
   it("explain takes the customer id as a number or as a gid, digits kept beyond 2^53", async () => {
     const { shop, customer } = await storeWithHistory();
     const numeric = await cli("explain", "--shop", shop.domain, "--customer", String(customer.id), "--json");

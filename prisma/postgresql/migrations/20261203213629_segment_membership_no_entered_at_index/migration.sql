@@ -1,0 +1,3 @@
+-- DropIndex
+DROP INDEX "SegmentMembership_segmentId_enteredAt_idx";
+
